@@ -1,0 +1,29 @@
+"""Changxiao (长效): the platform that keeps renovated residential compounds in good order."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: type | None = None) -> Flask:
+    from pm_app.config import Config
+
+    config = config or Config
+    app = Flask(__name__, instance_path=str(config.INSTANCE_DIR), template_folder=str(ROOT / "templates"))
+    app.config.from_object(config)
+    app.config.setdefault("SECRET_KEY", None)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = config.secret_key()
+
+    from pm_app import setup
+
+    setup.register_database(app)
+    setup.register_extensions(app)
+    setup.register_i18n(app)
+    setup.register_blueprints(app)
+    setup.register_errors(app)
+    setup.register_cli(app)
+    return app

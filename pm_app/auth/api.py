@@ -1,0 +1,32 @@
+"""Bearer tokens for the API: POST /api/v1/auth/token, then `Authorization: Bearer <token>`."""
+from __future__ import annotations
+
+from flask import abort, current_app
+from flask_login import current_user
+
+from pm_app.auth import services
+from pm_app.auth.schemas import MeOut, TokenIn, TokenOut
+from pm_app.common.api import Blueprint
+from pm_app.extensions import db
+
+blp = Blueprint("auth_api", __name__, url_prefix="/api/v1/auth", description="API tokens")
+PUBLIC_ENDPOINTS = {"auth_api.token"}
+
+
+@blp.route("/token", methods=["POST"])
+@blp.arguments(TokenIn)
+@blp.response(200, TokenOut)
+@blp.doc(security=[])
+def token(data):
+    user = services.authenticate(data["username"], data["password"])
+    if user is None:
+        abort(401)
+    issued = services.issue_token(user)
+    db.session.commit()
+    return {"token": issued, "expires_in": current_app.config["API_TOKEN_TTL_HOURS"] * 3600}
+
+
+@blp.route("/me", methods=["GET"])
+@blp.response(200, MeOut)
+def me():
+    return current_user

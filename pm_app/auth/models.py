@@ -1,0 +1,78 @@
+"""Users, their role and the bindings that give the role its scope; API tokens."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, String, Table, func, true
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pm_app.extensions import db
+from pm_app.org.models import Compound, Firm, Street, _enum
+
+
+class Role(str, enum.Enum):
+    admin = "admin"
+    regulator = "regulator"
+    street_officer = "street_officer"
+    firm_staff = "firm_staff"
+    contractor_staff = "contractor_staff"
+    committee_member = "committee_member"
+
+
+# Which binding each role needs; create_user refuses a user without it.
+ROLE_BINDING = {
+    Role.street_officer: "streets",
+    Role.firm_staff: "firm",
+    Role.contractor_staff: "firm",
+    Role.committee_member: "compound",
+}
+
+user_street = Table(
+    "user_street",
+    db.metadata,
+    Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    Column("street_id", ForeignKey("street.id"), primary_key=True),
+)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(64))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[Role] = mapped_column(_enum(Role, "role"))
+    firm_id: Mapped[int | None] = mapped_column(ForeignKey("firm.id"), index=True)
+    compound_id: Mapped[int | None] = mapped_column(ForeignKey("compound.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    streets: Mapped[list[Street]] = relationship(secondary=user_street, order_by="Street.id")
+    firm: Mapped[Firm | None] = relationship()
+    compound: Mapped[Compound | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    @property
+    def street_ids(self) -> list[int]:
+        return [s.id for s in self.streets]
+
+    @property
+    def sees_whole_city(self) -> bool:
+        return self.role in (Role.admin, Role.regulator)
+
+
+class ApiToken(db.Model):
+    __tablename__ = "api_token"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    # Only the SHA-256 of the token is kept: a leaked table leaks no usable token.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship()

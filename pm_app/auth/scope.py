@@ -1,0 +1,58 @@
+"""The one place scope is applied: every list, get, count, chart and export of a model goes
+through `visible(Model, user)`. An object outside the caller's scope does not exist: 404.
+
+Each domain registers a rule per model with `@scope_rule(Model)`; a model without a rule cannot
+be queried through here at all, so a forgotten rule fails loudly instead of leaking.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy import ColumnElement, Select, false, func, select
+
+from pm_app.errors import NotFound
+from pm_app.extensions import db
+
+M = TypeVar("M")
+Rule = Callable[[object], ColumnElement[bool]]
+_rules: dict[type, Rule] = {}
+
+
+def scope_rule(model: type) -> Callable[[Rule], Rule]:
+    def register(rule: Rule) -> Rule:
+        _rules[model] = rule
+        return rule
+
+    return register
+
+
+def has_rule(model: type) -> bool:
+    return model in _rules
+
+
+def scope_clause(model: type, user) -> ColumnElement[bool]:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return false()
+    try:
+        rule = _rules[model]
+    except KeyError:
+        raise LookupError(f"no scope rule registered for {model.__name__}") from None
+    return rule(user)
+
+
+def visible(model: type[M], user) -> Select[tuple[M]]:
+    return select(model).where(scope_clause(model, user))
+
+
+def count_visible(model: type, user, *criteria) -> int:
+    query = select(func.count()).select_from(model).where(scope_clause(model, user), *criteria)
+    return db.session.scalar(query) or 0
+
+
+def get_visible(model: type[M], object_id: int, user) -> M:
+    """The object if the caller may see it; NotFound (404) whether it is missing or foreign."""
+    obj = db.session.scalar(visible(model, user).where(model.id == object_id))  # type: ignore[attr-defined]
+    if obj is None:
+        raise NotFound(f"{model.__name__} {object_id} not found")
+    return obj

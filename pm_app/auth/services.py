@@ -1,0 +1,114 @@
+"""Accounts: creating users with the binding their role needs, passwords, API tokens."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from pm_app.auth.models import ROLE_BINDING, ApiToken, Role, User
+from pm_app.common.clock import now
+from pm_app.errors import Conflict, DomainError
+from pm_app.extensions import db
+from pm_app.org.models import Compound, Firm, FirmKind, Street
+
+MIN_PASSWORD = 8
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password)  # scrypt, werkzeug's current default
+
+
+def create_user(username: str, password: str, role: Role | str, *, street_ids=(), firm_id=None,
+                compound_id=None, display_name: str | None = None, min_password: int = MIN_PASSWORD) -> User:
+    role = Role(role)
+    errors: dict[str, list[str]] = {}
+    if not username or len(username) > 64:
+        errors["username"] = ["must be 1–64 characters"]
+    elif db.session.scalar(select(User.id).where(User.username == username)):
+        raise Conflict(f"username {username!r} is taken", {"username": ["already taken"]})
+    if len(password) < min_password:
+        errors["password"] = [f"must be at least {min_password} characters"]
+    streets = _bindings(role, list(street_ids), firm_id, compound_id, errors)
+    if errors:
+        raise DomainError("The user could not be created.", errors)
+    user = User(username=username, password_hash=hash_password(password), role=role,
+                display_name=display_name, streets=streets,
+                firm_id=firm_id if ROLE_BINDING.get(role) == "firm" else None,
+                compound_id=compound_id if role == Role.committee_member else None)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def _bindings(role: Role, street_ids, firm_id, compound_id, errors) -> list[Street]:
+    need = ROLE_BINDING.get(role)
+    streets: list[Street] = []
+    if need == "streets":
+        streets = list(db.session.scalars(select(Street).where(Street.id.in_(street_ids))))
+        if not street_ids:
+            errors["street_ids"] = ["a street officer needs at least one street"]
+        elif len(streets) != len(set(street_ids)):
+            errors["street_ids"] = ["unknown street"]
+    elif need == "firm":
+        kind = FirmKind.property if role == Role.firm_staff else FirmKind.contractor
+        firm = db.session.get(Firm, firm_id) if firm_id else None
+        if firm is None:
+            errors["firm_id"] = ["this role needs a firm"]
+        elif firm.kind != kind:
+            errors["firm_id"] = [f"must be a {kind.value} firm"]
+    elif need == "compound" and (not compound_id or db.session.get(Compound, compound_id) is None):
+        errors["compound_id"] = ["a committee member needs a compound"]
+    return streets
+
+
+def set_password(user: User, password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise DomainError("Password too short.", {"password": [f"must be at least {MIN_PASSWORD} characters"]})
+    user.password_hash = hash_password(password)
+
+
+def set_active(user: User, active: bool) -> None:
+    user.active = active
+    if not active:
+        # A disabled account keeps no API access either.
+        for token in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)):
+            db.session.delete(token)
+
+
+def authenticate(username: str, password: str) -> User | None:
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)  # same work for unknown names: no timing oracle
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        return None
+    return user
+
+
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(user: User) -> str:
+    token = secrets.token_urlsafe(32)
+    ttl = timedelta(hours=current_app.config["API_TOKEN_TTL_HOURS"])
+    db.session.add(ApiToken(user_id=user.id, token_hash=_digest(token), expires_at=now() + ttl))
+    db.session.flush()
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    if row is None:
+        return None
+    expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=now().tzinfo)
+    if expires <= now() or not row.user.active:
+        return None
+    return row.user

@@ -1,0 +1,51 @@
+"""Login and logout pages."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from pm_app.auth import services
+from pm_app.auth.forms import LoginForm
+from pm_app.auth.models import User
+from pm_app.extensions import db
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.username.data, form.password.data)
+        if user is not None:
+            session.clear()  # a fresh session at login: no fixation
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+        flash(_("Wrong username or password."), "error")
+    demo_users = _demo_accounts() if current_app.config.get("DEMO_MODE") else []
+    return render_template("auth/login.html", form=form, demo_users=demo_users)
+
+
+def _safe_next(target: str | None) -> str:
+    # Only same-site paths: an open redirect would turn our login page into a phishing aid.
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("home.index")
+
+
+def _demo_accounts() -> list[User]:
+    from pm_app.org.demo import DEMO_USERNAMES
+
+    return list(db.session.scalars(select(User).where(User.username.in_(DEMO_USERNAMES)).order_by(User.id)))
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    session.clear()
+    return redirect(url_for("auth.login"))

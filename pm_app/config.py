@@ -1,0 +1,91 @@
+"""Configuration classes: the only module that reads environment variables."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+_ROOT = Path(__file__).resolve().parent.parent
+# A source checkout keeps its data beside the code; an installed package uses the working directory.
+_DEFAULT_INSTANCE = _ROOT / "instance" if (_ROOT / "pyproject.toml").exists() else Path.cwd() / "instance"
+INSTANCE_DIR = Path(os.environ.get("PM_APP_INSTANCE") or _DEFAULT_INSTANCE).resolve()
+
+
+def _secret_key(instance_dir: Path) -> str:
+    """Keep a generated key in the instance folder so sessions survive restarts."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = instance_dir / "secret_key"
+    if not path.exists():
+        instance_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _database_url(value: str | None, instance_dir: Path) -> str:
+    url = value or f"sqlite:///{instance_dir / 'pm_app.db'}"
+    # psycopg 3 is the driver we ship; plain postgresql:// URLs would ask for psycopg2.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+class Config:
+    INSTANCE_DIR = INSTANCE_DIR
+    TIMEZONE = "Asia/Shanghai"
+    DEMO_MODE = False
+
+    SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("DATABASE_URL"), INSTANCE_DIR)
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+
+    MAX_CONTENT_LENGTH = int(os.environ.get("PM_APP_MAX_UPLOAD_MB", "20")) * 1024 * 1024
+
+    BABEL_DEFAULT_LOCALE = "zh"
+    BABEL_DEFAULT_TIMEZONE = TIMEZONE
+    LANGUAGES = ("zh", "en")
+
+    API_TITLE = "Changxiao API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    API_SPEC_OPTIONS = {
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}
+        },
+        "security": [{"bearer": []}],
+    }
+    API_TOKEN_TTL_HOURS = 24 * 7
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None
+
+    @classmethod
+    def secret_key(cls) -> str:
+        return _secret_key(cls.INSTANCE_DIR)
+
+
+class DemoConfig(Config):
+    DEMO_MODE = True
+
+
+class TestConfig(Config):
+    TESTING = True
+    # The suite runs on SQLite unless a database URL is given; CI gives PostgreSQL.
+    # None means "a fresh SQLite file per run": tests/conftest.py picks a temporary path.
+    _url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    SQLALCHEMY_DATABASE_URI = _database_url(_url, INSTANCE_DIR) if _url else None
+    REDIS_URL = os.environ.get("TEST_REDIS_URL") or os.environ.get("REDIS_URL") or None
+    REQUIRE_SERVICES = os.environ.get("PM_APP_REQUIRE_SERVICES") == "1"
+    WTF_CSRF_ENABLED = False
+    SECRET_KEY = "test-secret"
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+
+    @classmethod
+    def secret_key(cls) -> str:
+        return cls.SECRET_KEY

@@ -1,0 +1,113 @@
+"""One error handler set: JSON {"code","message","errors"} under /api, HTML pages elsewhere."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "invalid_input",
+    429: "too_many_requests",
+    500: "internal_error",
+}
+
+
+class DomainError(Exception):
+    """A rule refused the request; services raise it, the handler turns it into JSON or a page."""
+
+    status = 422
+
+    def __init__(self, message: str, errors: dict | None = None, status: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+        if status is not None:
+            self.status = status
+
+
+class Conflict(DomainError):
+    status = 409
+
+
+class NotFound(DomainError):
+    status = 404
+
+    def __init__(self, message: str = "Not found"):
+        super().__init__(message)
+
+
+def _flatten(messages) -> dict:
+    """webargs nests errors by location ({"json": {...}}); callers want field → problems."""
+    if not isinstance(messages, dict):
+        return {"_schema": messages}
+    locations = {"json", "query", "form", "files", "headers", "path", "view_args", "cookies"}
+    if messages and set(messages) <= locations:
+        flat: dict = {}
+        for value in messages.values():
+            flat.update(value if isinstance(value, dict) else {"_schema": value})
+        return flat
+    return messages
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(status: int, message: str, errors: dict | None = None, headers=None):
+    if wants_json():
+        body = {"code": CODES.get(status, str(status)), "message": message, "errors": errors or {}}
+        return body, status, headers or {}
+    page = render_template("errors/error.html", status=status, message=message, errors=errors or {})
+    return page, status, headers or {}
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def handle_http(error: HTTPException):
+        data = getattr(error, "data", None) or {}
+        errors = _flatten(data["messages"]) if "messages" in data else {}
+        message = data.get("message") or _message_for(error)
+        return error_response(error.code or 500, message, errors, data.get("headers"))
+
+    @app.errorhandler(DomainError)
+    def handle_domain(error: DomainError):
+        return error_response(error.status, error.message, error.errors)
+
+    @app.errorhandler(ValidationError)
+    def handle_validation(error: ValidationError):
+        return error_response(422, _("Invalid input."), _flatten(error.messages))
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error: Exception):
+        # Log the details for us; say nothing about them to the caller.
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return error_response(500, _message_for(InternalServerError()))
+
+
+def _message_for(error: HTTPException) -> str:
+    messages = {
+        400: _("The request could not be understood."),
+        401: _("Please sign in."),
+        403: _("You may not do this."),
+        404: _("Not found."),
+        405: _("This method is not allowed here."),
+        409: _("This conflicts with the current state."),
+        413: _("The upload is too large."),
+        422: _("Invalid input."),
+        429: _("Too many requests; please wait and try again."),
+        500: _("Something went wrong on our side; it has been logged."),
+    }
+    return messages.get(error.code or 500, error.description or "")

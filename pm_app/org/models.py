@@ -1,0 +1,138 @@
+"""Organisation and place: district → street → community → compound → building → household,
+and the firms that serve or built them."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, CheckConstraint, Date, DateTime, Enum, ForeignKey, Index, Integer, String, UniqueConstraint, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pm_app.extensions import db
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    # Store the value, check it in the database too, and keep the type portable (no PG ENUM).
+    return Enum(cls, name=name, native_enum=False, create_constraint=True, length=32,
+                values_callable=lambda e: [m.value for m in e], validate_strings=True)
+
+
+class RenovationType(str, enum.Enum):
+    basic = "basic"              # 基础类
+    improvement = "improvement"  # 完善类
+    upgrade = "upgrade"          # 提升类
+
+
+class ManagementMode(str, enum.Enum):
+    professional = "professional"          # 专业物业
+    street_entrusted = "street_entrusted"  # 街道社区托管
+    quasi = "quasi"                        # 准物业
+    self_managed = "self_managed"          # 自管
+    none = "none"                          # 无物业
+
+
+class FirmKind(str, enum.Enum):
+    property = "property"
+    contractor = "contractor"
+    supervisor = "supervisor"
+
+
+class District(db.Model):
+    __tablename__ = "district"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    streets: Mapped[list[Street]] = relationship(back_populates="district", order_by="Street.name")
+
+
+class Street(db.Model):
+    __tablename__ = "street"
+    __table_args__ = (UniqueConstraint("district_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("district.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    district: Mapped[District] = relationship(back_populates="streets")
+
+
+class Community(db.Model):
+    __tablename__ = "community"
+    __table_args__ = (UniqueConstraint("street_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    street_id: Mapped[int] = mapped_column(ForeignKey("street.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    street: Mapped[Street] = relationship()
+
+
+class Compound(db.Model):
+    __tablename__ = "compound"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Printed on notice boards and QR codes; never changes once issued.
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(128), index=True)
+    street_id: Mapped[int] = mapped_column(ForeignKey("street.id"), index=True)
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("community.id"), index=True)
+    address: Mapped[str | None] = mapped_column(String(256))
+    year_built: Mapped[int | None] = mapped_column(Integer)
+    renovation_type: Mapped[RenovationType | None] = mapped_column(_enum(RenovationType, "renovation_type"))
+    acceptance_date: Mapped[date | None] = mapped_column(Date)
+    management_mode: Mapped[ManagementMode] = mapped_column(_enum(ManagementMode, "management_mode"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    street: Mapped[Street] = relationship()
+    community: Mapped[Community | None] = relationship()
+
+
+class Building(db.Model):
+    __tablename__ = "building"
+    __table_args__ = (UniqueConstraint("compound_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    compound_id: Mapped[int] = mapped_column(ForeignKey("compound.id"), index=True)
+    name: Mapped[str] = mapped_column(String(32))
+
+
+class Household(db.Model):
+    __tablename__ = "household"
+    __table_args__ = (
+        UniqueConstraint("building_id", "unit"),
+        CheckConstraint("floor_area_dm2 > 0", name="area_positive"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Kept beside building_id so scope and per-compound aggregates need no join.
+    compound_id: Mapped[int] = mapped_column(ForeignKey("compound.id"), index=True)
+    building_id: Mapped[int] = mapped_column(ForeignKey("building.id"), index=True)
+    unit: Mapped[str] = mapped_column(String(32))
+    floor_area_dm2: Mapped[int] = mapped_column(BigInteger)  # 0.01 m²
+    owner_name: Mapped[str | None] = mapped_column(String(64))
+    owner_phone: Mapped[str | None] = mapped_column(String(32))
+
+    building: Mapped[Building] = relationship()
+
+
+class Firm(db.Model):
+    __tablename__ = "firm"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[FirmKind] = mapped_column(_enum(FirmKind, "firm_kind"), index=True)
+    name: Mapped[str] = mapped_column(String(128))
+    uscc: Mapped[str] = mapped_column(String(18), unique=True)  # 统一社会信用代码
+
+
+class ServiceContract(db.Model):
+    __tablename__ = "service_contract"
+    __table_args__ = (
+        CheckConstraint("end_date >= start_date", name="dates_ordered"),
+        CheckConstraint("fee_rate_fen >= 0", name="rate_not_negative"),
+        Index("ix_service_contract_compound_dates", "compound_id", "start_date", "end_date"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    compound_id: Mapped[int] = mapped_column(ForeignKey("compound.id"))
+    firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id"), index=True)
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)  # inclusive
+    fee_rate_fen: Mapped[int] = mapped_column(Integer)  # fen per m² per month
+    billing_cycle: Mapped[str] = mapped_column(String(16), default="monthly")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    compound: Mapped[Compound] = relationship()
+    firm: Mapped[Firm] = relationship()
+
+    def active_on(self, day: date) -> bool:
+        return self.start_date <= day <= self.end_date

@@ -1,0 +1,176 @@
+"""Input and output schemas of the organisation API. Inputs refuse unknown fields, so a body
+cannot set what the caller may not (ids of other objects, roles, derived fields)."""
+from __future__ import annotations
+
+from flask import g
+from flask_login import current_user
+from marshmallow import Schema, fields, post_dump, validate
+
+from pm_app.common.fields import Area, Money
+from pm_app.common.privacy import mask_name, mask_phone
+from pm_app.org.models import FirmKind, ManagementMode, RenovationType
+
+CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9-]{2,31}$", error="3–32 letters, digits or '-'")
+NAME = validate.Length(min=1, max=128)
+
+
+def _enum_field(enum, **kw):
+    return fields.Enum(enum, by_value=True, **kw)
+
+
+class IdOut(Schema):
+    id = fields.Int()
+
+
+class DistrictIn(Schema):
+    name = fields.Str(required=True, validate=validate.Length(min=1, max=64))
+
+
+class DistrictOut(IdOut):
+    name = fields.Str()
+
+
+class StreetIn(Schema):
+    name = fields.Str(required=True, validate=validate.Length(min=1, max=64))
+    district_id = fields.Int(required=True)
+
+
+class StreetOut(IdOut):
+    name = fields.Str()
+    district_id = fields.Int()
+
+
+class CommunityIn(Schema):
+    name = fields.Str(required=True, validate=validate.Length(min=1, max=64))
+    street_id = fields.Int(required=True)
+
+
+class CommunityOut(IdOut):
+    name = fields.Str()
+    street_id = fields.Int()
+
+
+class CompoundIn(Schema):
+    code = fields.Str(required=True, validate=CODE)
+    name = fields.Str(required=True, validate=NAME)
+    street_id = fields.Int(required=True)
+    community_id = fields.Int(allow_none=True)
+    address = fields.Str(allow_none=True, validate=validate.Length(max=256))
+    year_built = fields.Int(allow_none=True, validate=validate.Range(min=1900, max=2100))
+    renovation_type = _enum_field(RenovationType, allow_none=True)
+    acceptance_date = fields.Date(allow_none=True)
+    management_mode = _enum_field(ManagementMode, required=True)
+
+
+class CompoundPatch(CompoundIn):
+    class Meta:
+        partial = True
+
+
+class CompoundQuery(Schema):
+    street_id = fields.Int()
+    management_mode = _enum_field(ManagementMode)
+    renovation_type = _enum_field(RenovationType)
+    q = fields.Str(metadata={"description": "search in code, name and address"})
+
+
+class CompoundOut(IdOut):
+    code = fields.Str()
+    name = fields.Str()
+    street_id = fields.Int()
+    street = fields.Str(attribute="street.name")
+    community_id = fields.Int(allow_none=True)
+    address = fields.Str(allow_none=True)
+    year_built = fields.Int(allow_none=True)
+    renovation_type = _enum_field(RenovationType, allow_none=True)
+    acceptance_date = fields.Date(allow_none=True)
+    management_mode = _enum_field(ManagementMode)
+
+
+class HouseholdIn(Schema):
+    building = fields.Str(required=True, validate=validate.Length(min=1, max=32))
+    unit = fields.Str(required=True, validate=validate.Length(min=1, max=32))
+    floor_area_dm2 = Area(required=True, positive=True, data_key="floor_area_m2")
+    owner_name = fields.Str(allow_none=True, validate=validate.Length(max=64))
+    owner_phone = fields.Str(allow_none=True, validate=validate.Regexp(r"^[0-9+\- ]{3,32}$", error="not a phone number"))
+
+
+class HouseholdOut(IdOut):
+    compound_id = fields.Int()
+    building = fields.Str(attribute="building.name")
+    unit = fields.Str()
+    floor_area_m2 = Area(attribute="floor_area_dm2")
+    owner_name = fields.Str(allow_none=True)
+    owner_phone = fields.Str(allow_none=True)
+
+    @post_dump
+    def mask(self, data, **kwargs):
+        from pm_app.org.services import sees_personal_data
+
+        # Role-shaped output: decided once per compound per request.
+        cache = g.setdefault("_personal_data", {})
+        cid = data["compound_id"]
+        if cid not in cache:
+            cache[cid] = sees_personal_data(current_user, cid)
+        if not cache[cid]:
+            data["owner_name"] = mask_name(data.get("owner_name"))
+            data["owner_phone"] = mask_phone(data.get("owner_phone"))
+        return data
+
+
+class FirmIn(Schema):
+    kind = _enum_field(FirmKind, required=True)
+    name = fields.Str(required=True, validate=NAME)
+    uscc = fields.Str(required=True, metadata={"description": "统一社会信用代码, GB 32100-2015"})
+
+
+class FirmOut(IdOut):
+    kind = _enum_field(FirmKind)
+    name = fields.Str()
+    uscc = fields.Str()
+
+
+class FirmQuery(Schema):
+    kind = _enum_field(FirmKind)
+    q = fields.Str()
+
+
+class ContractIn(Schema):
+    compound_id = fields.Int(required=True)
+    firm_id = fields.Int(required=True)
+    start = fields.Date(required=True)
+    end = fields.Date(required=True)
+    fee_rate_fen = Money(required=True, data_key="fee_rate",
+                         metadata={"description": "yuan per m² per month, e.g. \"0.85\""})
+    billing_cycle = fields.Str(validate=validate.OneOf(["monthly", "quarterly", "yearly"]))
+
+
+class ContractPatch(Schema):
+    end = fields.Date(required=True)
+
+
+class ContractQuery(Schema):
+    compound_id = fields.Int()
+    firm_id = fields.Int()
+
+
+class ContractOut(IdOut):
+    compound_id = fields.Int()
+    firm_id = fields.Int()
+    firm = fields.Str(attribute="firm.name")
+    start = fields.Date(attribute="start_date")
+    end = fields.Date(attribute="end_date")
+    fee_rate = Money(attribute="fee_rate_fen")
+    billing_cycle = fields.Str()
+    active = fields.Method("_active")
+
+    def _active(self, contract) -> bool:
+        from pm_app.common.clock import today
+
+        return contract.active_on(today())
+
+
+class CompoundDetailOut(CompoundOut):
+    households = fields.Int(attribute="stats.households")
+    buildings = fields.Int(attribute="stats.buildings")
+    floor_area_m2 = Area(attribute="stats.floor_area_dm2")

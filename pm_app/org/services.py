@@ -1,0 +1,227 @@
+"""Rules of the organisation domain. Functions flush; the request or job commits once."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import and_, func, select
+
+from pm_app.auth.models import Role
+from pm_app.auth.scope import get_visible, scope_clause
+from pm_app.common.clock import today
+from pm_app.errors import Conflict, DomainError
+from pm_app.extensions import db
+from pm_app.org.models import (Building, Community, Compound, District, Firm, FirmKind, Household,
+                               ServiceContract, Street)
+from pm_app.org.uscc import uscc_problem
+
+
+class Forbidden(DomainError):
+    status = 403
+
+
+# --- who may change what -------------------------------------------------------------------
+
+def current_contract(compound_id: int, on: date | None = None) -> ServiceContract | None:
+    on = on or today()
+    return db.session.scalar(select(ServiceContract).where(
+        ServiceContract.compound_id == compound_id,
+        ServiceContract.start_date <= on, ServiceContract.end_date >= on))
+
+
+def can_manage_compound(user, compound: Compound) -> bool:
+    """Register and edit the compound itself: the city and the compound's street office."""
+    return user.sees_whole_city or (user.role == Role.street_officer and compound.street_id in user.street_ids)
+
+
+def can_manage_households(user, compound: Compound) -> bool:
+    """Households: the compound's managers, and the firm holding the current contract."""
+    if can_manage_compound(user, compound):
+        return True
+    if user.role == Role.firm_staff:
+        contract = current_contract(compound.id)
+        return contract is not None and contract.firm_id == user.firm_id
+    return False
+
+
+def ensure(allowed: bool, what: str) -> None:
+    if not allowed:
+        raise Forbidden(f"You may not {what}.")
+
+
+# --- places --------------------------------------------------------------------------------
+
+def create_district(name: str) -> District:
+    _unique(select(District.id).where(District.name == name), "name", name)
+    district = District(name=name)
+    db.session.add(district)
+    db.session.flush()
+    return district
+
+
+def create_street(user, name: str, district_id: int) -> Street:
+    get_visible(District, district_id, user)
+    _unique(select(Street.id).where(Street.district_id == district_id, Street.name == name), "name", name)
+    street = Street(name=name, district_id=district_id)
+    db.session.add(street)
+    db.session.flush()
+    return street
+
+
+def create_community(user, name: str, street_id: int) -> Community:
+    _visible_ref(Street, street_id, user, "street_id")
+    ensure(user.sees_whole_city or street_id in user.street_ids, "add communities to this street")
+    _unique(select(Community.id).where(Community.street_id == street_id, Community.name == name), "name", name)
+    community = Community(name=name, street_id=street_id)
+    db.session.add(community)
+    db.session.flush()
+    return community
+
+
+def _unique(query, field: str, value) -> None:
+    if db.session.scalar(query) is not None:
+        raise Conflict(f"{field} {value!r} already exists", {field: ["already exists"]})
+
+
+def _visible_ref(model, object_id, user, field: str):
+    """A referenced object the caller cannot see is reported as unknown, not as forbidden."""
+    obj = db.session.scalar(select(model).where(model.id == object_id, scope_clause(model, user)))
+    if obj is None:
+        raise DomainError(f"{field}: unknown {model.__name__.lower()}", {field: [f"unknown {model.__name__.lower()}"]})
+    return obj
+
+
+# --- compounds -----------------------------------------------------------------------------
+
+COMPOUND_FIELDS = ("name", "address", "year_built", "renovation_type", "acceptance_date",
+                   "management_mode", "community_id", "street_id")
+
+
+def create_compound(user, data: dict) -> Compound:
+    street = _visible_ref(Street, data["street_id"], user, "street_id")
+    ensure(user.sees_whole_city or street.id in user.street_ids, "register compounds in this street")
+    _unique(select(Compound.id).where(Compound.code == data["code"]), "code", data["code"])
+    compound = Compound(code=data["code"])
+    _apply_compound(user, compound, data)
+    db.session.add(compound)
+    db.session.flush()
+    return compound
+
+
+def update_compound(user, compound: Compound, data: dict) -> Compound:
+    ensure(can_manage_compound(user, compound), "change this compound")
+    if "code" in data and data["code"] != compound.code:
+        raise DomainError("code cannot change", {"code": ["is permanent: it is printed in public links"]})
+    if "street_id" in data and data["street_id"] != compound.street_id:
+        street = _visible_ref(Street, data["street_id"], user, "street_id")
+        ensure(user.sees_whole_city or street.id in user.street_ids, "move compounds to this street")
+    _apply_compound(user, compound, data)
+    db.session.flush()
+    return compound
+
+
+def _apply_compound(user, compound: Compound, data: dict) -> None:
+    for field in COMPOUND_FIELDS:
+        if field in data:
+            setattr(compound, field, data[field])
+    if compound.community_id is not None:
+        community = _visible_ref(Community, compound.community_id, user, "community_id")
+        if community.street_id != compound.street_id:
+            raise DomainError("community_id: not in this street", {"community_id": ["is not in the compound's street"]})
+
+
+def compound_counts(compound_ids) -> dict[int, dict]:
+    """Buildings, households and floor area per compound, in one grouped query."""
+    rows = db.session.execute(
+        select(Household.compound_id, func.count(Household.id), func.count(func.distinct(Household.building_id)),
+               func.coalesce(func.sum(Household.floor_area_dm2), 0))
+        .where(Household.compound_id.in_(compound_ids)).group_by(Household.compound_id))
+    return {cid: {"households": n, "buildings": b, "floor_area_dm2": int(a)} for cid, n, b, a in rows}
+
+
+# --- households ----------------------------------------------------------------------------
+
+def building_for(compound_id: int, name: str) -> Building:
+    building = db.session.scalar(select(Building).where(Building.compound_id == compound_id, Building.name == name))
+    if building is None:
+        building = Building(compound_id=compound_id, name=name)
+        db.session.add(building)
+        db.session.flush()
+    return building
+
+
+def add_household(user, compound: Compound, data: dict) -> Household:
+    ensure(can_manage_households(user, compound), "add households to this compound")
+    building = building_for(compound.id, data["building"])
+    exists = select(Household.id).where(Household.building_id == building.id, Household.unit == data["unit"])
+    if db.session.scalar(exists) is not None:
+        raise Conflict(f"unit {data['building']} {data['unit']} already exists", {"unit": ["already exists in this building"]})
+    household = Household(compound_id=compound.id, building_id=building.id, unit=data["unit"],
+                          floor_area_dm2=data["floor_area_dm2"], owner_name=data.get("owner_name"),
+                          owner_phone=data.get("owner_phone"))
+    db.session.add(household)
+    db.session.flush()
+    return household
+
+
+# --- firms and contracts -------------------------------------------------------------------
+
+def create_firm(kind: FirmKind | str, name: str, uscc: str) -> Firm:
+    uscc = uscc.strip().upper()
+    problem = uscc_problem(uscc)
+    if problem:
+        raise DomainError(f"uscc: {problem}", {"uscc": [problem]})
+    _unique(select(Firm.id).where(Firm.uscc == uscc), "uscc", uscc)
+    firm = Firm(kind=FirmKind(kind), name=name, uscc=uscc)
+    db.session.add(firm)
+    db.session.flush()
+    return firm
+
+
+def create_contract(user, data: dict) -> ServiceContract:
+    compound = get_visible(Compound, data["compound_id"], user)
+    ensure(can_manage_compound(user, compound), "register contracts for this compound")
+    firm = _visible_ref(Firm, data["firm_id"], user, "firm_id")
+    if firm.kind != FirmKind.property:
+        raise DomainError("firm_id: not a property firm", {"firm_id": ["must be a property-service firm"]})
+    start, end = data["start"], data["end"]
+    if end < start:
+        raise DomainError("end is before start", {"end": ["must be on or after start"]})
+    _lock_compound(compound.id)
+    clash = db.session.scalar(select(ServiceContract).where(
+        ServiceContract.compound_id == compound.id,
+        and_(ServiceContract.start_date <= end, ServiceContract.end_date >= start)))
+    if clash is not None:
+        raise Conflict(
+            f"compound already has a contract from {clash.start_date} to {clash.end_date}; "
+            "end it before starting another",
+            {"start": [f"overlaps contract {clash.id} ({clash.start_date} – {clash.end_date})"]})
+    contract = ServiceContract(compound_id=compound.id, firm_id=firm.id, start_date=start, end_date=end,
+                               fee_rate_fen=data["fee_rate_fen"], billing_cycle=data.get("billing_cycle", "monthly"))
+    db.session.add(contract)
+    db.session.flush()
+    return contract
+
+
+def end_contract(user, contract: ServiceContract, end: date) -> ServiceContract:
+    ensure(can_manage_compound(user, contract.compound), "end this contract")
+    if end < contract.start_date:
+        raise DomainError("end is before start", {"end": ["must be on or after the contract's start"]})
+    contract.end_date = min(end, contract.end_date)
+    db.session.flush()
+    return contract
+
+
+def _lock_compound(compound_id: int) -> None:
+    # Two concurrent registrations for one compound serialise on its row (PostgreSQL; SQLite
+    # already serialises writers), so the overlap check above cannot race.
+    db.session.execute(select(Compound.id).where(Compound.id == compound_id).with_for_update())
+
+
+def sees_personal_data(user, compound_id: int) -> bool:
+    """Owners' names and phones: for the street office and the firm serving the compound now."""
+    if user.role in (Role.admin, Role.street_officer):
+        return True
+    if user.role == Role.firm_staff:
+        contract = current_contract(compound_id)
+        return contract is not None and contract.firm_id == user.firm_id
+    return False

@@ -1,0 +1,110 @@
+"""The register_* steps of create_app, each small enough to read at a glance."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, g, request, session
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from pm_app.extensions import api, babel, csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def register_database(app: Flask) -> None:
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite:///"):
+        Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    import_models()
+
+
+def import_models() -> None:
+    """Every domain's models and scope rules, so metadata and scope are complete."""
+    import pm_app.auth.models  # noqa: F401
+    import pm_app.org.models  # noqa: F401
+    import pm_app.org.scope  # noqa: F401
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record):
+    # pysqlite's own transaction handling breaks SAVEPOINT; let SQLAlchemy emit BEGIN itself,
+    # and have SQLite enforce foreign keys like PostgreSQL does.
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn):
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN")
+
+
+def register_extensions(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "strong"
+    csrf.init_app(app)
+    api.init_app(app)
+
+
+def register_i18n(app: Flask) -> None:
+    def locale() -> str:
+        chosen = request.args.get("lang")
+        if chosen in app.config["LANGUAGES"]:
+            session["lang"] = chosen
+        return session.get("lang") or app.config["BABEL_DEFAULT_LOCALE"]
+
+    babel.init_app(app, locale_selector=locale, default_translation_directories=str(Path(__file__).parent / "translations"))
+
+    @app.context_processor
+    def _lang():
+        from flask_babel import get_locale
+
+        return {"current_lang": str(get_locale()), "languages": app.config["LANGUAGES"]}
+
+
+def register_blueprints(app: Flask) -> None:
+    from pm_app.auth import access
+    from pm_app.auth.api import PUBLIC_ENDPOINTS
+    from pm_app.auth.api import blp as auth_api
+    from pm_app.auth.views import bp as auth_views
+    from pm_app.home import bp as home
+    from pm_app.org.api import blp as org_api
+    from pm_app.org.views import bp as org_views
+
+    for blueprint in (auth_api, org_api):
+        api.register_blueprint(blueprint)
+        csrf.exempt(blueprint)  # bearer tokens only: a browser never sends them by itself
+    for blueprint in (home, auth_views, org_views):
+        app.register_blueprint(blueprint)
+
+    @app.before_request
+    def _api_auth():
+        if request.path.startswith("/api/") and request.endpoint not in PUBLIC_ENDPOINTS \
+                and not request.path.startswith("/api/v1/openapi") and request.endpoint is not None:
+            access.authenticate_api_request()
+
+    @app.teardown_request
+    def _forget(_exc):
+        g.pop("_personal_data", None)
+
+
+def register_errors(app: Flask) -> None:
+    from pm_app.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+
+def register_cli(app: Flask) -> None:
+    from pm_app.cli import register_commands
+
+    register_commands(app)

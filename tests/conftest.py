@@ -1,0 +1,99 @@
+"""Test harness: the schema is built once per run by the migrations themselves, and each test
+runs inside a transaction that is rolled back, on SQLite by default or on the database that
+TEST_DATABASE_URL / DATABASE_URL names (CI gives PostgreSQL and Redis)."""
+from __future__ import annotations
+
+import socket
+from urllib.parse import urlparse
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from pm_app import create_app
+from pm_app.config import TestConfig
+from pm_app.extensions import db
+
+from tests.helpers import ApiClient
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = TestConfig.SQLALCHEMY_DATABASE_URI or \
+            f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        INSTANCE_DIR = tmp_path_factory.mktemp("instance")
+
+    if TestConfig.REQUIRE_SERVICES:
+        _require_services(Config)
+    app = create_app(Config)
+    with app.app_context():
+        _reset_schema()
+        upgrade()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _require_services(config) -> None:
+    """In CI a missing PostgreSQL or Redis is a failure, never a silent fall-back to SQLite."""
+    if not config.SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
+        pytest.exit("PM_APP_REQUIRE_SERVICES=1 but no PostgreSQL DATABASE_URL was given", returncode=3)
+    for url in (config.SQLALCHEMY_DATABASE_URI.replace("+psycopg", ""), config.REDIS_URL or "redis://missing:0"):
+        parsed = urlparse(url)
+        try:
+            socket.create_connection((parsed.hostname, parsed.port or {"postgresql": 5432, "redis": 6379}[parsed.scheme]), 3).close()
+        except OSError as exc:
+            pytest.exit(f"required service unreachable: {parsed.scheme}://{parsed.hostname}:{parsed.port} ({exc})", returncode=3)
+
+
+def _reset_schema() -> None:
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    else:
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture(autouse=True)
+def _transaction(app):
+    """Each test inside one outer transaction, rolled back at the end; services' commits
+    become savepoints."""
+    connection = db.engine.connect()
+    outer = connection.begin()
+    original = db.session
+    db.session = db._make_scoped_session({"bind": connection, "join_transaction_mode": "create_savepoint"})
+    try:
+        yield
+    finally:
+        db.session.remove()
+        db.session = original
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def api(app):
+    """api.as_(user).get(...) sends a bearer token for that user."""
+    return ApiClient(app.test_client())
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch):
+    """No test may send real mail or HTTP: only loopback connections are allowed."""
+    real = socket.create_connection
+
+    def guarded(address, *args, **kwargs):
+        host = address[0]
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            raise RuntimeError(f"test tried to reach {host}")
+        return real(address, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "create_connection", guarded)
