@@ -9,6 +9,7 @@ from urllib.parse import urlparse
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import text
+from sqlalchemy.orm import scoped_session, sessionmaker
 
 from pm_app import create_app
 from pm_app.config import TestConfig
@@ -64,7 +65,8 @@ def _transaction(app):
     connection = db.engine.connect()
     outer = connection.begin()
     original = db.session
-    db.session = db._make_scoped_session({"bind": connection, "join_transaction_mode": "create_savepoint"})
+    # A plain Session: Flask-SQLAlchemy's own one picks its engine itself and would ignore `bind`.
+    db.session = scoped_session(sessionmaker(bind=connection, join_transaction_mode="create_savepoint"))
     try:
         yield
     finally:

@@ -56,3 +56,21 @@ def get_visible(model: type[M], object_id: int, user) -> M:
     if obj is None:
         raise NotFound(f"{model.__name__} {object_id} not found")
     return obj
+
+
+def object_in_scope(model: type, view_arg: str):
+    """View decorator: 404 for an object outside scope before the body is even parsed, so a
+    foreign id answers the same whatever is sent with it."""
+    from functools import wraps
+
+    from flask_login import current_user
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            get_visible(model, kwargs[view_arg], current_user)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

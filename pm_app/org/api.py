@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import or_
 
 from pm_app.auth.access import CITY, OFFICE, require_role
-from pm_app.auth.scope import get_visible, visible
+from pm_app.auth.scope import get_visible, object_in_scope, visible
 from pm_app.common.api import Blueprint
 from pm_app.common.pagination import paginate
 from pm_app.extensions import db
@@ -101,11 +101,13 @@ def filter_compounds(query, args: dict):
 
 @blp.route("/compounds/<int:compound_id>")
 class CompoundItem(MethodView):
+    decorators = [object_in_scope(Compound, "compound_id")]
+
     @blp.response(200, s.CompoundDetailOut)
     def get(self, compound_id):
         return _with_stats([get_visible(Compound, compound_id, current_user)])[0]
 
-    @blp.arguments(s.CompoundPatch)
+    @blp.arguments(s.CompoundPatch(partial=True))
     @blp.response(200, s.CompoundDetailOut)
     def patch(self, data, compound_id):
         compound = services.update_compound(current_user, get_visible(Compound, compound_id, current_user), data)
@@ -115,10 +117,11 @@ class CompoundItem(MethodView):
 
 @blp.route("/compounds/<int:compound_id>/households")
 class Households(MethodView):
+    decorators = [object_in_scope(Compound, "compound_id")]
+
     @blp.response(200, s.HouseholdOut(many=True))
     @blp.paginate()
     def get(self, compound_id, pagination_parameters):
-        get_visible(Compound, compound_id, current_user)
         query = visible(Household, current_user).where(Household.compound_id == compound_id).order_by(Household.id)
         return paginate(query, pagination_parameters)
 
@@ -154,6 +157,8 @@ class Firms(MethodView):
 
 @blp.route("/firms/<int:firm_id>")
 class FirmItem(MethodView):
+    decorators = [object_in_scope(Firm, "firm_id")]
+
     @blp.response(200, s.FirmOut)
     def get(self, firm_id):
         return get_visible(Firm, firm_id, current_user)
@@ -182,6 +187,8 @@ class Contracts(MethodView):
 
 @blp.route("/contracts/<int:contract_id>")
 class ContractItem(MethodView):
+    decorators = [object_in_scope(ServiceContract, "contract_id")]
+
     @blp.response(200, s.ContractOut)
     def get(self, contract_id):
         return get_visible(ServiceContract, contract_id, current_user)

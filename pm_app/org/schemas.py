@@ -63,8 +63,7 @@ class CompoundIn(Schema):
 
 
 class CompoundPatch(CompoundIn):
-    class Meta:
-        partial = True
+    """Loaded with partial=True: only the fields sent change."""
 
 
 class CompoundQuery(Schema):
