@@ -59,9 +59,16 @@ def _reset_schema() -> None:
 
 
 @pytest.fixture(autouse=True)
-def _transaction(app):
+def _transaction(app, request):
     """Each test inside one outer transaction, rolled back at the end; services' commits
-    become savepoints."""
+    become savepoints. Tests marked `commits` (concurrency) really commit and are cleaned up."""
+    if request.node.get_closest_marker("commits"):
+        yield
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+        return
     connection = db.engine.connect()
     outer = connection.begin()
     original = db.session
@@ -74,6 +81,12 @@ def _transaction(app):
         db.session = original
         outer.rollback()
         connection.close()
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only(request):
+    if request.node.get_closest_marker("postgres_only") and db.engine.dialect.name != "postgresql":
+        pytest.skip("needs PostgreSQL row locks; CI runs it there")
 
 
 @pytest.fixture

@@ -1,0 +1,70 @@
+"""API tokens: issued for a password, stored hashed, refused when expired or the user is disabled."""
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from pm_app.auth.models import ApiToken
+from pm_app.auth.services import set_active
+from pm_app.common.clock import now
+from pm_app.extensions import db
+from tests.factories import UserFactory
+
+
+def _token(client, username, password="password123"):
+    return client.post("/api/v1/auth/token", json={"username": username, "password": password})
+
+
+def test_token_for_a_password_opens_the_api(client):
+    user = UserFactory(username="wang")
+    response = _token(client, "wang")
+    assert response.status_code == 200
+    token = response.json["token"]
+    me = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.status_code == 200 and me.json["username"] == "wang" and me.json["id"] == user.id
+
+
+def test_tokens_are_stored_only_as_hashes(client):
+    UserFactory(username="li")
+    token = _token(client, "li").json["token"]
+    stored = db.session.scalars(select(ApiToken.token_hash)).all()
+    assert token not in stored
+    assert hashlib.sha256(token.encode()).hexdigest() in stored
+
+
+def test_wrong_password_and_unknown_user_look_the_same(client):
+    UserFactory(username="zhao")
+    wrong = _token(client, "zhao", "nope-nope")
+    unknown = _token(client, "nobody", "nope-nope")
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.json == unknown.json
+
+
+def test_missing_fields_name_them(client):
+    response = client.post("/api/v1/auth/token", json={"username": "x"})
+    assert response.status_code == 422 and "password" in response.json["errors"]
+
+
+def test_disabled_user_loses_its_tokens(client):
+    user = UserFactory(username="qian")
+    token = _token(client, "qian").json["token"]
+    set_active(user, False)
+    db.session.flush()
+    assert client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    assert _token(client, "qian").status_code == 401
+
+
+def test_expired_token_is_refused(client):
+    UserFactory(username="sun")
+    token = _token(client, "sun").json["token"]
+    row = db.session.scalar(select(ApiToken))
+    row.expires_at = now() - timedelta(seconds=1)
+    db.session.flush()
+    assert client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_garbage_authorization_headers_are_401(client):
+    for header in ("Bearer", "Bearer ", "Basic abc", "Bearer not-a-token", "token"):
+        assert client.get("/api/v1/auth/me", headers={"Authorization": header}).status_code == 401

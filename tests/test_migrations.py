@@ -1,0 +1,23 @@
+"""The models and the migrations agree: autogenerate against the migrated schema finds nothing."""
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from pm_app.extensions import db
+
+
+def test_models_and_migrations_agree(app):
+    # The session fixture built this schema with `flask db upgrade`, not create_all.
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        diff = compare_metadata(context, db.metadata)
+    assert diff == [], f"models differ from migrations; run `pm-app db migrate`: {diff}"
+
+
+def test_migrations_have_a_single_head(app):
+    from alembic.script import ScriptDirectory
+    from flask import current_app
+
+    config = current_app.extensions["migrate"].migrate.get_config()
+    assert len(ScriptDirectory.from_config(config).get_heads()) == 1
