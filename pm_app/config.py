@@ -41,6 +41,16 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("DATABASE_URL"), INSTANCE_DIR)
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    # rq with Redis, else in-process threads; tests use "sync" so a job's effects are visible at once.
+    JOBS_MODE = os.environ.get("PM_APP_JOBS_MODE") or None
+
+    SMTP_HOST = os.environ.get("SMTP_HOST") or None
+    SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
+    SMTP_USER = os.environ.get("SMTP_USER") or None
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD") or None
+    SMTP_FROM = os.environ.get("SMTP_FROM", "changxiao@localhost")
+    SMTP_STARTTLS = os.environ.get("SMTP_STARTTLS") == "1"
+    WEBHOOK_TIMEOUT = 5
 
     MAX_CONTENT_LENGTH = int(os.environ.get("PM_APP_MAX_UPLOAD_MB", "20")) * 1024 * 1024
 
@@ -82,6 +92,8 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = _database_url(_url, INSTANCE_DIR) if _url else None
     REDIS_URL = os.environ.get("TEST_REDIS_URL") or os.environ.get("REDIS_URL") or None
     REQUIRE_SERVICES = os.environ.get("PM_APP_REQUIRE_SERVICES") == "1"
+    JOBS_MODE = "sync"
+    SMTP_HOST = None
     WTF_CSRF_ENABLED = False
     SECRET_KEY = "test-secret"
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024

@@ -5,9 +5,10 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, String, Table, func, true
+from sqlalchemy import Boolean, Column, ForeignKey, String, Table, func, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from pm_app.common.types import UTCDateTime
 from pm_app.extensions import db
 from pm_app.org.models import Compound, Firm, Street, _enum
 
@@ -47,7 +48,7 @@ class User(UserMixin, db.Model):
     firm_id: Mapped[int | None] = mapped_column(ForeignKey("firm.id"), index=True)
     compound_id: Mapped[int | None] = mapped_column(ForeignKey("compound.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())
 
     streets: Mapped[list[Street]] = relationship(secondary=user_street, order_by="Street.id")
     firm: Mapped[Firm | None] = relationship()
@@ -72,7 +73,7 @@ class ApiToken(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     # Only the SHA-256 of the token is kept: a leaked table leaks no usable token.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()

@@ -108,7 +108,6 @@ def user_for_token(token: str) -> User | None:
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
     if row is None:
         return None
-    expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=now().tzinfo)
-    if expires <= now() or not row.user.active:
+    if row.expires_at <= now() or not row.user.active:
         return None
     return row.user

@@ -5,9 +5,10 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Date, DateTime, Enum, ForeignKey, Index, Integer, String, UniqueConstraint, func
+from sqlalchemy import BigInteger, CheckConstraint, Date, Enum, ForeignKey, Index, Integer, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from pm_app.common.types import UTCDateTime
 from pm_app.extensions import db
 
 
@@ -75,7 +76,7 @@ class Compound(db.Model):
     renovation_type: Mapped[RenovationType | None] = mapped_column(_enum(RenovationType, "renovation_type"))
     acceptance_date: Mapped[date | None] = mapped_column(Date)
     management_mode: Mapped[ManagementMode] = mapped_column(_enum(ManagementMode, "management_mode"), index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())
 
     street: Mapped[Street] = relationship()
     community: Mapped[Community | None] = relationship()
@@ -129,7 +130,7 @@ class ServiceContract(db.Model):
     end_date: Mapped[date] = mapped_column(Date)  # inclusive
     fee_rate_fen: Mapped[int] = mapped_column(Integer)  # fen per m² per month
     billing_cycle: Mapped[str] = mapped_column(String(16), default="monthly")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())
 
     compound: Mapped[Compound] = relationship()
     firm: Mapped[Firm] = relationship()

@@ -1,0 +1,79 @@
+"""`pm-app sweep`, `pm-app worker`, `pm-app cron`."""
+from __future__ import annotations
+
+from datetime import date
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+
+@click.command("sweep")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="sweep date (default: today in Asia/Shanghai)")
+@click.option("--rule", "rules", multiple=True, help="run only this rule (repeatable)")
+@with_appcontext
+def sweep_command(as_of, rules):
+    """Run the alert rules now, synchronously, and print what they opened and resolved."""
+    from jobs.runtime import after_commit
+    from pm_app.alerts.rules import RULES
+    from pm_app.alerts.sweeps import run_rule
+    from pm_app.common.clock import today
+    from pm_app.extensions import db
+
+    unknown = set(rules) - set(RULES)
+    if unknown:
+        raise click.BadParameter(f"unknown rule(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(RULES))}",
+                                 param_hint="--rule")
+    day: date = as_of.date() if as_of else today()
+    for name in rules or sorted(RULES):
+        result = run_rule(name, day, trigger="cli")
+        db.session.commit()
+        click.echo(f"{name:24} as of {day}: opened {result.opened}, resolved {result.resolved}")
+    after_commit()
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="stop when the queues are empty")
+@click.option("--queue", "queues", multiple=True, help="queues to drain (default: all, delivery first)")
+def worker_command(burst, queues):
+    """Run an RQ worker (with RQ's scheduler on) for the sweeps and deliveries."""
+    from rq import Queue, SimpleWorker
+
+    from jobs.queues import ALL_QUEUES
+    from jobs.runtime import redis_connection
+
+    app = _app_with_redis()
+    with app.app_context():
+        connection = redis_connection()
+    # SimpleWorker: jobs run in this process, each in its own app context and transaction, so
+    # no database connection is ever shared across a fork.
+    worker = SimpleWorker([Queue(q, connection=connection) for q in (queues or ALL_QUEUES)], connection=connection)
+    worker.work(burst=burst, with_scheduler=True)
+
+
+@click.command("cron")
+def cron_command():
+    """Run the schedule (jobs/schedule.py, Asia/Shanghai) with RQ's cron, which runs in UTC."""
+    from rq.cron import CronScheduler
+
+    from jobs.local_cron import job_for
+    from jobs.runtime import redis_connection
+    from jobs.schedule import SCHEDULE, to_utc_crons
+
+    app = _app_with_redis()
+    with app.app_context():
+        scheduler = CronScheduler(connection=redis_connection())
+    for entry in SCHEDULE:
+        job = job_for(entry.job)
+        for utc in to_utc_crons(entry.cron):
+            scheduler.register(job, job.queue, kwargs=entry.kwargs, cron=utc, name=f"{entry.name}@{utc}",
+                               job_timeout=job.rq_options["job_timeout"])
+            click.echo(f"{entry.name:28} {entry.cron:14} Asia/Shanghai = {utc:14} UTC")
+    scheduler.start()
+
+
+def _app_with_redis():
+    app = current_app._get_current_object() if current_app else None
+    if app is None or not app.config.get("REDIS_URL"):
+        raise click.ClickException("REDIS_URL is not set: without Redis, `pm-app demo` runs jobs in-process")
+    return app

@@ -1,0 +1,63 @@
+"""The schedule, as data, in the city's time (Asia/Shanghai). RQ's cron runs in UTC, so
+`to_utc_crons` converts; China has kept UTC+8 without daylight saving since 1991."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CITY_UTC_OFFSET_HOURS = 8
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    job: str                      # dotted path of a job in jobs/
+    cron: str                     # minute hour day-of-month month day-of-week, Asia/Shanghai
+    kwargs: dict = field(default_factory=dict)
+
+
+SCHEDULE: tuple[Entry, ...] = (
+    Entry("relay_outbox", "jobs.alerts.relay_outbox", "* * * * *"),
+    Entry("sweep_contract_expiring", "jobs.alerts.sweep", "30 6 * * *", {"rule": "contract_expiring"}),
+    Entry("sweep_compound_unmanaged", "jobs.alerts.sweep", "35 6 * * *", {"rule": "compound_unmanaged"}),
+    Entry("sweep_stale", "jobs.alerts.sweep", "15 * * * *", {"rule": "sweep_stale"}),
+)
+
+
+def scheduled_rules() -> list[str]:
+    return [e.kwargs["rule"] for e in SCHEDULE if e.job == "jobs.alerts.sweep"]
+
+
+def to_utc_crons(expression: str, offset_hours: int = CITY_UTC_OFFSET_HOURS) -> list[str]:
+    """A local cron expression as one or two UTC ones (two when some hours cross midnight).
+
+    Supported hour fields: `*`, `*/n` with n dividing 24 and the offset, or a list of hours.
+    A day-of-week is shifted with hours that cross midnight; a day-of-month with them is refused
+    (it cannot always be expressed: the day before the 1st).
+    """
+    minute, hour, dom, month, dow = expression.split()
+    if hour == "*" or (hour.startswith("*/") and 24 % int(hour[2:]) == 0 and offset_hours % int(hour[2:]) == 0):
+        return [expression]
+    hours = [int(h) for h in hour.split(",")]
+    same_day = sorted(h - offset_hours for h in hours if h >= offset_hours)
+    day_before = sorted(h - offset_hours + 24 for h in hours if h < offset_hours)
+    result = []
+    if same_day:
+        result.append(f"{minute} {','.join(map(str, same_day))} {dom} {month} {dow}")
+    if day_before:
+        if dom != "*":
+            raise ValueError(f"cannot shift day-of-month {dom!r} across midnight; pick a local hour ≥ {offset_hours}")
+        result.append(f"{minute} {','.join(map(str, day_before))} {dom} {month} {_previous_days(dow)}")
+    return result
+
+
+def _previous_days(dow: str) -> str:
+    if dow == "*":
+        return dow
+    days = []
+    for part in dow.split(","):
+        if "-" in part:
+            start, end = (int(x) for x in part.split("-"))
+            days.extend(range(start, end + 1))
+        else:
+            days.append(int(part))
+    return ",".join(str(d) for d in sorted({(d - 1) % 7 for d in days}))

@@ -1,0 +1,91 @@
+"""Sending one delivery: email over SMTP, or a webhook speaking plain JSON or the group-robot
+formats of WeCom (企业微信) and DingTalk (钉钉), where Chinese offices read their alerts."""
+from __future__ import annotations
+
+import json
+import smtplib
+import urllib.error
+import urllib.request
+from email.message import EmailMessage
+
+from flask import current_app
+
+from pm_app.alerts.models import Alert, Delivery
+
+SEVERITY_ZH = {"info": "提示", "warning": "预警", "critical": "严重"}
+
+
+class DeliveryError(Exception):
+    pass
+
+
+def send(delivery: Delivery) -> None:
+    if delivery.channel == "email":
+        send_email(delivery)
+    elif delivery.channel == "webhook":
+        send_webhook(delivery)
+    else:
+        raise DeliveryError(f"nothing to send for channel {delivery.channel}")
+
+
+def text_of(alert: Alert) -> str:
+    lines = [f"【长效·{SEVERITY_ZH.get(alert.severity, alert.severity)}】{alert.title}", f"规则: {alert.rule}"]
+    if alert.due_on:
+        lines.append(f"到期日: {alert.due_on}")
+    return "\n".join(lines)
+
+
+def send_email(delivery: Delivery) -> None:
+    config = current_app.config
+    if not config.get("SMTP_HOST"):
+        raise DeliveryError("email is not configured (SMTP_HOST)")
+    message = EmailMessage()
+    message["From"] = config["SMTP_FROM"]
+    message["To"] = ", ".join(a.strip() for a in delivery.endpoint.target.split(",") if a.strip())
+    message["Subject"] = f"[长效] {delivery.alert.title}"
+    message["X-Changxiao-Delivery"] = str(delivery.id)
+    message.set_content(text_of(delivery.alert))
+    try:
+        with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=10) as smtp:
+            if config.get("SMTP_STARTTLS"):
+                smtp.starttls()
+            if config.get("SMTP_USER"):
+                smtp.login(config["SMTP_USER"], config["SMTP_PASSWORD"])
+            smtp.send_message(message)
+    except (OSError, smtplib.SMTPException) as exc:
+        raise DeliveryError(f"SMTP: {exc}") from exc
+
+
+def webhook_body(fmt: str, alert: Alert, delivery_id: int) -> dict:
+    text = text_of(alert)
+    if fmt == "wecom":
+        return {"msgtype": "markdown", "markdown": {"content": text}}
+    if fmt == "dingtalk":
+        return {"msgtype": "markdown", "markdown": {"title": alert.title[:64], "text": text}}
+    return {"delivery_id": delivery_id, "alert": {
+        "id": alert.id, "rule": alert.rule, "subject_type": alert.subject_type, "subject_id": alert.subject_id,
+        "compound_id": alert.compound_id, "stage": alert.stage, "severity": alert.severity, "title": alert.title,
+        "due_on": alert.due_on.isoformat() if alert.due_on else None, "dedup_key": alert.dedup_key}}
+
+
+def send_webhook(delivery: Delivery) -> None:
+    endpoint = delivery.endpoint
+    body = json.dumps(webhook_body(endpoint.format, delivery.alert, delivery.id), ensure_ascii=False).encode()
+    request = urllib.request.Request(endpoint.target, data=body, method="POST", headers={
+        "Content-Type": "application/json; charset=utf-8", "X-Changxiao-Delivery": str(delivery.id)})
+    try:
+        with urllib.request.urlopen(request, timeout=current_app.config.get("WEBHOOK_TIMEOUT", 5)) as response:
+            reply = response.read(65536)
+    except (urllib.error.URLError, OSError) as exc:
+        raise DeliveryError(f"webhook: {exc}") from exc
+    _check_robot_reply(reply)
+
+
+def _check_robot_reply(reply: bytes) -> None:
+    # WeCom and DingTalk answer 200 with {"errcode": n}; anything but 0 is a failure.
+    try:
+        data = json.loads(reply or b"{}")
+    except ValueError:
+        return
+    if isinstance(data, dict) and data.get("errcode") not in (None, 0):
+        raise DeliveryError(f"webhook refused: errcode {data.get('errcode')} {data.get('errmsg', '')}")

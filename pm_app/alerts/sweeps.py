@@ -1,0 +1,86 @@
+"""The sweep engine: run one rule as of a date and make the alerts match what is due.
+
+Idempotent by construction: an alert's dedup key is rule + subject + stage (unique in the
+database), so a repeated or concurrent run finds the alert already there and adds nothing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from pm_app.alerts import services
+from pm_app.alerts.models import Alert, SweepRun
+from pm_app.alerts.rules import RULES, Finding
+from pm_app.common.clock import now
+from pm_app.extensions import db
+
+
+@dataclass
+class SweepResult:
+    rule: str
+    opened: int = 0
+    resolved: int = 0
+
+
+def dedup_key(rule: str, finding: Finding) -> str:
+    return f"{rule}:{finding.subject_type}:{finding.subject_id}:{finding.stage}"
+
+
+def run_rule(name: str, as_of: date, trigger: str = "cli", at: datetime | None = None) -> SweepResult:
+    """Run one rule and record the run; an error is recorded on the run and raised again."""
+    rule = RULES[name]
+    run = SweepRun(rule=name, as_of=as_of, trigger=trigger, started_at=now())
+    db.session.add(run)
+    db.session.flush()
+    try:
+        result = _reconcile(name, rule.find(as_of, at or now()))
+    except Exception as exc:
+        db.session.rollback()
+        _record_failure(name, as_of, trigger, run.started_at, exc)
+        raise
+    run.opened, run.resolved, run.finished_at = result.opened, result.resolved, now()
+    db.session.flush()
+    return result
+
+
+def _record_failure(name, as_of, trigger, started_at, exc) -> None:
+    db.session.add(SweepRun(rule=name, as_of=as_of, trigger=trigger, started_at=started_at,
+                            finished_at=now(), error=f"{type(exc).__name__}: {exc}"[:2000]))
+    db.session.commit()
+
+
+def _reconcile(name: str, findings: list[Finding]) -> SweepResult:
+    result = SweepResult(name)
+    wanted = {dedup_key(name, f): f for f in findings}
+    existing = {a.dedup_key: a for a in db.session.scalars(select(Alert).where(
+        Alert.rule == name, Alert.dedup_key.in_(list(wanted)) | (Alert.state != "resolved")))}
+    current_stage = {(f.subject_type, f.subject_id): f.stage for f in findings}
+
+    for key, finding in wanted.items():
+        alert = existing.get(key)
+        if alert is None:
+            result.opened += _open_once(name, key, finding)
+        elif alert.state == "resolved":
+            services.reopen(alert)
+            result.opened += 1
+
+    for key, alert in existing.items():
+        if key in wanted or alert.state == "resolved":
+            continue
+        stage = current_stage.get((alert.subject_type, alert.subject_id))
+        # A later stage of the same subject supersedes this one; otherwise the condition cleared.
+        services.resolve(alert, "superseded" if stage is not None else "cleared")
+        result.resolved += 1
+    return result
+
+
+def _open_once(name: str, key: str, finding: Finding) -> int:
+    try:
+        with db.session.begin_nested():
+            services.open_alert(name, key, finding)
+        return 1
+    except IntegrityError:
+        return 0  # another sweep opened it a moment ago

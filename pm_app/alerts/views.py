@@ -1,0 +1,58 @@
+"""The inbox page (alerts of the caller's organisation) and the job health page."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from pm_app.alerts import services
+from pm_app.alerts.api import filter_alerts
+from pm_app.alerts.health import job_health
+from pm_app.alerts.models import Alert
+from pm_app.alerts.rules import RULES
+from pm_app.auth.models import Role
+from pm_app.auth.scope import get_visible, visible
+from pm_app.extensions import db
+
+bp = Blueprint("alerts", __name__)
+
+
+@bp.app_context_processor
+def _unread():
+    if current_user and current_user.is_authenticated:
+        return {"unread_alerts": lambda: services.unread_count(current_user)}
+    return {"unread_alerts": lambda: 0}
+
+
+@bp.route("/alerts")
+@login_required
+def inbox():
+    args = {k: v for k, v in request.args.items() if k in ("rule", "state") and v}
+    args.setdefault("state", "open") if "all" not in request.args else None
+    page = max(request.args.get("page", 1, type=int), 1)
+    query = filter_alerts(visible(Alert, current_user), args)
+    alerts = db.session.scalars(query.limit(51).offset((page - 1) * 50)).all()
+    return render_template("alerts/inbox.html", alerts=alerts[:50], has_next=len(alerts) > 50, page=page,
+                           args=args, rules=sorted(RULES), form=FlaskForm())
+
+
+@bp.route("/alerts/<int:alert_id>/<any(ack, resolve):action>", methods=["POST"])
+@login_required
+def act(alert_id, action):
+    alert = get_visible(Alert, alert_id, current_user)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    if action == "ack":
+        services.acknowledge(alert, current_user)
+    else:
+        services.resolve_by_hand(alert)
+    db.session.commit()
+    return redirect(request.referrer or url_for("alerts.inbox"))
+
+
+@bp.route("/jobs/health")
+@login_required
+def health():
+    if current_user.role not in (Role.admin, Role.regulator):
+        abort(404)
+    return render_template("alerts/health.html", health=job_health())
