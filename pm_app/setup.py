@@ -75,6 +75,7 @@ def register_i18n(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from pm_app.auth import access
     from pm_app.auth.api import PUBLIC_ENDPOINTS
+    from pm_app.auth.admin_views import bp as admin_views
     from pm_app.auth.api import blp as auth_api
     from pm_app.auth.views import bp as auth_views
     from pm_app.home import bp as home
@@ -84,7 +85,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (auth_api, org_api):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens only: a browser never sends them by itself
-    for blueprint in (home, auth_views, org_views):
+    for blueprint in (home, auth_views, admin_views, org_views):
         app.register_blueprint(blueprint)
 
     @app.before_request
@@ -95,7 +96,10 @@ def register_blueprints(app: Flask) -> None:
 
     @app.teardown_request
     def _forget(_exc):
-        g.pop("_personal_data", None)
+        # Per-request state on g (masking cache, signed-in user, locale) must not outlive the
+        # request when the app context is shared, as in the tests or a CLI command.
+        for key in ("_personal_data", "_login_user", "_flask_babel"):
+            g.pop(key, None)
 
 
 def register_errors(app: Flask) -> None:

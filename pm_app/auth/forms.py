@@ -1,9 +1,16 @@
+"""Forms of the login and user-admin pages. Validation here is about shape; the rules (which
+binding a role needs, unique usernames) are in pm_app.auth.services and reported on the form."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import HiddenField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import AnyOf, DataRequired, EqualTo, Length, Optional
 
-from pm_app.auth.models import Role
+from pm_app.auth.services import MIN_PASSWORD
+from pm_app.org.labels import ROLES, choices
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "", "None") else None
 
 
 class LoginForm(FlaskForm):
@@ -14,14 +21,21 @@ class LoginForm(FlaskForm):
 class UserForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     display_name = StringField(_l("Display name"), validators=[Optional(), Length(max=64)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8)])
-    role = SelectField(_l("Role"), choices=[(r.value, r.value) for r in Role])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=MIN_PASSWORD)])
+    role = SelectField(_l("Role"), choices=choices(ROLES))
+    # Choices are filled per request from the database; the service checks that they exist.
     street_ids = SelectMultipleField(_l("Streets"), coerce=int, validate_choice=False)
-    firm_id = SelectField(_l("Firm"), coerce=lambda v: int(v) if v else None, validate_choice=False)
-    compound_id = SelectField(_l("Compound"), coerce=lambda v: int(v) if v else None, validate_choice=False)
+    firm_id = SelectField(_l("Firm"), coerce=_optional_int, validate_choice=False)
+    compound_id = SelectField(_l("Compound"), coerce=_optional_int, validate_choice=False)
 
 
-class ToggleForm(FlaskForm):
-    """Empty form: carries the CSRF token for enable/disable buttons."""
+class PasswordResetForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD)])
+    confirm = PasswordField(_l("Repeat the new password"),
+                            validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))])
 
-    confirm = BooleanField(default=True)
+
+class ActiveForm(FlaskForm):
+    """Enable or disable an account; the hidden field says which, so a replayed click is harmless."""
+
+    active = HiddenField(validators=[AnyOf(["0", "1"])])

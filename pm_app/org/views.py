@@ -1,20 +1,129 @@
-"""HTML pages of the organisation domain."""
+"""HTML pages of the organisation domain: compounds (list, detail, export) and firms."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
 
-from pm_app.auth.scope import visible
-from pm_app.extensions import db
+from pm_app.auth.scope import get_visible, visible
+from pm_app.common import export
+from pm_app.common.clock import today
+from pm_app.common.listing import page_number, page_of, url_with
+from pm_app.common.money import dm2_to_m2, fen_to_yuan
+from pm_app.common.privacy import mask_name, mask_phone
+from pm_app.errors import NotFound
+from pm_app.org import exports, labels, queries, services
 from pm_app.org.api import filter_compounds
-from pm_app.org.models import Compound
+from pm_app.org.models import Compound, Firm, FirmKind, ManagementMode, RenovationType
 
 bp = Blueprint("org", __name__)
+bp.add_app_template_filter(labels.label, "label")
+# Pager and language links in every template keep the page's query arguments.
+bp.add_app_template_global(url_with, "url_with")
+bp.add_app_template_filter(fen_to_yuan, "yuan")
+bp.add_app_template_filter(dm2_to_m2, "m2")
+
+EXPORT_TYPES = {
+    "csv": ("text/csv; charset=utf-8", export.write_csv),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", export.write_xlsx),
+}
 
 
 @bp.route("/compounds")
 @login_required
 def compounds():
-    args = {k: v for k, v in request.args.items() if v}
-    rows = db.session.scalars(filter_compounds(visible(Compound, current_user), args).limit(200)).all()
-    return render_template("org/compounds.html", compounds=rows)
+    filters = _compound_filters(request.args)
+    query = filter_compounds(visible(Compound, current_user), filters)
+    page = page_of(query.options(joinedload(Compound.street)), page_number(request.args))
+    return render_template(
+        "org/compounds.html", page=page, rows=queries.with_counts(page.items), filters=filters,
+        query_args={k: getattr(v, "value", v) for k, v in filters.items()},
+        totals=queries.filter_totals(current_user, query), streets=queries.visible_streets(current_user),
+        modes=labels.MANAGEMENT_MODES, types=labels.RENOVATION_TYPES)
+
+
+@bp.route("/compounds/export.<any(csv, xlsx):fmt>")
+@login_required
+def export_compounds(fmt: str):
+    query = filter_compounds(visible(Compound, current_user), _compound_filters(request.args))
+    mimetype, write = EXPORT_TYPES[fmt]
+    body = write(exports.rows(queries.export_rows(query)), exports.headers())
+    filename = f"compounds-{today():%Y%m%d}.{fmt}"
+    return Response(stream_with_context(body), mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/compounds/<int:compound_id>")
+@login_required
+def compound(compound_id: int):
+    compound = _visible_or_404(Compound, compound_id)
+    contracts = queries.compound_contracts(current_user, compound.id)
+    households = page_of(queries.households_query(current_user, compound.id), page_number(request.args))
+    personal = services.sees_personal_data(current_user, compound.id)
+    return render_template(
+        "org/compound.html", compound=compound, counts=queries.with_counts([compound])[0][1],
+        buildings=queries.buildings_with_households(current_user, compound.id),
+        households=households, owners=[_owner(h, personal) for h in households.items],
+        contracts=contracts, current=queries.current_of(contracts),
+        can_import=services.can_manage_households(current_user, compound))
+
+
+@bp.route("/firms")
+@login_required
+def firms():
+    kind = _enum_arg(request.args, "kind", FirmKind)
+    q = (request.args.get("q") or "").strip()[:100]
+    query = queries.filter_firms(visible(Firm, current_user), kind, q)
+    return render_template("org/firms.html", page=page_of(query, page_number(request.args)),
+                           kind=kind, q=q, kinds=labels.FIRM_KINDS)
+
+
+@bp.route("/firms/<int:firm_id>")
+@login_required
+def firm(firm_id: int):
+    firm = _visible_or_404(Firm, firm_id)
+    return render_template("org/firm.html", firm=firm, contracts=queries.firm_contracts(current_user, firm.id),
+                           today=today())
+
+
+def _visible_or_404(model, object_id: int):
+    # The page says "not found" in the reader's language, not the API's "Compound 7 not found".
+    try:
+        return get_visible(model, object_id, current_user)
+    except NotFound:
+        abort(404)
+
+
+def _compound_filters(args) -> dict:
+    """The list's filters from the query string; an empty value means "any", junk is a 400."""
+    filters: dict = {}
+    street = args.get("street_id") or ""
+    if street:
+        if not street.isdigit():
+            abort(400)
+        filters["street_id"] = int(street)
+    for name, enum in (("management_mode", ManagementMode), ("renovation_type", RenovationType)):
+        value = _enum_arg(args, name, enum)
+        if value is not None:
+            filters[name] = value
+    q = (args.get("q") or "").strip()[:100]
+    if q:
+        filters["q"] = q
+    return filters
+
+
+def _enum_arg(args, name: str, enum):
+    value = args.get(name) or ""
+    if not value:
+        return None
+    try:
+        return enum(value)
+    except ValueError:
+        abort(400)
+
+
+def _owner(household, personal: bool) -> tuple[str, str]:
+    """Owner name and phone as this caller may read them."""
+    if personal:
+        return household.owner_name or "", household.owner_phone or ""
+    return mask_name(household.owner_name) or "", mask_phone(household.owner_phone) or ""

@@ -1,0 +1,45 @@
+"""The spreadsheet writers: formula neutralising (CWE-1236), CSV and XLSX output."""
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from pm_app.common.export import neutralise, write_csv, write_xlsx
+
+
+@pytest.mark.parametrize("dangerous", ["=cmd()", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "\0x",
+                                       "=HYPERLINK(\"http://evil\")"])
+def test_text_that_a_spreadsheet_would_evaluate_gets_a_leading_apostrophe(dangerous):
+    assert neutralise(dangerous) == "'" + dangerous
+
+
+@pytest.mark.parametrize("safe", ["东门新村", "GL-0001", "a=b", " =x", "'already", ""])
+def test_ordinary_text_is_left_alone(safe):
+    assert neutralise(safe) == safe
+
+
+@pytest.mark.parametrize("number", [-5, 0, 12, None])
+def test_numbers_and_none_are_not_turned_into_text(number):
+    assert neutralise(number) == number
+
+
+def test_csv_starts_with_a_bom_and_neutralises_headers_and_cells():
+    text = "".join(write_csv([["=cmd()", 3, None]], ["-h", "n", "empty"]))
+    assert text.startswith("\ufeff")
+    assert list(csv.reader(io.StringIO(text.lstrip("\ufeff")))) == [["'-h", "n", "empty"], ["'=cmd()", "3", ""]]
+
+
+def test_csv_is_written_row_by_row():
+    """A generator in, a generator out: the export never holds the whole file."""
+    pieces = write_csv(iter([["a"], ["b"]]), ["h"])
+    assert next(pieces) == "\ufeffh\r\n"
+    assert list(pieces) == ["a\r\n", "b\r\n"]
+
+
+def test_xlsx_keeps_formula_text_as_text_and_numbers_as_numbers():
+    data = b"".join(write_xlsx([["=cmd()", 42]], ["name", "count"]))
+    sheet = load_workbook(io.BytesIO(data)).active
+    name, count = sheet["A2"], sheet["B2"]
+    assert name.value == "'=cmd()" and name.data_type == "s"
+    assert count.value == 42 and count.data_type == "n"
