@@ -43,6 +43,12 @@ def test_english_is_chosen_with_lang_and_remembered_for_the_session(client, city
     assert "小区" in page(client, "/compounds?lang=zh")
 
 
+def test_english_counts_use_the_singular_for_one(client, city):
+    login(client, city.users["street_officer"])
+    body = page(client, f"/compounds/{city.compound.id}?lang=en")
+    assert "1 household<" in body and "Basic renovation" in body and "0.85 yuan/m²/month" in body
+
+
 def test_the_language_link_keeps_the_filters(client, city):
     body = page(login(client, city.users["street_officer"]), "/compounds?q=%E4%B8%9C&management_mode=professional")
     assert "/compounds?q=%E4%B8%9C&amp;management_mode=professional&amp;lang=en" in body
@@ -81,9 +87,9 @@ def test_filters_and_search_narrow_the_list_and_its_totals(client, city):
                     management_mode=ManagementMode.none, renovation_type=RenovationType.upgrade)
     login(client, city.users["regulator"])
     body = page(client, "/compounds")
-    assert "共 3 个小区，2 户" in body
+    assert "小区 3 个 · 住户 2 户" in body
     body = page(client, "/compounds?management_mode=none")
-    assert "GL-0002" in body and "GL-0001" not in body and "共 1 个小区，0 户" in body
+    assert "GL-0002" in body and "GL-0001" not in body and "小区 1 个 · 住户 0 户" in body
     body = page(client, "/compounds?renovation_type=basic")
     assert "GL-0001" in body and "TJ-0001" in body and "GL-0002" not in body
     body = page(client, f"/compounds?street_id={city.other_street.id}")
@@ -96,7 +102,7 @@ def test_filters_and_search_narrow_the_list_and_its_totals(client, city):
 def test_a_filter_on_a_foreign_street_shows_nothing(client, city):
     login(client, city.users["street_officer"])
     body = page(client, f"/compounds?street_id={city.other_street.id}")
-    assert "TJ-0001" not in body and "共 0 个小区，0 户" in body
+    assert "TJ-0001" not in body and "小区 0 个 · 住户 0 户" in body
 
 
 @pytest.mark.parametrize("query", ["street_id=abc", "management_mode=castle", "page=0", "page=x"])
