@@ -1,0 +1,127 @@
+"""The seeded city: the same every time, the sizes of design §5, and data every rule accepts."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+
+from pm_app.errors import Conflict
+from pm_app.extensions import db
+from pm_app.org.models import (Building, Compound, District, Firm, FirmKind, Household, ManagementMode,
+                               ServiceContract, Street)
+from pm_app.org.seed import SCALES, seed_city
+from pm_app.org.uscc import uscc_problem
+from tests.factories import CompoundFactory
+
+AS_OF = date(2026, 6, 30)
+
+
+def _snapshot() -> dict:
+    compounds = db.session.execute(
+        select(Compound.code, Compound.name, Compound.address, Compound.management_mode, Compound.acceptance_date,
+               func.count(Household.id), func.sum(Household.floor_area_dm2))
+        .outerjoin(Household, Household.compound_id == Compound.id)
+        .group_by(Compound.id).order_by(Compound.code)).all()
+    contracts = db.session.execute(
+        select(Compound.code, Firm.uscc, ServiceContract.start_date, ServiceContract.end_date, ServiceContract.fee_rate_fen)
+        .join(Compound, Compound.id == ServiceContract.compound_id).join(Firm, Firm.id == ServiceContract.firm_id)
+        .order_by(Compound.code, ServiceContract.start_date)).all()
+    owners = db.session.execute(select(Household.unit, Household.owner_name, Household.owner_phone)
+                                .order_by(Household.id).limit(50)).all()
+    return {"compounds": compounds, "contracts": contracts, "owners": owners}
+
+
+def test_the_demo_city_is_the_same_every_time():
+    first_run = db.session.begin_nested()
+    seed_city("demo", as_of=AS_OF)
+    first = _snapshot()
+    first_run.rollback()
+
+    seed_city("demo", as_of=AS_OF)
+    assert _snapshot() == first
+    assert len(first["compounds"]) == 60
+
+
+def test_the_demo_city_has_the_sizes_of_the_design():
+    run = seed_city("demo", as_of=AS_OF)
+    count = lambda model: db.session.scalar(select(func.count()).select_from(model))  # noqa: E731
+    assert (count(District), count(Street), count(Compound)) == (2, 6, 60)
+    assert 10_800 <= count(Household) <= 13_200
+    assert 8 <= count(Household) / count(Building) <= 25  # old walk-ups, not towers
+    assert run.rows["household"] == count(Household)
+    firms = dict(db.session.execute(select(Firm.kind, func.count()).group_by(Firm.kind)).all())
+    assert firms == {FirmKind.property: 8, FirmKind.contractor: 3, FirmKind.supervisor: 2}
+
+
+def test_city_scale_matches_seed_003s_city():
+    city = SCALES["city"]
+    assert (city.compounds, city.households, city.property_firms) == (1_130, 196_900, 200)
+
+
+@pytest.fixture
+def street_city():
+    return seed_city("street", as_of=AS_OF)
+
+
+def test_values_stay_in_realistic_ranges(street_city):
+    low, high = db.session.execute(select(func.min(Household.floor_area_dm2), func.max(Household.floor_area_dm2))).one()
+    assert 40_00 <= low and high <= 140_00
+    low, high = db.session.execute(select(func.min(ServiceContract.fee_rate_fen), func.max(ServiceContract.fee_rate_fen))).one()
+    assert 30 <= low and high <= 150
+    for compound in db.session.scalars(select(Compound)):
+        assert 1980 <= compound.year_built <= 2000
+        assert date(2020, 1, 1) <= compound.acceptance_date <= date(2025, 12, 31)
+        assert compound.name.endswith(("小区", "新村", "花园", "宿舍", "公寓", "苑", "大院", "区"))
+    for unit, phone in db.session.execute(select(Household.unit, Household.owner_phone)):
+        assert re.fullmatch(r"\d-[1-7]0[12]", unit)
+        assert phone is None or re.fullmatch(r"1[3-9]\d{9}", phone)
+
+
+def test_unmanaged_and_self_managed_compounds_have_no_contract(street_city):
+    unmanaged = list(db.session.scalars(select(Compound.id).where(
+        Compound.management_mode.in_([ManagementMode.none, ManagementMode.self_managed]))))
+    assert unmanaged
+    assert db.session.scalar(select(func.count()).where(ServiceContract.compound_id.in_(unmanaged))) == 0
+
+
+def test_every_managed_compound_has_one_current_contract_and_some_changed_firm(street_city):
+    managed = [c for c in street_city.compounds if c.mode not in (ManagementMode.none, ManagementMode.self_managed)]
+    current = db.session.execute(
+        select(ServiceContract.compound_id, func.count())
+        .where(ServiceContract.start_date <= AS_OF, ServiceContract.end_date >= AS_OF)
+        .group_by(ServiceContract.compound_id)).all()
+    assert sorted(current) == sorted((c.id, 1) for c in managed)
+    firms_per_compound = db.session.execute(
+        select(func.count(func.distinct(ServiceContract.firm_id))).group_by(ServiceContract.compound_id)).scalars()
+    assert max(firms_per_compound) == 2
+
+
+def test_contracts_of_a_compound_never_overlap(street_city):
+    other = aliased(ServiceContract)
+    overlapping = select(func.count()).select_from(ServiceContract).join(other, (other.compound_id == ServiceContract.compound_id)
+                                                                         & (other.id > ServiceContract.id)).where(
+        ServiceContract.start_date <= other.end_date, other.start_date <= ServiceContract.end_date)
+    assert db.session.scalar(overlapping) == 0
+
+
+def test_every_firm_has_a_valid_credit_code(street_city):
+    firms = list(db.session.scalars(select(Firm)))
+    assert {f.kind for f in firms} == set(FirmKind)
+    assert [f.uscc for f in firms if uscc_problem(f.uscc)] == []
+
+
+def test_progress_reports_every_step_to_its_end():
+    reports = []
+    seed_city("street", progress=lambda step, done, total: reports.append((step, done, total)))
+    last = {step: (done, total) for step, done, total in reports}
+    assert list(last) == ["places", "firms", "compounds", "households", "contracts"]
+    assert all(done == total for done, total in last.values())
+
+
+def test_a_database_with_compounds_is_not_seeded():
+    CompoundFactory()
+    with pytest.raises(Conflict, match="already has compounds"):
+        seed_city("street")
