@@ -81,11 +81,13 @@ def register_blueprints(app: Flask) -> None:
     from pm_app.home import bp as home
     from pm_app.org.api import blp as org_api
     from pm_app.org.views import bp as org_views
+    from pm_app.org.import_views import bp as org_import_views
+    from pm_app.org.imports_api import blp as imports_api
 
-    for blueprint in (auth_api, org_api):
+    for blueprint in (auth_api, org_api, imports_api):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens only: a browser never sends them by itself
-    for blueprint in (home, auth_views, admin_views, org_views):
+    for blueprint in (home, auth_views, admin_views, org_views, org_import_views):
         app.register_blueprint(blueprint)
 
     @app.before_request
