@@ -26,6 +26,10 @@ def import_models() -> None:
     import pm_app.auth.models  # noqa: F401
     import pm_app.org.models  # noqa: F401
     import pm_app.org.scope  # noqa: F401
+    import pm_app.alerts.models  # noqa: F401
+    import pm_app.alerts.scope  # noqa: F401
+    import pm_app.alerts.stale  # noqa: F401  (rules register themselves)
+    import pm_app.org.rules  # noqa: F401
 
 
 @event.listens_for(Engine, "connect")
@@ -83,11 +87,13 @@ def register_blueprints(app: Flask) -> None:
     from pm_app.org.views import bp as org_views
     from pm_app.org.import_views import bp as org_import_views
     from pm_app.org.imports_api import blp as imports_api
+    from pm_app.alerts.api import blp as alerts_api
+    from pm_app.alerts.views import bp as alerts_views
 
-    for blueprint in (auth_api, org_api, imports_api):
+    for blueprint in (auth_api, org_api, alerts_api, imports_api):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens only: a browser never sends them by itself
-    for blueprint in (home, auth_views, admin_views, org_views, org_import_views):
+    for blueprint in (home, auth_views, admin_views, org_views, org_import_views, alerts_views):
         app.register_blueprint(blueprint)
 
     @app.before_request
@@ -95,6 +101,13 @@ def register_blueprints(app: Flask) -> None:
         if request.path.startswith("/api/") and request.endpoint not in PUBLIC_ENDPOINTS \
                 and not request.path.startswith("/api/v1/openapi") and request.endpoint is not None:
             access.authenticate_api_request()
+
+    @app.after_request
+    def _send_outbox(response):
+        from jobs.runtime import after_commit
+
+        after_commit()  # what this request's commit put in the outbox
+        return response
 
     @app.teardown_request
     def _forget(_exc):
@@ -111,6 +124,9 @@ def register_errors(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from jobs.cli import cron_command, sweep_command, worker_command
     from pm_app.cli import register_commands
 
     register_commands(app)
+    for command in (sweep_command, worker_command, cron_command):
+        app.cli.add_command(command)
