@@ -69,14 +69,18 @@ def set_password(user: User, password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise DomainError("Password too short.", {"password": [f"must be at least {MIN_PASSWORD} characters"]})
     user.password_hash = hash_password(password)
+    _revoke_tokens(user)  # a reset password should lock out whoever held the old one
+
+
+def _revoke_tokens(user: User) -> None:
+    for token in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)):
+        db.session.delete(token)
 
 
 def set_active(user: User, active: bool) -> None:
     user.active = active
     if not active:
-        # A disabled account keeps no API access either.
-        for token in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)):
-            db.session.delete(token)
+        _revoke_tokens(user)  # a disabled account keeps no API access either
 
 
 def authenticate(username: str, password: str) -> User | None:

@@ -103,3 +103,12 @@ def test_endpoints_are_configured_by_admin(api, city):
     created = admin.post("/api/v1/notification-endpoints", json={**body, "target": "https://qyapi.example/robot",
                                                                   "format": "wecom"})
     assert created.status_code == 201 and created.json["format"] == "wecom"
+
+
+def test_header_shows_the_unread_count_of_the_callers_scope(client, city, two_alerts):
+    _login(client, city.users["street_officer"])
+    page = client.get("/compounds").get_data(as_text=True)
+    assert '<span class="badge" aria-label="2 条未读">2</span>' in page
+    client.post("/logout")
+    _login(client, city.users["contractor_staff"])
+    assert 'class="badge"' not in client.get("/alerts").get_data(as_text=True)

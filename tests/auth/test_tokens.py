@@ -68,3 +68,13 @@ def test_expired_token_is_refused(client):
 def test_garbage_authorization_headers_are_401(client):
     for header in ("Bearer", "Bearer ", "Basic abc", "Bearer not-a-token", "token"):
         assert client.get("/api/v1/auth/me", headers={"Authorization": header}).status_code == 401
+
+
+def test_a_password_reset_revokes_existing_tokens(client):
+    from pm_app.auth.services import set_password
+
+    user = UserFactory(username="zhou")
+    token = _token(client, "zhou").json["token"]
+    set_password(user, "a-new-password")
+    db.session.flush()
+    assert client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
