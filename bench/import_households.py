@@ -12,8 +12,8 @@ Then it prints the 200k/20k (last/first) ratio of each peak, and for comparison 
 smallest file read as a whole workbook. What grows with the rows:
   - read: about 80 bytes a row. openpyxl streams the sheet with ElementTree.iterparse, which
     empties each row element but leaves the empty shell attached to the tree until the end;
-  - check: a few hundred bytes a row, the (building, unit) key of the duplicate check, which has
-    to outlive its row so a repeat can name the row it repeats; this dominates;
+  - check: the duplicate check's unit and first row number, kept per building, which have to
+    outlive their row so a repeat can name the row it repeats; this dominates;
   - import: the check, plus the compound's registered units (looked up once before reading) and
     one chunk of rows waiting for its INSERT.
 
@@ -71,7 +71,7 @@ def read_and_check(path: Path) -> int:
         rows = read_rows(upload)
         _number, columns, problems = read_header(rows)
         assert not problems, problems
-        return sum(1 for _ in RowChecker(set()).check(rows, columns))
+        return sum(1 for _ in RowChecker({}).check(rows, columns))
 
 
 def new_compound(street: Street, n: int) -> Compound:
@@ -137,8 +137,8 @@ def main(sizes: list[int]) -> None:
                 print(f"for comparison, {first:,} rows read as a whole workbook (not read_only): "
                       f"{whole_peak / 1e6:.1f} MB peak")
                 growth = (peaks[last][1] - peaks[first][1]) / (last - first)
-                print(f"the check keeps about {growth:.0f} bytes per row: the (building, unit) key of the "
-                      "duplicate check, which must outlive its row to name a repeat")
+                print(f"the check keeps about {growth:.0f} bytes per row: the unit and first row number of the "
+                      "duplicate check, which must outlive the row to name a repeat")
             db.engine.dispose()
 
 

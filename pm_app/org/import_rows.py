@@ -61,9 +61,12 @@ def read_header(rows: Iterator[Row]) -> tuple[int, dict[str, int], list[str]]:
 class RowChecker:
     """Checks rows against the rules, the compound's registered units and the rows above them."""
 
-    def __init__(self, registered: set[tuple[str, str]]):
-        self.registered = registered
-        self.first_seen: dict[tuple[str, str], int] = {}
+    def __init__(self, registered: dict[str, set[str]]):
+        self.registered = registered  # building → its registered units
+        # building → unit → the row it first appeared on. Nested by building rather than keyed by
+        # (building, unit) tuples: this is the one thing kept for every row, and sharing the
+        # building name and dropping the tuple halves it.
+        self.first_seen: dict[str, dict[str, int]] = {}
 
     def check(self, rows: Iterator[Row], columns: dict[str, int]) -> Iterator[tuple[int, dict, list[str]]]:
         """(row number, clean values, problems) for each non-blank row."""
@@ -90,17 +93,17 @@ class RowChecker:
         values["owner_name"] = values["owner_name"] or None
         values["owner_phone"] = values["owner_phone"] or None
         if values["building"] and values["unit"]:
-            problems += self._clashes(number, (values["building"], values["unit"]))
+            problems += self._clashes(number, values["building"], values["unit"])
         return values, problems
 
-    def _clashes(self, number: int, key: tuple[str, str]) -> list[str]:
+    def _clashes(self, number: int, building: str, unit: str) -> list[str]:
         problems = []
-        if key in self.registered:
+        if unit in self.registered.get(building, ()):
             problems.append(_("%(building)s %(unit)s is already registered in this compound",
-                              building=key[0], unit=key[1]))
-        first = self.first_seen.setdefault(key, number)
+                              building=building, unit=unit))
+        first = self.first_seen.setdefault(building, {}).setdefault(unit, number)
         if first != number:
-            problems.append(_("%(building)s %(unit)s is also on row %(row)d", building=key[0], unit=key[1], row=first))
+            problems.append(_("%(building)s %(unit)s is also on row %(row)d", building=building, unit=unit, row=first))
         return problems
 
 

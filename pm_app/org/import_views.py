@@ -25,7 +25,7 @@ class ImportForm(FlaskForm):
 
 @bp.route("/compounds/<int:compound_id>/import", methods=["GET", "POST"])
 @login_required
-def import_households(compound_id: int):
+def upload(compound_id: int):
     compound = get_visible(Compound, compound_id, current_user)
     ensure(can_manage_households(current_user, compound), "import households into this compound")
     form = ImportForm()

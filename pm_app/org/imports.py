@@ -88,18 +88,18 @@ def _lock_compound(compound_id: int) -> None:
     db.session.execute(select(Compound.id).where(Compound.id == compound_id).with_for_update())
 
 
-def _existing_units(compound_id: int) -> tuple[dict[str, int], set[tuple[str, str]]]:
-    """The compound's buildings (name → id) and registered (building, unit) pairs, in one query."""
+def _existing_units(compound_id: int) -> tuple[dict[str, int], dict[str, set[str]]]:
+    """The compound's buildings (name → id) and their registered units (name → units), in one query."""
     rows = db.session.execute(
         select(Building.id, Building.name, Household.unit)
         .outerjoin(Household, Household.building_id == Building.id)
         .where(Building.compound_id == compound_id))
     buildings: dict[str, int] = {}
-    registered: set[tuple[str, str]] = set()
+    registered: dict[str, set[str]] = {}
     for building_id, name, unit in rows:
         buildings[name] = building_id
         if unit is not None:
-            registered.add((name, unit))
+            registered.setdefault(name, set()).add(unit)
     return buildings, registered
 
 
