@@ -15,11 +15,15 @@ from pm_app.org.models import Compound, FirmKind, ServiceContract, Street
 from pm_app.org.seed import seed_city
 
 
-@pytest.fixture
-def accounts():
-    seed_city("demo")
+def _seed_with_accounts(scale: str) -> dict:
+    seed_city(scale)
     create_demo_accounts()
     return {user.username: user for user in demo_accounts()}
+
+
+@pytest.fixture
+def accounts():
+    return _seed_with_accounts("street")  # the small city is enough where one street will do
 
 
 def _current(day: date):
@@ -52,7 +56,8 @@ def test_creating_the_demo_accounts_again_adds_nothing(accounts):
     assert create_demo_accounts() == []
 
 
-def test_street_account_sees_its_street_and_the_regulator_the_city(accounts, api):
+def test_street_account_sees_its_street_and_the_regulator_the_city(api):
+    accounts = _seed_with_accounts("demo")  # six streets: something outside the officer's
     street_id = accounts["street"].streets[0].id
     own = set(db.session.scalars(select(Compound.code).where(Compound.street_id == street_id)))
 
