@@ -3,8 +3,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask import current_app
+from redis.exceptions import RedisError
+from rq import Queue
 from sqlalchemy import func, select
 
+from jobs.queues import ALL_QUEUES
+from jobs.runtime import mode, redis_connection
 from jobs.schedule import SCHEDULE, scheduled_rules
 from pm_app.alerts.models import Delivery, SweepRun
 from pm_app.alerts.rules import RULES
@@ -14,8 +19,6 @@ from pm_app.extensions import db
 
 
 def job_health() -> dict:
-    from jobs.runtime import mode
-
     cutoff = now() - timedelta(hours=STALE_AFTER_HOURS)
     crons = {e.kwargs.get("rule"): e.cron for e in SCHEDULE}
     latest = {run.rule: run for run in db.session.scalars(
@@ -41,13 +44,6 @@ def job_health() -> dict:
 
 
 def _redis_state() -> tuple[str, int | None]:
-    from flask import current_app
-    from redis.exceptions import RedisError
-    from rq import Queue
-
-    from jobs.queues import ALL_QUEUES
-    from jobs.runtime import redis_connection
-
     if not current_app.config.get("REDIS_URL"):
         return "not configured (jobs run in-process)", None
     try:

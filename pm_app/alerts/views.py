@@ -28,7 +28,8 @@ def _unread():
 @login_required
 def inbox():
     args = {k: v for k, v in request.args.items() if k in ("rule", "state") and v}
-    args.setdefault("state", "open") if "all" not in request.args else None
+    if "state" not in args:
+        args["state"] = "open"  # the inbox opens on what still needs someone
     page = max(request.args.get("page", 1, type=int), 1)
     query = filter_alerts(visible(Alert, current_user), args)
     alerts = db.session.scalars(query.limit(51).offset((page - 1) * 50)).all()
