@@ -12,6 +12,7 @@ from pm_app.auth.access import require_role
 from pm_app.auth.models import Role
 from pm_app.auth.scope import get_visible, object_in_scope, visible
 from pm_app.common.api import Blueprint
+from pm_app.common.filters import where_equal
 from pm_app.common.pagination import paginate
 from pm_app.extensions import db
 
@@ -19,10 +20,7 @@ blp = Blueprint("alerts_api", __name__, url_prefix="/api/v1", description="Alert
 
 
 def filter_alerts(query, args: dict):
-    for field in ("rule", "state", "compound_id"):
-        if args.get(field) is not None:
-            query = query.where(getattr(Alert, field) == args[field])
-    return query.order_by(Alert.opened_at.desc(), Alert.id.desc())
+    return where_equal(query, Alert, args, ("rule", "state", "compound_id")).order_by(Alert.opened_at.desc(), Alert.id.desc())
 
 
 @blp.route("/alerts")

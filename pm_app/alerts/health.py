@@ -13,7 +13,7 @@ from jobs.runtime import mode, redis_connection
 from jobs.schedule import SCHEDULE, scheduled_rules
 from pm_app.alerts.models import Delivery, SweepRun
 from pm_app.alerts.rules import RULES
-from pm_app.alerts.stale import STALE_AFTER_HOURS
+from pm_app.alerts.stale import STALE_AFTER_HOURS, last_successes
 from pm_app.common.clock import now
 from pm_app.extensions import db
 
@@ -23,8 +23,7 @@ def job_health() -> dict:
     crons = {e.kwargs.get("rule"): e.cron for e in SCHEDULE}
     latest = {run.rule: run for run in db.session.scalars(
         select(SweepRun).where(SweepRun.id.in_(select(func.max(SweepRun.id)).group_by(SweepRun.rule))))}
-    last_ok = dict(db.session.execute(select(SweepRun.rule, func.max(SweepRun.finished_at))
-                                      .where(SweepRun.error.is_(None)).group_by(SweepRun.rule)).all())
+    last_ok = last_successes()
     sweeps = []
     for rule in sorted(RULES):
         run, ok = latest.get(rule), last_ok.get(rule)

@@ -14,12 +14,17 @@ from pm_app.extensions import db
 STALE_AFTER_HOURS = 26
 
 
+def last_successes() -> dict[str, datetime]:
+    """When each rule last completed without error."""
+    return dict(db.session.execute(select(SweepRun.rule, func.max(SweepRun.finished_at))
+                                   .where(SweepRun.error.is_(None), SweepRun.finished_at.is_not(None))
+                                   .group_by(SweepRun.rule)).all())
+
+
 @alert_rule("sweep_stale", "A scheduled sweep has not completed for 26 hours")
 def sweep_stale(_as_of: date, at: datetime) -> list[Finding]:
     cutoff = at - timedelta(hours=STALE_AFTER_HOURS)
-    last_ok = dict(db.session.execute(select(SweepRun.rule, func.max(SweepRun.finished_at))
-                                      .where(SweepRun.error.is_(None), SweepRun.finished_at.is_not(None))
-                                      .group_by(SweepRun.rule)).all())
+    last_ok = last_successes()
     first_run = db.session.scalar(select(func.min(SweepRun.started_at)))
     if first_run is None or first_run > cutoff:
         return []  # a new installation: nothing has had 26 hours to go stale yet

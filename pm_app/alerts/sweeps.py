@@ -47,6 +47,8 @@ def run_rule(name: str, as_of: date, trigger: str = "cli", at: datetime | None =
 
 
 def _record_failure(name, as_of, trigger, started_at, exc) -> None:
+    # The one commit inside a service: the rule's work was rolled back, and job health must
+    # still learn that the run failed, whatever the caller does next.
     db.session.add(SweepRun(rule=name, as_of=as_of, trigger=trigger, started_at=started_at,
                             finished_at=now(), error=f"{type(exc).__name__}: {exc}"[:2000]))
     db.session.commit()

@@ -12,6 +12,7 @@ from pm_app.alerts.models import Alert
 from pm_app.alerts.rules import RULES
 from pm_app.auth.models import Role
 from pm_app.auth.scope import get_visible, visible
+from pm_app.common.listing import page_number, page_of
 from pm_app.extensions import db
 
 bp = Blueprint("alerts", __name__)
@@ -30,11 +31,8 @@ def inbox():
     args = {k: v for k, v in request.args.items() if k in ("rule", "state") and v}
     if "state" not in args:
         args["state"] = "open"  # the inbox opens on what still needs someone
-    page = max(request.args.get("page", 1, type=int), 1)
-    query = filter_alerts(visible(Alert, current_user), args)
-    alerts = db.session.scalars(query.limit(51).offset((page - 1) * 50)).all()
-    return render_template("alerts/inbox.html", alerts=alerts[:50], has_next=len(alerts) > 50, page=page,
-                           args=args, rules=sorted(RULES), form=FlaskForm())
+    page = page_of(filter_alerts(visible(Alert, current_user), args), page_number(request.args))
+    return render_template("alerts/inbox.html", page=page, args=args, rules=sorted(RULES), form=FlaskForm())
 
 
 @bp.route("/alerts/<int:alert_id>/<any(ack, resolve):action>", methods=["POST"])

@@ -8,6 +8,7 @@ from sqlalchemy import or_
 from pm_app.auth.access import CITY, OFFICE, require_role
 from pm_app.auth.scope import get_visible, object_in_scope, visible
 from pm_app.common.api import Blueprint
+from pm_app.common.filters import where_equal
 from pm_app.common.pagination import paginate
 from pm_app.extensions import db
 from pm_app.org import schemas as s
@@ -90,9 +91,7 @@ class Compounds(MethodView):
 
 
 def filter_compounds(query, args: dict):
-    for field in ("street_id", "management_mode", "renovation_type"):
-        if args.get(field) is not None:
-            query = query.where(getattr(Compound, field) == args[field])
+    query = where_equal(query, Compound, args, ("street_id", "management_mode", "renovation_type"))
     if args.get("q"):
         like = f"%{args['q']}%"
         query = query.where(or_(Compound.name.ilike(like), Compound.code.ilike(like), Compound.address.ilike(like)))
@@ -171,10 +170,7 @@ class Contracts(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         query = visible(ServiceContract, current_user).order_by(ServiceContract.id)
-        for field in ("compound_id", "firm_id"):
-            if args.get(field) is not None:
-                query = query.where(getattr(ServiceContract, field) == args[field])
-        return paginate(query, pagination_parameters)
+        return paginate(where_equal(query, ServiceContract, args, ("compound_id", "firm_id")), pagination_parameters)
 
     @require_role(*OFFICE)
     @blp.arguments(s.ContractIn)
