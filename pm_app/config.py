@@ -54,6 +54,15 @@ class Config:
 
     MAX_CONTENT_LENGTH = int(os.environ.get("PM_APP_MAX_UPLOAD_MB", "20")) * 1024 * 1024
 
+    # Fees. A bill is due on this day of the month this many months after the billed one
+    # (clamped to the month's end: 31 means "the last day"); the default is the billed month's end.
+    FEE_DUE_DAY_OF_MONTH = int(os.environ.get("PM_APP_FEE_DUE_DAY", "31"))
+    FEE_DUE_MONTHS_AFTER = int(os.environ.get("PM_APP_FEE_DUE_MONTHS_AFTER", "0"))
+    # fee_collection_low fires below this amount rate; fee_collection_drop at this many points
+    # below the mean of the three periods before.
+    FEE_COLLECTION_LOW_THRESHOLD = os.environ.get("PM_APP_FEE_LOW_THRESHOLD", "0.80")
+    FEE_COLLECTION_DROP_POINTS = int(os.environ.get("PM_APP_FEE_DROP_POINTS", "10"))
+
     BABEL_DEFAULT_LOCALE = "zh"
     BABEL_DEFAULT_TIMEZONE = TIMEZONE
     LANGUAGES = ("zh", "en")

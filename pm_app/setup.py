@@ -30,6 +30,8 @@ def import_models() -> None:
     import pm_app.alerts.scope  # noqa: F401
     import pm_app.alerts.stale  # noqa: F401  (rules register themselves)
     import pm_app.org.rules  # noqa: F401
+    import pm_app.fees.models  # noqa: F401
+    import pm_app.fees.scope  # noqa: F401
 
 
 @event.listens_for(Engine, "connect")
@@ -89,8 +91,9 @@ def register_blueprints(app: Flask) -> None:
     from pm_app.org.imports_api import blp as imports_api
     from pm_app.alerts.api import blp as alerts_api
     from pm_app.alerts.views import bp as alerts_views
+    from pm_app.fees.api import blp as fees_api
 
-    for blueprint in (auth_api, org_api, alerts_api, imports_api):
+    for blueprint in (auth_api, org_api, alerts_api, imports_api, fees_api):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens only: a browser never sends them by itself
     for blueprint in (home, auth_views, admin_views, org_views, org_import_views, alerts_views):

@@ -1,0 +1,115 @@
+"""Property fees: bills, payments (append-only, with reversals) and waivers.
+
+Money is integer fen. A bill keeps running totals of what was paid and waived and a status
+derived from them, maintained by `fees.services` under a row lock on the bill, so lists, filters
+and city-wide rates read one row per bill instead of summing payments each time. The payment
+and waiver rows stay the record: `services.check_totals` recomputes the totals from them.
+"""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import (BigInteger, CheckConstraint, Date, Enum, ForeignKey, Index, String, Text, UniqueConstraint,
+                        func)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pm_app.common.types import UTCDateTime
+from pm_app.extensions import db
+from pm_app.org.models import Household
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    return Enum(cls, name=name, native_enum=False, create_constraint=True, length=16,
+                values_callable=lambda e: [m.value for m in e], validate_strings=True)
+
+
+class BillStatus(str, enum.Enum):
+    unpaid = "unpaid"
+    partial = "partial"
+    paid = "paid"
+    waived = "waived"
+
+
+class PaymentMethod(str, enum.Enum):
+    cash = "cash"
+    wechat = "wechat"
+    alipay = "alipay"
+    bank_transfer = "bank_transfer"
+    pos = "pos"
+    other = "other"
+
+
+class Bill(db.Model):
+    __tablename__ = "bill"
+    __table_args__ = (
+        UniqueConstraint("household_id", "period", "fee_type"),
+        CheckConstraint("amount_due_fen >= 0", name="due_not_negative"),
+        CheckConstraint("paid_fen >= 0 AND waived_fen >= 0 AND paid_fen + waived_fen <= amount_due_fen",
+                        name="totals_within_due"),
+        # Collection rates group a compound's (or the city's) bills by period.
+        Index("ix_bill_compound_period", "compound_id", "period"),
+        Index("ix_bill_period_firm", "period", "firm_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"))
+    # Copied from the household and the contract so that scope and aggregates need no join.
+    compound_id: Mapped[int] = mapped_column(ForeignKey("compound.id"))
+    firm_id: Mapped[int | None] = mapped_column(ForeignKey("firm.id"))
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("service_contract.id"), index=True)
+    period: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+    fee_type: Mapped[str] = mapped_column(String(16), default="property")
+    amount_due_fen: Mapped[int] = mapped_column(BigInteger)
+    due_date: Mapped[date] = mapped_column(Date)
+    paid_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    waived_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    status: Mapped[BillStatus] = mapped_column(_enum(BillStatus, "bill_status"), default=BillStatus.unpaid)
+    source: Mapped[str] = mapped_column(String(16), default="generated")  # generated | imported | seed
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+
+    household: Mapped[Household] = relationship()
+
+    @property
+    def outstanding_fen(self) -> int:
+        return self.amount_due_fen - self.paid_fen - self.waived_fen
+
+
+class Payment(db.Model):
+    """Never updated or deleted. A reversal is a row with the negative amount pointing at the
+    payment it cancels (`reversal_of_id`, unique: a payment is reversed at most once)."""
+    __tablename__ = "payment"
+    __table_args__ = (
+        CheckConstraint("amount_fen <> 0", name="amount_not_zero"),
+        CheckConstraint("(reversal_of_id IS NULL AND amount_fen > 0) OR (reversal_of_id IS NOT NULL AND amount_fen < 0)",
+                        name="sign_matches_kind"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bill_id: Mapped[int] = mapped_column(ForeignKey("bill.id"), index=True)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    method: Mapped[PaymentMethod] = mapped_column(_enum(PaymentMethod, "payment_method"))
+    paid_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+    # What the client sent as Idempotency-Key, and a digest of the body it came with: the same
+    # key with another body is a conflict, not a replay.
+    idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
+    request_digest: Mapped[str] = mapped_column(String(64))
+    reversal_of_id: Mapped[int | None] = mapped_column(ForeignKey("payment.id"), unique=True)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    bill: Mapped[Bill] = relationship()
+
+
+class Waiver(db.Model):
+    """减免: part or all of a bill forgiven, with the reason and who approved it."""
+    __tablename__ = "waiver"
+    __table_args__ = (CheckConstraint("amount_fen > 0", name="amount_positive"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bill_id: Mapped[int] = mapped_column(ForeignKey("bill.id"), index=True)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    reason: Mapped[str] = mapped_column(Text)
+    approved_by: Mapped[str] = mapped_column(String(128))  # the person or body that approved it
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    waived_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+
+    bill: Mapped[Bill] = relationship()
