@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, func, literal, select
 from sqlalchemy.orm import aliased
 
@@ -66,7 +67,7 @@ def can_bill(user, compound: Compound, contract: ServiceContract | None) -> bool
 def generate_for_compound(user, compound: Compound, period: str) -> GenerateResult:
     contract = db.session.scalar(select(ServiceContract).where(
         ServiceContract.compound_id == compound.id, contract_for_period(period)))
-    ensure(can_bill(user, compound, contract), _("generate bills for this compound"))
+    ensure(can_bill(user, compound, contract), _l("generate bills for this compound"))
     result = GenerateResult(period=period, compound_id=compound.id, contract_id=contract and contract.id)
     if contract is None or contract.fee_rate_fen == 0:
         reason = (_("no service contract in force in %(period)s", period=period) if contract is None
@@ -111,7 +112,8 @@ def _insert(period: str, households_where) -> int:
                "due_date", "paid_fen", "waived_fen", "status", "source", "created_at"]
     statement = _dialect_insert()(Bill).from_select(columns, rows).on_conflict_do_nothing(
         index_elements=["household_id", "period", "fee_type"])
-    return db.session.execute(statement).rowcount or 0
+    # psycopg's rowcount is gone once SQLAlchemy closes the cursor, unless asked to keep it.
+    return db.session.execute(statement.execution_options(preserve_rowcount=True)).rowcount
 
 
 def _dialect_insert():

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -72,7 +73,7 @@ def record_payment(user, *, bill_id: int, amount_fen: int, method: PaymentMethod
                    key: str | None) -> PaymentResult:
     key = check_key(key)
     bill = _locked_bill(user, bill_id)
-    ensure(can_collect(user, bill), _("record payments on this bill"))
+    ensure(can_collect(user, bill), _l("record payments on this bill"))
     digest = request_digest(bill.id, amount_fen, method.value, paid_at)
     paid_at = paid_at or now()
     earlier = _by_key(key)
@@ -104,7 +105,7 @@ def record_payment(user, *, bill_id: int, amount_fen: int, method: PaymentMethod
 def reverse_payment(user, payment: Payment, reason: str) -> Payment:
     """Cancel a payment with a row of the opposite amount; the bill's status follows."""
     bill = _locked_bill(user, payment.bill_id)
-    ensure(can_collect(user, bill), _("reverse payments on this bill"))
+    ensure(can_collect(user, bill), _l("reverse payments on this bill"))
     if payment.reversal_of_id is not None:
         raise Conflict(_("This row is itself a reversal; it cannot be reversed."))
     if db.session.scalar(select(Payment.id).where(Payment.reversal_of_id == payment.id)) is not None:
@@ -125,7 +126,7 @@ def reverse_payment(user, payment: Payment, reason: str) -> Payment:
 def waive(user, bill_id: int, amount_fen: int, reason: str, approved_by: str) -> Waiver:
     """减免 part or all of what is still outstanding, saying why and who approved it."""
     bill = _locked_bill(user, bill_id)
-    ensure(can_collect(user, bill), _("waive fees on this bill"))
+    ensure(can_collect(user, bill), _l("waive fees on this bill"))
     errors = {}
     if not (reason or "").strip():
         errors["reason"] = [_("required")]

@@ -20,3 +20,28 @@ def pay(api):
                                   headers={"Idempotency-Key": key or str(uuid.uuid4())})
 
     return send
+
+
+@pytest.fixture
+def four(city):
+    """`city.compound` with three more households: areas 100, 80, 60 and 50 m² at 2.00 yuan/m²
+    a month, so the bills are 200.00, 160.00, 120.00 and 100.00 (580.00 in all)."""
+    from tests.factories import HouseholdFactory
+
+    city.contract.fee_rate_fen = 200
+    city.household.floor_area_dm2 = 10000
+    building = city.household.building
+    others = [HouseholdFactory(building=building, unit=f"1-{n}", floor_area_dm2=area)
+              for n, area in ((102, 8000), (103, 6000), (104, 5000))]
+    return [city.household, *others]
+
+
+def bills_of(compound_id: int, period: str) -> list:
+    """The compound's bills of a period, in household order."""
+    from sqlalchemy import select
+
+    from pm_app.extensions import db
+    from pm_app.fees.models import Bill
+
+    return list(db.session.scalars(select(Bill).where(Bill.compound_id == compound_id, Bill.period == period)
+                                   .order_by(Bill.household_id)))
