@@ -13,10 +13,10 @@ from pm_app.common.clock import today
 from pm_app.common.filters import where_equal
 from pm_app.common.pagination import paginate
 from pm_app.extensions import db
-from pm_app.fees import arrears, billing, payments, rates
+from pm_app.fees import allocation, arrears, billing, payments, rates
 from pm_app.fees import schemas as s
 from pm_app.fees.models import Bill, Payment
-from pm_app.org.models import Compound
+from pm_app.org.models import Compound, Household
 
 blp = Blueprint("fees_api", __name__, url_prefix="/api/v1",
                 description="Bills, payments, waivers, collection rates and arrears. Money is a decimal string "
@@ -98,6 +98,26 @@ class Payments(MethodView):
                                          key=request.headers.get(KEY_HEADER))
         db.session.commit()
         return result.payment, 201, {"Idempotent-Replayed": "true" if result.replayed else "false"}
+
+
+@blp.route("/households/<int:household_id>/payments")
+class HouseholdPayments(MethodView):
+    decorators = [object_in_scope(Household, "household_id")]
+
+    @blp.arguments(s.HouseholdPaymentIn)
+    @blp.response(201, s.HouseholdPaymentOut)
+    @blp.alt_response(400, description="no Idempotency-Key header")
+    @blp.alt_response(409, description="the Idempotency-Key was used with a different body")
+    @blp.alt_response(422, description="more than the household owes, or an invalid field")
+    @blp.doc(parameters=[{"in": "header", "name": KEY_HEADER, "required": True, "schema": {"type": "string"}}])
+    def post(self, data, household_id):
+        """Record one sum for a household, spread over its unsettled bills oldest period first"""
+        rows, replayed = allocation.pay_household(current_user, household_id, amount_fen=data["amount"],
+                                                  method=data["method"], paid_at=data["paid_at"],
+                                                  key=request.headers.get(KEY_HEADER))
+        db.session.commit()
+        body = {"household_id": household_id, "amount": sum(p.amount_fen for p in rows), "payments": rows}
+        return body, 201, {"Idempotent-Replayed": "true" if replayed else "false"}
 
 
 @blp.route("/payments/<int:payment_id>")

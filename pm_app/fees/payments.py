@@ -79,7 +79,7 @@ def record_payment(user, *, bill_id: int, amount_fen: int, method: PaymentMethod
     earlier = _by_key(key)
     if earlier is not None:
         return PaymentResult(_replay(earlier, digest), replayed=True)
-    _check_time(paid_at)
+    check_time(paid_at)
     if amount_fen <= 0:
         raise DomainError(_("The amount must be greater than zero."), {"amount": [_("must be greater than zero")]})
     if amount_fen > bill.outstanding_fen:
@@ -98,7 +98,7 @@ def record_payment(user, *, bill_id: int, amount_fen: int, method: PaymentMethod
         if earlier is None:
             raise
         return PaymentResult(_replay(earlier, digest), replayed=True)
-    _apply(bill, paid=amount_fen)
+    apply(bill, paid=amount_fen)
     return PaymentResult(payment, replayed=False)
 
 
@@ -119,7 +119,7 @@ def reverse_payment(user, payment: Payment, reason: str) -> Payment:
                        reversal_of_id=payment.id, note=reason.strip())
     db.session.add(reversal)
     db.session.flush()
-    _apply(bill, paid=-payment.amount_fen)
+    apply(bill, paid=-payment.amount_fen)
     return reversal
 
 
@@ -143,7 +143,7 @@ def waive(user, bill_id: int, amount_fen: int, reason: str, approved_by: str) ->
                     recorded_by_id=user.id, waived_at=at)
     db.session.add(waiver)
     db.session.flush()
-    _apply(bill, waived=amount_fen)
+    apply(bill, waived=amount_fen)
     return waiver
 
 
@@ -155,7 +155,7 @@ def status_of(amount_due: int, paid: int, waived: int) -> BillStatus:
     return BillStatus.partial if paid > 0 or waived > 0 else BillStatus.unpaid
 
 
-def _apply(bill: Bill, *, paid: int = 0, waived: int = 0) -> None:
+def apply(bill: Bill, *, paid: int = 0, waived: int = 0) -> None:
     bill.paid_fen += paid
     bill.waived_fen += waived
     bill.status = status_of(bill.amount_due_fen, bill.paid_fen, bill.waived_fen)
@@ -179,7 +179,7 @@ def _replay(earlier: Payment, digest: str) -> Payment:
     return earlier
 
 
-def _check_time(paid_at: datetime) -> None:
+def check_time(paid_at: datetime) -> None:
     if paid_at > now() + FUTURE_TOLERANCE:
         raise DomainError(_("A payment cannot be dated in the future."), {"paid_at": [_("is in the future")]})
 

@@ -186,3 +186,15 @@ class ArrearsOut(Schema):
     periods = fields.Int()
     outstanding = Money()
     rows = fields.List(fields.Nested(ArrearsRowOut))
+
+
+class HouseholdPaymentIn(Schema):
+    amount = Money(required=True, positive=True, metadata={"example": "430.00"})
+    method = fields.Enum(PaymentMethod, by_value=True, required=True)
+    paid_at = fields.AwareDateTime(load_default=None, default_timezone=CITY_TZ)
+
+
+class HouseholdPaymentOut(Schema):
+    household_id = fields.Int()
+    amount = Money(metadata={"description": "the sum paid, spread over the bills oldest period first"})
+    payments = fields.List(fields.Nested(PaymentOut))

@@ -1,0 +1,84 @@
+"""One payment for several months: a household settling its arrears at the counter pays one sum,
+which is spread over its unsettled bills oldest period first (the usual rule: the oldest debt is
+the one that goes to court first). The split is exact to the fen: the parts add up to the sum.
+
+The rows are ordinary payments, one per bill, so rates, arrears and reversals need nothing new.
+Their idempotency keys are the client's key for the first row and "<key>:<n>" for the n-th after
+it, so a retry finds them all by the unique index.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from pm_app.auth.scope import get_visible
+from pm_app.common.clock import now
+from pm_app.common.money import fen_to_yuan
+from pm_app.errors import Conflict, DomainError
+from pm_app.extensions import db
+from pm_app.fees import payments
+from pm_app.fees.models import Bill, BillStatus, Payment, PaymentMethod
+from pm_app.org.models import Household
+from pm_app.org.services import ensure
+
+MAX_BILLS = 120  # ten years of months: more than that is a case for the street office, not the till
+
+
+def allocate(amount: int, outstanding: list[int]) -> list[int]:
+    """`amount` spread over `outstanding` in order, each part at most what that bill owes.
+    Raises ValueError when the amount is more than everything owed."""
+    if amount > sum(outstanding):
+        raise ValueError("more than is owed")
+    parts = []
+    for owed in outstanding:
+        part = min(owed, amount)
+        parts.append(part)
+        amount -= part
+    return parts
+
+
+def pay_household(user, household_id: int, *, amount_fen: int, method: PaymentMethod, paid_at: datetime | None,
+                  key: str | None) -> tuple[list[Payment], bool]:
+    """Record one sum against the household's unsettled bills, oldest first; (rows, replayed)."""
+    key = payments.check_key(key)
+    household = get_visible(Household, household_id, user)
+    bills = list(db.session.scalars(
+        select(Bill).where(Bill.household_id == household.id, Bill.status.in_((BillStatus.unpaid, BillStatus.partial)))
+        .order_by(Bill.period, Bill.id).with_for_update().execution_options(populate_existing=True)))
+    digest = payments.request_digest(-household.id, amount_fen, method.value, paid_at)  # negative: not a bill id
+    earlier = _batch(key)
+    if earlier:
+        if earlier[0].request_digest != digest:
+            raise Conflict(_("This Idempotency-Key was already used for a different payment; use a new key for a "
+                             "new payment."), {"Idempotency-Key": [_("already used with another body")]})
+        return earlier, True
+    for bill in bills:
+        ensure(payments.can_collect(user, bill), _l("record payments for this household"))
+    owed = [bill.outstanding_fen for bill in bills[:MAX_BILLS]]
+    if amount_fen <= 0 or amount_fen > sum(owed):
+        raise DomainError(_("%(amount)s yuan is more than the %(owed)s yuan this household owes.",
+                            amount=fen_to_yuan(amount_fen), owed=fen_to_yuan(sum(owed))),
+                          {"amount": [_("at most %(outstanding)s", outstanding=fen_to_yuan(sum(owed)))]})
+    payments.check_time(paid_at or now())
+    rows = []
+    for n, (bill, part) in enumerate(zip(bills, allocate(amount_fen, owed))):
+        if part == 0:
+            break
+        row = Payment(bill_id=bill.id, amount_fen=part, method=method, paid_at=paid_at or now(),
+                      recorded_by_id=user.id, idempotency_key=key if n == 0 else f"{key}:{n}", request_digest=digest)
+        db.session.add(row)
+        payments.apply(bill, paid=part)
+        rows.append(row)
+    db.session.flush()
+    return rows, False
+
+
+def _batch(key: str) -> list[Payment]:
+    keys = [key] + [f"{key}:{n}" for n in range(1, MAX_BILLS)]
+    found = {p.idempotency_key: p for p in db.session.scalars(select(Payment).where(Payment.idempotency_key.in_(keys)))}
+    if key not in found:
+        return []
+    return [found[k] for k in keys if k in found]
