@@ -9,7 +9,6 @@ from alembic import op
 import sqlalchemy as sa
 
 
-
 # revision identifiers, used by Alembic.
 revision = '54a4d52ed349'
 down_revision = '4cac72b80c6e'
@@ -81,10 +80,12 @@ def upgrade():
     sa.Column('approved_by', sa.String(length=128), nullable=False),
     sa.Column('recorded_by_id', sa.Integer(), nullable=True),
     sa.Column('waived_at', sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+    sa.Column('idempotency_key', sa.String(length=128), nullable=True),
     sa.CheckConstraint('amount_fen > 0', name=op.f('ck_waiver_amount_positive')),
     sa.ForeignKeyConstraint(['bill_id'], ['bill.id'], name=op.f('fk_waiver_bill_id_bill')),
     sa.ForeignKeyConstraint(['recorded_by_id'], ['user.id'], name=op.f('fk_waiver_recorded_by_id_user')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_waiver'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_waiver')),
+    sa.UniqueConstraint('idempotency_key', name=op.f('uq_waiver_idempotency_key'))
     )
     with op.batch_alter_table('waiver', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_waiver_bill_id'), ['bill_id'], unique=False)

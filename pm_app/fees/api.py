@@ -67,9 +67,12 @@ class Waivers(MethodView):
 
     @blp.arguments(s.WaiverIn)
     @blp.response(201, s.WaiverOut)
+    @blp.doc(parameters=[{"in": "header", "name": KEY_HEADER, "required": False, "schema": {"type": "string"},
+                          "description": "optional; with it, a retry returns the first waiver instead of a second"}])
     def post(self, data, bill_id):
         """Waive (减免) part or all of what is outstanding, with the reason and the approver"""
-        waiver = payments.waive(current_user, bill_id, data["amount"], data["reason"], data["approved_by"])
+        waiver = payments.waive(current_user, bill_id, data["amount"], data["reason"], data["approved_by"],
+                                key=request.headers.get(KEY_HEADER))
         db.session.commit()
         return waiver
 

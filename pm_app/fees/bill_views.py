@@ -86,10 +86,13 @@ def waive(bill_id: int):
     form = WaiverForm(prefix="waiver")
     if form.validate_on_submit():
         try:
-            waiver = payments.waive(current_user, bill.id, form.amount.fen, form.reason.data, form.approved_by.data)
+            waiver = payments.waive(current_user, bill.id, form.amount.fen, form.reason.data, form.approved_by.data,
+                                    key=form.key.data)
         except DomainError as error:
             report(form, error)
-            return _page(bill, waiver_form=form, status=422)
+            if error.status == 409:
+                form.key.data = new_key()
+            return _page(bill, waiver_form=form, status=error.status if error.status == 409 else 422)
         db.session.commit()
         flash(_("%(amount)s yuan waived.", amount=fen_to_yuan(waiver.amount_fen)), "success")
         return redirect(url_for(".bill", bill_id=bill.id))
@@ -115,4 +118,4 @@ def _page(bill: Bill, payment_form=None, reversal_form=None, reversal_of=None, w
         # The forms not being submitted are drawn fresh (formdata=None: this POST is not theirs).
         payment_form=payment_form or PaymentForm(formdata=None, prefix="payment", key=new_key()),
         reversal_form=reversal_form or ReversalForm(formdata=None, prefix="reversal"), reversal_of=reversal_of,
-        waiver_form=waiver_form or WaiverForm(formdata=None, prefix="waiver")), status
+        waiver_form=waiver_form or WaiverForm(formdata=None, prefix="waiver", key=new_key())), status

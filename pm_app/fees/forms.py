@@ -72,6 +72,7 @@ class ReversalForm(FlaskForm):
 
 
 class WaiverForm(FlaskForm):
+    key = HiddenField(validators=[DataRequired(), Length(max=KEY_MAX)])
     amount = _Money(_l("Amount (yuan)"), validators=[DataRequired()])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
     approved_by = StringField(_l("Approved by"), validators=[DataRequired(), Length(max=128)])

@@ -111,5 +111,8 @@ class Waiver(db.Model):
     approved_by: Mapped[str] = mapped_column(String(128))  # the person or body that approved it
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     waived_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+    # Optional here (a waiver is a deliberate act, not a till's retry), but the page's form and
+    # careful API callers send one, so a double submit waives once.
+    idempotency_key: Mapped[str | None] = mapped_column(String(128), unique=True)
 
     bill: Mapped[Bill] = relationship()

@@ -123,10 +123,18 @@ def reverse_payment(user, payment: Payment, reason: str) -> Payment:
     return reversal
 
 
-def waive(user, bill_id: int, amount_fen: int, reason: str, approved_by: str) -> Waiver:
+def waive(user, bill_id: int, amount_fen: int, reason: str, approved_by: str, key: str | None = None) -> Waiver:
     """减免 part or all of what is still outstanding, saying why and who approved it."""
     bill = _locked_bill(user, bill_id)
     ensure(can_collect(user, bill), _l("waive fees on this bill"))
+    if key is not None:
+        earlier = db.session.scalar(select(Waiver).where(Waiver.idempotency_key == check_key(key)))
+        if earlier is not None:
+            if (earlier.bill_id, earlier.amount_fen, earlier.reason, earlier.approved_by) != (
+                    bill.id, amount_fen, (reason or "").strip(), (approved_by or "").strip()):
+                raise Conflict(_("This Idempotency-Key was already used for a different waiver; use a new key."),
+                               {"Idempotency-Key": [_("already used with another body")]})
+            return earlier
     errors = {}
     if not (reason or "").strip():
         errors["reason"] = [_("required")]
@@ -140,7 +148,7 @@ def waive(user, bill_id: int, amount_fen: int, reason: str, approved_by: str) ->
         raise DomainError(_("The waiver was not recorded."), errors)
     at = now()
     waiver = Waiver(bill_id=bill.id, amount_fen=amount_fen, reason=reason.strip(), approved_by=approved_by.strip(),
-                    recorded_by_id=user.id, waived_at=at)
+                    recorded_by_id=user.id, waived_at=at, idempotency_key=key)
     db.session.add(waiver)
     db.session.flush()
     apply(bill, waived=amount_fen)

@@ -119,10 +119,13 @@ def test_a_waiver_needs_its_approver_and_then_settles_the_bill(client, city, bil
     login(client, city.users["street_officer"])
     bill = billed["latest"]
     url = f"/bills/{bill.id}/waivers?lang=en"
-    response = client.post(url, data={"waiver-amount": "73.44", "waiver-reason": "低保户", "waiver-approved_by": ""})
+    form = {"waiver-key": "w-1", "waiver-amount": "73.44", "waiver-reason": "低保户", "waiver-approved_by": ""}
+    response = client.post(url, data=form)
     assert response.status_code == 422 and bill.waived_fen == 0
-    response = client.post(url, data={"waiver-amount": "73.44", "waiver-reason": "低保户", "waiver-approved_by": "东街街道"})
+    response = client.post(url, data={**form, "waiver-approved_by": "东街街道"})
     assert response.status_code == 302 and bill.status == BillStatus.waived
+    again = client.post(url, data={**form, "waiver-approved_by": "东街街道"})  # a double submit
+    assert again.status_code == 302 and bill.waived_fen == 7344
     body = page(client, f"/bills/{bill.id}?lang=en")
     assert "低保户" in body and "东街街道" in body and 'name="payment-key"' not in body  # nothing left to collect
 
@@ -130,7 +133,8 @@ def test_a_waiver_needs_its_approver_and_then_settles_the_bill(client, city, bil
 def test_a_waiver_above_the_outstanding_amount_is_refused_with_422(client, city, billed):
     login(client, city.users["street_officer"])
     response = client.post(f"/bills/{billed['latest'].id}/waivers?lang=en",
-                           data={"waiver-amount": "99.00", "waiver-reason": "x", "waiver-approved_by": "y"})
+                           data={"waiver-key": "w-2", "waiver-amount": "99.00", "waiver-reason": "x",
+                                 "waiver-approved_by": "y"})
     assert response.status_code == 422 and "at most 73.44" in response.get_data(as_text=True)
 
 
@@ -170,7 +174,7 @@ def test_every_fee_form_refuses_a_post_without_the_csrf_token(csrf_client, city,
                        {"payment-key": "k", "payment-amount": "1.00", "payment-method": "cash"}),
                       (f"/bills/{bill.id}/payments/{payment_id}/reversal", {"reversal-reason": "x"}),
                       (f"/bills/{billed['latest'].id}/waivers",
-                       {"waiver-amount": "1.00", "waiver-reason": "x", "waiver-approved_by": "y"})):
+                       {"waiver-key": "w-3", "waiver-amount": "1.00", "waiver-reason": "x", "waiver-approved_by": "y"})):
         assert csrf_client.post(url, data=data).status_code == 400, url
     assert payment_count() == 1 and billed["latest"].waived_fen == 0
 

@@ -143,3 +143,16 @@ def test_a_firm_whose_contract_ended_reads_its_bills_but_records_nothing(api, ci
     db.session.flush()
     assert api.as_(city.users["firm_staff"]).get(f"/api/v1/bills/{target.id}").status_code == 200
     assert pay(city.users["firm_staff"], target.id, "1.00").status_code == 403
+
+
+def test_a_waiver_sent_twice_with_one_key_is_recorded_once(api, city, four):
+    target = bill(api, city)
+    staff = api.as_(city.users["firm_staff"])
+    body = {"amount": "20.00", "reason": "困难户", "approved_by": "业委会决议"}
+    first = staff.post(f"/api/v1/bills/{target.id}/waivers", json=body, headers={"Idempotency-Key": "w-1"})
+    second = staff.post(f"/api/v1/bills/{target.id}/waivers", json=body, headers={"Idempotency-Key": "w-1"})
+    assert first.status_code == second.status_code == 201 and first.json["id"] == second.json["id"]
+    other = staff.post(f"/api/v1/bills/{target.id}/waivers", json={**body, "amount": "30.00"},
+                       headers={"Idempotency-Key": "w-1"})
+    assert other.status_code == 409
+    assert staff.get(f"/api/v1/bills/{target.id}").json["amount_waived"] == "20.00"
