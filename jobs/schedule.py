@@ -19,6 +19,8 @@ SCHEDULE: tuple[Entry, ...] = (
     Entry("relay_outbox", "jobs.alerts.relay_outbox", "* * * * *"),
     Entry("sweep_contract_expiring", "jobs.alerts.sweep", "30 6 * * *", {"rule": "contract_expiring"}),
     Entry("sweep_compound_unmanaged", "jobs.alerts.sweep", "35 6 * * *", {"rule": "compound_unmanaged"}),
+    Entry("sweep_fee_collection_low", "jobs.alerts.sweep", "40 6 * * *", {"rule": "fee_collection_low"}),
+    Entry("sweep_fee_collection_drop", "jobs.alerts.sweep", "45 6 * * *", {"rule": "fee_collection_drop"}),
     Entry("sweep_stale", "jobs.alerts.sweep", "15 * * * *", {"rule": "sweep_stale"}),
 )
 

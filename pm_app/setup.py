@@ -32,6 +32,7 @@ def import_models() -> None:
     import pm_app.org.rules  # noqa: F401
     import pm_app.fees.models  # noqa: F401
     import pm_app.fees.scope  # noqa: F401
+    import pm_app.fees.rules  # noqa: F401
 
 
 @event.listens_for(Engine, "connect")
