@@ -17,6 +17,7 @@ from sqlalchemy import select
 from pm_app.common.clock import today
 from pm_app.errors import Conflict, DomainError
 from pm_app.extensions import db
+from pm_app.fees import seed_bills
 from pm_app.org import seed_contracts, seed_households, seed_places
 from pm_app.org.models import Compound
 from pm_app.org.seed_run import SCALES, Progress, Scale, SeedRun
@@ -28,6 +29,7 @@ STEPS = [
     ("compounds", seed_places.seed_compounds),
     ("households", seed_households.seed_households),
     ("contracts", seed_contracts.seed_contracts),
+    ("bills", seed_bills.seed_bills),
 ]
 
 

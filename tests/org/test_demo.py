@@ -10,9 +10,16 @@ from pm_app.auth.models import Role
 from pm_app.auth.services import authenticate
 from pm_app.common.clock import today
 from pm_app.extensions import db
+from pm_app.fees import seed_bills
 from pm_app.org.demo import DEMO_PASSWORD, DEMO_USERNAMES, create_demo_accounts, demo_accounts
 from pm_app.org.models import Compound, FirmKind, ServiceContract, Street
 from pm_app.org.seed import seed_city
+
+
+@pytest.fixture(autouse=True)
+def _one_month_of_bills(monkeypatch):
+    """The accounts need the city, not three years of its bills (tests/fees/test_seed.py)."""
+    monkeypatch.setattr(seed_bills, "MONTHS", 1)
 
 
 def _seed_with_accounts(scale: str) -> dict:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import aliased
 
 from pm_app.errors import Conflict
 from pm_app.extensions import db
+from pm_app.fees import seed_bills
 from pm_app.org.models import (Building, Compound, District, Firm, FirmKind, Household, ManagementMode,
                                ServiceContract, Street)
 from pm_app.org.seed import SCALES, seed_city
@@ -17,6 +18,12 @@ from pm_app.org.uscc import uscc_problem
 from tests.factories import CompoundFactory
 
 AS_OF = date(2026, 6, 30)
+
+
+@pytest.fixture(autouse=True)
+def _one_month_of_bills(monkeypatch):
+    """These tests are about places and people; tests/fees/test_seed.py covers the bills."""
+    monkeypatch.setattr(seed_bills, "MONTHS", 1)
 
 
 def _snapshot() -> dict:
@@ -117,7 +124,7 @@ def test_progress_reports_every_step_to_its_end():
     reports = []
     seed_city("street", progress=lambda step, done, total: reports.append((step, done, total)))
     last = {step: (done, total) for step, done, total in reports}
-    assert list(last) == ["places", "firms", "compounds", "households", "contracts"]
+    assert list(last) == ["places", "firms", "compounds", "households", "contracts", "bills"]
     assert all(done == total for done, total in last.values())
 
 
