@@ -9,8 +9,8 @@ A rate belongs to a scope (compound, street, firm, city), a range of periods and
 Rates are computed on the property fee, where a household has one bill per period.
 
 Every figure is one GROUP BY over `bill`, whatever the number of compounds. The as-of view
-subtracts what came in after the date (a small set: the payment rows after it, by index) from
-the running totals kept on each bill, instead of summing every payment row there is.
+corrects it by what came in after the date (a small set: the payment rows after it, by index,
+and the bills they touch, by id), instead of summing every payment row there is.
 """
 from __future__ import annotations
 
@@ -85,46 +85,68 @@ def scope_filter(user, scope: str, scope_id: int | None):
     return and_(*clauses)
 
 
-def _columns(as_of: date | None):
-    """The four sums, and the joins an as-of date needs."""
-    paid, waived, joins = Bill.paid_fen, Bill.waived_fen, []
-    if as_of is not None:
-        cutoff = end_of_day(as_of)
-        late_paid = (select(Payment.bill_id, func.sum(Payment.amount_fen).label("fen"))
-                     .where(Payment.paid_at >= cutoff).group_by(Payment.bill_id).subquery())
-        late_waived = (select(Waiver.bill_id, func.sum(Waiver.amount_fen).label("fen"))
-                       .where(Waiver.waived_at >= cutoff).group_by(Waiver.bill_id).subquery())
-        paid = paid - func.coalesce(late_paid.c.fen, 0)
-        waived = waived - func.coalesce(late_waived.c.fen, 0)
-        joins = [(late_paid, late_paid.c.bill_id == Bill.id), (late_waived, late_waived.c.bill_id == Bill.id)]
+# Past this many bills touched after the as-of day, the correction joins instead of listing ids.
+LISTED_BILLS = 20_000
+
+
+def _sums(paid, waived):
+    """The four figures of a set of bills, given what each had paid and waived."""
     billed = waived < Bill.amount_due_fen
     settled = billed & (paid + waived >= Bill.amount_due_fen)
-    columns = [
-        func.coalesce(func.sum(Bill.amount_due_fen - waived), 0).label("receivable"),
-        func.coalesce(func.sum(paid), 0).label("received"),
-        func.count(case((billed, 1))).label("households_billed"),
-        func.count(case((settled, 1))).label("households_paid"),
-    ]
-    return columns, joins
+    return [func.coalesce(func.sum(Bill.amount_due_fen - waived), 0), func.coalesce(func.sum(paid), 0),
+            func.count(case((billed, 1))), func.count(case((settled, 1)))]
 
 
-def _grouped(group_by: list, where, as_of: date | None):
-    columns, joins = _columns(as_of)
-    query = select(*group_by, *columns).select_from(Bill)
-    for table, on in joins:
-        query = query.outerjoin(table, on)
-    return db.session.execute(query.where(where).group_by(*group_by))
+def _late(as_of: date):
+    """Per bill, what was paid and waived after the as-of day (a few rows when the day is recent)."""
+    cutoff = end_of_day(as_of)
+    late_paid = (select(Payment.bill_id, func.sum(Payment.amount_fen).label("fen"))
+                 .where(Payment.paid_at >= cutoff).group_by(Payment.bill_id).subquery())
+    late_waived = (select(Waiver.bill_id, func.sum(Waiver.amount_fen).label("fen"))
+                   .where(Waiver.waived_at >= cutoff).group_by(Waiver.bill_id).subquery())
+    return late_paid, late_waived
 
 
-def _rate(row) -> dict:
-    return {"receivable": int(row.receivable), "received": int(row.received),
-            "households_billed": int(row.households_billed), "households_paid": int(row.households_paid)}
+def _grouped(group_by: list, where, as_of: date | None) -> dict[tuple, list[int]]:
+    """group key → [receivable, received, households billed, households paid].
+
+    Now: one pass over the bills' running totals. As of a day: the same pass, corrected by the
+    difference the late payments and waivers make to the bills they touch; those bills are
+    looked up by id, so the cost does not grow with the bills nobody touched."""
+    rows = db.session.execute(select(*group_by, *_sums(Bill.paid_fen, Bill.waived_fen))
+                              .where(where).group_by(*group_by))
+    result = {tuple(row[:len(group_by)]): [int(v) for v in row[len(group_by):]] for row in rows}
+    if as_of is None:
+        return result
+    late_paid, late_waived = _late(as_of)
+    paid = Bill.paid_fen - func.coalesce(late_paid.c.fen, 0)
+    waived = Bill.waived_fen - func.coalesce(late_waived.c.fen, 0)
+    then, now = _sums(paid, waived), _sums(Bill.paid_fen, Bill.waived_fen)
+    touched = select(late_paid.c.bill_id).union(select(late_waived.c.bill_id))
+    ids = list(db.session.scalars(touched.limit(LISTED_BILLS + 1)))
+    if not ids:
+        return result
+    only = Bill.id.in_(ids) if len(ids) <= LISTED_BILLS else Bill.id.in_(touched)
+    corrections = db.session.execute(
+        select(*group_by, *(a - b for a, b in zip(then, now))).select_from(Bill)
+        .outerjoin(late_paid, late_paid.c.bill_id == Bill.id).outerjoin(late_waived, late_waived.c.bill_id == Bill.id)
+        .where(where, only).group_by(*group_by))
+    for row in corrections:
+        sums = result.setdefault(tuple(row[:len(group_by)]), [0, 0, 0, 0])
+        for i, delta in enumerate(row[len(group_by):]):
+            sums[i] += int(delta)
+    return result
+
+
+def _rate(sums: list[int]) -> dict:
+    receivable, received, billed, paid = sums
+    return {"receivable": receivable, "received": received, "households_billed": billed, "households_paid": paid}
 
 
 def rates_by_period(where, period_from: str, period_to: str, as_of: date | None = None) -> list[PeriodRate]:
     """A row for every period of the range, zeros where nothing was billed."""
-    found = {row.period: _rate(row) for row in _grouped(
-        [Bill.period], and_(where, Bill.period >= period_from, Bill.period <= period_to), as_of)}
+    found = {key[0]: _rate(sums) for key, sums in _grouped(
+        [Bill.period], and_(where, Bill.period >= period_from, Bill.period <= period_to), as_of).items()}
     return [PeriodRate(period=p, **found.get(p, {})) for p in period_range(period_from, period_to)]
 
 
@@ -136,14 +158,14 @@ def collection_rates(user, scope: str, scope_id: int | None, period_from: str, p
 def rates_by_compound(where, period_from: str, period_to: str, as_of: date | None = None) -> dict[int, Rate]:
     """compound id → its rate over the whole range (sums over the periods, then the ratio)."""
     rows = _grouped([Bill.compound_id], and_(where, Bill.period >= period_from, Bill.period <= period_to), as_of)
-    return {row.compound_id: Rate(**_rate(row)) for row in rows}
+    return {key[0]: Rate(**_rate(sums)) for key, sums in rows.items()}
 
 
 def rates_by_compound_and_period(where, period_from: str, period_to: str,
                                  as_of: date | None = None) -> dict[tuple[int, str], Rate]:
     rows = _grouped([Bill.compound_id, Bill.period],
                     and_(where, Bill.period >= period_from, Bill.period <= period_to), as_of)
-    return {(row.compound_id, row.period): Rate(**_rate(row)) for row in rows}
+    return {key: Rate(**_rate(sums)) for key, sums in rows.items()}
 
 
 def total(rows: list[Rate]) -> Rate:

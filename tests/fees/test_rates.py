@@ -52,6 +52,18 @@ def test_as_of_the_end_of_august_counts_what_had_come_in_by_then(api, august):
                    "households_billed": 4, "households_paid": 1, "household_rate": "0.2500"}
 
 
+@pytest.mark.parametrize("listed", [0, 20_000])
+def test_as_of_gives_the_same_answer_when_many_bills_were_touched_since(api, august, monkeypatch, listed):
+    """Past LISTED_BILLS touched bills the correction joins instead of listing ids: same figures."""
+    from pm_app.fees import rates as module
+
+    monkeypatch.setattr(module, "LISTED_BILLS", listed)
+    row, = rates(api, august.users["street_officer"],
+                 f"scope=compound&id={august.compound.id}&period_from=2026-08&period_to=2026-08&as_of=2026-08-31")
+    assert (row["receivable"], row["received"], row["households_billed"], row["households_paid"]) == \
+        ("580.00", "300.00", 4, 1)
+
+
 def test_as_of_is_a_whole_day_in_the_city(api, august):
     """1-104 paid at 23:59 on 10 Sep Beijing time (15:59 UTC): as of 10 Sep it counts."""
     row, = rates(api, august.users["street_officer"],
@@ -107,7 +119,7 @@ def test_bad_queries_name_the_field(api, august):
     assert "period_from" in officer.get(f"{RATES}?scope=city&period_from=Aug&period_to=2026-08").json["errors"]
 
 
-def test_the_street_rates_are_one_statement_whatever_the_number_of_compounds(api, august, app):
+def test_the_street_rates_cost_the_same_statements_whatever_the_number_of_compounds(api, august, app):
     from tests.factories import CompoundFactory, ContractFactory, HouseholdFactory, BuildingFactory
 
     def statements(user, query):
@@ -128,4 +140,5 @@ def test_the_street_rates_are_one_statement_whatever_the_number_of_compounds(api
         ContractFactory(compound=compound, firm=august.firm)
         HouseholdFactory(building=BuildingFactory(compound_id=compound.id))
         api.as_(user).post("/api/v1/bills/generate", json={"compound_id": compound.id, "period": "2026-08"})
-    assert len(statements(user, query)) == len(before) == 1
+    # The totals, and for as_of the bills touched since and their correction: three, always.
+    assert len(statements(user, query)) == len(before) == 3
