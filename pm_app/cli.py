@@ -120,7 +120,8 @@ def _seed(scale: str, commit: bool = True) -> None:
                f"{rows.get('district', 0)} districts, {rows.get('street', 0)} streets, "
                f"{rows.get('compound', 0):,} compounds, {rows.get('building', 0):,} buildings, "
                f"{rows.get('household', 0):,} households, {rows.get('firm', 0)} firms, "
-               f"{rows.get('service_contract', 0):,} contracts.")
+               f"{rows.get('service_contract', 0):,} contracts, {rows.get('bill', 0):,} bills, "
+               f"{rows.get('payment', 0):,} payments.")
 
 
 class _ProgressBars:
