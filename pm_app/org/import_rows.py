@@ -31,30 +31,32 @@ _UNIT_SUFFIX = re.compile(r"[（(][^()（）]*[)）]$")  # "建筑面积(㎡)", 
 
 
 def _normal(header) -> str:
-    text = _UNIT_SUFFIX.sub("", _text(header)).strip().lower()
+    text = _UNIT_SUFFIX.sub("", cell_text(header)).strip().lower()
     return re.sub(r"\s+", "", text) if not text.isascii() else re.sub(r"[\s-]+", "_", text)
 
 
-def read_header(rows: Iterator[Row]) -> tuple[int, dict[str, int], list[str]]:
-    """The first non-blank row: (its number, field → column index, problems)."""
+def read_header(rows: Iterator[Row], aliases: dict[str, str] = ALIASES,
+                required: Sequence[str] = REQUIRED) -> tuple[int, dict[str, int], list[str]]:
+    """The first non-blank row: (its number, field → column index, problems). `aliases` and
+    `required` default to the household columns; other imports pass their own."""
     for number, cells in rows:
-        if not _is_blank(cells):
+        if not is_blank(cells):
             break
     else:
         raise UnreadableFile(_("The file is empty."))
     columns: dict[str, int] = {}
     problems: list[str] = []
     for index, cell in enumerate(cells):
-        if _text(cell) == "":
+        if cell_text(cell) == "":
             continue  # blank header cells are formatting spill-over, not columns
-        field = ALIASES.get(_normal(cell))
+        field = aliases.get(_normal(cell))
         if field is None:
-            problems.append(_("unknown column \"%(column)s\"", column=_text(cell)))
+            problems.append(_("unknown column \"%(column)s\"", column=cell_text(cell)))
         elif field in columns:
-            problems.append(_("column \"%(column)s\" appears twice", column=_text(cell)))
+            problems.append(_("column \"%(column)s\" appears twice", column=cell_text(cell)))
         else:
             columns[field] = index
-    problems.extend(_("missing column %(column)s", column=field) for field in REQUIRED if field not in columns)
+    problems.extend(_("missing column %(column)s", column=field) for field in required if field not in columns)
     return number, columns, problems
 
 
@@ -72,17 +74,17 @@ class RowChecker:
         """(row number, clean values, problems) for each non-blank row."""
         width = max(columns.values()) + 1
         for number, cells in rows:
-            if _is_blank(cells):
+            if is_blank(cells):
                 continue  # blank lines between blocks and at the end are how sheets look
             raw = {field: cells[index] if index < len(cells) else None for field, index in columns.items()}
             values, problems = self._clean(number, raw)
-            if any(_text(cell) != "" for cell in cells[width:]):
+            if any(cell_text(cell) != "" for cell in cells[width:]):
                 problems.append(_("has %(cells)d cells but the header has %(columns)d",
                                   cells=len(cells), columns=width))
             yield number, values, problems
 
     def _clean(self, number: int, raw: dict) -> tuple[dict, list[str]]:
-        values = {field: _text(raw.get(field)) for field in FIELDS}
+        values = {field: cell_text(raw.get(field)) for field in FIELDS}
         problems = [_missing(field) for field in ("building", "unit") if not values[field]]
         problems += [_too_long(field) for field, limit in MAX_LENGTH.items() if len(values[field]) > limit]
         values["floor_area_dm2"], problem = _area(raw.get("floor_area_m2"))
@@ -125,7 +127,7 @@ def _area(value) -> tuple[int | None, str | None]:
     """Square metres with at most 2 decimals → dm²; a spreadsheet number or a decimal string."""
     if isinstance(value, float):
         value = repr(value)  # the shortest text that is this float: 86.4, not 86.400000000000006
-    text = _text(value)
+    text = cell_text(value)
     if text == "":
         return None, _("floor_area_m2 is missing")
     try:
@@ -144,7 +146,7 @@ def _area(value) -> tuple[int | None, str | None]:
     return int(number * 100), None
 
 
-def _text(value) -> str:
+def cell_text(value) -> str:
     """A cell as the text a person sees: 101 not 101.0, 13812345678 not 1.3812345678e10."""
     if value is None:
         return ""
@@ -153,5 +155,5 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def _is_blank(cells: Sequence) -> bool:
-    return all(_text(cell) == "" for cell in cells)
+def is_blank(cells: Sequence) -> bool:
+    return all(cell_text(cell) == "" for cell in cells)

@@ -5,30 +5,15 @@ from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields
-from webargs.flaskparser import FlaskParser
-from werkzeug.datastructures import CombinedMultiDict
 
 from pm_app.auth.scope import get_visible
-from pm_app.common.api import Blueprint
+from pm_app.common.api import UploadBlueprint
 from pm_app.extensions import db
 from pm_app.org.imports import import_households
 from pm_app.org.models import Compound
 
-
-class _MultipartParser(FlaskParser):
-    """A multipart body carries fields and files together; reading both as the form lets one
-    schema check the whole body and document it as one multipart/form-data request body."""
-
-    def load_form(self, req, schema):
-        return self._makeproxy(CombinedMultiDict([req.form, req.files]), schema)
-
-
-class _UploadBlueprint(Blueprint):
-    ARGUMENTS_PARSER = _MultipartParser()
-
-
-blp = _UploadBlueprint("imports_api", __name__, url_prefix="/api/v1/imports",
-                       description="Bulk uploads. All or nothing: one bad row and nothing is written.")
+blp = UploadBlueprint("imports_api", __name__, url_prefix="/api/v1/imports",
+                      description="Bulk uploads. All or nothing: one bad row and nothing is written.")
 
 FILE_HELP = ("CSV UTF-8 (with or without BOM) or XLSX (the sheet that opens first). Header row with the columns "
              "building, unit, floor_area_m2, owner_name, owner_phone — or 楼栋, 单元/房号, 建筑面积, 业主姓名, "
