@@ -27,7 +27,7 @@ class ImportForm(FlaskForm):
 @login_required
 def upload(compound_id: int):
     compound = get_visible(Compound, compound_id, current_user)
-    ensure(can_manage_households(current_user, compound), "import households into this compound")
+    ensure(can_manage_households(current_user, compound), _l("import households into this compound"))
     form = ImportForm()
     result, refusal, status = None, None, 200
     if form.validate_on_submit():

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
@@ -37,7 +38,7 @@ class ImportResult:
 
 def import_households(user, compound: Compound, upload: IO[bytes]) -> ImportResult:
     """Import every row of `upload` or none; DomainError(422) names each bad row."""
-    ensure(can_manage_households(user, compound), "import households into this compound")
+    ensure(can_manage_households(user, compound), _l("import households into this compound"))
     _lock_compound(compound.id)
     buildings, registered = _existing_units(compound.id)
     try:

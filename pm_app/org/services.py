@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask import has_request_context
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
 
 from pm_app.auth.models import Role
@@ -43,9 +46,12 @@ def can_manage_households(user, compound: Compound) -> bool:
     return False
 
 
-def ensure(allowed: bool, what: str) -> None:
+def ensure(allowed: bool, what) -> None:
+    """403 unless allowed; `what` is a lazy phrase ("change this compound") finishing the sentence."""
     if not allowed:
-        raise Forbidden(f"You may not {what}.")
+        # Jobs and the CLI have no request to pick a language from: they get the English.
+        message = _("You may not %(what)s.", what=what) if has_request_context() else f"You may not {what}."
+        raise Forbidden(str(message))
 
 
 # --- places --------------------------------------------------------------------------------
@@ -69,7 +75,7 @@ def create_street(user, name: str, district_id: int) -> Street:
 
 def create_community(user, name: str, street_id: int) -> Community:
     _visible_ref(Street, street_id, user, "street_id")
-    ensure(user.sees_whole_city or street_id in user.street_ids, "add communities to this street")
+    ensure(user.sees_whole_city or street_id in user.street_ids, _l("add communities to this street"))
     _unique(select(Community.id).where(Community.street_id == street_id, Community.name == name), "name", name)
     community = Community(name=name, street_id=street_id)
     db.session.add(community)
@@ -98,7 +104,7 @@ COMPOUND_FIELDS = ("name", "address", "year_built", "renovation_type", "acceptan
 
 def create_compound(user, data: dict) -> Compound:
     street = _visible_ref(Street, data["street_id"], user, "street_id")
-    ensure(user.sees_whole_city or street.id in user.street_ids, "register compounds in this street")
+    ensure(user.sees_whole_city or street.id in user.street_ids, _l("register compounds in this street"))
     _unique(select(Compound.id).where(Compound.code == data["code"]), "code", data["code"])
     compound = Compound(code=data["code"])
     _apply_compound(user, compound, data)
@@ -108,12 +114,12 @@ def create_compound(user, data: dict) -> Compound:
 
 
 def update_compound(user, compound: Compound, data: dict) -> Compound:
-    ensure(can_manage_compound(user, compound), "change this compound")
+    ensure(can_manage_compound(user, compound), _l("change this compound"))
     if "code" in data and data["code"] != compound.code:
         raise DomainError("code cannot change", {"code": ["is permanent: it is printed in public links"]})
     if "street_id" in data and data["street_id"] != compound.street_id:
         street = _visible_ref(Street, data["street_id"], user, "street_id")
-        ensure(user.sees_whole_city or street.id in user.street_ids, "move compounds to this street")
+        ensure(user.sees_whole_city or street.id in user.street_ids, _l("move compounds to this street"))
     _apply_compound(user, compound, data)
     db.session.flush()
     return compound
@@ -150,7 +156,7 @@ def building_for(compound_id: int, name: str) -> Building:
 
 
 def add_household(user, compound: Compound, data: dict) -> Household:
-    ensure(can_manage_households(user, compound), "add households to this compound")
+    ensure(can_manage_households(user, compound), _l("add households to this compound"))
     building = building_for(compound.id, data["building"])
     exists = select(Household.id).where(Household.building_id == building.id, Household.unit == data["unit"])
     if db.session.scalar(exists) is not None:
@@ -179,7 +185,7 @@ def create_firm(kind: FirmKind | str, name: str, uscc: str) -> Firm:
 
 def create_contract(user, data: dict) -> ServiceContract:
     compound = get_visible(Compound, data["compound_id"], user)
-    ensure(can_manage_compound(user, compound), "register contracts for this compound")
+    ensure(can_manage_compound(user, compound), _l("register contracts for this compound"))
     firm = _visible_ref(Firm, data["firm_id"], user, "firm_id")
     if firm.kind != FirmKind.property:
         raise DomainError("firm_id: not a property firm", {"firm_id": ["must be a property-service firm"]})
@@ -203,7 +209,7 @@ def create_contract(user, data: dict) -> ServiceContract:
 
 
 def end_contract(user, contract: ServiceContract, end: date) -> ServiceContract:
-    ensure(can_manage_compound(user, contract.compound), "end this contract")
+    ensure(can_manage_compound(user, contract.compound), _l("end this contract"))
     if end < contract.start_date:
         raise DomainError("end is before start", {"end": ["must be on or after the contract's start"]})
     contract.end_date = min(end, contract.end_date)

@@ -16,7 +16,7 @@ def pay(api):
         body = {"bill_id": bill_id, "amount": amount, "method": method, **extra}
         if paid_at:
             body["paid_at"] = paid_at
-        return api.as_(user).post("/api/v1/payments", json=body,
+        return api.as_(user).post("/api/v1/payments?lang=en", json=body,
                                   headers={"Idempotency-Key": key or str(uuid.uuid4())})
 
     return send

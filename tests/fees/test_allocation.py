@@ -33,7 +33,7 @@ def test_more_than_everything_owed_is_refused(owed, extra):
 
 
 def household_pay(api, user, household_id, amount, key=None):
-    return api.as_(user).post(f"/api/v1/households/{household_id}/payments",
+    return api.as_(user).post(f"/api/v1/households/{household_id}/payments?lang=en",
                               json={"amount": amount, "method": "cash"},
                               headers={"Idempotency-Key": key or str(uuid.uuid4())})
 

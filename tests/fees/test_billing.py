@@ -14,7 +14,7 @@ from tests.fees.conftest import bills_of
 
 
 def generate(api, user, compound_id, period="2026-09"):
-    return api.as_(user).post("/api/v1/bills/generate", json={"compound_id": compound_id, "period": period})
+    return api.as_(user).post("/api/v1/bills/generate?lang=en", json={"compound_id": compound_id, "period": period})
 
 
 @given(rate=st.integers(min_value=0, max_value=100_000), area=st.integers(min_value=1, max_value=10**8))
