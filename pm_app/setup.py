@@ -120,9 +120,9 @@ def register_blueprints(app: Flask) -> None:
 
     @app.teardown_request
     def _forget(_exc):
-        # Per-request state on g (masking cache, signed-in user, locale) must not outlive the
+        # Per-request state on g (masking cache, signed-in user, locale, CSRF token) must not outlive the
         # request when the app context is shared, as in the tests or a CLI command.
-        for key in ("_personal_data", "_login_user", "_flask_babel"):
+        for key in ("_personal_data", "_login_user", "_flask_babel", "csrf_token"):
             g.pop(key, None)
 
 

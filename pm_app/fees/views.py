@@ -10,7 +10,7 @@ from pm_app.common.clock import today
 from pm_app.common.listing import page_number, page_of
 from pm_app.errors import DomainError
 from pm_app.extensions import db
-from pm_app.fees import arrears, billing, charts, exports, page_args, queries, rates
+from pm_app.fees import arrears, billing, charts, exports, imports, page_args, queries, rates
 from pm_app.fees.forms import GenerateForm, report
 from pm_app.fees.labels import BILL_STATUSES, fee_label, percent
 from pm_app.fees.periods import period_of, shift
@@ -84,7 +84,8 @@ def _page(compound: Compound, form: GenerateForm, status: int = 200):
         trend=trend, figure=charts.rate_trend(trend, _("Collection rates, last %(n)d periods", n=TREND_PERIODS)),
         bills=page_of(queries.bills_query(current_user, compound.id, period, bill_status), page_number(args)),
         totals=queries.period_totals(current_user, compound.id, period), arrears=owing, shown=ARREARS_SHOWN,
-        form=form, may_generate=_may_generate(compound)), status
+        form=form, may_generate=_may_generate(compound),
+        may_import=imports.can_import_bills(current_user, compound)), status
 
 
 def _selected_period(compound: Compound) -> str:

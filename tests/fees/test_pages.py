@@ -154,3 +154,13 @@ def test_plotly_is_served_from_the_package_with_long_caching(client):
     assert response.status_code == 200 and response.mimetype == "text/javascript"
     assert "max-age=31536000" in response.headers["Cache-Control"] and len(response.data) > 1_000_000
     response.close()
+
+
+def test_the_fee_page_links_to_the_import_for_those_who_may_import(app, city):
+    from tests.fees.pages import login
+
+    for role, shown in (("street_officer", True), ("firm_staff", True), ("committee_member", False)):
+        client = app.test_client()
+        login(client, city.users[role])
+        body = client.get(f"/compounds/{city.compound.id}/fees").get_data(as_text=True)
+        assert (f"/compounds/{city.compound.id}/fees/import" in body) is shown, role
