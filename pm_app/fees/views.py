@@ -10,7 +10,7 @@ from pm_app.common.clock import today
 from pm_app.common.listing import page_number, page_of
 from pm_app.errors import DomainError
 from pm_app.extensions import db
-from pm_app.fees import arrears, billing, charts, exports, imports, page_args, queries, rates
+from pm_app.fees import arrears, billing, charts, exports, history, imports, page_args, queries, rates
 from pm_app.fees.forms import GenerateForm, report
 from pm_app.fees.labels import BILL_STATUSES, fee_label, percent
 from pm_app.fees.periods import period_of, shift
@@ -70,6 +70,15 @@ def export_arrears(compound_id: int, fmt: str):
     compound = page_args.visible_or_404(Compound, compound_id)
     found = arrears.compound_arrears(current_user, compound.id, _min_periods(), today())
     return exports.download(fmt, exports.ARREARS, found.rows, f"arrears-{compound.code}")
+
+
+@bp.route("/compounds/<int:compound_id>/fees/history.<any(csv, xlsx):fmt>")
+@login_required
+def export_history(compound_id: int, fmt: str):
+    """Bills and payments in the import's format, to carry the books to another system."""
+    compound = page_args.visible_or_404(Compound, compound_id)
+    rows = history.history_rows(current_user, compound.id)
+    return exports.download(fmt, history.COLUMNS, rows, f"fee-history-{compound.code}")
 
 
 def _page(compound: Compound, form: GenerateForm, status: int = 200):
