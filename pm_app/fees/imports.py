@@ -17,7 +17,6 @@ from typing import IO
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -28,6 +27,7 @@ from pm_app.fees.import_book import BillBook
 from pm_app.fees.import_rows import ALIASES, REQUIRED, RowReader
 from pm_app.org.import_files import UnreadableFile, read_rows
 from pm_app.org.import_rows import read_header
+from pm_app.org.imports import lock_compound, refusal
 from pm_app.org.models import Building, Compound, Household
 from pm_app.org.services import can_manage_compound, current_contract, ensure
 
@@ -52,7 +52,7 @@ def import_bills(user, compound: Compound, upload: IO[bytes]) -> BillImportResul
     """Import every row of `upload` or none; DomainError(422) names each bad row."""
     ensure(can_import_bills(user, compound), _l("import bills into this compound"))
     firm_only = None if can_manage_compound(user, compound) else user.firm_id
-    _lock_compound(compound.id)
+    lock_compound(compound.id)
     reader = RowReader(_households(compound.id))
     try:
         with db.session.begin_nested():
@@ -61,7 +61,7 @@ def import_bills(user, compound: Compound, upload: IO[bytes]) -> BillImportResul
             if not errors and book.rows == 0:
                 errors["file"] = [_("The file has a header but no bills.")]
             if errors:
-                raise DomainError(_refusal(errors), _in_row_order(errors))  # leaving the block undoes the savepoint
+                raise DomainError(refusal(errors), _in_row_order(errors))  # leaving the block undoes the savepoint
     except IntegrityError:
         # A bill or payment of the file was written by someone else while the file was being read.
         raise Conflict(_("A bill or payment in the file was recorded by someone else meanwhile; nothing was "
@@ -88,24 +88,9 @@ def _read(upload: IO[bytes], reader: RowReader, book: BillBook) -> dict[str, lis
     return errors
 
 
-def _refusal(errors: dict) -> str:
-    # The household import's msgids: one sentence, already translated, for both imports.
-    rows = sum(1 for key in errors if key.isdigit())
-    if not rows:
-        return _("The file could not be read; nothing was imported.")
-    return ngettext("%(num)d row has problems; nothing was imported.",
-                    "%(num)d rows have problems; nothing was imported.", rows)
-
-
 def _in_row_order(errors: dict) -> dict:
     # Rules across rows are checked a chunk at a time, after the rows' own checks have reported.
     return dict(sorted(errors.items(), key=lambda item: (item[0].isdigit(), int(item[0]) if item[0].isdigit() else 0)))
-
-
-def _lock_compound(compound_id: int) -> None:
-    # Two imports into one compound take turns (PostgreSQL row lock; SQLite serialises writers
-    # anyway), so the second sees the first's bills and payments as already there.
-    db.session.execute(select(Compound.id).where(Compound.id == compound_id).with_for_update())
 
 
 def _households(compound_id: int) -> dict[str, dict[str, int]]:

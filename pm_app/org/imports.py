@@ -39,7 +39,7 @@ class ImportResult:
 def import_households(user, compound: Compound, upload: IO[bytes]) -> ImportResult:
     """Import every row of `upload` or none; DomainError(422) names each bad row."""
     ensure(can_manage_households(user, compound), _l("import households into this compound"))
-    _lock_compound(compound.id)
+    lock_compound(compound.id)
     buildings, registered = _existing_units(compound.id)
     try:
         with db.session.begin_nested():
@@ -48,7 +48,7 @@ def import_households(user, compound: Compound, upload: IO[bytes]) -> ImportResu
             if not errors and writer.imported == 0:
                 errors["file"] = [_("The file has a header but no households.")]
             if errors:
-                raise DomainError(_refusal(errors), errors)  # leaving the block undoes the savepoint
+                raise DomainError(refusal(errors), errors)  # leaving the block undoes the savepoint
             writer.finish()
     except IntegrityError:
         # Someone added one of these units while the file was being read.
@@ -75,7 +75,8 @@ def _read(upload: IO[bytes], checker: RowChecker, writer: _Writer) -> dict[str, 
     return errors
 
 
-def _refusal(errors: dict) -> str:
+def refusal(errors: dict) -> str:
+    """The one sentence above a refused file's rows; the bill import says it too."""
     rows = sum(1 for key in errors if key.isdigit())
     if not rows:
         return _("The file could not be read; nothing was imported.")
@@ -83,9 +84,9 @@ def _refusal(errors: dict) -> str:
                     "%(num)d rows have problems; nothing was imported.", rows)
 
 
-def _lock_compound(compound_id: int) -> None:
+def lock_compound(compound_id: int) -> None:
     # Two imports into one compound take turns (PostgreSQL row lock; SQLite serialises writers
-    # anyway), so the second sees the first's units as already registered.
+    # anyway), so the second sees what the first wrote (units, bills, payments) as already there.
     db.session.execute(select(Compound.id).where(Compound.id == compound_id).with_for_update())
 
 
