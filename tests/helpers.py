@@ -1,7 +1,14 @@
-"""Named helpers the tests share: an API client that speaks as a user, and small builders."""
+"""Named helpers the tests share: an API client that speaks as a user, a statement counter, and
+small builders."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
 from pm_app.auth.services import issue_token
+from pm_app.extensions import db
 
 
 class ApiClient:
@@ -36,3 +43,19 @@ class ApiClient:
 
     def delete(self, path, **kw):
         return self.request("DELETE", path, **kw)
+
+
+@contextmanager
+def count_statements() -> Iterator[list[str]]:
+    """The SQL statements sent inside the block, in order: `with count_statements() as sent: …`,
+    then `len(sent)`; for claims that a page or query costs the same however many rows there are."""
+    sent: list[str] = []
+
+    def record(_connection, _cursor, statement, *_args):
+        sent.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from pm_app.common.clock import today
 from pm_app.extensions import db
@@ -12,6 +12,7 @@ from pm_app.fees import billing, payments
 from pm_app.fees.models import Payment, PaymentMethod
 from pm_app.fees.periods import period_of, shift
 from tests.fees.conftest import bills_of
+from tests.helpers import count_statements
 from tests.org.test_pages import login, page  # noqa: F401  (the shared helpers)
 
 
@@ -43,15 +44,6 @@ def hidden(body: str, name: str) -> str:
 
 
 def statements(client, url: str) -> int:
-    count = 0
-
-    def counter(*_args):
-        nonlocal count
-        count += 1
-
-    event.listen(db.engine, "before_cursor_execute", counter)
-    try:
+    with count_statements() as sent:
         page(client, url)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", counter)
-    return count
+    return len(sent)

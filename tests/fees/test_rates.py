@@ -8,10 +8,9 @@ Bills of 2026-08 (see the `four` fixture): 200.00, 160.00, 120.00 and 100.00.
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
 
-from pm_app.extensions import db
 from tests.fees.conftest import bills_of
+from tests.helpers import count_statements
 
 RATES = "/api/v1/collection-rates"
 
@@ -123,14 +122,9 @@ def test_the_street_rates_cost_the_same_statements_whatever_the_number_of_compou
     from tests.factories import CompoundFactory, ContractFactory, HouseholdFactory, BuildingFactory
 
     def statements(user, query):
-        seen = []
-        listener = lambda *args: seen.append(args[2])  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with count_statements() as sent:
             rates(api, user, query)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
-        return [s for s in seen if "bill" in s.lower()]
+        return [s for s in sent if "bill" in s.lower()]
 
     user = august.users["regulator"]
     query = f"scope=street&id={august.street.id}&period_from=2026-01&period_to=2026-12&as_of=2026-10-01"

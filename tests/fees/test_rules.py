@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from pm_app.alerts.models import AlertRecipient
 from pm_app.alerts.rules import RULES
@@ -20,6 +20,7 @@ from pm_app.fees.periods import last_day
 from pm_app.fees.rules import closed_period
 from tests.alerts.helpers import alerts, sweep
 from tests.factories import BuildingFactory, CompoundFactory, ContractFactory, HouseholdFactory, UserFactory
+from tests.helpers import count_statements
 
 AS_OF = date(2026, 10, 10)  # judges 2026-09 against 2026-06, -07 and -08
 PERIODS = ("2026-06", "2026-07", "2026-08", "2026-09")
@@ -173,19 +174,10 @@ def _add_compounds(street, n: int) -> None:
 
 
 def _statements_and_findings() -> tuple[int, int]:
-    count = 0
-
-    def counted(*_args):
-        nonlocal count
-        count += 1
-
-    event.listen(db.engine, "before_cursor_execute", counted)
-    try:
+    with count_statements() as sent:
         findings = [f for rule in ("fee_collection_low", "fee_collection_drop")
                     for f in RULES[rule].find(AS_OF, now())]
-    finally:
-        event.remove(db.engine, "before_cursor_execute", counted)
-    return count, len(findings)
+    return len(sent), len(findings)
 
 
 def test_the_number_of_statements_does_not_grow_with_the_compounds():
