@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import ARRAY, Integer, String, bindparam, func, insert, select, tuple_, update
+from sqlalchemy import ARRAY, Integer, String, bindparam, exists, func, insert, select, tuple_, update
+from sqlalchemy.orm import aliased
 
 from pm_app.common.money import fen_to_yuan
 from pm_app.extensions import db
 from pm_app.fees.billing import FEE_TYPE, contract_for_period
-from pm_app.fees.import_keys import bill_key, pack_bill, pack_payment, payment_key, unpack_bill
+from pm_app.fees.import_keys import bill_key, key_of, pack_bill, pack_payment, payment_key, unpack_bill
 from pm_app.fees.import_rows import BillRow
 from pm_app.fees.models import Bill, Payment
 from pm_app.fees.payments import request_digest, status_of
@@ -77,8 +78,8 @@ class BillBook:
         rows, self.pending = self.pending, []
         if not rows:
             return
-        chunk = _Chunk(self._bills_in_db({(row.household_id, row.period) for _, row in rows}, lock=True),
-                       self._payments_in_db([payment_key(row) for _, row in rows if row.amount_paid_fen]))
+        in_db = self._bills_in_db({(row.household_id, row.period) for _, row in rows}, lock=True)
+        chunk = _Chunk(in_db, self._payments_in_db([payment_key(row) for _, row in rows if row.amount_paid_fen], in_db))
         for number, row in rows:
             problems = self._check(number, row, chunk)
             if problems:
@@ -189,12 +190,24 @@ class BillBook:
             query = query.with_for_update(of=Bill)
         return {(found.household_id, found.period): found for found in db.session.execute(query)}
 
-    def _payments_in_db(self, keys: list[str]) -> dict:
-        """idempotency key → method of the chunk's payments recorded before (by an earlier import)."""
+    def _payments_in_db(self, keys: list[str], in_db: dict) -> dict:
+        """idempotency key → method of the chunk's payments recorded before: by an earlier import
+        (their key), or at the counter or through the API (the same bill, second and amount, not
+        reversed), so a history exported here and imported again adds nothing."""
         if not keys:
             return {}
-        return dict(db.session.execute(select(Payment.idempotency_key, Payment.method)
-                                       .where(Payment.idempotency_key.in_(keys))).all())
+        recorded = dict(db.session.execute(select(Payment.idempotency_key, Payment.method)
+                                           .where(Payment.idempotency_key.in_(keys))).all())
+        bills = {found.id: bill for bill, found in in_db.items() if found.paid_fen}
+        if bills:
+            reversal = aliased(Payment)
+            standing = db.session.execute(
+                select(Payment.bill_id, Payment.paid_at, Payment.amount_fen, Payment.method)
+                .where(Payment.bill_id.in_(list(bills)), Payment.reversal_of_id.is_(None),
+                       ~exists(select(reversal.id).where(reversal.reversal_of_id == Payment.id))))
+            for bill_id, paid_at, amount, method in standing:
+                recorded.setdefault(key_of(*bills[bill_id], paid_at, amount), method)
+        return recorded
 
     def _period(self, period: str):
         """(firm id, contract id, default due date) of a period, looked up once per period."""

@@ -7,7 +7,7 @@ an entry against 212 for a dict of (room, due, row) tuples, measured with tracem
 """
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import datetime, timezone
 
 from pm_app.fees.import_rows import BillRow
 
@@ -24,8 +24,13 @@ def bill_key(row: BillRow) -> int:
 def payment_key(row: BillRow) -> str:
     """The idempotency key of a payment row: made of what the row says, so it is the same however
     often the file is imported, and in UTC so it does not depend on how the time was written."""
-    paid_at = row.paid_at.astimezone(timezone.utc).isoformat(timespec="seconds")
-    return f"import:{row.household_id}:{row.period}:{paid_at}:{row.amount_paid_fen}"
+    return key_of(row.household_id, row.period, row.paid_at, row.amount_paid_fen)
+
+
+def key_of(household_id: int, period: str, paid_at: datetime, amount_fen: int) -> str:
+    """A payment named by its bill, its second and its amount (what a history export writes)."""
+    paid_at = paid_at.astimezone(timezone.utc).isoformat(timespec="seconds")
+    return f"import:{household_id}:{period}:{paid_at}:{amount_fen}"
 
 
 def pack_bill(room: int, due: int, first_row: int) -> int:
