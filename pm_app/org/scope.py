@@ -53,13 +53,22 @@ def _under_compound(column):
 
 
 scope_rule(Building)(_under_compound(Building.compound_id))
-scope_rule(Household)(_under_compound(Household.compound_id))
+
+
+@scope_rule(Household)
+def _household(user) -> ColumnElement[bool]:
+    # A contractor reaches the compounds it built for their works, not the people living there.
+    if user.role == Role.contractor_staff:
+        return false()
+    return _under_compound(Household.compound_id)(user)
 
 
 @scope_rule(ServiceContract)
 def _contract(user) -> ColumnElement[bool]:
     if user.sees_whole_city:
         return true()
+    if user.role == Role.contractor_staff:
+        return false()  # service contracts are the property firms' business
     clause = ServiceContract.compound_id.in_(compound_ids(user))
     if user.role == Role.firm_staff:
         # A firm sees its own contracts, not its competitor's at a compound it used to serve.

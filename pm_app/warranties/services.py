@@ -1,0 +1,146 @@
+"""Rules of the works and warranties domain. Functions flush; the request or job commits once."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from pm_app.auth.scope import get_visible, scope_clause
+from pm_app.common.clock import now
+from pm_app.errors import Conflict, DomainError
+from pm_app.extensions import db
+from pm_app.org.models import Compound, Firm, FirmKind
+from pm_app.org.services import can_manage_compound, ensure
+from pm_app.warranties.dates import add_years
+from pm_app.warranties.models import (ClaimState, RenovationProject, WarrantyCategory, WarrantyClaim, WarrantyItem)
+
+PROJECT_FIELDS = ("name", "year", "renovation_type", "contract_amount_fen", "acceptance_date", "deposit_fen",
+                  "deposit_release_date")
+
+
+def can_manage_works(user, compound: Compound) -> bool:
+    """Projects, items and inspections: the compound's street office and the city."""
+    return can_manage_compound(user, compound)
+
+
+# --- categories ----------------------------------------------------------------------------
+
+def category_by_code(code: str) -> WarrantyCategory | None:
+    return db.session.scalar(select(WarrantyCategory).where(WarrantyCategory.code == code))
+
+
+def create_category(code: str, name: str, min_years: int, source: str) -> WarrantyCategory:
+    if category_by_code(code) is not None:
+        raise Conflict(f"code {code!r} already exists", {"code": [_("already exists")]})
+    category = WarrantyCategory(code=code, name=name, min_years=min_years, source=source)
+    db.session.add(category)
+    db.session.flush()
+    return category
+
+
+# --- projects ------------------------------------------------------------------------------
+
+def create_project(user, data: dict) -> RenovationProject:
+    compound = get_visible(Compound, data["compound_id"], user)
+    ensure(can_manage_works(user, compound), _l("register works for this compound"))
+    project = RenovationProject(compound_id=compound.id)
+    _apply(user, project, data)
+    db.session.add(project)
+    db.session.flush()
+    return project
+
+
+def update_project(user, project: RenovationProject, data: dict) -> RenovationProject:
+    ensure(can_manage_works(user, project.compound), _l("change this project"))
+    _apply(user, project, data)
+    db.session.flush()
+    return project
+
+
+def _apply(user, project: RenovationProject, data: dict) -> None:
+    for field in PROJECT_FIELDS:
+        if field in data:
+            setattr(project, field, data[field])
+    if "contractor_id" in data:
+        project.contractor_id = _firm(user, data["contractor_id"], FirmKind.contractor, "contractor_id").id
+    if "supervisor_id" in data:
+        supervisor = data["supervisor_id"]
+        project.supervisor_id = None if supervisor is None else \
+            _firm(user, supervisor, FirmKind.supervisor, "supervisor_id").id
+    if "funding" in data:
+        from pm_app.warranties.models import ProjectFunding
+
+        project.funding = [ProjectFunding(source=source, amount_fen=amount) for source, amount in data["funding"].items()]
+    if project.deposit_release_date and project.acceptance_date and project.deposit_release_date < project.acceptance_date:
+        raise DomainError(_("The deposit cannot be due for release before acceptance."),
+                          {"deposit_release_date": [_("is before the acceptance date")]})
+
+
+def _firm(user, firm_id: int, kind: FirmKind, field: str) -> Firm:
+    firm = db.session.scalar(select(Firm).where(Firm.id == firm_id, scope_clause(Firm, user)))
+    if firm is None or firm.kind != kind:
+        raise DomainError(f"{field}: unknown {kind.value}", {field: [_("no %(kind)s firm with this id", kind=kind.value)]})
+    return firm
+
+
+# --- warranty items ------------------------------------------------------------------------
+
+def item_values(project: RenovationProject, data: dict) -> dict:
+    """Check one item against its category and compute its dates; DomainError names the field."""
+    category = category_by_code(data["category"])
+    if category is None:
+        codes = ", ".join(db.session.scalars(select(WarrantyCategory.code).order_by(WarrantyCategory.code)))
+        raise DomainError(_("Unknown category."), {"category": [_("one of %(codes)s", codes=codes)]})
+    years = data.get("warranty_years") or category.min_years
+    if years < category.min_years:
+        raise DomainError(
+            _("%(name)s must be guaranteed at least %(min)d years (%(source)s).",
+              name=category.name, min=category.min_years, source=category.source),
+            {"warranty_years": [_("at least %(min)d for %(code)s (%(source)s)",
+                                  min=category.min_years, code=category.code, source=category.source)]})
+    start = data.get("warranty_start") or project.acceptance_date
+    return {"project_id": project.id, "compound_id": project.compound_id, "category_id": category.id,
+            "description": data["description"], "quantity": data.get("quantity"), "unit": data.get("unit"),
+            "location": data.get("location"), "warranty_years": years, "warranty_start": start,
+            "warranty_end": add_years(start, years)}
+
+
+def add_item(user, project: RenovationProject, data: dict) -> WarrantyItem:
+    ensure(can_manage_works(user, project.compound), _l("add warranty items to this project"))
+    item = WarrantyItem(**item_values(project, data))
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def in_warranty(item: WarrantyItem, day: date) -> bool:
+    return item.warranty_start <= day < item.warranty_end
+
+
+# --- claims --------------------------------------------------------------------------------
+
+def open_claims(project_id: int) -> int:
+    from sqlalchemy import func
+
+    return db.session.scalar(select(func.count()).select_from(WarrantyClaim).where(
+        WarrantyClaim.project_id == project_id, WarrantyClaim.state == ClaimState.open)) or 0
+
+
+def can_close_claim(user, claim: WarrantyClaim) -> bool:
+    """The contractor that owes the repair reports it done; the street office can close it too."""
+    if user.role.value == "contractor_staff":
+        return claim.item.project.contractor_id == user.firm_id
+    return can_manage_works(user, claim.item.project.compound)
+
+
+def close_claim(user, claim: WarrantyClaim, note: str) -> WarrantyClaim:
+    ensure(can_close_claim(user, claim), _l("close this warranty claim"))
+    if claim.state == ClaimState.closed:
+        raise Conflict(_("This claim is already closed."))
+    if not (note or "").strip():
+        raise DomainError(_("Say what was done."), {"note": [_("required")]})
+    claim.state, claim.closed_at, claim.closed_by_id, claim.closing_note = ClaimState.closed, now(), user.id, note.strip()
+    db.session.flush()
+    return claim
