@@ -21,6 +21,8 @@ SCHEDULE: tuple[Entry, ...] = (
     Entry("sweep_compound_unmanaged", "jobs.alerts.sweep", "35 6 * * *", {"rule": "compound_unmanaged"}),
     Entry("sweep_fee_collection_low", "jobs.alerts.sweep", "40 6 * * *", {"rule": "fee_collection_low"}),
     Entry("sweep_fee_collection_drop", "jobs.alerts.sweep", "45 6 * * *", {"rule": "fee_collection_drop"}),
+    Entry("sweep_warranty_expiring", "jobs.alerts.sweep", "50 6 * * *", {"rule": "warranty_expiring"}),
+    Entry("sweep_deposit_release_due", "jobs.alerts.sweep", "55 6 * * *", {"rule": "deposit_release_due"}),
     Entry("sweep_stale", "jobs.alerts.sweep", "15 * * * *", {"rule": "sweep_stale"}),
 )
 

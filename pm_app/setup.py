@@ -35,6 +35,7 @@ def import_models() -> None:
     import pm_app.fees.rules  # noqa: F401
     import pm_app.warranties.models  # noqa: F401
     import pm_app.warranties.scope  # noqa: F401
+    import pm_app.warranties.rules  # noqa: F401
 
 
 @event.listens_for(Engine, "connect")
