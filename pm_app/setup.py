@@ -97,16 +97,19 @@ def register_blueprints(app: Flask) -> None:
     from pm_app.alerts.views import bp as alerts_views
     from pm_app.fees.api import blp as fees_api
     from pm_app.warranties.api import blp as warranties_api
+    from pm_app.warranties.imports_api import blp as warranties_imports_api
+    from pm_app.warranties.import_views import bp as warranties_import_views
     from pm_app.fees.import_views import bp as fees_import_views
     from pm_app.fees.imports_api import blp as fees_imports_api
     from pm_app.common.assets import bp as assets
     from pm_app.fees import bill_views, overview_views, views as fee_views
 
-    for blueprint in (auth_api, org_api, alerts_api, imports_api, fees_api, fees_imports_api, warranties_api):
+    for blueprint in (auth_api, org_api, alerts_api, imports_api, fees_api, fees_imports_api, warranties_api,
+                      warranties_imports_api):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens only: a browser never sends them by itself
     for blueprint in (home, auth_views, admin_views, org_views, org_import_views, alerts_views, fees_import_views,
-                      assets, fee_views.bp, bill_views.bp, overview_views.bp):
+                      assets, fee_views.bp, bill_views.bp, overview_views.bp, warranties_import_views):
         app.register_blueprint(blueprint)
 
     @app.before_request
