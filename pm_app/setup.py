@@ -103,13 +103,15 @@ def register_blueprints(app: Flask) -> None:
     from pm_app.fees.imports_api import blp as fees_imports_api
     from pm_app.common.assets import bp as assets
     from pm_app.fees import bill_views, overview_views, views as fee_views
+    from pm_app.warranties import list_views as warranty_list_views, project_views, views as warranty_views
 
     for blueprint in (auth_api, org_api, alerts_api, imports_api, fees_api, fees_imports_api, warranties_api,
                       warranties_imports_api):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens only: a browser never sends them by itself
     for blueprint in (home, auth_views, admin_views, org_views, org_import_views, alerts_views, fees_import_views,
-                      assets, fee_views.bp, bill_views.bp, overview_views.bp, warranties_import_views):
+                      assets, fee_views.bp, bill_views.bp, overview_views.bp, warranties_import_views,
+                      warranty_views.bp, project_views.bp, warranty_list_views.bp):
         app.register_blueprint(blueprint)
 
     @app.before_request

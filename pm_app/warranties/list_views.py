@@ -1,0 +1,109 @@
+"""The lists across compounds: the street's "expiring" list (the items ending within 30, 90 or
+180 days, exactly those of `GET /api/v1/warranty-items?expiring_within_days=N&as_of=`) with its
+CSV/XLSX export, and `/warranties`, everything the reader sees by state with the open claims —
+for a contractor, its own items and the claims it owes."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import Select
+from sqlalchemy.orm import joinedload
+
+from pm_app.common import export
+from pm_app.common.clock import today
+from pm_app.common.listing import page_number, page_of
+from pm_app.extensions import db
+from pm_app.org.models import Compound
+from pm_app.warranties import page_queries, queries
+from pm_app.warranties.labels import ITEM_STATES, WITHIN_DAYS, works_label
+from pm_app.warranties.models import WarrantyItem
+from pm_app.warranties.views import day_arg
+
+bp = Blueprint("warranty_lists", __name__)
+
+DEFAULT_WITHIN = 90
+SORTS = ("end", "compound")
+EXPORT_TYPES = {
+    "csv": ("text/csv; charset=utf-8", export.write_csv),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", export.write_xlsx),
+}
+EXPIRING_COLUMNS = (
+    (_l("Compound code"), lambda i, c: c.code),
+    (_l("Compound"), lambda i, c: c.name),
+    (_l("Project"), lambda i, c: i.project.name),
+    (_l("Category"), lambda i, c: i.category.name),
+    (_l("Description"), lambda i, c: i.description),
+    (_l("Quantity"), lambda i, c: "" if i.quantity is None else str(i.quantity)),
+    (_l("Unit"), lambda i, c: i.unit or ""),
+    (_l("Location"), lambda i, c: i.location or ""),
+    (_l("Warranty start"), lambda i, c: i.warranty_start.isoformat()),
+    (_l("Warranty end"), lambda i, c: i.warranty_end.isoformat()),
+    (_l("Days left"), lambda i, c: i.days_left),
+)
+
+
+@bp.route("/warranties/expiring")
+@login_required
+def expiring():
+    within, as_of, sort = _expiring_args()
+    page = page_of(_expiring_query(within, as_of, sort), page_number(request.args))
+    queries.with_state(page.items, as_of)
+    return render_template(
+        "warranties/expiring.html", page=page, within=within, as_of=as_of, sort=sort, choices=WITHIN_DAYS,
+        compounds=page_queries.compounds_by_id(current_user, (i.compound_id for i in page.items)),
+        explicit_as_of=request.args.get("as_of") or None)
+
+
+@bp.route("/warranties/expiring.<any(csv, xlsx):fmt>")
+@login_required
+def export_expiring(fmt: str):
+    within, as_of, sort = _expiring_args()
+    items = queries.with_state(db.session.scalars(_expiring_query(within, as_of, sort)).all(), as_of)
+    compounds = page_queries.compounds_by_id(current_user, (i.compound_id for i in items))
+    mimetype, write = EXPORT_TYPES[fmt]
+    rows = ([value(item, compounds[item.compound_id]) for _title, value in EXPIRING_COLUMNS] for item in items)
+    body = write(rows, [str(title) for title, _value in EXPIRING_COLUMNS])
+    filename = f"warranties-expiring-{within}d-{as_of:%Y%m%d}.{fmt}"
+    return Response(stream_with_context(body), mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/warranties")
+@login_required
+def index():
+    as_of = day_arg(request.args, "as_of") or today()
+    wanted = request.args.get("state") or None
+    if wanted is not None and wanted not in ITEM_STATES:
+        abort(400)
+    items = page_of(queries.items_query(current_user, {"state": wanted}, as_of)
+                    .options(joinedload(WarrantyItem.project)), page_number(request.args))
+    queries.with_state(items.items, as_of)
+    claims = db.session.scalars(page_queries.claims_query(current_user, open_only=True)).all()
+    return render_template(
+        "warranties/index.html", as_of=as_of, wanted=wanted, states=ITEM_STATES, items=items,
+        counts=page_queries.state_counts(current_user, as_of), claims=claims,
+        compounds=page_queries.compounds_by_id(current_user, [i.compound_id for i in items.items]
+                                               + [c.item.compound_id for c in claims]),
+        title=_("My warranties") if current_user.role.value == "contractor_staff" else _("Warranties"))
+
+
+def _expiring_args():
+    raw = (request.args.get("within") or str(DEFAULT_WITHIN)).strip()
+    if not raw.isdigit() or int(raw) not in WITHIN_DAYS:
+        abort(400)
+    sort = request.args.get("sort") or SORTS[0]
+    if sort not in SORTS:
+        abort(400)
+    return int(raw), day_arg(request.args, "as_of") or today(), sort
+
+
+def _expiring_query(within: int, as_of, sort: str) -> Select:
+    """The API's own query (same scope, same window); only the order may differ."""
+    query = queries.items_query(current_user, {"expiring_within_days": within}, as_of) \
+        .options(joinedload(WarrantyItem.project))
+    if sort == "compound":
+        query = query.join(Compound, Compound.id == WarrantyItem.compound_id).order_by(None) \
+            .order_by(Compound.code, WarrantyItem.warranty_end, WarrantyItem.id)
+    return query
