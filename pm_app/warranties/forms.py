@@ -74,7 +74,7 @@ class ItemForm(FlaskForm):
     category = SelectField(_l("Category"), validators=[DataRequired()])
     description = StringField(_l("Description"), validators=[DataRequired(), Length(max=256)])
     quantity = DecimalField(_l("Quantity"), places=2, validators=[Optional(), NumberRange(min=0)])
-    unit = StringField(_l("Unit"), validators=[Optional(), Length(max=16)])
+    unit = StringField(_l("Unit of measure"), validators=[Optional(), Length(max=16)])
     location = StringField(_l("Location"), validators=[Optional(), Length(max=128)])
     warranty_years = IntegerField(_l("Warranty years (empty: the category minimum)"),
                                   validators=[Optional(), NumberRange(min=1, max=50)])

@@ -36,7 +36,7 @@ EXPIRING_COLUMNS = (
     (_l("Category"), lambda i, c: i.category.name),
     (_l("Description"), lambda i, c: i.description),
     (_l("Quantity"), lambda i, c: "" if i.quantity is None else str(i.quantity)),
-    (_l("Unit"), lambda i, c: i.unit or ""),
+    (_l("Unit of measure"), lambda i, c: i.unit or ""),
     (_l("Location"), lambda i, c: i.location or ""),
     (_l("Warranty start"), lambda i, c: i.warranty_start.isoformat()),
     (_l("Warranty end"), lambda i, c: i.warranty_end.isoformat()),
