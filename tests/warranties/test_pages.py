@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from pm_app.extensions import db
 from pm_app.warranties.inspections import record_inspection
 from pm_app.warranties.models import ClaimState, RenovationProject, WarrantyClaim, WarrantyItem
-from tests.warranties.pages import (build_item, compounds_with_expiring_items, login, other_contractor_project, page,
-                                    statements)
+from tests.warranties.pages import (build_item, compounds_with_expiring_items, hidden, login, other_contractor_project,
+                                    page, statements)
 
 ROLES = ["admin", "regulator", "street_officer", "firm_staff", "committee_member", "contractor_staff"]
 CITY_WIDE = ["admin", "regulator"]
@@ -294,3 +294,45 @@ def test_the_contractor_sees_its_items_by_state_and_its_open_claims(client, city
     assert "My warranties" in body and "路面开裂" in body and "南门" not in body
     assert page(client, "/warranties?lang=en&as_of=2026-03-01&state=active").count("围墙翻新") == 1
     page(client, "/warranties?state=castle", 400)
+
+
+# --- language and CSRF ---------------------------------------------------------------------
+
+def test_the_pages_are_in_chinese_by_default(client, city, works):
+    body = page(login(client, city.users["street_officer"]), f"/compounds/{city.compound.id}/works")
+    assert "改造工程与质保" in body and "质量保证金" in body and "工程质保" in body and "Warranty items" not in body
+
+
+@pytest.fixture
+def csrf_client(app, tmp_path):
+    """A second app with CSRF protection on, as in production, on the same test database."""
+    from pm_app import create_app
+    from pm_app.config import TestConfig
+
+    class Config(TestConfig):
+        WTF_CSRF_ENABLED = True
+        SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
+        INSTANCE_DIR = tmp_path
+
+    protected = create_app(Config)
+    with protected.app_context():
+        yield protected.test_client()
+
+
+def test_every_works_form_refuses_a_post_without_the_csrf_token(city, works, csrf_client):
+    claim = _open_claim(city, works)
+    token = hidden(page(csrf_client, "/login"), "csrf_token")
+    user = city.users["street_officer"]
+    assert csrf_client.post("/login", data={"csrf_token": token, "username": user.username,
+                                            "password": "password123"}).status_code == 302
+    project = works["project"].id
+    for url, data in ((f"/compounds/{city.compound.id}/works/projects", {"project-name": "x"}),
+                      (f"/compounds/{city.compound.id}/works/items", {"item-description": "x"}),
+                      (f"/compounds/{city.compound.id}/works/inspections", {"inspection-score": "1"}),
+                      (f"/projects/{project}/deposit/forfeit", {"forfeit-reason": "x"}),
+                      (f"/projects/{project}/claims/{claim.id}/close", {"close-note": "x"})):
+        assert csrf_client.post(url, data=data).status_code == 400, url
+    body = page(csrf_client, f"/projects/{project}")
+    response = csrf_client.post(f"/projects/{project}/deposit/forfeit", data={
+        "forfeit-csrf_token": hidden(body, "forfeit-csrf_token"), "forfeit-amount": "1", "forfeit-reason": "代修"})
+    assert response.status_code == 302 and works["project"].deposit_forfeited_fen == 100
