@@ -16,7 +16,8 @@ from pm_app.common.privacy import mask_name
 from pm_app.errors import DomainError
 from pm_app.extensions import db
 from pm_app.fees import page_args, payments, queries
-from pm_app.fees.forms import PaymentForm, ReversalForm, WaiverForm, new_key, report
+from pm_app.common.forms import report
+from pm_app.fees.forms import PaymentForm, ReversalForm, WaiverForm, new_key
 from pm_app.fees.models import Bill, Payment, PaymentMethod
 from pm_app.org.models import Compound
 from pm_app.org.services import sees_personal_data

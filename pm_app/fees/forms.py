@@ -12,15 +12,10 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from pm_app.common.clock import CITY_TZ
 from pm_app.common.money import AmountError, yuan_to_fen
-from pm_app.errors import DomainError
 from pm_app.fees.labels import PAYMENT_METHODS
 from pm_app.fees.payments import KEY_MAX
 from pm_app.fees.periods import PeriodError, parse_period
 from pm_app.org.labels import choices
-
-# Fields the services name differently from the form.
-SERVICE_FIELDS = {"Idempotency-Key": "key"}
-
 
 def new_key() -> str:
     """A fresh idempotency key, issued when the payment form is drawn: the form's two
@@ -76,15 +71,3 @@ class WaiverForm(FlaskForm):
     amount = _Money(_l("Amount (yuan)"), validators=[DataRequired()])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
     approved_by = StringField(_l("Approved by"), validators=[DataRequired(), Length(max=128)])
-
-
-def report(form: FlaskForm, error: DomainError) -> None:
-    """A service's refusal on the form: its message above the form, its field problems next to
-    the fields (problems about fields the form does not show join the message)."""
-    form.form_errors.append(error.message)
-    for name, problems in error.errors.items():
-        field = form._fields.get(SERVICE_FIELDS.get(name, name))
-        if field is not None and field.type != "HiddenField":
-            field.errors = [*field.errors, *problems]
-        else:
-            form.form_errors.extend(problems)

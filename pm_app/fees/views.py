@@ -11,7 +11,8 @@ from pm_app.common.listing import page_number, page_of
 from pm_app.errors import DomainError
 from pm_app.extensions import db
 from pm_app.fees import arrears, billing, charts, exports, history, imports, page_args, queries, rates
-from pm_app.fees.forms import GenerateForm, report
+from pm_app.common.forms import report
+from pm_app.fees.forms import GenerateForm
 from pm_app.fees.labels import BILL_STATUSES, fee_label, percent
 from pm_app.fees.periods import period_of, shift
 from pm_app.org.models import Compound

@@ -12,7 +12,7 @@ from pm_app.common.clock import today
 from pm_app.common.money import fen_to_yuan
 from pm_app.errors import DomainError
 from pm_app.extensions import db
-from pm_app.fees.forms import report
+from pm_app.common.forms import report
 from pm_app.warranties import deposit, page_queries, queries, services
 from pm_app.warranties.forms import CloseClaimForm, DepositForm
 from pm_app.warranties.models import RenovationProject, WarrantyClaim

@@ -15,7 +15,7 @@ from pm_app.common.clock import today
 from pm_app.common.listing import page_number, page_of
 from pm_app.errors import DomainError, NotFound
 from pm_app.extensions import db
-from pm_app.fees.forms import report
+from pm_app.common.forms import report
 from pm_app.org.models import Compound, Firm, FirmKind
 from pm_app.warranties import charts, inspections, page_queries, queries, services
 from pm_app.warranties.forms import InspectionForm, ItemForm, ProjectForm, choices_from

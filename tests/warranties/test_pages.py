@@ -336,3 +336,12 @@ def test_every_works_form_refuses_a_post_without_the_csrf_token(city, works, csr
     response = csrf_client.post(f"/projects/{project}/deposit/forfeit", data={
         "forfeit-csrf_token": hidden(body, "forfeit-csrf_token"), "forfeit-amount": "1", "forfeit-reason": "代修"})
     assert response.status_code == 302 and works["project"].deposit_forfeited_fen == 100
+
+
+def test_the_project_page_links_to_the_item_import_for_those_who_register_works(app, city, project):
+    for role, shown in (("street_officer", True), ("regulator", True), ("contractor_staff", False),
+                        ("committee_member", False)):
+        client = app.test_client()
+        login(client, city.users[role])
+        body = client.get(f"/projects/{project['id']}").get_data(as_text=True)
+        assert (f"/projects/{project['id']}/items/import" in body) is shown, role
