@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from urllib.parse import urlencode
 
 from flask import abort, request, url_for
@@ -39,6 +40,17 @@ def page_number(args, name: str = "page") -> int:
     if not raw.isdigit() or int(raw) < 1:
         abort(400)
     return int(raw)
+
+
+def day_arg(args, name: str) -> date | None:
+    """An optional YYYY-MM-DD argument: None when absent, 400 when it is not a date."""
+    value = (args.get(name) or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        abort(400)
 
 
 def page_of(query: Select, number: int, per_page: int = PER_PAGE) -> Page:

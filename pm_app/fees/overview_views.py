@@ -15,7 +15,7 @@ from flask_login import current_user, login_required
 
 from pm_app.auth.models import Role
 from pm_app.common.clock import today
-from pm_app.common.listing import PER_PAGE, Page, page_number
+from pm_app.common.listing import PER_PAGE, Page, day_arg, page_number
 from pm_app.fees import arrears, charts, exports, overview, page_args, queries, rates
 from pm_app.fees.periods import period_of, period_range, shift
 
@@ -108,7 +108,7 @@ def _selection() -> tuple[Selection, dict]:
     if len(period_range(period_from, period_to)) > MAX_PERIODS:
         abort(400)
     chosen = Selection(scope, int(scope_id) if scope_id else None, key, options[key], period_from, period_to,
-                       page_args.day(request.args, "as_of"))
+                       day_arg(request.args, "as_of"))
     return chosen, {"options": options}
 
 

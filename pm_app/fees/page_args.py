@@ -2,7 +2,6 @@
 as on the organisation pages, so a mistyped link never shows silently different numbers."""
 from __future__ import annotations
 
-from datetime import date
 
 from flask import abort
 from flask_login import current_user
@@ -41,16 +40,6 @@ def whole_number(args, name: str, default: int, low: int, high: int) -> int:
     if not value.isdigit() or not low <= int(value) <= high:
         abort(400)
     return int(value)
-
-
-def day(args, name: str) -> date | None:
-    value = (args.get(name) or "").strip()
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        abort(400)
 
 
 def visible_or_404(model, object_id: int):

@@ -58,18 +58,26 @@ def import_households(user, compound: Compound, upload: IO[bytes]) -> ImportResu
 
 
 def _read(upload: IO[bytes], checker: RowChecker, writer: _Writer) -> dict[str, list[str]]:
+    return read_checked(upload, checker.check, writer.add)
+
+
+def read_checked(upload: IO[bytes], check, add, aliases: dict | None = None,
+                 required=None) -> dict[str, list[str]]:
+    """Read a file row by row: `check(rows, columns)` yields (number, values, problems) and good
+    rows go to `add` until the first problem; every problem is collected, keyed by row number."""
     errors: dict[str, list[str]] = {}
     try:
         with closing(read_rows(upload)) as rows:
-            header_number, columns, problems = read_header(rows)
+            header = read_header(rows) if aliases is None else read_header(rows, aliases, required)
+            header_number, columns, problems = header
             if problems:
                 errors[str(header_number)] = problems
                 return errors  # without a sound header no row can be read for sure
-            for number, values, problems in checker.check(rows, columns):
+            for number, values, problems in check(rows, columns):
                 if problems:
                     errors[str(number)] = problems
                 elif not errors:
-                    writer.add(values)
+                    add(values)
     except UnreadableFile as exc:
         errors["file"] = [str(exc)]
     return errors

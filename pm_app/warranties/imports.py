@@ -12,7 +12,6 @@ so the same file imported twice adds its items twice.
 """
 from __future__ import annotations
 
-from contextlib import closing
 from dataclasses import dataclass
 from typing import IO
 
@@ -22,9 +21,7 @@ from sqlalchemy import insert
 
 from pm_app.errors import DomainError
 from pm_app.extensions import db
-from pm_app.org.import_files import UnreadableFile, read_rows
-from pm_app.org.import_rows import read_header
-from pm_app.org.imports import refusal
+from pm_app.org.imports import read_checked, refusal
 from pm_app.org.services import ensure
 from pm_app.warranties.import_rows import ALIASES, REQUIRED, RowReader
 from pm_app.warranties.models import RenovationProject, WarrantyItem
@@ -54,21 +51,7 @@ def import_items(user, project: RenovationProject, upload: IO[bytes]) -> ItemImp
 
 
 def _read(upload: IO[bytes], reader: RowReader, writer: _Writer) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    try:
-        with closing(read_rows(upload)) as rows:
-            header_number, columns, problems = read_header(rows, ALIASES, REQUIRED)
-            if problems:
-                errors[str(header_number)] = problems
-                return errors  # without a sound header no row can be read for sure
-            for number, values, problems in reader.read(rows, columns):
-                if problems:
-                    errors[str(number)] = problems
-                elif not errors:
-                    writer.add(values)
-    except UnreadableFile as exc:
-        errors["file"] = [str(exc)]
-    return errors
+    return read_checked(upload, reader.read, writer.add, ALIASES, REQUIRED)
 
 
 class _Writer:

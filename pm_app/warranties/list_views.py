@@ -17,9 +17,9 @@ from pm_app.common.listing import page_number, page_of
 from pm_app.extensions import db
 from pm_app.org.models import Compound
 from pm_app.warranties import page_queries, queries
-from pm_app.warranties.labels import ITEM_STATES, WITHIN_DAYS, works_label
+from pm_app.warranties.labels import ITEM_STATES, WITHIN_DAYS
 from pm_app.warranties.models import WarrantyItem
-from pm_app.warranties.views import day_arg
+from pm_app.common.listing import day_arg
 
 bp = Blueprint("warranty_lists", __name__)
 

@@ -3,7 +3,6 @@ category with a chart of their ends, its joint inspections, and the forms that r
 project, add an item and record an inspection, for those who may manage the works."""
 from __future__ import annotations
 
-from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -12,7 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from pm_app.auth.scope import get_visible, visible
 from pm_app.common.clock import today
-from pm_app.common.listing import page_number, page_of
+from pm_app.common.listing import day_arg, page_number, page_of
 from pm_app.errors import DomainError, NotFound
 from pm_app.extensions import db
 from pm_app.common.forms import report
@@ -158,16 +157,6 @@ def _choice(args, name: str, allowed) -> str | None:
     if value and value not in allowed:
         abort(400)
     return value or None
-
-
-def day_arg(args, name: str) -> date | None:
-    value = (args.get(name) or "").strip()
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        abort(400)
 
 
 def visible_or_404(model, object_id: int):
