@@ -144,3 +144,25 @@ def close_claim(user, claim: WarrantyClaim, note: str) -> WarrantyClaim:
     claim.state, claim.closed_at, claim.closed_by_id, claim.closing_note = ClaimState.closed, now(), user.id, note.strip()
     db.session.flush()
     return claim
+
+
+# --- claims opened and settled by tickets (the tickets domain calls these) ----------------
+
+def claim_for_ticket(item: WarrantyItem, ticket_id: int, description: str) -> WarrantyClaim:
+    """A ticket on an item inside its warranty is a claim on the contractor: open one for it."""
+    claim = WarrantyClaim(warranty_item_id=item.id, project_id=item.project_id, ticket_id=ticket_id,
+                          description=description)
+    db.session.add(claim)
+    db.session.flush()
+    return claim
+
+
+def settle_claim(claim_id: int, user, open_: bool, note: str) -> None:
+    """Follow the ticket: closed or rejected closes the claim, reopened opens it again."""
+    claim = db.session.get(WarrantyClaim, claim_id)
+    if open_:
+        claim.state, claim.closed_at, claim.closed_by_id, claim.closing_note = ClaimState.open, None, None, None
+    elif claim.state == ClaimState.open:
+        claim.state, claim.closed_at, claim.closing_note = ClaimState.closed, now(), note
+        claim.closed_by_id = getattr(user, "id", None)
+    db.session.flush()

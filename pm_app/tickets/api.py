@@ -1,0 +1,89 @@
+"""REST API of maintenance tickets: report, list (with overdue), transitions, re-routing."""
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from pm_app.auth.scope import get_visible, object_in_scope, visible
+from pm_app.common.api import Blueprint
+from pm_app.common.clock import now
+from pm_app.common.filters import where_equal
+from pm_app.common.pagination import paginate
+from pm_app.errors import DomainError
+from pm_app.extensions import db
+from pm_app.org.models import Compound
+from pm_app.tickets import schemas as s
+from pm_app.tickets import services, sla
+from pm_app.tickets.models import Ticket
+
+blp = Blueprint("tickets_api", __name__, url_prefix="/api/v1",
+                description="Maintenance tickets: SLA deadlines, warranty routing, the workflow and satisfaction")
+
+
+@blp.route("/tickets")
+class Tickets(MethodView):
+    @blp.arguments(s.TicketQuery, location="query")
+    @blp.response(200, s.TicketOut(many=True))
+    @blp.paginate()
+    def get(self, args, pagination_parameters):
+        """Tickets, soonest resolve-by first; `overdue=true` keeps those past a deadline now"""
+        query = where_equal(visible(Ticket, current_user), Ticket, args, ("compound_id", "status", "responsible_party"))
+        if args.get("overdue") is not None:
+            clause = sla.overdue_clause(now())
+            query = query.where(clause if args["overdue"] else ~clause)
+        return paginate(query.order_by(Ticket.resolve_by, Ticket.id), pagination_parameters)
+
+    @blp.arguments(s.TicketIn)
+    @blp.response(201, s.TicketOut)
+    def post(self, data):
+        """Report a repair; a defect on a warranty item inside its warranty goes to the contractor"""
+        compound = get_visible(Compound, data.pop("compound_id"), current_user)
+        source = data.pop("source")
+        if source in services.PUBLIC_SOURCES:
+            raise DomainError("source: public_link is for the public page", {"source": ["not through the API"]})
+        ticket = services.report(current_user, compound, data, source)
+        db.session.commit()
+        return ticket
+
+
+@blp.route("/tickets/<int:ticket_id>")
+class TicketItem(MethodView):
+    decorators = [object_in_scope(Ticket, "ticket_id")]
+
+    @blp.response(200, s.TicketDetailOut)
+    def get(self, ticket_id):
+        return db.session.scalars(visible(Ticket, current_user).where(Ticket.id == ticket_id)
+                                  .options(selectinload(Ticket.events))).one()
+
+
+@blp.route("/tickets/<int:ticket_id>/transitions")
+class Transitions(MethodView):
+    decorators = [object_in_scope(Ticket, "ticket_id")]
+
+    @blp.arguments(s.TransitionIn)
+    @blp.response(200, s.TicketDetailOut)
+    @blp.alt_response(409, description="the workflow forbids it; the message names the allowed transitions")
+    def post(self, data, ticket_id):
+        """Move the ticket along its workflow (who may do which is part of the rules)"""
+        ticket = get_visible(Ticket, ticket_id, current_user)
+        services.transition(current_user, ticket, data["to"], data.get("note"), data.get("satisfaction"),
+                            data.get("comment"), data.get("cost"))
+        db.session.commit()
+        return ticket
+
+
+@blp.route("/tickets/<int:ticket_id>/route")
+class Route(MethodView):
+    decorators = [object_in_scope(Ticket, "ticket_id")]
+
+    @blp.arguments(s.RouteIn)
+    @blp.response(200, s.TicketOut)
+    def post(self, data, ticket_id):
+        """The street office re-routes a ticket (e.g. to the maintenance fund), saying why"""
+        ticket = services.reroute(current_user, get_visible(Ticket, ticket_id, current_user),
+                                  data["responsible_party"], data["reason"])
+        db.session.commit()
+        return ticket
+
+

@@ -1,0 +1,102 @@
+"""Input and output schemas of the ticket API. The reporter's contact is masked for roles that
+do not call residents back (see `TicketOut`)."""
+from __future__ import annotations
+
+from flask_login import current_user
+from marshmallow import Schema, fields, post_dump, validate
+
+from pm_app.common.clock import now
+from pm_app.common.fields import Money
+from pm_app.common.privacy import mask_name, mask_phone
+from pm_app.tickets import sla
+from pm_app.tickets.models import Priority, ResponsibleParty, TicketSource, TicketStatus
+
+CATEGORIES = ("water_leak", "drainage", "roads", "walls", "roof", "lighting", "elevator", "fire_safety",
+              "greenery", "sanitation", "security", "accessibility", "other")
+
+
+class TicketIn(Schema):
+    compound_id = fields.Int(required=True)
+    category = fields.Str(required=True, validate=validate.OneOf(CATEGORIES))
+    priority = fields.Enum(Priority, by_value=True, load_default=Priority.normal)
+    source = fields.Enum(TicketSource, by_value=True, required=True)
+    description = fields.Str(required=True, validate=validate.Length(min=2, max=2000))
+    location = fields.Str(allow_none=True, validate=validate.Length(max=128))
+    building = fields.Str(allow_none=True, validate=validate.Length(max=32))
+    warranty_item_id = fields.Int(allow_none=True)
+    reporter_name = fields.Str(allow_none=True, validate=validate.Length(max=64))
+    reporter_phone = fields.Str(allow_none=True, validate=validate.Regexp(r"^[0-9+\- ]{5,20}$"))
+
+
+class TicketQuery(Schema):
+    compound_id = fields.Int()
+    status = fields.Enum(TicketStatus, by_value=True)
+    responsible_party = fields.Enum(ResponsibleParty, by_value=True)
+    overdue = fields.Bool()
+
+
+class TransitionIn(Schema):
+    to = fields.Enum(TicketStatus, by_value=True, required=True)
+    note = fields.Str(allow_none=True, validate=validate.Length(max=2000))
+    satisfaction = fields.Int(allow_none=True, validate=validate.Range(min=1, max=5))
+    comment = fields.Str(allow_none=True, validate=validate.Length(max=2000))
+    cost = Money(allow_none=True, metadata={"description": "what the repair cost, when resolving"})
+
+
+class RouteIn(Schema):
+    responsible_party = fields.Enum(ResponsibleParty, by_value=True, required=True)
+    reason = fields.Str(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class EventOut(Schema):
+    id = fields.Int()
+    actor_label = fields.Str(data_key="actor")
+    from_status = fields.Str(allow_none=True, data_key="from")
+    to_status = fields.Str(data_key="to")
+    note = fields.Str(allow_none=True)
+    at = fields.AwareDateTime()
+
+
+class TicketOut(Schema):
+    id = fields.Int()
+    tracking_code = fields.Str()
+    compound_id = fields.Int()
+    building_id = fields.Int(allow_none=True)
+    warranty_item_id = fields.Int(allow_none=True)
+    category = fields.Str()
+    source = fields.Enum(TicketSource, by_value=True)
+    priority = fields.Enum(Priority, by_value=True)
+    description = fields.Str()
+    location = fields.Str(allow_none=True)
+    reporter_name = fields.Str(allow_none=True)
+    reporter_phone = fields.Str(allow_none=True)
+    responsible_party = fields.Enum(ResponsibleParty, by_value=True)
+    assignee_firm_id = fields.Int(allow_none=True)
+    routing_note = fields.Str(allow_none=True)
+    status = fields.Enum(TicketStatus, by_value=True)
+    respond_by = fields.AwareDateTime()
+    resolve_by = fields.AwareDateTime()
+    responded_at = fields.AwareDateTime(allow_none=True)
+    resolved_at = fields.AwareDateTime(allow_none=True)
+    closed_at = fields.AwareDateTime(allow_none=True)
+    overdue = fields.Function(lambda t: sla.overdue(t, now()))
+    cost = Money(attribute="cost_fen", allow_none=True)
+    satisfaction = fields.Int(allow_none=True)
+    satisfaction_comment = fields.Str(allow_none=True)
+    claim_id = fields.Int(allow_none=True)
+    created_at = fields.AwareDateTime()
+
+    @post_dump(pass_original=True)
+    def _mask(self, data, ticket, **kwargs):
+        from pm_app.tickets.services import sees_reporter
+
+        if not sees_reporter(current_user, ticket):
+            data["reporter_name"] = mask_name(data.get("reporter_name"))
+            data["reporter_phone"] = mask_phone(data.get("reporter_phone"))
+        return data
+
+
+class TicketDetailOut(TicketOut):
+    events = fields.List(fields.Nested(EventOut))
+
+
