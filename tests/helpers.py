@@ -7,6 +7,10 @@ from contextlib import contextmanager
 
 from sqlalchemy import event
 
+import io
+
+from openpyxl import Workbook
+
 from pm_app.auth.services import issue_token
 from pm_app.extensions import db
 
@@ -59,3 +63,21 @@ def count_statements() -> Iterator[list[str]]:
         yield sent
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
+
+
+def csv_bytes(rows, header) -> bytes:
+    """An upload as CSV; None cells are left empty."""
+    lines = [",".join(header)] + [",".join("" if c is None else str(c) for c in row) for row in rows]
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+def xlsx_bytes(rows, header) -> bytes:
+    """An upload as an XLSX workbook, cells typed as given (numbers stay numbers)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -8,9 +8,9 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, Column, ForeignKey, String, Table, func, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pm_app.common.types import UTCDateTime
+from pm_app.common.types import UTCDateTime, value_enum
 from pm_app.extensions import db
-from pm_app.org.models import Compound, Firm, Street, _enum
+from pm_app.org.models import Compound, Firm, Street
 
 
 class Role(str, enum.Enum):
@@ -44,7 +44,7 @@ class User(UserMixin, db.Model):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str | None] = mapped_column(String(64))
     password_hash: Mapped[str] = mapped_column(String(256))
-    role: Mapped[Role] = mapped_column(_enum(Role, "role"))
+    role: Mapped[Role] = mapped_column(value_enum(Role, "role"))
     firm_id: Mapped[int | None] = mapped_column(ForeignKey("firm.id"), index=True)
     compound_id: Mapped[int | None] = mapped_column(ForeignKey("compound.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())

@@ -1,9 +1,10 @@
 """Column types shared by the models."""
 from __future__ import annotations
 
+import enum
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Enum
 from sqlalchemy.types import TypeDecorator
 
 
@@ -25,3 +26,9 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def value_enum(cls: type[enum.Enum], name: str, length: int = 32) -> Enum:
+    """A Python enum stored as its value, checked by the database too, and portable (no PG ENUM)."""
+    return Enum(cls, name=name, native_enum=False, create_constraint=True, length=length,
+                values_callable=lambda e: [m.value for m in e], validate_strings=True)

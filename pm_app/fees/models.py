@@ -10,18 +10,13 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import (BigInteger, CheckConstraint, Date, Enum, ForeignKey, Index, String, Text, UniqueConstraint,
+from sqlalchemy import (BigInteger, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint,
                         func)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pm_app.common.types import UTCDateTime
+from pm_app.common.types import UTCDateTime, value_enum
 from pm_app.extensions import db
 from pm_app.org.models import Household
-
-
-def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    return Enum(cls, name=name, native_enum=False, create_constraint=True, length=16,
-                values_callable=lambda e: [m.value for m in e], validate_strings=True)
 
 
 class BillStatus(str, enum.Enum):
@@ -63,7 +58,7 @@ class Bill(db.Model):
     due_date: Mapped[date] = mapped_column(Date)
     paid_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     waived_fen: Mapped[int] = mapped_column(BigInteger, default=0)
-    status: Mapped[BillStatus] = mapped_column(_enum(BillStatus, "bill_status"), default=BillStatus.unpaid)
+    status: Mapped[BillStatus] = mapped_column(value_enum(BillStatus, "bill_status", 16), default=BillStatus.unpaid)
     source: Mapped[str] = mapped_column(String(16), default="generated")  # generated | imported | seed
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())
 
@@ -86,7 +81,7 @@ class Payment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     bill_id: Mapped[int] = mapped_column(ForeignKey("bill.id"), index=True)
     amount_fen: Mapped[int] = mapped_column(BigInteger)
-    method: Mapped[PaymentMethod] = mapped_column(_enum(PaymentMethod, "payment_method"))
+    method: Mapped[PaymentMethod] = mapped_column(value_enum(PaymentMethod, "payment_method", 16))
     paid_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())

@@ -5,17 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Date, Enum, ForeignKey, Index, Integer, String, UniqueConstraint, func
+from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pm_app.common.types import UTCDateTime
+from pm_app.common.types import UTCDateTime, value_enum
 from pm_app.extensions import db
-
-
-def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    # Store the value, check it in the database too, and keep the type portable (no PG ENUM).
-    return Enum(cls, name=name, native_enum=False, create_constraint=True, length=32,
-                values_callable=lambda e: [m.value for m in e], validate_strings=True)
 
 
 class RenovationType(str, enum.Enum):
@@ -73,9 +67,9 @@ class Compound(db.Model):
     community_id: Mapped[int | None] = mapped_column(ForeignKey("community.id"), index=True)
     address: Mapped[str | None] = mapped_column(String(256))
     year_built: Mapped[int | None] = mapped_column(Integer)
-    renovation_type: Mapped[RenovationType | None] = mapped_column(_enum(RenovationType, "renovation_type"))
+    renovation_type: Mapped[RenovationType | None] = mapped_column(value_enum(RenovationType, "renovation_type"))
     acceptance_date: Mapped[date | None] = mapped_column(Date)
-    management_mode: Mapped[ManagementMode] = mapped_column(_enum(ManagementMode, "management_mode"), index=True)
+    management_mode: Mapped[ManagementMode] = mapped_column(value_enum(ManagementMode, "management_mode"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())
 
     street: Mapped[Street] = relationship()
@@ -111,7 +105,7 @@ class Household(db.Model):
 class Firm(db.Model):
     __tablename__ = "firm"
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[FirmKind] = mapped_column(_enum(FirmKind, "firm_kind"), index=True)
+    kind: Mapped[FirmKind] = mapped_column(value_enum(FirmKind, "firm_kind"), index=True)
     name: Mapped[str] = mapped_column(String(128))
     uscc: Mapped[str] = mapped_column(String(18), unique=True)  # 统一社会信用代码
 

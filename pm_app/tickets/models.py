@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pm_app.common.types import UTCDateTime
+from pm_app.common.types import UTCDateTime, value_enum
 from pm_app.extensions import db
-from pm_app.org.models import _enum
+
 
 
 class TicketStatus(str, enum.Enum):
@@ -61,16 +61,16 @@ class Ticket(db.Model):
     household_id: Mapped[int | None] = mapped_column(ForeignKey("household.id"))
     warranty_item_id: Mapped[int | None] = mapped_column(ForeignKey("warranty_item.id"), index=True)
     category: Mapped[str] = mapped_column(String(32), index=True)
-    source: Mapped[TicketSource] = mapped_column(_enum(TicketSource, "ticket_source"))
-    priority: Mapped[Priority] = mapped_column(_enum(Priority, "ticket_priority"))
+    source: Mapped[TicketSource] = mapped_column(value_enum(TicketSource, "ticket_source"))
+    priority: Mapped[Priority] = mapped_column(value_enum(Priority, "ticket_priority"))
     description: Mapped[str] = mapped_column(Text)
     location: Mapped[str | None] = mapped_column(String(128))
     reporter_name: Mapped[str | None] = mapped_column(String(64))
     reporter_phone: Mapped[str | None] = mapped_column(String(32))
-    responsible_party: Mapped[ResponsibleParty] = mapped_column(_enum(ResponsibleParty, "responsible_party"))
+    responsible_party: Mapped[ResponsibleParty] = mapped_column(value_enum(ResponsibleParty, "responsible_party"))
     assignee_firm_id: Mapped[int | None] = mapped_column(ForeignKey("firm.id"), index=True)
     routing_note: Mapped[str | None] = mapped_column(Text)  # why the street office re-routed it
-    status: Mapped[TicketStatus] = mapped_column(_enum(TicketStatus, "ticket_status"), default=TicketStatus.new,
+    status: Mapped[TicketStatus] = mapped_column(value_enum(TicketStatus, "ticket_status"), default=TicketStatus.new,
                                                  index=True)
     respond_by: Mapped[datetime] = mapped_column(UTCDateTime())
     resolve_by: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

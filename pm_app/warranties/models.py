@@ -16,9 +16,9 @@ from sqlalchemy import (BigInteger, Boolean, CheckConstraint, Date, ForeignKey, 
                         UniqueConstraint, func)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pm_app.common.types import UTCDateTime
+from pm_app.common.types import UTCDateTime, value_enum
 from pm_app.extensions import db
-from pm_app.org.models import Compound, Firm, RenovationType, _enum
+from pm_app.org.models import Compound, Firm, RenovationType
 
 
 class FundingSource(str, enum.Enum):
@@ -65,14 +65,14 @@ class RenovationProject(db.Model):
     compound_id: Mapped[int] = mapped_column(ForeignKey("compound.id"), index=True)
     name: Mapped[str] = mapped_column(String(128))
     year: Mapped[int] = mapped_column(Integer)
-    renovation_type: Mapped[RenovationType | None] = mapped_column(_enum(RenovationType, "renovation_type"))
+    renovation_type: Mapped[RenovationType | None] = mapped_column(value_enum(RenovationType, "renovation_type"))
     contractor_id: Mapped[int] = mapped_column(ForeignKey("firm.id"), index=True)
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("firm.id"))
     contract_amount_fen: Mapped[int | None] = mapped_column(BigInteger)
     acceptance_date: Mapped[date] = mapped_column(Date)
     deposit_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     deposit_release_date: Mapped[date | None] = mapped_column(Date)  # planned
-    deposit_state: Mapped[DepositState] = mapped_column(_enum(DepositState, "deposit_state"), default=DepositState.held)
+    deposit_state: Mapped[DepositState] = mapped_column(value_enum(DepositState, "deposit_state"), default=DepositState.held)
     deposit_returned_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     deposit_forfeited_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())
@@ -88,7 +88,7 @@ class ProjectFunding(db.Model):
     __table_args__ = (UniqueConstraint("project_id", "source"), CheckConstraint("amount_fen >= 0", name="amount_ok"))
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("renovation_project.id"))
-    source: Mapped[FundingSource] = mapped_column(_enum(FundingSource, "funding_source"))
+    source: Mapped[FundingSource] = mapped_column(value_enum(FundingSource, "funding_source"))
     amount_fen: Mapped[int] = mapped_column(BigInteger)
 
 
@@ -149,7 +149,7 @@ class WarrantyClaim(db.Model):
     finding_id: Mapped[int | None] = mapped_column(ForeignKey("inspection_finding.id"), unique=True)
     ticket_id: Mapped[int | None] = mapped_column(Integer, index=True)
     description: Mapped[str] = mapped_column(Text)
-    state: Mapped[ClaimState] = mapped_column(_enum(ClaimState, "claim_state"), default=ClaimState.open, index=True)
+    state: Mapped[ClaimState] = mapped_column(value_enum(ClaimState, "claim_state"), default=ClaimState.open, index=True)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

@@ -7,7 +7,6 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from pm_app.extensions import db
@@ -15,6 +14,7 @@ from pm_app.fees import import_book
 from pm_app.fees.models import Bill, BillStatus, Payment, PaymentMethod
 from pm_app.fees.payments import check_totals
 from tests.factories import HouseholdFactory
+from tests import helpers
 
 URL = "/api/v1/imports/bills?lang=en"  # problems are English msgids; pin the language
 HEADER = ("building", "unit", "period", "amount_due", "due_date", "amount_paid", "paid_at", "method")
@@ -22,19 +22,11 @@ CHINESE = ("楼栋", "单元/房号", "账期", "应收金额(元)", "到期日"
 
 
 def csv_bytes(rows, header=HEADER) -> bytes:
-    lines = [",".join(header)] + [",".join("" if c is None else str(c) for c in row) for row in rows]
-    return ("\r\n".join(lines) + "\r\n").encode()
+    return helpers.csv_bytes(rows, header)
 
 
 def xlsx_bytes(rows, header=HEADER) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet()
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return helpers.xlsx_bytes(rows, header)
 
 
 def upload(api, user, compound, content: bytes, name="bills.csv"):

@@ -6,7 +6,6 @@ import io
 import time
 
 import pytest
-from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from pm_app import create_app
@@ -14,6 +13,7 @@ from pm_app.config import TestConfig
 from pm_app.extensions import db
 from pm_app.org import imports
 from pm_app.org.models import Building, Household
+from tests import helpers
 
 URL = "/api/v1/imports/households?lang=en"  # problems are English msgids; pin the language
 HEADER = ("building", "unit", "floor_area_m2", "owner_name", "owner_phone")
@@ -30,14 +30,7 @@ def csv_bytes(rows, header=HEADER, bom=False) -> bytes:
 
 
 def xlsx_bytes(rows, header=HEADER) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet()
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return helpers.xlsx_bytes(rows, header)
 
 
 def upload(api, user, compound, content: bytes, name="households.csv"):

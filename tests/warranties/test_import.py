@@ -9,12 +9,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from pm_app.extensions import db
 from pm_app.warranties import imports
 from pm_app.warranties.models import WarrantyItem
+from tests import helpers
 
 HEADER = ("category", "description", "quantity", "unit", "location", "warranty_years", "warranty_start")
 CHINESE = ("质保类别", "项目内容", "工程量", "单位", "部位", "质保年限(年)", "质保起始日")
@@ -32,19 +32,11 @@ def url(project_id) -> str:
 
 
 def csv_bytes(rows, header=HEADER) -> bytes:
-    lines = [",".join(header)] + [",".join("" if c is None else str(c) for c in row) for row in rows]
-    return ("\r\n".join(lines) + "\r\n").encode()
+    return helpers.csv_bytes(rows, header)
 
 
 def xlsx_bytes(rows, header=HEADER) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet()
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return helpers.xlsx_bytes(rows, header)
 
 
 def upload(api, user, project_id, content: bytes, name="items.csv"):

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from pm_app.alerts.models import Alert, AlertRecipient
+from pm_app.alerts.models import AlertRecipient
 from pm_app.alerts.rules import RULES
 from pm_app.auth.models import Role
 from pm_app.common.clock import now
