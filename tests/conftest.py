@@ -100,6 +100,19 @@ def client(app):
 
 
 @pytest.fixture
+def csrf_client(app, tmp_path):
+    """A second app with CSRF protection on, as in production, on the same test database."""
+    class Config(TestConfig):
+        WTF_CSRF_ENABLED = True
+        SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
+        INSTANCE_DIR = tmp_path
+
+    protected = create_app(Config)
+    with protected.app_context():
+        yield protected.test_client()
+
+
+@pytest.fixture
 def api(app):
     """api.as_(user).get(...) sends a bearer token for that user."""
     return ApiClient(app.test_client())

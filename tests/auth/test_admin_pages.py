@@ -7,10 +7,8 @@ import re
 import pytest
 from sqlalchemy import select
 
-from pm_app import create_app
 from pm_app.auth.models import ApiToken, Role, User
 from pm_app.auth.services import authenticate, issue_token
-from pm_app.config import TestConfig
 from pm_app.extensions import db
 from pm_app.org.models import FirmKind
 from tests.factories import CompoundFactory, FirmFactory, StreetFactory, UserFactory
@@ -156,20 +154,6 @@ def test_resetting_a_password(client, admin):
     assert authenticate(user.username, "brand-new-pass") == user
 
 
-class CsrfConfig(TestConfig):
-    WTF_CSRF_ENABLED = True
-
-
-@pytest.fixture
-def csrf_client(app, tmp_path):
-    """A second app with CSRF protection on, as in production, on the same test database."""
-    class Config(CsrfConfig):
-        SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
-        INSTANCE_DIR = tmp_path
-
-    protected = create_app(Config)
-    with protected.app_context():
-        yield protected.test_client()
 
 
 def test_a_form_post_without_a_csrf_token_is_refused(csrf_client):

@@ -139,21 +139,6 @@ def test_a_waiver_above_the_outstanding_amount_is_refused_with_422(client, city,
 
 # --- CSRF ----------------------------------------------------------------------------------
 
-@pytest.fixture
-def csrf_client(app, tmp_path):
-    """A second app with CSRF protection on, as in production, on the same test database."""
-    from pm_app import create_app
-    from pm_app.config import TestConfig
-
-    class Config(TestConfig):
-        WTF_CSRF_ENABLED = True
-        SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
-        INSTANCE_DIR = tmp_path
-
-    protected = create_app(Config)
-    with protected.app_context():
-        yield protected.test_client()
-
 
 def _csrf_login(client, user):
     token = hidden(page(client, "/login"), "csrf_token")

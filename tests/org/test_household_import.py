@@ -8,8 +8,6 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from pm_app import create_app
-from pm_app.config import TestConfig
 from pm_app.extensions import db
 from pm_app.org import imports
 from pm_app.org.models import Building, Household
@@ -295,18 +293,6 @@ def test_the_page_refuses_who_may_not_import(client, city, role, compound, statu
     login(client, city.users[role])
     assert client.get(f"/compounds/{getattr(city, compound).id}/import").status_code == status
 
-
-@pytest.fixture
-def csrf_client(app, tmp_path):
-    """A second app with CSRF protection on, as in production, on the same test database."""
-    class Config(TestConfig):
-        WTF_CSRF_ENABLED = True
-        SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
-        INSTANCE_DIR = tmp_path
-
-    protected = create_app(Config)
-    with protected.app_context():
-        yield protected.test_client()
 
 
 def test_a_page_upload_without_a_csrf_token_is_refused(csrf_client, city):

@@ -303,21 +303,6 @@ def test_the_pages_are_in_chinese_by_default(client, city, works):
     assert "改造工程与质保" in body and "质量保证金" in body and "工程质保" in body and "Warranty items" not in body
 
 
-@pytest.fixture
-def csrf_client(app, tmp_path):
-    """A second app with CSRF protection on, as in production, on the same test database."""
-    from pm_app import create_app
-    from pm_app.config import TestConfig
-
-    class Config(TestConfig):
-        WTF_CSRF_ENABLED = True
-        SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
-        INSTANCE_DIR = tmp_path
-
-    protected = create_app(Config)
-    with protected.app_context():
-        yield protected.test_client()
-
 
 def test_every_works_form_refuses_a_post_without_the_csrf_token(city, works, csrf_client):
     claim = _open_claim(city, works)
