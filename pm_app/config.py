@@ -54,6 +54,18 @@ class Config:
 
     MAX_CONTENT_LENGTH = int(os.environ.get("PM_APP_MAX_UPLOAD_MB", "20")) * 1024 * 1024
 
+    # The public report form and tracking page (no account): limits per client address.
+    # A Redis outage must not stop residents reporting: fall back to counting in memory.
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    PUBLIC_REPORT_LIMIT = os.environ.get("PM_APP_PUBLIC_REPORT_LIMIT", "5 per hour;20 per day")
+    PUBLIC_TRACK_LIMIT = os.environ.get("PM_APP_PUBLIC_TRACK_LIMIT", "30 per minute")
+    # Ticket photos: stored under this folder (default: <instance>/attachments), checked by content.
+    ATTACHMENTS_DIR = os.environ.get("PM_APP_ATTACHMENTS_DIR") or None
+    TICKET_PHOTO_MAX_BYTES = int(os.environ.get("PM_APP_PHOTO_MAX_MB", "5")) * 1024 * 1024
+    TICKET_PHOTOS_PER_TICKET = 6
+
     # Fees. A bill is due on this day of the month this many months after the billed one
     # (clamped to the month's end: 31 means "the last day"); the default is the billed month's end.
     FEE_DUE_DAY_OF_MONTH = int(os.environ.get("PM_APP_FEE_DUE_DAY", "31"))
@@ -106,6 +118,8 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     SECRET_KEY = "test-secret"
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    RATELIMIT_STORAGE_URI = "memory://"  # each test starts from zero (tests reset the limiter)
+    TICKET_PHOTO_MAX_BYTES = 256 * 1024
 
     @classmethod
     def secret_key(cls) -> str:

@@ -1,5 +1,7 @@
 """Unbound extension objects; create_app binds them. Nothing here connects anywhere."""
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -29,3 +31,6 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 api = Api()
+# Limits are declared where they apply (the public report form); storage comes from the config
+# (Redis when there is one, so every worker counts together; memory otherwise).
+limiter = Limiter(key_func=get_remote_address)

@@ -7,7 +7,7 @@ from flask import Flask, g, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from pm_app.extensions import api, babel, csrf, db, login_manager, migrate
+from pm_app.extensions import api, babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,6 +38,7 @@ def import_models() -> None:
     import pm_app.warranties.rules  # noqa: F401
     import pm_app.tickets.models  # noqa: F401
     import pm_app.tickets.scope  # noqa: F401
+    import pm_app.tickets.rules  # noqa: F401
 
 
 @event.listens_for(Engine, "connect")
@@ -66,6 +67,8 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
     csrf.init_app(app)
     api.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    limiter.init_app(app)
 
 
 def register_i18n(app: Flask) -> None:
@@ -100,6 +103,8 @@ def register_blueprints(app: Flask) -> None:
     from pm_app.fees.api import blp as fees_api
     from pm_app.warranties.api import blp as warranties_api
     from pm_app.tickets.api import blp as tickets_api
+    from pm_app.tickets.attachments_api import blp as ticket_attachments_api
+    from pm_app.tickets import public_views as tickets_public
     from pm_app.warranties.imports_api import blp as warranties_imports_api
     from pm_app.warranties.import_views import bp as warranties_import_views
     from pm_app.fees.import_views import bp as fees_import_views
@@ -109,12 +114,12 @@ def register_blueprints(app: Flask) -> None:
     from pm_app.warranties import list_views as warranty_list_views, project_views, views as warranty_views
 
     for blueprint in (auth_api, org_api, alerts_api, imports_api, fees_api, fees_imports_api, warranties_api,
-                      warranties_imports_api, tickets_api):
+                      warranties_imports_api, tickets_api, ticket_attachments_api):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens only: a browser never sends them by itself
     for blueprint in (home, auth_views, admin_views, org_views, org_import_views, alerts_views, fees_import_views,
                       assets, fee_views.bp, bill_views.bp, overview_views.bp, warranties_import_views,
-                      warranty_views.bp, project_views.bp, warranty_list_views.bp):
+                      warranty_views.bp, project_views.bp, warranty_list_views.bp, tickets_public.bp):
         app.register_blueprint(blueprint)
 
     @app.before_request
