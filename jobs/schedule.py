@@ -23,6 +23,8 @@ SCHEDULE: tuple[Entry, ...] = (
     Entry("sweep_fee_collection_drop", "jobs.alerts.sweep", "45 6 * * *", {"rule": "fee_collection_drop"}),
     Entry("sweep_warranty_expiring", "jobs.alerts.sweep", "50 6 * * *", {"rule": "warranty_expiring"}),
     Entry("sweep_deposit_release_due", "jobs.alerts.sweep", "55 6 * * *", {"rule": "deposit_release_due"}),
+    # Every 15 minutes: an emergency must be answered within the hour.
+    Entry("sweep_ticket_overdue", "jobs.alerts.sweep", "*/15 * * * *", {"rule": "ticket_overdue"}),
     Entry("sweep_stale", "jobs.alerts.sweep", "15 * * * *", {"rule": "sweep_stale"}),
 )
 

@@ -87,3 +87,18 @@ class Route(MethodView):
         return ticket
 
 
+
+
+@blp.route("/tickets/<int:ticket_id>/escalate")
+class Escalate(MethodView):
+    decorators = [object_in_scope(Ticket, "ticket_id")]
+
+    @blp.arguments(s.EscalateIn)
+    @blp.response(200, s.TicketOut)
+    @blp.alt_response(409, description="the ticket is no longer open")
+    def post(self, data, ticket_id):
+        """The street office raises the priority, saying why; deadlines only come sooner"""
+        ticket = services.escalate(current_user, get_visible(Ticket, ticket_id, current_user),
+                                   data["priority"], data["reason"])
+        db.session.commit()
+        return ticket

@@ -48,6 +48,11 @@ class RouteIn(Schema):
     reason = fields.Str(required=True, validate=validate.Length(min=1, max=2000))
 
 
+class EscalateIn(Schema):
+    priority = fields.Enum(Priority, by_value=True, required=True)
+    reason = fields.Str(required=True, validate=validate.Length(min=1, max=2000))
+
+
 class EventOut(Schema):
     id = fields.Int()
     actor_label = fields.Str(data_key="actor")

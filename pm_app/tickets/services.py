@@ -16,9 +16,9 @@ from pm_app.extensions import db
 from pm_app.org.models import Building, Compound
 from pm_app.org.services import Forbidden, can_manage_compound, current_contract, ensure
 from pm_app.tickets import sla
-from pm_app.tickets.models import ResponsibleParty, Ticket, TicketEvent, TicketSource
+from pm_app.tickets.models import Priority, ResponsibleParty, Ticket, TicketEvent, TicketSource
 from pm_app.tickets.models import TicketStatus as S
-from pm_app.tickets.workflow import FINISHED, NOTE_REQUIRED, REOPEN_WINDOW, allowed_from, parties_for
+from pm_app.tickets.workflow import FINISHED, NOTE_REQUIRED, OPEN, REOPEN_WINDOW, allowed_from, parties_for
 from pm_app.warranties import services as warranties
 from pm_app.warranties.models import WarrantyItem
 
@@ -91,6 +91,32 @@ def reroute(user, ticket: Ticket, party: ResponsibleParty, reason: str) -> Ticke
     ticket.routing_note = reason.strip()
     _event(ticket, user, ticket.status, ticket.status, _("re-routed to %(party)s: %(reason)s",
                                                          party=party.value, reason=reason.strip()))
+    return ticket
+
+
+PRIORITY_ORDER = (Priority.low, Priority.normal, Priority.high, Priority.emergency)
+
+
+def escalate(user, ticket: Ticket, priority: Priority, reason: str, at: datetime | None = None) -> Ticket:
+    """The street office raises an open ticket's priority, saying why. Its deadlines can only come
+    sooner: each becomes the earlier of the old one and the new priority's counted from now."""
+    ensure(can_manage_compound(user, db.session.get(Compound, ticket.compound_id)), _l("escalate this ticket"))
+    if ticket.status not in OPEN:
+        raise Conflict(_("Only an open ticket is escalated."), {"priority": [_("the ticket is not open")]})
+    if PRIORITY_ORDER.index(priority) <= PRIORITY_ORDER.index(ticket.priority):
+        raise DomainError(_("Escalating means a higher priority than %(now)s.", now=ticket.priority.value),
+                          {"priority": [_("higher than %(now)s", now=ticket.priority.value)]})
+    if not (reason or "").strip():
+        raise DomainError(_("Say why the ticket is escalated."), {"reason": [_("required")]})
+    at = at or now()
+    respond_by, resolve_by = sla.deadlines(priority, ticket.source, at)
+    before = ticket.priority
+    ticket.priority = priority
+    ticket.respond_by, ticket.resolve_by = min(ticket.respond_by, respond_by), min(ticket.resolve_by, resolve_by)
+    _event(ticket, user, ticket.status, ticket.status,
+           _("escalated from %(before)s to %(after)s: %(reason)s", before=before.value, after=priority.value,
+             reason=reason.strip()), at)
+    db.session.flush()
     return ticket
 
 

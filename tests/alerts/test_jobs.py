@@ -169,4 +169,4 @@ def test_local_scheduler_finds_due_entries():
 
     before = datetime(2026, 3, 1, 6, 29, 50, tzinfo=CITY_TZ)
     names = {e.name for e in due_entries(before, before + timedelta(seconds=20))}
-    assert names == {"relay_outbox", "sweep_contract_expiring"}
+    assert names == {"relay_outbox", "sweep_contract_expiring", "sweep_ticket_overdue"}  # 06:30: also a quarter
