@@ -68,12 +68,12 @@ def report(code: str):
     if form.validate_on_submit():
         stored = []
         try:
-            ticket = services.report(None, compound, form.data_for_service(), TicketSource.public_link)
-            if form.photo.data:
-                stored.append(attachments.attach(None, ticket, form.photo.data.stream, form.photo.data.filename))
+            with db.session.begin_nested():  # a refused photo takes its ticket with it
+                ticket = services.report(None, compound, form.data_for_service(), TicketSource.public_link)
+                if form.photo.data:
+                    stored.append(attachments.attach(None, ticket, form.photo.data.stream, form.photo.data.filename))
             db.session.commit()
         except DomainError as error:
-            db.session.rollback()
             attachments.discard(stored)
             show_refusal(form, error)
             return render_template("tickets/public_report.html", compound=compound, form=form), error.status
@@ -136,10 +136,10 @@ def reopen(tracking_code: str):
 
 def _move(ticket, to: S, form, other, **fields):
     try:
-        services.transition(None, ticket, to, **fields)
+        with db.session.begin_nested():
+            services.transition(None, ticket, to, **fields)
         db.session.commit()
     except DomainError as error:
-        db.session.rollback()
         show_refusal(form, error)
         forms = (form, other) if to == S.closed else (other, form)
         return _track_page(ticket, *forms, error.status)
