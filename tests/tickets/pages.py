@@ -45,3 +45,9 @@ def ids_in_order(body: str) -> list[int]:
 def steps(body: str) -> set[str]:
     """The transitions the ticket page offers."""
     return set(re.findall(r'data-step="(\w+)"', body))
+
+
+def switch(client, user):
+    """Sign out whoever is signed in on `client`, then sign in `user`."""
+    client.post("/logout")
+    return login(client, user)
