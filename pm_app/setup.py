@@ -112,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
     from pm_app.common.assets import bp as assets
     from pm_app.fees import bill_views, overview_views, views as fee_views
     from pm_app.warranties import list_views as warranty_list_views, project_views, views as warranty_views
+    from pm_app.tickets import list_views as ticket_list_views, views as ticket_views
 
     for blueprint in (auth_api, org_api, alerts_api, imports_api, fees_api, fees_imports_api, warranties_api,
                       warranties_imports_api, tickets_api, ticket_attachments_api):
@@ -119,7 +120,8 @@ def register_blueprints(app: Flask) -> None:
         csrf.exempt(blueprint)  # bearer tokens only: a browser never sends them by itself
     for blueprint in (home, auth_views, admin_views, org_views, org_import_views, alerts_views, fees_import_views,
                       assets, fee_views.bp, bill_views.bp, overview_views.bp, warranties_import_views,
-                      warranty_views.bp, project_views.bp, warranty_list_views.bp, tickets_public.bp):
+                      warranty_views.bp, project_views.bp, warranty_list_views.bp, tickets_public.bp,
+                      ticket_list_views.bp, ticket_views.bp):
         app.register_blueprint(blueprint)
 
     @app.before_request

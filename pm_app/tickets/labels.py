@@ -1,28 +1,18 @@
-"""How ticket values read on pages and exports (漏水, 处理中, 12345热线); the API keeps the English
-values. Templates use the `ticket_label` filter; categories are plain strings, the rest enums."""
+"""How ticket values read on pages and in exports: statuses, priorities, sources, parties and
+categories, and the time left before a deadline. The API keeps the English values; people read
+处理中 and 还剩 3 小时. Templates use the `ticket_label` filter."""
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from pm_app.tickets.models import Priority, ResponsibleParty, TicketSource, TicketStatus
-
-CATEGORIES = {
-    "water_leak": _l("Water leak"),
-    "drainage": _l("Drainage and sewers"),
-    "roads": _l("Roads and paving"),
-    "walls": _l("Walls and facades"),
-    "roof": _l("Roof and waterproofing"),
-    "lighting": _l("Lighting"),
-    "elevator": _l("Lift"),
-    "fire_safety": _l("Fire safety"),
-    "greenery": _l("Greenery"),
-    "sanitation": _l("Rubbish and cleaning"),
-    "security": _l("Gates and security"),
-    "accessibility": _l("Accessibility facilities"),
-    "other": _l("Other"),
-}
+from pm_app.tickets import sla
+from pm_app.tickets.models import Priority, ResponsibleParty, Ticket, TicketSource, TicketStatus
+from pm_app.tickets.workflow import OPEN
 
 STATUSES = {
     TicketStatus.new: _l("New"),
@@ -42,7 +32,7 @@ PRIORITIES = {
 }
 
 SOURCES = {
-    TicketSource.public_link: _l("Public report page"),
+    TicketSource.public_link: _l("Public page"),
     TicketSource.phone: _l("Phone"),
     TicketSource.hotline_12345: _l("12345 hotline"),
     TicketSource.inspection: _l("Inspection"),
@@ -55,20 +45,79 @@ PARTIES = {
     ResponsibleParty.property_firm: _l("Property firm"),
     ResponsibleParty.contractor_warranty: _l("Contractor (warranty)"),
     ResponsibleParty.maintenance_fund: _l("Maintenance fund"),
-    ResponsibleParty.utility: _l("Utility company"),
+    ResponsibleParty.utility: _l("Utility"),
 }
 
-_BY_ENUM: dict[type, dict] = {TicketStatus: STATUSES, Priority: PRIORITIES, TicketSource: SOURCES,
-                              ResponsibleParty: PARTIES}
+# schemas.CATEGORIES, in its order.
+CATEGORIES = {
+    "water_leak": _l("Water leak"),
+    "drainage": _l("Drainage"),
+    "roads": _l("Roads and paving"),
+    "walls": _l("Walls and facades"),
+    "roof": _l("Roof"),
+    "lighting": _l("Lighting"),
+    "elevator": _l("Elevator"),
+    "fire_safety": _l("Fire safety"),
+    "greenery": _l("Greenery"),
+    "sanitation": _l("Sanitation"),
+    "security": _l("Security"),
+    "accessibility": _l("Accessibility"),
+    "other": _l("Other"),
+}
+
+_BY_ENUM = {TicketStatus: STATUSES, Priority: PRIORITIES, TicketSource: SOURCES, ResponsibleParty: PARTIES}
 
 
 def ticket_label(value) -> str:
-    """The display name of a ticket enum member, a category, or a status value ("in_progress")."""
+    """The display name of a ticket enum member, a status value stored as text (events), or a category."""
     if value is None:
         return ""
     if isinstance(value, enum.Enum):
         return str(_BY_ENUM.get(type(value), {}).get(value, value.value))
     if value in CATEGORIES:
         return str(CATEGORIES[value])
-    status = next((s for s in TicketStatus if s.value == value), None)
-    return str(STATUSES[status]) if status else str(value)
+    try:
+        return str(STATUSES[TicketStatus(value)])
+    except ValueError:
+        return str(value)
+
+
+def time_left(delta: timedelta) -> str:
+    """"2 d 3 h left" before a deadline, "overdue by 5 h" after it; minutes only under an hour."""
+    late = delta < timedelta(0)
+    minutes = int(abs(delta).total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        span = _("%(days)d d %(hours)d h", days=days, hours=hours)
+    elif hours:
+        span = _("%(hours)d h", hours=hours)
+    else:
+        span = _("%(minutes)d min", minutes=minutes)
+    return _("overdue by %(span)s", span=span) if late else _("%(span)s left", span=span)
+
+
+def choices(labels: dict) -> list[tuple[str, str]]:
+    return [(getattr(key, "value", key), str(text)) for key, text in labels.items()]
+
+
+@dataclass
+class Deadlines:
+    """How a ticket stands against its deadlines at one moment, as lists and the ticket page show it."""
+    respond_late: bool
+    resolve_late: bool
+    racing: datetime | None      # the deadline it races now; None once resolved, closed or rejected
+    left: str                    # "3 h left", "overdue by 2 d 1 h", or "" when not racing
+
+    @property
+    def late(self) -> bool:
+        return self.respond_late or self.resolve_late
+
+
+def deadlines_of(ticket: Ticket, at: datetime) -> Deadlines:
+    respond_late, resolve_late = sla.respond_overdue(ticket, at), sla.resolve_overdue(ticket, at)
+    if ticket.status not in OPEN:
+        return Deadlines(False, False, None, "")
+    waiting = ticket.status in (TicketStatus.new, TicketStatus.assigned) and ticket.responded_at is None
+    racing = ticket.respond_by if waiting else ticket.resolve_by
+    return Deadlines(respond_late, resolve_late, racing, time_left(racing - at))

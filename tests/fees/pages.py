@@ -47,3 +47,10 @@ def statements(client, url: str) -> int:
     with count_statements() as sent:
         page(client, url)
     return len(sent)
+
+
+def csrf_login(client, user):
+    """Sign in through the login form, token and all (the app of the `csrf_client` fixture)."""
+    token = hidden(page(client, "/login"), "csrf_token")
+    response = client.post("/login", data={"csrf_token": token, "username": user.username, "password": "password123"})
+    assert response.status_code == 302

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pm_app.fees.models import BillStatus
-from tests.fees.pages import bill_city, hidden, login, page, payment_count
+from tests.fees.pages import bill_city, csrf_login, hidden, login, page, payment_count
 
 IN_SCOPE = ["admin", "regulator", "street_officer", "firm_staff", "committee_member"]
 
@@ -140,14 +140,10 @@ def test_a_waiver_above_the_outstanding_amount_is_refused_with_422(client, city,
 # --- CSRF ----------------------------------------------------------------------------------
 
 
-def _csrf_login(client, user):
-    token = hidden(page(client, "/login"), "csrf_token")
-    response = client.post("/login", data={"csrf_token": token, "username": user.username, "password": "password123"})
-    assert response.status_code == 302
 
 
 def test_every_fee_form_refuses_a_post_without_the_csrf_token(csrf_client, city, billed):
-    _csrf_login(csrf_client, city.users["street_officer"])
+    csrf_login(csrf_client, city.users["street_officer"])
     bill = billed["paid"]
     payment_id = int(page(csrf_client, f"/bills/{bill.id}").split('id="payment-')[1].split('"')[0])
     for url, data in ((f"/compounds/{city.compound.id}/fees/generate", {"period": "2026-05"}),
@@ -161,7 +157,7 @@ def test_every_fee_form_refuses_a_post_without_the_csrf_token(csrf_client, city,
 
 
 def test_the_forms_work_with_the_token_of_the_page(csrf_client, city, billed):
-    _csrf_login(csrf_client, city.users["street_officer"])
+    csrf_login(csrf_client, city.users["street_officer"])
     bill = billed["paid"]
     body = page(csrf_client, f"/bills/{billed['latest'].id}")
     data = {"payment-csrf_token": hidden(body, "payment-csrf_token"), "payment-key": hidden(body, "payment-key"),

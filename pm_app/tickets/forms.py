@@ -1,0 +1,85 @@
+"""Forms of the ticket pages. They check shape (a choice from the list, a phone number, an
+amount in yuan, a rating 1–5); the rules (a reason to reject or reopen, who may move a ticket,
+the 7 days to reopen) are the services', whose refusals common.forms.report puts on the form."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from pm_app.tickets.labels import CATEGORIES, PARTIES, PRIORITIES, SOURCES, choices
+from pm_app.tickets.models import Priority, ResponsibleParty, TicketSource
+from pm_app.tickets.models import TicketStatus as S
+from pm_app.tickets.services import PUBLIC_SOURCES
+from pm_app.warranties.forms import Yuan
+
+STAFF_SOURCES = {source: text for source, text in SOURCES.items() if source not in PUBLIC_SOURCES}
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class ReportForm(FlaskForm):
+    source = SelectField(_l("Reported through"), choices=choices(STAFF_SOURCES))
+    priority = SelectField(_l("Priority"), choices=choices(PRIORITIES), default=Priority.normal.value)
+    category = SelectField(_l("Category"), choices=choices(CATEGORIES))
+    building = SelectField(_l("Building"), validators=[Optional()])
+    warranty_item_id = SelectField(_l("Warranty item (if the defect is in renovation works)"), coerce=_optional_int,
+                                   validators=[Optional()])
+    description = TextAreaField(_l("What is wrong"), validators=[DataRequired(), Length(min=2, max=2000)])
+    location = StringField(_l("Where exactly"), validators=[Optional(), Length(max=128)])
+    reporter_name = StringField(_l("Reporter's name"), validators=[Optional(), Length(max=64)])
+    reporter_phone = StringField(_l("Reporter's phone"), validators=[
+        Optional(), Regexp(r"^[0-9+\- ]{5,20}$", message=_l("Digits, spaces, + and - only (5 to 20)."))])
+
+    def source_value(self) -> TicketSource:
+        return TicketSource(self.source.data)
+
+    def data_for_service(self) -> dict:
+        return {"category": self.category.data, "priority": Priority(self.priority.data),
+                "description": self.description.data.strip(), "location": (self.location.data or "").strip() or None,
+                "building": self.building.data or None, "warranty_item_id": self.warranty_item_id.data,
+                "reporter_name": (self.reporter_name.data or "").strip() or None,
+                "reporter_phone": (self.reporter_phone.data or "").strip() or None}
+
+
+class TransitionForm(FlaskForm):
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+
+    def extra(self) -> dict:
+        return {}
+
+
+class ResolveForm(TransitionForm):
+    cost = Yuan(_l("Cost of the repair (yuan, optional)"))
+
+    def extra(self) -> dict:
+        return {"cost_fen": self.cost.fen}
+
+
+class CloseForm(TransitionForm):
+    satisfaction = SelectField(_l("Satisfaction (1 poor – 5 very good)"), coerce=_optional_int,
+                               choices=[("", "—"), *[(n, str(n)) for n in range(1, 6)]], validators=[Optional()])
+    comment = TextAreaField(_l("Comment on the repair"), validators=[Optional(), Length(max=2000)])
+
+    def extra(self) -> dict:
+        return {"satisfaction": self.satisfaction.data, "comment": self.comment.data}
+
+
+FORMS = {S.resolved: ResolveForm, S.closed: CloseForm}
+
+
+def transition_form(to: S, fresh: bool = False) -> TransitionForm:
+    """The form moving a ticket to `to`, prefixed by it so one page holds several."""
+    form_class = FORMS.get(to, TransitionForm)
+    return form_class(formdata=None, prefix=to.value) if fresh else form_class(prefix=to.value)
+
+
+class RouteForm(FlaskForm):
+    responsible_party = SelectField(_l("Responsible party"), choices=choices(PARTIES))
+    reason = TextAreaField(_l("Why"), validators=[Length(max=2000)])
+
+    def party(self) -> ResponsibleParty:
+        return ResponsibleParty(self.responsible_party.data)

@@ -1,0 +1,118 @@
+"""The ticket lists: a firm's work queue (`/tickets/queue`: the open tickets assigned to the
+firm, overdue first, then by the deadline each races) and the street's board (`/tickets`: every
+ticket in sight with filters, counts per status, charts and a CSV/XLSX export)."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from pm_app.auth.models import Role
+from pm_app.common.clock import now
+from pm_app.common.listing import day_arg, page_number, page_of
+from pm_app.extensions import db
+from pm_app.tickets import charts, exports, queries
+from pm_app.tickets.labels import CATEGORIES, PARTIES, PRIORITIES, SOURCES, STATUSES, deadlines_of, ticket_label
+from pm_app.tickets.models import Priority, ResponsibleParty, TicketSource, TicketStatus
+from pm_app.tickets.workflow import OPEN
+
+bp = Blueprint("ticket_lists", __name__)
+bp.add_app_template_filter(ticket_label, "ticket_label")
+
+QUEUE_ROLES = (Role.firm_staff, Role.contractor_staff)
+QUEUE_SORTS = ("deadline", "created")
+
+
+@bp.route("/tickets")
+@login_required
+def board():
+    if current_user.role in QUEUE_ROLES:
+        abort(404)  # firms work from their queue; the board is the offices' and the committees'
+    filters, at = _filters(), now()
+    page = page_of(queries.board_query(current_user, filters, at), page_number(request.args))
+    categories = queries.by_category_and_status(current_user, filters, at)
+    on_time = queries.on_time_by_month(current_user, filters, at)
+    return render_template(
+        "tickets/board.html", page=page, at=at, filters=filters, args=_filter_args(), **_lookups(page.items, at),
+        counts=queries.status_counts(current_user, filters, at), compounds=queries.visible_compounds(current_user),
+        categories=categories, category_totals=_category_totals(categories), on_time=on_time,
+        category_figure=charts.by_category(categories, _("Tickets by category and status")),
+        on_time_figure=charts.on_time_rate(on_time, _("Resolved on time, per month")),
+        labels={"statuses": STATUSES, "categories": CATEGORIES, "priorities": PRIORITIES, "parties": PARTIES,
+                "sources": SOURCES}, rate_percent=charts.rate_percent)
+
+
+@bp.route("/tickets.<any(csv, xlsx):fmt>")
+@login_required
+def export_board(fmt: str):
+    if current_user.role in QUEUE_ROLES:
+        abort(404)
+    tickets = db.session.scalars(queries.board_query(current_user, _filters(), now())).all()
+    return exports.download(fmt, current_user, tickets, "tickets")
+
+
+@bp.route("/tickets/queue")
+@login_required
+def queue():
+    if current_user.role not in QUEUE_ROLES or not current_user.firm_id:
+        abort(404)
+    filters, at = _filters(), now()
+    if filters.status is not None and filters.status not in OPEN:
+        abort(400)
+    sort = request.args.get("sort") or QUEUE_SORTS[0]
+    if sort not in QUEUE_SORTS:
+        abort(400)
+    page = page_of(queries.queue_query(current_user, filters, at, sort), page_number(request.args))
+    return render_template(
+        "tickets/queue.html", page=page, at=at, filters=filters, sort=sort, **_lookups(page.items, at),
+        compounds=queries.visible_compounds(current_user), statuses={s: STATUSES[s] for s in OPEN},
+        priorities=PRIORITIES,
+        title=_("Warranty claims to answer") if current_user.role == Role.contractor_staff else _("Work queue"))
+
+
+def _lookups(tickets, at) -> dict:
+    """What a page's rows show besides the ticket: its compound, its assignee, its deadlines."""
+    return {"compound_of": queries.compounds_by_id(current_user, (t.compound_id for t in tickets)),
+            "firm_of": queries.firm_names(t.assignee_firm_id for t in tickets),
+            "deadlines": {t.id: deadlines_of(t, at) for t in tickets}}
+
+
+def _category_totals(rows) -> list[tuple[str, dict, int]]:
+    """The chart's rows as a table: (category, {status: count}, total), largest first."""
+    table: dict[str, dict] = {}
+    for category, status, n in rows:
+        table.setdefault(category, {})[status] = n
+    return sorted(((c, by, sum(by.values())) for c, by in table.items()), key=lambda row: (-row[2], row[0]))
+
+
+def _filters() -> queries.Filters:
+    args = request.args
+    compound = (args.get("compound_id") or "").strip()
+    if compound and not compound.isdigit():
+        abort(400)
+    category = args.get("category") or None
+    if category is not None and category not in CATEGORIES:
+        abort(400)
+    return queries.Filters(
+        compound_id=int(compound) if compound else None, status=_enum(args, "status", TicketStatus),
+        category=category, priority=_enum(args, "priority", Priority),
+        responsible_party=_enum(args, "responsible_party", ResponsibleParty),
+        source=_enum(args, "source", TicketSource), overdue=args.get("overdue") in ("1", "true", "on"),
+        created_from=day_arg(args, "created_from"), created_to=day_arg(args, "created_to"))
+
+
+def _filter_args() -> dict:
+    """The filters as given, for the export links (the file holds what the page shows)."""
+    names = ("compound_id", "status", "category", "priority", "responsible_party", "source", "overdue",
+             "created_from", "created_to")
+    return {name: request.args[name] for name in names if request.args.get(name)}
+
+
+def _enum(args, name: str, kind):
+    value = args.get(name) or None
+    if value is None:
+        return None
+    try:
+        return kind(value)
+    except ValueError:
+        abort(400)
