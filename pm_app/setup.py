@@ -104,7 +104,7 @@ def register_blueprints(app: Flask) -> None:
     from pm_app.warranties.api import blp as warranties_api
     from pm_app.tickets.api import blp as tickets_api
     from pm_app.tickets.attachments_api import blp as ticket_attachments_api
-    from pm_app.tickets import public_views as tickets_public
+    from pm_app.tickets import photo_views as ticket_photos, public_views as tickets_public
     from pm_app.warranties.imports_api import blp as warranties_imports_api
     from pm_app.warranties.import_views import bp as warranties_import_views
     from pm_app.fees.import_views import bp as fees_import_views
@@ -121,7 +121,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (home, auth_views, admin_views, org_views, org_import_views, alerts_views, fees_import_views,
                       assets, fee_views.bp, bill_views.bp, overview_views.bp, warranties_import_views,
                       warranty_views.bp, project_views.bp, warranty_list_views.bp, tickets_public.bp,
-                      ticket_list_views.bp, ticket_views.bp):
+                      ticket_list_views.bp, ticket_views.bp, ticket_photos.bp):
         app.register_blueprint(blueprint)
 
     @app.before_request

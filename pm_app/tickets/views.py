@@ -18,7 +18,7 @@ from pm_app.errors import DomainError
 from pm_app.extensions import db
 from pm_app.org.models import Building, Compound, Firm
 from pm_app.org.services import can_manage_compound
-from pm_app.tickets import queries, services
+from pm_app.tickets import attachments, photo_views, queries, services
 from pm_app.tickets.forms import ReportForm, RouteForm, transition_form
 from pm_app.tickets.labels import deadlines_of, ticket_label
 from pm_app.tickets.models import Ticket, TicketSource, TicketStatus
@@ -116,6 +116,9 @@ def _page(ticket: Ticket, failed=None, route_form=None, status: int = 200):
         reporter_phone=ticket.reporter_phone if shown else mask_phone(ticket.reporter_phone),
         deadlines=deadlines_of(ticket, at), forms=forms,
         stale=failed[1] if failed and failed[0] not in forms else None,
+        photos=photo_views.photos_of(ticket.id),
+        photo_form=photo_views.PhotoForm(prefix="photo") if attachments.can_attach(current_user, ticket)
+        and ticket.status not in FINISHED else None,
         route_form=route_form or (RouteForm(formdata=None, prefix="route",
                                             responsible_party=ticket.responsible_party.value) if office else None),
     ), status

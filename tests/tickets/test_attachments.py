@@ -2,6 +2,7 @@
 configured folder, and seen only by those who see the ticket."""
 from __future__ import annotations
 
+import re
 from io import BytesIO
 
 import pytest
@@ -83,3 +84,26 @@ def test_a_finished_ticket_takes_no_more_photos(api, city, ticket, photos_dir):
     officer = city.users["street_officer"]
     api.as_(officer).post(f"/api/v1/tickets/{ticket['id']}/transitions", json={"to": "rejected", "note": "重复"})
     assert upload(api, officer, ticket["id"], JPEG).json["errors"] == {"photo": ["ticket finished"]}
+
+
+def test_photos_on_the_ticket_page(client, city, ticket, photos_dir):
+    from tests.org.test_pages import login
+
+    login(client, city.users["firm_staff"])
+    url = f"/tickets/{ticket['id']}"
+    added = client.post(f"{url}/photos?lang=en", data={"photo-photo": (BytesIO(JPEG), "门口.jpg")},
+                        content_type="multipart/form-data", follow_redirects=True)
+    body = added.get_data(as_text=True)
+    assert "Photo added." in body
+    (link,) = set(re.findall(rf'src="({url}/photos/\d+)"', body))
+    served = client.get(link)
+    assert (served.status_code, served.mimetype, served.data) == (200, "image/jpeg", JPEG)
+    refused = client.post(f"{url}/photos?lang=en", data={"photo-photo": (BytesIO(b"<html>"), "x.jpg")},
+                          content_type="multipart/form-data", follow_redirects=True)
+    assert "Only JPEG, PNG or WebP photos are accepted." in refused.get_data(as_text=True)
+    assert len(list(photos_dir.rglob("*.jpg"))) == 1
+    client.post("/logout")
+    login(client, UserFactory(role=Role.street_officer, streets=[city.other_street]))
+    assert client.get(link).status_code == 404
+    assert client.post(f"{url}/photos", data={"photo-photo": (BytesIO(JPEG), "a.jpg")},
+                       content_type="multipart/form-data").status_code == 404
