@@ -38,6 +38,10 @@ def import_models() -> None:
     import pm_app.warranties.rules  # noqa: F401
     import pm_app.tickets.models  # noqa: F401
     import pm_app.tickets.scope  # noqa: F401
+    import pm_app.rankings.models  # noqa: F401
+    import pm_app.rankings.scope  # noqa: F401
+    import pm_app.rankings.freeze  # noqa: F401  (the guard on published periods)
+    import pm_app.rankings.rules  # noqa: F401
 
 
 @event.listens_for(Engine, "connect")
