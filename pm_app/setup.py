@@ -104,6 +104,8 @@ def register_blueprints(app: Flask) -> None:
     from pm_app.fees.api import blp as fees_api
     from pm_app.warranties.api import blp as warranties_api
     from pm_app.tickets.api import blp as tickets_api
+    from pm_app.rankings.api import blp as rankings_api
+    from pm_app.rankings.public_api import blp as public_rankings_api
     from pm_app.warranties.imports_api import blp as warranties_imports_api
     from pm_app.warranties.import_views import bp as warranties_import_views
     from pm_app.fees.import_views import bp as fees_import_views
@@ -113,7 +115,7 @@ def register_blueprints(app: Flask) -> None:
     from pm_app.warranties import list_views as warranty_list_views, project_views, views as warranty_views
 
     for blueprint in (auth_api, org_api, alerts_api, imports_api, fees_api, fees_imports_api, warranties_api,
-                      warranties_imports_api, tickets_api):
+                      warranties_imports_api, tickets_api, rankings_api, public_rankings_api):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens only: a browser never sends them by itself
     for blueprint in (home, auth_views, admin_views, org_views, org_import_views, alerts_views, fees_import_views,

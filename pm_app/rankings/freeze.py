@@ -6,12 +6,18 @@ flush, so the guard can be simple: a period that was published before the flush 
 and no row of a period that is published may be added, changed or deleted."""
 from __future__ import annotations
 
-from flask_babel import gettext as _
+from flask import has_request_context
+from flask_babel import gettext
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from pm_app.errors import Conflict
 from pm_app.rankings.models import Adjustment, Appeal, PeriodState, RankingPeriod, RankingResult, ResultCompound
+
+def _(text: str, **values) -> str:
+    # The guard also runs in jobs, the shell and the CLI, where there is no request to pick a language.
+    return gettext(text, **values) if has_request_context() else text % values
+
 
 GUARDED = (RankingPeriod, RankingResult, ResultCompound, Adjustment, Appeal)
 
