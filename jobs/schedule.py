@@ -23,6 +23,8 @@ SCHEDULE: tuple[Entry, ...] = (
     Entry("sweep_fee_collection_drop", "jobs.alerts.sweep", "45 6 * * *", {"rule": "fee_collection_drop"}),
     Entry("sweep_warranty_expiring", "jobs.alerts.sweep", "50 6 * * *", {"rule": "warranty_expiring"}),
     Entry("sweep_deposit_release_due", "jobs.alerts.sweep", "55 6 * * *", {"rule": "deposit_release_due"}),
+    # Publishing raises it at once; the daily sweep only catches up (and clears corrected ones).
+    Entry("sweep_firm_blacklisted", "jobs.alerts.sweep", "5 7 * * *", {"rule": "firm_blacklisted"}),
     Entry("sweep_stale", "jobs.alerts.sweep", "15 * * * *", {"rule": "sweep_stale"}),
 )
 

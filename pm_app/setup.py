@@ -106,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
     from pm_app.tickets.api import blp as tickets_api
     from pm_app.rankings.api import blp as rankings_api
     from pm_app.rankings.public_api import blp as public_rankings_api
+    from pm_app.rankings import firm_views as ranking_firm_views, public_views as rankings_public, views as rankings_views
     from pm_app.warranties.imports_api import blp as warranties_imports_api
     from pm_app.warranties.import_views import bp as warranties_import_views
     from pm_app.fees.import_views import bp as fees_import_views
@@ -120,7 +121,8 @@ def register_blueprints(app: Flask) -> None:
         csrf.exempt(blueprint)  # bearer tokens only: a browser never sends them by itself
     for blueprint in (home, auth_views, admin_views, org_views, org_import_views, alerts_views, fees_import_views,
                       assets, fee_views.bp, bill_views.bp, overview_views.bp, warranties_import_views,
-                      warranty_views.bp, project_views.bp, warranty_list_views.bp):
+                      warranty_views.bp, project_views.bp, warranty_list_views.bp, rankings_public.bp, rankings_views.bp,
+                      ranking_firm_views.bp):
         app.register_blueprint(blueprint)
 
     @app.before_request
