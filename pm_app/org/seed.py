@@ -21,6 +21,7 @@ from pm_app.fees import seed_bills
 from pm_app.org import seed_contracts, seed_households, seed_places
 from pm_app.org.models import Compound
 from pm_app.org.seed_run import SCALES, Progress, Scale, SeedRun
+from pm_app.rankings import seed as seed_rankings
 from pm_app.warranties import seed_works
 
 # Order matters: each step may use what the ones before it made (run.streets, run.compounds, run.firms).
@@ -32,6 +33,7 @@ STEPS = [
     ("contracts", seed_contracts.seed_contracts),
     ("bills", seed_bills.seed_bills),
     ("works", seed_works.seed_works),
+    ("rankings", seed_rankings.seed_rankings),
 ]
 
 
