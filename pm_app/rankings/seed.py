@@ -44,7 +44,7 @@ def seed_rankings(run: SeedRun) -> None:
             _adjust(period, result, "deduction", rng.choice((2, 3, 5, 8)), rng.choice(FAULTS))
         elif roll > 0.85:
             _adjust(period, result, "award", rng.choice((3, 5)), rng.choice(MERITS))
-    if len(rated) >= 5:
+    if len(rated) >= 2:
         _adjust(period, rated[-1], "deduction", 10, "发生较大安全责任事故（一票否决）", veto=True)
     periods.open_review(SEEDER, period)
     periods.publish(SEEDER, period)

@@ -78,3 +78,20 @@ def period_results(period) -> list[RankingResult]:
     from pm_app.extensions import db
 
     return list(db.session.scalars(select(RankingResult).where(RankingResult.period_id == period.id)))
+
+
+def test_the_demo_seed_publishes_last_quarter_and_drafts_this_one(monkeypatch):
+    from sqlalchemy import select
+
+    from pm_app.extensions import db
+    from pm_app.fees import seed_bills
+    from pm_app.org.seed import seed_city
+    from pm_app.rankings.models import RankingPeriod
+
+    monkeypatch.setattr(seed_bills, "MONTHS", 6)
+    seed_city("street", as_of=date(2026, 11, 20))
+    found = [(p.code, p.state.value) for p in db.session.scalars(select(RankingPeriod).order_by(RankingPeriod.code))]
+    assert found == [("2026Q3", "published"), ("2026Q4", "draft")]
+    published = period_results(db.session.scalar(select(RankingPeriod).where(RankingPeriod.code == "2026Q3")))
+    assert published and all(r.snapshot is not None for r in published)
+    assert any(r.list_name == "black" for r in published)
