@@ -25,6 +25,8 @@ SCHEDULE: tuple[Entry, ...] = (
     Entry("sweep_deposit_release_due", "jobs.alerts.sweep", "55 6 * * *", {"rule": "deposit_release_due"}),
     # Every 15 minutes: an emergency must be answered within the hour.
     Entry("sweep_ticket_overdue", "jobs.alerts.sweep", "*/15 * * * *", {"rule": "ticket_overdue"}),
+    # Publishing raises it at once; the daily sweep only catches up (and clears corrected ones).
+    Entry("sweep_firm_blacklisted", "jobs.alerts.sweep", "5 7 * * *", {"rule": "firm_blacklisted"}),
     Entry("sweep_stale", "jobs.alerts.sweep", "15 * * * *", {"rule": "sweep_stale"}),
 )
 

@@ -46,6 +46,13 @@ def run_rule(name: str, as_of: date, trigger: str = "cli", at: datetime | None =
     return result
 
 
+def apply_rule(name: str, as_of: date, at: datetime | None = None) -> SweepResult:
+    """Make one rule's alerts match now, inside the caller's transaction and without a run record:
+    for a service whose own change is the rule's condition (publishing a ranking raises
+    `firm_blacklisted` at once instead of at the next sweep). Errors are the caller's."""
+    return _reconcile(name, RULES[name].find(as_of, at or now()))
+
+
 def _record_failure(name, as_of, trigger, started_at, exc) -> None:
     # The one commit inside a service: the rule's work was rolled back, and job health must
     # still learn that the run failed, whatever the caller does next.

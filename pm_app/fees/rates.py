@@ -161,6 +161,13 @@ def rates_by_compound(where, period_from: str, period_to: str, as_of: date | Non
     return {key[0]: Rate(**_rate(sums)) for key, sums in rows.items()}
 
 
+def rates_by_firm(where, period_from: str, period_to: str, as_of: date | None = None) -> dict[int, Rate]:
+    """firm id → the rate of the bills it issued over the range (the rankings' fee indicator)."""
+    rows = _grouped([Bill.firm_id], and_(where, Bill.firm_id.is_not(None), Bill.period >= period_from,
+                                         Bill.period <= period_to), as_of)
+    return {key[0]: Rate(**_rate(sums)) for key, sums in rows.items()}
+
+
 def rates_by_compound_and_period(where, period_from: str, period_to: str,
                                  as_of: date | None = None) -> dict[tuple[int, str], Rate]:
     rows = _grouped([Bill.compound_id, Bill.period],

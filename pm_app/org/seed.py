@@ -22,6 +22,7 @@ from pm_app.org import seed_contracts, seed_households, seed_places
 from pm_app.org.models import Compound
 from pm_app.org.seed_run import SCALES, Progress, Scale, SeedRun
 from pm_app.tickets import seed_tickets
+from pm_app.rankings import seed as seed_rankings
 from pm_app.warranties import seed_works
 
 # Order matters: each step may use what the ones before it made (run.streets, run.compounds, run.firms).
@@ -34,6 +35,7 @@ STEPS = [
     ("bills", seed_bills.seed_bills),
     ("works", seed_works.seed_works),
     ("tickets", seed_tickets.seed_tickets),
+    ("rankings", seed_rankings.seed_rankings),
 ]
 
 

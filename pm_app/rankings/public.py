@@ -1,0 +1,57 @@
+"""What the public sees: published periods only, whatever the state of later revisions or
+drafts. Every query here filters on `state = published` itself rather than trusting a caller."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from pm_app.extensions import db
+from pm_app.rankings.models import PeriodState, RankingPeriod, RankingResult
+
+
+def _published():
+    return select(RankingPeriod).where(RankingPeriod.state == PeriodState.published)
+
+
+def publications() -> list[RankingPeriod]:
+    """The current publication of each period (its highest published revision), latest first."""
+    rows = list(db.session.scalars(_published().order_by(
+        RankingPeriod.ends_on.desc(), RankingPeriod.starts_on.desc(), RankingPeriod.code, RankingPeriod.revision.desc())))
+    seen, current = set(), []
+    for period in rows:
+        if period.code not in seen:
+            seen.add(period.code)
+            current.append(period)
+    return current
+
+
+def publication(code: str | None) -> RankingPeriod | None:
+    """The given period's current publication, or the latest period's when none is given."""
+    if code is None:
+        found = publications()
+        return found[0] if found else None
+    return db.session.scalar(_published().where(RankingPeriod.code == code)
+                             .order_by(RankingPeriod.revision.desc()).limit(1))
+
+
+def results_of(period: RankingPeriod) -> list[RankingResult]:
+    if period.state != PeriodState.published:
+        return []
+    return list(db.session.scalars(select(RankingResult).where(RankingResult.period_id == period.id)
+                                   .order_by(RankingResult.rank.is_(None), RankingResult.rank, RankingResult.firm_name)))
+
+
+def firm_history(firm_id: int) -> list[tuple[RankingPeriod, RankingResult]]:
+    """The firm's result in each current publication, oldest first (for its chart)."""
+    current = {p.id: p for p in publications()}
+    if not current:
+        return []
+    rows = db.session.scalars(select(RankingResult).where(RankingResult.firm_id == firm_id,
+                                                         RankingResult.period_id.in_(list(current))))
+    found = [(current[r.period_id], r) for r in rows]
+    return sorted(found, key=lambda pr: (pr[0].ends_on, pr[0].starts_on))
+
+
+def lists_of(results: list[RankingResult]) -> tuple[list[RankingResult], list[RankingResult]]:
+    red = [r for r in results if r.list_name == "red"]
+    black = [r for r in results if r.list_name == "black"]
+    return red, black

@@ -1,0 +1,123 @@
+"""The rankings workspace: the periods, one period's table with its indicators, deductions and
+appeals and the steps of its life (regulator), and the scoring scheme. Refusals (a published
+period, bad input) come back as the error page with their status: 409, 422, 403."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from pm_app.auth.scope import get_visible, visible
+from pm_app.extensions import db
+from pm_app.org.services import ensure
+from pm_app.rankings import adjustments, appeals, charts, periods, schemes
+from pm_app.rankings import schemas as s
+from pm_app.rankings.models import Adjustment, Appeal, RankingPeriod, RankingResult, ScoringScheme
+from pm_app.rankings.schemes import INDICATORS
+
+bp = Blueprint("rankings", __name__)
+STEPS = {"compute": periods.compute, "review": periods.open_review, "publish": periods.publish,
+         "correct": periods.correct}
+
+
+def _form(schema) -> dict:
+    """The posted form through the API's input schema (a ValidationError is a 422 page)."""
+    return schema.load({k: v for k, v in request.form.items() if k != "csrf_token" and v != ""})
+
+
+@bp.route("/rankings")
+@login_required
+def index():
+    found = list(db.session.scalars(visible(RankingPeriod, current_user)
+                                    .order_by(RankingPeriod.ends_on.desc(), RankingPeriod.revision.desc())))
+    if not found and not periods.can_run(current_user):
+        abort(404)  # contractors and committees have the public page
+    return render_template("rankings/index.html", periods=found, can_run=periods.can_run(current_user))
+
+
+@bp.route("/rankings/periods", methods=["POST"])
+@login_required
+def create():
+    period = periods.create_period(current_user, _form(s.PeriodIn())["period"])
+    db.session.commit()
+    flash(_("Period %(code)s created; compute it next.", code=period.code), "success")
+    return redirect(url_for(".period", period_id=period.id), 303)
+
+
+@bp.route("/rankings/periods/<int:period_id>")
+@login_required
+def period(period_id: int):
+    period = get_visible(RankingPeriod, period_id, current_user)
+    results = list(db.session.scalars(visible(RankingResult, current_user).where(RankingResult.period_id == period.id)
+                                      .order_by(RankingResult.rank.is_(None), RankingResult.rank, RankingResult.firm_name)))
+    found = list(db.session.scalars(visible(Adjustment, current_user).where(Adjustment.period_id == period.id)
+                                    .order_by(Adjustment.id)))
+    figure = charts.score_distribution(results, _("Score distribution, %(period)s", period=period.code))
+    return render_template("rankings/period.html", period=period, results=results, adjustments=found,
+                           figure=figure, can_run=periods.can_run(current_user), indicators=INDICATORS)
+
+
+@bp.route("/rankings/periods/<int:period_id>/<step>", methods=["POST"])
+@login_required
+def step(period_id: int, step: str):
+    if step not in STEPS:
+        abort(404)
+    period = STEPS[step](current_user, get_visible(RankingPeriod, period_id, current_user))
+    db.session.commit()
+    flash(_("Period %(code)s: %(state)s.", code=period.code, state=period.state.value), "success")
+    return redirect(url_for(".period", period_id=period.id), 303)
+
+
+@bp.route("/rankings/periods/<int:period_id>/adjustments", methods=["POST"])
+@login_required
+def add_adjustment(period_id: int):
+    period = get_visible(RankingPeriod, period_id, current_user)
+    data = _form(s.AdjustmentIn(exclude=("period_id",)))
+    adjustments.add_adjustment(current_user, period, data)
+    db.session.commit()
+    flash(_("Recorded; the period is rescored."), "success")
+    return redirect(url_for(".period", period_id=period.id) + "#adjustments", 303)
+
+
+@bp.route("/rankings/appeals/<int:appeal_id>/decision", methods=["POST"])
+@login_required
+def decide(appeal_id: int):
+    appeal = get_visible(Appeal, appeal_id, current_user)
+    data = _form(s.DecisionIn())
+    appeals.decide_appeal(current_user, appeal, data["accept"], data.get("reason"))
+    db.session.commit()
+    flash(_("Appeal decided; the period is rescored."), "success")
+    return redirect(url_for(".period", period_id=appeal.period_id) + "#adjustments", 303)
+
+
+@bp.route("/rankings/scheme", methods=["GET", "POST"])
+@login_required
+def scheme():
+    if not db.session.scalar(select(visible(ScoringScheme, current_user).exists())) and not periods.can_run(current_user):
+        abort(404)
+    if request.method == "POST":
+        ensure(periods.can_run(current_user), _l("change the scoring scheme"))
+        form = request.form
+        data = {"indicators": {code: {k: form.get(f"{code}.{k}", "") for k in ("weight", "floor", "target")}
+                               for code in INDICATORS},
+                "bands": [_band(line) for line in form.get("bands", "").splitlines() if line.strip()],
+                "note": form.get("note") or None}
+        data.update(s.SchemeIn(only=("award_cap", "appeal_days", "min_households")).load(
+            {k: form[k] for k in ("award_cap", "appeal_days", "min_households") if form.get(k)}))
+        saved = schemes.save_scheme(current_user, data)
+        db.session.commit()
+        flash(_("Scheme version %(v)d saved; it applies to periods computed from now on.", v=saved.version), "success")
+        return redirect(url_for(".scheme"), 303)
+    current = schemes.current_scheme()
+    db.session.commit()  # version 1 from the defaults, the first time
+    older = list(db.session.scalars(select(ScoringScheme).order_by(ScoringScheme.version.desc())))
+    return render_template("rankings/scheme.html", scheme=current, versions=older, indicators=INDICATORS,
+                           can_run=periods.can_run(current_user))
+
+
+def _band(line: str) -> dict:
+    parts = line.split()
+    return {"grade": parts[0] if parts else "", "min": parts[1] if len(parts) > 1 else "",
+            "list": parts[2] if len(parts) > 2 else None}
