@@ -38,6 +38,9 @@ def import_models() -> None:
     import pm_app.warranties.rules  # noqa: F401
     import pm_app.tickets.models  # noqa: F401
     import pm_app.tickets.scope  # noqa: F401
+    import pm_app.committees.models  # noqa: F401
+    import pm_app.committees.scope  # noqa: F401
+    import pm_app.committees.rules  # noqa: F401
 
 
 @event.listens_for(Engine, "connect")
@@ -100,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     from pm_app.fees.api import blp as fees_api
     from pm_app.warranties.api import blp as warranties_api
     from pm_app.tickets.api import blp as tickets_api
+    from pm_app.committees.api import blp as committees_api
     from pm_app.warranties.imports_api import blp as warranties_imports_api
     from pm_app.warranties.import_views import bp as warranties_import_views
     from pm_app.fees.import_views import bp as fees_import_views
@@ -109,7 +113,7 @@ def register_blueprints(app: Flask) -> None:
     from pm_app.warranties import list_views as warranty_list_views, project_views, views as warranty_views
 
     for blueprint in (auth_api, org_api, alerts_api, imports_api, fees_api, fees_imports_api, warranties_api,
-                      warranties_imports_api, tickets_api):
+                      warranties_imports_api, tickets_api, committees_api):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens only: a browser never sends them by itself
     for blueprint in (home, auth_views, admin_views, org_views, org_import_views, alerts_views, fees_import_views,
