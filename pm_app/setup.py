@@ -104,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
     from pm_app.warranties.api import blp as warranties_api
     from pm_app.tickets.api import blp as tickets_api
     from pm_app.committees.api import blp as committees_api
+    from pm_app.committees import account_views, views as committee_views
     from pm_app.warranties.imports_api import blp as warranties_imports_api
     from pm_app.warranties.import_views import bp as warranties_import_views
     from pm_app.fees.import_views import bp as fees_import_views
@@ -118,7 +119,7 @@ def register_blueprints(app: Flask) -> None:
         csrf.exempt(blueprint)  # bearer tokens only: a browser never sends them by itself
     for blueprint in (home, auth_views, admin_views, org_views, org_import_views, alerts_views, fees_import_views,
                       assets, fee_views.bp, bill_views.bp, overview_views.bp, warranties_import_views,
-                      warranty_views.bp, project_views.bp, warranty_list_views.bp):
+                      warranty_views.bp, project_views.bp, warranty_list_views.bp, committee_views.bp, account_views.bp):
         app.register_blueprint(blueprint)
 
     @app.before_request

@@ -9,13 +9,12 @@ when a later mistake is corrected.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, extract, func, select
 
 from pm_app.committees.models import Account, Direction, LedgerEntry
-from pm_app.common.money import fen_to_yuan
 from pm_app.extensions import db
 from pm_app.fees.periods import first_day, last_day, period_range
 
@@ -85,14 +84,16 @@ def monthly_flows(compound_id: int, first: str, last: str) -> list[dict]:
              "fund_draws": found.get(p, (0, 0, 0))[2]} for p in period_range(first, last)]
 
 
+def yuan_number(fen: int) -> Decimal:
+    """Yuan as an exact decimal number ("-30.00"): a spreadsheet reads it as a number, and a
+    negative closing is not mistaken for a formula (text starting "-" would be defused)."""
+    return Decimal(fen).scaleb(-2)
+
+
 STATEMENT_COLUMNS = (
     (_l("Account"), lambda line: str(ACCOUNTS[line.account])),
-    (_l("Opening"), lambda line: fen_to_yuan(line.opening)),
-    (_l("In"), lambda line: fen_to_yuan(line.in_)),
-    (_l("Out"), lambda line: fen_to_yuan(line.out)),
-    (_l("Closing"), lambda line: fen_to_yuan(line.closing)),
+    (_l("Opening"), lambda line: yuan_number(line.opening)),
+    (_l("In"), lambda line: yuan_number(line.in_)),
+    (_l("Out"), lambda line: yuan_number(line.out)),
+    (_l("Closing"), lambda line: yuan_number(line.closing)),
 )
-
-
-def month_before(month: str) -> str:
-    return f"{first_day(month) - timedelta(days=1):%Y-%m}"

@@ -49,6 +49,8 @@ def add_households(compound_id: int, count: int, area_dm2: int = 10_000) -> None
 
 
 def login(client, user):
+    """Sign `user` in on this client (signing out whoever was signed in)."""
+    client.post("/logout")
     response = client.post("/login", data={"username": user.username, "password": PASSWORD})
     assert response.status_code == 302, response.text
     return client
