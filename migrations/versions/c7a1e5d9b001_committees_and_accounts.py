@@ -1,5 +1,4 @@
-"""committees and accounts: committees and members, the hash-chained ledger (append-only, enforced
-by triggers), its queries and head, maintenance-fund votes
+"""committees and accounts: committees, members, hash-chained append-only ledger, queries, fund votes
 
 Revision ID: c7a1e5d9b001
 Revises: d18baf6f9866

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from pm_app.common.clock import today
 from pm_app.errors import Conflict, DomainError
 from pm_app.extensions import db
+from pm_app.committees import seed_committees
 from pm_app.fees import seed_bills
 from pm_app.org import seed_contracts, seed_households, seed_places
 from pm_app.org.models import Compound
@@ -32,6 +33,7 @@ STEPS = [
     ("contracts", seed_contracts.seed_contracts),
     ("bills", seed_bills.seed_bills),
     ("works", seed_works.seed_works),
+    ("committees", seed_committees.seed_committees),
 ]
 
 

@@ -124,7 +124,7 @@ def test_progress_reports_every_step_to_its_end():
     reports = []
     seed_city("street", progress=lambda step, done, total: reports.append((step, done, total)))
     last = {step: (done, total) for step, done, total in reports}
-    assert list(last) == ["places", "firms", "compounds", "households", "contracts", "bills", "works"]
+    assert list(last) == ["places", "firms", "compounds", "households", "contracts", "bills", "works", "committees"]
     assert all(done == total for done, total in last.values())
 
 
