@@ -23,10 +23,13 @@ SCHEDULE: tuple[Entry, ...] = (
     Entry("sweep_fee_collection_drop", "jobs.alerts.sweep", "45 6 * * *", {"rule": "fee_collection_drop"}),
     Entry("sweep_warranty_expiring", "jobs.alerts.sweep", "50 6 * * *", {"rule": "warranty_expiring"}),
     Entry("sweep_deposit_release_due", "jobs.alerts.sweep", "55 6 * * *", {"rule": "deposit_release_due"}),
+    Entry("sweep_committee_term_ending", "jobs.alerts.sweep", "0 7 * * *", {"rule": "committee_term_ending"}),
+    Entry("sweep_committee_missing", "jobs.alerts.sweep", "5 7 * * *", {"rule": "committee_missing"}),
+    Entry("sweep_maintenance_fund_low", "jobs.alerts.sweep", "10 7 * * *", {"rule": "maintenance_fund_low"}),
     # Every 15 minutes: an emergency must be answered within the hour.
     Entry("sweep_ticket_overdue", "jobs.alerts.sweep", "*/15 * * * *", {"rule": "ticket_overdue"}),
     # Publishing raises it at once; the daily sweep only catches up (and clears corrected ones).
-    Entry("sweep_firm_blacklisted", "jobs.alerts.sweep", "5 7 * * *", {"rule": "firm_blacklisted"}),
+    Entry("sweep_firm_blacklisted", "jobs.alerts.sweep", "15 7 * * *", {"rule": "firm_blacklisted"}),
     Entry("sweep_stale", "jobs.alerts.sweep", "15 * * * *", {"rule": "sweep_stale"}),
 )
 

@@ -74,6 +74,8 @@ class Config:
     # below the mean of the three periods before.
     FEE_COLLECTION_LOW_THRESHOLD = os.environ.get("PM_APP_FEE_LOW_THRESHOLD", "0.80")
     FEE_COLLECTION_DROP_POINTS = int(os.environ.get("PM_APP_FEE_DROP_POINTS", "10"))
+    # committee_missing fires for a compound accepted this many days ago without a committee.
+    COMMITTEE_MISSING_DAYS = int(os.environ.get("PM_APP_COMMITTEE_MISSING_DAYS", "365"))
 
     BABEL_DEFAULT_LOCALE = "zh"
     BABEL_DEFAULT_TIMEZONE = TIMEZONE

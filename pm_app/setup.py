@@ -43,6 +43,9 @@ def import_models() -> None:
     import pm_app.rankings.scope  # noqa: F401
     import pm_app.rankings.freeze  # noqa: F401  (the guard on published periods)
     import pm_app.rankings.rules  # noqa: F401
+    import pm_app.committees.models  # noqa: F401
+    import pm_app.committees.scope  # noqa: F401
+    import pm_app.committees.rules  # noqa: F401
 
 
 @event.listens_for(Engine, "connect")
@@ -112,6 +115,8 @@ def register_blueprints(app: Flask) -> None:
     from pm_app.rankings.api import blp as rankings_api
     from pm_app.rankings.public_api import blp as public_rankings_api
     from pm_app.rankings import firm_views as ranking_firm_views, public_views as rankings_public, views as rankings_views
+    from pm_app.committees.api import blp as committees_api
+    from pm_app.committees import account_views, views as committee_views
     from pm_app.warranties.imports_api import blp as warranties_imports_api
     from pm_app.warranties.import_views import bp as warranties_import_views
     from pm_app.fees.import_views import bp as fees_import_views
@@ -122,14 +127,15 @@ def register_blueprints(app: Flask) -> None:
     from pm_app.tickets import list_views as ticket_list_views, views as ticket_views
 
     for blueprint in (auth_api, org_api, alerts_api, imports_api, fees_api, fees_imports_api, warranties_api,
-                      warranties_imports_api, tickets_api, ticket_attachments_api, rankings_api, public_rankings_api):
+                      warranties_imports_api, tickets_api, ticket_attachments_api, rankings_api, public_rankings_api,
+                      committees_api):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens only: a browser never sends them by itself
     for blueprint in (home, auth_views, admin_views, org_views, org_import_views, alerts_views, fees_import_views,
                       assets, fee_views.bp, bill_views.bp, overview_views.bp, warranties_import_views,
                       warranty_views.bp, project_views.bp, warranty_list_views.bp, tickets_public.bp,
                       ticket_list_views.bp, ticket_views.bp, ticket_photos.bp, rankings_public.bp, rankings_views.bp,
-                      ranking_firm_views.bp):
+                      ranking_firm_views.bp, committee_views.bp, account_views.bp):
         app.register_blueprint(blueprint)
 
     @app.before_request

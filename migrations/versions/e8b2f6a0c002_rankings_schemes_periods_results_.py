@@ -1,7 +1,7 @@
 """rankings: schemes, periods, results, adjustments, appeals
 
 Revision ID: e8b2f6a0c002
-Revises: d18baf6f9866
+Revises: c7a1e5d9b001
 Create Date: 2026-11-21 04:04:01.756978
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e8b2f6a0c002'
-down_revision = 'd18baf6f9866'
+down_revision = 'c7a1e5d9b001'
 branch_labels = None
 depends_on = None
 

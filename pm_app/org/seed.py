@@ -17,6 +17,7 @@ from sqlalchemy import select
 from pm_app.common.clock import today
 from pm_app.errors import Conflict, DomainError
 from pm_app.extensions import db
+from pm_app.committees import seed_committees
 from pm_app.fees import seed_bills
 from pm_app.org import seed_contracts, seed_households, seed_places
 from pm_app.org.models import Compound
@@ -35,6 +36,7 @@ STEPS = [
     ("bills", seed_bills.seed_bills),
     ("works", seed_works.seed_works),
     ("tickets", seed_tickets.seed_tickets),
+    ("committees", seed_committees.seed_committees),
     ("rankings", seed_rankings.seed_rankings),
 ]
 

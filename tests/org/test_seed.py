@@ -125,7 +125,7 @@ def test_progress_reports_every_step_to_its_end():
     seed_city("street", progress=lambda step, done, total: reports.append((step, done, total)))
     last = {step: (done, total) for step, done, total in reports}
     assert list(last) == ["places", "firms", "compounds", "households", "contracts", "bills", "works", "tickets",
-                          "rankings"]
+                          "committees", "rankings"]
     assert all(done == total for done, total in last.values())
 
 

@@ -1,0 +1,152 @@
+"""Committees (业委会 / 物管会 / 自管会) with their members, and the compound's books: ledger
+entries chained by SHA-256 (see `ledger.canonical`), the committee's queries on them, and the
+owners' votes that a maintenance-fund draw needs (Civil Code Art. 278)."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import (BigInteger, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint,
+                        func)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pm_app.common.types import UTCDateTime, value_enum
+from pm_app.extensions import db
+
+
+class CommitteeKind(str, enum.Enum):
+    owners_committee = "owners_committee"          # 业主委员会, elected by the owners' assembly
+    management_committee = "management_committee"  # 物业管理委员会, set up by the street where none can be elected
+    self_management = "self_management"            # 自管委员会, residents managing the compound themselves
+
+
+class MemberRole(str, enum.Enum):
+    chair = "chair"            # 主任
+    vice_chair = "vice_chair"  # 副主任
+    member = "member"          # 委员
+
+
+class Account(str, enum.Enum):
+    fee_income = "fee_income"                # 物业费收入
+    public_revenue = "public_revenue"        # 公共收益: parking, advertising, venue rental …
+    operating_expense = "operating_expense"  # 运营支出
+    maintenance_fund = "maintenance_fund"    # 专项维修资金
+
+
+class Direction(str, enum.Enum):
+    in_ = "in"
+    out = "out"
+
+
+class Committee(db.Model):
+    """One elected committee of a compound. A compound's later committee succeeds the earlier
+    one; nothing is deleted, so the rows are the compound's committee history."""
+    __tablename__ = "committee"
+    __table_args__ = (
+        UniqueConstraint("compound_id", "elected_on"),
+        CheckConstraint("term_years >= 1 AND term_years <= 5", name="term_at_most_five_years"),
+        CheckConstraint("term_end > elected_on", name="term_ends_after_election"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    compound_id: Mapped[int] = mapped_column(ForeignKey("compound.id"), index=True)
+    kind: Mapped[CommitteeKind] = mapped_column(value_enum(CommitteeKind, "committee_kind"))
+    elected_on: Mapped[date] = mapped_column(Date)
+    term_years: Mapped[int] = mapped_column(Integer)
+    term_end: Mapped[date] = mapped_column(Date, index=True)  # first day out of office
+    filed_on: Mapped[date | None] = mapped_column(Date)  # 备案 with the street office
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+
+    members: Mapped[list[CommitteeMember]] = relationship(order_by="CommitteeMember.id", back_populates="committee")
+
+
+class CommitteeMember(db.Model):
+    __tablename__ = "committee_member"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    committee_id: Mapped[int] = mapped_column(ForeignKey("committee.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    role: Mapped[MemberRole] = mapped_column(value_enum(MemberRole, "committee_member_role"))
+    phone: Mapped[str | None] = mapped_column(String(32))
+
+    committee: Mapped[Committee] = relationship(back_populates="members")
+
+
+class LedgerEntry(db.Model):
+    """An entry of a compound's books. Never updated or deleted (the database refuses both);
+    a mistake is corrected by a reversal entry pointing at the original."""
+    __tablename__ = "ledger_entry"
+    __table_args__ = (
+        UniqueConstraint("compound_id", "seq"),
+        CheckConstraint("amount_fen > 0", name="amount_positive"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    compound_id: Mapped[int] = mapped_column(ForeignKey("compound.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)  # 1, 2, 3 … within the compound's chain
+    account: Mapped[Account] = mapped_column(value_enum(Account, "ledger_account"))
+    direction: Mapped[Direction] = mapped_column(value_enum(Direction, "ledger_direction", length=8))
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    entry_date: Mapped[date] = mapped_column(Date, index=True)
+    counterparty: Mapped[str | None] = mapped_column(String(128))
+    voucher_no: Mapped[str | None] = mapped_column(String(64))
+    description: Mapped[str] = mapped_column(String(500))
+    reversal_of_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entry.id"), unique=True)
+    fund_vote_id: Mapped[int | None] = mapped_column(ForeignKey("fund_vote.id"), index=True)
+    posted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    posted_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    queries: Mapped[list[LedgerQuery]] = relationship(order_by="LedgerQuery.id", back_populates="entry")
+
+
+class LedgerHead(db.Model):
+    """The last link of each compound's chain, so removing the newest entries is noticed too
+    (a chain alone cannot tell a shortened chain from a shorter one)."""
+    __tablename__ = "ledger_head"
+    compound_id: Mapped[int] = mapped_column(ForeignKey("compound.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class LedgerQuery(db.Model):
+    """A committee member's question on an entry, which the serving firm must answer."""
+    __tablename__ = "ledger_query"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("ledger_entry.id"), index=True)
+    compound_id: Mapped[int] = mapped_column(ForeignKey("compound.id"), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    raised_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    entry: Mapped[LedgerEntry] = relationship(back_populates="queries")
+
+
+class FundVote(db.Model):
+    """The owners' vote on a use of the maintenance fund, with the compound's totals as they
+    stood when it was recorded (the thresholds are judged against those)."""
+    __tablename__ = "fund_vote"
+    __table_args__ = (
+        CheckConstraint("participating_area_dm2 <= total_area_dm2 AND approving_area_dm2 <= participating_area_dm2",
+                        name="areas_nested"),
+        CheckConstraint("participating_households <= total_households "
+                        "AND approving_households <= participating_households", name="heads_nested"),
+        CheckConstraint("amount_fen > 0", name="amount_positive"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    compound_id: Mapped[int] = mapped_column(ForeignKey("compound.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(500))
+    amount_fen: Mapped[int] = mapped_column(BigInteger)  # the most the owners approved drawing
+    voted_on: Mapped[date] = mapped_column(Date)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"), index=True)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("renovation_project.id"), index=True)
+    total_area_dm2: Mapped[int] = mapped_column(BigInteger)
+    total_households: Mapped[int] = mapped_column(Integer)
+    participating_area_dm2: Mapped[int] = mapped_column(BigInteger)
+    participating_households: Mapped[int] = mapped_column(Integer)
+    approving_area_dm2: Mapped[int] = mapped_column(BigInteger)
+    approving_households: Mapped[int] = mapped_column(Integer)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())

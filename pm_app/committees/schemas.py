@@ -1,0 +1,216 @@
+"""Input and output schemas of the committees and accounts API. Members' phones are masked for
+roles that do not register committees (see `MemberOut`)."""
+from __future__ import annotations
+
+from flask_login import current_user
+from marshmallow import Schema, fields, post_dump, validate
+
+from pm_app.committees.fund import drawn_against, failed_threshold
+from pm_app.committees.models import Account, CommitteeKind, Direction, MemberRole
+from pm_app.committees.services import filing_due, sees_member_contacts
+from pm_app.common.fields import Area, Money
+from pm_app.common.money import fen_to_yuan
+from pm_app.common.privacy import mask_phone
+
+MONTH = validate.Regexp(r"^(20\d\d)-(0[1-9]|1[0-2])$", error="must be a month written YYYY-MM, e.g. 2026-09")
+
+
+class MemberIn(Schema):
+    name = fields.Str(required=True, validate=validate.Length(min=1, max=64))
+    role = fields.Enum(MemberRole, by_value=True, load_default=MemberRole.member)
+    phone = fields.Str(allow_none=True, validate=validate.Regexp(r"^[0-9+\- ]{5,20}$"))
+
+
+class CommitteeIn(Schema):
+    compound_id = fields.Int(required=True)
+    kind = fields.Enum(CommitteeKind, by_value=True, required=True)
+    elected_on = fields.Date(required=True)
+    term_years = fields.Int(required=True, validate=validate.Range(min=1, max=5, error="A term is 1 to 5 years."))
+    filed_on = fields.Date(allow_none=True)
+    members = fields.List(fields.Nested(MemberIn), required=True)
+
+
+class CommitteeQuery(Schema):
+    compound_id = fields.Int()
+
+
+class FilingIn(Schema):
+    filed_on = fields.Date(required=True)
+
+
+class MemberOut(Schema):
+    id = fields.Int()
+    name = fields.Str()
+    role = fields.Enum(MemberRole, by_value=True)
+    phone = fields.Str(allow_none=True)
+
+    @post_dump
+    def _mask(self, data, **kwargs):
+        if not sees_member_contacts(current_user):
+            data["phone"] = mask_phone(data.get("phone"))
+        return data
+
+
+class CommitteeOut(Schema):
+    id = fields.Int()
+    compound_id = fields.Int()
+    kind = fields.Enum(CommitteeKind, by_value=True)
+    elected_on = fields.Date()
+    term_years = fields.Int()
+    term_end = fields.Date()
+    filed_on = fields.Date(allow_none=True)
+    filing_due = fields.Method("_filing_due")
+    members = fields.List(fields.Nested(MemberOut))
+
+    def _filing_due(self, committee):
+        return filing_due(committee).isoformat()
+
+
+class StatusQuery(Schema):
+    as_of = fields.Date()
+
+
+class StatusOut(Schema):
+    compound_id = fields.Int()
+    as_of = fields.Date()
+    status = fields.Str()
+    kind = fields.Enum(CommitteeKind, by_value=True, allow_none=True)
+    days_to_term_end = fields.Int(allow_none=True)
+    filing_overdue = fields.Bool()
+    committee = fields.Nested(CommitteeOut, allow_none=True)
+
+
+class CoverageQuery(Schema):
+    street_id = fields.Int()
+    as_of = fields.Date()
+
+
+class EntryIn(Schema):
+    # Required unless reversal_of is given (a reversal takes them from the original): the service checks.
+    account = fields.Enum(Account, by_value=True, allow_none=True)
+    direction = fields.Enum(Direction, by_value=True, allow_none=True)
+    amount = Money(positive=True, allow_none=True, attribute="amount_fen")
+    date = fields.Date(required=True, attribute="entry_date")
+    description = fields.Str(required=True, validate=validate.Length(min=1, max=500))
+    counterparty = fields.Str(allow_none=True, validate=validate.Length(max=128))
+    voucher_no = fields.Str(allow_none=True, validate=validate.Length(max=64))
+    reversal_of = fields.Int(allow_none=True)
+    fund_vote_id = fields.Int(allow_none=True)
+
+
+class EntryQuery(Schema):
+    account = fields.Enum(Account, by_value=True)
+    month = fields.Str(validate=MONTH)
+
+
+class QueryOut(Schema):
+    id = fields.Int()
+    entry_id = fields.Int()
+    compound_id = fields.Int()
+    question = fields.Str()
+    raised_at = fields.AwareDateTime()
+    answer = fields.Str(allow_none=True)
+    answered_at = fields.AwareDateTime(allow_none=True)
+
+
+class EntryOut(Schema):
+    id = fields.Int()
+    compound_id = fields.Int()
+    seq = fields.Int()
+    account = fields.Enum(Account, by_value=True)
+    direction = fields.Enum(Direction, by_value=True)
+    amount = Money(attribute="amount_fen")
+    date = fields.Date(attribute="entry_date")
+    counterparty = fields.Str(allow_none=True)
+    voucher_no = fields.Str(allow_none=True)
+    description = fields.Str()
+    reversal_of = fields.Int(attribute="reversal_of_id", allow_none=True)
+    fund_vote_id = fields.Int(allow_none=True)
+    posted_by_id = fields.Int(allow_none=True)
+    posted_at = fields.AwareDateTime()
+    prev_hash = fields.Str()
+    hash = fields.Str()
+
+
+class StatementQuery(Schema):
+    month = fields.Str(required=True, validate=MONTH)
+
+
+class StatementLineOut(Schema):
+    account = fields.Enum(Account, by_value=True)
+    opening = Money()
+    in_ = Money(data_key="in")
+    out = Money()
+    closing = Money()
+
+
+class StatementOut(Schema):
+    compound_id = fields.Int()
+    month = fields.Str()
+    accounts = fields.List(fields.Nested(StatementLineOut))
+
+
+class VerifyOut(Schema):
+    ok = fields.Bool()
+    entries = fields.Int()
+    first_broken_id = fields.Int(allow_none=True)
+    first_broken_seq = fields.Int(allow_none=True)
+    problem = fields.Str(allow_none=True)
+
+
+class QuestionIn(Schema):
+    question = fields.Str(required=True, validate=validate.Length(min=2, max=2000))
+
+
+class AnswerIn(Schema):
+    answer = fields.Str(required=True, validate=validate.Length(min=2, max=2000))
+
+
+class QueryListQuery(Schema):
+    open = fields.Bool()
+
+
+class VoteIn(Schema):
+    compound_id = fields.Int(required=True)
+    purpose = fields.Str(required=True, validate=validate.Length(min=2, max=500))
+    amount = Money(positive=True, required=True, attribute="amount_fen")
+    voted_on = fields.Date(required=True)
+    participating_area = Area(required=True, attribute="participating_area_dm2",
+                              metadata={"description": "m² of the owners who took part"})
+    participating_households = fields.Int(required=True, validate=validate.Range(min=0))
+    approving_area = Area(required=True, attribute="approving_area_dm2")
+    approving_households = fields.Int(required=True, validate=validate.Range(min=0))
+    ticket_id = fields.Int(allow_none=True)
+    project_id = fields.Int(allow_none=True)
+
+
+class VoteQuery(Schema):
+    compound_id = fields.Int()
+
+
+class VoteOut(Schema):
+    id = fields.Int()
+    compound_id = fields.Int()
+    purpose = fields.Str()
+    amount = Money(attribute="amount_fen")
+    voted_on = fields.Date()
+    ticket_id = fields.Int(allow_none=True)
+    project_id = fields.Int(allow_none=True)
+    total_area = Area(attribute="total_area_dm2")
+    total_households = fields.Int()
+    participating_area = Area(attribute="participating_area_dm2")
+    participating_households = fields.Int()
+    approving_area = Area(attribute="approving_area_dm2")
+    approving_households = fields.Int()
+    passed = fields.Method("_passed")
+    failed_threshold = fields.Method("_failed")
+    drawn = fields.Method("_drawn")
+
+    def _passed(self, vote):
+        return failed_threshold(vote) is None
+
+    def _failed(self, vote):
+        return failed_threshold(vote)
+
+    def _drawn(self, vote):
+        return fen_to_yuan(drawn_against(vote.id))

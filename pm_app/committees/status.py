@@ -1,0 +1,65 @@
+"""A compound's committee status, derived from the committees' dates as of a day, never stored:
+
+- `none`: no committee has ever taken office and none is being prepared;
+- `preparing`: no committee in office, and one is registered with an election date after the day
+  (the preparatory group 筹备组 has fixed the election);
+- `active`: the committee in office has more than 90 days of its term left;
+- `re_election_due`: it has 1–90 days left (`term_end − day`);
+- `expired`: the day is on or after its term end and no successor has been elected.
+
+The committee in office is the compound's committee with the latest election date on or before
+the day; its term ends on `term_end`, the first day out of office (`elected_on + term_years`,
+29 February → 28 February). One SQL expression serves a single compound, a street's coverage
+page and the alert rules alike.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, case, exists, func, literal, select
+from sqlalchemy.orm import aliased
+
+from pm_app.committees.models import Committee
+from pm_app.org.models import Compound
+
+RE_ELECTION_DAYS = 90
+FILING_DAYS = 30
+
+STATUSES = {
+    "none": _l("No committee"),
+    "preparing": _l("Preparing"),
+    "active": _l("Active"),
+    "re_election_due": _l("Re-election due"),
+    "expired": _l("Expired"),
+}
+
+
+def in_office(as_of: date):
+    """compound_id → the election date of the committee in office on as_of (subquery)."""
+    return (select(Committee.compound_id, func.max(Committee.elected_on).label("elected_on"))
+            .where(Committee.elected_on <= as_of).group_by(Committee.compound_id).subquery())
+
+
+def status_columns(as_of: date):
+    """(status, kind, committee id) of Compound as of a day, and the joins they need:
+    use as `select(Compound.id, *cols).select_from(Compound)` then `joins(query)`."""
+    office = in_office(as_of)
+    current = aliased(Committee, name="current_committee")
+    upcoming = aliased(Committee, name="upcoming_committee")
+    preparing = exists(select(upcoming.id).where(upcoming.compound_id == Compound.id, upcoming.elected_on > as_of))
+    next_kind = (select(upcoming.kind).where(upcoming.compound_id == Compound.id, upcoming.elected_on > as_of)
+                 .order_by(upcoming.elected_on).limit(1).scalar_subquery())
+    status = case(
+        (and_(current.id.is_not(None), current.term_end > as_of + timedelta(days=RE_ELECTION_DAYS)), literal("active")),
+        (and_(current.id.is_not(None), current.term_end > as_of), literal("re_election_due")),
+        (preparing, literal("preparing")),
+        (current.id.is_not(None), literal("expired")),
+        else_=literal("none"))
+    kind = case((current.id.is_not(None), current.kind), else_=next_kind)
+
+    def joins(query):
+        return (query.outerjoin(office, office.c.compound_id == Compound.id)
+                .outerjoin(current, and_(current.compound_id == Compound.id, current.elected_on == office.c.elected_on)))
+
+    return status.label("status"), kind.label("kind"), current.id.label("committee_id"), joins
