@@ -24,6 +24,11 @@ class PublicReportForm(FlaskForm):
                           choices=[(Priority.normal.value, _l("Normal")),
                                    (Priority.high.value, _l("Urgent: it affects safety or daily life"))])
     building = SelectField(_l("Building"), choices=[], validators=[Optional()])
+    # The compound's renovation works still under guarantee: choosing one sends the repair to
+    # the builder as a warranty claim instead of to the property firm.
+    warranty_item_id = SelectField(_l("Part of the renovation works? (optional)"), choices=[],
+                                   coerce=lambda v: int(v) if v not in (None, "", "None") else None,
+                                   validators=[Optional()])
     location = StringField(_l("Where exactly"), validators=[Optional(), Length(max=128)])
     description = TextAreaField(_l("Describe the problem"), validators=[DataRequired(), Length(min=5, max=1000)])
     reporter_name = StringField(_l("Your name (optional)"), validators=[Optional(), Length(max=32)])
@@ -36,7 +41,7 @@ class PublicReportForm(FlaskForm):
     def data_for_service(self) -> dict:
         text = {name: (getattr(self, name).data or "").strip() or None
                 for name in ("building", "location", "reporter_name", "reporter_phone")}
-        return {**text, "category": self.category.data, "priority": Priority(self.priority.data),
+        return {**text, "warranty_item_id": self.warranty_item_id.data, "category": self.category.data, "priority": Priority(self.priority.data),
                 "description": self.description.data.strip()}
 
 

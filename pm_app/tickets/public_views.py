@@ -17,7 +17,7 @@ import segno
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from pm_app.common.clock import now
+from pm_app.common.clock import now, today
 from pm_app.common.forms import report as show_refusal
 from pm_app.errors import DomainError
 from pm_app.extensions import db, limiter
@@ -28,6 +28,7 @@ from pm_app.tickets.models import TicketSource
 from pm_app.tickets.models import TicketStatus as S
 from pm_app.tickets.public_forms import ConfirmForm, PublicReportForm, ReopenForm
 from pm_app.tickets.workflow import REOPEN_WINDOW
+from pm_app.warranties.models import WarrantyCategory, WarrantyItem
 
 bp = Blueprint("tickets_public", __name__)
 bp.add_app_template_filter(ticket_label, "ticket_label")
@@ -63,6 +64,7 @@ def report(code: str):
     buildings = db.session.scalars(select(Building.name).where(Building.compound_id == compound.id)
                                    .order_by(Building.name)).all()
     form.building.choices = [("", "—"), *((name, name) for name in buildings)]
+    form.warranty_item_id.choices = [("", "—"), *covered_works(compound.id)]
     if form.website.data:
         abort(400)
     if form.validate_on_submit():
@@ -80,6 +82,19 @@ def report(code: str):
         return redirect(url_for("tickets_public.track", tracking_code=ticket.tracking_code, new=1))
     status = 422 if request.method == "POST" else 200
     return render_template("tickets/public_report.html", compound=compound, form=form), status
+
+
+def covered_works(compound_id: int) -> list[tuple[int, str]]:
+    """(item id, "category · description · place") of the works still under guarantee today."""
+    day = today()
+    rows = db.session.execute(
+        select(WarrantyItem.id, WarrantyCategory.name, WarrantyItem.description, WarrantyItem.location)
+        .join(WarrantyCategory, WarrantyCategory.id == WarrantyItem.category_id)
+        .where(WarrantyItem.compound_id == compound_id, WarrantyItem.warranty_start <= day,
+               WarrantyItem.warranty_end > day)
+        .order_by(WarrantyCategory.name, WarrantyItem.description, WarrantyItem.id))
+    return [(item_id, " · ".join(part for part in (category, description, location) if part))
+            for item_id, category, description, location in rows]
 
 
 @bp.route("/c/<code>/qr.svg")

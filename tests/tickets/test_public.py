@@ -139,7 +139,7 @@ def test_a_photo_is_stored_under_a_random_name(client, city, photos_dir):
     assert stored.read_bytes() == PNG and re.fullmatch(r"[0-9a-f]{32}\.png", photo.stored_name)
 
 
-@pytest.mark.parametrize("content,status", [
+@pytest.mark.parametrize("content,status", ids=["html-named-jpg", "oversized-jpeg"], argvalues=[
     (b"<html><script>alert(1)</script></html>", 422),   # named .jpg, but not an image
     (b"\xff\xd8\xff" + b"\x00" * (256 * 1024), 413),      # a JPEG over the limit (256 KB in tests)
 ])
@@ -193,3 +193,28 @@ def test_the_qr_code_and_the_poster_point_at_the_public_page(app, client, city, 
     monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://cx.example.gov.cn/")
     assert "https://cx.example.gov.cn/c/GL-0001" in text(client.get("/c/GL-0001/poster"))
     assert client.get("/c/NOPE/qr.svg").status_code == 404
+
+
+def test_the_issues_story_a_resident_reports_the_pipe_and_the_contractor_repairs_it(client, api, city, items):
+    """Design's done-when: through the public link, in warranty → the contractor's claim; the firm
+    cannot touch it; resolved and confirmed with a rating, the deposit is free again."""
+    page = text(client.get("/c/GL-0001"))
+    assert f'value="{items["pipe"].id}"' in page and f'value="{items["road"].id}"' not in page  # road lapsed
+    response = client.post("/c/GL-0001", data=form(warranty_item_id=str(items["pipe"].id)))
+    assert response.status_code == 302
+    (ticket,) = tickets()
+    assert (ticket.responsible_party.value, ticket.assignee_firm_id) == ("contractor_warranty", city.contractor.id)
+    assert [t["id"] for t in api.as_(city.users["contractor_staff"]).get("/api/v1/tickets").json] == [ticket.id]
+    assert move(api, city.users["firm_staff"], ticket.id, "assigned").status_code == 403
+    release = f"/api/v1/projects/{items['project'].id}/deposit/release"
+    assert api.as_(city.users["street_officer"]).post(release, json={"reason": "到期"}).status_code == 409
+    for to in ("assigned", "in_progress", "resolved"):
+        assert move(api, city.users["contractor_staff"], ticket.id, to).status_code == 200
+    done = client.post(f"/track/{ticket.tracking_code}/confirm", data={"confirm-satisfaction": "5"})
+    assert done.status_code == 302 and ticket.status.value == "closed" and ticket.satisfaction == 5
+    assert api.as_(city.users["street_officer"]).post(release, json={"reason": "到期"}).status_code == 201
+
+
+def test_a_foreign_or_lapsed_item_is_refused(client, city, items):
+    response = client.post("/c/GL-0001?lang=en", data=form(warranty_item_id=str(items["road"].id)))
+    assert response.status_code == 422 and tickets() == []

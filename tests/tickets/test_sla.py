@@ -109,6 +109,7 @@ def test_ticket_overdue_moves_from_respond_to_resolve_and_clears(api, city):
     sweep("ticket_overdue", at(3).date(), at=at(3))
     assert alerts("ticket_overdue") == []
     sweep("ticket_overdue", at(5).date(), at=at(5))
+    sweep("ticket_overdue", at(5.25).date(), at=at(5.25))    # the next quarter-hour: still one alert
     (alert,) = alerts("ticket_overdue")
     assert (alert.subject_id, alert.stage, alert.severity) == (ticket_id, "respond", "warning")
     # Nobody answered: the firm and the street office hear of it.
