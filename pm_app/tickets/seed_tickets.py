@@ -64,8 +64,9 @@ def seed_tickets(run: SeedRun) -> None:
         return
     contracts = _contracts()
     items = _warranty_items()
-    diligence = {firm_id: random.Random(f"diligence:{firm_id}").uniform(0.55, 0.98)
-                 for firm_id in run.firms.get("property", [])}
+    # Keyed by the firm's place in the seeding order, not its id: the same city on every database.
+    diligence = {firm_id: random.Random(f"diligence:{n}").uniform(0.55, 0.98)
+                 for n, firm_id in enumerate(run.firms.get("property", []))}
     tickets, stories = [], []
     for done, compound in enumerate(compounds, 1):
         count = _count(rng, compound.households)
@@ -108,7 +109,7 @@ def _contracts() -> dict[int, list[tuple[date, date, int]]]:
     found: dict[int, list[tuple[date, date, int]]] = {}
     for compound_id, start, end, firm_id in db.session.execute(
             select(ServiceContract.compound_id, ServiceContract.start_date, ServiceContract.end_date,
-                   ServiceContract.firm_id).order_by(ServiceContract.start_date)):
+                   ServiceContract.firm_id).order_by(ServiceContract.start_date, ServiceContract.id)):
         found.setdefault(compound_id, []).append((start, end, firm_id))
     return found
 
@@ -119,7 +120,7 @@ def _warranty_items() -> dict[int, list[tuple]]:
             select(WarrantyItem.id, WarrantyCategory.code, WarrantyItem.warranty_start, WarrantyItem.warranty_end,
                    WarrantyItem.project_id, RenovationProject.contractor_id, WarrantyItem.compound_id)
             .join(WarrantyCategory, WarrantyCategory.id == WarrantyItem.category_id)
-            .join(RenovationProject, RenovationProject.id == WarrantyItem.project_id)):
+            .join(RenovationProject, RenovationProject.id == WarrantyItem.project_id).order_by(WarrantyItem.id)):
         found.setdefault(row[6], []).append(tuple(row[:6]))
     return found
 

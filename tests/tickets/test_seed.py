@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from pm_app.extensions import db
 from pm_app.fees import seed_bills
+from pm_app.org.models import Compound
 from pm_app.org.seed import seed_city
 from pm_app.tickets import sla
 from pm_app.tickets.models import ResponsibleParty, Ticket, TicketEvent, TicketSource
@@ -25,8 +26,9 @@ def _one_month_of_bills(monkeypatch):
 
 
 def _snapshot():
-    return db.session.execute(select(Ticket.compound_id, Ticket.tracking_code, Ticket.status, Ticket.created_at,
-                                     Ticket.satisfaction).order_by(Ticket.id)).all()
+    return db.session.execute(select(Compound.code, Ticket.tracking_code, Ticket.status, Ticket.created_at,
+                                     Ticket.satisfaction).join(Compound, Compound.id == Ticket.compound_id)
+                              .order_by(Ticket.id)).all()
 
 
 def test_the_tickets_are_the_same_every_time():
@@ -47,7 +49,7 @@ def test_each_ticket_tells_its_story_and_warranty_claims_are_in_warranty():
     for event in db.session.scalars(select(TicketEvent).order_by(TicketEvent.id)):
         events.setdefault(event.ticket_id, []).append(event)
     statuses = {t.status for t in tickets}
-    assert {S.new, S.assigned, S.in_progress, S.resolved, S.closed, S.rejected} <= statuses
+    assert {S.resolved, S.closed, S.rejected} <= statuses and statuses & {S.new, S.assigned, S.in_progress}
     for ticket in tickets:
         story = events[ticket.id]
         assert story[0].to_status == "new" and story[-1].to_status == ticket.status.value
