@@ -6,7 +6,9 @@ from datetime import date
 
 import pytest
 
+from pm_app.auth.models import Role
 from pm_app.warranties import services as works
+from tests.factories import UserFactory
 from tests.org.conftest import City, city  # noqa: F401  (the fixture, shared)
 
 
@@ -21,6 +23,15 @@ def items(city):
     road = works.add_item(admin, project, {"category": "road_paving", "description": "路面",
                                            "warranty_start": date(2020, 6, 30)})  # to 2025-06-30
     return {"project": project, "pipe": pipe, "road": road}
+
+
+@pytest.fixture
+def users(city):
+    """Every role of the city, plus one of each kind serving the other compound (outside scope)."""
+    return {**city.users,
+            "other_street": UserFactory(role=Role.street_officer, streets=[city.other_street]),
+            "other_firm": UserFactory(role=Role.firm_staff, firm=city.other_firm),
+            "other_committee": UserFactory(role=Role.committee_member, compound=city.other)}
 
 
 def report(api, user, compound_id, **body):

@@ -47,12 +47,9 @@ def test_the_firm_adds_a_photo_and_those_who_see_the_ticket_get_it(api, city, ti
 
 
 @pytest.mark.parametrize("who", ["other_street", "other_firm", "other_committee", "contractor_staff"])
-def test_others_get_404_for_the_photos_and_cannot_add_any(api, city, ticket, photos_dir, who):
+def test_others_get_404_for_the_photos_and_cannot_add_any(api, city, users, ticket, photos_dir, who):
     photo = upload(api, city.users["firm_staff"], ticket["id"], JPEG).json
-    user = city.users.get(who) or {
-        "other_street": lambda: UserFactory(role=Role.street_officer, streets=[city.other_street]),
-        "other_firm": lambda: UserFactory(role=Role.firm_staff, firm=city.other_firm),
-        "other_committee": lambda: UserFactory(role=Role.committee_member, compound=city.other)}[who]()
+    user = users[who]
     url = f"/api/v1/tickets/{ticket['id']}/attachments"
     assert api.as_(user).get(url).status_code == 404
     assert api.as_(user).get(f"{url}/{photo['id']}").status_code == 404

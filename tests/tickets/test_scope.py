@@ -6,8 +6,6 @@ import json
 
 import pytest
 
-from pm_app.auth.models import Role
-from tests.factories import UserFactory
 from tests.tickets.conftest import report
 
 
@@ -37,13 +35,6 @@ SEES = {
 SEES_CONTACT = {"admin": True, "regulator": False, "street_officer": True, "firm_staff": True,
                 "committee_member": False}
 
-
-@pytest.fixture
-def users(city):
-    return {**city.users,
-            "other_street": UserFactory(role=Role.street_officer, streets=[city.other_street]),
-            "other_firm": UserFactory(role=Role.firm_staff, firm=city.other_firm),
-            "other_committee": UserFactory(role=Role.committee_member, compound=city.other)}
 
 
 @pytest.mark.parametrize("role", SEES)

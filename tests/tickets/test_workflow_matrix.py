@@ -46,13 +46,6 @@ ROLE_PARTIES = {
 }
 
 
-@pytest.fixture
-def users(city):
-    return {**city.users,
-            "other_street": UserFactory(role=Role.street_officer, streets=[city.other_street]),
-            "other_firm": UserFactory(role=Role.firm_staff, firm=city.other_firm),
-            "other_committee": UserFactory(role=Role.committee_member, compound=city.other)}
-
 
 def _body(to: str) -> dict:
     if to == "closed":
