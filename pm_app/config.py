@@ -95,6 +95,14 @@ class Config:
     API_TOKEN_TTL_HOURS = 24 * 7
 
     SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SECURE = os.environ.get("PM_APP_HTTPS") == "1"
+    # Strict-Transport-Security on HTTPS answers (behind a proxy, set PM_APP_HTTPS=1 and forward the scheme).
+    HSTS_SECONDS = int(os.environ.get("PM_APP_HSTS_SECONDS", str(180 * 24 * 3600)))
+    SESSION_IDLE_MINUTES = int(os.environ.get("PM_APP_SESSION_IDLE_MINUTES", "30"))
+    SESSION_MAX_HOURS = int(os.environ.get("PM_APP_SESSION_MAX_HOURS", "12"))
+    # Sign-in attempts: per username (guessing one password) and per address (trying many users).
+    LOGIN_LIMIT_USER = os.environ.get("PM_APP_LOGIN_LIMIT_USER", "5 per 15 minutes")
+    LOGIN_LIMIT_ADDRESS = os.environ.get("PM_APP_LOGIN_LIMIT_ADDRESS", "30 per 15 minutes")
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
 

@@ -8,6 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from pm_app.extensions import api, babel, csrf, db, limiter, login_manager, migrate
+from pm_app.security import register_security
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -76,6 +77,7 @@ def register_extensions(app: Flask) -> None:
     api.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
     limiter.init_app(app)
+    register_security(app)
 
 
 def register_i18n(app: Flask) -> None:

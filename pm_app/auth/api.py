@@ -8,6 +8,7 @@ from pm_app.auth import services
 from pm_app.auth.schemas import MeOut, TokenIn, TokenOut
 from pm_app.common.api import Blueprint
 from pm_app.extensions import db
+from pm_app.security import login_limits
 
 blp = Blueprint("auth_api", __name__, url_prefix="/api/v1/auth", description="API tokens")
 PUBLIC_ENDPOINTS = {"auth_api.token"}
@@ -17,6 +18,7 @@ PUBLIC_ENDPOINTS = {"auth_api.token"}
 @blp.arguments(TokenIn)
 @blp.response(200, TokenOut)
 @blp.doc(security=[])
+@login_limits
 def token(data):
     user = services.authenticate(data["username"], data["password"])
     if user is None:

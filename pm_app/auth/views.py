@@ -10,11 +10,13 @@ from pm_app.auth import services
 from pm_app.auth.forms import LoginForm
 from pm_app.auth.models import User
 from pm_app.extensions import db
+from pm_app.security import login_limits, start_session
 
 bp = Blueprint("auth", __name__)
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@login_limits
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
@@ -24,6 +26,7 @@ def login():
         if user is not None:
             session.clear()  # a fresh session at login: no fixation
             login_user(user)
+            start_session()
             return redirect(_safe_next(request.args.get("next")))
         flash(_("Wrong username or password."), "error")
     demo_users = _demo_accounts() if current_app.config.get("DEMO_MODE") else []
