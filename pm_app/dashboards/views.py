@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from pm_app.alerts.models import Alert
 from pm_app.auth.models import Role
 from pm_app.auth.scope import scope_clause, visible
 from pm_app.committees import statements
@@ -65,6 +66,8 @@ def _common(as_of, at) -> dict:
         "trend_figure": fee_charts.rate_trend(trend, _("Collection rate, last 12 months")),
         "category_figure": ticket_charts.by_category(categories, _("Tickets by category and status")),
         "alerts": figures.open_alerts(current_user), "health_rows": _health_rows(as_of, at),
+        "open_alert_rows": list(db.session.scalars(visible(Alert, current_user).where(Alert.state == "open")
+                                              .order_by(Alert.opened_at.desc(), Alert.id.desc()).limit(RECENT))),
     }
 
 

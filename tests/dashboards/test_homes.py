@@ -55,6 +55,10 @@ def test_street_office_home_by_hand(client, world):
     assert dict(zip(ends["x"], ends["y"])) == {"2026-06": 1, "2026-07": 1, "2026-12": 1}
     status = charts[3]["data"][0]
     assert dict(zip(status["x"], status["y"]))["Active"] == 1
+    # The open alert about the overdue ticket leads to that ticket, which the officer may open.
+    link = f'href="/tickets/{world.overdue.id}"'
+    assert link in page
+    assert client.get(f"/tickets/{world.overdue.id}").status_code == 200
     assert 'href="/warranties/expiring"' in page and 'href="/committees/coverage"' in page
 
 
