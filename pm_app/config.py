@@ -77,6 +77,12 @@ class Config:
     # committee_missing fires for a compound accepted this many days ago without a committee.
     COMMITTEE_MISSING_DAYS = int(os.environ.get("PM_APP_COMMITTEE_MISSING_DAYS", "365"))
 
+    # Compound health (pm_app/dashboards/health.py): the weight of each part in the 0–100 score,
+    # and the figures at which a falling part reaches 0. Override either dict in part or in full.
+    HEALTH_WEIGHTS = {"collection": 30, "overdue_tickets": 20, "warranties": 15, "committee": 15,
+                      "management": 10, "alerts": 10}
+    HEALTH_LIMITS = {"overdue_per_100": 5, "warranty_items": 10, "alerts": 5}
+
     BABEL_DEFAULT_LOCALE = "zh"
     BABEL_DEFAULT_TIMEZONE = TIMEZONE
     LANGUAGES = ("zh", "en")

@@ -102,7 +102,7 @@ def register_blueprints(app: Flask) -> None:
     from pm_app.auth.admin_views import bp as admin_views
     from pm_app.auth.api import blp as auth_api
     from pm_app.auth.views import bp as auth_views
-    from pm_app.home import bp as home
+    from pm_app.dashboards.views import bp as home
     from pm_app.org.api import blp as org_api
     from pm_app.org.views import bp as org_views
     from pm_app.org.import_views import bp as org_import_views

@@ -3,15 +3,18 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 from flask_login import current_user, login_required
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from pm_app.auth.scope import get_visible, visible
 from pm_app.common import export
-from pm_app.common.clock import today
-from pm_app.common.listing import page_number, page_of, url_with
+from pm_app.common.clock import now, today
+from pm_app.common.listing import PER_PAGE, Page, page_number, page_of, url_with
 from pm_app.common.money import dm2_to_m2, fen_to_yuan
 from pm_app.common.privacy import mask_name, mask_phone
+from pm_app.dashboards import health
 from pm_app.errors import NotFound
+from pm_app.extensions import db
 from pm_app.org import exports, labels, queries, services
 from pm_app.org.api import filter_compounds
 from pm_app.org.models import Compound, Firm, FirmKind, ManagementMode, RenovationType
@@ -34,12 +37,34 @@ EXPORT_TYPES = {
 def compounds():
     filters = _compound_filters(request.args)
     query = filter_compounds(visible(Compound, current_user), filters)
-    page = page_of(query.options(joinedload(Compound.street)), page_number(request.args))
+    sort = request.args.get("sort") or "code"
+    if sort not in ("code", "health", "-health"):
+        abort(400)
+    number = page_number(request.args)
+    if sort == "code":
+        page = page_of(query.options(joinedload(Compound.street)), number)
+        scores = health.scores(select(Compound.id).where(Compound.id.in_([c.id for c in page.items])), today(), now())
+    else:
+        page, scores = _page_by_health(query, number, worst_first=sort == "health")
     return render_template(
-        "org/compounds.html", page=page, rows=queries.with_counts(page.items), filters=filters,
+        "org/compounds.html", page=page, rows=queries.with_counts(page.items), filters=filters, sort=sort,
+        health=scores,
         query_args={k: getattr(v, "value", v) for k, v in filters.items()},
         totals=queries.filter_totals(current_user, query), streets=queries.visible_streets(current_user),
         modes=labels.MANAGEMENT_MODES, types=labels.RENOVATION_TYPES)
+
+
+def _page_by_health(query, number: int, worst_first: bool):
+    """A page of the filtered compounds ordered by health: every one is scored (a fixed number of
+    statements), sorted here, and only the page's compounds are loaded. Unscored last either way."""
+    ids = query.with_only_columns(Compound.id).order_by(None)
+    scores = health.scores(ids, today(), now())
+    order = sorted(scores.values(), key=lambda h: (h.score is None, (h.score or 0) * (1 if worst_first else -1),
+                                                   h.compound_id))
+    chosen = [h.compound_id for h in order[(number - 1) * PER_PAGE:number * PER_PAGE]]
+    loaded = {c.id: c for c in db.session.scalars(
+        select(Compound).options(joinedload(Compound.street)).where(Compound.id.in_(chosen)))} if chosen else {}
+    return Page(items=[loaded[i] for i in chosen], number=number, per_page=PER_PAGE, total=len(order)), scores
 
 
 @bp.route("/compounds/export.<any(csv, xlsx):fmt>")
@@ -61,7 +86,9 @@ def compound(compound_id: int):
     households = page_of(queries.households_query(current_user, compound.id), page_number(request.args))
     personal = services.sees_personal_data(current_user, compound.id)
     return render_template(
-        "org/compound.html", compound=compound, counts=queries.with_counts([compound])[0][1],
+        "org/compound.html", compound=compound,
+        health=health.scores(select(Compound.id).where(Compound.id == compound.id), today(), now())[compound.id],
+        health_parts=health.PARTS, health_weights=health.weights(), describe_health=health.describe, counts=queries.with_counts([compound])[0][1],
         buildings=queries.buildings_with_households(current_user, compound.id),
         households=households, owners=[_owner(h, personal) for h in households.items],
         contracts=contracts, current=queries.current_of(contracts),

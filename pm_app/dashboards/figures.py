@@ -1,0 +1,125 @@
+"""The numbers of the homes, each one scoped statement (or a fixed few) for the whole scope of
+the viewer, whatever the number of compounds: every query starts from pm_app.auth.scope, so an
+object out of the viewer's sight is never counted."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, case, func, select
+
+from pm_app.alerts.services import unread_count
+from pm_app.auth.scope import count_visible, scope_clause
+from pm_app.extensions import db
+from pm_app.fees import rates
+from pm_app.fees.billing import FEE_TYPE
+from pm_app.fees.models import Bill
+from pm_app.fees.periods import period_of, shift
+from pm_app.org.models import Compound, Household, ManagementMode, Street
+from pm_app.tickets import sla
+from pm_app.tickets.models import Ticket
+from pm_app.tickets.workflow import OPEN
+from pm_app.warranties.dates import EXPIRING_DAYS
+from pm_app.warranties.models import WarrantyItem
+
+TREND_MONTHS = 12
+ENDING_DAYS = 90
+
+
+@dataclass
+class Tickets:
+    open: int = 0
+    overdue: int = 0
+
+
+def compound_ids(user):
+    return select(Compound.id).where(scope_clause(Compound, user))
+
+
+def households(user) -> int:
+    return count_visible(Household, user)
+
+
+def bill_scope(user):
+    return and_(scope_clause(Bill, user), Bill.fee_type == FEE_TYPE)
+
+
+def collection_trend(user, as_of: date) -> list[rates.PeriodRate]:
+    """Both rates for each of the last twelve closed months, oldest first (the last is the tile's)."""
+    last = shift(period_of(as_of), -1)
+    return rates.rates_by_period(bill_scope(user), shift(last, 1 - TREND_MONTHS), last)
+
+
+def tickets(user, at: datetime, *criteria) -> Tickets:
+    row = db.session.execute(select(func.count(case((Ticket.status.in_(OPEN), 1))),
+                                    func.count(case((sla.overdue_clause(at), 1))))
+                             .where(scope_clause(Ticket, user), *criteria)).one()
+    return Tickets(int(row[0]), int(row[1]))
+
+
+def warranties_ending(user, as_of: date, days: int = ENDING_DAYS) -> int:
+    return count_visible(WarrantyItem, user, WarrantyItem.warranty_end > as_of,
+                         WarrantyItem.warranty_end <= as_of + timedelta(days=days))
+
+
+def warranty_ends_by_month(user, as_of: date) -> list[dict]:
+    """Items whose warranty ends in each month of the coming year (365 days), month order."""
+    month = _month(WarrantyItem.warranty_end)
+    rows = db.session.execute(select(month, func.count()).where(
+        scope_clause(WarrantyItem, user), WarrantyItem.warranty_end > as_of,
+        WarrantyItem.warranty_end <= as_of + timedelta(days=365)).group_by(month).order_by(month))
+    return [{"month": m, "items": int(n)} for m, n in rows]
+
+
+def items_by_state(user, as_of: date) -> dict[str, int]:
+    """active / expiring / expired, as warranties.dates.state reads them."""
+    state = case((WarrantyItem.warranty_end <= as_of, "expired"),
+                 (WarrantyItem.warranty_end <= as_of + timedelta(days=EXPIRING_DAYS), "expiring"), else_="active")
+    found = dict(db.session.execute(select(state, func.count()).where(scope_clause(WarrantyItem, user))
+                                    .group_by(state)).all())
+    return {name: int(found.get(name, 0)) for name in ("active", "expiring", "expired")}
+
+
+def modes(user) -> dict[str, int]:
+    found = dict(db.session.execute(select(Compound.management_mode, func.count())
+                                    .where(scope_clause(Compound, user)).group_by(Compound.management_mode)).all())
+    return {mode.value: int(found.get(mode, 0)) for mode in ManagementMode}
+
+
+def open_alerts(user) -> int:
+    return unread_count(user)
+
+
+def streets(user, as_of: date, at: datetime) -> list[dict]:
+    """Per street the viewer sees: compounds, households, last closed month's rates, open and
+    overdue tickets. Four grouped statements for the whole city."""
+    seen = scope_clause(Compound, user)
+    rows = {sid: {"street_id": sid, "name": name, "compounds": int(n), "households": 0, "open": 0, "overdue": 0,
+                  "rate": rates.Rate()}
+            for sid, name, n in db.session.execute(
+                select(Street.id, Street.name, func.count(Compound.id)).join(Compound, Compound.street_id == Street.id)
+                .where(seen).group_by(Street.id, Street.name).order_by(Street.name))}
+    for sid, n in db.session.execute(select(Compound.street_id, func.count(Household.id))
+                                     .join(Household, Household.compound_id == Compound.id)
+                                     .where(seen, scope_clause(Household, user)).group_by(Compound.street_id)):
+        rows[sid]["households"] = int(n)
+    for sid, n_open, n_overdue in db.session.execute(
+            select(Compound.street_id, func.count(case((Ticket.status.in_(OPEN), 1))),
+                   func.count(case((sla.overdue_clause(at), 1))))
+            .join(Ticket, Ticket.compound_id == Compound.id).where(seen, scope_clause(Ticket, user))
+            .group_by(Compound.street_id)):
+        rows[sid]["open"], rows[sid]["overdue"] = int(n_open), int(n_overdue)
+    period = shift(period_of(as_of), -1)
+    by_compound = rates.rates_by_compound(bill_scope(user), period, period)
+    street_of = dict(db.session.execute(select(Compound.id, Compound.street_id).where(seen)).all()) \
+        if by_compound else {}
+    for compound_id, rate in by_compound.items():
+        if compound_id in street_of:
+            rows[street_of[compound_id]]["rate"].add(rate)
+    return list(rows.values())
+
+
+def _month(column):
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.to_char(column, "YYYY-MM")
+    return func.strftime("%Y-%m", column)

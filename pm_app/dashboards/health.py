@@ -1,0 +1,172 @@
+"""Compound health: one 0–100 score per compound, with the parts it is made of.
+
+Each part is a sub-score between 0 (bad) and 1 (good):
+
+- `collection`: the amount collection rate of the last closed month (the period before today's);
+  a compound with nothing billed that month has no such part;
+- `overdue_tickets`: open overdue tickets per 100 households, 1 at none, 0 at
+  HEALTH_LIMITS["overdue_per_100"] or more (linear between);
+- `warranties`: warranty items ending within 90 days while the compound has recorded no joint
+  inspection in the last 180 days, 0 at HEALTH_LIMITS["warranty_items"] or more;
+- `committee`: the committee status (active 1, re-election due 0.75, preparing 0.5, expired 0.25,
+  none 0);
+- `management`: the management mode (professional 1, street-entrusted 0.75, quasi 0.5,
+  self-managed 0.25, none 0);
+- `alerts`: alerts about the compound not yet resolved, 0 at HEALTH_LIMITS["alerts"] or more.
+
+The score is the weighted mean of the parts present (config HEALTH_WEIGHTS), times 100, rounded
+half up. A part without data is left out and the others keep their relative weights.
+
+Health belongs to the compound: it counts the compound's own objects, so every viewer who sees
+the compound sees the same score. Who sees which compound is the caller's concern (it passes a
+scoped select of compound ids). One statement per part for any number of compounds.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, func, select
+
+from pm_app.alerts.models import Alert
+from pm_app.committees.status import status_columns
+from pm_app.extensions import db
+from pm_app.fees import rates
+from pm_app.fees.billing import FEE_TYPE
+from pm_app.fees.models import Bill
+from pm_app.fees.periods import period_of, shift
+from pm_app.org.models import Compound, Household
+from pm_app.tickets import sla
+from pm_app.tickets.models import Ticket
+from pm_app.warranties.models import Inspection, WarrantyItem
+
+DEFAULT_WEIGHTS = {"collection": 30, "overdue_tickets": 20, "warranties": 15, "committee": 15,
+                   "management": 10, "alerts": 10}
+DEFAULT_LIMITS = {"overdue_per_100": 5, "warranty_items": 10, "alerts": 5}
+WARRANTY_DAYS = 90
+INSPECTION_DAYS = 180
+
+PARTS = {
+    "collection": _l("Collection rate, last closed month"),
+    "overdue_tickets": _l("Overdue tickets per 100 households"),
+    "warranties": _l("Warranties ending in 90 days without inspection"),
+    "committee": _l("Committee status"),
+    "management": _l("Management mode"),
+    "alerts": _l("Open alerts"),
+}
+COMMITTEE_VALUES = {"active": Decimal("1"), "re_election_due": Decimal("0.75"), "preparing": Decimal("0.5"),
+                    "expired": Decimal("0.25"), "none": Decimal("0")}
+MODE_VALUES = {"professional": Decimal("1"), "street_entrusted": Decimal("0.75"), "quasi": Decimal("0.5"),
+               "self_managed": Decimal("0.25"), "none": Decimal("0")}
+
+
+@dataclass
+class Health:
+    compound_id: int
+    score: int | None = None
+    # part → (the figure as read, its 0–1 value); a part without data is absent.
+    parts: dict[str, tuple[object, Decimal]] = field(default_factory=dict)
+    households: int = 0
+
+
+def weights() -> dict[str, int]:
+    return {**DEFAULT_WEIGHTS, **current_app.config.get("HEALTH_WEIGHTS", {})}
+
+
+def limits() -> dict[str, int]:
+    return {**DEFAULT_LIMITS, **current_app.config.get("HEALTH_LIMITS", {})}
+
+
+def last_closed_period(as_of: date) -> str:
+    return shift(period_of(as_of), -1)
+
+
+def scores(compound_ids: Select, as_of: date, at: datetime) -> dict[int, Health]:
+    """compound id → its health, for every compound `compound_ids` (a select of ids) yields."""
+    status, _kind, _committee, joins = status_columns(as_of)
+    base = db.session.execute(joins(select(Compound.id, Compound.management_mode, status).select_from(Compound))
+                              .where(Compound.id.in_(compound_ids)))
+    result: dict[int, Health] = {}
+    modes: dict[int, tuple[str, str]] = {}
+    for cid, mode, state in base:
+        result[cid] = Health(cid)
+        modes[cid] = (getattr(mode, "value", mode), state)
+    if not result:
+        return result
+    households = _counted(select(Household.compound_id, func.count()).where(Household.compound_id.in_(compound_ids))
+                          .group_by(Household.compound_id))
+    overdue = _counted(select(Ticket.compound_id, func.count())
+                       .where(Ticket.compound_id.in_(compound_ids), sla.overdue_clause(at)).group_by(Ticket.compound_id))
+    inspected = select(Inspection.compound_id).where(Inspection.inspected_on > as_of - timedelta(days=INSPECTION_DAYS),
+                                                     Inspection.inspected_on <= as_of)
+    lapsing = _counted(select(WarrantyItem.compound_id, func.count())
+                       .where(WarrantyItem.compound_id.in_(compound_ids), WarrantyItem.warranty_end > as_of,
+                              WarrantyItem.warranty_end <= as_of + timedelta(days=WARRANTY_DAYS),
+                              WarrantyItem.compound_id.not_in(inspected))
+                       .group_by(WarrantyItem.compound_id))
+    alerts = _counted(select(Alert.compound_id, func.count())
+                      .where(Alert.compound_id.in_(compound_ids), Alert.state != "resolved").group_by(Alert.compound_id))
+    period = last_closed_period(as_of)
+    collected = rates.rates_by_compound(Bill.compound_id.in_(compound_ids) & (Bill.fee_type == FEE_TYPE), period, period)
+    limit = limits()
+    for cid, health in result.items():
+        mode, state = modes[cid]
+        health.households = households.get(cid, 0)
+        rate = collected.get(cid)
+        if rate is not None and rate.amount_rate is not None:
+            health.parts["collection"] = (rate.amount_rate, min(rate.amount_rate, Decimal(1)))
+        per_100 = _per_100(overdue.get(cid, 0), health.households)
+        health.parts["overdue_tickets"] = (per_100, _falling(per_100, limit["overdue_per_100"]))
+        health.parts["warranties"] = (lapsing.get(cid, 0), _falling(Decimal(lapsing.get(cid, 0)), limit["warranty_items"]))
+        health.parts["committee"] = (state, COMMITTEE_VALUES[state])
+        health.parts["management"] = (mode, MODE_VALUES[mode])
+        health.parts["alerts"] = (alerts.get(cid, 0), _falling(Decimal(alerts.get(cid, 0)), limit["alerts"]))
+        health.score = combine(health.parts)
+    return result
+
+
+def combine(parts: dict[str, tuple[object, Decimal]]) -> int | None:
+    weight = weights()
+    total = sum(weight[name] for name in parts)
+    if not total:
+        return None
+    mean = sum(Decimal(weight[name]) * value for name, (_figure, value) in parts.items()) / Decimal(total)
+    return int((mean * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _counted(query) -> dict[int, int]:
+    return {cid: int(n) for cid, n in db.session.execute(query)}
+
+
+def _per_100(count: int, households: int) -> Decimal:
+    """Overdue tickets per 100 households, two places; with no households any overdue ticket is
+    as bad as it gets."""
+    if not households:
+        return Decimal(0) if not count else Decimal(100)
+    return (Decimal(count) * 100 / Decimal(households)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _falling(figure: Decimal, zero_at: int) -> Decimal:
+    """1 at 0, falling linearly to 0 at `zero_at` and staying there."""
+    if figure >= zero_at:
+        return Decimal(0)
+    return Decimal(1) - figure / Decimal(zero_at)
+
+
+def describe(part: str, figure) -> str:
+    """The part's figure as a reader wants it: a rate in per cent, a status or mode by its label."""
+    from pm_app.committees.status import STATUSES
+    from pm_app.fees.labels import percent
+    from pm_app.org.labels import MANAGEMENT_MODES
+    from pm_app.org.models import ManagementMode
+
+    if part == "collection":
+        return percent(figure)
+    if part == "committee":
+        return str(STATUSES[figure])
+    if part == "management":
+        return str(MANAGEMENT_MODES[ManagementMode(figure)])
+    return str(figure)

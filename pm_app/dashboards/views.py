@@ -1,0 +1,137 @@
+"""The home page: one per role, composed of the domains' own aggregates (dashboards.figures) and
+figures. The admin and the regulator see the city; a street officer its streets; a firm, a
+committee member and a contractor their own objects. Every figure is the viewer's scope."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from pm_app.alerts.models import Alert
+from pm_app.auth.models import Role
+from pm_app.auth.scope import scope_clause, visible
+from pm_app.committees import statements
+from pm_app.committees.coverage import coverage
+from pm_app.committees.status import STATUSES
+from pm_app.common.clock import now, today
+from pm_app.dashboards import charts, figures, health
+from pm_app.extensions import db
+from pm_app.fees import charts as fee_charts
+from pm_app.org.labels import MANAGEMENT_MODES
+from pm_app.org.models import Compound
+from pm_app.rankings import charts as ranking_charts
+from pm_app.rankings import public
+from pm_app.rankings.models import Adjustment, RankingResult
+from pm_app.tickets import charts as ticket_charts
+from pm_app.tickets import queries as ticket_queries
+from pm_app.tickets.models import Ticket
+from pm_app.tickets.workflow import OPEN
+from pm_app.warranties.labels import ITEM_STATES
+from pm_app.warranties.models import ClaimState, WarrantyClaim
+
+bp = Blueprint("home", __name__)
+RECENT = 10
+
+
+@bp.route("/")
+@login_required
+def index():
+    role = current_user.role
+    if role in (Role.admin, Role.regulator, Role.street_officer):
+        return _overview(city_wide=role != Role.street_officer)
+    if role == Role.firm_staff:
+        return _firm()
+    if role == Role.committee_member:
+        return _committee()
+    return _contractor()
+
+
+def _health_rows(as_of, at) -> list[dict]:
+    """The viewer's compounds with their health, worst first (unscored last)."""
+    scores = health.scores(figures.compound_ids(current_user), as_of, at)
+    names = db.session.execute(select(Compound.id, Compound.code, Compound.name)
+                               .where(scope_clause(Compound, current_user)))
+    rows = [{"id": cid, "code": code, "name": name, "health": scores[cid]} for cid, code, name in names]
+    rows.sort(key=lambda r: (r["health"].score is None, r["health"].score or 0, r["code"]))
+    return rows
+
+
+def _common(as_of, at) -> dict:
+    trend = figures.collection_trend(current_user, as_of)
+    categories = ticket_queries.by_category_and_status(current_user, ticket_queries.Filters(), at)
+    return {
+        "as_of": as_of, "trend": trend, "latest": trend[-1], "tickets": figures.tickets(current_user, at),
+        "categories": categories,
+        "trend_figure": fee_charts.rate_trend(trend, _("Collection rate, last 12 months")),
+        "category_figure": ticket_charts.by_category(categories, _("Tickets by category and status")),
+        "alerts": figures.open_alerts(current_user), "health_rows": _health_rows(as_of, at),
+        "open_alert_rows": list(db.session.scalars(visible(Alert, current_user).where(Alert.state == "open")
+                                              .order_by(Alert.opened_at.desc(), Alert.id.desc()).limit(RECENT))),
+    }
+
+
+def _overview(city_wide: bool):
+    as_of, at = today(), now()
+    cover = coverage(current_user, as_of)
+    ends = figures.warranty_ends_by_month(current_user, as_of)
+    modes = figures.modes(current_user)
+    context = _common(as_of, at) | {
+        "city_wide": city_wide, "households": figures.households(current_user),
+        "ending": figures.warranties_ending(current_user, as_of), "coverage": cover,
+        "covered": cover.by_status["active"] + cover.by_status["re_election_due"],
+        "ends": ends, "modes": modes, "statuses": STATUSES, "mode_labels": {m.value: t for m, t in MANAGEMENT_MODES.items()},
+        "ends_figure": charts.ends_by_month(ends, _("Warranty ends by month, next 12 months")),
+        "status_figure": charts.bars(cover.by_status, STATUSES, _("Committee status"), _("Compounds")),
+        "mode_figure": charts.bars(modes, {m.value: t for m, t in MANAGEMENT_MODES.items()},
+                                   _("Management mode"), _("Compounds")),
+    }
+    if city_wide:
+        period = public.publication(None)
+        results = public.results_of(period) if period else []
+        context |= {"streets": figures.streets(current_user, as_of, at), "period": period, "results": results,
+                    "lists": public.lists_of(results),
+                    "ranking_figure": ranking_charts.score_distribution(
+                        results, _("Score distribution, %(period)s", period=period.code)) if period else None}
+    return render_template("dashboards/overview.html", **context)
+
+
+def _firm():
+    as_of, at = today(), now()
+    firm_id = current_user.firm_id
+    queue = figures.tickets(current_user, at, Ticket.assignee_firm_id == firm_id)
+    period = public.publication(None)
+    result = adjustments = None
+    if period is not None:
+        result = db.session.scalar(visible(RankingResult, current_user).where(
+            RankingResult.period_id == period.id, RankingResult.firm_id == firm_id))
+        adjustments = list(db.session.scalars(visible(Adjustment, current_user).where(
+            Adjustment.period_id == period.id, Adjustment.firm_id == firm_id).order_by(Adjustment.occurred_on,
+                                                                                      Adjustment.id)))
+    return render_template("dashboards/firm.html", **_common(as_of, at), queue=queue, period=period,
+                           result=result, adjustments=adjustments or [])
+
+
+def _committee():
+    as_of, at = today(), now()
+    compound = db.session.get(Compound, current_user.compound_id)
+    score = health.scores(select(Compound.id).where(Compound.id == compound.id), as_of, at)[compound.id]
+    recent = list(db.session.scalars(visible(Ticket, current_user).order_by(Ticket.created_at.desc(), Ticket.id.desc())
+                                     .limit(RECENT)))
+    rated = [t.satisfaction for t in recent if t.satisfaction is not None]
+    return render_template("dashboards/committee.html", compound=compound, health=score, parts=health.PARTS,
+                           weights=health.weights(), describe=health.describe, as_of=as_of,
+                           balances=statements.balances(compound.id), accounts=statements.ACCOUNTS,
+                           recent=recent, rated=rated, tickets=figures.tickets(current_user, at))
+
+
+def _contractor():
+    as_of, at = today(), now()
+    states = figures.items_by_state(current_user, as_of)
+    claims = list(db.session.scalars(visible(WarrantyClaim, current_user).where(WarrantyClaim.state == ClaimState.open)
+                                     .order_by(WarrantyClaim.opened_at, WarrantyClaim.id)))
+    return render_template("dashboards/contractor.html", as_of=as_of, states=states, claims=claims,
+                           state_labels=ITEM_STATES, ending=figures.warranties_ending(current_user, as_of),
+                           queue=figures.tickets(current_user, at, Ticket.assignee_firm_id == current_user.firm_id,
+                                                 Ticket.status.in_(OPEN)),
+                           state_figure=charts.bars(states, ITEM_STATES, _("Warranty items by state"), _("Items")))
