@@ -6,11 +6,8 @@ from wtforms import HiddenField, PasswordField, SelectField, SelectMultipleField
 from wtforms.validators import AnyOf, DataRequired, EqualTo, Length, Optional
 
 from pm_app.auth.services import MIN_PASSWORD
+from pm_app.common.forms import optional_int
 from pm_app.org.labels import ROLES, choices
-
-
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
 
 
 class LoginForm(FlaskForm):
@@ -25,8 +22,8 @@ class UserForm(FlaskForm):
     role = SelectField(_l("Role"), choices=choices(ROLES))
     # Choices are filled per request from the database; the service checks that they exist.
     street_ids = SelectMultipleField(_l("Streets"), coerce=int, validate_choice=False)
-    firm_id = SelectField(_l("Firm"), coerce=_optional_int, validate_choice=False)
-    compound_id = SelectField(_l("Compound"), coerce=_optional_int, validate_choice=False)
+    firm_id = SelectField(_l("Firm"), coerce=optional_int, validate_choice=False)
+    compound_id = SelectField(_l("Compound"), coerce=optional_int, validate_choice=False)
 
 
 class PasswordResetForm(FlaskForm):

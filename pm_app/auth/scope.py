@@ -58,6 +58,18 @@ def get_visible(model: type[M], object_id: int, user) -> M:
     return obj
 
 
+def visible_or_404(model: type[M], object_id: int) -> M:
+    """For pages: the object if the signed-in reader sees it, else the page's own 404 (in the
+    reader's language, not the API's "Compound 7 not found")."""
+    from flask import abort
+    from flask_login import current_user
+
+    try:
+        return get_visible(model, object_id, current_user)
+    except NotFound:
+        abort(404)
+
+
 def object_in_scope(model: type, view_arg: str):
     """View decorator: 404 for an object outside scope before the body is even parsed, so a
     foreign id answers the same whatever is sent with it."""

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
-from pm_app.auth.scope import get_visible, visible
+from pm_app.auth.scope import visible, visible_or_404
 from pm_app.committees import charts, entries, ledger, queries, statements
 from pm_app.committees.forms import AnswerForm, EntryForm, QueryForm, ReverseForm
 from pm_app.committees.models import LedgerEntry, LedgerQuery
@@ -16,7 +16,7 @@ from pm_app.committees.views import compound_or_404
 from pm_app.common.clock import today
 from pm_app.common.forms import report
 from pm_app.common.listing import page_number, page_of
-from pm_app.errors import DomainError, NotFound
+from pm_app.errors import DomainError
 from pm_app.extensions import db
 from pm_app.fees import exports
 from pm_app.fees.periods import PeriodError, parse_period, period_of, shift
@@ -103,10 +103,7 @@ def raise_query(compound_id: int, entry_id: int):
 @login_required
 def answer(compound_id: int, query_id: int):
     compound = compound_or_404(compound_id)
-    try:
-        query = get_visible(LedgerQuery, query_id, current_user)
-    except NotFound:
-        abort(404)
+    query = visible_or_404(LedgerQuery, query_id)
     if query.compound_id != compound.id:
         abort(404)
     if not entries.can_post(current_user, compound):

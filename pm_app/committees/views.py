@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from pm_app.auth.access import OFFICE, require_role
-from pm_app.auth.scope import get_visible, visible
+from pm_app.auth.scope import visible, visible_or_404
 from pm_app.committees import coverage as coverage_service
 from pm_app.committees import services
 from pm_app.committees.forms import CommitteeForm, FilingForm
@@ -64,10 +64,7 @@ def register(compound_id: int):
 @bp.route("/committees/<int:committee_id>/filing", methods=["POST"])
 @login_required
 def filing(committee_id: int):
-    try:
-        committee = get_visible(Committee, committee_id, current_user)
-    except NotFound:
-        abort(404)
+    committee = visible_or_404(Committee, committee_id)
     compound = compound_or_404(committee.compound_id)
     if not services.can_register(current_user, compound):
         abort(403)

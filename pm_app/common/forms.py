@@ -9,6 +9,11 @@ from pm_app.errors import DomainError
 SERVICE_FIELDS = {"Idempotency-Key": "key"}
 
 
+def optional_int(value):
+    """Coerce for selects whose empty choice means "none": "" (and WTForms' "None") → None."""
+    return int(value) if value not in (None, "", "None") else None
+
+
 def report(form: FlaskForm, error: DomainError) -> None:
     """A service's refusal on the form: its message above the form, its field problems next to
     the fields (problems about fields the form does not show join the message)."""

@@ -6,8 +6,7 @@ from __future__ import annotations
 from flask import abort
 from flask_login import current_user
 
-from pm_app.auth.scope import get_visible
-from pm_app.errors import NotFound
+from pm_app.auth.scope import visible_or_404 as visible_in_scope
 from pm_app.fees.models import BillStatus
 from pm_app.fees.periods import PeriodError, parse_period
 from pm_app.fees.queries import sees_fees
@@ -47,7 +46,4 @@ def visible_or_404(model, object_id: int):
     the reader's language, not the API's "Bill 7 not found")."""
     if not sees_fees(current_user):
         abort(404)
-    try:
-        return get_visible(model, object_id, current_user)
-    except NotFound:
-        abort(404)
+    return visible_in_scope(model, object_id)

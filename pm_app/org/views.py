@@ -6,14 +6,13 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from pm_app.auth.scope import get_visible, visible
+from pm_app.auth.scope import visible, visible_or_404
 from pm_app.common import export
 from pm_app.common.clock import now, today
 from pm_app.common.listing import PER_PAGE, Page, page_number, page_of, url_with
 from pm_app.common.money import dm2_to_m2, fen_to_yuan
 from pm_app.common.privacy import mask_name, mask_phone
 from pm_app.dashboards import health
-from pm_app.errors import NotFound
 from pm_app.extensions import db
 from pm_app.org import exports, labels, queries, services
 from pm_app.org.api import filter_compounds
@@ -81,7 +80,7 @@ def export_compounds(fmt: str):
 @bp.route("/compounds/<int:compound_id>")
 @login_required
 def compound(compound_id: int):
-    compound = _visible_or_404(Compound, compound_id)
+    compound = visible_or_404(Compound, compound_id)
     contracts = queries.compound_contracts(current_user, compound.id)
     households = page_of(queries.households_query(current_user, compound.id), page_number(request.args))
     personal = services.sees_personal_data(current_user, compound.id)
@@ -108,17 +107,9 @@ def firms():
 @bp.route("/firms/<int:firm_id>")
 @login_required
 def firm(firm_id: int):
-    firm = _visible_or_404(Firm, firm_id)
+    firm = visible_or_404(Firm, firm_id)
     return render_template("org/firm.html", firm=firm, contracts=queries.firm_contracts(current_user, firm.id),
                            today=today())
-
-
-def _visible_or_404(model, object_id: int):
-    # The page says "not found" in the reader's language, not the API's "Compound 7 not found".
-    try:
-        return get_visible(model, object_id, current_user)
-    except NotFound:
-        abort(404)
 
 
 def _compound_filters(args) -> dict:

@@ -101,6 +101,18 @@ def path_of(record: TicketAttachment) -> Path:
     return folder() / str(record.ticket_id) / record.stored_name
 
 
+def send(record: TicketAttachment, download_name: str | None = None):
+    """The stored photo as a response. Uploaded by others: never let a browser guess another
+    type or run anything in it, and keep it out of shared caches."""
+    from flask import send_file
+
+    response = send_file(path_of(record), mimetype=record.content_type, max_age=3600, download_name=download_name)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'"
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
 def discard(records: list[TicketAttachment]) -> None:
     """Remove the files of photos whose rows were rolled back (a refused report)."""
     for record in records:

@@ -2,7 +2,6 @@
 with the type found by content, never as HTML, and only to those who see the ticket."""
 from __future__ import annotations
 
-from flask import send_file
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest.fields import Upload
@@ -71,11 +70,5 @@ class AttachmentFile(MethodView):
                                                                   TicketAttachment.ticket_id == ticket_id))
         if record is None:
             raise NotFound()
-        response = send_file(attachments.path_of(record), mimetype=record.content_type, max_age=3600,
-                             download_name=f"ticket-{ticket_id}-{record.id}{attachments.path_of(record).suffix}")
-        # Uploaded by others: never let a browser guess another type or run anything in it.
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Content-Security-Policy"] = "default-src 'none'"
-        response.headers["Cache-Control"] = "private, max-age=3600"
-        return response
+        return attachments.send(record, f"ticket-{ticket_id}-{record.id}{attachments.path_of(record).suffix}")
 

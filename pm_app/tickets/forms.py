@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from pm_app.common.forms import optional_int
 from pm_app.tickets.labels import CATEGORIES, PARTIES, PRIORITIES, SOURCES, choices
 from pm_app.tickets.models import Priority, ResponsibleParty, TicketSource
 from pm_app.tickets.models import TicketStatus as S
@@ -17,16 +18,12 @@ from pm_app.warranties.forms import Yuan
 STAFF_SOURCES = {source: text for source, text in SOURCES.items() if source not in PUBLIC_SOURCES}
 
 
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
-
-
 class ReportForm(FlaskForm):
     source = SelectField(_l("Reported through"), choices=choices(STAFF_SOURCES))
     priority = SelectField(_l("Priority"), choices=choices(PRIORITIES), default=Priority.normal.value)
     category = SelectField(_l("Category"), choices=choices(CATEGORIES))
     building = SelectField(_l("Building"), validators=[Optional()])
-    warranty_item_id = SelectField(_l("Warranty item (if the defect is in renovation works)"), coerce=_optional_int,
+    warranty_item_id = SelectField(_l("Warranty item (if the defect is in renovation works)"), coerce=optional_int,
                                    validators=[Optional()])
     description = TextAreaField(_l("What is wrong"), validators=[DataRequired(), Length(min=2, max=2000)])
     location = StringField(_l("Where exactly"), validators=[Optional(), Length(max=128)])
@@ -60,7 +57,7 @@ class ResolveForm(TransitionForm):
 
 
 class CloseForm(TransitionForm):
-    satisfaction = SelectField(_l("Satisfaction (1 poor – 5 very good)"), coerce=_optional_int,
+    satisfaction = SelectField(_l("Satisfaction (1 poor – 5 very good)"), coerce=optional_int,
                                choices=[("", "—"), *[(n, str(n)) for n in range(1, 6)]], validators=[Optional()])
     comment = TextAreaField(_l("Comment on the repair"), validators=[Optional(), Length(max=2000)])
 

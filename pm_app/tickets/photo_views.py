@@ -2,7 +2,7 @@
 (tickets.attachments holds the checks). Refusals come back as a message on the ticket page."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -13,7 +13,7 @@ from pm_app.errors import DomainError
 from pm_app.extensions import db
 from pm_app.tickets import attachments
 from pm_app.tickets.models import Ticket, TicketAttachment
-from pm_app.warranties.views import visible_or_404
+from pm_app.auth.scope import visible_or_404
 
 bp = Blueprint("ticket_photos", __name__)
 
@@ -58,8 +58,4 @@ def photo(ticket_id: int, attachment_id: int):
                                                               TicketAttachment.ticket_id == ticket_id))
     if record is None:
         abort(404)
-    response = send_file(attachments.path_of(record), mimetype=record.content_type, max_age=3600)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'"
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    return response
+    return attachments.send(record)

@@ -8,6 +8,7 @@ from flask_wtf.file import FileField
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from pm_app.common.forms import optional_int
 from pm_app.tickets.labels import CATEGORIES
 from pm_app.tickets.models import Priority
 
@@ -27,7 +28,7 @@ class PublicReportForm(FlaskForm):
     # The compound's renovation works still under guarantee: choosing one sends the repair to
     # the builder as a warranty claim instead of to the property firm.
     warranty_item_id = SelectField(_l("Part of the renovation works? (optional)"), choices=[],
-                                   coerce=lambda v: int(v) if v not in (None, "", "None") else None,
+                                   coerce=optional_int,
                                    validators=[Optional()])
     location = StringField(_l("Where exactly"), validators=[Optional(), Length(max=128)])
     description = TextAreaField(_l("Describe the problem"), validators=[DataRequired(), Length(min=5, max=1000)])

@@ -24,7 +24,7 @@ from pm_app.tickets.labels import deadlines_of, ticket_label
 from pm_app.tickets.models import Ticket, TicketSource, TicketStatus
 from pm_app.tickets.workflow import FINISHED, REOPEN_WINDOW, allowed_from, parties_for
 from pm_app.warranties.models import WarrantyClaim, WarrantyItem
-from pm_app.warranties.views import visible_or_404
+from pm_app.auth.scope import visible_or_404
 
 bp = Blueprint("tickets", __name__)
 

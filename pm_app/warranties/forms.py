@@ -13,6 +13,7 @@ from wtforms import DateField, DecimalField, FieldList, Form, FormField, Integer
     TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from pm_app.common.forms import optional_int
 from pm_app.common.money import AmountError, yuan_to_fen
 from pm_app.org.labels import RENOVATION_TYPES, choices
 from pm_app.warranties.labels import FUNDING_SOURCES
@@ -37,17 +38,13 @@ class Yuan(StringField):
             raise ValidationError(_l("The amount cannot be negative."))
 
 
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
-
-
 class ProjectForm(FlaskForm):
     name = StringField(_l("Project name"), validators=[DataRequired(), Length(max=128)])
     year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(min=1990, max=2100)])
     renovation_type = SelectField(_l("Renovation type"), choices=[("", "—"), *choices(RENOVATION_TYPES)],
                                   validators=[Optional()])
-    contractor_id = SelectField(_l("Contractor"), coerce=_optional_int, validators=[DataRequired()])
-    supervisor_id = SelectField(_l("Supervisor"), coerce=_optional_int, validators=[Optional()])
+    contractor_id = SelectField(_l("Contractor"), coerce=optional_int, validators=[DataRequired()])
+    supervisor_id = SelectField(_l("Supervisor"), coerce=optional_int, validators=[Optional()])
     acceptance_date = DateField(_l("Acceptance date"), validators=[DataRequired()])
     contract_amount = Yuan(_l("Contract amount (yuan)"))
     deposit = Yuan(_l("Quality deposit (yuan)"))
@@ -70,7 +67,7 @@ for _source, _label in FUNDING_SOURCES.items():
 
 
 class ItemForm(FlaskForm):
-    project_id = SelectField(_l("Project"), coerce=_optional_int, validators=[DataRequired()])
+    project_id = SelectField(_l("Project"), coerce=optional_int, validators=[DataRequired()])
     category = SelectField(_l("Category"), validators=[DataRequired()])
     description = StringField(_l("Description"), validators=[DataRequired(), Length(max=256)])
     quantity = DecimalField(_l("Quantity"), places=2, validators=[Optional(), NumberRange(min=0)])
@@ -89,12 +86,12 @@ class ItemForm(FlaskForm):
 class FindingForm(Form):
     """One finding row (a plain Form: the inspection form's CSRF token covers it)."""
     text = StringField(_l("Finding"), validators=[Optional(), Length(max=2000)])
-    item_id = SelectField(_l("Warranty item"), coerce=_optional_int, validators=[Optional()])
+    item_id = SelectField(_l("Warranty item"), coerce=optional_int, validators=[Optional()])
 
 
 class InspectionForm(FlaskForm):
     inspected_on = DateField(_l("Inspection date"), validators=[DataRequired()])
-    project_id = SelectField(_l("Project (empty: the whole compound)"), coerce=_optional_int, validators=[Optional()])
+    project_id = SelectField(_l("Project (empty: the whole compound)"), coerce=optional_int, validators=[Optional()])
     participants = TextAreaField(_l("Participants"), validators=[DataRequired(), Length(max=2000)])
     score = IntegerField(_l("Score (0–100)"), validators=[InputRequired(), NumberRange(min=0, max=100)])
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=4000)])

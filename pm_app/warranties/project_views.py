@@ -16,7 +16,7 @@ from pm_app.common.forms import report
 from pm_app.warranties import deposit, page_queries, queries, services
 from pm_app.warranties.forms import CloseClaimForm, DepositForm
 from pm_app.warranties.models import RenovationProject, WarrantyClaim
-from pm_app.warranties.views import visible_or_404
+from pm_app.auth.scope import visible_or_404
 
 bp = Blueprint("projects", __name__)
 

@@ -9,10 +9,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
-from pm_app.auth.scope import get_visible, visible
+from pm_app.auth.scope import visible, visible_or_404
 from pm_app.common.clock import today
 from pm_app.common.listing import day_arg, page_number, page_of
-from pm_app.errors import DomainError, NotFound
+from pm_app.errors import DomainError
 from pm_app.extensions import db
 from pm_app.common.forms import report
 from pm_app.org.models import Compound, Firm, FirmKind
@@ -159,9 +159,3 @@ def _choice(args, name: str, allowed) -> str | None:
     return value or None
 
 
-def visible_or_404(model, object_id: int):
-    """The object if the caller sees it, else the page's own 404 in the reader's language."""
-    try:
-        return get_visible(model, object_id, current_user)
-    except NotFound:
-        abort(404)
