@@ -24,6 +24,7 @@ def create_app(config: type | None = None) -> Flask:
     setup.register_extensions(app)
     setup.register_i18n(app)
     setup.register_blueprints(app)
+    setup.register_audit(app)
     setup.register_errors(app)
     setup.register_cli(app)
     return app

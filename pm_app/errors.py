@@ -67,6 +67,9 @@ def wants_json() -> bool:
 
 
 def error_response(status: int, message: str, errors: dict | None = None, headers=None):
+    from pm_app.audit.denials import note_denial
+
+    note_denial(status)  # 401, 403 and 404 on a route go into the audit trail
     if wants_json():
         body = {"code": CODES.get(status, str(status)), "message": message, "errors": errors or {}}
         return body, status, headers or {}

@@ -47,6 +47,9 @@ def import_models() -> None:
     import pm_app.committees.models  # noqa: F401
     import pm_app.committees.scope  # noqa: F401
     import pm_app.committees.rules  # noqa: F401
+    import pm_app.audit.models  # noqa: F401
+    import pm_app.audit.scope  # noqa: F401
+    import pm_app.audit.trail  # noqa: F401  (the session events that write the change trail)
 
 
 @event.listens_for(Engine, "connect")
@@ -124,20 +127,22 @@ def register_blueprints(app: Flask) -> None:
     from pm_app.fees.import_views import bp as fees_import_views
     from pm_app.fees.imports_api import blp as fees_imports_api
     from pm_app.common.assets import bp as assets
+    from pm_app.audit.api import blp as audit_api
+    from pm_app.audit.views import bp as audit_views
     from pm_app.fees import bill_views, overview_views, views as fee_views
     from pm_app.warranties import list_views as warranty_list_views, project_views, views as warranty_views
     from pm_app.tickets import list_views as ticket_list_views, views as ticket_views
 
     for blueprint in (auth_api, org_api, alerts_api, imports_api, fees_api, fees_imports_api, warranties_api,
                       warranties_imports_api, tickets_api, ticket_attachments_api, rankings_api, public_rankings_api,
-                      committees_api):
+                      committees_api, audit_api):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens only: a browser never sends them by itself
     for blueprint in (home, auth_views, admin_views, org_views, org_import_views, alerts_views, fees_import_views,
                       assets, fee_views.bp, bill_views.bp, overview_views.bp, warranties_import_views,
                       warranty_views.bp, project_views.bp, warranty_list_views.bp, tickets_public.bp,
                       ticket_list_views.bp, ticket_views.bp, ticket_photos.bp, rankings_public.bp, rankings_views.bp,
-                      ranking_firm_views.bp, committee_views.bp, account_views.bp):
+                      ranking_firm_views.bp, committee_views.bp, account_views.bp, audit_views):
         app.register_blueprint(blueprint)
 
     @app.before_request
@@ -159,6 +164,13 @@ def register_blueprints(app: Flask) -> None:
         # request when the app context is shared, as in the tests or a CLI command.
         for key in ("_personal_data", "_login_user", "_flask_babel", "csrf_token"):
             g.pop(key, None)
+
+
+def register_audit(app: Flask) -> None:
+    """After the blueprints: the actor is read once the API's bearer check has run."""
+    from pm_app.audit.denials import register_audit as register
+
+    register(app)
 
 
 def register_errors(app: Flask) -> None:

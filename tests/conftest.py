@@ -4,6 +4,7 @@ TEST_DATABASE_URL / DATABASE_URL names (CI gives PostgreSQL and Redis)."""
 from __future__ import annotations
 
 import socket
+from contextlib import contextmanager
 from urllib.parse import urlparse
 
 import pytest
@@ -12,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from pm_app import create_app
+from pm_app.audit import denials
 from pm_app.config import TestConfig
 from pm_app.extensions import db
 
@@ -69,7 +71,7 @@ def _transaction(app, request):
     if request.node.get_closest_marker("commits"):
         yield
         db.session.remove()
-        with db.engine.begin() as conn:
+        with db.engine.begin() as conn, append_only_lifted(conn, "audit_event"):
             for table in reversed(db.metadata.sorted_tables):
                 if table.name not in REFERENCE_TABLES:
                     conn.execute(table.delete())
@@ -79,13 +81,35 @@ def _transaction(app, request):
     original = db.session
     # A plain Session: Flask-SQLAlchemy's own one picks its engine itself and would ignore `bind`.
     db.session = scoped_session(sessionmaker(bind=connection, join_transaction_mode="create_savepoint"))
+    # Denials are written in a transaction of their own in production; here they join the test's.
+    denials.writer = denials.write_in_session
     try:
         yield
     finally:
+        denials.writer = denials.write_in_own_transaction
         db.session.remove()
         db.session = original
         outer.rollback()
         connection.close()
+
+
+@contextmanager
+def append_only_lifted(connection, table: str):
+    """Inside the block the table's append-only triggers are off (cleaning up after a test that
+    really committed); they are back at the end of the transaction's block (DDL is transactional
+    in both databases)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
+        yield
+        connection.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
+        return
+    triggers = connection.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                                       "AND tbl_name = :table"), {"table": table}).all()
+    for name, _ in triggers:
+        connection.execute(text(f"DROP TRIGGER {name}"))
+    yield
+    for _, statement in triggers:
+        connection.execute(text(statement))
 
 
 @pytest.fixture(autouse=True)

@@ -3,18 +3,22 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort, g, request
+from flask import abort, g, request, session
 from flask_login import current_user
 
 from pm_app.auth.models import Role, User
-from pm_app.auth.services import user_for_token
+from pm_app.auth.services import SESSION_VERSION, user_for_token
 from pm_app.extensions import db, login_manager
 
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
+    """On every page request: the account must still be active and the session of its current
+    generation (a copy of a cookie from before logout, a password change or a disable is not)."""
     user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
+    if user is None or not user.active or session.get(SESSION_VERSION, 0) != user.session_version:
+        return None
+    return user
 
 
 def authenticate_api_request() -> None:

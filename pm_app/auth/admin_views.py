@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from pm_app.auth import services
-from pm_app.auth.forms import ActiveForm, PasswordResetForm, UserForm
+from pm_app.auth.forms import ActiveForm, PasswordResetForm, SignOutForm, UserForm
 from pm_app.auth.models import ROLE_BINDING, Role, User
 from pm_app.common.listing import page_number, page_of
 from pm_app.errors import DomainError
@@ -45,7 +45,7 @@ def users():
     if q:
         query = query.where(User.username.ilike(f"%{q}%") | User.display_name.ilike(f"%{q}%"))
     return render_template("admin/users.html", page=page_of(query, page_number(request.args)), q=q,
-                           active_form=ActiveForm())
+                           active_form=ActiveForm(), sign_out_form=SignOutForm())
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -82,6 +82,19 @@ def set_active(user_id: int):
         db.session.commit()
         flash(_("User %(name)s enabled.", name=user.username) if active
               else _("User %(name)s disabled; their API tokens were revoked.", name=user.username), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/users/<int:user_id>/sessions", methods=["POST"])
+def end_sessions(user_id: int):
+    """Sign a user out everywhere: a stolen cookie or token stops working at its next request."""
+    user = db.get_or_404(User, user_id)
+    if not SignOutForm().validate_on_submit():
+        abort(400)
+    services.end_sessions(user)
+    db.session.commit()
+    flash(_("%(name)s is signed out everywhere: every session and API token has ended.", name=user.username),
+          "success")
     return redirect(url_for("admin.users"))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import abort, current_app
 from flask_login import current_user
 
+from pm_app.audit.denials import note_failed_login
 from pm_app.auth import services
 from pm_app.auth.schemas import MeOut, TokenIn, TokenOut
 from pm_app.common.api import Blueprint
@@ -22,6 +23,7 @@ PUBLIC_ENDPOINTS = {"auth_api.token"}
 def token(data):
     user = services.authenticate(data["username"], data["password"])
     if user is None:
+        note_failed_login(data["username"])
         abort(401)
     issued = services.issue_token(user)
     db.session.commit()

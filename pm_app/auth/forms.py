@@ -36,3 +36,7 @@ class ActiveForm(FlaskForm):
     """Enable or disable an account; the hidden field says which, so a replayed click is harmless."""
 
     active = HiddenField(validators=[AnyOf(["0", "1"])])
+
+
+class SignOutForm(FlaskForm):
+    """Sign a user out everywhere: only the CSRF token, the URL names the user."""

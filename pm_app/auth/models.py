@@ -5,7 +5,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Column, ForeignKey, String, Table, func, true
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, func, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pm_app.common.types import UTCDateTime, value_enum
@@ -48,6 +48,9 @@ class User(UserMixin, db.Model):
     firm_id: Mapped[int | None] = mapped_column(ForeignKey("firm.id"), index=True)
     compound_id: Mapped[int | None] = mapped_column(ForeignKey("compound.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # The generation of the user's page sessions: a signed cookie cannot be taken back, so each
+    # session carries the number it was opened under, and raising it ends every copy at once.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())
 
     streets: Mapped[list[Street]] = relationship(secondary=user_street, order_by="Street.id")

@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from sqlalchemy import ColumnElement, Select, false, func, select
 
+from pm_app.audit.denials import note_object
 from pm_app.errors import NotFound
 from pm_app.extensions import db
 
@@ -54,6 +55,7 @@ def get_visible(model: type[M], object_id: int, user) -> M:
     """The object if the caller may see it; NotFound (404) whether it is missing or foreign."""
     obj = db.session.scalar(visible(model, user).where(model.id == object_id))  # type: ignore[attr-defined]
     if obj is None:
+        note_object(model, object_id)  # the audit trail says which object was refused
         raise NotFound(f"{model.__name__} {object_id} not found")
     return obj
 

@@ -16,6 +16,7 @@ from pm_app.extensions import db
 from pm_app.org.models import Compound, Firm, FirmKind, Street
 
 MIN_PASSWORD = 8
+SESSION_VERSION = "_sv"  # the key of the session generation in the signed cookie
 
 
 def hash_password(password: str) -> str:
@@ -69,7 +70,17 @@ def set_password(user: User, password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise DomainError("Password too short.", {"password": [f"must be at least {MIN_PASSWORD} characters"]})
     user.password_hash = hash_password(password)
-    _revoke_tokens(user)  # a reset password should lock out whoever held the old one
+    end_sessions(user)  # a reset password should lock out whoever held the old one
+
+
+def end_sessions(user: User) -> None:
+    """Sign the user out everywhere: every page session (of any copy of any cookie) and every API token."""
+    end_page_sessions(user)
+    _revoke_tokens(user)
+
+
+def end_page_sessions(user: User) -> None:
+    user.session_version = (user.session_version or 0) + 1
 
 
 def _revoke_tokens(user: User) -> None:
@@ -80,7 +91,7 @@ def _revoke_tokens(user: User) -> None:
 def set_active(user: User, active: bool) -> None:
     user.active = active
     if not active:
-        _revoke_tokens(user)  # a disabled account keeps no API access either
+        end_sessions(user)  # a disabled account keeps no session and no API access either
 
 
 def authenticate(username: str, password: str) -> User | None:

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
+from pm_app.audit.denials import note_failed_login
 from pm_app.auth import services
 from pm_app.auth.forms import LoginForm
 from pm_app.auth.models import User
@@ -25,9 +26,11 @@ def login():
         user = services.authenticate(form.username.data, form.password.data)
         if user is not None:
             session.clear()  # a fresh session at login: no fixation
+            session[services.SESSION_VERSION] = user.session_version
             login_user(user)
             start_session()
             return redirect(_safe_next(request.args.get("next")))
+        note_failed_login(form.username.data)
         flash(_("Wrong username or password."), "error")
     demo_users = _demo_accounts() if current_app.config.get("DEMO_MODE") else []
     return render_template("auth/login.html", form=form, demo_users=demo_users)
@@ -49,6 +52,10 @@ def _demo_accounts() -> list[User]:
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    # Logging out ends every copy of this cookie, wherever it was taken: the generation moves on.
+    # (The user's other page sessions end with it; API tokens are not touched.)
+    services.end_page_sessions(current_user)
+    db.session.commit()
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))

@@ -19,7 +19,8 @@ PUBLIC = {
 
 SCOPED = {
     "home.index", "auth.logout", "auth_api.me",
-    "admin.users", "admin.set_active", "admin.reset_password", "admin.new_user",
+    "admin.users", "admin.set_active", "admin.reset_password", "admin.new_user", "admin.end_sessions",
+    "audit.index", "audit_api.events",
     "alerts.inbox", "alerts.act", "alerts.health", "alerts_api.Alerts", "alerts_api.alert", "alerts_api.ack",
     "alerts_api.resolve", "alerts_api.health", "alerts_api.Endpoints",
     "org_api.Communities", "org_api.Compounds", "org_api.CompoundItem", "org_api.Households", "org_api.Contracts",

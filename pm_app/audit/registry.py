@@ -1,0 +1,38 @@
+"""What the trail records: the audited model classes and, per class, what must never be written
+out in clear. Adding a model here is all it takes for its creates, updates, deletes and bulk
+statements to be recorded (pm_app.audit.trail)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pm_app.auth.models import User
+from pm_app.committees.models import Committee, CommitteeMember, FundVote, LedgerEntry, LedgerQuery
+from pm_app.fees.models import Bill, Payment, Waiver
+from pm_app.org.models import ServiceContract
+from pm_app.rankings.models import Adjustment, Appeal, RankingPeriod, ScoringScheme
+
+SECRET = "***"
+
+
+@dataclass(frozen=True)
+class Audited:
+    # Columns whose value is replaced by "***": the row says that it changed, never to what.
+    secret: frozenset[str] = frozenset()
+    # Personal data kept only as its last four characters (a phone number is not the auditor's business).
+    personal: frozenset[str] = frozenset()
+    # Many-to-many collections recorded as the sorted ids they hold (a user's streets are its scope).
+    collections: tuple[str, ...] = field(default_factory=tuple)
+
+
+AUDITED: dict[type, Audited] = {
+    # money
+    Bill: Audited(), Payment: Audited(), Waiver: Audited(), ServiceContract: Audited(),
+    # books and committees
+    LedgerEntry: Audited(), LedgerQuery: Audited(), FundVote: Audited(), Committee: Audited(),
+    CommitteeMember: Audited(personal=frozenset({"phone"})),
+    # rankings (computed results are derived from these and frozen on publication)
+    ScoringScheme: Audited(), RankingPeriod: Audited(), Adjustment: Audited(), Appeal: Audited(),
+    # accounts
+    User: Audited(secret=frozenset({"password_hash"}), collections=("streets",)),
+}
+AUDITED_TABLES = {model.__table__.name for model in AUDITED}
