@@ -14,14 +14,15 @@ from pm_app.rankings.models import Adjustment, Appeal, RankingPeriod, ScoringSch
 SECRET = "***"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Audited:
     # Columns whose value is replaced by "***": the row says that it changed, never to what.
     secret: frozenset[str] = frozenset()
     # Personal data kept only as its last four characters (a phone number is not the auditor's business).
     personal: frozenset[str] = frozenset()
-    # Many-to-many collections recorded as the sorted ids they hold (a user's streets are its scope).
-    collections: tuple[str, ...] = field(default_factory=tuple)
+    # Many-to-many collections recorded as the sorted ids they hold, under a name of their own
+    # (a user's streets are its scope): relationship name → key in before/after.
+    collections: dict[str, str] = field(default_factory=dict)
 
 
 AUDITED: dict[type, Audited] = {
@@ -33,6 +34,6 @@ AUDITED: dict[type, Audited] = {
     # rankings (computed results are derived from these and frozen on publication)
     ScoringScheme: Audited(), RankingPeriod: Audited(), Adjustment: Audited(), Appeal: Audited(),
     # accounts
-    User: Audited(secret=frozenset({"password_hash"}), collections=("streets",)),
+    User: Audited(secret=frozenset({"password_hash"}), collections={"streets": "street_ids"}),
 }
 AUDITED_TABLES = {model.__table__.name for model in AUDITED}

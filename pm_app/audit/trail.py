@@ -42,8 +42,8 @@ def _loaded(obj, rule: Audited) -> dict:
     """Every column the object holds in memory, and its collections."""
     state = inspect(obj)
     values = {p.key: shown(rule, p.key, state.dict[p.key]) for p in state.mapper.column_attrs if p.key in state.dict}
-    for name in rule.collections:
-        values[f"{name}_ids"] = _ids(getattr(obj, name))
+    for name, key in rule.collections.items():
+        values[key] = _ids(getattr(obj, name))
     return values
 
 
@@ -70,11 +70,11 @@ def _changes(session: Session, obj, rule: Audited) -> tuple[dict, dict]:
             unknown.append(prop.key)
     if unknown:
         before.update({k: shown(rule, k, v) for k, v in _stored(session, obj, unknown).items()})
-    for name in rule.collections:
+    for name, key in rule.collections.items():
         history = state.attrs[name].history
         if history.added or history.deleted:
-            before[f"{name}_ids"] = _ids([*history.unchanged, *history.deleted])
-            after[f"{name}_ids"] = _ids([*history.unchanged, *history.added])
+            before[key] = _ids([*history.unchanged, *history.deleted])
+            after[key] = _ids([*history.unchanged, *history.added])
     return before, after
 
 

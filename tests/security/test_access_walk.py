@@ -8,7 +8,9 @@ inside and outside the caller's scope, with every method the route takes.
   marker of the other side's objects, lists filtered on foreign objects included;
 - anonymous callers are refused every route that is not in routes.PUBLIC (401 from the API, a
   redirect to the login page from pages);
-- a route the table in routes.py does not know fails the walk.
+- a route the table in routes.py does not know fails the walk;
+- every refusal (401, 403, 404) writes exactly one `denied` row in the audit trail with the
+  caller's id, the path and the status, and no other answer writes one.
 """
 from __future__ import annotations
 
@@ -17,8 +19,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from pm_app.audit.models import AuditEvent
 from pm_app.extensions import db
 from tests.security.conftest import login
 from tests.security.routes import BODIES, FILTERS, FIXED_ARGS, MISSING, OBJECT_ARGS, PUBLIC, QUERIES, SCOPED
@@ -92,6 +95,7 @@ class Walk:
         self.failures: list[str] = []
         self.counts = Counter()
         self.routes = set()
+        self.last_denial = db.session.scalar(select(func.max(AuditEvent.id))) or 0
 
     def client_for(self, role):
         if role not in self.pages:
@@ -111,12 +115,32 @@ class Walk:
             response = self.client_for(role).open(url, method=method, data=body or {})
         response.get_data()  # exports stream: read them whole and close, inside this request's context
         response.close()
+        self._check_denial_logged(role, rule, method, url, response.status_code)
         self.counts["requests"] += 1
         self.counts[f"status_{response.status_code}"] += 1
         self.routes.add(rule.rule)
         if response.status_code >= 500:
             self.fail(role, method, url, f"server error {response.status_code}")
         return response
+
+    def _check_denial_logged(self, role, rule, method, url, status):
+        """Every refusal (401, 403, 404) writes one `denied` row naming the caller and the path; nothing else does."""
+        rows = db.session.execute(select(AuditEvent.id, AuditEvent.actor_id, AuditEvent.path, AuditEvent.status)
+                                  .where(AuditEvent.action == "denied", AuditEvent.id > self.last_denial)
+                                  .order_by(AuditEvent.id)).all()
+        if rows:
+            self.last_denial = rows[-1].id
+        if status not in (401, 403, 404):
+            if rows:
+                self.fail(role, method, url, f"answered {status} but wrote {len(rows)} denial(s)")
+            return
+        # The public API reads no token: whoever calls it is anonymous there.
+        anonymous = role == "anonymous" or (rule.endpoint in PUBLIC and rule.rule.startswith("/api/"))
+        actor = None if anonymous else self.world.city.users[role].id
+        if len(rows) != 1 or (rows[0].actor_id, rows[0].path, rows[0].status) != (actor, url.split("?")[0], status):
+            self.fail(role, method, url, f"a {status} wrote {[tuple(r) for r in rows]}, not one denial by {actor}")
+        else:
+            self.counts["denials_logged"] += 1
 
     def fail(self, role, method, url, why):
         self.failures.append(f"{role:17} {method:6} {url}: {why}")

@@ -1,0 +1,62 @@
+"""Reading the trail: the admin reads all of it, the regulator the business records only (no
+account records, no refusals), every other role gets 404 from the page and the API; filters by
+actor, kind, object, action and UTC days; pages."""
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+
+from pm_app.common.clock import now
+from tests.security.conftest import login
+
+
+def test_the_admin_reads_everything_with_filters_and_pages(world, api):
+    admin = api.as_(world.city.users["admin"])
+    api.as_(world.city.users["firm_staff"]).get(f"/api/v1/bills/{world.ids['bill']['other']}")  # one refusal
+    kinds = {e["kind"] for e in admin.get("/api/v1/audit-events?page_size=500").json}
+    assert {"user", "request", "payment", "bill", "ledger_entry"} <= kinds
+    payment_id = str(world.ids["payment"]["own"])
+    rows = admin.get(f"/api/v1/audit-events?kind=payment&object_id={payment_id}").json
+    assert len(rows) == 1 and rows[0]["action"] == "create" and rows[0]["after"]["amount_fen"] == 1000
+    firm = world.city.users["firm_staff"]
+    by_name = admin.get(f"/api/v1/audit-events?actor={firm.username}").json
+    by_id = admin.get(f"/api/v1/audit-events?actor={firm.id}").json
+    assert by_name == by_id and by_name and {e["actor_id"] for e in by_name} == {firm.id}
+    assert {e["action"] for e in admin.get("/api/v1/audit-events?action=denied").json} == {"denied"}
+    today, yesterday = now().date(), now().date() - timedelta(days=1)
+    assert admin.get(f"/api/v1/audit-events?since={today}&page_size=1").json
+    assert admin.get(f"/api/v1/audit-events?until={yesterday}").json == []
+    paged = admin.get("/api/v1/audit-events?page_size=2&page=2")
+    assert len(paged.json) == 2 and json.loads(paged.headers["X-Pagination"])["total"] > 10
+    assert admin.get("/api/v1/audit-events?action=rewrite").status_code == 422
+
+
+def test_the_regulator_reads_the_business_trail_but_not_accounts_or_refusals(world, api):
+    regulator = api.as_(world.city.users["regulator"])
+    api.as_(world.city.users["firm_staff"]).get(f"/api/v1/bills/{world.ids['bill']['other']}")
+    kinds = {e["kind"] for e in regulator.get("/api/v1/audit-events?page_size=500").json}
+    assert {"payment", "bill", "ranking_period"} <= kinds and not kinds & {"user", "request", "login"}
+    assert regulator.get("/api/v1/audit-events?kind=user").json == []
+
+
+@pytest.mark.parametrize("role", ["street_officer", "firm_staff", "contractor_staff", "committee_member"])
+def test_other_roles_find_no_trail(world, api, client, role):
+    user = world.city.users[role]
+    assert api.as_(user).get("/api/v1/audit-events").status_code == 404
+    login(client, user)
+    assert client.get("/audit").status_code == 404
+
+
+def test_the_page_lists_filters_and_masks(world, client, app):
+    login(client, world.city.users["admin"])
+    page = client.get("/audit?kind=user&lang=en")
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Audit trail" in body and "\"password_hash\": \"***\"" in body
+    assert "scrypt:" not in body
+    assert client.get("/audit?since=not-a-day").status_code == 400
+    regulator = app.test_client()
+    login(regulator, world.city.users["regulator"])
+    body = regulator.get("/audit?lang=en").get_data(as_text=True)
+    assert "ledger_entry" in body and "password_hash" not in body
