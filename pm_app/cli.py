@@ -32,13 +32,15 @@ def register_commands(app: Flask) -> None:
 @with_appcontext
 def create_user_command(username, password, role, street_ids, firm_id, compound_id, display_name):
     """Create a user with a role and the binding the role needs."""
+    from pm_app.audit.context import acting_as
     from pm_app.auth.services import create_user
     from pm_app.errors import DomainError
     from pm_app.extensions import db
 
     try:
-        user = create_user(username, password, role, street_ids=street_ids, firm_id=firm_id,
-                           compound_id=compound_id, display_name=display_name)
+        with acting_as("cli:create-user"):  # the trail names the command, not "system"
+            user = create_user(username, password, role, street_ids=street_ids, firm_id=firm_id,
+                               compound_id=compound_id, display_name=display_name)
     except DomainError as exc:
         details = "; ".join(f"{k}: {', '.join(v)}" for k, v in exc.errors.items())
         raise click.ClickException(f"{exc.message} {details}".strip()) from None

@@ -49,6 +49,8 @@ def remember_actor() -> None:
     written during a flush never have to load the user (its attributes expire at each commit)."""
     from flask_login import current_user
 
+    if request.endpoint == "static":
+        return
     g._audit_actor = (current_user.id, current_user.username) if current_user.is_authenticated else None
 
 

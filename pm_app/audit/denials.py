@@ -24,7 +24,8 @@ def note_object(model: type, object_id) -> None:
     """Called by the scope helpers when they answer 404: which object was asked for, and whether
     it exists (outside the caller's scope) or not at all. The caller never learns which."""
     if has_request_context():
-        exists = db.session.scalar(select(model.id).where(model.id == object_id)) is not None
+        with db.session.no_autoflush:  # a look, not a reason to write what the request has pending
+            exists = db.session.scalar(select(model.id).where(model.id == object_id)) is not None
         g._audit_object = {"kind": model.__tablename__, "id": object_id, "exists": exists}
 
 
