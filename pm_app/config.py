@@ -53,6 +53,8 @@ class Config:
     WEBHOOK_TIMEOUT = 5
 
     MAX_CONTENT_LENGTH = int(os.environ.get("PM_APP_MAX_UPLOAD_MB", "20")) * 1024 * 1024
+    # An XLSX upload whose parts unpack to more than this is refused before parsing (zip bombs).
+    IMPORT_MAX_UNZIPPED_MB = int(os.environ.get("PM_APP_IMPORT_MAX_UNZIPPED_MB", "200"))
 
     # The public report form and tracking page (no account): limits per client address.
     # A Redis outage must not stop residents reporting: fall back to counting in memory.

@@ -7,6 +7,7 @@ from flask import Flask, g, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from pm_app.common.api_contract import IdConverter
 from pm_app.extensions import api, babel, csrf, db, limiter, login_manager, migrate
 from pm_app.security import register_security
 
@@ -77,6 +78,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = None
     login_manager.session_protection = "strong"
     csrf.init_app(app)
+    app.url_map.converters["int"] = IdConverter  # before any route: ids past the database's integers are 404
     api.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
     limiter.init_app(app)

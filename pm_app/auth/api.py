@@ -18,6 +18,8 @@ PUBLIC_ENDPOINTS = {"auth_api.token"}
 @blp.route("/token", methods=["POST"])
 @blp.arguments(TokenIn)
 @blp.response(200, TokenOut)
+@blp.alt_response(401, description="wrong username or password, or a disabled account")
+@blp.alt_response(429, description="too many failed attempts for this username or from this address")
 @blp.doc(security=[])
 @login_limits
 def token(data):

@@ -86,6 +86,7 @@ class Status(MethodView):
 class Coverage(MethodView):
     @require_role(*OFFICE)
     @blp.arguments(s.CoverageQuery, location="query")
+    @blp.response(200, s.CoverageOut)
     def get(self, args):
         """Compounds by committee status and kind, with shares of the total (four places)"""
         found = coverage.coverage(current_user, args.get("as_of") or today(), args.get("street_id"))
@@ -147,6 +148,7 @@ class Statement(MethodView):
 
 @blp.route("/ledger/<int:compound_id>/balances")
 class Balances(MethodView):
+    @blp.response(200, s.BalancesOut)
     def get(self, compound_id):
         """Each account's balance (in − out) over all entries"""
         visible_compound(compound_id, current_user)

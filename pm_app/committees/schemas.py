@@ -85,6 +85,26 @@ class CoverageQuery(Schema):
     as_of = fields.Date()
 
 
+class ShareOut(Schema):
+    count = fields.Int()
+    share = fields.Str(metadata={"description": "of all compounds counted, four places: \"0.2500\""})
+
+
+class CoverageOut(Schema):
+    as_of = fields.Str(metadata={"description": "YYYY-MM-DD"})
+    compounds = fields.Int(metadata={"description": "compounds counted"})
+    by_status = fields.Dict(keys=fields.Str(), values=fields.Nested(ShareOut),
+                            metadata={"description": "active, expired, none, …"})
+    by_kind = fields.Dict(keys=fields.Str(), values=fields.Nested(ShareOut),
+                          metadata={"description": "owners_committee, management_committee, …"})
+
+
+class BalancesOut(Schema):
+    compound_id = fields.Int()
+    balances = fields.Dict(keys=fields.Str(), values=fields.Str(),
+                           metadata={"description": "account → yuan, in − out over all entries (\"1000.00\")"})
+
+
 class EntryIn(Schema):
     # Required unless reversal_of is given (a reversal takes them from the original): the service checks.
     account = fields.Enum(Account, by_value=True, allow_none=True)

@@ -4,11 +4,33 @@ from __future__ import annotations
 from flask_smorest import Api as _Api
 from flask_smorest import Blueprint as _Blueprint
 from flask_smorest.pagination import PaginationParameters  # noqa: F401  (re-exported for views)
+from marshmallow import Schema, fields
 from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import CombinedMultiDict
 
+from pm_app.common.api_contract import CommonResponses, IdConverter, bound_integers, id_converter_schema
+from pm_app.common.fields import DecimalString
+
+
+class ErrorOut(Schema):
+    """What pm_app.errors answers for every refusal (flask-smorest's own has an integer code)."""
+
+    code = fields.Str(metadata={"description": "invalid_input, not_found, forbidden, conflict, …"})
+    message = fields.Str(metadata={"description": "one sentence in the caller's language"})
+    errors = fields.Dict(metadata={"description": "field (or row number) → its problems"})
+
 
 class Api(_Api):
+    ERROR_SCHEMA = ErrorOut
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.register_field(DecimalString, "string", "decimal")
+
+    def _init_spec(self, *, extra_plugins=None, **kwargs):
+        super()._init_spec(extra_plugins=[*(extra_plugins or ()), CommonResponses()], **kwargs)
+        self.register_converter(IdConverter, id_converter_schema)
+
     def _register_error_handlers(self):
         # pm_app.errors registers one handler set for pages and API alike.
         pass
@@ -18,6 +40,15 @@ class Blueprint(_Blueprint):
     """flask-smorest blueprint whose lists paginate with page/page_size and X-Pagination."""
 
     DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 50, "max_page_size": 500}
+
+    def arguments(self, schema, *args, **kwargs):
+        return super().arguments(bound_integers(schema() if isinstance(schema, type) else schema), *args, **kwargs)
+
+    def alt_response(self, status_code, *args, **kwargs):
+        # A refusal documented by its description alone still has the one error body.
+        if int(status_code) >= 400 and not args and "schema" not in kwargs and "response" not in kwargs:
+            kwargs["schema"] = ErrorOut
+        return super().alt_response(status_code, *args, **kwargs)
 
 
 class _MultipartParser(FlaskParser):

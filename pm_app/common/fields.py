@@ -31,6 +31,15 @@ class _Decimal(fields.String):
         return number
 
 
+class DecimalString(fields.Decimal):
+    """A decimal written as a string ("12.50") both ways. marshmallow's Decimal is documented as a
+    JSON number, with its Range bounds as strings ("minimum": "0.00"), which is not what goes over
+    the wire and not a valid schema: common.api documents this field as a string instead."""
+
+    def __init__(self, places: int | None = None, **kwargs):
+        super().__init__(places=places, as_string=True, **kwargs)
+
+
 class Money(_Decimal):
     """Yuan as "71.60" ↔ integer fen."""
 

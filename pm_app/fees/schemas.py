@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from pm_app.common.clock import CITY_TZ
-from pm_app.common.fields import Money
+from pm_app.common.fields import DecimalString, Money
 from pm_app.fees.models import BillStatus, PaymentMethod
 from pm_app.fees.periods import PeriodError, parse_period
 from pm_app.fees.rates import SCOPES
@@ -140,10 +140,10 @@ class RateOut(Schema):
     period = fields.Str()
     receivable = Money()
     received = Money()
-    amount_rate = fields.Decimal(places=4, as_string=True, allow_none=True)
+    amount_rate = DecimalString(places=4, allow_none=True)
     households_billed = fields.Int()
     households_paid = fields.Int()
-    household_rate = fields.Decimal(places=4, as_string=True, allow_none=True)
+    household_rate = DecimalString(places=4, allow_none=True)
 
 
 class CompoundRateQuery(RateQuery):

@@ -78,6 +78,7 @@ _step("publish", periods.publish, "Freeze and publish (review only, no undecided
 @blp.route("/rankings/periods/<int:period_id>/correct", methods=["POST"])
 @object_in_scope(RankingPeriod, "period_id")
 @blp.response(201, s.PeriodOut)
+@blp.alt_response(409, description="the period is not published (a draft is corrected by editing it)")
 def correct(period_id):
     """Start a correction of a published period: a new draft of the same period, one revision up"""
     period = periods.correct(current_user, get_visible(RankingPeriod, period_id, current_user))

@@ -30,6 +30,7 @@ def publication_body(code: str | None) -> dict:
 @blp.route("/rankings", methods=["GET"])
 @blp.arguments(s.PublicQuery, location="query")
 @blp.response(200, s.PublicRankingsOut)
+@blp.alt_response(404, description="nothing published yet, or nothing for this period")
 @blp.doc(security=[])
 def rankings(args):
     """The latest published period (or the one asked for): red list, black list, every firm"""
@@ -38,6 +39,7 @@ def rankings(args):
 
 @blp.route("/rankings/firms/<int:firm_id>", methods=["GET"])
 @blp.response(200, s.PublicHistoryOut)
+@blp.alt_response(404, description="no firm with a published result under this id")
 @blp.doc(security=[])
 def firm_history(firm_id):
     """A firm's published results, oldest first"""

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from pm_app.common.fields import DecimalString
 from pm_app.rankings.models import AdjustmentKind, AppealState, PeriodState
 
-Points = fields.Decimal(as_string=True, places=2)
+Points = DecimalString(places=2)
+# A firm not rated this period (too few households, veto) has no score parts: null.
+ScorePart = DecimalString(places=2, allow_none=True)
 
 
 def _points(**kwargs):
-    return fields.Decimal(as_string=True, places=2, validate=validate.Range(min=0.01, max=100), **kwargs)
+    return DecimalString(places=2, validate=validate.Range(min=0.01, max=100), **kwargs)
 
 
 class PeriodIn(Schema):
@@ -44,10 +47,10 @@ class ResultOut(Schema):
     rated = fields.Bool()
     not_rated_reason = fields.Str(allow_none=True)
     indicators = fields.Dict()
-    base_score = Points
-    awards = Points
-    deductions = Points
-    score = Points
+    base_score = ScorePart
+    awards = ScorePart
+    deductions = ScorePart
+    score = ScorePart
     grade = fields.Str(allow_none=True)
     list_name = fields.Str(allow_none=True, data_key="list")
     veto = fields.Bool()
@@ -137,7 +140,7 @@ class Band(Schema):
 class SchemeIn(Schema):
     indicators = fields.Dict(keys=fields.Str(), values=fields.Nested(IndicatorRule))
     bands = fields.List(fields.Nested(Band))
-    award_cap = fields.Decimal(as_string=True, validate=validate.Range(min=0, max=100))
+    award_cap = DecimalString(validate=validate.Range(min=0, max=100))
     appeal_days = fields.Int(validate=validate.Range(min=0, max=90))
     min_households = fields.Int(validate=validate.Range(min=0, max=100_000))
     note = fields.Str(allow_none=True, validate=validate.Length(max=2000))
@@ -148,7 +151,7 @@ class SchemeOut(Schema):
     version = fields.Int()
     indicators = fields.Dict()
     bands = fields.List(fields.Dict())
-    award_cap = fields.Decimal(as_string=True)
+    award_cap = DecimalString()
     appeal_days = fields.Int()
     min_households = fields.Int()
     note = fields.Str(allow_none=True)
@@ -162,15 +165,15 @@ class PublicQuery(Schema):
 class PublicFirm(Schema):
     firm_id = fields.Int()
     firm_name = fields.Str(data_key="firm")
-    score = Points
+    score = ScorePart
     grade = fields.Str(allow_none=True)
     list_name = fields.Str(allow_none=True, data_key="list")
     veto = fields.Bool()
     rank = fields.Int(allow_none=True)
     rated = fields.Bool()
-    base_score = Points
-    awards = Points
-    deductions = Points
+    base_score = ScorePart
+    awards = ScorePart
+    deductions = ScorePart
     indicators = fields.Dict()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from pm_app.common.fields import Money
+from pm_app.common.fields import DecimalString, Money
 from pm_app.org.models import RenovationType
 from pm_app.warranties.models import ClaimState, DepositState, FundingSource
 
@@ -74,7 +74,7 @@ class ProjectOut(Schema):
 class ItemIn(Schema):
     category = fields.Str(required=True)
     description = fields.Str(required=True, validate=validate.Length(min=1, max=256))
-    quantity = fields.Decimal(places=2, allow_none=True, as_string=True, validate=validate.Range(min=0))
+    quantity = DecimalString(places=2, allow_none=True, validate=validate.Range(min=0))
     unit = fields.Str(allow_none=True, validate=validate.Length(max=16))
     location = fields.Str(allow_none=True, validate=validate.Length(max=128))
     warranty_years = fields.Int(allow_none=True, validate=validate.Range(min=1, max=50),
@@ -88,7 +88,7 @@ class ItemOut(Schema):
     compound_id = fields.Int()
     category = fields.Function(lambda item: item.category.code)
     description = fields.Str()
-    quantity = fields.Decimal(places=2, as_string=True, allow_none=True)
+    quantity = DecimalString(places=2, allow_none=True)
     unit = fields.Str(allow_none=True)
     location = fields.Str(allow_none=True)
     warranty_years = fields.Int()

@@ -43,3 +43,14 @@ def test_xlsx_keeps_formula_text_as_text_and_numbers_as_numbers():
     name, count = sheet["A2"], sheet["B2"]
     assert name.value == "'=cmd()" and name.data_type == "s"
     assert count.value == 42 and count.data_type == "n"
+
+
+@pytest.mark.parametrize("dangerous", ["=1+1", "+1+1", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1"])
+def test_every_formula_prefix_is_neutralised_in_both_formats(dangerous):
+    """Each prefix a spreadsheet evaluates, through each writer, in a cell and in a header."""
+    text = "".join(write_csv([[dangerous]], [dangerous])).lstrip("\ufeff")
+    assert list(csv.reader(io.StringIO(text, newline=""))) == [["'" + dangerous], ["'" + dangerous]]
+    sheet = load_workbook(io.BytesIO(b"".join(write_xlsx([[dangerous]], [dangerous])))).active
+    # XML reads a stored CR back as LF; what matters is the apostrophe in front.
+    assert sheet["A1"].value == sheet["A2"].value == "'" + dangerous.replace("\r", "\n")
+    assert sheet["A2"].data_type == "s"
