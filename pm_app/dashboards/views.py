@@ -7,6 +7,7 @@ from flask import Blueprint, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from pm_app.alerts.models import Alert
 from pm_app.auth.models import Role
@@ -129,7 +130,8 @@ def _contractor():
     as_of, at = today(), now()
     states = figures.items_by_state(current_user, as_of)
     claims = list(db.session.scalars(visible(WarrantyClaim, current_user).where(WarrantyClaim.state == ClaimState.open)
-                                     .order_by(WarrantyClaim.opened_at, WarrantyClaim.id)))
+                                     .order_by(WarrantyClaim.opened_at, WarrantyClaim.id)
+                                     .options(selectinload(WarrantyClaim.item))))
     return render_template("dashboards/contractor.html", as_of=as_of, states=states, claims=claims,
                            state_labels=ITEM_STATES, ending=figures.warranties_ending(current_user, as_of),
                            queue=figures.tickets(current_user, at, Ticket.assignee_firm_id == current_user.firm_id,
