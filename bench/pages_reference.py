@@ -45,8 +45,8 @@ HEALTH = [
 ]
 
 # The tiles and charts of the street office's and the regulator's home, besides health.
+# (The households tile is the sum of HEALTH's households per compound.)
 OVERVIEW = [
-    "SELECT count(*) FROM household WHERE compound_id IN ({scope})",
     RATES.replace("{where}", "AND b.compound_id IN ({scope})"),
     f"SELECT t.category, t.status, count(*), count(*) FILTER (WHERE {OVERDUE}) FROM ticket t "
     "WHERE t.compound_id IN ({scope}) GROUP BY t.category, t.status",

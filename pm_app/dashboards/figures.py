@@ -76,10 +76,12 @@ def items_by_state(user, as_of: date) -> dict[str, int]:
     return {name: int(found.get(name, 0)) for name in ("active", "expiring", "expired")}
 
 
-def modes(user) -> dict[str, int]:
-    found = dict(db.session.execute(select(Compound.management_mode, func.count())
-                                    .where(scope_clause(Compound, user)).group_by(Compound.management_mode)).all())
-    return {mode.value: int(found.get(mode, 0)) for mode in ManagementMode}
+def modes(health: dict) -> dict[str, int]:
+    """Compounds by management mode, counted from their health (which read the mode already)."""
+    found = {mode.value: 0 for mode in ManagementMode}
+    for compound in health.values():
+        found[compound.parts["management"][0]] += 1
+    return found
 
 
 def open_alerts(user) -> int:

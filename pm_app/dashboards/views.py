@@ -59,13 +59,16 @@ def _health_rows(scores: dict) -> list[dict]:
 
 def _common(as_of, at, scores: dict) -> dict:
     trend = figures.collection_trend(current_user, as_of)
+    alerts = figures.open_alerts(current_user)
     categories = ticket_queries.by_category_and_status(current_user, ticket_queries.Filters(), at)
     return {
         "as_of": as_of, "trend": trend, "latest": trend[-1], "tickets": figures.tickets(current_user, at),
         "categories": categories,
         "trend_figure": fee_charts.rate_trend(trend, _("Collection rate, last 12 months")),
         "category_figure": ticket_charts.by_category(categories, _("Tickets by category and status")),
-        "alerts": figures.open_alerts(current_user), "health_rows": _health_rows(scores),
+        "alerts": alerts, "health_rows": _health_rows(scores),
+        # the header's count is the tile's: a value passed here wins over the context processor's
+        "unread_alerts": lambda: alerts,
         "open_alert_rows": list(db.session.scalars(visible(Alert, current_user).where(Alert.state == "open")
                                               .order_by(Alert.opened_at.desc(), Alert.id.desc()).limit(RECENT))),
     }
@@ -76,7 +79,7 @@ def _overview(city_wide: bool):
     scores = health.scores(figures.compound_ids(current_user), as_of, at)
     cover = coverage(current_user, as_of)
     ends = figures.warranty_ends_by_month(current_user, as_of)
-    modes = figures.modes(current_user)
+    modes = figures.modes(scores)
     context = _common(as_of, at, scores) | {
         "city_wide": city_wide, "households": sum(h.households for h in scores.values()),
         "ending": figures.warranties_ending(current_user, as_of), "coverage": cover,
