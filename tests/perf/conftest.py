@@ -49,6 +49,7 @@ class Measure:
     fee_rows: int
     fee_statement: str = ""
     sent: list[str] = field(default_factory=list)
+    body: str = ""  # kept when the status is not 200, to say why
 
 
 @dataclass
@@ -184,4 +185,6 @@ def measure_all(app, city: City, requests: list[tuple[str, str]]) -> None:
         with watching() as (sent, fee_rows):
             response = client.get(url)
         biggest = max(fee_rows, default=(0, ""))
-        city.measures[(role, template)] = Measure(response.status_code, len(sent), biggest[0], biggest[1], sent)
+        city.measures[(role, template)] = Measure(
+            response.status_code, len(sent), biggest[0], biggest[1], sent,
+            "" if response.status_code == 200 else response.get_data(as_text=True)[:500])

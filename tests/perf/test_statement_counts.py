@@ -73,7 +73,7 @@ def cities(app):
 @pytest.mark.parametrize("role,url", REQUESTS, ids=[f"{role}:{url}" for role, url in REQUESTS])
 def test_statements_do_not_grow_with_the_street(cities, role, url):
     few, many = cities[10].measures[(role, url)], cities[100].measures[(role, url)]
-    assert few.status == many.status == 200, (few.status, many.status)
+    assert few.status == many.status == 200, (few.status, many.status, few.body or many.body)
     repeated = Counter(many.sent) - Counter(few.sent)
     assert many.statements == few.statements, (
         f"{url} as {role}: {few.statements} statements for 10 compounds, {many.statements} for 100; "
