@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pm_app.common.types import UTCDateTime
@@ -41,7 +41,11 @@ class AlertRecipient(db.Model):
     """An organisation the alert is for; its members see the alert in their inbox."""
 
     __tablename__ = "alert_recipient"
-    __table_args__ = (UniqueConstraint("alert_id", "audience", "org_id"),)
+    __table_args__ = (
+        UniqueConstraint("alert_id", "audience", "org_id"),
+        # Every page's header counts the viewer's open alerts starting from its organisation.
+        Index("ix_alert_recipient_org", "audience", "org_id", "alert_id"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     alert_id: Mapped[int] = mapped_column(ForeignKey("alert.id", ondelete="CASCADE"), index=True)
     audience: Mapped[str] = mapped_column(String(16))  # one of AUDIENCES

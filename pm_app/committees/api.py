@@ -222,7 +222,11 @@ class Votes(MethodView):
         query = visible(FundVote, current_user)
         if args.get("compound_id"):
             query = query.where(FundVote.compound_id == args["compound_id"])
-        return paginate(query.order_by(FundVote.voted_on.desc(), FundVote.id), pagination_parameters)
+        votes = paginate(query.order_by(FundVote.voted_on.desc(), FundVote.id), pagination_parameters)
+        drawn = fund.drawn_by_vote([vote.id for vote in votes])
+        for vote in votes:
+            vote.drawn_fen = drawn.get(vote.id, 0)
+        return votes
 
     @blp.arguments(s.VoteIn)
     @blp.response(201, s.VoteOut)

@@ -233,4 +233,6 @@ class VoteOut(Schema):
         return failed_threshold(vote)
 
     def _drawn(self, vote):
-        return fen_to_yuan(drawn_against(vote.id))
+        # A list sets `drawn_fen` on its page of votes in one statement (fund.drawn_by_vote).
+        drawn = getattr(vote, "drawn_fen", None)
+        return fen_to_yuan(drawn_against(vote.id) if drawn is None else drawn)

@@ -15,7 +15,7 @@ from pm_app.fees import rates
 from pm_app.fees.billing import FEE_TYPE
 from pm_app.fees.models import Bill
 from pm_app.fees.periods import period_of, shift
-from pm_app.org.models import Compound, Household, ManagementMode, Street
+from pm_app.org.models import Compound, ManagementMode, Street
 from pm_app.tickets import sla
 from pm_app.tickets.models import Ticket
 from pm_app.tickets.workflow import OPEN
@@ -34,10 +34,6 @@ class Tickets:
 
 def compound_ids(user):
     return select(Compound.id).where(scope_clause(Compound, user))
-
-
-def households(user) -> int:
-    return count_visible(Household, user)
 
 
 def bill_scope(user):
@@ -80,42 +76,42 @@ def items_by_state(user, as_of: date) -> dict[str, int]:
     return {name: int(found.get(name, 0)) for name in ("active", "expiring", "expired")}
 
 
-def modes(user) -> dict[str, int]:
-    found = dict(db.session.execute(select(Compound.management_mode, func.count())
-                                    .where(scope_clause(Compound, user)).group_by(Compound.management_mode)).all())
-    return {mode.value: int(found.get(mode, 0)) for mode in ManagementMode}
+def modes(health: dict) -> dict[str, int]:
+    """Compounds by management mode, counted from their health (which read the mode already)."""
+    found = {mode.value: 0 for mode in ManagementMode}
+    for compound in health.values():
+        found[compound.parts["management"][0]] += 1
+    return found
 
 
 def open_alerts(user) -> int:
     return unread_count(user)
 
 
-def streets(user, as_of: date, at: datetime) -> list[dict]:
+def streets(user, at: datetime, health: dict) -> list[dict]:
     """Per street the viewer sees: compounds, households, last closed month's rates, open and
-    overdue tickets. Four grouped statements for the whole city."""
+    overdue tickets. The households and rates are added up from the compounds' `health` (the
+    home has just computed it for the same compounds: counting the city's households and
+    grouping its month of bills a second time was a third of the regulator's home), so two
+    statements for the whole city."""
     seen = scope_clause(Compound, user)
-    rows = {sid: {"street_id": sid, "name": name, "compounds": int(n), "households": 0, "open": 0, "overdue": 0,
-                  "rate": rates.Rate()}
-            for sid, name, n in db.session.execute(
-                select(Street.id, Street.name, func.count(Compound.id)).join(Compound, Compound.street_id == Street.id)
-                .where(seen).group_by(Street.id, Street.name).order_by(Street.name))}
-    for sid, n in db.session.execute(select(Compound.street_id, func.count(Household.id))
-                                     .join(Household, Household.compound_id == Compound.id)
-                                     .where(seen, scope_clause(Household, user)).group_by(Compound.street_id)):
-        rows[sid]["households"] = int(n)
+    rows: dict[int, dict] = {}
+    for cid, sid, name in db.session.execute(select(Compound.id, Street.id, Street.name)
+                                             .join(Street, Street.id == Compound.street_id).where(seen)
+                                             .order_by(Street.name, Street.id)):
+        row = rows.setdefault(sid, {"street_id": sid, "name": name, "compounds": 0, "households": 0, "open": 0,
+                                    "overdue": 0, "rate": rates.Rate()})
+        row["compounds"] += 1
+        if cid in health:
+            row["households"] += health[cid].households
+            if health[cid].rate is not None:
+                row["rate"].add(health[cid].rate)
     for sid, n_open, n_overdue in db.session.execute(
             select(Compound.street_id, func.count(case((Ticket.status.in_(OPEN), 1))),
                    func.count(case((sla.overdue_clause(at), 1))))
             .join(Ticket, Ticket.compound_id == Compound.id).where(seen, scope_clause(Ticket, user))
             .group_by(Compound.street_id)):
         rows[sid]["open"], rows[sid]["overdue"] = int(n_open), int(n_overdue)
-    period = shift(period_of(as_of), -1)
-    by_compound = rates.rates_by_compound(bill_scope(user), period, period)
-    street_of = dict(db.session.execute(select(Compound.id, Compound.street_id).where(seen)).all()) \
-        if by_compound else {}
-    for compound_id, rate in by_compound.items():
-        if compound_id in street_of:
-            rows[street_of[compound_id]]["rate"].add(rate)
     return list(rows.values())
 
 

@@ -70,6 +70,8 @@ class Health:
     # part → (the figure as read, its 0–1 value); a part without data is absent.
     parts: dict[str, tuple[object, Decimal]] = field(default_factory=dict)
     households: int = 0
+    # the last closed month's rates (both definitions), for pages that add them up by street
+    rate: rates.Rate | None = None
 
 
 def weights() -> dict[str, int]:
@@ -115,7 +117,7 @@ def scores(compound_ids: Select, as_of: date, at: datetime) -> dict[int, Health]
     for cid, health in result.items():
         mode, state = modes[cid]
         health.households = households.get(cid, 0)
-        rate = collected.get(cid)
+        rate = health.rate = collected.get(cid)
         if rate is not None and rate.amount_rate is not None:
             health.parts["collection"] = (rate.amount_rate, min(rate.amount_rate, Decimal(1)))
         per_100 = _per_100(overdue.get(cid, 0), health.households)

@@ -7,6 +7,7 @@ from flask import Blueprint, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from pm_app.alerts.models import Alert
 from pm_app.auth.models import Role
@@ -47,9 +48,8 @@ def index():
     return _contractor()
 
 
-def _health_rows(as_of, at) -> list[dict]:
+def _health_rows(scores: dict) -> list[dict]:
     """The viewer's compounds with their health, worst first (unscored last)."""
-    scores = health.scores(figures.compound_ids(current_user), as_of, at)
     names = db.session.execute(select(Compound.id, Compound.code, Compound.name)
                                .where(scope_clause(Compound, current_user)))
     rows = [{"id": cid, "code": code, "name": name, "health": scores[cid]} for cid, code, name in names]
@@ -57,15 +57,18 @@ def _health_rows(as_of, at) -> list[dict]:
     return rows
 
 
-def _common(as_of, at) -> dict:
+def _common(as_of, at, scores: dict) -> dict:
     trend = figures.collection_trend(current_user, as_of)
+    alerts = figures.open_alerts(current_user)
     categories = ticket_queries.by_category_and_status(current_user, ticket_queries.Filters(), at)
     return {
         "as_of": as_of, "trend": trend, "latest": trend[-1], "tickets": figures.tickets(current_user, at),
         "categories": categories,
         "trend_figure": fee_charts.rate_trend(trend, _("Collection rate, last 12 months")),
         "category_figure": ticket_charts.by_category(categories, _("Tickets by category and status")),
-        "alerts": figures.open_alerts(current_user), "health_rows": _health_rows(as_of, at),
+        "alerts": alerts, "health_rows": _health_rows(scores),
+        # the header's count is the tile's: a value passed here wins over the context processor's
+        "unread_alerts": lambda: alerts,
         "open_alert_rows": list(db.session.scalars(visible(Alert, current_user).where(Alert.state == "open")
                                               .order_by(Alert.opened_at.desc(), Alert.id.desc()).limit(RECENT))),
     }
@@ -73,11 +76,12 @@ def _common(as_of, at) -> dict:
 
 def _overview(city_wide: bool):
     as_of, at = today(), now()
+    scores = health.scores(figures.compound_ids(current_user), as_of, at)
     cover = coverage(current_user, as_of)
     ends = figures.warranty_ends_by_month(current_user, as_of)
-    modes = figures.modes(current_user)
-    context = _common(as_of, at) | {
-        "city_wide": city_wide, "households": figures.households(current_user),
+    modes = figures.modes(scores)
+    context = _common(as_of, at, scores) | {
+        "city_wide": city_wide, "households": sum(h.households for h in scores.values()),
         "ending": figures.warranties_ending(current_user, as_of), "coverage": cover,
         "covered": cover.by_status["active"] + cover.by_status["re_election_due"],
         "ends": ends, "modes": modes, "statuses": STATUSES, "mode_labels": {m.value: t for m, t in MANAGEMENT_MODES.items()},
@@ -89,7 +93,7 @@ def _overview(city_wide: bool):
     if city_wide:
         period = public.publication(None)
         results = public.results_of(period) if period else []
-        context |= {"streets": figures.streets(current_user, as_of, at), "period": period, "results": results,
+        context |= {"streets": figures.streets(current_user, at, scores), "period": period, "results": results,
                     "lists": public.lists_of(results),
                     "ranking_figure": ranking_charts.score_distribution(
                         results, _("Score distribution, %(period)s", period=period.code)) if period else None}
@@ -108,7 +112,8 @@ def _firm():
         adjustments = list(db.session.scalars(visible(Adjustment, current_user).where(
             Adjustment.period_id == period.id, Adjustment.firm_id == firm_id).order_by(Adjustment.occurred_on,
                                                                                       Adjustment.id)))
-    return render_template("dashboards/firm.html", **_common(as_of, at), queue=queue, period=period,
+    scores = health.scores(figures.compound_ids(current_user), as_of, at)
+    return render_template("dashboards/firm.html", **_common(as_of, at, scores), queue=queue, period=period,
                            result=result, adjustments=adjustments or [])
 
 
@@ -129,7 +134,8 @@ def _contractor():
     as_of, at = today(), now()
     states = figures.items_by_state(current_user, as_of)
     claims = list(db.session.scalars(visible(WarrantyClaim, current_user).where(WarrantyClaim.state == ClaimState.open)
-                                     .order_by(WarrantyClaim.opened_at, WarrantyClaim.id)))
+                                     .order_by(WarrantyClaim.opened_at, WarrantyClaim.id)
+                                     .options(selectinload(WarrantyClaim.item))))
     return render_template("dashboards/contractor.html", as_of=as_of, states=states, claims=claims,
                            state_labels=ITEM_STATES, ending=figures.warranties_ending(current_user, as_of),
                            queue=figures.tickets(current_user, at, Ticket.assignee_firm_id == current_user.firm_id,

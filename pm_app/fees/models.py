@@ -42,8 +42,12 @@ class Bill(db.Model):
         CheckConstraint("amount_due_fen >= 0", name="due_not_negative"),
         CheckConstraint("paid_fen >= 0 AND waived_fen >= 0 AND paid_fen + waived_fen <= amount_due_fen",
                         name="totals_within_due"),
-        # Collection rates group a compound's (or the city's) bills by period.
-        Index("ix_bill_compound_period", "compound_id", "period"),
+        # Collection rates group a compound's (or a street's) bills by period. On PostgreSQL the
+        # index carries the figures the rates add up, so they are read from it alone (index-only
+        # scan): a street's twelve months went from a 1.5 s scan of the table to 0.1 s
+        # (docs/performance.md). The price: recording a payment rewrites index entries.
+        Index("ix_bill_compound_rates", "compound_id", "period",
+              postgresql_include=["fee_type", "amount_due_fen", "paid_fen", "waived_fen"]),
         Index("ix_bill_period_firm", "period", "firm_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)

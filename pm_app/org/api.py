@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_login import current_user
 from sqlalchemy import or_
+from sqlalchemy.orm import joinedload
 
 from pm_app.auth.access import CITY, OFFICE, require_role
 from pm_app.auth.scope import get_visible, object_in_scope, visible
@@ -121,7 +122,8 @@ class Households(MethodView):
     @blp.response(200, s.HouseholdOut(many=True))
     @blp.paginate()
     def get(self, compound_id, pagination_parameters):
-        query = visible(Household, current_user).where(Household.compound_id == compound_id).order_by(Household.id)
+        query = (visible(Household, current_user).where(Household.compound_id == compound_id).order_by(Household.id)
+                 .options(joinedload(Household.building)))  # the building name of each row, same statement
         return paginate(query, pagination_parameters)
 
     @blp.arguments(s.HouseholdIn)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
 from pm_app.auth.scope import get_visible, object_in_scope, visible
 from pm_app.common.api import Blueprint
 from pm_app.common.filters import where_equal
@@ -112,7 +114,8 @@ class Deductions(MethodView):
     def get(self, args, pagination_parameters):
         """Awards and deductions the caller may see"""
         query = where_equal(visible(Adjustment, current_user), Adjustment, args, ("period_id", "firm_id"))
-        return paginate(query.order_by(Adjustment.period_id.desc(), Adjustment.id), pagination_parameters)
+        return paginate(query.order_by(Adjustment.period_id.desc(), Adjustment.id)
+                        .options(selectinload(Adjustment.appeal)), pagination_parameters)
 
     @blp.arguments(s.AdjustmentIn)
     @blp.response(201, s.AdjustmentOut)

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pm_app.common.types import UTCDateTime, value_enum
 from pm_app.extensions import db
+
+if TYPE_CHECKING:
+    from pm_app.org.models import Compound
 
 
 
@@ -85,6 +89,8 @@ class Ticket(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now(), index=True)
 
     events: Mapped[list[TicketEvent]] = relationship(order_by="TicketEvent.id")
+    # Read by the reporter-masking rule of every listed ticket: lists load it with selectinload.
+    compound: Mapped[Compound] = relationship(viewonly=True)
 
 
 class TicketEvent(db.Model):

@@ -125,8 +125,7 @@ def parties(user, ticket: Ticket) -> set[str]:
     found: set[str] = set()
     if user is None:  # the public reporter, identified by the tracking code
         return {"confirmer"}
-    compound = db.session.get(Compound, ticket.compound_id)
-    if can_manage_compound(user, compound):
+    if can_manage_compound(user, ticket.compound):
         found |= {"office", "confirmer"}
     if user.role in (Role.firm_staff, Role.contractor_staff) and user.firm_id == ticket.assignee_firm_id:
         found.add("assignee")

@@ -1,0 +1,213 @@
+"""How fast the pages people open every day answer at city scale, against a hand-written limit.
+
+    python bench/pages.py postgresql://postgres@127.0.0.1/perf_city [--runs 15] [--json pages.json]
+    python bench/pages.py --scale demo [--runs 15] [--json demo-homes.json]
+
+City mode (PostgreSQL): the database must hold the city scale (`pm-app seed --scale city`; run
+`pm-app sweep` once so the alerts exist; an empty database is seeded and swept here, which takes
+several minutes). The demo accounts are added if missing, so point it at a benchmark database
+only. Each page is requested `--runs` times through the Flask test client, signed in as the demo
+role that opens it; its reference is the hand-written SQL of bench/pages_reference.py for the
+same numbers, run as many times on the same database. Prints median, p95, the reference's
+median and the ratio, against the targets of issue 10.
+
+Demo mode: a temporary SQLite database with the demo city; each role's home, target < 1 s.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from flask_migrate import upgrade  # noqa: E402
+from sqlalchemy import select, text  # noqa: E402
+
+from bench.pages_reference import queries  # noqa: E402
+from pm_app import create_app  # noqa: E402
+from pm_app.config import Config, _database_url  # noqa: E402
+from pm_app.extensions import db  # noqa: E402
+
+# page → (who opens it, target p95 in ms or None, target ratio)
+CITY_PAGES = {
+    "street_home": ("street", 300, 1.5),
+    "regulator_home": ("regulator", 800, 1.5),
+    "compound_page": ("street", None, 1.5),
+    "rates_street": ("street", None, 1.5),
+    "rates_city": ("regulator", None, 1.5),
+}
+DEMO_ROLES = ("admin", "regulator", "street", "firm", "contractor", "committee")
+
+
+def make_app(url: str):
+    class BenchConfig(Config):
+        SQLALCHEMY_DATABASE_URI = _database_url(url, Config.INSTANCE_DIR)
+        SECRET_KEY = "bench"
+        WTF_CSRF_ENABLED = False
+        RATELIMIT_STORAGE_URI = "memory://"
+        JOBS_MODE = "sync"
+
+    return create_app(BenchConfig)
+
+
+def prepare(scale: str) -> None:
+    """Migrate; seed, sweep and add the demo accounts where missing; commit."""
+    from pm_app.alerts.rules import RULES
+    from pm_app.alerts.sweeps import run_rule
+    from pm_app.common.clock import today
+    from pm_app.org.demo import create_demo_accounts
+    from pm_app.org.models import Compound
+    from pm_app.org.seed import seed_city
+
+    upgrade()
+    if db.session.scalar(select(Compound.id).limit(1)) is None:
+        print(f"seeding the {scale} city …", flush=True)
+        seed_city(scale)
+        db.session.commit()
+        for rule in sorted(RULES):
+            run_rule(rule, today(), trigger="bench")
+            db.session.commit()
+    create_demo_accounts()
+    db.session.commit()
+
+
+def timed(call, runs: int) -> list[float]:
+    call()  # warm: the first request compiles templates and statements
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def summary(times: list[float]) -> dict:
+    ordered = sorted(times)
+    return {"median_ms": round(statistics.median(ordered), 1),
+            "p95_ms": round(ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))], 1)}
+
+
+class Visitor:
+    """The test client signed in as one demo account, for pages and (by token) for the API."""
+
+    def __init__(self, app, username: str):
+        from pm_app.auth.models import User
+        from pm_app.auth.services import issue_token
+
+        self.client = app.test_client()
+        response = self.client.post("/login", data={"username": username, "password": "demo1234"})
+        assert response.status_code == 302, f"cannot sign in as {username}: {response.status_code}"
+        self.token = issue_token(db.session.scalar(select(User).where(User.username == username)))
+        db.session.commit()
+
+    def get(self, url: str):
+        headers = {"Authorization": f"Bearer {self.token}"} if url.startswith("/api/") else {}
+        response = self.client.get(url, headers=headers)
+        assert response.status_code == 200, f"{url}: {response.status_code}"
+        return response
+
+
+def city_targets(users) -> dict:
+    from pm_app.common.clock import now, today
+    from pm_app.fees.periods import period_of, shift
+
+    street = users["street"].street_ids[0]
+    # the street's largest compound: the heaviest compound page an officer opens
+    compound = db.session.scalar(text(
+        "SELECT h.compound_id FROM household h JOIN compound c ON c.id = h.compound_id WHERE c.street_id = :s "
+        "GROUP BY h.compound_id ORDER BY count(*) DESC, h.compound_id LIMIT 1"), {"s": street})
+    last = shift(period_of(today()), -1)
+    return {"street": street, "compound": compound, "last": last, "first": shift(last, -11),
+            "today": today(), "at": now()}
+
+
+def urls(p: dict) -> dict[str, str]:
+    rates = f"period_from={p['first']}&period_to={p['last']}"
+    return {"street_home": "/", "regulator_home": "/", "compound_page": f"/compounds/{p['compound']}",
+            "rates_street": f"/api/v1/collection-rates?scope=street&id={p['street']}&{rates}",
+            "rates_city": f"/api/v1/collection-rates?scope=city&{rates}"}
+
+
+def reference(page: str, params: dict):
+    statements = queries(page)
+
+    def run():
+        connection = db.session.connection().connection.driver_connection
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement, params)
+                cursor.fetchall()
+        db.session.rollback()
+
+    return run
+
+
+def bench_city(url: str, runs: int) -> list[dict]:
+    from pm_app.org.demo import demo_accounts
+
+    app = make_app(url)
+    rows = []
+    with app.app_context():
+        prepare("city")
+        users = {u.username: u for u in demo_accounts()}
+        params = city_targets(users)
+        visitors = {name: Visitor(app, name) for name in ("street", "regulator")}
+        for page, url_ in urls(params).items():
+            role, p95_target, ratio_target = CITY_PAGES[page]
+            measured = summary(timed(lambda: visitors[role].get(url_), runs))
+            limit = summary(timed(reference(page, params), runs))
+            ratio = round(measured["median_ms"] / limit["median_ms"], 2)
+            holds = ratio <= ratio_target and (p95_target is None or measured["p95_ms"] <= p95_target)
+            rows.append({"page": page, "role": role, "url": url_, **measured, "reference_median_ms": limit["median_ms"],
+                         "reference_p95_ms": limit["p95_ms"], "ratio": ratio, "target_ratio": ratio_target,
+                         "target_p95_ms": p95_target, "holds": holds})
+        db.engine.dispose()
+    return rows
+
+
+def bench_demo(runs: int) -> list[dict]:
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        app = make_app(f"sqlite:///{folder}/demo.db")
+        with app.app_context():
+            prepare("demo")
+            for role in DEMO_ROLES:
+                visitor = Visitor(app, role)
+                measured = summary(timed(lambda: visitor.get("/"), runs))
+                rows.append({"page": f"{role}_home", "role": role, "url": "/", **measured, "target_p95_ms": 1000,
+                             "holds": measured["p95_ms"] < 1000})
+            db.engine.dispose()
+    return rows
+
+
+def show(rows: list[dict]) -> None:
+    print(f"\n{'page':<16} {'median':>8} {'p95':>8} {'reference':>10} {'ratio':>6} {'target':>16}  holds")
+    for r in rows:
+        target = " ".join(filter(None, [f"≤{r['target_ratio']}×" if r.get("target_ratio") else "",
+                                        f"p95≤{r['target_p95_ms']}" if r.get("target_p95_ms") else ""]))
+        ref = f"{r['reference_median_ms']:>8.1f}ms" if "reference_median_ms" in r else f"{'—':>10}"
+        ratio = f"{r['ratio']:>6.2f}" if "ratio" in r else f"{'—':>6}"
+        print(f"{r['page']:<16} {r['median_ms']:>6.1f}ms {r['p95_ms']:>6.1f}ms {ref} {ratio} {target:>16}  "
+              f"{'yes' if r['holds'] else 'NO'}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("url", nargs="?", help="PostgreSQL URL of a city-scale database (city mode)")
+    parser.add_argument("--scale", choices=("city", "demo"), default="city")
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--json", help="write the figures to this file")
+    args = parser.parse_args()
+    if args.scale == "city" and not args.url:
+        parser.error("city mode needs the database URL")
+    started = time.perf_counter()
+    result = bench_city(args.url, args.runs) if args.scale == "city" else bench_demo(args.runs)
+    show(result)
+    print(f"({args.runs} runs each, {time.perf_counter() - started:.0f} s in all)")
+    if args.json:
+        Path(args.json).write_text(json.dumps({"scale": args.scale, "runs": args.runs, "pages": result}, indent=2))
