@@ -1,7 +1,7 @@
 """indexes for the pages: bill (compound_id, period) carries the rates' figures; alert recipients by org
 
 Revision ID: a9d4e7b1f004
-Revises: e8b2f6a0c002
+Revises: f1c3a9d2e003
 Create Date: 2026-11-21
 
 Replaces ix_bill_compound_period (same key) with an index that also carries fee_type and the
@@ -14,7 +14,7 @@ from alembic import op
 
 revision = "a9d4e7b1f004"
 # The lead re-chains this after f1c3a9d2e003 at merge.
-down_revision = "e8b2f6a0c002"
+down_revision = "f1c3a9d2e003"
 branch_labels = None
 depends_on = None
 
