@@ -60,10 +60,10 @@ def blacklist_history(rows: Sequence[tuple[str, Sequence]], title: str) -> dict:
     return {
         "data": [{"type": "bar", "name": name, "x": codes, "y": counts, "marker": {"color": color},
                   "hovertemplate": "%{x}: %{y}<extra>" + name + "</extra>"} for name, counts, color in bars],
-        "layout": {"title": {"text": title}, "barmode": "stack", "height": 300,
-                   "margin": {"l": 48, "r": 16, "t": 48, "b": 48},
-                   "xaxis": {"type": "category", "title": {"text": _("Period")}},
+        # No x-axis title: the labels are period codes, and on a phone a title collides with the legend.
+        "layout": {"title": {"text": title}, "barmode": "stack", "bargap": 0.5, "height": 300,
+                   "margin": {"l": 48, "r": 16, "t": 48, "b": 48}, "xaxis": {"type": "category"},
                    "yaxis": {"title": {"text": _("Firms")}, "rangemode": "tozero", "dtick": 1},
-                   "legend": {"orientation": "h", "y": -0.25}},
+                   "legend": {"orientation": "h", "y": -0.2}},
         "config": {"displaylogo": False, "responsive": True},
     }
