@@ -17,9 +17,10 @@ from tests.browser.conftest import LOAD_TIMES
 
 pytestmark = pytest.mark.browser
 
-# Generous: the target is under a second on the demo city; a shared 2-core CI machine
-# must not fail on noise (figures in docs/dashboards.md).
-LOAD_BOUND_MS = 3000
+# The target is under a second on the demo city; measured 0.3–1.3 s, and up to 2.2 s on
+# a 2-core machine at load average 13 (docs/dashboards.md). The bound catches a home grown several
+# times slower (a query per compound, a chart library fetched per page), not a busy machine.
+LOAD_BOUND_MS = 5000
 PHONE = {"width": 390, "height": 844}
 
 # username, charts its home draws at least, a link on the home into a domain page, that page's path
