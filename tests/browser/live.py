@@ -59,12 +59,15 @@ def start(folder: Path) -> LiveServer:
     # The daily rules first and ticket_overdue last, as the schedule runs them (it sweeps every
     # 15 minutes): the home lists the newest alerts, so tickets' alerts are on it, as in a real day.
     daily = [arg for name in sorted(RULES) if name != "ticket_overdue" for arg in ("--rule", name)]
-    for args in (["demo", "--no-serve"], ["sweep", *daily], None, ["sweep", "--rule", "ticket_overdue"]):
-        if args is None:
-            _unanswered_report(app)
-            continue
-        result = runner.invoke(args=args)
-        assert result.exit_code == 0, f"pm-app {' '.join(args)} failed:\n{result.output}"
+    # Inside this app's own context: the commands use whichever app is current, and within the
+    # suite that would be the suite's app, seeding the suite's database instead of this one.
+    with app.app_context():
+        for args in (["demo", "--no-serve"], ["sweep", *daily], None, ["sweep", "--rule", "ticket_overdue"]):
+            if args is None:
+                _unanswered_report(app)
+                continue
+            result = runner.invoke(args=args)
+            assert result.exit_code == 0, f"pm-app {' '.join(args)} failed:\n{result.output}"
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request in the test log
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, name="live-server", daemon=True).start()
