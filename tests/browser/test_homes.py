@@ -17,8 +17,8 @@ from tests.browser.conftest import LOAD_TIMES
 
 pytestmark = pytest.mark.browser
 
-# The target is under a second on the demo city; measured 0.3–1.3 s, and up to 2.2 s on
-# a 2-core machine at load average 13 (docs/dashboards.md). The bound catches a home grown several
+# The target is under a second on the demo city; measured 0.2–1.2 s, up to 2.4 s on a
+# shared 2-core machine at load average 10–16 (docs/dashboards.md). The bound catches a home grown several
 # times slower (a query per compound, a chart library fetched per page), not a busy machine.
 LOAD_BOUND_MS = 5000
 PHONE = {"width": 390, "height": 844}
