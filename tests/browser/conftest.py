@@ -1,6 +1,6 @@
 """Fixtures of the browser tests (marker `browser`): a live server on a seeded demo city, one
-Chromium for the session — Debian's own, never a downloaded one — and a fresh browser context per
-test that records every console error, page error and failed request.
+Chromium for the session — Debian's own, never a downloaded one — with one tab, and per test a
+`Tab` that records every console error, page error and failed request on it.
 
 Without Chromium or the playwright package the tests skip, except where they must run: with `CI`
 set or PM_APP_REQUIRE_BROWSER=1 a missing browser fails them. In the PostgreSQL pass of the suite
@@ -28,7 +28,7 @@ LOAD_TIMES: dict[str, dict[str, float]] = {}
 
 @dataclass
 class Tab:
-    """A page of its own browser context, with everything that went wrong on it."""
+    """The session's page, and everything that went wrong on it during one test."""
     page: object
     problems: list[str] = field(default_factory=list)
 

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from pm_app import create_app
+from pm_app.alerts.rules import RULES
 from pm_app.common.clock import now
 from pm_app.config import TestConfig
 from pm_app.extensions import db
@@ -53,8 +54,6 @@ def demo_config(folder: Path) -> type:
 
 def start(folder: Path) -> LiveServer:
     app = create_app(demo_config(folder))
-    from pm_app.alerts.rules import RULES
-
     runner = app.test_cli_runner()
     # The daily rules first and ticket_overdue last, as the schedule runs them (it sweeps every
     # 15 minutes): the home lists the newest alerts, so tickets' alerts are on it, as in a real day.
@@ -62,16 +61,19 @@ def start(folder: Path) -> LiveServer:
     # Inside this app's own context: the commands use whichever app is current, and within the
     # suite that would be the suite's app, seeding the suite's database instead of this one.
     with app.app_context():
-        for args in (["demo", "--no-serve"], ["sweep", *daily], None, ["sweep", "--rule", "ticket_overdue"]):
-            if args is None:
-                _unanswered_report(app)
-                continue
-            result = runner.invoke(args=args)
-            assert result.exit_code == 0, f"pm-app {' '.join(args)} failed:\n{result.output}"
+        _run(runner, "demo", "--no-serve")
+        _run(runner, "sweep", *daily)
+        _unanswered_report(app)
+        _run(runner, "sweep", "--rule", "ticket_overdue")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request in the test log
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, name="live-server", daemon=True).start()
     return LiveServer(app, server, f"http://127.0.0.1:{server.server_port}")
+
+
+def _run(runner, *args: str) -> None:
+    result = runner.invoke(args=list(args))
+    assert result.exit_code == 0, f"pm-app {' '.join(args)} failed:\n{result.output}"
 
 
 def _unanswered_report(app: Flask) -> None:
