@@ -93,8 +93,11 @@ def _overview(city_wide: bool):
     if city_wide:
         period = public.publication(None)
         results = public.results_of(period) if period else []
+        history = public.blacklist_history()
         context |= {"streets": figures.streets(current_user, at, scores), "period": period, "results": results,
-                    "lists": public.lists_of(results),
+                    "lists": public.lists_of(results), "black_history": history,
+                    "black_figure": ranking_charts.blacklist_history(
+                        [(p.code, black) for p, black in history], _("Black list by published period")),
                     "ranking_figure": ranking_charts.score_distribution(
                         results, _("Score distribution, %(period)s", period=period.code)) if period else None}
     return render_template("dashboards/overview.html", **context)

@@ -1,6 +1,7 @@
 """Plotly figures of the ranking pages, as plain dicts from rows already computed: the score
-distribution of a period (firms per 10-point band, coloured by list) and a firm's score over
-periods. Pure functions; each page also shows the same numbers in a table."""
+distribution of a period (firms per 10-point band, coloured by list), a firm's score over
+periods and the black list over the published periods. Pure functions; each page also shows the
+same numbers in a table."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -45,5 +46,24 @@ def score_history(rows: Sequence[tuple[str, Decimal | None]], title: str) -> dic
         "layout": {"title": {"text": title}, "height": 300, "margin": {"l": 48, "r": 16, "t": 48, "b": 48},
                    "xaxis": {"type": "category", "title": {"text": _("Period")}},
                    "yaxis": {"range": [0, 105], "title": {"text": _("Score")}}},
+        "config": {"displaylogo": False, "responsive": True},
+    }
+
+
+def blacklist_history(rows: Sequence[tuple[str, Sequence]], title: str) -> dict:
+    """(period code, its black-listed results) oldest first: firms on the black list per period,
+    stacked by why, a veto (一票否决) or the grade. Names stay in the table beside it."""
+    codes = [code for code, _r in rows]
+    vetoed = [sum(1 for r in results if r.veto) for _c, results in rows]
+    graded = [len(results) - v for (_c, results), v in zip(rows, vetoed)]
+    bars = [(_("By grade"), graded, RED), (_("Veto"), vetoed, "#5c0011")]
+    return {
+        "data": [{"type": "bar", "name": name, "x": codes, "y": counts, "marker": {"color": color},
+                  "hovertemplate": "%{x}: %{y}<extra>" + name + "</extra>"} for name, counts, color in bars],
+        # No x-axis title: the labels are period codes, and on a phone a title collides with the legend.
+        "layout": {"title": {"text": title}, "barmode": "stack", "bargap": 0.5, "height": 300,
+                   "margin": {"l": 48, "r": 16, "t": 48, "b": 48}, "xaxis": {"type": "category"},
+                   "yaxis": {"title": {"text": _("Firms")}, "rangemode": "tozero", "dtick": 1},
+                   "legend": {"orientation": "h", "y": -0.2}},
         "config": {"displaylogo": False, "responsive": True},
     }

@@ -51,6 +51,20 @@ def firm_history(firm_id: int) -> list[tuple[RankingPeriod, RankingResult]]:
     return sorted(found, key=lambda pr: (pr[0].ends_on, pr[0].starts_on))
 
 
+def blacklist_history(limit: int = 12) -> list[tuple[RankingPeriod, list[RankingResult]]]:
+    """The black-listed firms of each of the latest `limit` current publications, oldest first; a
+    period with nobody on the list is kept, with no firms. Two statements however many periods."""
+    current = publications()[:limit]
+    if not current:
+        return []
+    black: dict[int, list[RankingResult]] = {}
+    for result in db.session.scalars(select(RankingResult).where(
+            RankingResult.period_id.in_([p.id for p in current]), RankingResult.list_name == "black")
+            .order_by(RankingResult.rank.is_(None), RankingResult.rank, RankingResult.firm_name)):
+        black.setdefault(result.period_id, []).append(result)
+    return [(period, black.get(period.id, [])) for period in reversed(current)]
+
+
 def lists_of(results: list[RankingResult]) -> tuple[list[RankingResult], list[RankingResult]]:
     red = [r for r in results if r.list_name == "red"]
     black = [r for r in results if r.list_name == "black"]

@@ -62,6 +62,14 @@ def test_street_office_home_by_hand(client, world):
     assert 'href="/warranties/expiring"' in page and 'href="/committees/coverage"' in page
 
 
+def test_warranty_table_carries_the_chart_numbers(client, world):
+    """The table beside the warranty-ends chart shows each month's count (it once printed the
+    dict's items method instead)."""
+    page = home(client, world.city.users["street_officer"])
+    rows = dict(re.findall(r'<tr><th scope="row">(\d{4}-\d{2})</th><td class="num">(\d+)</td></tr>', page))
+    assert rows == {"2026-06": "1", "2026-07": "1", "2026-12": "1"}
+
+
 def test_regulator_home_is_city_wide_with_streets(client, world):
     page = home(client, world.city.users["regulator"])
     found = tiles(page)
