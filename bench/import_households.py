@@ -2,6 +2,13 @@
 
     python bench/import_households.py                  # 20,000 and 200,000 rows
     python bench/import_households.py 5000 50000       # other sizes
+    python bench/import_households.py --rss 200000 [postgresql://…]   # one import, peak RSS, as JSON
+
+`--rss` is what bench/batch.py runs in a child process: it builds the file, then imports it once
+into a new compound of the database given (a temporary SQLite one without a URL; rolled back, so
+nothing is left behind) with nothing watching, and prints the seconds and the process's peak
+resident memory (before and after the import) as one JSON line: the whole process, not just the
+Python objects tracemalloc sees.
 
 For each size it builds an XLSX with openpyxl (write_only) in a temporary folder, then, on a
 temporary SQLite database:
@@ -23,6 +30,8 @@ the sheet size, so the reader makes one extra pass: files saved by Excel read fa
 from __future__ import annotations
 
 import io
+import json
+import resource
 import sys
 import tempfile
 import time
@@ -36,7 +45,7 @@ from openpyxl import Workbook, load_workbook  # noqa: E402
 
 from pm_app import create_app  # noqa: E402
 from pm_app.auth.models import Role, User  # noqa: E402
-from pm_app.config import Config  # noqa: E402
+from pm_app.config import Config, _database_url  # noqa: E402
 from pm_app.extensions import db  # noqa: E402
 from pm_app.org.import_files import read_rows  # noqa: E402
 from pm_app.org.import_rows import RowChecker, read_header  # noqa: E402
@@ -142,5 +151,46 @@ def main(sizes: list[int]) -> None:
             db.engine.dispose()
 
 
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports kilobytes
+
+
+def rss_run(rows: int, url: str | None) -> dict:
+    """One timed import of `rows` rows in a rolled-back transaction, with the peak RSS around it."""
+    with tempfile.TemporaryDirectory() as folder:
+        class BenchConfig(Config):
+            SQLALCHEMY_DATABASE_URI = _database_url(url, Path(folder)) if url else f"sqlite:///{folder}/bench.db"
+            INSTANCE_DIR = Path(folder)
+            SECRET_KEY = "bench"
+
+        path = Path(folder) / f"households_{rows}.xlsx"
+        build_xlsx(path, rows)
+        file_mb = path.stat().st_size / 1e6
+        app = create_app(BenchConfig)
+        with app.app_context(), app.test_request_context("/?lang=en"):
+            upgrade()
+            street = Street(name="测试街道", district=District(name="测试区"))
+            admin = User(username="bench-import", password_hash="-", role=Role.admin)
+            db.session.add_all([street, admin])
+            db.session.flush()
+            compound = new_compound(street, 0)
+            before = peak_rss_mb()
+            with path.open("rb") as upload:
+                started = time.perf_counter()
+                result = import_households(admin, compound, upload)
+                db.session.flush()
+                seconds = time.perf_counter() - started
+            db.session.rollback()
+            db.engine.dispose()
+        assert result.imported == rows, result
+        return {"rows": rows, "file_mb": round(file_mb, 1),
+                "seconds": round(seconds, 2), "rows_per_second": round(rows / seconds),
+                "peak_rss_mb_before": round(before, 1), "peak_rss_mb": round(peak_rss_mb(), 1),
+                "database": "postgresql" if url and url.startswith("postgres") else "sqlite"}
+
+
 if __name__ == "__main__":
-    main([int(arg) for arg in sys.argv[1:]] or [20_000, 200_000])
+    if sys.argv[1:2] == ["--rss"]:
+        print(json.dumps(rss_run(int(sys.argv[2]), sys.argv[3] if len(sys.argv) > 3 else None)))
+    else:
+        main([int(arg) for arg in sys.argv[1:]] or [20_000, 200_000])
