@@ -155,17 +155,21 @@ def bench_import(url: str, runs: int, rows: int = 200_000) -> dict:
 
     import import_households
 
+    def child(path: Path) -> dict:
+        out = subprocess.run([sys.executable, str(Path(__file__).parent / "import_households.py"), "--rss",
+                              str(rows), url, str(path)], capture_output=True, text=True, check=True)
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "households.xlsx"
         import_households.build_xlsx(path, rows)
-        results = []
-        for _ in range(runs):
-            out = subprocess.run([sys.executable, str(Path(__file__).parent / "import_households.py"), "--rss",
-                                  str(rows), url, str(path)], capture_output=True, text=True, check=True)
-            results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        inline = child(path)  # openpyxl's own file: every text inline, its reader's slowest path
+        import_households.excel_like(path)  # as Excel and WPS save it: the target's measure
+        results = [child(path) for _ in range(runs)]
     return {"rows": rows, "file_mb": results[0]["file_mb"], "seconds": stats([r["seconds"] for r in results]),
             "peak_rss_mb": stats([r["peak_rss_mb"] for r in results]),
-            "rss_before_import_mb": results[0]["peak_rss_mb_before"]}
+            "rss_before_import_mb": results[0]["peak_rss_mb_before"],
+            "openpyxl_inline_file": {k: inline[k] for k in ("seconds", "peak_rss_mb", "file_mb")}}
 
 
 def bench_bills(runs: int) -> dict:
@@ -211,7 +215,7 @@ def report(f: dict) -> list[tuple]:
         add(f"ranking {r['period']}, {r['firms']} firms, median", f"{r['median']} s", "≤ 10 s", r["median"] <= TARGETS["ranking_s"])
     if "import" in f:
         i = f["import"]
-        add(f"household import {i['rows']:,} rows XLSX, median", f"{i['seconds']['median']} s", "≤ 60 s",
+        add(f"household import {i['rows']:,} rows XLSX (as Excel saves it), median", f"{i['seconds']['median']} s", "≤ 60 s",
             i["seconds"]["median"] <= TARGETS["import_s"])
         add("  peak RSS of the importing process, median", f"{i['peak_rss_mb']['median']} MB", "≤ 300 MB",
             i["peak_rss_mb"]["median"] <= TARGETS["import_rss_mb"])
@@ -244,6 +248,8 @@ def main() -> None:
     parser.add_argument("--only", default="sweeps,ranking,import,bills,api,growth")
     parser.add_argument("--runs", type=int, default=3, help="runs of each slow measurement")
     parser.add_argument("--api-seconds", type=float, default=20)
+    parser.add_argument("--api-workers", type=int, help="gunicorn workers (default: gunicorn.conf.py's)")
+    parser.add_argument("--api-class", choices=["sync", "gthread"], help="gunicorn worker class")
     parser.add_argument("--json", default="batch-bench.json")
     args = parser.parse_args()
     only, figures = set(args.only.split(",")), {}
@@ -260,7 +266,7 @@ def main() -> None:
         if "api" in only:
             from api_mix import bench_api
 
-            figures["api"] = bench_api(args.url, args.api_seconds)
+            figures["api"] = bench_api(args.url, args.api_seconds, args.api_workers, args.api_class)
         db.engine.dispose()
     if "import" in only:
         figures["import"] = bench_import(args.url, args.runs)
