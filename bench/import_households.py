@@ -188,7 +188,12 @@ def main(sizes: list[int]) -> None:
 
 
 def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports kilobytes
+    """This process's peak resident memory. Linux's VmHWM, not getrusage's ru_maxrss: a child's
+    ru_maxrss starts at its parent's size when forked, so it would report the parent's peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # not Linux: the best there is
 
 
 def rss_run(rows: int, url: str | None, built: Path | None = None) -> dict:
