@@ -183,7 +183,7 @@ def bench_bills(runs: int) -> dict:
 
 def size_of_city() -> dict:
     count = lambda model: db.session.scalar(select(func.count()).select_from(model))  # noqa: E731
-    return {"compounds": count(Compound), "households": count(Household), "bills": count(Bill),
+    return {"compounds": count(Compound), "households": count(Household), "bill_rows": count(Bill),
             "db_mb": round(db.session.scalar(text("SELECT pg_database_size(current_database())")) / 2**20)}
 
 
@@ -234,7 +234,7 @@ def report(f: dict) -> list[tuple]:
         print(f"\n{'scale':<6} {'compounds':>9} {'households':>10} {'bills':>11} {'DB MB':>7} {'sweeps s':>9} "
               f"{'repeat s':>9} {'bills s':>8} {'rates s':>8} {'as-of s':>8}")
         for scale, g in f["growth"].items():
-            print(f"{scale:<6} {g['compounds']:>9,} {g['households']:>10,} {g['bills']:>11,} {g['db_mb']:>7,} "
+            print(f"{scale:<6} {g['compounds']:>9,} {g['households']:>10,} {g['bill_rows']:>11,} {g['db_mb']:>7,} "
                   f"{g['sweeps']['first']['median']:>9} {g['sweeps']['repeat']['median']:>9} "
                   f"{g['bills']['seconds']['median']:>8} {g['rates']['now']['seconds']:>8} {g['rates']['as_of']['seconds']:>8}")
     return lines
@@ -279,6 +279,7 @@ def main() -> None:
         figures["growth"]["2×"] = figures.pop("sweeps_2x", None) or bench_growth(args.times2, args.runs)
         if args.times4:
             figures["growth"]["4×"] = bench_growth(args.times4, args.runs)
+    Path(args.json).write_text(json.dumps(figures, indent=2, ensure_ascii=False, default=str))
     figures["table"] = report(figures)
     Path(args.json).write_text(json.dumps(figures, indent=2, ensure_ascii=False, default=str))
     print(f"\nfigures written to {args.json}")
