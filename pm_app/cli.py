@@ -49,8 +49,9 @@ def create_user_command(username, password, role, street_ids, firm_id, compound_
 
 
 @click.command("seed")
-@click.option("--scale", type=click.Choice(["demo", "street", "city"]), default="demo", show_default=True,
-              help="street: 15 compounds; demo: 2 districts, 60 compounds; city: 1,130 compounds, ~197,000 households")
+@click.option("--scale", type=click.Choice(["demo", "street", "city", "city2x", "city4x"]), default="demo",
+              show_default=True, help="street: 15 compounds; demo: 2 districts, 60 compounds; city: 1,130 compounds, "
+              "~197,000 households; city2x, city4x: twice and four times the city on its streets (benchmarks)")
 @with_appcontext
 def seed_command(scale):
     """Fill an empty database with a realistic city (the same city every time)."""

@@ -131,6 +131,7 @@ def register_blueprints(app: Flask) -> None:
     from pm_app.common.assets import bp as assets
     from pm_app.audit.api import blp as audit_api
     from pm_app.audit.views import bp as audit_views
+    from pm_app.common.liveness import bp as liveness
     from pm_app.fees import bill_views, overview_views, views as fee_views
     from pm_app.warranties import list_views as warranty_list_views, project_views, views as warranty_views
     from pm_app.tickets import list_views as ticket_list_views, views as ticket_views
@@ -144,7 +145,7 @@ def register_blueprints(app: Flask) -> None:
                       assets, fee_views.bp, bill_views.bp, overview_views.bp, warranties_import_views,
                       warranty_views.bp, project_views.bp, warranty_list_views.bp, tickets_public.bp,
                       ticket_list_views.bp, ticket_views.bp, ticket_photos.bp, rankings_public.bp, rankings_views.bp,
-                      ranking_firm_views.bp, committee_views.bp, account_views.bp, audit_views):
+                      ranking_firm_views.bp, committee_views.bp, account_views.bp, audit_views, liveness):
         app.register_blueprint(blueprint)
 
     @app.before_request

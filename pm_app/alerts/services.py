@@ -1,7 +1,7 @@
 """Opening, acknowledging and resolving alerts; who receives them and through which channels."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from pm_app.alerts.models import Alert, AlertRecipient, Delivery, NotificationEndpoint
 from pm_app.alerts.rules import Finding
@@ -12,27 +12,64 @@ from pm_app.errors import Conflict
 from pm_app.extensions import db
 
 
-def open_alert(rule: str, key: str, finding: Finding) -> Alert:
-    """The alert, its recipients and their deliveries, in the caller's transaction (the outbox)."""
-    alert = Alert(rule=rule, dedup_key=key, subject_type=finding.subject_type, subject_id=finding.subject_id,
-                  compound_id=finding.compound_id, firm_id=finding.firm_id, stage=finding.stage,
-                  severity=finding.severity, title=finding.title, due_on=finding.due_on, state="open")
-    db.session.add(alert)
-    db.session.flush()
-    endpoints = _endpoints(finding.audiences)
-    for audience, org_id in dict.fromkeys(finding.audiences):
-        recipient = AlertRecipient(alert_id=alert.id, audience=audience, org_id=org_id)
-        db.session.add(recipient)
-        db.session.flush()
-        # The inbox is the alert list itself: delivered the moment the alert exists.
-        db.session.add(Delivery(alert_id=alert.id, recipient_id=recipient.id, channel="inbox",
-                                state="sent", sent_at=now()))
-        for endpoint in endpoints.get((audience, org_id), []):
-            db.session.add(Delivery(alert_id=alert.id, recipient_id=recipient.id, endpoint_id=endpoint.id,
-                                    channel=endpoint.channel, state="pending", next_attempt_at=now()))
-    db.session.flush()
+def open_alert(rule: str, key: str, finding: Finding) -> Alert | None:
+    """One alert, its recipients and their deliveries, in the caller's transaction (the outbox);
+    None if that key is already open."""
+    opened = open_alerts(rule, {key: finding})
+    return db.session.get(Alert, opened[0]) if opened else None
+
+
+def open_alerts(rule: str, findings: dict[str, Finding]) -> list[int]:
+    """Open an alert per new finding (dedup key → finding) with its recipients and their deliveries,
+    in the caller's transaction (the outbox), and return the ids opened.
+
+    Three bulk INSERTs whatever the number: a first sweep of a city opens thousands, and one round
+    trip per row made that minutes. A key another sweep opened meanwhile is skipped by the unique
+    dedup key (ON CONFLICT DO NOTHING), so racing sweeps never open an alert twice."""
+    if not findings:
+        return []
+    at = now()
+    alert_rows = [{"rule": rule, "dedup_key": key, "subject_type": f.subject_type, "subject_id": f.subject_id,
+                   "compound_id": f.compound_id, "firm_id": f.firm_id, "stage": f.stage, "severity": f.severity,
+                   "title": f.title, "due_on": f.due_on, "state": "open"} for key, f in findings.items()]
+    table = Alert.__table__
+    opened = dict(db.session.execute(
+        _insert(table).on_conflict_do_nothing(index_elements=["dedup_key"])
+        .returning(table.c.dedup_key, table.c.id), alert_rows).all())
+    if not opened:
+        return []
+    recipient_rows = [{"alert_id": opened[key], "audience": audience, "org_id": org_id}
+                      for key, finding in findings.items() if key in opened
+                      for audience, org_id in dict.fromkeys(finding.audiences)]
+    recipients = AlertRecipient.__table__
+    endpoints = _endpoints({a for f in findings.values() for a in f.audiences})
+    delivery_rows = []
+    if recipient_rows:
+        for recipient_id, alert_id, audience, org_id in db.session.execute(
+                insert(recipients).returning(recipients.c.id, recipients.c.alert_id, recipients.c.audience,
+                                             recipients.c.org_id), recipient_rows):
+            # The inbox is the alert list itself: delivered the moment the alert exists.
+            delivery_rows.append(_delivery(alert_id, recipient_id, "inbox", None, "sent", sent_at=at))
+            delivery_rows += [_delivery(alert_id, recipient_id, endpoint.channel, endpoint.id, "pending",
+                                        next_attempt_at=at) for endpoint in endpoints.get((audience, org_id), [])]
+    if delivery_rows:
+        db.session.execute(insert(Delivery.__table__), delivery_rows)
     db.session.info["outbox_dirty"] = True
-    return alert
+    return list(opened.values())
+
+
+def _delivery(alert_id: int, recipient_id: int, channel: str, endpoint_id: int | None, state: str,
+              sent_at=None, next_attempt_at=None) -> dict:
+    return {"alert_id": alert_id, "recipient_id": recipient_id, "channel": channel, "endpoint_id": endpoint_id,
+            "state": state, "attempts": 0, "sent_at": sent_at, "next_attempt_at": next_attempt_at}
+
+
+def _insert(table):
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert(table)
 
 
 def _endpoints(audiences) -> dict[tuple[str, int], list[NotificationEndpoint]]:

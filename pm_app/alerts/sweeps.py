@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from pm_app.alerts import services
 from pm_app.alerts.models import Alert, SweepRun
@@ -64,17 +63,15 @@ def _record_failure(name, as_of, trigger, started_at, exc) -> None:
 def _reconcile(name: str, findings: list[Finding]) -> SweepResult:
     result = SweepResult(name)
     wanted = {dedup_key(name, f): f for f in findings}
-    existing = {a.dedup_key: a for a in db.session.scalars(select(Alert).where(
-        Alert.rule == name, Alert.dedup_key.in_(list(wanted)) | (Alert.state != "resolved")))}
+    existing = _existing(name, wanted)
     current_stage = {(f.subject_type, f.subject_id): f.stage for f in findings}
 
-    for key, finding in wanted.items():
-        alert = existing.get(key)
-        if alert is None:
-            result.opened += _open_once(name, key, finding)
-        elif alert.state == "resolved":
-            services.reopen(alert)
+    for key in wanted.keys() & existing.keys():
+        if existing[key].state == "resolved":
+            services.reopen(existing[key])
             result.opened += 1
+    # In bulk; a key another sweep opened a moment ago is skipped, not opened twice.
+    result.opened += len(services.open_alerts(name, {k: f for k, f in wanted.items() if k not in existing}))
 
     for key, alert in existing.items():
         if key in wanted or alert.state == "resolved":
@@ -86,10 +83,17 @@ def _reconcile(name: str, findings: list[Finding]) -> SweepResult:
     return result
 
 
-def _open_once(name: str, key: str, finding: Finding) -> int:
-    try:
-        with db.session.begin_nested():
-            services.open_alert(name, key, finding)
-        return 1
-    except IntegrityError:
-        return 0  # another sweep opened it a moment ago
+
+KEYS_PER_LOOKUP = 5_000  # far below PostgreSQL's 65,535 parameters per statement
+
+
+def _existing(name: str, wanted: dict[str, Finding]) -> dict[str, Alert]:
+    """The rule's alerts that are not resolved, and those of the wanted keys that are (to reopen);
+    the keys looked up in chunks, since a first sweep at province scale wants tens of thousands."""
+    found = {a.dedup_key: a for a in db.session.scalars(select(Alert).where(Alert.rule == name,
+                                                                             Alert.state != "resolved"))}
+    missing = [key for key in wanted if key not in found]
+    for start in range(0, len(missing), KEYS_PER_LOOKUP):
+        found.update((a.dedup_key, a) for a in db.session.scalars(select(Alert).where(
+            Alert.rule == name, Alert.dedup_key.in_(missing[start:start + KEYS_PER_LOOKUP]))))
+    return found

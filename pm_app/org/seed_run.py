@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import insert
@@ -32,6 +32,18 @@ SCALES = {
     "demo": Scale("demo", 2, 3, 60, 12_000, 8, 3, 2),
     "city": Scale("city", 6, 6, 1_130, 196_900, 200, 40, 12),
 }
+
+
+def times(scale: Scale, factor: int) -> Scale:
+    """The scale with `factor` times its compounds, households and firms on the same streets: the
+    growth curve of the scaling benchmarks (docs/scaling.md). Its own name, so its own random city."""
+    return replace(scale, name=f"{scale.name}{factor}x", compounds=scale.compounds * factor,
+                   households=scale.households * factor, property_firms=scale.property_firms * factor,
+                   contractors=scale.contractors * factor, supervisors=scale.supervisors * factor)
+
+
+# Twice and four times the city, for bench/batch.py's growth curve (province-scale planning).
+SCALES.update({s.name: s for s in (times(SCALES["city"], 2), times(SCALES["city"], 4))})
 
 
 @dataclass

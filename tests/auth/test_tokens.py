@@ -78,3 +78,24 @@ def test_a_password_reset_revokes_existing_tokens(client):
     set_password(user, "a-new-password")
     db.session.flush()
     assert client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_a_token_and_its_user_are_found_in_one_statement(client):
+    """Every API request starts with this lookup: one round trip, not one for the token and one for
+    the user."""
+    from sqlalchemy import event
+
+    from pm_app.auth.services import user_for_token
+
+    UserFactory(username="zhao")
+    token = _token(client, "zhao").json["token"]
+    db.session.expunge_all()  # nothing cached: the user must come from the database
+    seen = []
+    listener = lambda *args: seen.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        user = user_for_token(token)
+        assert user.username == "zhao" and user.active
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert len([s for s in seen if s.startswith("SELECT")]) == 1

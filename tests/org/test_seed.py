@@ -133,3 +133,16 @@ def test_a_database_with_compounds_is_not_seeded():
     CompoundFactory()
     with pytest.raises(Conflict, match="already has compounds"):
         seed_city("street")
+
+
+def test_a_scale_times_two_doubles_compounds_households_and_firms_on_the_same_streets():
+    """The growth curve of bench/batch.py (1×, 2×, 4× the city) stands on this."""
+    from pm_app.org.seed_run import times
+
+    doubled = times(SCALES["street"], 2)
+    assert SCALES["city2x"] == times(SCALES["city"], 2) and SCALES["city4x"].households == 4 * 196_900
+    seed_city(doubled, as_of=AS_OF)
+    count = lambda model: db.session.scalar(select(func.count()).select_from(model))  # noqa: E731
+    assert (count(Street), count(Compound)) == (1, 30)
+    assert 5_400 <= count(Household) <= 6_600
+    assert db.session.scalar(select(func.count()).select_from(Firm).where(Firm.kind == FirmKind.property)) == 8

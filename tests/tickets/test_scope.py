@@ -68,3 +68,28 @@ def test_a_foreign_compound_cannot_be_reported_on_or_filtered(api, users, city, 
     assert api.as_(officer).get(f"/api/v1/tickets?compound_id={city.other.id}").json == []
     # The contractor sees the compound it built in, but answers claims rather than reporting.
     assert report(api, users["contractor_staff"], city.compound.id).status_code == 403
+
+
+def test_masking_a_firms_list_does_not_look_up_each_tickets_compound(api, users, tickets):
+    """Only the city and street offices manage compounds: a firm's or committee's list of tickets in
+    many compounds must not cost a compound lookup per row."""
+    from sqlalchemy import event
+
+    from pm_app.extensions import db
+    from pm_app.org.models import Compound
+    from pm_app.tickets.models import Ticket
+    from pm_app.tickets.services import parties
+
+    ticket = db.session.get(Ticket, tickets["mine"])
+    for cached in [o for o in db.session if isinstance(o, Compound)]:
+        db.session.expunge(cached)  # a compound lookup would have to reach the database
+    firm, committee = users["firm_staff"], users["committee_member"]
+    seen = []
+    listener = lambda *args: seen.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        found = (parties(firm, ticket), parties(committee, ticket))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert found == ({"assignee"}, {"confirmer"})
+    assert not [s for s in seen if "FROM compound" in s]
