@@ -4,6 +4,8 @@ run throughout. Every payment must commit, no page may fail, and every delivery 
 within two minutes of Redis returning."""
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 import threading
@@ -83,8 +85,11 @@ def run(world, outage: float = 60.0, payments: int = 100) -> dict:
     last_sent = max((t for _, t in sink.received), default=None)
     stop.set()
     alive = {name: p.poll() is None for name, p in zip(("worker", "cron"), jobs)}
-    for p in jobs:
-        p.terminate()
+    for p in jobs:  # each in its own session, with RQ's scheduler child
+        try:
+            os.killpg(p.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            p.terminate()
         p.wait(30)
     server.close()
     return _figures(url, results, pages, events, sink, webhooks, drained, redis_back, last_sent, alive, outage)

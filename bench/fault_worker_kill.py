@@ -31,10 +31,12 @@ class WorkerProcess:
         self.process: subprocess.Popen | None = None
         self.redis = Redis.from_url(redis_url)
         self.key: str | None = None
+        self.groups: set[int] = set()
 
     def start(self):
         url, redis_url, instance, log = self.args
         self.process = pm_app("worker", database_url=url, redis_url=redis_url, instance=instance, log=log)
+        self.groups.add(self.process.pid)  # its own session: RQ's scheduler child outlives a killed worker
         self.key = None
         wait_until(self._find_key, 30, 0.05)
 
@@ -61,6 +63,11 @@ class WorkerProcess:
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             self.process.wait(30)
+        for group in self.groups:  # the orphaned scheduler processes of the killed workers
+            try:
+                os.killpg(group, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
 
 class Watch:
@@ -78,24 +85,38 @@ class Watch:
             "AND xact_start IS NOT NULL", (self.database,)).fetchone()[0])
 
 
-def _wait_for_job(worker, want, watch, patience: float = 3.0):
-    """The job the worker runs once it is of the wanted kind (a sweep: with its transaction open);
-    after `patience` seconds any job will do (late rounds have no deliveries left to send)."""
+def _wait_for_job(worker, want, watch, patience: float):
+    """The job the worker runs once it is of the wanted kind (a sweep: with its transaction open)."""
     waited = time.monotonic()
-    while time.monotonic() - waited < patience + 5:
+    while time.monotonic() - waited < patience:
         job = worker.current_job()
-        if job:
-            wanted = want in job[1] and (want != "sweep" or watch.in_transaction())
-            if wanted or time.monotonic() - waited > patience:
-                return job
+        if job and want in job[1] and (want != "sweep" or watch.in_transaction()):
+            return job
         time.sleep(0.002)
     return None
 
 
-def enqueue_round(queues) -> None:
+def enqueue_sweeps(queues) -> None:
     for rule in scheduled_rules():
         queues["sweeps"].enqueue("jobs.alerts.sweep", rule, trigger="cron", **SWEEP_OPTIONS)
     queues["delivery"].enqueue("jobs.alerts.relay_outbox", job_timeout=120)
+
+
+def _kill_one(worker, watch, rng, want, killed, started, patience) -> None:
+    job = _wait_for_job(worker, want, watch, patience)
+    if job is None or want not in job[1]:
+        return
+    if want == "sweep":
+        time.sleep(rng.uniform(0, 0.02))  # inside the sweep's open transaction (_wait_for_job saw it)
+    else:
+        time.sleep(rng.uniform(0, 0.06))  # anywhere in the delivery: claim, send (50 ms), record
+    if worker.current_job() != job:
+        return  # it finished first: not a mid-job kill
+    in_transaction = watch.in_transaction()
+    worker.kill()
+    killed.append({"job": job[1].split("(")[0], "args": job[1][job[1].find("("):][:60],
+                   "in_transaction": in_transaction, "at": round(time.monotonic() - started, 2)})
+    worker.start()
 
 
 def idle(queues, worker) -> bool:
@@ -125,25 +146,19 @@ def run(world, kills: int = 20, seed: int = 11) -> dict:
     started = time.monotonic()
     killed: list[dict] = []
     rounds = 0
-    while len(killed) < kills and time.monotonic() - started < 600:
+    # Phase 1, half the kills: the cron's sweeps, each killed inside its transaction at most once
+    # (RQ will not run a killed job again for 31 minutes); the rules killed have no finished run.
+    enqueue_sweeps(queues)
+    while len(killed) < kills // 2 and not idle(queues, worker):
+        _kill_one(worker, watch, rng, "sweep", killed, started, patience=30)
+    # Phase 2, the other half: the catch-up reruns the vanished sweeps, their deliveries go out,
+    # and the worker is killed while it sends them.
+    queues["sweeps"].enqueue("jobs.alerts.catch_up_sweeps", 0, job_timeout=120)
+    while len(killed) < kills and time.monotonic() - started < 900:
         if idle(queues, worker):
-            enqueue_round(queues)
+            queues["delivery"].enqueue("jobs.alerts.relay_outbox", job_timeout=120)  # the cron's minute
             rounds += 1
-        want = "sweep" if len(killed) % 2 == 0 else "deliver"
-        job = _wait_for_job(worker, want, watch)
-        if job is None:
-            continue
-        if "sweep" in job[1]:
-            time.sleep(rng.uniform(0, 0.02))  # inside the sweep's open transaction (_wait_for_job saw it)
-        else:
-            time.sleep(rng.uniform(0, 0.06))  # anywhere in the delivery: claim, send (50 ms), record
-        if worker.current_job() != job:
-            continue  # it finished first: not a mid-job kill
-        in_transaction = watch.in_transaction()
-        worker.kill()
-        killed.append({"job": job[1].split("(")[0], "args": job[1][job[1].find("("):][:60],
-                       "in_transaction": in_transaction, "at": round(time.monotonic() - started, 2)})
-        worker.start()
+        _kill_one(worker, watch, rng, "deliver", killed, started, patience=5)
     kill_phase = time.monotonic() - started
 
     # Recovery, as the schedule does it: the catch-up of vanished sweeps (grace 0 here instead of
@@ -151,7 +166,7 @@ def run(world, kills: int = 20, seed: int = 11) -> dict:
     settle(queues, worker)
     queues["sweeps"].enqueue("jobs.alerts.catch_up_sweeps", 0, job_timeout=120)
     settle(queues, worker)
-    caught_up = query(url, "SELECT rule FROM sweep_run WHERE trigger = 'catchup' ORDER BY rule")
+    caught_up = query(url, "SELECT DISTINCT rule FROM sweep_run WHERE trigger = 'catchup' ORDER BY rule")
     for _ in range(30):
         queues["delivery"].enqueue("jobs.alerts.relay_outbox", job_timeout=120)
         settle(queues, worker, 120)
@@ -197,8 +212,9 @@ def _compare(url, baseline, sink, killed, rounds, kill_phase, recovered, caught_
     abandoned = sum(q.connection.zcard(StartedJobRegistry(queue=q).key) for q in queues.values())
     return {
         "kills": len(killed), "kills_inside_a_sweep_transaction": sum(
-            1 for k in killed if k["job"].endswith("sweep") and k["in_transaction"]), "kills_by_job": dict(Counter(k["job"] for k in killed)), "rounds_enqueued": rounds,
+            1 for k in killed if k["job"].endswith("sweep") and k["in_transaction"]), "kills_by_job": dict(Counter(k["job"] for k in killed)), "relay_runs_enqueued": rounds,
         "kill_phase_s": round(kill_phase, 1), "recovery_s": round(recovered, 1),
+        "sweeps_killed": sorted({k["args"].split("'")[1] for k in killed if k["job"].endswith("sweep")}),
         "catch_up_reran": [r for (r,) in caught_up],
         "alerts_expected": len(expected), "alerts_found": len(got),
         "alerts_lost": sorted(k for k, _ in expected - got)[:20], "alerts_extra": sorted(k for k, _ in got - expected)[:20],
@@ -211,7 +227,8 @@ def _compare(url, baseline, sink, killed, rounds, kill_phase, recovered, caught_
         "sent_but_not_received": len(sent_ids - set(received)),
         "left_sending": len(stuck_ids), "left_sending_that_reached_the_sink": len(stuck_ids & set(received)),
         "rq_jobs_left_started_by_dead_workers": abandoned,
-        "ok": (expected == got and expected_d == got_d and len(received) == len(set(received))
+        "ok": (expected == got and {k["args"].split("'")[1] for k in killed if k["job"].endswith("sweep")}
+               <= {r for (r,) in caught_up} and expected_d == got_d and len(received) == len(set(received))
                and not sent_ids - set(received) and not states.get("pending")),
         "killed": killed,
     }

@@ -57,7 +57,7 @@ class World:
 
 def query(url: str, sql: str, params=()) -> list[tuple]:
     with psycopg.connect(url, autocommit=True) as conn:
-        return conn.execute(sql, params).fetchall()
+        return conn.execute(sql, params or None).fetchall()  # no params: a % in LIKE is a %
 
 
 # --- HTTP -------------------------------------------------------------------------------------
@@ -168,7 +168,7 @@ def pm_app(*args: str, database_url: str, redis_url: str | None, instance: Path,
     return subprocess.Popen([sys.executable, "-c", "from pm_app.cli import cli; cli()", *args], cwd=ROOT,
                             env=app_env(DATABASE_URL=database_url, REDIS_URL=redis_url, PM_APP_INSTANCE=instance,
                                         SECRET_KEY="bench-secret", **env),
-                            stdout=out, stderr=subprocess.STDOUT)
+                            stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
 
 
 def wait_until(check, timeout: float, step: float = 0.5) -> float | None:
