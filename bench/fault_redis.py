@@ -47,18 +47,23 @@ def run(world, outage: float = 60.0, payments: int = 100) -> dict:
             n += 1
             stop.wait(0.5)
 
-    def redis_off_and_on():
-        time.sleep(max(0.0, down_at - time.monotonic()))
-        world.redis.stop()
-        events["redis_stopped"] = time.monotonic() - t0
-        time.sleep(outage / 3)
+    def sweep_during_outage():
         # Alerts open while Redis is down: the sweep commits and its deliveries wait in the outbox.
         started = time.monotonic()
         sweep = subprocess.run([sys.executable, "-c", "from pm_app.cli import cli; cli()", "sweep"], cwd=ROOT,
                                env=app_env(DATABASE_URL=url, REDIS_URL=world.redis.url, PM_APP_INSTANCE=inst,
                                            SECRET_KEY="bench-secret"), capture_output=True, text=True)
         events["sweep_during_outage"] = {"exit": sweep.returncode, "seconds": round(time.monotonic() - started, 1),
+                                         "ended_at": round(time.monotonic() - t0, 1), "ended_epoch": time.time(),
                                          "stderr_tail": sweep.stderr[-300:] if sweep.returncode else ""}
+
+    def redis_off_and_on():
+        time.sleep(max(0.0, down_at - time.monotonic()))
+        world.redis.stop()
+        events["redis_stopped"] = time.monotonic() - t0
+        sweeper = threading.Thread(target=sweep_during_outage)
+        sweeper.start()
+        time.sleep(outage / 3)
         fresh = call(server.base, "POST", "/api/v1/auth/token", body={"username": "firm", "password": "demo1234"})
         events["sign_in_during_outage"] = fresh.status
         try:
@@ -69,6 +74,8 @@ def run(world, outage: float = 60.0, payments: int = 100) -> dict:
         time.sleep(max(0.0, up_at - time.monotonic()))
         world.redis.start()
         events["redis_started"] = time.monotonic() - t0
+        events["redis_started_epoch"] = time.time()
+        sweeper.join()
 
     threading.Thread(target=read_pages, daemon=True).start()
     fault = threading.Thread(target=redis_off_and_on)
@@ -78,7 +85,8 @@ def run(world, outage: float = 60.0, payments: int = 100) -> dict:
         time.sleep(max(0.0, t0 + n * interval - time.monotonic()))
         results.append(_pay(server.base, admin, bill_id, f"outage-{bill_id}", time.monotonic() - t0))
     fault.join()
-    redis_back = t0 + events["redis_started"]
+    # Deliveries can only be due once both Redis is back and the sweep has committed them.
+    redis_back = max(events["redis_started_epoch"], events["sweep_during_outage"]["ended_epoch"])
     webhooks = query(url, "SELECT count(*) FROM delivery WHERE channel = 'webhook'")[0][0]
     drained = wait_until(lambda: not query(url, "SELECT 1 FROM delivery WHERE channel = 'webhook' AND state <> 'sent'"),
                          timeout=300, step=1)
@@ -128,10 +136,11 @@ def _figures(url, results, pages, events, sink, webhooks, drained, redis_back, l
         "page_failures_during_outage": sum(1 for p in outage_pages if p[2] == 0 or p[2] >= 500),
         "page_5xx_total": sum(1 for p in pages if p[2] >= 500),
         "page_p95_s_during_outage": round(percentile([p[3] for p in outage_pages], 95), 3),
-        **events,
+        **{k: v for k, v in events.items() if not k.endswith("epoch")},
+        "sweep_finished_during_outage": events["sweep_during_outage"]["ended_at"] <= up,
         "webhook_deliveries": webhooks, "webhooks_received": len(received),
         "webhooks_received_twice": len(received) - len(set(received)),
-        "all_sent_s_after_redis_returned": round(after_return, 1) if after_return is not None else None,
+        "all_sent_s_after_redis_returned_and_sweep_done": round(after_return, 1) if after_return is not None else None,
         "worker_and_cron_alive": alive,
     }
     figures["ok"] = (figures["payments_201"] == len(results) == rows[0] and rows[1] == 100 * len(results)
