@@ -129,7 +129,7 @@ def run(server, url, args) -> dict:
     def fire(kind, thunk, due):
         answer = thunk()
         with lock:
-            results[kind].append((time.monotonic() - due, answer.status))
+            results[kind].append((time.monotonic() - due, answer.status, answer.seconds))
 
     with ThreadPoolExecutor(max_workers=64) as pool:
         for i in range(int(duration * args.rate)):
@@ -145,8 +145,9 @@ def run(server, url, args) -> dict:
 
 def summarise(results, samples, elapsed, args) -> dict:
     every = [r for rows in results.values() for r in rows]
-    latencies = [lat for lat, _ in every]
-    errors = [s for _, s in every if s == 0 or s >= 400]
+    latencies = [lat for lat, _, _ in every]
+    service = [sec for _, _, sec in every]  # from sending to the answer, without the wait for a client thread
+    errors = [s for _, s, _ in every if s == 0 or s >= 400]
     rss = [sum(s["rss_mb"]) for s in samples]
     conns = [s["pg_connections"] for s in samples]
 
@@ -169,11 +170,12 @@ def summarise(results, samples, elapsed, args) -> dict:
         "achieved_per_s": round(len(every) / elapsed, 1),
         "p50_ms": round(percentile(latencies, 50) * 1000), "p95_ms": round(percentile(latencies, 95) * 1000),
         "p99_ms": round(percentile(latencies, 99) * 1000), "max_ms": round(max(latencies, default=0) * 1000),
+        "service_p50_p95_p99_ms": [round(percentile(service, q) * 1000) for q in (50, 95, 99)],
         "error_rate": round(len(errors) / max(1, len(every)), 5), "errors_by_status": _count(errors),
         "5xx": sum(1 for s in errors if s >= 500),
-        "by_kind": {kind: {"n": len(rows), "p50_ms": round(percentile([l for l, _ in rows], 50) * 1000),
-                           "p95_ms": round(percentile([l for l, _ in rows], 95) * 1000),
-                           "p99_ms": round(percentile([l for l, _ in rows], 99) * 1000)}
+        "by_kind": {kind: {"n": len(rows), "p50_ms": round(percentile([r[0] for r in rows], 50) * 1000),
+                           "p95_ms": round(percentile([r[0] for r in rows], 95) * 1000),
+                           "p99_ms": round(percentile([r[0] for r in rows], 99) * 1000)}
                     for kind, rows in sorted(results.items())},
         "worker_rss_mb_first_second_last_minute_max": [round(rss[0], 1) if rss else None, second[0], last[0]],
         "pg_connections_first_sample_max_second_last_minute_mean": [conns[0] if conns else None, max(conns, default=None),
