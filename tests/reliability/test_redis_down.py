@@ -28,9 +28,16 @@ def no_redis(app, tmp_path):
         RATELIMIT_STORAGE_URI = CLOSED
         JOBS_MODE = None  # rq, because REDIS_URL is set
 
+    from pm_app.extensions import limiter
+
+    saved = dict(limiter.__dict__)  # the limiter is one object: init_app points it at the dead Redis
     down = create_app(Config)
-    with down.app_context():
-        yield down
+    try:
+        with down.app_context():
+            yield down
+    finally:
+        limiter.__dict__.clear()
+        limiter.__dict__.update(saved)
 
 
 def test_payments_sign_in_and_pages_answer_without_redis(no_redis, city):
