@@ -11,7 +11,7 @@ import time
 
 from sqlalchemy import delete, func, select
 
-from load import Gunicorn, Target, run_load
+from throughput import Gunicorn, Target, run_load
 from pm_app.auth.models import ApiToken, Role, User
 from pm_app.auth.services import create_user, issue_token
 from pm_app.extensions import db

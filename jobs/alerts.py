@@ -1,13 +1,13 @@
 """Thin jobs of the alerts domain: they take names and ids and call services."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from jobs.queues import QUEUE_DELIVERY, QUEUE_SWEEPS
 from jobs.runtime import job
-from pm_app.alerts import outbox
+from pm_app.alerts import catchup, outbox
 from pm_app.alerts.sweeps import run_rule
-from pm_app.common.clock import today
+from pm_app.common.clock import now, today
 from pm_app.extensions import db
 
 
@@ -17,13 +17,30 @@ def sweep(rule: str, as_of: str | None = None, trigger: str = "cron"):
     return {"opened": result.opened, "resolved": result.resolved}
 
 
+@job(QUEUE_SWEEPS, timeout=120)
+def catch_up_sweeps(grace_minutes: int | None = None):
+    """Run again the scheduled sweeps whose last due run never finished (pm_app/alerts/catchup.py)."""
+    grace = catchup.GRACE if grace_minutes is None else timedelta(minutes=grace_minutes)
+    rules = catchup.missed_sweeps(now(), grace)
+    for rule in rules:
+        sweep.delay(rule, trigger="catchup")
+    return rules
+
+
 @job(QUEUE_DELIVERY, timeout=120)
 def relay_outbox():
-    ids = outbox.due_deliveries()
-    db.session.commit()  # the stuck-delivery bookkeeping, before the jobs start
-    for delivery_id in ids:
-        deliver.delay(delivery_id)
-    return len(ids)
+    handed, after = 0, 0
+    while handed < outbox.RELAY_MAX:
+        ids = outbox.due_deliveries(after_id=after)
+        db.session.commit()  # the stuck-delivery bookkeeping, before the jobs start
+        for delivery_id in ids:
+            if not deliver.delay(delivery_id):
+                return handed  # Redis went away again: the rows stay pending for the next run
+            handed += 1
+        if len(ids) < outbox.BATCH:
+            break
+        after = ids[-1]
+    return handed
 
 
 @job(QUEUE_DELIVERY, timeout=120)

@@ -1,6 +1,7 @@
 """`pm-app sweep`, `pm-app worker`, `pm-app cron`."""
 from __future__ import annotations
 
+import time
 from datetime import date
 
 import click
@@ -45,10 +46,15 @@ def worker_command(burst, queues):
     app = _app_with_redis()
     with app.app_context():
         connection = redis_connection()
-    # SimpleWorker: jobs run in this process, each in its own app context and transaction, so
-    # no database connection is ever shared across a fork.
-    worker = SimpleWorker([Queue(q, connection=connection) for q in (queues or ALL_QUEUES)], connection=connection)
-    worker.work(burst=burst, with_scheduler=True)
+
+    def work():
+        # SimpleWorker: jobs run in this process, each in its own app context and transaction, so
+        # no database connection is ever shared across a fork.
+        worker = SimpleWorker([Queue(q, connection=connection) for q in (queues or ALL_QUEUES)],
+                              connection=connection)
+        worker.work(burst=burst, with_scheduler=True)
+
+    outlive_redis_outages(work, "worker")
 
 
 @click.command("cron")
@@ -62,14 +68,44 @@ def cron_command():
 
     app = _app_with_redis()
     with app.app_context():
-        scheduler = CronScheduler(connection=redis_connection())
-    for entry in SCHEDULE:
-        job = job_for(entry.job)
-        for utc in to_utc_crons(entry.cron):
-            scheduler.register(job, job.queue, kwargs=entry.kwargs, cron=utc, name=f"{entry.name}@{utc}",
-                               job_timeout=job.rq_options["job_timeout"])
-            click.echo(f"{entry.name:28} {entry.cron:14} Asia/Shanghai = {utc:14} UTC")
-    scheduler.start()
+        connection = redis_connection()
+    shown = []
+
+    def run():
+        scheduler = CronScheduler(connection=connection)
+        for entry in SCHEDULE:
+            job = job_for(entry.job)
+            for utc in to_utc_crons(entry.cron):
+                scheduler.register(job, job.queue, kwargs=entry.kwargs, cron=utc, name=f"{entry.name}@{utc}",
+                                   job_timeout=job.rq_options["job_timeout"])
+                if not shown:
+                    click.echo(f"{entry.name:28} {entry.cron:14} Asia/Shanghai = {utc:14} UTC")
+        shown.append(True)
+        scheduler.start()
+
+    outlive_redis_outages(run, "cron")
+
+
+def outlive_redis_outages(run, what: str, sleep=time.sleep, max_wait: float = 10.0):
+    """Run an RQ loop, and run it again when Redis goes away instead of dying with it.
+
+    RQ's worker and cron scheduler raise ConnectionError when Redis stops; a process manager
+    would restart them, but `pm-app worker &` has none, and deliveries must go out within two
+    minutes of Redis returning. Waits grow 1, 2, 4 … up to `max_wait` seconds; firings the cron
+    missed meanwhile are made up by the relay (every minute) and the sweep catch-up."""
+    from redis.exceptions import ConnectionError as RedisConnectionError, TimeoutError as RedisTimeoutError
+
+    wait = 1.0
+    while True:
+        started = time.monotonic()
+        try:
+            return run()
+        except (RedisConnectionError, RedisTimeoutError) as exc:
+            if time.monotonic() - started > 60:
+                wait = 1.0  # it ran a good while: a new outage, start the backoff again
+            click.echo(f"{what}: Redis unreachable ({exc}); trying again in {wait:.0f} s", err=True)
+            sleep(wait)
+            wait = min(wait * 2, max_wait)
 
 
 def _app_with_redis():

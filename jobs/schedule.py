@@ -31,6 +31,9 @@ SCHEDULE: tuple[Entry, ...] = (
     # Publishing raises it at once; the daily sweep only catches up (and clears corrected ones).
     Entry("sweep_firm_blacklisted", "jobs.alerts.sweep", "15 7 * * *", {"rule": "firm_blacklisted"}),
     Entry("sweep_stale", "jobs.alerts.sweep", "15 * * * *", {"rule": "sweep_stale"}),
+    # A sweep killed with its worker, or never enqueued while Redis was down, runs again
+    # (pm_app/alerts/catchup.py); off the quarter hours so it does not race the sweeps it checks.
+    Entry("catch_up_sweeps", "jobs.alerts.catch_up_sweeps", "3-59/10 * * * *"),
 )
 
 

@@ -6,6 +6,7 @@ import logging
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from marshmallow import ValidationError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
@@ -20,6 +21,7 @@ CODES = {
     413: "payload_too_large",
     415: "unsupported_media_type",
     422: "invalid_input",
+    503: "unavailable",
     429: "too_many_requests",
     500: "internal_error",
 }
@@ -93,11 +95,31 @@ def register_error_handlers(app: Flask) -> None:
     def handle_validation(error: ValidationError):
         return error_response(422, _("Invalid input."), _flatten(error.messages))
 
+    @app.errorhandler(OperationalError)
+    def handle_database_gone(error: OperationalError):
+        # PostgreSQL restarting or out of reach: a moment's outage, not a bug. Whatever the request
+        # did is rolled back (or, if the connection broke during COMMIT, unknown): the caller should
+        # retry, and a payment retried with the same Idempotency-Key is never recorded twice.
+        log.warning("database unavailable on %s %s: %s", request.method, request.path, error.orig or error)
+        _forget_broken_session()
+        return error_response(503, _("The database is unavailable for a moment. Please try again; a payment "
+                                     "sent again with the same Idempotency-Key is recorded once."),
+                              headers={"Retry-After": "5"})
+
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):
         # Log the details for us; say nothing about them to the caller.
         log.exception("unhandled error on %s %s", request.method, request.path)
         return error_response(500, _message_for(InternalServerError()))
+
+
+def _forget_broken_session() -> None:
+    from pm_app.extensions import db
+
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001  (the connection is gone; the pool replaces it on next checkout)
+        log.debug("rollback after a lost connection failed", exc_info=True)
 
 
 def _message_for(error: HTTPException) -> str:

@@ -16,6 +16,10 @@ from pm_app.extensions import db
 MAX_ATTEMPTS = 5
 BACKOFF_SECONDS = (30, 120, 600, 1800)
 STUCK_AFTER = timedelta(minutes=15)
+BATCH = 500
+# One relay run hands out at most this many: a backlog left by a Redis outage drains in one run
+# (not 500 a minute), while a huge one cannot flood the queue with jobs the next run repeats.
+RELAY_MAX = 10 * BATCH
 
 
 def kick_if_dirty() -> None:
@@ -26,11 +30,13 @@ def kick_if_dirty() -> None:
         relay_outbox.delay()
 
 
-def due_deliveries(at: datetime | None = None, limit: int = 500) -> list[int]:
+def due_deliveries(at: datetime | None = None, limit: int = BATCH, after_id: int = 0) -> list[int]:
+    """Ids of pending deliveries whose time has come, in id order from `after_id` (a page)."""
     at = at or now()
     _fail_stuck(at)
     return list(db.session.scalars(select(Delivery.id).where(
-        Delivery.state == "pending", Delivery.next_attempt_at <= at).order_by(Delivery.id).limit(limit)))
+        Delivery.state == "pending", Delivery.next_attempt_at <= at, Delivery.id > after_id)
+        .order_by(Delivery.id).limit(limit)))
 
 
 def _fail_stuck(at: datetime) -> None:

@@ -170,3 +170,20 @@ def test_local_scheduler_finds_due_entries():
     before = datetime(2026, 3, 1, 6, 29, 50, tzinfo=CITY_TZ)
     names = {e.name for e in due_entries(before, before + timedelta(seconds=20))}
     assert names == {"relay_outbox", "sweep_contract_expiring", "sweep_ticket_overdue"}  # 06:30: also a quarter
+
+
+def test_worker_and_cron_outlive_a_redis_outage():
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from jobs.cli import outlive_redis_outages
+
+    calls, waits = [], []
+
+    def run():
+        calls.append(1)
+        if len(calls) < 6:
+            raise RedisConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+        return "served"
+
+    assert outlive_redis_outages(run, "worker", sleep=waits.append) == "served"
+    assert waits == [1, 2, 4, 8, 10]  # backoff, capped: back within 10 s of Redis returning
