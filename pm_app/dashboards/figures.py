@@ -46,6 +46,13 @@ def collection_trend(user, as_of: date) -> list[rates.PeriodRate]:
     return rates.rates_by_period(bill_scope(user), shift(last, 1 - TREND_MONTHS), last)
 
 
+def collection_trend_and_health_rates(user, as_of: date) -> tuple[list[rates.PeriodRate], dict[int, rates.Rate]]:
+    """The trend above and, from the same pass over the bills, its last month by compound (the
+    health's collection part: the last closed month is the trend's last)."""
+    last = shift(period_of(as_of), -1)
+    return rates.trend_and_last_by_compound(bill_scope(user), shift(last, 1 - TREND_MONTHS), last)
+
+
 def tickets(user, at: datetime, *criteria) -> Tickets:
     row = db.session.execute(select(func.count(case((Ticket.status.in_(OPEN), 1))),
                                     func.count(case((sla.overdue_clause(at), 1))))

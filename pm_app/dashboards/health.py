@@ -86,8 +86,11 @@ def last_closed_period(as_of: date) -> str:
     return shift(period_of(as_of), -1)
 
 
-def scores(compound_ids: Select, as_of: date, at: datetime) -> dict[int, Health]:
-    """compound id → its health, for every compound `compound_ids` (a select of ids) yields."""
+def scores(compound_ids: Select, as_of: date, at: datetime,
+           collected: dict[int, rates.Rate] | None = None) -> dict[int, Health]:
+    """compound id → its health, for every compound `compound_ids` (a select of ids) yields.
+    `collected`: the last closed month's rates by compound when the caller has them already
+    (the homes read them with their trend, rates.trend_and_last_by_compound)."""
     status, _kind, _committee, joins = status_columns(as_of)
     base = db.session.execute(joins(select(Compound.id, Compound.management_mode, status).select_from(Compound))
                               .where(Compound.id.in_(compound_ids)))
@@ -111,8 +114,10 @@ def scores(compound_ids: Select, as_of: date, at: datetime) -> dict[int, Health]
                        .group_by(WarrantyItem.compound_id))
     alerts = _counted(select(Alert.compound_id, func.count())
                       .where(Alert.compound_id.in_(compound_ids), Alert.state != "resolved").group_by(Alert.compound_id))
-    period = last_closed_period(as_of)
-    collected = rates.rates_by_compound(Bill.compound_id.in_(compound_ids) & (Bill.fee_type == FEE_TYPE), period, period)
+    if collected is None:
+        period = last_closed_period(as_of)
+        collected = rates.rates_by_compound(Bill.compound_id.in_(compound_ids) & (Bill.fee_type == FEE_TYPE),
+                                            period, period)
     limit = limits()
     for cid, health in result.items():
         mode, state = modes[cid]

@@ -57,8 +57,8 @@ def _health_rows(scores: dict) -> list[dict]:
     return rows
 
 
-def _common(as_of, at, scores: dict) -> dict:
-    trend = figures.collection_trend(current_user, as_of)
+def _common(as_of, at, scores: dict, trend=None) -> dict:
+    trend = trend if trend is not None else figures.collection_trend(current_user, as_of)
     alerts = figures.open_alerts(current_user)
     categories = ticket_queries.by_category_and_status(current_user, ticket_queries.Filters(), at)
     return {
@@ -76,11 +76,12 @@ def _common(as_of, at, scores: dict) -> dict:
 
 def _overview(city_wide: bool):
     as_of, at = today(), now()
-    scores = health.scores(figures.compound_ids(current_user), as_of, at)
+    trend, collected = figures.collection_trend_and_health_rates(current_user, as_of)
+    scores = health.scores(figures.compound_ids(current_user), as_of, at, collected)
     cover = coverage(current_user, as_of)
     ends = figures.warranty_ends_by_month(current_user, as_of)
     modes = figures.modes(scores)
-    context = _common(as_of, at, scores) | {
+    context = _common(as_of, at, scores, trend) | {
         "city_wide": city_wide, "households": sum(h.households for h in scores.values()),
         "ending": figures.warranties_ending(current_user, as_of), "coverage": cover,
         "covered": cover.by_status["active"] + cover.by_status["re_election_due"],
