@@ -46,9 +46,12 @@ def collection_trend(user, as_of: date) -> list[rates.PeriodRate]:
     return rates.rates_by_period(bill_scope(user), shift(last, 1 - TREND_MONTHS), last)
 
 
-def collection_trend_and_health_rates(user, as_of: date) -> tuple[list[rates.PeriodRate], dict[int, rates.Rate]]:
-    """The trend above and, from the same pass over the bills, its last month by compound (the
-    health's collection part: the last closed month is the trend's last)."""
+def collection_trend_and_health_rates(user, as_of: date, city_wide: bool):
+    """The trend above and, city-wide, its last month by compound from the same pass over the
+    bills (the health's collection part: the last closed month is the trend's last); for a
+    street None, and health reads that month itself (see rates.trend_and_last_by_compound)."""
+    if not city_wide:
+        return collection_trend(user, as_of), None
     last = shift(period_of(as_of), -1)
     return rates.trend_and_last_by_compound(bill_scope(user), shift(last, 1 - TREND_MONTHS), last)
 

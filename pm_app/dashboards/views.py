@@ -76,7 +76,7 @@ def _common(as_of, at, scores: dict, trend=None) -> dict:
 
 def _overview(city_wide: bool):
     as_of, at = today(), now()
-    trend, collected = figures.collection_trend_and_health_rates(current_user, as_of)
+    trend, collected = figures.collection_trend_and_health_rates(current_user, as_of, city_wide)
     scores = health.scores(figures.compound_ids(current_user), as_of, at, collected)
     cover = coverage(current_user, as_of)
     ends = figures.warranty_ends_by_month(current_user, as_of)
