@@ -118,7 +118,7 @@ def scores(compound_ids: Select, as_of: date, at: datetime,
         period = last_closed_period(as_of)
         collected = rates.rates_by_compound(Bill.compound_id.in_(compound_ids) & (Bill.fee_type == FEE_TYPE),
                                             period, period)
-    limit = limits()
+    limit, weight = limits(), weights()  # once: a city has 1,130 compounds
     for cid, health in result.items():
         mode, state = modes[cid]
         health.households = households.get(cid, 0)
@@ -131,12 +131,12 @@ def scores(compound_ids: Select, as_of: date, at: datetime,
         health.parts["committee"] = (state, COMMITTEE_VALUES[state])
         health.parts["management"] = (mode, MODE_VALUES[mode])
         health.parts["alerts"] = (alerts.get(cid, 0), _falling(Decimal(alerts.get(cid, 0)), limit["alerts"]))
-        health.score = combine(health.parts)
+        health.score = combine(health.parts, weight)
     return result
 
 
-def combine(parts: dict[str, tuple[object, Decimal]]) -> int | None:
-    weight = weights()
+def combine(parts: dict[str, tuple[object, Decimal]], weight: dict[str, int] | None = None) -> int | None:
+    weight = weight or weights()
     total = sum(weight[name] for name in parts)
     if not total:
         return None
