@@ -25,7 +25,6 @@ from pm_app.rankings import charts as ranking_charts
 from pm_app.rankings import public
 from pm_app.rankings.models import Adjustment, RankingResult
 from pm_app.tickets import charts as ticket_charts
-from pm_app.tickets import queries as ticket_queries
 from pm_app.tickets.models import Ticket
 from pm_app.tickets.workflow import OPEN
 from pm_app.warranties.labels import ITEM_STATES
@@ -60,9 +59,9 @@ def _health_rows(scores: dict) -> list[dict]:
 def _common(as_of, at, scores: dict, trend=None) -> dict:
     trend = trend if trend is not None else figures.collection_trend(current_user, as_of)
     alerts = figures.open_alerts(current_user)
-    categories = ticket_queries.by_category_and_status(current_user, ticket_queries.Filters(), at)
+    tile, categories = figures.tickets_and_categories(current_user, at)
     return {
-        "as_of": as_of, "trend": trend, "latest": trend[-1], "tickets": figures.tickets(current_user, at),
+        "as_of": as_of, "trend": trend, "latest": trend[-1], "tickets": tile,
         "categories": categories,
         "trend_figure": fee_charts.rate_trend(trend, _("Collection rate, last 12 months")),
         "category_figure": ticket_charts.by_category(categories, _("Tickets by category and status")),
