@@ -46,11 +46,33 @@ def collection_trend(user, as_of: date) -> list[rates.PeriodRate]:
     return rates.rates_by_period(bill_scope(user), shift(last, 1 - TREND_MONTHS), last)
 
 
+def collection_trend_and_health_rates(user, as_of: date, city_wide: bool):
+    """The trend above and, city-wide, its last month by compound from the same pass over the
+    bills (the health's collection part: the last closed month is the trend's last); for a
+    street None, and health reads that month itself (see rates.trend_and_last_by_compound)."""
+    if not city_wide:
+        return collection_trend(user, as_of), None
+    last = shift(period_of(as_of), -1)
+    return rates.trend_and_last_by_compound(bill_scope(user), shift(last, 1 - TREND_MONTHS), last)
+
+
 def tickets(user, at: datetime, *criteria) -> Tickets:
     row = db.session.execute(select(func.count(case((Ticket.status.in_(OPEN), 1))),
                                     func.count(case((sla.overdue_clause(at), 1))))
                              .where(scope_clause(Ticket, user), *criteria)).one()
     return Tickets(int(row[0]), int(row[1]))
+
+
+def tickets_and_categories(user, at: datetime) -> tuple[Tickets, list[tuple]]:
+    """The tickets tile and the (category, status, count) rows of its chart from one grouped
+    statement: the tile's open count is the sum of the open statuses' rows, its overdue count
+    rides along as a filtered count (one statement on the tickets instead of two)."""
+    rows = db.session.execute(select(Ticket.category, Ticket.status, func.count(),
+                                     func.count(case((sla.overdue_clause(at), 1))))
+                              .where(scope_clause(Ticket, user)).group_by(Ticket.category, Ticket.status)
+                              .order_by(Ticket.category, Ticket.status)).all()
+    tile = Tickets(sum(int(n) for _c, status, n, _o in rows if status in OPEN), sum(int(o) for *_r, o in rows))
+    return tile, [(category, status, n) for category, status, n, _o in rows]
 
 
 def warranties_ending(user, as_of: date, days: int = ENDING_DAYS) -> int:

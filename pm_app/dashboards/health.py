@@ -86,8 +86,11 @@ def last_closed_period(as_of: date) -> str:
     return shift(period_of(as_of), -1)
 
 
-def scores(compound_ids: Select, as_of: date, at: datetime) -> dict[int, Health]:
-    """compound id → its health, for every compound `compound_ids` (a select of ids) yields."""
+def scores(compound_ids: Select, as_of: date, at: datetime,
+           collected: dict[int, rates.Rate] | None = None) -> dict[int, Health]:
+    """compound id → its health, for every compound `compound_ids` (a select of ids) yields.
+    `collected`: the last closed month's rates by compound when the caller has them already
+    (the homes read them with their trend, rates.trend_and_last_by_compound)."""
     status, _kind, _committee, joins = status_columns(as_of)
     base = db.session.execute(joins(select(Compound.id, Compound.management_mode, status).select_from(Compound))
                               .where(Compound.id.in_(compound_ids)))
@@ -111,9 +114,11 @@ def scores(compound_ids: Select, as_of: date, at: datetime) -> dict[int, Health]
                        .group_by(WarrantyItem.compound_id))
     alerts = _counted(select(Alert.compound_id, func.count())
                       .where(Alert.compound_id.in_(compound_ids), Alert.state != "resolved").group_by(Alert.compound_id))
-    period = last_closed_period(as_of)
-    collected = rates.rates_by_compound(Bill.compound_id.in_(compound_ids) & (Bill.fee_type == FEE_TYPE), period, period)
-    limit = limits()
+    if collected is None:
+        period = last_closed_period(as_of)
+        collected = rates.rates_by_compound(Bill.compound_id.in_(compound_ids) & (Bill.fee_type == FEE_TYPE),
+                                            period, period)
+    limit, weight = limits(), weights()  # once: a city has 1,130 compounds
     for cid, health in result.items():
         mode, state = modes[cid]
         health.households = households.get(cid, 0)
@@ -126,12 +131,12 @@ def scores(compound_ids: Select, as_of: date, at: datetime) -> dict[int, Health]
         health.parts["committee"] = (state, COMMITTEE_VALUES[state])
         health.parts["management"] = (mode, MODE_VALUES[mode])
         health.parts["alerts"] = (alerts.get(cid, 0), _falling(Decimal(alerts.get(cid, 0)), limit["alerts"]))
-        health.score = combine(health.parts)
+        health.score = combine(health.parts, weight)
     return result
 
 
-def combine(parts: dict[str, tuple[object, Decimal]]) -> int | None:
-    weight = weights()
+def combine(parts: dict[str, tuple[object, Decimal]], weight: dict[str, int] | None = None) -> int | None:
+    weight = weight or weights()
     total = sum(weight[name] for name in parts)
     if not total:
         return None

@@ -25,7 +25,6 @@ from pm_app.rankings import charts as ranking_charts
 from pm_app.rankings import public
 from pm_app.rankings.models import Adjustment, RankingResult
 from pm_app.tickets import charts as ticket_charts
-from pm_app.tickets import queries as ticket_queries
 from pm_app.tickets.models import Ticket
 from pm_app.tickets.workflow import OPEN
 from pm_app.warranties.labels import ITEM_STATES
@@ -57,12 +56,12 @@ def _health_rows(scores: dict) -> list[dict]:
     return rows
 
 
-def _common(as_of, at, scores: dict) -> dict:
-    trend = figures.collection_trend(current_user, as_of)
+def _common(as_of, at, scores: dict, trend=None) -> dict:
+    trend = trend if trend is not None else figures.collection_trend(current_user, as_of)
     alerts = figures.open_alerts(current_user)
-    categories = ticket_queries.by_category_and_status(current_user, ticket_queries.Filters(), at)
+    tile, categories = figures.tickets_and_categories(current_user, at)
     return {
-        "as_of": as_of, "trend": trend, "latest": trend[-1], "tickets": figures.tickets(current_user, at),
+        "as_of": as_of, "trend": trend, "latest": trend[-1], "tickets": tile,
         "categories": categories,
         "trend_figure": fee_charts.rate_trend(trend, _("Collection rate, last 12 months")),
         "category_figure": ticket_charts.by_category(categories, _("Tickets by category and status")),
@@ -76,11 +75,12 @@ def _common(as_of, at, scores: dict) -> dict:
 
 def _overview(city_wide: bool):
     as_of, at = today(), now()
-    scores = health.scores(figures.compound_ids(current_user), as_of, at)
+    trend, collected = figures.collection_trend_and_health_rates(current_user, as_of, city_wide)
+    scores = health.scores(figures.compound_ids(current_user), as_of, at, collected)
     cover = coverage(current_user, as_of)
     ends = figures.warranty_ends_by_month(current_user, as_of)
     modes = figures.modes(scores)
-    context = _common(as_of, at, scores) | {
+    context = _common(as_of, at, scores, trend) | {
         "city_wide": city_wide, "households": sum(h.households for h in scores.values()),
         "ending": figures.warranties_ending(current_user, as_of), "coverage": cover,
         "covered": cover.by_status["active"] + cover.by_status["re_election_due"],

@@ -150,6 +150,27 @@ def rates_by_period(where, period_from: str, period_to: str, as_of: date | None 
     return [PeriodRate(period=p, **found.get(p, {})) for p in period_range(period_from, period_to)]
 
 
+def trend_and_last_by_compound(where, period_from: str, period_to: str) -> tuple[list[PeriodRate], dict[int, Rate]]:
+    """`rates_by_period` over the range and `rates_by_compound` of its last period, in one pass
+    over the bills: grouped by period, and by compound within the last period only (a city's
+    ~1,100 compounds, not 12 times as many). For the whole city this saves a second scan of the
+    last month's ~160,000 bills. Not for a street: PostgreSQL then guesses a thousand times too
+    many groups, sorts the street's bills on disk and loses more than the statement saved."""
+    compound = case((Bill.period == period_to, Bill.compound_id))
+    rows = _grouped([Bill.period, compound], and_(where, Bill.period >= period_from, Bill.period <= period_to), None)
+    by_period: dict[str, list[int]] = {}
+    by_compound: dict[int, Rate] = {}
+    for (period, compound_id), sums in rows.items():
+        totals = by_period.setdefault(period, [0, 0, 0, 0])
+        for i, value in enumerate(sums):
+            totals[i] += value
+        if compound_id is not None:
+            by_compound[compound_id] = Rate(**_rate(sums))
+    trend = [PeriodRate(period=p, **(_rate(by_period[p]) if p in by_period else {}))
+             for p in period_range(period_from, period_to)]
+    return trend, by_compound
+
+
 def collection_rates(user, scope: str, scope_id: int | None, period_from: str, period_to: str,
                      as_of: date | None = None) -> list[PeriodRate]:
     return rates_by_period(scope_filter(user, scope, scope_id), period_from, period_to, as_of)

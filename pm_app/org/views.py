@@ -84,11 +84,15 @@ def compound(compound_id: int):
     contracts = queries.compound_contracts(current_user, compound.id)
     households = page_of(queries.households_query(current_user, compound.id), page_number(request.args))
     personal = services.sees_personal_data(current_user, compound.id)
+    score = health.scores(select(Compound.id).where(Compound.id == compound.id), today(), now())[compound.id]
+    buildings = queries.buildings_with_households(current_user, compound.id)
+    # the counts come from what the page reads anyway: health counted the households, the
+    # buildings list has each building's (a building counts once it has a household, as in the list)
+    counts = {"buildings": sum(1 for _building, n in buildings if n), "households": score.households}
     return render_template(
-        "org/compound.html", compound=compound,
-        health=health.scores(select(Compound.id).where(Compound.id == compound.id), today(), now())[compound.id],
-        health_parts=health.PARTS, health_weights=health.weights(), describe_health=health.describe, counts=queries.with_counts([compound])[0][1],
-        buildings=queries.buildings_with_households(current_user, compound.id),
+        "org/compound.html", compound=compound, health=score,
+        health_parts=health.PARTS, health_weights=health.weights(), describe_health=health.describe, counts=counts,
+        buildings=buildings,
         households=households, owners=[_owner(h, personal) for h in households.items],
         contracts=contracts, current=queries.current_of(contracts),
         can_import=services.can_manage_households(current_user, compound))

@@ -136,3 +136,23 @@ def test_the_street_rates_cost_the_same_statements_whatever_the_number_of_compou
         api.as_(user).post("/api/v1/bills/generate", json={"compound_id": compound.id, "period": "2026-08"})
     # The totals, and for as_of the bills touched since and their correction: three, always.
     assert len(statements(user, query)) == len(before) == 3
+
+
+def test_the_homes_single_pass_equals_the_trend_and_the_last_month_by_compound(api, august, pay, app):
+    """The city home reads its trend and the health's last month in one statement
+    (rates.trend_and_last_by_compound): the same figures as the two statements it replaces."""
+    from pm_app.fees import rates as r
+    from pm_app.fees.models import Bill
+    from tests.fees.conftest import bills_of as of
+
+    regulator = august.users["regulator"]
+    for period in ("2026-07", "2026-09"):
+        api.as_(regulator).post("/api/v1/bills/generate", json={"compound_id": august.other.id, "period": period})
+    pay(regulator, of(august.other.id, "2026-09")[0].id, "50.00", paid_at="2026-09-28T09:00:00+08:00")
+    where = Bill.fee_type == "property"
+    with app.app_context():
+        trend, last = r.trend_and_last_by_compound(where, "2026-06", "2026-09")
+        assert trend == r.rates_by_period(where, "2026-06", "2026-09")
+        assert last == r.rates_by_compound(where, "2026-09", "2026-09")
+        assert set(last) == {august.other.id} and [t.period for t in trend][0] == "2026-06"
+        assert trend[-1].received == 5000 and trend[2].receivable == 46000  # 580.00 billed − 120.00 waived
