@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import threading
 import time
+from collections import Counter
 
 from services import Gunicorn
 from world import call, percentile, query, token
@@ -81,7 +82,7 @@ def _figures(url, answers, retried, events) -> dict:
     figures = {
         "requests": len(answers), "payments_sent": len(pays),
         "restart_s": round(back - events["restart_began"], 1),
-        "failed_answers": len(failures), "failed_by_status": _count(a["status"] for a in failures),
+        "failed_answers": len(failures), "failed_by_status": dict(Counter(a["status"] for a in failures)),
         "failed_after_postgres_was_back": len(after_back),
         "first_success_s_after_postgres_was_back": round(first_ok - back, 2) if first_ok is not None else None,
         "success_without_committed_row": len(success_without_row),
@@ -95,9 +96,3 @@ def _figures(url, answers, retried, events) -> dict:
                      and figures["payment_rows"] == figures["keys_sent"] and mismatched == 0)
     return figures
 
-
-def _count(values) -> dict:
-    counts: dict = {}
-    for value in values:
-        counts[value] = counts.get(value, 0) + 1
-    return counts

@@ -23,7 +23,7 @@ import random
 import sys
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
@@ -171,7 +171,7 @@ def summarise(results, samples, elapsed, args) -> dict:
         "p50_ms": round(percentile(latencies, 50) * 1000), "p95_ms": round(percentile(latencies, 95) * 1000),
         "p99_ms": round(percentile(latencies, 99) * 1000), "max_ms": round(max(latencies, default=0) * 1000),
         "service_p50_p95_p99_ms": [round(percentile(service, q) * 1000) for q in (50, 95, 99)],
-        "error_rate": round(len(errors) / max(1, len(every)), 5), "errors_by_status": _count(errors),
+        "error_rate": round(len(errors) / max(1, len(every)), 5), "errors_by_status": dict(Counter(errors)),
         "5xx": sum(1 for s in errors if s >= 500),
         "by_kind": {kind: {"n": len(rows), "p50_ms": round(percentile([r[0] for r in rows], 50) * 1000),
                            "p95_ms": round(percentile([r[0] for r in rows], 95) * 1000),
@@ -185,12 +185,6 @@ def summarise(results, samples, elapsed, args) -> dict:
     figures["ok"] = figures["5xx"] == 0 and figures["error_rate"] < 0.001 and all(flat)
     return figures
 
-
-def _count(values) -> dict:
-    counts: dict = {}
-    for value in values:
-        counts[value] = counts.get(value, 0) + 1
-    return counts
 
 
 if __name__ == "__main__":
