@@ -89,8 +89,6 @@ class Route(MethodView):
         return ticket
 
 
-
-
 @blp.route("/tickets/<int:ticket_id>/escalate")
 class Escalate(MethodView):
     decorators = [object_in_scope(Ticket, "ticket_id")]

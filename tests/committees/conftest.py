@@ -6,9 +6,9 @@ from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from sqlalchemy import text
 
 from pm_app.extensions import db
+from tests.conftest import append_only_lifted
 from tests.factories import BuildingFactory, HouseholdFactory
 from tests.org.conftest import City, city  # noqa: F401  (the fixture, shared)
 
@@ -61,18 +61,8 @@ def tampering():
     """Inside the block the append-only triggers are off, as for someone editing the database
     directly; the test's rollback restores them (DDL is transactional in both databases)."""
     connection = db.session.connection()
-    if connection.dialect.name == "postgresql":
-        connection.execute(text("ALTER TABLE ledger_entry DISABLE TRIGGER ledger_entry_append_only"))
+    with append_only_lifted(connection, "ledger_entry"):
         yield connection
-        connection.execute(text("ALTER TABLE ledger_entry ENABLE TRIGGER ledger_entry_append_only"))
-    else:
-        sql = dict(connection.execute(text(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'ledger_entry'")).all())
-        for name in sql:
-            connection.execute(text(f"DROP TRIGGER {name}"))
-        yield connection
-        for statement in sql.values():
-            connection.execute(text(statement))
     db.session.expire_all()
 
 
