@@ -41,6 +41,10 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("DATABASE_URL"), INSTANCE_DIR)
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    # The API's reads cached in Redis, exact by table versions (pm_app/common/api_cache.py); this is
+    # also the longest an answer lives, which bounds what only the clock changes. 0 turns it off.
+    API_CACHE_SECONDS = int(os.environ.get("PM_APP_API_CACHE_SECONDS", "30"))
+    API_CACHE_MAX_BYTES = 512 * 1024
     # rq with Redis, else in-process threads; tests use "sync" so a job's effects are visible at once.
     JOBS_MODE = os.environ.get("PM_APP_JOBS_MODE") or None
 
@@ -132,6 +136,7 @@ class TestConfig(Config):
     REDIS_URL = os.environ.get("TEST_REDIS_URL") or os.environ.get("REDIS_URL") or None
     REQUIRE_SERVICES = os.environ.get("PM_APP_REQUIRE_SERVICES") == "1"
     JOBS_MODE = "sync"
+    API_CACHE_SECONDS = 0  # each test's rolled-back data must not meet another's answers; tests/common turn it on
     SMTP_HOST = None
     WTF_CSRF_ENABLED = False
     SECRET_KEY = "test-secret"

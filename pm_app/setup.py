@@ -103,6 +103,7 @@ def register_i18n(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from pm_app.auth import access
+    from pm_app.common import api_cache
     from pm_app.auth.api import PUBLIC_ENDPOINTS
     from pm_app.auth.admin_views import bp as admin_views
     from pm_app.auth.api import blp as auth_api
@@ -152,7 +153,12 @@ def register_blueprints(app: Flask) -> None:
     def _api_auth():
         if request.path.startswith("/api/") and request.endpoint not in PUBLIC_ENDPOINTS \
                 and not request.path.startswith("/api/v1/openapi") and request.endpoint is not None:
+            api_cache.begin(access.bearer_token())  # the versions are read before the token is checked
             access.authenticate_api_request()
+            return api_cache.served()
+
+    app.after_request(api_cache.store)
+    app.teardown_request(api_cache.end)
 
     @app.after_request
     def _send_outbox(response):

@@ -21,11 +21,15 @@ def _load_user(user_id: str) -> User | None:
     return user
 
 
+def bearer_token() -> str:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
 def authenticate_api_request() -> None:
     """The API trusts bearer tokens only; a browser session cookie does not open it (no CSRF)."""
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    user = user_for_token(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+    token = bearer_token()
+    user = user_for_token(token) if token else None
     if user is None:
         abort(401)
     g._login_user = user  # what flask_login.current_user returns for this request

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from pm_app.auth.models import ROLE_BINDING, ApiToken, Role, User
@@ -121,11 +120,8 @@ def issue_token(user: User) -> str:
 
 
 def user_for_token(token: str) -> User | None:
-    # The token and its user in one round trip: every API request starts here.
-    row = db.session.scalar(select(ApiToken).options(joinedload(ApiToken.user))
-                            .where(ApiToken.token_hash == _digest(token)))
-    if row is None:
-        return None
-    if row.expires_at <= now() or not row.user.active:
-        return None
-    return row.user
+    # Every API request starts here: one statement, and only the user is built (the token row
+    # is a condition, not an object), which halves this step's time (docs/performance.md).
+    return db.session.scalar(select(User).join(ApiToken, ApiToken.user_id == User.id)
+                             .where(ApiToken.token_hash == _digest(token), ApiToken.expires_at > now(),
+                                    User.active.is_(True)))
