@@ -82,25 +82,49 @@ def mix(accounts: dict[str, tuple[User, str]]) -> list[Target]:
     ]
 
 
-def bench_api(url: str, seconds: float, workers: int | None = None, worker_class: str | None = None) -> dict:
+def bench_api(url: str, seconds: float, workers: int | None = None, worker_class: str | None = None,
+              redis_url: str | None = None) -> dict:
+    """The mix as deployed (Redis given: the API cache on) and, for comparison, with the cache off;
+    each against /healthz measured before and after it under the same gunicorn."""
     _drop_accounts()  # a run stopped half-way may have left its accounts
     accounts = _accounts()
     try:
         targets = mix(accounts)
-        with Gunicorn(url, PORT, workers, worker_class):
-            # Each target on its own first: a broken one fails as itself, and its time alone shows
-            # which reads weigh on the mix.
-            single = {t.name: _alone(t) for t in targets}
-            health = run_load(PORT, [Target("health", "/healthz")], THREADS, seconds)
-            mixed = run_load(PORT, targets, THREADS, seconds)
-            health_again = run_load(PORT, [Target("health", "/healthz")], THREADS, seconds)
+        figures = {"workers": workers or "gunicorn.conf.py", "worker_class": worker_class or "gunicorn.conf.py",
+                   "threads": THREADS}
+        runs = (("uncached", False), ("cached", True)) if redis_url else (("uncached", False),)
+        for name, cache in runs:
+            with Gunicorn(url, PORT, workers, worker_class, redis_url, cache):
+                figures[name] = _run(targets, seconds, redis_url if cache else None)
     finally:
         _drop_accounts()
+    figures |= figures.get("cached") or figures["uncached"]  # the headline: the product as deployed
+    return figures
+
+
+def _run(targets: list[Target], seconds: float, cache_in: str | None) -> dict:
+    if cache_in:
+        _flush_cache(cache_in)
+    # Each target on its own first: a broken one fails as itself, and its time alone shows which
+    # reads weigh on the mix (with the cache, the first of the five is the one that fills it).
+    single = {t.name: _alone(t) for t in targets}
+    health = run_load(PORT, [Target("health", "/healthz")], THREADS, seconds)
+    mixed = run_load(PORT, targets, THREADS, seconds)
+    health_again = run_load(PORT, [Target("health", "/healthz")], THREADS, seconds)
     health_rps = (health.requests + health_again.requests) / (health.seconds + health_again.seconds)
-    return {"workers": workers or "gunicorn.conf.py", "worker_class": worker_class or "gunicorn.conf.py",
-            "threads": THREADS, "single_request_ms": single, "health": health.summary(),
-            "health_again": health_again.summary(), "mix": mixed.summary(),
-            "ratio": round(mixed.requests / mixed.seconds / health_rps, 2)}
+    return {"single_request_ms": single, "health": health.summary(), "health_again": health_again.summary(),
+            "mix": mixed.summary(), "ratio": round(mixed.requests / mixed.seconds / health_rps, 2)}
+
+
+def _flush_cache(redis_url: str) -> None:
+    """Start from an empty cache: the run measures filling it as well as reading it."""
+    from redis import Redis
+
+    from pm_app.common.api_cache import ENTRY
+
+    client = Redis.from_url(redis_url)
+    for key in client.scan_iter(ENTRY + "*", count=1000):
+        client.delete(key)
 
 
 def _alone(target: Target) -> float:

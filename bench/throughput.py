@@ -102,14 +102,19 @@ def run_load(port: int, targets: list[Target], threads: int, seconds: float, war
 class Gunicorn:
     """gunicorn 'pm_app:create_app()' with gunicorn.conf.py, on a free local port, as a context."""
 
-    def __init__(self, url: str, port: int, workers: int | None = None, worker_class: str | None = None):
+    def __init__(self, url: str, port: int, workers: int | None = None, worker_class: str | None = None,
+                 redis_url: str | None = None, cache: bool = True):
         self.url, self.port, self.workers, self.worker_class = url, port, workers, worker_class
+        self.redis_url, self.cache = redis_url, cache
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> Gunicorn:
         env = {**os.environ, "DATABASE_URL": self.url, "PYTHONPATH": str(ROOT), "SECRET_KEY": "bench",
                "PM_APP_BIND": f"127.0.0.1:{self.port}", "PM_APP_JOBS_MODE": "sync"}
-        env.pop("REDIS_URL", None)  # reads only: nothing to queue, and the limiter keeps to memory
+        env.pop("REDIS_URL", None)
+        if self.redis_url:  # as deployed: the API's cache (and the limiter) in Redis; jobs stay in-process
+            env["REDIS_URL"] = self.redis_url
+        env["PM_APP_API_CACHE_SECONDS"] = "30" if self.cache else "0"
         if self.workers:
             env["PM_APP_WEB_WORKERS"] = str(self.workers)
         if self.worker_class:
