@@ -38,9 +38,15 @@ def coverage(user, as_of: date, street_id: int | None = None) -> Coverage:
     rows = inner.subquery()
     query = select(rows.c.street_id, rows.c.status, rows.c.kind, func.count()) \
         .group_by(rows.c.street_id, rows.c.status, rows.c.kind)
+    return tally(as_of, db.session.execute(query))
+
+
+def tally(as_of: date, rows) -> Coverage:
+    """Coverage from (street id, status, committee kind, count) rows: the query above, or the
+    homes' compounds, whose health has read each one's status and kind already."""
     result = Coverage(as_of, by_status={s: 0 for s in STATUSES},
                       by_kind={**{k.value: 0 for k in CommitteeKind}, "none": 0})
-    for street, state, committee_kind, count in db.session.execute(query):
+    for street, state, committee_kind, count in rows:
         kind_key = CommitteeKind(committee_kind).value if committee_kind else "none"
         result.total += count
         result.by_status[state] += count

@@ -80,13 +80,15 @@ def warranties_ending(user, as_of: date, days: int = ENDING_DAYS) -> int:
                          WarrantyItem.warranty_end <= as_of + timedelta(days=days))
 
 
-def warranty_ends_by_month(user, as_of: date) -> list[dict]:
-    """Items whose warranty ends in each month of the coming year (365 days), month order."""
+def warranty_ends(user, as_of: date, days: int = ENDING_DAYS) -> tuple[list[dict], int]:
+    """Items whose warranty ends in each month of the coming year (365 days), month order, and
+    how many of them end within `days` (the tile), from the same grouped statement."""
     month = _month(WarrantyItem.warranty_end)
-    rows = db.session.execute(select(month, func.count()).where(
+    soon = func.count().filter(WarrantyItem.warranty_end <= as_of + timedelta(days=days))
+    rows = db.session.execute(select(month, func.count(), soon).where(
         scope_clause(WarrantyItem, user), WarrantyItem.warranty_end > as_of,
-        WarrantyItem.warranty_end <= as_of + timedelta(days=365)).group_by(month).order_by(month))
-    return [{"month": m, "items": int(n)} for m, n in rows]
+        WarrantyItem.warranty_end <= as_of + timedelta(days=365)).group_by(month).order_by(month)).all()
+    return [{"month": m, "items": int(n)} for m, n, _soon in rows], sum(int(n) for *_rest, n in rows)
 
 
 def items_by_state(user, as_of: date) -> dict[str, int]:

@@ -19,7 +19,10 @@ half up. A part without data is left out and the others keep their relative weig
 
 Health belongs to the compound: it counts the compound's own objects, so every viewer who sees
 the compound sees the same score. Who sees which compound is the caller's concern (it passes a
-scoped select of compound ids). One statement per part for any number of compounds.
+scoped select of compound ids). Three statements for any number of compounds: the compounds with
+their committee status, the four counted parts in one UNION ALL, and the last closed month's
+bills (none when the caller has them already). Each statement is a round trip and a statement
+to build, a good part of a home's time (docs/performance.md).
 """
 from __future__ import annotations
 
@@ -29,7 +32,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, literal, select, union_all
 
 from pm_app.alerts.models import Alert
 from pm_app.committees.status import status_columns
@@ -72,6 +75,11 @@ class Health:
     households: int = 0
     # the last closed month's rates (both definitions), for pages that add them up by street
     rate: rates.Rate | None = None
+    # what the homes show beside the score, read by the same statement
+    code: str = ""
+    name: str = ""
+    street_id: int | None = None
+    committee_kind: object = None  # the kind of the committee in office, or of the one being prepared
 
 
 def weights() -> dict[str, int]:
@@ -91,29 +99,19 @@ def scores(compound_ids: Select, as_of: date, at: datetime,
     """compound id → its health, for every compound `compound_ids` (a select of ids) yields.
     `collected`: the last closed month's rates by compound when the caller has them already
     (the homes read them with their trend, rates.trend_and_last_by_compound)."""
-    status, _kind, _committee, joins = status_columns(as_of)
-    base = db.session.execute(joins(select(Compound.id, Compound.management_mode, status).select_from(Compound))
+    status, kind, _committee, joins = status_columns(as_of)
+    base = db.session.execute(joins(select(Compound.id, Compound.code, Compound.name, Compound.street_id,
+                                           Compound.management_mode, status, kind).select_from(Compound))
                               .where(Compound.id.in_(compound_ids)))
     result: dict[int, Health] = {}
     modes: dict[int, tuple[str, str]] = {}
-    for cid, mode, state in base:
-        result[cid] = Health(cid)
+    for cid, code, name, street_id, mode, state, committee_kind in base:
+        result[cid] = Health(cid, code=code, name=name, street_id=street_id, committee_kind=committee_kind)
         modes[cid] = (getattr(mode, "value", mode), state)
     if not result:
         return result
-    households = _counted(select(Household.compound_id, func.count()).where(Household.compound_id.in_(compound_ids))
-                          .group_by(Household.compound_id))
-    overdue = _counted(select(Ticket.compound_id, func.count())
-                       .where(Ticket.compound_id.in_(compound_ids), sla.overdue_clause(at)).group_by(Ticket.compound_id))
-    inspected = select(Inspection.compound_id).where(Inspection.inspected_on > as_of - timedelta(days=INSPECTION_DAYS),
-                                                     Inspection.inspected_on <= as_of)
-    lapsing = _counted(select(WarrantyItem.compound_id, func.count())
-                       .where(WarrantyItem.compound_id.in_(compound_ids), WarrantyItem.warranty_end > as_of,
-                              WarrantyItem.warranty_end <= as_of + timedelta(days=WARRANTY_DAYS),
-                              WarrantyItem.compound_id.not_in(inspected))
-                       .group_by(WarrantyItem.compound_id))
-    alerts = _counted(select(Alert.compound_id, func.count())
-                      .where(Alert.compound_id.in_(compound_ids), Alert.state != "resolved").group_by(Alert.compound_id))
+    counted = _counted_parts(compound_ids, as_of, at)
+    households, overdue, lapsing, alerts = (counted[p] for p in ("households", "overdue", "lapsing", "alerts"))
     if collected is None:
         period = last_closed_period(as_of)
         collected = rates.rates_by_compound(Bill.compound_id.in_(compound_ids) & (Bill.fee_type == FEE_TYPE),
@@ -144,8 +142,26 @@ def combine(parts: dict[str, tuple[object, Decimal]], weight: dict[str, int] | N
     return int((mean * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def _counted(query) -> dict[int, int]:
-    return {cid: int(n) for cid, n in db.session.execute(query)}
+def _counted_parts(compound_ids: Select, as_of: date, at: datetime) -> dict[str, dict[int, int]]:
+    """part → compound id → count, for the four counted parts, in one statement."""
+    inspected = select(Inspection.compound_id).where(Inspection.inspected_on > as_of - timedelta(days=INSPECTION_DAYS),
+                                                     Inspection.inspected_on <= as_of)
+    parts = {
+        "households": select(literal("households"), Household.compound_id, func.count())
+        .where(Household.compound_id.in_(compound_ids)).group_by(Household.compound_id),
+        "overdue": select(literal("overdue"), Ticket.compound_id, func.count())
+        .where(Ticket.compound_id.in_(compound_ids), sla.overdue_clause(at)).group_by(Ticket.compound_id),
+        "lapsing": select(literal("lapsing"), WarrantyItem.compound_id, func.count())
+        .where(WarrantyItem.compound_id.in_(compound_ids), WarrantyItem.warranty_end > as_of,
+               WarrantyItem.warranty_end <= as_of + timedelta(days=WARRANTY_DAYS),
+               WarrantyItem.compound_id.not_in(inspected)).group_by(WarrantyItem.compound_id),
+        "alerts": select(literal("alerts"), Alert.compound_id, func.count())
+        .where(Alert.compound_id.in_(compound_ids), Alert.state != "resolved").group_by(Alert.compound_id),
+    }
+    found: dict[str, dict[int, int]] = {name: {} for name in parts}
+    for part, cid, n in db.session.execute(union_all(*parts.values())):
+        found[part][cid] = int(n)
+    return found
 
 
 def _per_100(count: int, households: int) -> Decimal:

@@ -11,9 +11,9 @@ from sqlalchemy.orm import selectinload
 
 from pm_app.alerts.models import Alert
 from pm_app.auth.models import Role
-from pm_app.auth.scope import scope_clause, visible
+from pm_app.auth.scope import visible
 from pm_app.committees import statements
-from pm_app.committees.coverage import coverage
+from pm_app.committees import coverage
 from pm_app.committees.status import STATUSES
 from pm_app.common.clock import now, today
 from pm_app.dashboards import charts, figures, health
@@ -49,9 +49,7 @@ def index():
 
 def _health_rows(scores: dict) -> list[dict]:
     """The viewer's compounds with their health, worst first (unscored last)."""
-    names = db.session.execute(select(Compound.id, Compound.code, Compound.name)
-                               .where(scope_clause(Compound, current_user)))
-    rows = [{"id": cid, "code": code, "name": name, "health": scores[cid]} for cid, code, name in names]
+    rows = [{"id": cid, "code": h.code, "name": h.name, "health": h} for cid, h in scores.items()]
     rows.sort(key=lambda r: (r["health"].score is None, r["health"].score or 0, r["code"]))
     return rows
 
@@ -77,12 +75,14 @@ def _overview(city_wide: bool):
     as_of, at = today(), now()
     trend, collected = figures.collection_trend_and_health_rates(current_user, as_of, city_wide)
     scores = health.scores(figures.compound_ids(current_user), as_of, at, collected)
-    cover = coverage(current_user, as_of)
-    ends = figures.warranty_ends_by_month(current_user, as_of)
+    # the health has read each compound's committee status and kind: coverage counts them
+    cover = coverage.tally(as_of, ((h.street_id, h.parts["committee"][0], h.committee_kind, 1)
+                                   for h in scores.values()))
+    ends, ending = figures.warranty_ends(current_user, as_of)
     modes = figures.modes(scores)
     context = _common(as_of, at, scores, trend) | {
         "city_wide": city_wide, "households": sum(h.households for h in scores.values()),
-        "ending": figures.warranties_ending(current_user, as_of), "coverage": cover,
+        "ending": ending, "coverage": cover,
         "covered": cover.by_status["active"] + cover.by_status["re_election_due"],
         "ends": ends, "modes": modes, "statuses": STATUSES, "mode_labels": {m.value: t for m, t in MANAGEMENT_MODES.items()},
         "ends_figure": charts.ends_by_month(ends, _("Warranty ends by month, next 12 months")),
