@@ -6,7 +6,9 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -72,6 +74,13 @@ def ticket_label(value) -> str:
     """The display name of a ticket enum member, a status value stored as text (events), or a category."""
     if value is None:
         return ""
+    return _label(str(get_locale()), value)
+
+
+@lru_cache(maxsize=1024)
+def _label(_locale: str, value) -> str:
+    # Per language and value, once per process: a home or an export of thousands of tickets asks
+    # for the same few dozen labels, and each Babel lookup walks the request's context.
     if isinstance(value, enum.Enum):
         return str(_BY_ENUM.get(type(value), {}).get(value, value.value))
     if value in CATEGORIES:
