@@ -131,3 +131,18 @@ def test_statements_do_not_grow_with_compounds(client, world):
         page = client.get("/?lang=en").text
     assert len(sent) == few
     assert tiles(page)["Compounds"] == "5"
+
+
+def test_the_home_lists_the_worst_compounds_and_links_to_all(client, world, monkeypatch):
+    """With more compounds than the home lists, the tile still counts every one, the table keeps
+    the worst, and a link leads to the whole list sorted by health."""
+    from pm_app.dashboards import views
+
+    monkeypatch.setattr(views, "WORST", 1)
+    page = home(client, world.city.users["regulator"])
+    assert tiles(page)["Compounds"] == "2"
+    table = page[page.index('class="health-table"'):page.index("</table>", page.index('class="health-table"'))]
+    assert "GL-0001" in table and "TJ-0001" not in table  # 64 is worse than 69
+    assert 'href="/compounds?sort=health">All 2 compounds by health</a>' in page
+    monkeypatch.setattr(views, "WORST", 20)
+    assert "compounds by health</a>" not in home(client, world.city.users["regulator"])
