@@ -12,6 +12,7 @@ from pm_app.auth.access import require_role
 from pm_app.auth.models import Role
 from pm_app.auth.scope import get_visible, object_in_scope, visible
 from pm_app.common.api import Blueprint
+from pm_app.common.api_cache import uncached
 from pm_app.common.filters import where_equal
 from pm_app.common.pagination import paginate
 from pm_app.extensions import db
@@ -58,6 +59,7 @@ def resolve(alert_id):
 
 
 @blp.route("/jobs/health", methods=["GET"])
+@uncached  # the queues' state lives in Redis, not in the tables the cache watches
 @require_role(Role.admin, Role.regulator)
 @blp.response(200, s.HealthOut)
 def health():

@@ -22,7 +22,7 @@ How it stays exact, with no list of what each endpoint reads to keep up to date 
   Answers live API_CACHE_SECONDS at most. That bounds the only two things versions do not see:
   what the clock alone changes (a ticket turning overdue) and a raise lost while Redis was down.
 - Stored: 200 answers to GETs under /api/ with a bearer token, that wrote nothing, up to
-  API_CACHE_MAX_BYTES. Without REDIS_URL, or with API_CACHE_SECONDS = 0, nothing is cached, but the
+  API_CACHE_MAX_BYTES, except views marked `@uncached` (the job health, which reads Redis). Without REDIS_URL, or with API_CACHE_SECONDS = 0, nothing is cached, but the
   raises still happen wherever REDIS_URL is set, so another process's cache stays exact.
 """
 from __future__ import annotations
@@ -183,11 +183,19 @@ def _enabled() -> bool:
     return bool(config.get("REDIS_URL") and config.get("API_CACHE_SECONDS")) and time.monotonic() >= _paused_until
 
 
+def uncached(view):
+    """For a read whose answer depends on more than the database (Redis, the queues, the clock
+    to the second): it is never stored."""
+    view.api_cache = False
+    return view
+
+
 def begin(token: str) -> None:
     """Before the token is checked: read the versions and any stored answer for this request.
     The answer is served by `served()` once the token has been accepted."""
     global _paused_until
-    if request.method != "GET" or not token or not _enabled():
+    if request.method != "GET" or not token or not _enabled() \
+            or getattr(current_app.view_functions.get(request.endpoint), "api_cache", True) is False:
         return
     key = ENTRY + hashlib.sha256("\n".join(
         (token, str(session.get("lang", "")), today().isoformat(), request.full_path)).encode()).hexdigest()

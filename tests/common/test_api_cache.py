@@ -186,3 +186,12 @@ def test_a_real_commit_raises_the_versions_before_and_after_it(app, cache):
     DistrictFactory(name="晋安区")
     db.session.commit()
     assert int(cache.hget(api_cache.VERSIONS, "district")) == 2
+
+
+def test_a_read_of_more_than_the_database_is_never_stored(api, city, cache):
+    """The job health reports the queues in Redis: a version raise would never tell it changed."""
+    regulator = api.as_(city.users["regulator"])
+    db.session.commit()
+    for _ in range(3):
+        assert regulator.get("/api/v1/jobs/health").status_code == 200
+    assert entries(cache) == 0
