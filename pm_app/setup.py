@@ -153,9 +153,12 @@ def register_blueprints(app: Flask) -> None:
     def _api_auth():
         if request.path.startswith("/api/") and request.endpoint not in PUBLIC_ENDPOINTS \
                 and not request.path.startswith("/api/v1/openapi") and request.endpoint is not None:
-            api_cache.begin(access.bearer_token())  # the versions are read before the token is checked
+            token = access.bearer_token()
+            api_cache.begin(token)  # the versions are read before the token is checked
+            cached = api_cache.served()
+            if cached is not None and access.token_still_valid(token):
+                return cached  # the token is checked all the same; the answer needs no user object
             access.authenticate_api_request()
-            return api_cache.served()
 
     app.after_request(api_cache.store)
     app.teardown_request(api_cache.end)
