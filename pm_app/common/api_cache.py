@@ -3,7 +3,7 @@
 Why: integrations and dashboards poll the same reads (a street's compounds, a firm's tickets, a
 committee's rates) far more often than the data under them changes, and each read costs 3–18 ms
 of ORM, marshmallow and PostgreSQL; a cached one costs the token check and one Redis round trip
-(docs/performance.md, "API throughput").
+(docs/performance.md, "The API's read cache").
 
 How it stays exact, with no list of what each endpoint reads to keep up to date by hand:
 - Every statement that writes (ORM, Core or hand-written SQL) notes on its connection the tables
@@ -22,8 +22,9 @@ How it stays exact, with no list of what each endpoint reads to keep up to date 
   Answers live API_CACHE_SECONDS at most. That bounds the only two things versions do not see:
   what the clock alone changes (a ticket turning overdue) and a raise lost while Redis was down.
 - Stored: 200 answers to GETs under /api/ with a bearer token, that wrote nothing, up to
-  API_CACHE_MAX_BYTES, except views marked `@uncached` (the job health, which reads Redis). Without REDIS_URL, or with API_CACHE_SECONDS = 0, nothing is cached, but the
-  raises still happen wherever REDIS_URL is set, so another process's cache stays exact.
+  API_CACHE_MAX_BYTES, except views marked `@uncached` (the job health, which reads Redis).
+  Without REDIS_URL, or with API_CACHE_SECONDS = 0, nothing is cached, but the raises still
+  happen wherever REDIS_URL is set, so another process's cache stays exact.
 """
 from __future__ import annotations
 
@@ -54,6 +55,7 @@ KEPT_HEADERS = {"content-type", "x-pagination", "link"}
 WRITES = re.compile(r"^\s*(insert|update|delete|merge|truncate|copy|alter|drop|create)\b", re.I)
 CTE_WRITES = re.compile(r"\b(insert|update|delete)\b", re.I)
 PAUSE_AFTER_FAILURE = 10.0  # seconds without Redis calls after one fails: a dead Redis costs one timeout
+
 
 @dataclass
 class Seen:
