@@ -103,6 +103,7 @@ def register_i18n(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from pm_app.auth import access
+    from pm_app.auth.services import token_is_valid
     from pm_app.common import api_cache
     from pm_app.auth.api import PUBLIC_ENDPOINTS
     from pm_app.auth.admin_views import bp as admin_views
@@ -156,7 +157,7 @@ def register_blueprints(app: Flask) -> None:
             token = access.bearer_token()
             api_cache.begin(token)  # the versions are read before the token is checked
             cached = api_cache.served()
-            if cached is not None and access.token_still_valid(token):
+            if cached is not None and token_is_valid(token):
                 return cached  # the token is checked all the same; the answer needs no user object
             access.authenticate_api_request()
 

@@ -7,7 +7,7 @@ from flask import abort, g, request, session
 from flask_login import current_user
 
 from pm_app.auth.models import Role, User
-from pm_app.auth.services import SESSION_VERSION, token_is_valid, user_for_token
+from pm_app.auth.services import SESSION_VERSION, user_for_token
 from pm_app.extensions import db, login_manager
 
 
@@ -24,10 +24,6 @@ def _load_user(user_id: str) -> User | None:
 def bearer_token() -> str:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     return token.strip() if scheme.lower() == "bearer" else ""
-
-
-def token_still_valid(token: str) -> bool:
-    return bool(token) and token_is_valid(token)
 
 
 def authenticate_api_request() -> None:
