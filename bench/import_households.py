@@ -29,7 +29,6 @@ the sheet size, so the reader makes one extra pass: files saved by Excel read fa
 """
 from __future__ import annotations
 
-import io
 import json
 import re
 import resource
@@ -38,6 +37,7 @@ import tempfile
 import time
 import tracemalloc
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -137,20 +137,29 @@ def traced(func):
     return result, seconds, peak
 
 
+@contextmanager
+def bench_city(folder: str, url: str | None, username: str):
+    """An app on `url` (else a SQLite file in `folder`), migrated, with a street and an admin to
+    import as (flushed, not committed), inside a request: problems are translated, and gettext
+    needs a request to pick a language."""
+    class BenchConfig(Config):
+        SQLALCHEMY_DATABASE_URI = _database_url(url, Path(folder)) if url else f"sqlite:///{folder}/bench.db"
+        INSTANCE_DIR = Path(folder)
+        SECRET_KEY = "bench"
+
+    app = create_app(BenchConfig)
+    with app.app_context(), app.test_request_context("/?lang=en"):
+        upgrade()
+        street = Street(name="测试街道", district=District(name="测试区"))
+        admin = User(username=username, password_hash="-", role=Role.admin)
+        db.session.add_all([street, admin])
+        db.session.flush()
+        yield street, admin
+
+
 def main(sizes: list[int]) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        class BenchConfig(Config):
-            SQLALCHEMY_DATABASE_URI = f"sqlite:///{folder}/bench.db"
-            INSTANCE_DIR = Path(folder)
-            SECRET_KEY = "bench"
-
-        app = create_app(BenchConfig)
-        # Problems are translated: gettext needs a request to pick a language.
-        with app.app_context(), app.test_request_context("/?lang=en"):
-            upgrade()
-            street = Street(name="测试街道", district=District(name="测试区"))
-            admin = User(username="bench", password_hash="-", role=Role.admin)
-            db.session.add_all([street, admin])
+        with bench_city(folder, None, "bench") as (street, admin):
             db.session.commit()
             peaks = {}
             print(f"{'rows':>8} {'file MB':>8} {'import s':>9} {'rows/s':>8}   peak MB: {'read':>6} {'+check':>7} {'import':>7}")
@@ -200,22 +209,11 @@ def rss_run(rows: int, url: str | None, built: Path | None = None) -> dict:
     """One timed import of `rows` rows in a rolled-back transaction, with the peak RSS around it;
     `built`: a file of that many rows made earlier with build_xlsx, to save building it again."""
     with tempfile.TemporaryDirectory() as folder:
-        class BenchConfig(Config):
-            SQLALCHEMY_DATABASE_URI = _database_url(url, Path(folder)) if url else f"sqlite:///{folder}/bench.db"
-            INSTANCE_DIR = Path(folder)
-            SECRET_KEY = "bench"
-
         path = built or Path(folder) / f"households_{rows}.xlsx"
         if built is None:
             build_xlsx(path, rows)
         file_mb = path.stat().st_size / 1e6
-        app = create_app(BenchConfig)
-        with app.app_context(), app.test_request_context("/?lang=en"):
-            upgrade()
-            street = Street(name="测试街道", district=District(name="测试区"))
-            admin = User(username="bench-import", password_hash="-", role=Role.admin)
-            db.session.add_all([street, admin])
-            db.session.flush()
+        with bench_city(folder, url, "bench-import") as (street, admin):
             compound = new_compound(street, 0)
             before = peak_rss_mb()
             with path.open("rb") as upload:

@@ -122,11 +122,10 @@ def issue_token(user: User) -> str:
 
 # Built once: every API request runs one of these, and building the expression each time was a
 # tenth of a cached answer's time.
-_TOKEN_USER = (select(User).join(ApiToken, ApiToken.user_id == User.id)
-               .where(ApiToken.token_hash == bindparam("digest"), ApiToken.expires_at > bindparam("at"),
-                      User.active.is_(True)))
-_TOKEN_VALID = select(ApiToken.id).join(User, User.id == ApiToken.user_id).where(
-    ApiToken.token_hash == bindparam("digest"), ApiToken.expires_at > bindparam("at"), User.active.is_(True))
+_TOKEN_GOOD = (ApiToken.token_hash == bindparam("digest"), ApiToken.expires_at > bindparam("at"),
+               User.active.is_(True))
+_TOKEN_USER = select(User).join(ApiToken, ApiToken.user_id == User.id).where(*_TOKEN_GOOD)
+_TOKEN_VALID = select(ApiToken.id).join(User, User.id == ApiToken.user_id).where(*_TOKEN_GOOD)
 
 
 def user_for_token(token: str) -> User | None:

@@ -53,6 +53,7 @@ EPOCH = b"~epoch"
 ENTRY = "pm_app:api-cache:entry:"
 KEPT_HEADERS = {"content-type", "x-pagination", "link"}
 WRITES = re.compile(r"^\s*(insert|update|delete|merge|truncate|copy|alter|drop|create)\b", re.I)
+CTE = re.compile(r"^\s*with\b", re.I)
 CTE_WRITES = re.compile(r"\b(insert|update|delete)\b", re.I)
 PAUSE_AFTER_FAILURE = 10.0  # seconds without Redis calls after one fails: a dead Redis costs one timeout
 
@@ -124,8 +125,9 @@ def tables() -> Tables:
 def _statement(conn, _cursor, statement, _params, context, _many):
     """Writes note their tables on the connection; a cacheable request's reads note theirs."""
     writes = context is not None and (context.isinsert or context.isupdate or context.isdelete)
-    writes = writes or bool(WRITES.match(statement)) or (
-        statement.lstrip()[:4].lower() == "with" and bool(CTE_WRITES.search(statement)))
+    # matched in place: a batch of many inserted rows is one long string, not to be copied per statement
+    writes = writes or bool(WRITES.match(statement)) or (bool(CTE.match(statement))
+                                                          and bool(CTE_WRITES.search(statement)))
     recording = _recording.get()
     if writes:
         conn.info.setdefault("pm_api_cache_written", set()).update(tables().written(statement))
@@ -160,8 +162,13 @@ def _after_commit(_dbapi_connection, record):
         raise_versions(client, written)
 
 
-def raise_versions(client, written: set[str]) -> None:
+def _pause(what: str, exc: Exception) -> None:
     global _paused_until
+    _paused_until = time.monotonic() + PAUSE_AFTER_FAILURE
+    log.warning("API cache %s: %s", what, exc)
+
+
+def raise_versions(client, written: set[str]) -> None:
     if time.monotonic() < _paused_until:
         return
     try:
@@ -170,8 +177,7 @@ def raise_versions(client, written: set[str]) -> None:
             pipe.hincrby(VERSIONS, table, 1)
         pipe.execute()
     except RedisError as exc:
-        _paused_until = time.monotonic() + PAUSE_AFTER_FAILURE
-        log.warning("could not raise the API cache's versions of %s: %s", sorted(written), exc)
+        _pause(f"could not raise the versions of {sorted(written)}", exc)
 
 
 def _client():
@@ -195,7 +201,6 @@ def uncached(view):
 def begin(token: str) -> None:
     """Before the token is checked: read the versions and any stored answer for this request.
     The answer is served by `served()` once the token has been accepted."""
-    global _paused_until
     if request.method != "GET" or not token or not _enabled() \
             or getattr(current_app.view_functions.get(request.endpoint), "api_cache", True) is False:
         return
@@ -211,8 +216,7 @@ def begin(token: str) -> None:
             client.hsetnx(VERSIONS, EPOCH, secrets.token_hex(8))
             return  # this request's versions carry no epoch: neither serve nor store
     except RedisError as exc:
-        _paused_until = time.monotonic() + PAUSE_AFTER_FAILURE
-        log.warning("API cache unavailable: %s", exc)
+        _pause("unavailable", exc)
         return
     state = Seen(key, versions[EPOCH], versions)
     state.hit = _answer(stored, state) if stored else None
