@@ -84,7 +84,8 @@ COMPOUND = [
     "SELECT * FROM compound WHERE id = %(compound)s",
     """SELECT sc.*, f.name FROM service_contract sc JOIN firm f ON f.id = sc.firm_id
        WHERE sc.compound_id = %(compound)s ORDER BY sc.start_date DESC""",
-    """SELECT h.*, bu.name, count(*) OVER () FROM household h JOIN building bu ON bu.id = h.building_id
+    """SELECT h.*, bu.name, count(*) OVER () FROM household h
+       JOIN building bu ON bu.id = h.building_id AND bu.compound_id = %(compound)s
        WHERE h.compound_id = %(compound)s ORDER BY bu.name, h.unit LIMIT 50""",
     """SELECT bu.id, bu.name, count(h.id), sum(h.floor_area_dm2) FROM building bu
        LEFT JOIN household h ON h.building_id = bu.id WHERE bu.compound_id = %(compound)s GROUP BY bu.id, bu.name""",

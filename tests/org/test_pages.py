@@ -148,6 +148,22 @@ def test_owner_contacts_are_shown_to_the_street_office_and_the_serving_firm(clie
     assert "王小明" in body and "13812345678" in body
 
 
+def test_the_households_page_by_building_name_then_unit_joining_the_building_once(client, city):
+    login(client, city.users["street_officer"])
+    compound = CompoundFactory(street=city.street)
+    for name in ("2号楼", "1号楼"):
+        building = BuildingFactory(compound_id=compound.id, name=name)
+        for unit in ("2-101", "1-101"):
+            HouseholdFactory(building=building, unit=unit, owner_name=f"{name}{unit}")
+    with count_statements() as sent:
+        body = page(client, f"/compounds/{compound.id}")
+    order = [body.index(f"{name}{unit}") for name in ("1号楼", "2号楼") for unit in ("1-101", "2-101")]
+    assert order == sorted(order)
+    # the building of the order is the building of the column: one join, by the compound too
+    listing = next(s for s in sent if "ORDER BY building.name" in s)
+    assert listing.count("JOIN building") == 1 and "building.compound_id =" in listing
+
+
 # --- contracts and the import link ---------------------------------------------------------
 
 def test_the_detail_shows_the_current_contract_with_its_fee_rate(client, city):
