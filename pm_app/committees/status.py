@@ -14,7 +14,7 @@ page and the alert rules alike.
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, exists, func, literal, select
@@ -35,15 +35,20 @@ STATUSES = {
 }
 
 
-def in_office(as_of: date):
+def in_office(as_of):
     """compound_id → the election date of the committee in office on as_of (subquery)."""
     return (select(Committee.compound_id, func.max(Committee.elected_on).label("elected_on"))
             .where(Committee.elected_on <= as_of).group_by(Committee.compound_id).subquery())
 
 
-def status_columns(as_of: date):
+def status_columns(as_of, due_from=None):
     """(status, kind, committee id) of Compound as of a day, and the joins they need:
-    use as `select(Compound.id, *cols).select_from(Compound)` then `joins(query)`."""
+    use as `select(Compound.id, *cols).select_from(Compound)` then `joins(query)`.
+
+    `as_of` is a date, or a bound parameter for a statement built once and run on many days;
+    then `due_from` (the day RE_ELECTION_DAYS after it) must be one too."""
+    if due_from is None:
+        due_from = as_of + timedelta(days=RE_ELECTION_DAYS)
     office = in_office(as_of)
     current = aliased(Committee, name="current_committee")
     upcoming = aliased(Committee, name="upcoming_committee")
@@ -51,7 +56,7 @@ def status_columns(as_of: date):
     next_kind = (select(upcoming.kind).where(upcoming.compound_id == Compound.id, upcoming.elected_on > as_of)
                  .order_by(upcoming.elected_on).limit(1).scalar_subquery())
     status = case(
-        (and_(current.id.is_not(None), current.term_end > as_of + timedelta(days=RE_ELECTION_DAYS)), literal("active")),
+        (and_(current.id.is_not(None), current.term_end > due_from), literal("active")),
         (and_(current.id.is_not(None), current.term_end > as_of), literal("re_election_due")),
         (preparing, literal("preparing")),
         (current.id.is_not(None), literal("expired")),

@@ -32,8 +32,10 @@ class Tickets:
     overdue: int = 0
 
 
-def compound_ids(user):
-    return select(Compound.id).where(scope_clause(Compound, user))
+def compound_ids(user) -> list[int]:
+    """The ids of the compounds the user sees: with the ids in hand health runs its prebuilt
+    statements (one short statement here saves building three long ones)."""
+    return list(db.session.scalars(select(Compound.id).where(scope_clause(Compound, user))))
 
 
 def bill_scope(user):

@@ -18,24 +18,27 @@ The score is the weighted mean of the parts present (config HEALTH_WEIGHTS), tim
 half up. A part without data is left out and the others keep their relative weights.
 
 Health belongs to the compound: it counts the compound's own objects, so every viewer who sees
-the compound sees the same score. Who sees which compound is the caller's concern (it passes a
-scoped select of compound ids). Three statements for any number of compounds: the compounds with
+the compound sees the same score. Who sees which compound is the caller's concern (it passes the
+ids it may see, or a scoped select of them). Three statements for any number of compounds: the compounds with
 their committee status, the four counted parts in one UNION ALL, and the last closed month's
 bills (none when the caller has them already). Each statement is a round trip and a statement
 to build, a good part of a home's time (docs/performance.md).
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, literal, select, union_all
+from sqlalchemy import CompoundSelect, Date, Select, String, bindparam, func, literal, select, union_all
 
 from pm_app.alerts.models import Alert
-from pm_app.committees.status import status_columns
+from pm_app.committees.status import RE_ELECTION_DAYS, status_columns
+from pm_app.common.types import UTCDateTime
 from pm_app.extensions import db
 from pm_app.fees import rates
 from pm_app.fees.billing import FEE_TYPE
@@ -94,28 +97,33 @@ def last_closed_period(as_of: date) -> str:
     return shift(period_of(as_of), -1)
 
 
-def scores(compound_ids: Select, as_of: date, at: datetime,
+def scores(compound_ids: Select | Sequence[int], as_of: date, at: datetime,
            collected: dict[int, rates.Rate] | None = None) -> dict[int, Health]:
-    """compound id → its health, for every compound `compound_ids` (a select of ids) yields.
+    """compound id → its health, for every compound of `compound_ids`: the ids themselves, or a
+    select of them (a filtered list). Given the ids, the statements are the ones built once per
+    process (building them costs more than running them for a street); given a select, they are
+    built for it.
     `collected`: the last closed month's rates by compound when the caller has them already
     (the homes read them with their trend, rates.trend_and_last_by_compound)."""
-    status, kind, _committee, joins = status_columns(as_of)
-    base = db.session.execute(joins(select(Compound.id, Compound.code, Compound.name, Compound.street_id,
-                                           Compound.management_mode, status, kind).select_from(Compound))
-                              .where(Compound.id.in_(compound_ids)))
+    if isinstance(compound_ids, Select):
+        base, counted, last_month = _statements(compound_ids)
+        params = _params(as_of, at)
+    else:
+        base, counted, last_month = _statements_for_ids()
+        params = _params(as_of, at) | {"compound_ids": list(compound_ids)}
     result: dict[int, Health] = {}
     modes: dict[int, tuple[str, str]] = {}
-    for cid, code, name, street_id, mode, state, committee_kind in base:
+    for cid, code, name, street_id, mode, state, committee_kind in db.session.execute(base, params):
         result[cid] = Health(cid, code=code, name=name, street_id=street_id, committee_kind=committee_kind)
         modes[cid] = (getattr(mode, "value", mode), state)
     if not result:
         return result
-    counted = _counted_parts(compound_ids, as_of, at)
-    households, overdue, lapsing, alerts = (counted[p] for p in ("households", "overdue", "lapsing", "alerts"))
+    found: dict[str, dict[int, int]] = {part: {} for part in COUNTED}
+    for part, cid, n in db.session.execute(counted, params):
+        found[part][cid] = int(n)
+    households, overdue, lapsing, alerts = (found[p] for p in COUNTED)
     if collected is None:
-        period = last_closed_period(as_of)
-        collected = rates.rates_by_compound(Bill.compound_id.in_(compound_ids) & (Bill.fee_type == FEE_TYPE),
-                                            period, period)
+        collected = rates.rates_of(rates.sums_by_key(db.session.execute(last_month, params), 1))
     limit, weight = limits(), weights()  # once: a city has 1,130 compounds
     for cid, health in result.items():
         mode, state = modes[cid]
@@ -142,26 +150,47 @@ def combine(parts: dict[str, tuple[object, Decimal]], weight: dict[str, int] | N
     return int((mean * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def _counted_parts(compound_ids: Select, as_of: date, at: datetime) -> dict[str, dict[int, int]]:
-    """part → compound id → count, for the four counted parts, in one statement."""
-    inspected = select(Inspection.compound_id).where(Inspection.inspected_on > as_of - timedelta(days=INSPECTION_DAYS),
-                                                     Inspection.inspected_on <= as_of)
-    parts = {
-        "households": select(literal("households"), Household.compound_id, func.count())
+# The days and times the statements compare with, bound at execution (see _params).
+AS_OF, AT = bindparam("as_of", type_=Date), bindparam("at", type_=UTCDateTime())
+DUE_FROM, LAPSE_BY, INSPECTED_AFTER = (bindparam(name, type_=Date)
+                                       for name in ("due_from", "lapse_by", "inspected_after"))
+PERIOD = bindparam("period", type_=String)
+COUNTED = ("households", "overdue", "lapsing", "alerts")
+
+
+def _params(as_of: date, at: datetime) -> dict:
+    return {"as_of": as_of, "at": at, "due_from": as_of + timedelta(days=RE_ELECTION_DAYS),
+            "lapse_by": as_of + timedelta(days=WARRANTY_DAYS),
+            "inspected_after": as_of - timedelta(days=INSPECTION_DAYS), "period": last_closed_period(as_of)}
+
+
+@cache
+def _statements_for_ids() -> tuple[Select, CompoundSelect, Select]:
+    return _statements(bindparam("compound_ids", expanding=True))
+
+
+def _statements(compound_ids) -> tuple[Select, CompoundSelect, Select]:
+    """The compounds with their committee status; the four counted parts (part, compound id,
+    count) in one UNION ALL; the last closed month's bill figures by compound."""
+    status, kind, _committee, joins = status_columns(AS_OF, DUE_FROM)
+    base = joins(select(Compound.id, Compound.code, Compound.name, Compound.street_id, Compound.management_mode,
+                        status, kind).select_from(Compound)).where(Compound.id.in_(compound_ids))
+    inspected = select(Inspection.compound_id).where(Inspection.inspected_on > INSPECTED_AFTER,
+                                                     Inspection.inspected_on <= AS_OF)
+    counted = union_all(
+        select(literal("households"), Household.compound_id, func.count())
         .where(Household.compound_id.in_(compound_ids)).group_by(Household.compound_id),
-        "overdue": select(literal("overdue"), Ticket.compound_id, func.count())
-        .where(Ticket.compound_id.in_(compound_ids), sla.overdue_clause(at)).group_by(Ticket.compound_id),
-        "lapsing": select(literal("lapsing"), WarrantyItem.compound_id, func.count())
-        .where(WarrantyItem.compound_id.in_(compound_ids), WarrantyItem.warranty_end > as_of,
-               WarrantyItem.warranty_end <= as_of + timedelta(days=WARRANTY_DAYS),
-               WarrantyItem.compound_id.not_in(inspected)).group_by(WarrantyItem.compound_id),
-        "alerts": select(literal("alerts"), Alert.compound_id, func.count())
-        .where(Alert.compound_id.in_(compound_ids), Alert.state != "resolved").group_by(Alert.compound_id),
-    }
-    found: dict[str, dict[int, int]] = {name: {} for name in parts}
-    for part, cid, n in db.session.execute(union_all(*parts.values())):
-        found[part][cid] = int(n)
-    return found
+        select(literal("overdue"), Ticket.compound_id, func.count())
+        .where(Ticket.compound_id.in_(compound_ids), sla.overdue_clause(AT)).group_by(Ticket.compound_id),
+        select(literal("lapsing"), WarrantyItem.compound_id, func.count())
+        .where(WarrantyItem.compound_id.in_(compound_ids), WarrantyItem.warranty_end > AS_OF,
+               WarrantyItem.warranty_end <= LAPSE_BY, WarrantyItem.compound_id.not_in(inspected))
+        .group_by(WarrantyItem.compound_id),
+        select(literal("alerts"), Alert.compound_id, func.count())
+        .where(Alert.compound_id.in_(compound_ids), Alert.state != "resolved").group_by(Alert.compound_id))
+    last_month = rates.grouped([Bill.compound_id], Bill.compound_id.in_(compound_ids) & (Bill.fee_type == FEE_TYPE)
+                               & (Bill.period == PERIOD))
+    return base, counted, last_month
 
 
 def _per_100(count: int, households: int) -> Decimal:

@@ -8,7 +8,6 @@ import heapq
 from flask import Blueprint, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from pm_app.alerts.models import Alert
@@ -127,7 +126,7 @@ def _firm():
 def _committee():
     as_of, at = today(), now()
     compound = db.session.get(Compound, current_user.compound_id)
-    score = health.scores(select(Compound.id).where(Compound.id == compound.id), as_of, at)[compound.id]
+    score = health.scores([compound.id], as_of, at)[compound.id]
     recent = list(db.session.scalars(visible(Ticket, current_user).order_by(Ticket.created_at.desc(), Ticket.id.desc())
                                      .limit(RECENT)))
     rated = [t.satisfaction for t in recent if t.satisfaction is not None]

@@ -19,7 +19,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Select, and_, case, func, select
 
 from pm_app.auth.scope import get_visible, scope_clause
 from pm_app.extensions import db
@@ -97,6 +97,21 @@ def _sums(paid, waived):
             func.count(case((billed, 1))), func.count(case((settled, 1)))]
 
 
+def grouped(group_by: list, where) -> Select:
+    """The four figures of the bills `where` selects, by `group_by` (the current running totals)."""
+    return select(*group_by, *_sums(Bill.paid_fen, Bill.waived_fen)).where(where).group_by(*group_by)
+
+
+def sums_by_key(rows, keys: int) -> dict[tuple, list[int]]:
+    """Rows of `grouped` as group key → [receivable, received, households billed, households paid]."""
+    return {tuple(row[:keys]): [int(v) for v in row[keys:]] for row in rows}
+
+
+def rates_of(sums: dict[tuple, list[int]]) -> dict[int, Rate]:
+    """A single-column key → its Rate, from `sums_by_key`."""
+    return {key[0]: Rate(**_rate(figures)) for key, figures in sums.items()}
+
+
 def _late(as_of: date):
     """Per bill, what was paid and waived after the as-of day (a few rows when the day is recent)."""
     cutoff = end_of_day(as_of)
@@ -113,9 +128,7 @@ def _grouped(group_by: list, where, as_of: date | None) -> dict[tuple, list[int]
     Now: one pass over the bills' running totals. As of a day: the same pass, corrected by the
     difference the late payments and waivers make to the bills they touch; those bills are
     looked up by id, so the cost does not grow with the bills nobody touched."""
-    rows = db.session.execute(select(*group_by, *_sums(Bill.paid_fen, Bill.waived_fen))
-                              .where(where).group_by(*group_by))
-    result = {tuple(row[:len(group_by)]): [int(v) for v in row[len(group_by):]] for row in rows}
+    result = sums_by_key(db.session.execute(grouped(group_by, where)), len(group_by))
     if as_of is None:
         return result
     late_paid, late_waived = _late(as_of)
@@ -178,15 +191,14 @@ def collection_rates(user, scope: str, scope_id: int | None, period_from: str, p
 
 def rates_by_compound(where, period_from: str, period_to: str, as_of: date | None = None) -> dict[int, Rate]:
     """compound id → its rate over the whole range (sums over the periods, then the ratio)."""
-    rows = _grouped([Bill.compound_id], and_(where, Bill.period >= period_from, Bill.period <= period_to), as_of)
-    return {key[0]: Rate(**_rate(sums)) for key, sums in rows.items()}
+    return rates_of(_grouped([Bill.compound_id], and_(where, Bill.period >= period_from, Bill.period <= period_to),
+                             as_of))
 
 
 def rates_by_firm(where, period_from: str, period_to: str, as_of: date | None = None) -> dict[int, Rate]:
     """firm id → the rate of the bills it issued over the range (the rankings' fee indicator)."""
-    rows = _grouped([Bill.firm_id], and_(where, Bill.firm_id.is_not(None), Bill.period >= period_from,
-                                         Bill.period <= period_to), as_of)
-    return {key[0]: Rate(**_rate(sums)) for key, sums in rows.items()}
+    return rates_of(_grouped([Bill.firm_id], and_(where, Bill.firm_id.is_not(None), Bill.period >= period_from,
+                                                  Bill.period <= period_to), as_of))
 
 
 def rates_by_compound_and_period(where, period_from: str, period_to: str,

@@ -42,7 +42,7 @@ def compounds():
     number = page_number(request.args)
     if sort == "code":
         page = page_of(query.options(joinedload(Compound.street)), number)
-        scores = health.scores(select(Compound.id).where(Compound.id.in_([c.id for c in page.items])), today(), now())
+        scores = health.scores([c.id for c in page.items], today(), now())
     else:
         page, scores = _page_by_health(query, number, worst_first=sort == "health")
     return render_template(
@@ -84,7 +84,7 @@ def compound(compound_id: int):
     contracts = queries.compound_contracts(current_user, compound.id)
     households = page_of(queries.households_query(current_user, compound.id), page_number(request.args))
     personal = services.sees_personal_data(current_user, compound.id)
-    score = health.scores(select(Compound.id).where(Compound.id == compound.id), today(), now())[compound.id]
+    score = health.scores([compound.id], today(), now())[compound.id]
     buildings = queries.buildings_with_households(current_user, compound.id)
     # the counts come from what the page reads anyway: health counted the households, the
     # buildings list has each building's (a building counts once it has a household, as in the list)

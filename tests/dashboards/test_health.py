@@ -2,7 +2,8 @@
 not grow with the compounds scored."""
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import asdict
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -76,6 +77,30 @@ def test_statements_do_not_grow_with_compounds(world):
         result = scores()
     assert len(sent) == few
     assert len(result) == 7
+
+
+def test_the_ids_give_the_health_a_select_gives_on_every_day(world):
+    # Given the ids, health runs statements built once per process: every day and time must
+    # reach them as a parameter, none may stay from the first call.
+    mine = world.city.compound.id
+    seen = []
+    for days in (0, 45, -200, 400):
+        as_of, at = TODAY + timedelta(days=days), NOW + timedelta(days=days)
+        by_ids = health.scores([mine], as_of, at)
+        by_select = health.scores(select(Compound.id).where(Compound.id == mine), as_of, at)
+        assert list(by_ids) == [mine] and asdict(by_ids[mine]) == asdict(by_select[mine])
+        seen.append(by_ids[mine].parts)
+    assert len({repr(parts) for parts in seen}) == 4  # each day scores differently: the days were used
+
+
+def test_statements_for_the_ids_do_not_grow_with_compounds(world):
+    with count_statements() as sent:
+        health.scores([world.city.compound.id], TODAY, NOW)
+    few = len(sent)
+    ids = [CompoundFactory(street=world.city.street).id for _ in range(5)]
+    with count_statements() as sent:
+        result = health.scores([world.city.compound.id, *ids], TODAY, NOW)
+    assert len(sent) == few and len(result) == 6
 
 
 def test_compounds_list_sorts_by_health_and_the_compound_page_shows_the_parts(client, world, time_machine):
