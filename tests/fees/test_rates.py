@@ -156,3 +156,18 @@ def test_the_homes_single_pass_equals_the_trend_and_the_last_month_by_compound(a
         assert last == r.rates_by_compound(where, "2026-09", "2026-09")
         assert set(last) == {august.other.id} and [t.period for t in trend][0] == "2026-06"
         assert trend[-1].received == 5000 and trend[2].receivable == 46000  # 580.00 billed − 120.00 waived
+
+
+def test_the_period_bounds_reach_postgresql_written_into_the_statement():
+    # Bound, they would let PostgreSQL plan a prepared statement once for any range, and that
+    # plan misjudged the regulator's twelve months (690 ms instead of 380, docs/performance.md).
+    from sqlalchemy import select
+    from sqlalchemy.dialects import postgresql
+
+    from pm_app.fees import rates
+    from pm_app.fees.models import Bill
+
+    compiled = select(Bill.id).where(rates.within("2025-11", "2026-10")).compile(
+        dialect=postgresql.dialect(), compile_kwargs={"render_postcompile": True})
+    assert "bill.period >= '2025-11' AND bill.period <= '2026-10'" in str(compiled)
+    assert not compiled.params
