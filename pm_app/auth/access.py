@@ -5,6 +5,7 @@ from functools import wraps
 
 from flask import abort, g, request, session
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from pm_app.auth.models import Role, User
 from pm_app.auth.services import SESSION_VERSION, user_for_token
@@ -15,7 +16,8 @@ from pm_app.extensions import db, login_manager
 def _load_user(user_id: str) -> User | None:
     """On every page request: the account must still be active and the session of its current
     generation (a copy of a cookie from before logout, a password change or a disable is not)."""
-    user = db.session.get(User, int(user_id))
+    # With its streets: a street officer's scope reads them on every page (one statement, not two).
+    user = db.session.get(User, int(user_id), options=[joinedload(User.streets)])
     if user is None or not user.active or session.get(SESSION_VERSION, 0) != user.session_version:
         return None
     return user

@@ -8,6 +8,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from pm_app.auth.models import ROLE_BINDING, ApiToken, Role, User
@@ -124,13 +125,14 @@ def issue_token(user: User) -> str:
 # tenth of a cached answer's time.
 _TOKEN_GOOD = (ApiToken.token_hash == bindparam("digest"), ApiToken.expires_at > bindparam("at"),
                User.active.is_(True))
-_TOKEN_USER = select(User).join(ApiToken, ApiToken.user_id == User.id).where(*_TOKEN_GOOD)
+_TOKEN_USER = (select(User).join(ApiToken, ApiToken.user_id == User.id).where(*_TOKEN_GOOD)
+               .options(joinedload(User.streets)))  # the scope of a street officer's request reads them
 _TOKEN_VALID = select(ApiToken.id).join(User, User.id == ApiToken.user_id).where(*_TOKEN_GOOD)
 
 
 def user_for_token(token: str) -> User | None:
     # One statement, and only the user is built (the token row is a condition, not an object).
-    return db.session.scalar(_TOKEN_USER, {"digest": _digest(token), "at": now()})
+    return db.session.scalars(_TOKEN_USER, {"digest": _digest(token), "at": now()}).unique().first()
 
 
 def token_is_valid(token: str) -> bool:

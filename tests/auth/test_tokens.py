@@ -99,3 +99,27 @@ def test_a_token_and_its_user_are_found_in_one_statement(client):
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
     assert len([s for s in seen if s.startswith("SELECT")]) == 1
+
+
+def test_a_street_officer_and_its_streets_come_in_one_statement(client):
+    """The scope of nearly every request a street officer makes reads its streets: they come with
+    the user, by token and by session alike, not in a second round trip."""
+    from pm_app.auth.models import Role
+    from pm_app.auth.services import user_for_token
+    from tests.factories import StreetFactory
+    from tests.helpers import count_statements
+
+    streets = [StreetFactory(), StreetFactory()]
+    street_ids = sorted(s.id for s in streets)
+    UserFactory(username="qian", role=Role.street_officer, streets=streets)
+    token = _token(client, "qian").json["token"]
+    db.session.expunge_all()  # nothing cached: the user must come from the database
+    with count_statements() as sent:
+        assert sorted(user_for_token(token).street_ids) == street_ids
+    assert len([s for s in sent if s.startswith("SELECT")]) == 1
+    client.post("/login", data={"username": "qian", "password": "password123"})
+    db.session.expunge_all()
+    with count_statements() as sent:
+        assert client.get("/alerts").status_code == 200
+    with_streets = [s for s in sent if "user_street" in s]
+    assert len(with_streets) == 1 and "password_hash" in with_streets[0]  # the user's own statement
