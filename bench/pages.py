@@ -154,10 +154,11 @@ FLOOR = '{% extends "base.html" %}{% block content %}{% endblock %}'
 
 
 def add_floor(app) -> None:
-    from flask import render_template_string
+    from flask import render_template
     from flask_login import login_required
 
-    app.add_url_rule("/_bench/floor", "bench_floor", login_required(lambda: render_template_string(FLOOR)))
+    template = app.jinja_env.from_string(FLOOR)  # compiled once, as a page's template file is
+    app.add_url_rule("/_bench/floor", "bench_floor", login_required(lambda: render_template(template)))
 
 
 def bench_city(url: str, runs: int) -> list[dict]:
