@@ -51,23 +51,25 @@ def count_visible(model: type, user, *criteria) -> int:
     return db.session.scalar(query) or 0
 
 
-def get_visible(model: type[M], object_id: int, user) -> M:
-    """The object if the caller may see it; NotFound (404) whether it is missing or foreign."""
-    obj = db.session.scalar(visible(model, user).where(model.id == object_id))  # type: ignore[attr-defined]
+def get_visible(model: type[M], object_id: int, user, *options) -> M:
+    """The object if the caller may see it; NotFound (404) whether it is missing or foreign.
+    `options`: loader options, for what the caller reads next (its many-to-ones, say)."""
+    obj = db.session.scalar(visible(model, user).where(model.id == object_id)  # type: ignore[attr-defined]
+                            .options(*options))
     if obj is None:
         note_object(model, object_id)  # the audit trail says which object was refused
         raise NotFound(f"{model.__name__} {object_id} not found")
     return obj
 
 
-def visible_or_404(model: type[M], object_id: int) -> M:
+def visible_or_404(model: type[M], object_id: int, *options) -> M:
     """For pages: the object if the signed-in reader sees it, else the page's own 404 (in the
     reader's language, not the API's "Compound 7 not found")."""
     from flask import abort
     from flask_login import current_user
 
     try:
-        return get_visible(model, object_id, current_user)
+        return get_visible(model, object_id, current_user, *options)
     except NotFound:
         abort(404)
 

@@ -80,7 +80,8 @@ def export_compounds(fmt: str):
 @bp.route("/compounds/<int:compound_id>")
 @login_required
 def compound(compound_id: int):
-    compound = visible_or_404(Compound, compound_id)
+    # the page shows its street and community: read with it, not in two more round trips
+    compound = visible_or_404(Compound, compound_id, joinedload(Compound.street), joinedload(Compound.community))
     contracts = queries.compound_contracts(current_user, compound.id)
     households = page_of(queries.households_query(current_user, compound.id), page_number(request.args))
     personal = services.sees_personal_data(current_user, compound.id)

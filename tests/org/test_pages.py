@@ -73,6 +73,17 @@ def test_every_role_opens_the_detail_of_a_compound_it_sees(client, city, role):
     assert "东门新村" in body and "东门社区" in body and "1号楼" in body
 
 
+def test_the_detail_reads_its_street_and_community_with_the_compound(client, city):
+    from pm_app.extensions import db
+
+    login(client, city.users["regulator"])
+    db.session.expunge_all()  # nothing cached: what the page reads comes from the database
+    with count_statements() as sent:
+        body = page(client, f"/compounds/{city.compound.id}")
+    assert "东门社区" in body
+    assert not [s for s in sent if s.lstrip().startswith(("SELECT street.", "SELECT community."))], sent
+
+
 @pytest.mark.parametrize("role", ["contractor_staff", "firm_staff", "committee_member"])
 def test_roles_without_the_compound_get_404(client, city, role):
     login(client, city.users[role])
