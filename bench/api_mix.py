@@ -12,7 +12,7 @@ import time
 from sqlalchemy import delete, func, select
 
 from throughput import Gunicorn, Target, run_load
-from pm_app.auth.models import ApiToken, Role, User
+from pm_app.auth.models import ApiToken, User
 from pm_app.auth.services import create_user, issue_token
 from pm_app.extensions import db
 from pm_app.fees.models import Bill
