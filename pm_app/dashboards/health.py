@@ -19,10 +19,10 @@ half up. A part without data is left out and the others keep their relative weig
 
 Health belongs to the compound: it counts the compound's own objects, so every viewer who sees
 the compound sees the same score. Who sees which compound is the caller's concern (it passes the
-ids it may see, or a scoped select of them). Three statements for any number of compounds: the compounds with
-their committee status, the four counted parts in one UNION ALL, and the last closed month's
-bills (none when the caller has them already). Each statement is a round trip and a statement
-to build, a good part of a home's time (docs/performance.md).
+ids it may see, or a scoped select of them). Three statements for any number of compounds: the
+compounds with their committee status, the four counted parts in one UNION ALL, and the last
+closed month's bills (none when the caller has them already). Given the ids, the statements are
+built once per process; building them cost more than running them (docs/performance.md).
 """
 from __future__ import annotations
 
