@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, case, func, select
 
-from pm_app.alerts.services import unread_count
+from pm_app.alerts.models import Alert
 from pm_app.auth.scope import count_visible, scope_clause
 from pm_app.extensions import db
 from pm_app.fees import rates
@@ -110,8 +110,13 @@ def modes(health: dict) -> dict[str, int]:
     return found
 
 
-def open_alerts(user) -> int:
-    return unread_count(user)
+def open_alerts(user, listed: int) -> tuple[int, list[Alert]]:
+    """The open alerts the user sees: how many (the tile and the header's count, as
+    alerts.services.unread_count counts them) and the newest `listed`, in one statement: the
+    count rides along as a window (the same scope clause, built and planned once, not twice)."""
+    rows = db.session.execute(select(Alert, func.count().over()).where(Alert.state == "open", scope_clause(Alert, user))
+                              .order_by(Alert.opened_at.desc(), Alert.id.desc()).limit(listed)).all()
+    return (rows[0][1] if rows else 0), [alert for alert, _count in rows]
 
 
 def streets(user, at: datetime, health: dict) -> list[dict]:

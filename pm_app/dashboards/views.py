@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
-from pm_app.alerts.models import Alert
 from pm_app.auth.models import Role
 from pm_app.auth.scope import visible
 from pm_app.committees import statements
@@ -59,7 +58,7 @@ def _health_rows(scores: dict) -> list[dict]:
 
 def _common(as_of, at, scores: dict, trend=None) -> dict:
     trend = trend if trend is not None else figures.collection_trend(current_user, as_of)
-    alerts = figures.open_alerts(current_user)
+    alerts, alert_rows = figures.open_alerts(current_user, RECENT)
     tile, categories = figures.tickets_and_categories(current_user, at)
     return {
         "as_of": as_of, "trend": trend, "latest": trend[-1], "tickets": tile,
@@ -69,8 +68,7 @@ def _common(as_of, at, scores: dict, trend=None) -> dict:
         "alerts": alerts, "health_rows": _health_rows(scores), "compound_count": len(scores),
         # the header's count is the tile's: a value passed here wins over the context processor's
         "unread_alerts": lambda: alerts,
-        "open_alert_rows": list(db.session.scalars(visible(Alert, current_user).where(Alert.state == "open")
-                                              .order_by(Alert.opened_at.desc(), Alert.id.desc()).limit(RECENT))),
+        "open_alert_rows": alert_rows,
     }
 
 

@@ -146,3 +146,20 @@ def test_the_home_lists_the_worst_compounds_and_links_to_all(client, world, monk
     assert 'href="/compounds?sort=health">All 2 compounds by health</a>' in page
     monkeypatch.setattr(views, "WORST", 20)
     assert "compounds by health</a>" not in home(client, world.city.users["regulator"])
+
+
+def test_the_alert_tile_counts_every_open_alert_while_the_list_shows_the_newest(client, world, monkeypatch):
+    """The count and the listed alerts come from one statement: the count must still be all of
+    them, not the listed few, and the header's badge the same number."""
+    from pm_app.dashboards import views
+
+    monkeypatch.setattr(views, "RECENT", 1)
+    page = home(client, world.city.users["regulator"])
+    assert tiles(page)["Open alerts"] == "2"
+    assert 'aria-label="2 unread">2</span>' in page
+    listed = page[page.index('<ul class="alert-list">'):page.index("</ul>", page.index('<ul class="alert-list">'))]
+    assert listed.count("<li") == 1
+    monkeypatch.setattr(views, "RECENT", 10)
+    page = home(client, world.city.users["regulator"])
+    listed = page[page.index('<ul class="alert-list">'):page.index("</ul>", page.index('<ul class="alert-list">'))]
+    assert listed.count("<li") == 2 and tiles(page)["Open alerts"] == "2"
