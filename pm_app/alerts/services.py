@@ -1,7 +1,7 @@
 """Opening, acknowledging and resolving alerts; who receives them and through which channels."""
 from __future__ import annotations
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import and_, func, insert, select
 
 from pm_app.alerts.models import Alert, AlertRecipient, Delivery, NotificationEndpoint
 from pm_app.alerts.rules import Finding
@@ -110,10 +110,13 @@ def resolve_by_hand(alert: Alert) -> Alert:
     return alert
 
 
+def unread(user):
+    """Open (not yet acknowledged) alerts in the user's scope: what the page header counts."""
+    return and_(Alert.state == "open", scope_clause(Alert, user))
+
+
 def unread_count(user) -> int:
-    """Open (not yet acknowledged) alerts in the user's scope: the number in the page header."""
-    query = select(func.count()).select_from(Alert).where(Alert.state == "open", scope_clause(Alert, user))
-    return db.session.scalar(query) or 0
+    return db.session.scalar(select(func.count()).select_from(Alert).where(unread(user))) or 0
 
 
 def recipient_clause(user):

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, case, func, select
 
 from pm_app.alerts.models import Alert
+from pm_app.alerts.services import unread
 from pm_app.auth.scope import count_visible, scope_clause
 from pm_app.extensions import db
 from pm_app.fees import rates
@@ -111,10 +112,10 @@ def modes(health: dict) -> dict[str, int]:
 
 
 def open_alerts(user, listed: int) -> tuple[int, list[Alert]]:
-    """The open alerts the user sees: how many (the tile and the header's count, as
-    alerts.services.unread_count counts them) and the newest `listed`, in one statement: the
-    count rides along as a window (the same scope clause, built and planned once, not twice)."""
-    rows = db.session.execute(select(Alert, func.count().over()).where(Alert.state == "open", scope_clause(Alert, user))
+    """The open alerts the user sees: how many (the tile and the header's count) and the newest
+    `listed`, in one statement: the count rides along as a window (the scope clause built and
+    planned once, not twice)."""
+    rows = db.session.execute(select(Alert, func.count().over()).where(unread(user))
                               .order_by(Alert.opened_at.desc(), Alert.id.desc()).limit(listed)).all()
     return (rows[0][1] if rows else 0), [alert for alert, _count in rows]
 

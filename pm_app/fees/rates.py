@@ -205,8 +205,7 @@ def collection_rates(user, scope: str, scope_id: int | None, period_from: str, p
 
 def rates_by_compound(where, period_from: str, period_to: str, as_of: date | None = None) -> dict[int, Rate]:
     """compound id → its rate over the whole range (sums over the periods, then the ratio)."""
-    return rates_of(_grouped([Bill.compound_id], and_(where, within(period_from, period_to)),
-                             as_of))
+    return rates_of(_grouped([Bill.compound_id], and_(where, within(period_from, period_to)), as_of))
 
 
 def rates_by_firm(where, period_from: str, period_to: str, as_of: date | None = None) -> dict[int, Rate]:
