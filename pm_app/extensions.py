@@ -1,5 +1,4 @@
 """Unbound extension objects; create_app binds them. Nothing here connects anywhere."""
-from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -10,6 +9,7 @@ from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 from pm_app.common.api import Api
+from pm_app.common.i18n import RequestBabel
 
 # Named constraints so Alembic can alter them on SQLite (batch mode) and PostgreSQL alike.
 NAMING = {
@@ -29,7 +29,7 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-babel = Babel()
+babel = RequestBabel()
 api = Api()
 # Limits are declared where they apply (the public report form); storage comes from the config
 # (Redis when there is one, so every worker counts together; memory otherwise).
