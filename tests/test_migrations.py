@@ -1,8 +1,10 @@
 """The models and the migrations agree: autogenerate against the migrated schema finds nothing."""
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import create_engine
 
 from pm_app.extensions import db
 
@@ -21,3 +23,16 @@ def test_migrations_have_a_single_head(app):
 
     config = current_app.extensions["migrate"].migrate.get_config()
     assert len(ScriptDirectory.from_config(config).get_heads()) == 1
+
+
+@pytest.mark.postgres_only
+def test_the_database_plans_for_data_in_memory(app):
+    # c5f2a8e1d006: set on the database, so every new connection (and PgBouncer's) plans with it
+    with db.engine.connect() as connection:
+        database = connection.exec_driver_sql("SELECT current_database()").scalar()
+    engine = create_engine(db.engine.url)
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("SHOW random_page_cost").scalar() == "1.1", database
+    finally:
+        engine.dispose()
