@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 from pm_app.auth.scope import visible, visible_or_404
 from pm_app.common import export
 from pm_app.common.clock import now, today
-from pm_app.common.listing import PER_PAGE, Page, page_number, page_of, url_with
+from pm_app.common.listing import PER_PAGE, Page, page_counted_along, page_number, page_of, url_with
 from pm_app.common.money import dm2_to_m2, fen_to_yuan
 from pm_app.common.privacy import mask_name, mask_phone
 from pm_app.dashboards import health
@@ -83,7 +83,7 @@ def compound(compound_id: int):
     # the page shows its street and community: read with it, not in two more round trips
     compound = visible_or_404(Compound, compound_id, joinedload(Compound.street), joinedload(Compound.community))
     contracts = queries.compound_contracts(current_user, compound.id)
-    households = page_of(queries.households_query(current_user, compound.id), page_number(request.args))
+    households = page_counted_along(queries.households_query(current_user, compound.id), page_number(request.args))
     personal = services.sees_personal_data(current_user, compound.id)
     score = health.scores([compound.id], today(), now())[compound.id]
     buildings = queries.buildings_with_households(current_user, compound.id)

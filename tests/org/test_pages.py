@@ -175,6 +175,23 @@ def test_the_households_page_by_building_name_then_unit_joining_the_building_onc
     assert listing.count("JOIN building") == 1 and "building.compound_id =" in listing
 
 
+def test_the_households_page_counts_its_total_in_the_same_statement(client, city):
+    login(client, city.users["street_officer"])
+    compound = CompoundFactory(street=city.street)
+    building = BuildingFactory(compound_id=compound.id, name="1号楼")
+    for n in range(55):
+        HouseholdFactory(building=building, unit=f"1-{n:03d}", owner_name=f"住户{n:03d}")
+    with count_statements() as sent:
+        first = page(client, f"/compounds/{compound.id}")
+    assert "第 1 页，共 2 页" in first and "住户049" in first and "住户050" not in first
+    assert not [s for s in sent if "FROM (SELECT household.id" in s]  # no count of the listing apart
+    assert [s for s in sent if "count(*) OVER ()" in s and "ORDER BY building.name" in s]
+    second = page(client, f"/compounds/{compound.id}?page=2")
+    assert "第 2 页，共 2 页" in second and "住户054" in second and "住户049" not in second
+    # past the end no row carries the count: it is counted apart, and the pager still knows there are two
+    assert "第 3 页，共 2 页" in page(client, f"/compounds/{compound.id}?page=3")
+
+
 # --- contracts and the import link ---------------------------------------------------------
 
 def test_the_detail_shows_the_current_contract_with_its_fee_rate(client, city):
