@@ -10,7 +10,7 @@ from flask import abort, request, url_for
 from flask_smorest.pagination import PaginationParameters
 from sqlalchemy import Select, func
 
-from pm_app.common.pagination import paginate
+from pm_app.common.pagination import count_of, paginate
 from pm_app.extensions import db
 
 PER_PAGE = 50
@@ -68,8 +68,8 @@ def page_counted_along(query: Select, number: int, per_page: int = PER_PAGE) -> 
     the LIMIT spares. A page past the end has no row to carry the count: it is counted apart."""
     rows = db.session.execute(query.add_columns(func.count().over()).limit(per_page)
                               .offset((number - 1) * per_page)).all()
-    if not rows:
-        return page_of(query, number, per_page)
+    if not rows:  # past the end: the page is empty, only the count is missing
+        return Page(items=[], number=number, per_page=per_page, total=count_of(query))
     return Page(items=[row[0] for row in rows], number=number, per_page=per_page, total=rows[0][1])
 
 
