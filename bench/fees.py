@@ -33,7 +33,7 @@ from pm_app.auth.models import Role, User  # noqa: E402
 from pm_app.config import Config, _database_url  # noqa: E402
 from pm_app.extensions import db  # noqa: E402
 from pm_app.fees import arrears, overview, rates  # noqa: E402
-from pm_app.fees.billing import FEE_TYPE, generate_for_city  # noqa: E402
+from pm_app.fees.billing import generate_for_city  # noqa: E402
 from pm_app.fees.models import Bill  # noqa: E402
 from pm_app.fees.periods import end_of_day, period_of, shift  # noqa: E402
 from pm_app.org.models import Compound, Street  # noqa: E402
@@ -106,7 +106,7 @@ def _timed(call) -> tuple[float, object]:
 
 
 def bench_rates() -> dict:
-    where = Bill.fee_type == FEE_TYPE
+    where = rates.any_fee_bills
     params = {"first": FIRST, "last": LAST, "cutoff": end_of_day(RATES_AS_OF)}
     result = {}
     for label, as_of, sql in (("now", None, REFERENCE_NOW), ("as_of", RATES_AS_OF, REFERENCE)):

@@ -11,27 +11,24 @@ OPEN = "('new', 'assigned', 'in_progress', 'reopened')"
 OVERDUE = (f"((t.status IN ('new', 'assigned') AND t.responded_at IS NULL AND t.respond_by < %(at)s) "
            f"OR (t.status IN {OPEN} AND t.resolve_by < %(at)s))")
 
-# Both collection rates per period (the trend, the API), on the bills' running totals.
+# Both collection rates per period (the trend, the API), on the bills' totals by compound and month
+# (bill_total, kept by the database in step with the bills: a person who knows the schema reads
+# them, not the bills).
 RATES = """
-SELECT b.period, sum(b.amount_due_fen - b.waived_fen), sum(b.paid_fen),
-       count(*) FILTER (WHERE b.waived_fen < b.amount_due_fen),
-       count(*) FILTER (WHERE b.waived_fen < b.amount_due_fen AND b.paid_fen + b.waived_fen >= b.amount_due_fen)
-FROM bill b WHERE b.fee_type = 'property' AND b.period BETWEEN %(first)s AND %(last)s {where}
+SELECT b.period, sum(b.receivable_fen), sum(b.received_fen), sum(b.households_billed), sum(b.households_paid)
+FROM bill_total b WHERE b.fee_type = 'property' AND b.period BETWEEN %(first)s AND %(last)s {where}
 GROUP BY b.period"""
 
-# The city's trend and the health's last month by compound in one pass over the bills: grouped by
-# period, and by compound within the last period only. (For a street the two statements are
-# faster: grouped this way PostgreSQL guesses a thousand times too many groups and sorts on disk.)
-# The whole city: no filter on the compounds at all.
+# The city's trend and the health's last month by compound: the totals of twelve months are a
+# city's ~13,000 rows, so one pass grouped by both.
 TREND_AND_LAST = """
-SELECT b.period, CASE WHEN b.period = %(last)s THEN b.compound_id END, sum(b.amount_due_fen - b.waived_fen),
-       sum(b.paid_fen), count(*) FILTER (WHERE b.waived_fen < b.amount_due_fen),
-       count(*) FILTER (WHERE b.waived_fen < b.amount_due_fen AND b.paid_fen + b.waived_fen >= b.amount_due_fen)
-FROM bill b WHERE b.fee_type = 'property' AND b.period BETWEEN %(first)s AND %(last)s
+SELECT b.period, CASE WHEN b.period = %(last)s THEN b.compound_id END, sum(b.receivable_fen),
+       sum(b.received_fen), sum(b.households_billed), sum(b.households_paid)
+FROM bill_total b WHERE b.fee_type = 'property' AND b.period BETWEEN %(first)s AND %(last)s
 GROUP BY 1, 2"""
 
 # The last closed month's rates by compound (health's collection part).
-LAST_BY_COMPOUND = """SELECT b.compound_id, sum(b.amount_due_fen - b.waived_fen), sum(b.paid_fen) FROM bill b
+LAST_BY_COMPOUND = """SELECT b.compound_id, sum(b.receivable_fen), sum(b.received_fen) FROM bill_total b
        WHERE b.compound_id IN ({scope}) AND b.fee_type = 'property' AND b.period = %(last)s GROUP BY b.compound_id"""
 
 # The health of each compound, every part in one statement per table (the bills apart).

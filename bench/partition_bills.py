@@ -18,7 +18,8 @@ DEFAULT partition for anything outside. PostgreSQL's rules shape the rest:
     trigger: `payment` becomes a view over the partitioned `payment_part` whose INSTEAD OF trigger
     looks the period up, records the key and inserts. Reads are unchanged (a plain view).
 Every other index of the two tables (whoever added it) is re-created under its own name, with the
-partition key appended where it must be unique. The proper end state is a migration that adds
+partition key appended where it must be unique, and so is every trigger of bill (those that keep
+`bill_total`: on a partitioned table a statement's rows of all its partitions reach them together). The proper end state is a migration that adds
 `bill_period` to the Payment model (set from the bill by the service) and drops the view.
 
 `compare` runs, on both databases, every scheduled sweep (first and repeat, rolled back) and the
@@ -100,6 +101,13 @@ def definitions(connection, table: str) -> tuple[list[tuple[str, str]], list[tup
     return list(indexes), list(constraints)
 
 
+def triggers(connection, table: str) -> list[str]:
+    """CREATE TRIGGER … of the table's own triggers (not the ones its constraints make)."""
+    return list(connection.scalars(text(
+        "SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgrelid = CAST(:t AS regclass) AND NOT tgisinternal "
+        "ORDER BY tgname"), {"t": table}))
+
+
 def partitions(parent: str, first_year: int, last_year: int) -> str:
     years = [f"CREATE TABLE {parent}_{y} PARTITION OF {parent} FOR VALUES FROM ('{y}-01') TO ('{y + 1}-01')"
              for y in range(first_year, last_year + 1)]
@@ -115,6 +123,7 @@ def convert(url: str) -> dict:
         low, high = connection.execute(text("SELECT min(period), max(period) FROM bill")).one()
         first_year, last_year = int(low[:4]), int(high[:4]) + YEARS_AHEAD
         bill_indexes, bill_constraints = definitions(connection, "bill")
+        bill_triggers = triggers(connection, "bill")
         payment_indexes, payment_constraints = definitions(connection, "payment")
         step(connection, "bill: partitioned copy", f"""
             CREATE TABLE bill_new (LIKE bill INCLUDING DEFAULTS INCLUDING CONSTRAINTS) PARTITION BY RANGE (period);
@@ -146,7 +155,7 @@ def convert(url: str) -> dict:
         step(connection, "bill: keys, indexes, foreign keys", ";\n".join([
             "ALTER TABLE bill ADD CONSTRAINT pk_bill PRIMARY KEY (id, period)",
             *(f"ALTER TABLE bill ADD CONSTRAINT {name} {_with_key(d, 'period')}" for name, d in bill_constraints),
-            *(d for _name, d in bill_indexes)]), timings)
+            *(d for _name, d in bill_indexes), *bill_triggers]), timings)
         step(connection, "payment: keys, indexes, foreign keys", ";\n".join([
             "ALTER TABLE payment_part ADD CONSTRAINT pk_payment PRIMARY KEY (id, bill_period)",
             "ALTER TABLE payment_part ADD CONSTRAINT fk_payment_bill_id_bill FOREIGN KEY (bill_id, bill_period) "
@@ -179,8 +188,6 @@ def measure(url: str, runs: int) -> dict:
     from batch import db, fees_bench
 
     from pm_app.fees import rates
-    from pm_app.fees.billing import FEE_TYPE
-    from pm_app.fees.models import Bill
 
     with batch.make_app(url).app_context():
         batch.point_fees_bench_at(batch.last_billed_period())
@@ -190,7 +197,7 @@ def measure(url: str, runs: int) -> dict:
             times = []
             for _ in range(runs):
                 started = time.perf_counter()
-                rows = rates.rates_by_period(Bill.fee_type == FEE_TYPE, fees_bench.FIRST, fees_bench.LAST, as_of)
+                rows = rates.rates_by_period(rates.any_fee_bills, fees_bench.FIRST, fees_bench.LAST, as_of)
                 times.append(time.perf_counter() - started)
             found[label] = [(r.period, r.receivable, r.received, r.households_billed, r.households_paid) for r in rows]
             seconds[label] = batch.stats(times)

@@ -16,7 +16,7 @@ def cli():
 
 
 def register_commands(app: Flask) -> None:
-    for command in (create_user_command, seed_command, demo_command):
+    for command in (create_user_command, seed_command, demo_command, bill_totals_command):
         app.cli.add_command(command)
 
 
@@ -46,6 +46,27 @@ def create_user_command(username, password, role, street_ids, firm_id, compound_
         raise click.ClickException(f"{exc.message} {details}".strip()) from None
     db.session.commit()
     click.echo(f"created user {user.username} ({user.role.value}), id {user.id}")
+
+
+@click.command("bill-totals")
+@click.option("--rebuild", is_flag=True, help="recompute every total from the bills (after the triggers were off)")
+@with_appcontext
+def bill_totals_command(rebuild):
+    """Check the bills' monthly totals (what collection rates read) against the bills."""
+    from pm_app.extensions import db
+    from pm_app.fees import totals
+
+    if rebuild:
+        rows = totals.rebuild()
+        db.session.commit()
+        click.echo(f"rebuilt {rows:,} totals from the bills")
+        return
+    wrong = totals.differences()
+    for key, expected, found in wrong[:20]:
+        click.echo(f"{dict(zip(totals.KEY, key))}: the bills add up to {expected}, bill_total holds {found}")
+    if wrong:
+        raise click.ClickException(f"{len(wrong):,} totals differ from their bills; run `pm-app bill-totals --rebuild`")
+    click.echo("every total agrees with its bills")
 
 
 @click.command("seed")

@@ -6,15 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import case, func, select
 
 from pm_app.alerts.models import Alert
 from pm_app.alerts.services import unread
 from pm_app.auth.scope import count_visible, scope_clause
 from pm_app.extensions import db
 from pm_app.fees import rates
-from pm_app.fees.billing import FEE_TYPE
-from pm_app.fees.models import Bill
 from pm_app.fees.periods import period_of, shift
 from pm_app.org.models import Compound, ManagementMode, Street
 from pm_app.tickets import sla
@@ -39,14 +37,10 @@ def compound_ids(user) -> list[int]:
     return list(db.session.scalars(select(Compound.id).where(scope_clause(Compound, user))))
 
 
-def bill_scope(user):
-    return and_(scope_clause(Bill, user), Bill.fee_type == FEE_TYPE)
-
-
 def collection_trend(user, as_of: date) -> list[rates.PeriodRate]:
     """Both rates for each of the last twelve closed months, oldest first (the last is the tile's)."""
     last = shift(period_of(as_of), -1)
-    return rates.rates_by_period(bill_scope(user), shift(last, 1 - TREND_MONTHS), last)
+    return rates.rates_by_period(rates.fee_bills(user), shift(last, 1 - TREND_MONTHS), last)
 
 
 def collection_trend_and_health_rates(user, as_of: date, city_wide: bool):
@@ -56,7 +50,7 @@ def collection_trend_and_health_rates(user, as_of: date, city_wide: bool):
     if not city_wide:
         return collection_trend(user, as_of), None
     last = shift(period_of(as_of), -1)
-    return rates.trend_and_last_by_compound(bill_scope(user), shift(last, 1 - TREND_MONTHS), last)
+    return rates.trend_and_last_by_compound(rates.fee_bills(user), shift(last, 1 - TREND_MONTHS), last)
 
 
 def tickets(user, at: datetime, *criteria) -> Tickets:

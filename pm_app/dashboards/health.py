@@ -42,7 +42,7 @@ from pm_app.common.types import UTCDateTime
 from pm_app.extensions import db
 from pm_app.fees import rates
 from pm_app.fees.billing import FEE_TYPE
-from pm_app.fees.models import Bill
+from pm_app.fees.models import BillTotal
 from pm_app.fees.periods import period_of, shift
 from pm_app.org.models import Compound, Household
 from pm_app.tickets import sla
@@ -188,8 +188,8 @@ def _statements(compound_ids) -> tuple[Select, CompoundSelect, Select]:
         .group_by(WarrantyItem.compound_id),
         select(literal("alerts"), Alert.compound_id, func.count())
         .where(Alert.compound_id.in_(compound_ids), Alert.state != "resolved").group_by(Alert.compound_id))
-    last_month = rates.grouped([Bill.compound_id], Bill.compound_id.in_(compound_ids) & (Bill.fee_type == FEE_TYPE)
-                               & (Bill.period == PERIOD))
+    last_month = rates.grouped([BillTotal.compound_id], BillTotal.compound_id.in_(compound_ids)
+                               & (BillTotal.fee_type == FEE_TYPE) & (BillTotal.period == PERIOD))
     return base, counted, last_month
 
 

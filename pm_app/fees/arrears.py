@@ -65,10 +65,11 @@ def compound_arrears(user, compound_id: int, min_periods: int, as_of: date) -> A
 
 
 def arrears_counts(user, where, as_of: date, min_periods: int) -> dict[int, tuple[int, int]]:
-    """compound id → (households in arrears, fen they owe), for lists of compounds: one query."""
+    """compound id → (households in arrears, fen they owe), for lists of compounds: one query.
+    `where`: a rates.Where (the bills of a scope)."""
     per_household = (select(Bill.compound_id, Bill.household_id,
                             func.sum(Bill.amount_due_fen - Bill.paid_fen - Bill.waived_fen).label("owed"))
-                     .where(where, *overdue_clause(user, as_of))
+                     .where(where(Bill), *overdue_clause(user, as_of))
                      .group_by(Bill.compound_id, Bill.household_id).having(func.count() >= min_periods).subquery())
     rows = db.session.execute(select(per_household.c.compound_id, func.count(), func.sum(per_household.c.owed))
                               .group_by(per_household.c.compound_id))

@@ -11,7 +11,7 @@ import enum
 from datetime import date, datetime
 
 from sqlalchemy import (BigInteger, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint,
-                        func)
+                        func, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pm_app.common.types import UTCDateTime, value_enum
@@ -119,3 +119,25 @@ class Waiver(db.Model):
     idempotency_key: Mapped[str | None] = mapped_column(String(128), unique=True)
 
     bill: Mapped[Bill] = relationship()
+
+
+class BillTotal(db.Model):
+    """The bills of one compound, month, fee type and firm, summed: what collection rates add up.
+
+    Written only by the database: triggers on `bill` add every insert's, update's and delete's
+    difference in the same transaction (migration d6b3f9a2c007), so a rate read from here equals
+    the same rate read from the bills. The app never writes it; `fees.totals.rebuild` recomputes
+    it. A bill outside any contract has no firm: the key counts a NULL firm as one firm."""
+    __tablename__ = "bill_total"
+    __table_args__ = (Index("uq_bill_total_key", "compound_id", "period", "fee_type", text("coalesce(firm_id, 0)"),
+                            unique=True),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    compound_id: Mapped[int]
+    firm_id: Mapped[int | None]
+    period: Mapped[str] = mapped_column(String(7), index=True)
+    fee_type: Mapped[str] = mapped_column(String(16))
+    bills: Mapped[int]
+    receivable_fen: Mapped[int] = mapped_column(BigInteger)  # due less waived
+    received_fen: Mapped[int] = mapped_column(BigInteger)
+    households_billed: Mapped[int]  # bills not waived in full
+    households_paid: Mapped[int]  # of those, settled (paid and waived cover the due)

@@ -49,7 +49,7 @@ def closed_period(as_of: date) -> str:
 def compound_rates(as_of: date) -> list[CompoundRates]:
     """Every compound billed in the closed period, with its amount rates (one statement)."""
     period = closed_period(as_of)
-    found = rates.rates_by_compound_and_period(Bill.fee_type == FEE_TYPE, shift(period, -PREVIOUS), period, as_of)
+    found = rates.rates_by_compound_and_period(rates.any_fee_bills, shift(period, -PREVIOUS), period, as_of)
     result = []
     for (compound_id, billed_period), rate in found.items():
         if billed_period != period or rate.amount_rate is None:

@@ -1,24 +1,32 @@
 """Who sees which bills. A firm sees the bills it issued (not its successor's at a compound it
-left); a street office and a committee see their compounds' bills; a contractor sees none."""
+left); a street office and a committee see their compounds' bills; a contractor sees none. Their
+sums by month (BillTotal) follow the same rule on the same columns: a total is seen by whoever
+sees the bills it adds up."""
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, false, select, true
 
 from pm_app.auth.models import Role
 from pm_app.auth.scope import scope_clause, scope_rule
-from pm_app.fees.models import Bill, Payment, Waiver
+from pm_app.fees.models import Bill, BillTotal, Payment, Waiver
 from pm_app.org.scope import compound_ids
 
 
-@scope_rule(Bill)
-def _bill(user) -> ColumnElement[bool]:
-    if user.sees_whole_city:
-        return true()
-    if user.role == Role.firm_staff:
-        return Bill.firm_id == user.firm_id if user.firm_id else false()
-    if user.role in (Role.street_officer, Role.committee_member):
-        return Bill.compound_id.in_(compound_ids(user))
-    return false()
+def _bills(model):
+    def rule(user) -> ColumnElement[bool]:
+        if user.sees_whole_city:
+            return true()
+        if user.role == Role.firm_staff:
+            return model.firm_id == user.firm_id if user.firm_id else false()
+        if user.role in (Role.street_officer, Role.committee_member):
+            return model.compound_id.in_(compound_ids(user))
+        return false()
+
+    return rule
+
+
+scope_rule(Bill)(_bills(Bill))
+scope_rule(BillTotal)(_bills(BillTotal))
 
 
 def _through_bill(column):

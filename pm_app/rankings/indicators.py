@@ -24,10 +24,8 @@ from sqlalchemy import and_, case, func, select
 
 from pm_app.common.clock import CITY_TZ
 from pm_app.extensions import db
-from pm_app.fees.billing import FEE_TYPE
-from pm_app.fees.models import Bill
 from pm_app.fees.periods import end_of_day, period_of
-from pm_app.fees.rates import rates_by_firm, ratio
+from pm_app.fees.rates import any_fee_bills, rates_by_firm, ratio
 from pm_app.org.models import Firm, FirmKind, Household, ServiceContract
 from pm_app.tickets.models import ResponsibleParty, Ticket, TicketSource
 from pm_app.warranties.models import Inspection
@@ -106,7 +104,7 @@ def _served(starts_on: date, ends_on: date):
 
 
 def _fees(firms: dict[int, Measured], starts_on: date, ends_on: date) -> None:
-    for firm_id, rate in rates_by_firm(Bill.fee_type == FEE_TYPE, period_of(starts_on), period_of(ends_on)).items():
+    for firm_id, rate in rates_by_firm(any_fee_bills, period_of(starts_on), period_of(ends_on)).items():
         if firm_id in firms:
             firms[firm_id].receivable, firms[firm_id].received = rate.receivable, rate.received
 

@@ -142,14 +142,13 @@ def test_the_homes_single_pass_equals_the_trend_and_the_last_month_by_compound(a
     """The city home reads its trend and the health's last month in one statement
     (rates.trend_and_last_by_compound): the same figures as the two statements it replaces."""
     from pm_app.fees import rates as r
-    from pm_app.fees.models import Bill
     from tests.fees.conftest import bills_of as of
 
     regulator = august.users["regulator"]
     for period in ("2026-07", "2026-09"):
         api.as_(regulator).post("/api/v1/bills/generate", json={"compound_id": august.other.id, "period": period})
     pay(regulator, of(august.other.id, "2026-09")[0].id, "50.00", paid_at="2026-09-28T09:00:00+08:00")
-    where = Bill.fee_type == "property"
+    where = r.any_fee_bills
     with app.app_context():
         trend, last = r.trend_and_last_by_compound(where, "2026-06", "2026-09")
         assert trend == r.rates_by_period(where, "2026-06", "2026-09")
@@ -167,7 +166,7 @@ def test_the_period_bounds_reach_postgresql_written_into_the_statement():
     from pm_app.fees import rates
     from pm_app.fees.models import Bill
 
-    compiled = select(Bill.id).where(rates.within("2025-11", "2026-10")).compile(
+    compiled = select(Bill.id).where(rates.within(Bill, "2025-11", "2026-10")).compile(
         dialect=postgresql.dialect(), compile_kwargs={"render_postcompile": True})
     assert "bill.period >= '2025-11' AND bill.period <= '2026-10'" in str(compiled)
     assert not compiled.params
