@@ -11,7 +11,8 @@ from pm_app.auth.models import Role
 from pm_app.auth.services import issue_token
 from pm_app.extensions import db
 from pm_app.fees.billing import generate_for_compound
-from pm_app.fees.models import Bill, Payment
+from pm_app.fees import totals
+from pm_app.fees.models import Bill, BillTotal, Payment
 from pm_app.fees.payments import check_totals
 from tests.factories import BuildingFactory, ContractFactory, HouseholdFactory, UserFactory
 
@@ -64,3 +65,5 @@ def test_a_storm_of_retries_records_each_key_once_to_the_fen(app):
     assert db.session.scalar(select(func.sum(Payment.amount_fen))) == 20 * 3333
     assert db.session.scalar(select(func.sum(Bill.paid_fen))) == 20 * 3333
     assert check_totals() == []
+    # the twenty bills share one compound and month: their payments met on one bill_total row
+    assert db.session.scalar(select(BillTotal.received_fen)) == 20 * 3333 and totals.differences() == []
