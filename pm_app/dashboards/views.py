@@ -93,7 +93,7 @@ def _overview(city_wide: bool):
     }
     if city_wide:
         period = public.publication(None)
-        results = public.results_of(period) if period else []
+        results = public.results_of(period, summary=True) if period else []
         history = public.blacklist_history()
         context |= {"streets": figures.streets(current_user, at, scores), "period": period, "results": results,
                     "lists": public.lists_of(results), "black_history": history,

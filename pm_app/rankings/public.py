@@ -3,6 +3,7 @@ drafts. Every query here filters on `state = published` itself rather than trust
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 
 from pm_app.extensions import db
 from pm_app.rankings.models import PeriodState, RankingPeriod, RankingResult
@@ -12,9 +13,16 @@ def _published():
     return select(RankingPeriod).where(RankingPeriod.state == PeriodState.published)
 
 
+# What the lists and the homes read of a result: not the indicators and the snapshot, JSON that
+# took 8 ms of the regulator's home to decode for the black list's twelve periods. Touching them
+# raises, so a page that needs them asks for the full rows instead of lazy-loading each one.
+SUMMARY = (defer(RankingResult.indicators, raiseload=True), defer(RankingResult.snapshot, raiseload=True))
+
+
 def publications() -> list[RankingPeriod]:
     """The current publication of each period (its highest published revision), latest first."""
-    rows = list(db.session.scalars(_published().order_by(
+    # without the scheme's snapshot: loaded (one statement) for the one period a page shows it of
+    rows = list(db.session.scalars(_published().options(defer(RankingPeriod.scheme_snapshot)).order_by(
         RankingPeriod.ends_on.desc(), RankingPeriod.starts_on.desc(), RankingPeriod.code, RankingPeriod.revision.desc())))
     seen, current = set(), []
     for period in rows:
@@ -33,10 +41,12 @@ def publication(code: str | None) -> RankingPeriod | None:
                              .order_by(RankingPeriod.revision.desc()).limit(1))
 
 
-def results_of(period: RankingPeriod) -> list[RankingResult]:
+def results_of(period: RankingPeriod, summary: bool = False) -> list[RankingResult]:
+    """The period's results in rank order; `summary`: without their indicators (see SUMMARY)."""
     if period.state != PeriodState.published:
         return []
     return list(db.session.scalars(select(RankingResult).where(RankingResult.period_id == period.id)
+                                   .options(*(SUMMARY if summary else ()))
                                    .order_by(RankingResult.rank.is_(None), RankingResult.rank, RankingResult.firm_name)))
 
 
@@ -60,7 +70,7 @@ def blacklist_history(limit: int = 12) -> list[tuple[RankingPeriod, list[Ranking
     black: dict[int, list[RankingResult]] = {}
     for result in db.session.scalars(select(RankingResult).where(
             RankingResult.period_id.in_([p.id for p in current]), RankingResult.list_name == "black")
-            .order_by(RankingResult.rank.is_(None), RankingResult.rank, RankingResult.firm_name)):
+            .options(*SUMMARY).order_by(RankingResult.rank.is_(None), RankingResult.rank, RankingResult.firm_name)):
         black.setdefault(result.period_id, []).append(result)
     return [(period, black.get(period.id, [])) for period in reversed(current)]
 
