@@ -111,8 +111,10 @@ def scores(compound_ids: Select | Sequence[int], as_of: date, at: datetime,
         base, counted, last_month = _statements(compound_ids)
         params = _params(as_of, at)
     else:
-        base, counted, last_month = _statements_for_ids(db.session.get_bind().dialect.name)
-        params = _params(as_of, at) | {"compound_ids": list(compound_ids)}
+        compound_ids = list(compound_ids)
+        as_array = len(compound_ids) >= ARRAY_FROM and db.session.get_bind().dialect.name == "postgresql"
+        base, counted, last_month = _statements_for_ids(as_array)
+        params = _params(as_of, at) | {"compound_ids": compound_ids}
     result: dict[int, Health] = {}
     modes: dict[int, tuple[str, str]] = {}
     for cid, code, name, street_id, mode, state, committee_kind in db.session.execute(base, params):
@@ -169,12 +171,17 @@ def _params(as_of: date, at: datetime) -> dict:
             "inspected_after": as_of - timedelta(days=INSPECTION_DAYS), "period": last_closed_period(as_of)}
 
 
+# From this many ids on, PostgreSQL gets them as one array parameter (= ANY). Expanded into the
+# SQL, a regulator's 1,130 ids were 1,130 parameters in each of two statements, whose 20 kB text
+# psycopg parsed again on every request: 55 ms of the city home's 200 (docs/performance.md, "Sixth
+# pass"). Fewer stay an expanding IN: for one compound `= ANY` cost 0.6 ms more (2.1 against 1.4
+# ms for the three statements), the prepared statement's plan not knowing the array is short.
+ARRAY_FROM = 100
+
+
 @cache
-def _statements_for_ids(dialect: str) -> tuple[Select, CompoundSelect, Select]:
-    if dialect == "postgresql":
-        # One array parameter (= ANY). Expanded into the SQL, a regulator's 1,130 ids were 1,130
-        # parameters in each of two statements, whose 20 kB text psycopg parsed again on every
-        # request: 60 ms of the city home's 200 (docs/performance.md, "Sixth pass").
+def _statements_for_ids(as_array: bool) -> tuple[Select, CompoundSelect, Select]:
+    if as_array:
         return _statements(bindparam("compound_ids", type_=ARRAY(Integer)))
     return _statements(bindparam("compound_ids", expanding=True))
 
