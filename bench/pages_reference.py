@@ -66,7 +66,8 @@ OVERVIEW = [
        WHERE a.state = 'open' AND a.compound_id IN ({scope}) ORDER BY a.opened_at DESC, a.id DESC LIMIT 10""",
 ]
 
-# The regulator's extra: the streets table and the latest published ranking.
+# The regulator's extra: the streets table, the latest published ranking and the black list of the
+# twelve latest published periods (the current revision of each).
 CITY = [
     f"""SELECT c.street_id, count(DISTINCT c.id), count(t.id) FILTER (WHERE t.status IN {OPEN}),
               count(t.id) FILTER (WHERE {OVERDUE})
@@ -74,6 +75,11 @@ CITY = [
     """SELECT r.firm_id, f.name, r.score, r.grade FROM ranking_result r JOIN firm f ON f.id = r.firm_id
        WHERE r.period_id = (SELECT id FROM ranking_period WHERE state = 'published'
                             ORDER BY published_at DESC LIMIT 1)""",
+    """WITH cur AS (SELECT DISTINCT ON (code) id, code, ends_on FROM ranking_period WHERE state = 'published'
+                 ORDER BY code, revision DESC),
+            latest AS (SELECT * FROM cur ORDER BY ends_on DESC LIMIT 12)
+       SELECT l.code, r.firm_name, r.veto FROM latest l
+       LEFT JOIN ranking_result r ON r.period_id = l.id AND r.list_name = 'black'""",
 ]
 
 # The compound page: the compound, its contracts, a page of households, its buildings.
