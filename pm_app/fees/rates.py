@@ -82,23 +82,21 @@ def scope_filter(user, scope: str, scope_id: int | None) -> Where:
     if scope == "city":
         if not user.sees_whole_city:
             raise Forbidden(_("City-wide rates are for the city's regulator."))
-        narrow = None
-    elif scope == "compound":
-        compound_id = get_visible(Compound, scope_id, user).id
-        narrow = lambda model: model.compound_id == compound_id  # noqa: E731
+        return fee_bills(user)
+    if scope == "compound":
+        column, value = "compound_id", get_visible(Compound, scope_id, user).id
     elif scope == "street":
         street_id = get_visible(Street, scope_id, user).id
-        narrow = lambda model: model.compound_id.in_(  # noqa: E731
-            select(Compound.id).where(Compound.street_id == street_id))
+        column, value = "compound_id", select(Compound.id).where(Compound.street_id == street_id)
     elif scope == "firm":
-        firm_id = get_visible(Firm, scope_id, user).id
-        narrow = lambda model: model.firm_id == firm_id  # noqa: E731
+        column, value = "firm_id", get_visible(Firm, scope_id, user).id
     else:
         raise ValueError(scope)
+    seen = fee_bills(user)
 
     def where(model):
-        clauses = [scope_clause(model, user), model.fee_type == FEE_TYPE]
-        return and_(*clauses, narrow(model)) if narrow else and_(*clauses)
+        narrowed = getattr(model, column)
+        return and_(seen(model), narrowed.in_(value) if isinstance(value, Select) else narrowed == value)
 
     return where
 
