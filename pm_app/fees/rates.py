@@ -115,7 +115,7 @@ def any_fee_bills(model):
 LISTED_BILLS = 20_000
 
 
-def _sums(paid, waived):
+def bill_sums(paid, waived):
     """The four figures of a set of bills, given what each had paid and waived."""
     billed = waived < Bill.amount_due_fen
     settled = billed & (paid + waived >= Bill.amount_due_fen)
@@ -183,7 +183,7 @@ def _grouped(group_by: GroupBy, where: Where, as_of: date | None) -> dict[tuple,
     late_paid, late_waived = _late(as_of)
     paid = Bill.paid_fen - func.coalesce(late_paid.c.fen, 0)
     waived = Bill.waived_fen - func.coalesce(late_waived.c.fen, 0)
-    then, now = _sums(paid, waived), _sums(Bill.paid_fen, Bill.waived_fen)
+    then, now = bill_sums(paid, waived), bill_sums(Bill.paid_fen, Bill.waived_fen)
     touched = select(late_paid.c.bill_id).union(select(late_waived.c.bill_id))
     ids = list(db.session.scalars(touched.limit(LISTED_BILLS + 1)))
     if not ids:

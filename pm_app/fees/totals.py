@@ -8,22 +8,21 @@ the triggers off (a bulk load with `session_replication_role = replica`, a resto
 """
 from __future__ import annotations
 
-from sqlalchemy import case, delete, func, insert, select, text
+from sqlalchemy import delete, func, insert, select, text
 
 from pm_app.extensions import db
 from pm_app.fees.models import Bill, BillTotal
+from pm_app.fees.rates import bill_sums
 
 KEY = ("compound_id", "firm_id", "period", "fee_type")
 FIGURES = ("bills", "receivable_fen", "received_fen", "households_billed", "households_paid")
 
 
 def from_bills():
-    """The totals as the bills add up now: one row per key, the columns of KEY + FIGURES."""
-    billed = Bill.waived_fen < Bill.amount_due_fen
-    settled = billed & (Bill.paid_fen + Bill.waived_fen >= Bill.amount_due_fen)
+    """The totals as the bills add up now: one row per key, the columns of KEY + FIGURES (the four
+    figures as the rates define them, rates.bill_sums)."""
     keys = [getattr(Bill, name) for name in KEY]
-    return select(*keys, func.count(), func.sum(Bill.amount_due_fen - Bill.waived_fen), func.sum(Bill.paid_fen),
-                  func.sum(case((billed, 1), else_=0)), func.sum(case((settled, 1), else_=0))).group_by(*keys)
+    return select(*keys, func.count(), *bill_sums(Bill.paid_fen, Bill.waived_fen)).group_by(*keys)
 
 
 def differences() -> list[tuple[tuple, tuple | None, tuple | None]]:
