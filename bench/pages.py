@@ -8,10 +8,13 @@ City mode (PostgreSQL): the database must hold the city scale (`pm-app seed --sc
 several minutes). The demo accounts are added if missing, so point it at a benchmark database
 only. Each page is requested `--runs` times through the Flask test client, signed in as the demo
 role that opens it; its reference is the hand-written SQL of bench/pages_reference.py for the
-same numbers, run as many times on the same database, by turns with the page (a slow spell of
-the machine slows both). Prints median, p95, the reference's median and the ratio, against the
-targets of issue 10; first, the floor: the shared layout around an empty page, signed in (no
-target; what every page costs before its own data).
+same numbers, run as many times on the same database, and its bound is the same SQL served by a
+bare Flask view that reads the user first (bench/pages_bound.py): the least any page of this stack
+costs. Page, reference and bound run by turns (a slow spell of the machine slows all three).
+Prints median, p95, the reference's median and the ratio, against the targets of issue 10, and
+the bound with its own ratio to the reference (the lowest ratio a page could show); first, the
+floor: the shared layout around an empty page, signed in (no target; what every page costs
+before its own data).
 
 Demo mode: a temporary SQLite database with the demo city; each role's home, target < 1 s.
 """
@@ -30,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import select, text  # noqa: E402
 
+from bench.pages_bound import bound_app  # noqa: E402
 from bench.pages_reference import queries  # noqa: E402
 from pm_app import create_app  # noqa: E402
 from pm_app.config import Config, _database_url  # noqa: E402
@@ -89,13 +93,14 @@ def timed(call, runs: int) -> list[float]:
     return times
 
 
-def paired(page, limit, runs: int) -> tuple[list[float], list[float]]:
-    """The page and its reference run by turns, so that a slow spell of a shared machine (seen
-    here: a reference 29 ms in one run and 40 in the next) slows both and leaves the ratio."""
-    page(), limit()  # warm both
-    times = ([], [])
+def by_turns(calls, runs: int) -> list[list[float]]:
+    """The page, its reference and its bound run by turns, so that a slow spell of a shared machine
+    (seen here: a reference 29 ms in one run and 40 in the next) slows all three and leaves the ratios."""
+    for call in calls:
+        call()  # warm each
+    times = [[] for _ in calls]
     for _ in range(runs):
-        for call, into in ((page, times[0]), (limit, times[1])):
+        for call, into in zip(calls, times):
             started = time.perf_counter()
             call()
             into.append((time.perf_counter() - started) * 1000)
@@ -121,11 +126,17 @@ class Visitor:
         self.token = issue_token(db.session.scalar(select(User).where(User.username == username)))
         db.session.commit()
 
-    def get(self, url: str):
+    def get(self, url: str, client=None):
         headers = {"Authorization": f"Bearer {self.token}"} if url.startswith("/api/") else {}
-        response = self.client.get(url, headers=headers)
+        response = (client or self.client).get(url, headers=headers)
         assert response.status_code == 200, f"{url}: {response.status_code}"
         return response
+
+    def signed_in(self, app):
+        """A client of another app (the bound) that carries this visitor's session cookie."""
+        client = app.test_client()
+        client.set_cookie("session", self.client.get_cookie("session").value)
+        return client
 
 
 def city_targets(users) -> dict:
@@ -196,15 +207,23 @@ def bench_city(url: str, runs: int) -> list[dict]:
     # the signed-in user and returns its connection at the end, as under gunicorn.
     floor = summary(timed(lambda: visitors["street"].get("/_bench/floor"), runs))
     rows.append({"page": "floor", "role": "street", "url": "/_bench/floor", **floor, "holds": None})
+    bound = bound_app(engine, app.secret_key, params)
+    clients = {role: visitor.signed_in(bound) for role, visitor in visitors.items()}
     for page, url_ in urls(params).items():
         role, p95_target, ratio_target = CITY_PAGES[page]
-        page_times, limit_times = paired(lambda: visitors[role].get(url_), reference(engine, page, params), runs)
-        measured, limit = summary(page_times), summary(limit_times)
+        bound_url = f"/api/{page}" if url_.startswith("/api/") else f"/page/{page}"
+        times = by_turns([lambda: visitors[role].get(url_), reference(engine, page, params),
+                          lambda: visitors[role].get(bound_url, clients[role])], runs)
+        measured, limit, least = (summary(t) for t in times)
         ratio = round(measured["median_ms"] / limit["median_ms"], 2)
+        bound_ratio = round(least["median_ms"] / limit["median_ms"], 2)
         holds = ratio <= ratio_target and (p95_target is None or measured["p95_ms"] <= p95_target)
         rows.append({"page": page, "role": role, "url": url_, **measured, "reference_median_ms": limit["median_ms"],
                      "reference_p95_ms": limit["p95_ms"], "ratio": ratio, "target_ratio": ratio_target,
-                     "target_p95_ms": p95_target, "holds": holds})
+                     "target_p95_ms": p95_target, "holds": holds,
+                     "bound_median_ms": least["median_ms"], "bound_p95_ms": least["p95_ms"],
+                     "bound_ratio": bound_ratio, "over_bound": round(measured["median_ms"] / least["median_ms"], 2),
+                     "reachable": bound_ratio <= ratio_target})
     engine.dispose()
     return rows
 
@@ -226,14 +245,22 @@ def bench_demo(runs: int) -> list[dict]:
 
 
 def show(rows: list[dict]) -> None:
-    print(f"\n{'page':<16} {'median':>8} {'p95':>8} {'reference':>10} {'ratio':>6} {'target':>16}  holds")
+    print(f"\n{'page':<16} {'median':>8} {'p95':>8} {'reference':>10} {'ratio':>6} {'target':>16}  {'holds':<5}"
+          f" {'bound':>8} {'bound÷ref':>9} {'page÷bound':>10}")
     for r in rows:
         target = " ".join(filter(None, [f"≤{r['target_ratio']}×" if r.get("target_ratio") else "",
                                         f"p95≤{r['target_p95_ms']}" if r.get("target_p95_ms") else ""]))
         ref = f"{r['reference_median_ms']:>8.1f}ms" if "reference_median_ms" in r else f"{'—':>10}"
         ratio = f"{r['ratio']:>6.2f}" if "ratio" in r else f"{'—':>6}"
         holds = "—" if r["holds"] is None else "yes" if r["holds"] else "NO"  # the floor has no target
-        print(f"{r['page']:<16} {r['median_ms']:>6.1f}ms {r['p95_ms']:>6.1f}ms {ref} {ratio} {target:>16}  {holds}")
+        bound = (f"{r['bound_median_ms']:>6.1f}ms {r['bound_ratio']:>9.2f} {r['over_bound']:>10.2f}"
+                 if "bound_median_ms" in r else "")
+        print(f"{r['page']:<16} {r['median_ms']:>6.1f}ms {r['p95_ms']:>6.1f}ms {ref} {ratio} {target:>16}  {holds:<5} {bound}")
+    if any("bound_ratio" in r for r in rows):
+        print("bound: the page served by a bare Flask view (the user by one hand-written statement, then the "
+              "reference's SQL; bench/pages_bound.py).\nA target under bound÷ref cannot be met by any Flask "
+              "view on this machine: " + (", ".join(r["page"] for r in rows if r.get("reachable") is False)
+                                          or "none"))
 
 
 if __name__ == "__main__":
