@@ -255,7 +255,8 @@ def show(rows: list[dict]) -> None:
         holds = "—" if r["holds"] is None else "yes" if r["holds"] else "NO"  # the floor has no target
         bound = (f"{r['bound_median_ms']:>6.1f}ms {r['bound_ratio']:>9.2f} {r['over_bound']:>10.2f}"
                  if "bound_median_ms" in r else "")
-        print(f"{r['page']:<16} {r['median_ms']:>6.1f}ms {r['p95_ms']:>6.1f}ms {ref} {ratio} {target:>16}  {holds:<5} {bound}")
+        print(f"{r['page']:<16} {r['median_ms']:>6.1f}ms {r['p95_ms']:>6.1f}ms {ref} {ratio} {target:>16}  "
+              f"{holds:<5} {bound}")
     if any("bound_ratio" in r for r in rows):
         print("bound: the page served by a bare Flask view (the user by one hand-written statement, then the "
               "reference's SQL; bench/pages_bound.py).\nA target under bound÷ref cannot be met by any Flask "
