@@ -69,6 +69,7 @@ COMMITTEE_VALUES = {"active": Decimal("1"), "re_election_due": Decimal("0.75"), 
                     "expired": Decimal("0.25"), "none": Decimal("0")}
 MODE_VALUES = {"professional": Decimal("1"), "street_entrusted": Decimal("0.75"), "quasi": Decimal("0.5"),
                "self_managed": Decimal("0.25"), "none": Decimal("0")}
+ONE = Decimal(1)
 
 
 @dataclass
@@ -117,31 +118,34 @@ def scores(compound_ids: Select | Sequence[int], as_of: date, at: datetime,
         params = _params(as_of, at) | {"compound_ids": compound_ids}
     result: dict[int, Health] = {}
     modes: dict[int, tuple[str, str]] = {}
-    for cid, code, name, street_id, mode, state, committee_kind in db.session.execute(base, params):
+    for cid, code, name, street_id, mode, state, committee_kind in db.session.execute(base, params).all():
         result[cid] = Health(cid, code=code, name=name, street_id=street_id, committee_kind=committee_kind)
         modes[cid] = (getattr(mode, "value", mode), state)
     if not result:
         return result
     found: dict[str, dict[int, int]] = {part: {} for part in COUNTED}
-    for part, cid, n in db.session.execute(counted, params):
+    for part, cid, n in db.session.execute(counted, params).all():
         found[part][cid] = int(n)
     households, overdue, lapsing, alerts = (found[p] for p in COUNTED)
     if collected is None:
-        collected = rates.rates_of(rates.sums_by_key(db.session.execute(last_month, params), 1))
+        collected = rates.rates_of(rates.sums_by_key(db.session.execute(last_month, params).all(), 1))
     limit, weight = limits(), weights()  # once: a city has 1,130 compounds
+    overdue_zero, items_zero, alerts_zero = limit["overdue_per_100"], limit["warranty_items"], limit["alerts"]
     for cid, health in result.items():
         mode, state = modes[cid]
-        health.households = households.get(cid, 0)
+        parts = health.parts
+        households_of = health.households = households.get(cid, 0)
         rate = health.rate = collected.get(cid)
-        if rate is not None and rate.amount_rate is not None:
-            health.parts["collection"] = (rate.amount_rate, min(rate.amount_rate, Decimal(1)))
-        per_100 = _per_100(overdue.get(cid, 0), health.households)
-        health.parts["overdue_tickets"] = (per_100, _falling(per_100, limit["overdue_per_100"]))
-        health.parts["warranties"] = (lapsing.get(cid, 0), _falling_count(lapsing.get(cid, 0), limit["warranty_items"]))
-        health.parts["committee"] = (state, COMMITTEE_VALUES[state])
-        health.parts["management"] = (mode, MODE_VALUES[mode])
-        health.parts["alerts"] = (alerts.get(cid, 0), _falling_count(alerts.get(cid, 0), limit["alerts"]))
-        health.score = combine(health.parts, weight)
+        amount = rate.amount_rate if rate is not None else None  # a property that divides: read once
+        if amount is not None:
+            parts["collection"] = (amount, min(amount, ONE))
+        parts["overdue_tickets"] = _overdue(overdue.get(cid, 0), households_of, overdue_zero)
+        items, open_alerts = lapsing.get(cid, 0), alerts.get(cid, 0)
+        parts["warranties"] = (items, _falling_count(items, items_zero))
+        parts["committee"] = (state, COMMITTEE_VALUES[state])
+        parts["management"] = (mode, MODE_VALUES[mode])
+        parts["alerts"] = (open_alerts, _falling_count(open_alerts, alerts_zero))
+        health.score = combine(parts, weight)
     return result
 
 
@@ -227,6 +231,13 @@ def _per_100(count: int, households: int) -> Decimal:
     if not households:
         return Decimal(0) if not count else Decimal(100)
     return (Decimal(count) * 100 / Decimal(households)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@lru_cache(maxsize=8192)
+def _overdue(count: int, households: int, zero_at: int) -> tuple[Decimal, Decimal]:
+    """The overdue part as (per 100 households, its 0–1 value)."""
+    per_100 = _per_100(count, households)
+    return per_100, _falling(per_100, zero_at)
 
 
 @lru_cache(maxsize=8192)

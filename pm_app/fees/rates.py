@@ -177,7 +177,7 @@ def _grouped(group_by: GroupBy, where: Where, as_of: date | None) -> dict[tuple,
     difference the late payments and waivers make to the bills they touch; those bills are
     looked up by id, so the cost does not grow with the bills nobody touched."""
     keys = group_by(BillTotal)
-    result = sums_by_key(db.session.execute(grouped(keys, where(BillTotal))), len(keys))
+    result = sums_by_key(db.session.execute(grouped(keys, where(BillTotal))).all(), len(keys))
     if as_of is None:
         return result
     late_paid, late_waived = _late(as_of)
