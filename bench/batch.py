@@ -121,14 +121,14 @@ def bench_sweeps(runs: int) -> dict:
     as_of, firsts, repeats, detail = today(), [], [], {}
     for _ in range(runs):
         with rolled_back():
-            detail["cleared"] = forget_sweeps()
+            cleared = forget_sweeps()
             first, detail["first"] = sweep_all(as_of)
             repeat, detail["repeat"] = sweep_all(as_of)
         firsts.append(first)
         repeats.append(repeat)
     assert all(r["opened"] == 0 for r in detail["repeat"].values()), detail["repeat"]
     return {"as_of": as_of.isoformat(), "first": stats(firsts), "repeat": stats(repeats), "per_rule": detail,
-            "opened": sum(r["opened"] for r in detail["first"].values()), "cleared": detail["cleared"]}
+            "opened": sum(r["opened"] for r in detail["first"].values()), "cleared": cleared}
 
 
 # -- ranking ----------------------------------------------------------------------------------------

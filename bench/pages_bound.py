@@ -21,6 +21,7 @@ import json
 from flask import Flask, Response, abort, request, session
 
 from bench.pages_reference import queries
+from pm_app.auth.services import SESSION_VERSION
 
 # The product's user loader checks the same (active, the session's generation) and reads the
 # streets with the user; the token check adds the token's expiry.
@@ -29,7 +30,6 @@ FROM "user" u LEFT JOIN user_street us ON us.user_id = u.id WHERE u.id = %(id)s 
 BY_TOKEN = """SELECT array_remove(array_agg(us.street_id ORDER BY us.street_id), NULL)
 FROM api_token t JOIN "user" u ON u.id = t.user_id LEFT JOIN user_street us ON us.user_id = u.id
 WHERE t.token_hash = %(digest)s AND t.expires_at > now() AND u.active GROUP BY u.id"""
-SESSION_VERSION = "_sv"
 
 
 def bound_app(engine, secret_key: str, params: dict) -> Flask:

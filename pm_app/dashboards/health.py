@@ -221,10 +221,6 @@ def _statements(compound_ids) -> tuple[Select, CompoundSelect, Select]:
     return base, counted, last_month
 
 
-# Called for each compound with a few small integers (most counts are 0): remembered, they cost
-# a dict lookup (a regulator's home scores 1,130 compounds). Keyed on ints only: a Decimal
-# 0.00 and 0 are equal keys with results that print differently.
-@lru_cache(maxsize=8192)
 def _per_100(count: int, households: int) -> Decimal:
     """Overdue tickets per 100 households, two places; with no households any overdue ticket is
     as bad as it gets."""
@@ -233,6 +229,9 @@ def _per_100(count: int, households: int) -> Decimal:
     return (Decimal(count) * 100 / Decimal(households)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+# Called for each compound with a few small integers (most counts are 0): remembered, they cost
+# a dict lookup (a regulator's home scores 1,130 compounds). Keyed on ints only: a Decimal
+# 0.00 and 0 are equal keys with results that print differently.
 @lru_cache(maxsize=8192)
 def _overdue(count: int, households: int, zero_at: int) -> tuple[Decimal, Decimal]:
     """The overdue part as (per 100 households, its 0–1 value)."""

@@ -18,18 +18,17 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 
 from pm_app.alerts.rules import RULES
 from pm_app.alerts.sweeps import apply_rule
+from pm_app.committees.fund import record_vote
+from pm_app.committees.models import FundVote
 from pm_app.common.clock import now, today
 from pm_app.extensions import db
 from pm_app.fees import seed_bills
 from pm_app.fees.periods import period_of, shift
 from pm_app.org.demo import DEMO_PASSWORD, create_demo_accounts, demo_accounts
-from pm_app.committees.fund import record_vote
-from pm_app.committees.models import FundVote
-from pm_app.org.models import Compound, Street
-from pm_app.org.services import compound_counts
+from pm_app.org.models import Compound, ServiceContract, Street
 from pm_app.org.seed import seed_city
 from pm_app.org.seed_run import Scale
-from pm_app.org.models import ServiceContract
+from pm_app.org.services import compound_counts
 from pm_app.rankings.models import RankingPeriod
 from pm_app.tickets.models import Priority, ResponsibleParty, Ticket, TicketSource, TicketStatus
 from pm_app.warranties.models import RenovationProject, WarrantyCategory, WarrantyClaim, WarrantyItem

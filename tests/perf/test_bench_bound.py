@@ -35,7 +35,7 @@ def city(app):
     db.session.commit()
     params = {"street": None, "compound": mine.id, "last": last, "first": shift(last, -11), "today": today(),
               "at": now()}
-    return {"officer": officer, "token": token, "mine": mine, "theirs": theirs, "params": params, "admin": admin}
+    return {"officer": officer, "token": token, "mine": mine, "theirs": theirs, "params": params}
 
 
 def _bound(app, city, **params):
