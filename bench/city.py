@@ -26,16 +26,24 @@ import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.exc import DBAPIError
-
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.exc import DBAPIError  # noqa: E402
+
+from pm_app.config import Config, _database_url  # noqa: E402
 PM_APP = str(Path(sys.executable).parent / "pm-app")  # the console script of this interpreter's install
 SEED_TARGET_S = 300
 
 
+def _engine(url: str, **options):
+    """An engine on the URL as the app reads it (psycopg 3, whatever the URL's scheme)."""
+    return create_engine(_database_url(url, Config.INSTANCE_DIR), **options)
+
+
 def compounds_in(url: str) -> int:
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    engine = _engine(url)
     try:
         with engine.connect() as connection:
             if connection.scalar(text("SELECT to_regclass('compound')")) is None:
@@ -65,7 +73,7 @@ def settle(url: str, wait_s: int = 300) -> None:
     """Fresh statistics, as after any bulk load; then the gigabytes the seed dirtied written out and
     autovacuum done, or the first measurement pays for them (seen: the 2× sweeps read 2.52× the 1×
     right after the 2× seed, and 2.17-2.25× when run again later)."""
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+    engine = _engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
         connection.execute(text("VACUUM ANALYZE"))
         try:
@@ -132,15 +140,12 @@ def main() -> None:
     parser.add_argument("--json", default="city-bench.json")
     args = parser.parse_args()
     started = time.perf_counter()
-    figures = {"seed_s": seed(args.url, "city")}
-    for url, scale in ((args.times2, "city2x"), (args.times4, "city4x")):
+    figures, batch = {"seed_s": seed(args.url, "city")}, [str(HERE / "batch.py"), args.url]
+    for option, url, scale in (("--times2", args.times2, "city2x"), ("--times4", args.times4, "city4x")):
         if url:
             figures[f"seed_{scale}_s"] = seed(url, scale)
-    figures["pages"] = run_json([str(HERE / "pages.py"), args.url, "--runs", str(args.runs)])
-    batch = [str(HERE / "batch.py"), args.url]
-    for option, url in (("--times2", args.times2), ("--times4", args.times4)):
-        if url:
             batch += [option, url]
+    figures["pages"] = run_json([str(HERE / "pages.py"), args.url, "--runs", str(args.runs)])
     figures["batch"] = run_json(batch)
     figures["table"] = rows_of(figures)
     show(figures["table"])
