@@ -4,26 +4,22 @@ The one rounding step (ROUND_HALF_UP) is `round_fen`, used where a rate meets an
 """
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
+
+from pm_app.common.inputs import InputError, parse_amount
 
 
-class AmountError(ValueError):
+class AmountError(InputError):
     pass
 
 
 def parse_decimal(value, places: int, what: str = "amount") -> Decimal:
-    """Parse a decimal string with at most `places` decimals; refuse floats and junk."""
-    if isinstance(value, float) or isinstance(value, bool):
-        raise AmountError(f"{what} must be a decimal string such as \"71.60\", not a float")
+    """Parse a decimal string with at most `places` decimals (common.inputs.parse_amount: ASCII
+    after NFKC, at most 12 integer digits, no exponent); refuse floats and junk."""
     try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise AmountError(f"{what} is not a number") from None
-    if not number.is_finite():
-        raise AmountError(f"{what} is not a number")
-    if -number.as_tuple().exponent > places and number != number.quantize(Decimal(1).scaleb(-places)):
-        raise AmountError(f"{what} has more than {places} decimal places")
-    return number
+        return parse_amount(value, places, what)
+    except InputError as exc:
+        raise AmountError(str(exc)) from None
 
 
 def yuan_to_fen(value) -> int:
