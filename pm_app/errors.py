@@ -85,7 +85,9 @@ def register_error_handlers(app: Flask) -> None:
         data = getattr(error, "data", None) or {}
         errors = _flatten(data["messages"]) if "messages" in data else {}
         message = data.get("message") or _message_for(error)
-        return error_response(error.code or 500, message, errors, data.get("headers"))
+        # The exception's own headers (a 405's required Allow) under ours; its Content-Type is for its own page.
+        headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"} | (data.get("headers") or {})
+        return error_response(error.code or 500, message, errors, headers)
 
     @app.errorhandler(DomainError)
     def handle_domain(error: DomainError):
