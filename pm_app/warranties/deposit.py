@@ -1,6 +1,10 @@
 """The quality-guarantee deposit (质量保证金): held from acceptance, released to the contractor
 when the warranty has been honoured, or forfeited (in part) to pay for repairs it did not make.
-Release waits while any warranty claim of the project is open."""
+Release waits while any warranty claim of the project is open.
+
+Every decision locks the project's row before reading what is left, so ten "release all"
+clicks at once record one release and nine 409s, and a release racing a forfeit never
+decides more than the deposit (issue 23)."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -10,6 +14,7 @@ from sqlalchemy import select
 from pm_app.common.money import fen_to_yuan
 from pm_app.errors import Conflict, DomainError
 from pm_app.extensions import db
+from pm_app.locks import locked
 from pm_app.org.services import ensure
 from pm_app.warranties.models import DepositDecision, DepositState, RenovationProject
 from pm_app.warranties.services import can_manage_works, open_claims
@@ -20,6 +25,7 @@ def remaining(project: RenovationProject) -> int:
 
 
 def release(user, project: RenovationProject, amount_fen: int | None, reason: str) -> DepositDecision:
+    project = locked(project)
     claims = open_claims(project.id)
     if claims:
         raise Conflict(_("The deposit cannot be released while %(n)d warranty claim(s) of this project are open.",
@@ -28,7 +34,7 @@ def release(user, project: RenovationProject, amount_fen: int | None, reason: st
 
 
 def forfeit(user, project: RenovationProject, amount_fen: int | None, reason: str) -> DepositDecision:
-    return _decide(user, project, "forfeit", amount_fen, reason)
+    return _decide(user, locked(project), "forfeit", amount_fen, reason)
 
 
 def decisions(project_id: int) -> list[DepositDecision]:
