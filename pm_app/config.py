@@ -33,6 +33,21 @@ def _database_url(value: str | None, instance_dir: Path) -> str:
     return url
 
 
+def _non_negative_int(name: str, default: str) -> int:
+    value = os.environ.get(name, default).strip()
+    if not value.isascii() or not value.isdigit():
+        raise RuntimeError(f"{name} must be a whole number of 0 or more, not {value!r}")
+    return int(value)
+
+
+def _base_url(value: str | None) -> str | None:
+    if not value:
+        return None
+    if not value.startswith(("http://", "https://")) or any(ch in value for ch in " \t\r\n?#"):
+        raise RuntimeError(f"PUBLIC_BASE_URL must be an http(s):// address without query, not {value!r}")
+    return value.rstrip("/")
+
+
 class Config:
     INSTANCE_DIR = INSTANCE_DIR
     TIMEZONE = "Asia/Shanghai"
@@ -106,13 +121,23 @@ class Config:
     }
     API_TOKEN_TTL_HOURS = 24 * 7
 
+    # How many reverse proxies stand in front of the app (nginx alone: 1). Their X-Forwarded-For and
+    # X-Forwarded-Proto then give the client's address (every per-address limit) and the scheme
+    # (HSTS, Secure cookies). 0: not behind a proxy, and those headers are ignored (anyone can send them).
+    TRUSTED_PROXY_COUNT = _non_negative_int("PM_APP_TRUSTED_PROXY_COUNT", "0")
+    # The address residents reach the app at ("https://baoxiu.example.gov.cn"): every absolute URL
+    # the app prints (the QR poster) starts with it, whatever Host header a request carried.
+    PUBLIC_BASE_URL = _base_url(os.environ.get("PUBLIC_BASE_URL"))
+
     SESSION_COOKIE_HTTPONLY = True
+    # Secure always when PM_APP_HTTPS=1; otherwise whenever the request itself came over HTTPS.
     SESSION_COOKIE_SECURE = os.environ.get("PM_APP_HTTPS") == "1"
-    # Strict-Transport-Security on HTTPS answers (behind a proxy, set PM_APP_HTTPS=1 and forward the scheme).
+    # Strict-Transport-Security on HTTPS answers (behind a proxy: TRUSTED_PROXY_COUNT and X-Forwarded-Proto).
     HSTS_SECONDS = int(os.environ.get("PM_APP_HSTS_SECONDS", str(180 * 24 * 3600)))
     SESSION_IDLE_MINUTES = int(os.environ.get("PM_APP_SESSION_IDLE_MINUTES", "30"))
     SESSION_MAX_HOURS = int(os.environ.get("PM_APP_SESSION_MAX_HOURS", "12"))
-    # Sign-in attempts: per username (guessing one password) and per address (trying many users).
+    # Failed sign-ins (page and API together): per (address, username) — guessing one password
+    # from elsewhere never locks the real user out — and per address (trying many users).
     LOGIN_LIMIT_USER = os.environ.get("PM_APP_LOGIN_LIMIT_USER", "5 per 15 minutes")
     LOGIN_LIMIT_ADDRESS = os.environ.get("PM_APP_LOGIN_LIMIT_ADDRESS", "30 per 15 minutes")
     SESSION_COOKIE_SAMESITE = "Lax"

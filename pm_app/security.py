@@ -5,7 +5,10 @@ from __future__ import annotations
 import time
 
 from flask import Flask, current_app, request, session
+from flask.sessions import SecureCookieSessionInterface
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, logout_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 # Plotly draws with inline style attributes; scripts come only from our own static files (chart data
 # travels in <script type="application/json"> blocks, which are never executed).
@@ -20,8 +23,22 @@ HEADERS = {
 
 
 def register_security(app: Flask) -> None:
+    hops = app.config["TRUSTED_PROXY_COUNT"]
+    if hops:
+        # Behind that many proxies (nginx: 1), the client's address and scheme are what the
+        # nearest proxy says (X-Forwarded-For, X-Forwarded-Proto); further left is client-made.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+    app.session_interface = _SessionInterface()
     app.before_request(_session_lifetime)
     app.after_request(_headers)
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """The session cookie is Secure whenever the request came over HTTPS (behind the proxy too),
+    not only when SESSION_COOKIE_SECURE says so."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(super().get_cookie_secure(app) or request.is_secure)
 
 
 def _headers(response):
@@ -58,19 +75,37 @@ def start_session() -> None:
 
 def _login_name() -> str:
     name = (request.form.get("username") or (request.get_json(silent=True) or {}).get("username") or "")
-    return "login-user:" + str(name).strip().lower()[:64]
+    if not name and current_user.is_authenticated:
+        name = current_user.username  # a password change: guesses of the current password count too
+    return str(name).strip().casefold()[:64]
 
 
-def _failed(response) -> bool:
-    # Only failed attempts count: success is a redirect from the page, a token (200) from the API.
-    return response.status_code != (200 if request.path.startswith("/api/") else 302)
+def _address_and_name() -> str:
+    return f"{get_remote_address()}|{_login_name()}"
+
+
+_FAILED = "pm_app.failed_sign_in"
+
+
+def note_failed_sign_in() -> None:
+    """A wrong password was given (sign-in, or the current password of a change): it counts."""
+    request.environ[_FAILED] = True  # the request's, not g: an app context can outlive a request
+
+
+def _failed(_response) -> bool:
+    return bool(request.environ.get(_FAILED))
 
 
 def login_limits(view):
-    """Per username and per client address, failed attempts only (LOGIN_LIMIT_USER/_ADDRESS)."""
+    """Failed password attempts, counted together for the sign-in page, the token API and the
+    password change (one shared scope, one store: the limiter's Redis, or memory without it):
+    LOGIN_LIMIT_USER per (client address, username), so whoever guesses from elsewhere cannot
+    lock the real user out of their own address, and LOGIN_LIMIT_ADDRESS per client address,
+    across all usernames. The address is the client's own once ProxyFix has read the proxy's
+    X-Forwarded-For (TRUSTED_PROXY_COUNT)."""
     from pm_app.extensions import limiter
 
-    view = limiter.limit(lambda: current_app.config["LOGIN_LIMIT_USER"], key_func=_login_name, methods=["POST"],
-                         deduct_when=_failed, scope="login-user")(view)
-    return limiter.limit(lambda: current_app.config["LOGIN_LIMIT_ADDRESS"], methods=["POST"],
-                         deduct_when=_failed, scope="login-address")(view)
+    view = limiter.shared_limit(lambda: current_app.config["LOGIN_LIMIT_USER"], "login-address-user",
+                                key_func=_address_and_name, methods=["POST"], deduct_when=_failed)(view)
+    return limiter.shared_limit(lambda: current_app.config["LOGIN_LIMIT_ADDRESS"], "login-address",
+                                key_func=get_remote_address, methods=["POST"], deduct_when=_failed)(view)

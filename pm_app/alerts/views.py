@@ -11,6 +11,7 @@ from pm_app.alerts.health import job_health
 from pm_app.alerts.models import Alert
 from pm_app.alerts.rules import RULES
 from pm_app.auth.models import Role
+from pm_app.auth.redirects import referrer_target
 from pm_app.auth.scope import get_visible, visible
 from pm_app.common.listing import page_number, page_of
 from pm_app.extensions import db
@@ -46,7 +47,7 @@ def act(alert_id, action):
     else:
         services.resolve_by_hand(alert)
     db.session.commit()
-    return redirect(request.referrer or url_for("alerts.inbox"))
+    return redirect(referrer_target(url_for("alerts.inbox")))  # back to the list it was on, if on this site
 
 
 @bp.route("/jobs/health")

@@ -102,6 +102,7 @@ def end_sessions(user_id: int):
 def reset_password(user_id: int):
     user = db.get_or_404(User, user_id)
     form = PasswordResetForm()
+    form.policy_username = user.username
     if form.validate_on_submit():
         services.set_password(user, form.password.data)
         db.session.commit()

@@ -6,6 +6,11 @@ class TokenIn(Schema):
     password = fields.Str(required=True, load_only=True)
 
 
+class PasswordChangeIn(Schema):
+    current_password = fields.Str(required=True, load_only=True, validate=validate.Length(min=1, max=1024))
+    new_password = fields.Str(required=True, load_only=True, validate=validate.Length(min=1, max=1024))
+
+
 class TokenOut(Schema):
     token = fields.Str()
     expires_in = fields.Int(metadata={"description": "seconds"})

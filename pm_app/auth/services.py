@@ -11,13 +11,14 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from pm_app.auth import passwords
 from pm_app.auth.models import ROLE_BINDING, ApiToken, Role, User
 from pm_app.common.clock import now
 from pm_app.errors import Conflict, DomainError
 from pm_app.extensions import db
 from pm_app.org.models import Compound, Firm, FirmKind, Street
 
-MIN_PASSWORD = 8
+MIN_PASSWORD = passwords.MIN_LENGTH
 SESSION_VERSION = "_sv"  # the key of the session generation in the signed cookie
 
 
@@ -26,15 +27,16 @@ def hash_password(password: str) -> str:
 
 
 def create_user(username: str, password: str, role: Role | str, *, street_ids=(), firm_id=None,
-                compound_id=None, display_name: str | None = None, min_password: int = MIN_PASSWORD) -> User:
+                compound_id=None, display_name: str | None = None, enforce_policy: bool = True) -> User:
+    """enforce_policy=False only for accounts whose password is published on purpose (the demo's)."""
     role = Role(role)
     errors: dict[str, list[str]] = {}
     if not username or len(username) > 64:
         errors["username"] = ["must be 1–64 characters"]
     elif db.session.scalar(select(User.id).where(User.username == username)):
         raise Conflict(f"username {username!r} is taken", {"username": ["already taken"]})
-    if len(password) < min_password:
-        errors["password"] = [f"must be at least {min_password} characters"]
+    if enforce_policy and (broken := passwords.problems(password, username)):
+        errors["password"] = passwords.english(broken)
     streets = _bindings(role, list(street_ids), firm_id, compound_id, errors)
     if errors:
         raise DomainError("The user could not be created.", errors)
@@ -68,11 +70,22 @@ def _bindings(role: Role, street_ids, firm_id, compound_id, errors) -> list[Stre
     return streets
 
 
-def set_password(user: User, password: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise DomainError("Password too short.", {"password": [f"must be at least {MIN_PASSWORD} characters"]})
+def set_password(user: User, password: str, *, field: str = "password") -> None:
+    if broken := passwords.problems(password, user.username):
+        raise DomainError("The password does not meet the policy.", {field: passwords.english(broken)})
     user.password_hash = hash_password(password)
     end_sessions(user)  # a reset password should lock out whoever held the old one
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """The user's own change: the current password first (a session left open on a shared
+    computer must not be enough to take the account over), then the policy. Every other session
+    and token ends; the caller keeps its own by taking the new generation or a new token."""
+    if not check_password_hash(user.password_hash, current):
+        raise DomainError("The current password is wrong.", {"current_password": ["is wrong"]})
+    if check_password_hash(user.password_hash, new):
+        raise DomainError("The new password is the current one.", {"new_password": ["must differ from the current one"]})
+    set_password(user, new, field="new_password")
 
 
 def end_sessions(user: User) -> None:

@@ -1,4 +1,4 @@
-"""Login and logout pages."""
+"""Sign-in, sign-out and the signed-in user's own password change."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
@@ -8,10 +8,12 @@ from sqlalchemy import select
 
 from pm_app.audit.denials import note_failed_login
 from pm_app.auth import services
-from pm_app.auth.forms import LoginForm
+from pm_app.auth.forms import LoginForm, PasswordChangeForm
 from pm_app.auth.models import User
+from pm_app.auth.redirects import redirect_target
+from pm_app.errors import DomainError
 from pm_app.extensions import db
-from pm_app.security import login_limits, start_session
+from pm_app.security import login_limits, note_failed_sign_in, start_session
 
 bp = Blueprint("auth", __name__)
 
@@ -29,18 +31,12 @@ def login():
             session[services.SESSION_VERSION] = user.session_version
             login_user(user)
             start_session()
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(redirect_target(request.args.get("next")))
+        note_failed_sign_in()
         note_failed_login(form.username.data)
         flash(_("Wrong username or password."), "error")
     demo_users = _demo_accounts() if current_app.config.get("DEMO_MODE") else []
     return render_template("auth/login.html", form=form, demo_users=demo_users)
-
-
-def _safe_next(target: str | None) -> str:
-    # Only same-site paths: an open redirect would turn our login page into a phishing aid.
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("home.index")
 
 
 def _demo_accounts() -> list[User]:
@@ -59,3 +55,27 @@ def logout():
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+@login_limits
+def change_password():
+    form = PasswordChangeForm()
+    form.policy_username = current_user.username
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.new_password.data)
+        except DomainError as error:
+            if "current_password" in error.errors:
+                note_failed_sign_in()
+                form.current_password.errors = [_("The current password is wrong.")]
+            else:
+                form.new_password.errors = [_("The new password must differ from the current one.")]
+        else:
+            db.session.commit()
+            # Every other session and token has ended; this one goes on under the new generation.
+            session[services.SESSION_VERSION] = current_user.session_version
+            flash(_("Your password is changed; you are signed out everywhere else."), "success")
+            return redirect(url_for("home.index"))
+    return render_template("auth/password.html", form=form), 422 if form.errors else 200

@@ -32,7 +32,7 @@ def create_demo_accounts() -> list[User]:
         fields = binding()
         if fields is None:
             continue
-        created.append(create_user(username, DEMO_PASSWORD, role, min_password=len(DEMO_PASSWORD), **fields))
+        created.append(create_user(username, DEMO_PASSWORD, role, enforce_policy=False, **fields))
     return created
 
 
