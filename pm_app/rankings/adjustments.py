@@ -11,7 +11,7 @@ from pm_app.errors import DomainError
 from pm_app.extensions import db
 from pm_app.org.services import ensure
 from pm_app.rankings import scores
-from pm_app.rankings.freeze import refuse_published
+from pm_app.rankings.freeze import lock_open
 from pm_app.rankings.models import Adjustment, AdjustmentKind, RankingPeriod, RankingResult
 from pm_app.rankings.periods import can_run
 from pm_app.tickets.models import Ticket
@@ -20,7 +20,7 @@ from pm_app.warranties.models import Inspection
 
 def add_adjustment(user, period: RankingPeriod, data: dict) -> Adjustment:
     ensure(can_run(user), _l("record awards and deductions"))
-    refuse_published(period)
+    period = lock_open(period)
     firm_id = data["firm_id"]
     if db.session.scalar(select(RankingResult.id).where(RankingResult.period_id == period.id,
                                                         RankingResult.firm_id == firm_id)) is None:

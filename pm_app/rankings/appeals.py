@@ -9,9 +9,10 @@ from pm_app.auth.models import Role
 from pm_app.common.clock import now, today
 from pm_app.errors import Conflict, DomainError
 from pm_app.extensions import db
+from pm_app.locks import locked
 from pm_app.org.services import ensure
 from pm_app.rankings import scores
-from pm_app.rankings.freeze import refuse_published
+from pm_app.rankings.freeze import lock_open
 from pm_app.rankings.models import Adjustment, AdjustmentKind, Appeal, AppealState, PeriodState
 from pm_app.rankings.periods import can_run
 
@@ -19,7 +20,8 @@ from pm_app.rankings.periods import can_run
 def file_appeal(user, adjustment: Adjustment, grounds: str) -> Appeal:
     period = adjustment.period
     ensure(user.role == Role.firm_staff and user.firm_id == adjustment.firm_id, _l("appeal this deduction"))
-    refuse_published(period)
+    period = lock_open(period)
+    adjustment = locked(adjustment)  # re-read after the period's lock: a twin appeal may have landed
     if period.state != PeriodState.review:
         raise Conflict(_("Appeals are filed while the period is in review."), {"state": [period.state.value]})
     if today() > period.appeal_deadline:
@@ -40,8 +42,8 @@ def file_appeal(user, adjustment: Adjustment, grounds: str) -> Appeal:
 
 def decide_appeal(user, appeal: Appeal, accept: bool, reason: str | None) -> Appeal:
     ensure(can_run(user), _l("decide appeals"))
-    period = appeal.adjustment.period
-    refuse_published(period)
+    period = lock_open(appeal.adjustment.period)
+    appeal = locked(appeal)  # a twin decision waited for the period's lock; it sees this one's state
     if appeal.state != AppealState.pending:
         raise Conflict(_("This appeal has already been decided."), {"state": [appeal.state.value]})
     if not accept and not (reason and reason.strip()):

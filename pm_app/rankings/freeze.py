@@ -12,6 +12,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from pm_app.errors import Conflict
+from pm_app.locks import locked
 from pm_app.rankings.models import Adjustment, Appeal, PeriodState, RankingPeriod, RankingResult, ResultCompound
 
 def _(text: str, **values) -> str:
@@ -27,6 +28,15 @@ def refuse_published(period: RankingPeriod) -> None:
     if period.state == PeriodState.published:
         raise Conflict(_("Period %(code)s is published and can no longer change; publish a correction instead.",
                          code=period.code), {"period": [_("published")]})
+
+
+def lock_open(period: RankingPeriod) -> RankingPeriod:
+    """The period's row locked for the transaction and re-read, then refused if published. Every
+    change to a period starts here, so a deduction racing the publication waits for it and gets
+    the 409 above instead of tripping the database's freeze trigger (a 500)."""
+    period = locked(period)
+    refuse_published(period)
+    return period
 
 
 def _published_before(period: RankingPeriod) -> bool:
