@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_smorest import Api as _Api
 from flask_smorest import Blueprint as _Blueprint
+from flask_smorest.pagination import PaginationMetadataSchema
 from flask_smorest.pagination import PaginationParameters  # noqa: F401  (re-exported for views)
 from marshmallow import Schema, fields
 from webargs.flaskparser import FlaskParser
@@ -35,11 +36,33 @@ class Api(_Api):
         # pm_app.errors registers one handler set for pages and API alike.
         pass
 
+    def _register_pagination_header(self):
+        # X-Pagination is JSON text; a header `schema` of type object would mean OpenAPI's
+        # "simple" style (total,3,page,1), which clients and schemathesis then read it as.
+        self.spec.components.header("PAGINATION", {
+            "description": "Pagination metadata, as JSON", "content": {"application/json": {"schema": PaginationMetadataSchema}},
+        }, lazy=True)
+
 
 class Blueprint(_Blueprint):
     """flask-smorest blueprint whose lists paginate with page/page_size and X-Pagination."""
 
     DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 50, "max_page_size": 500}
+
+    @staticmethod
+    def _make_pagination_metadata(page, page_size, item_count):
+        """X-Pagination. flask-smorest leaves out `page` (and the way back) on an empty list and
+        past the last page, so a client cannot tell where it is; here `page` is always the page
+        asked, and past the end `previous_page` leads back to the last page."""
+        pages = -(-item_count // page_size)
+        meta = {"total": item_count, "total_pages": pages, "page": page}
+        if pages:
+            meta |= {"first_page": 1, "last_page": pages}
+            if page > 1:
+                meta["previous_page"] = min(page - 1, pages)
+            if page < pages:
+                meta["next_page"] = page + 1
+        return PaginationMetadataSchema().dump(meta)
 
     def arguments(self, schema, *args, **kwargs):
         return super().arguments(bound_integers(schema() if isinstance(schema, type) else schema), *args, **kwargs)
