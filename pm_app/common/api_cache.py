@@ -7,7 +7,8 @@ of ORM, marshmallow and PostgreSQL; a cached one costs the token check and one R
 
 How it stays exact, with no list of what each endpoint reads to keep up to date by hand:
 - Every statement that writes (ORM, Core or hand-written SQL) notes on its connection the tables
-  its SQL names, and the tables those cascade to. When the transaction commits, each of those
+  its SQL names, the tables those cascade to, and the tables the database's own triggers write
+  when those change (TRIGGER_WRITES: no statement names them). When the transaction commits, each of those
   tables' versions in Redis is raised twice: just before the commit, and again after it, when the
   connection returns to the pool. A read that ran between the two cannot be stored under the
   final version.
@@ -22,7 +23,8 @@ How it stays exact, with no list of what each endpoint reads to keep up to date 
   Answers live API_CACHE_SECONDS at most. That bounds the only two things versions do not see:
   what the clock alone changes (a ticket turning overdue) and a raise lost while Redis was down.
 - Stored: 200 answers to GETs under /api/ with a bearer token, that wrote nothing, up to
-  API_CACHE_MAX_BYTES, except views marked `@uncached` (the job health, which reads Redis).
+  API_CACHE_MAX_BYTES, except views marked `@uncached` (the job health, which reads Redis; the
+  ledger's verify, which must see a row changed behind the app's back at once).
   Without REDIS_URL, or with API_CACHE_SECONDS = 0, nothing is cached, but the raises still
   happen wherever REDIS_URL is set, so another process's cache stays exact.
 """
@@ -56,6 +58,14 @@ WRITES = re.compile(r"^\s*(insert|update|delete|merge|truncate|copy|alter|drop|c
 CTE = re.compile(r"^\s*with\b", re.I)
 CTE_WRITES = re.compile(r"\b(insert|update|delete)\b", re.I)
 PAUSE_AFTER_FAILURE = 10.0  # seconds without Redis calls after one fails: a dead Redis costs one timeout
+
+# Tables the database itself writes, in triggers, when another table is written: a write to a key
+# is a write to each of its values too. No statement the app sends names them, so they are declared
+# here, one line per trigger-maintained table (tests/common/test_trigger_writes.py checks this map
+# against every trigger the migrations create, on SQLite and PostgreSQL).
+TRIGGER_WRITES: dict[str, set[str]] = {
+    "bill": {"bill_total"},  # d6b3f9a2c007: sums per compound, month, fee type and firm
+}
 
 
 @dataclass
@@ -92,8 +102,9 @@ class Tables:
 
 
 def _cascades(metadata) -> dict[str, set[str]]:
-    """table → the tables an ON DELETE/UPDATE action changes when it changes, transitively."""
-    direct: dict[str, set[str]] = {}
+    """table → the tables an ON DELETE/UPDATE action or a trigger changes when it changes,
+    transitively."""
+    direct: dict[str, set[str]] = {table: set(written) for table, written in TRIGGER_WRITES.items()}
     for table in metadata.tables.values():
         for key in table.foreign_keys:
             if key.ondelete or key.onupdate:
@@ -193,16 +204,23 @@ def _enabled() -> bool:
 
 def uncached(view):
     """For a read whose answer depends on more than the database (Redis, the queues, the clock
-    to the second): it is never stored."""
+    to the second), or must see rows changed behind the app's back: it is never stored nor
+    served. Marks a view function, a MethodView class or one of its methods."""
     view.api_cache = False
     return view
+
+
+def _marked_uncached() -> bool:
+    view = current_app.view_functions.get(request.endpoint)
+    view_class = getattr(view, "view_class", None)
+    method = getattr(view_class, request.method.lower(), None)
+    return any(getattr(marked, "api_cache", True) is False for marked in (view, view_class, method))
 
 
 def begin(token: str) -> None:
     """Before the token is checked: read the versions and any stored answer for this request.
     The answer is served by `served()` once the token has been accepted."""
-    if request.method != "GET" or not token or not _enabled() \
-            or getattr(current_app.view_functions.get(request.endpoint), "api_cache", True) is False:
+    if request.method != "GET" or not token or not _enabled() or _marked_uncached():
         return
     key = ENTRY + hashlib.sha256("\n".join(
         (token, str(session.get("lang", "")), today().isoformat(), request.full_path)).encode()).hexdigest()
