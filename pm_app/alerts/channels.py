@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import smtplib
+import unicodedata
 import urllib.error
 import urllib.request
 from email.message import EmailMessage
@@ -13,6 +14,8 @@ from flask import current_app
 from pm_app.alerts.models import Alert, Delivery
 
 SEVERITY_ZH = {"info": "提示", "warning": "预警", "critical": "严重"}
+# A subject longer than this is cut: mail clients show about 80 characters, and RFC 5322 lines end at 998.
+HEADER_CHARS = 200
 
 
 class DeliveryError(Exception):
@@ -20,12 +23,30 @@ class DeliveryError(Exception):
 
 
 def send(delivery: Delivery) -> None:
-    if delivery.channel == "email":
-        send_email(delivery)
-    elif delivery.channel == "webhook":
-        send_webhook(delivery)
-    else:
-        raise DeliveryError(f"nothing to send for channel {delivery.channel}")
+    """Send it, or raise DeliveryError saying why. An unexpected error in a channel is a failed
+    delivery with that error recorded, never a worker that dies mid-send (which the outbox can
+    only record as "worker stopped while sending")."""
+    try:
+        if delivery.channel == "email":
+            send_email(delivery)
+        elif delivery.channel == "webhook":
+            send_webhook(delivery)
+        else:
+            raise DeliveryError(f"nothing to send for channel {delivery.channel}")
+    except DeliveryError:
+        raise
+    except Exception as exc:  # noqa: BLE001  (recorded on the delivery, and logged with its trace)
+        current_app.logger.exception("delivery %s failed", delivery.id)
+        raise DeliveryError(f"{delivery.channel}: {type(exc).__name__}: {exc}") from exc
+
+
+def header_text(value: str, limit: int = HEADER_CHARS) -> str:
+    """A mail header from data (a ticket's description is in alert titles): control characters and
+    line or paragraph separators become spaces, runs of blanks one space, at most `limit` characters.
+    A line break in a header is refused by the email package (and would be header injection)."""
+    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in str(value))
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def text_of(alert: Alert) -> str:
@@ -40,9 +61,9 @@ def send_email(delivery: Delivery) -> None:
     if not config.get("SMTP_HOST"):
         raise DeliveryError("email is not configured (SMTP_HOST)")
     message = EmailMessage()
-    message["From"] = config["SMTP_FROM"]
-    message["To"] = ", ".join(a.strip() for a in delivery.endpoint.target.split(",") if a.strip())
-    message["Subject"] = f"[长效] {delivery.alert.title}"
+    message["From"] = header_text(config["SMTP_FROM"])
+    message["To"] = header_text(", ".join(a.strip() for a in delivery.endpoint.target.split(",") if a.strip()), 998)
+    message["Subject"] = header_text(f"[长效] {delivery.alert.title}")
     message["X-Changxiao-Delivery"] = str(delivery.id)
     message.set_content(text_of(delivery.alert))
     try:
