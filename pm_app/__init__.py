@@ -21,6 +21,7 @@ def create_app(config: type | None = None) -> Flask:
     from pm_app import setup
 
     setup.register_database(app)
+    setup.register_input_guard(app)  # first of the before_request steps: bad text never reaches the others
     setup.register_extensions(app)
     setup.register_i18n(app)
     setup.register_blueprints(app)

@@ -6,7 +6,7 @@ import logging
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from marshmallow import ValidationError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
@@ -108,11 +108,49 @@ def register_error_handlers(app: Flask) -> None:
                                      "sent again with the same Idempotency-Key is recorded once."),
                               headers={"Retry-After": "5"})
 
+    @app.errorhandler(DataError)
+    @app.errorhandler(IntegrityError)
+    @app.errorhandler(OverflowError)
+    def handle_refused_by_database(error: Exception):
+        # The input checks should have caught it (common.inputs); the database's own refusal is still
+        # the caller's input, not our failure: a 4xx naming what the database named, after the
+        # transaction is rolled back so that nothing is half-written and the page can still render.
+        log.warning("database refused input on %s %s: %s", request.method, request.path, error)
+        _forget_broken_session()
+        field, problem = refused_field(error)
+        status = 409 if isinstance(error, IntegrityError) and problem == "already exists" else 422
+        return error_response(status, _("The database refused this value; check the field named."), {field: [problem]})
+
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):
-        # Log the details for us; say nothing about them to the caller.
+        # Log the details for us; say nothing about them to the caller. The transaction is rolled
+        # back first: the error page (base.html counts unread alerts) must not query an aborted one.
         log.exception("unhandled error on %s %s", request.method, request.path)
+        _forget_broken_session()
         return error_response(500, _message_for(InternalServerError()))
+
+
+def refused_field(error: Exception) -> tuple[str, str]:
+    """(field, problem) as far as the database's message tells: a column or constraint name."""
+    orig = getattr(error, "orig", None)
+    diag = getattr(orig, "diag", None)
+    column = getattr(diag, "column_name", None)
+    constraint = getattr(diag, "constraint_name", None)
+    text = str(orig if orig is not None else error)
+    if isinstance(error, IntegrityError):
+        lowered = text.lower()
+        if "unique" in lowered or "duplicate" in lowered:
+            problem = "already exists"
+        elif "foreign key" in lowered:
+            problem = "names something that does not exist"
+        elif "not null" in lowered:
+            problem = "is required"
+        else:
+            problem = "is not allowed here"
+        if column is None and ": " in text and "constraint failed" in lowered:  # SQLite: "... failed: table.col"
+            column = text.split(": ", 1)[1].split(",")[0].split(".")[-1].strip() or None
+        return column or constraint or "_schema", problem
+    return column or "_schema", "is out of range"
 
 
 def _forget_broken_session() -> None:

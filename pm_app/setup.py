@@ -72,6 +72,12 @@ def _sqlite_begin(conn):
         conn.exec_driver_sql("BEGIN")
 
 
+def register_input_guard(app: Flask) -> None:
+    from pm_app.common.request_guard import register_input_guard as register
+
+    register(app)
+
+
 def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

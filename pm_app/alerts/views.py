@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import SQLAlchemyError
 
 from pm_app.alerts import services
 from pm_app.alerts.api import filter_alerts
@@ -22,8 +23,19 @@ bp = Blueprint("alerts", __name__)
 @bp.app_context_processor
 def _unread():
     if current_user and current_user.is_authenticated:
-        return {"unread_alerts": lambda: services.unread_count(current_user)}
+        return {"unread_alerts": _unread_count}
     return {"unread_alerts": lambda: 0}
+
+
+def _unread_count() -> int | None:
+    """The badge of base.html. An error page renders after a failure: if the transaction is
+    aborted all the same (the handler rolls it back first), the page shows without the badge
+    rather than failing itself."""
+    try:
+        return services.unread_count(current_user)
+    except SQLAlchemyError:
+        db.session.rollback()
+        return None
 
 
 @bp.route("/alerts")

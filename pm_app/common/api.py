@@ -5,12 +5,13 @@ from flask_smorest import Api as _Api
 from flask_smorest import Blueprint as _Blueprint
 from flask_smorest.pagination import PaginationMetadataSchema
 from flask_smorest.pagination import PaginationParameters  # noqa: F401  (re-exported for views)
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import CombinedMultiDict
 
 from pm_app.common.api_contract import CommonResponses, IdConverter, bound_integers, id_converter_schema
 from pm_app.common.fields import DecimalString
+from pm_app.common.inputs import MAX_PAGE
 
 
 class ErrorOut(Schema):
@@ -44,10 +45,27 @@ class Api(_Api):
         }, lazy=True)
 
 
+class _PageParser(FlaskParser):
+    """Reads ?page= and ?page_size= of every paginated list: page at most inputs.MAX_PAGE, so a page
+    number of 21 digits is a 422 on `page`, not an OFFSET the database cannot hold (a 500)."""
+
+    def _get_schema(self, argmap, req):
+        schema = super()._get_schema(argmap, req)
+        page = schema.fields.get("page")
+        if page is not None and _PAGE_BOUND not in page.validators:
+            page.validators.append(_PAGE_BOUND)
+        return schema
+
+
+_PAGE_BOUND = validate.Range(max=MAX_PAGE, error="must be at most {max}")
+
+
 class Blueprint(_Blueprint):
     """flask-smorest blueprint whose lists paginate with page/page_size and X-Pagination."""
 
     DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 50, "max_page_size": 500}
+
+    PAGINATION_ARGUMENTS_PARSER = _PageParser()
 
     @staticmethod
     def _make_pagination_metadata(page, page_size, item_count):

@@ -8,13 +8,33 @@ database integer must be refused as input (422, or 404 in a path), not fail in t
 """
 from __future__ import annotations
 
+from datetime import datetime
+
 from apispec import BasePlugin
 from marshmallow import Schema, fields, validate
 from werkzeug.routing import IntegerConverter
 
+from pm_app.common.inputs import DB_INT_MAX, FIRST_DAY, LAST_DAY
+
 # Ids and counts are SQL INTEGER columns: 32 bits on PostgreSQL.
-DB_INT_MAX = 2**31 - 1
 _BOUNDS = validate.Range(min=-DB_INT_MAX - 1, max=DB_INT_MAX)
+# Every date the API takes lies in common.inputs' range (an "as_of" of year 1 would make a
+# request walk two thousand years; year 9999 overflows as soon as a day is added).
+_DAYS = validate.Range(min=FIRST_DAY, max=LAST_DAY, error="must be between {min} and {max}")
+
+
+class _Instants(validate.Validator):
+    """The DateTime counterpart of _DAYS: the instant's own day within the range."""
+
+    error = "must be between {min} and {max}".format(min=FIRST_DAY, max=LAST_DAY)
+
+    def __call__(self, value: datetime) -> datetime:
+        if not FIRST_DAY <= value.date() <= LAST_DAY:
+            raise validate.ValidationError(self.error)
+        return value
+
+
+_INSTANTS = _Instants()
 
 
 class IdConverter(IntegerConverter):
@@ -29,7 +49,8 @@ def id_converter_schema(_converter) -> dict:
 
 
 def bound_integers(schema: Schema) -> Schema:
-    """Give every integer field of an input schema (nested ones too) the database's bounds."""
+    """Give every integer field of an input schema (nested ones too) the database's bounds, and
+    every date and date-time field common.inputs' range of days."""
     for field in schema.fields.values():
         _bound(field)
     return schema
@@ -39,6 +60,12 @@ def _bound(field) -> None:
     if isinstance(field, fields.Integer):
         if _BOUNDS not in field.validators:
             field.validators.append(_BOUNDS)
+    elif isinstance(field, fields.Date):
+        if _DAYS not in field.validators:
+            field.validators.append(_DAYS)
+    elif isinstance(field, fields.DateTime):
+        if _INSTANTS not in field.validators:
+            field.validators.append(_INSTANTS)
     elif isinstance(field, fields.Nested) and isinstance(field.schema, Schema):
         bound_integers(field.schema)
     elif isinstance(field, fields.List):

@@ -19,6 +19,8 @@ import unicodedata
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext as _
+
 DB_INT_MAX = 2**31 - 1      # PostgreSQL integer
 DB_BIGINT_MAX = 2**63 - 1   # PostgreSQL bigint
 FIRST_DAY = date(1990, 1, 1)
@@ -26,6 +28,7 @@ LAST_DAY = date(2100, 12, 31)
 AMOUNT_DIGITS = 12          # integer digits of an amount: up to 999,999,999,999.99 yuan
 MAX_PAGE = 1_000_000        # far past any list's end; bounds the OFFSET a page can ask for
 MAX_RAW = 64                # longer than any number, date or period: refused before any parsing
+MAX_PROBLEMS = 200          # rows of an import's problems kept for the reply; the rest are counted
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 LINE_BREAK = re.compile(r"[\n\r\u2028\u2029]")
@@ -134,3 +137,24 @@ def parse_day(value, what: str = "date") -> date:
     except ValueError:
         raise InputError(f"{what} is not a date in the calendar") from None
     return check_day(day, what)
+
+
+class RowProblems(dict):
+    """An import's problems, row number → problems: the first MAX_PROBLEMS rows are kept, the rest
+    only counted (`rows` is the total), so a file of 19 MB of bad rows gets a reply of a few KB.
+    Keys that are not row numbers ("file") are always kept; "more" says how many were left out."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows = 0
+
+    def __setitem__(self, key: str, value) -> None:
+        if not key.isdigit() or key in self:
+            super().__setitem__(key, value)
+            return
+        self.rows += 1
+        if self.rows <= MAX_PROBLEMS:
+            super().__setitem__(key, value)
+            return
+        super().__setitem__("more", [_("%(num)d more rows have problems; the first %(shown)d are listed.",
+                                       num=self.rows - MAX_PROBLEMS, shown=MAX_PROBLEMS)])

@@ -10,6 +10,7 @@ from flask import abort, request, url_for
 from flask_smorest.pagination import PaginationParameters
 from sqlalchemy import Select, func
 
+from pm_app.common.inputs import MAX_PAGE, InputError, parse_day, parse_int
 from pm_app.common.pagination import count_of, paginate
 from pm_app.extensions import db
 
@@ -37,21 +38,23 @@ class Page:
 
 
 def page_number(args, name: str = "page") -> int:
-    """The ?page= argument; 1 when absent, 400 when it is not a positive whole number."""
-    raw = args.get(name) or "1"
-    if not raw.isdigit() or int(raw) < 1:
+    """The ?page= argument; 1 when absent, 400 when it is not a whole number in 1..MAX_PAGE
+    (ASCII digits: "²" passes str.isdigit() but not int())."""
+    try:
+        return parse_int(args.get(name) or "1", name, 1, MAX_PAGE)
+    except InputError:
         abort(400)
-    return int(raw)
 
 
 def day_arg(args, name: str) -> date | None:
-    """An optional YYYY-MM-DD argument: None when absent, 400 when it is not a date."""
+    """An optional YYYY-MM-DD argument within common.inputs' range: None when absent, 400 when it
+    is not such a date."""
     value = (args.get(name) or "").strip()
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
-    except ValueError:
+        return parse_day(value, name)
+    except InputError:
         abort(400)
 
 

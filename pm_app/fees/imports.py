@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from pm_app.common.inputs import RowProblems
 from pm_app.errors import Conflict, DomainError
 from pm_app.extensions import db
 from pm_app.fees.billing import can_bill
@@ -70,7 +71,7 @@ def import_bills(user, compound: Compound, upload: IO[bytes]) -> BillImportResul
 
 
 def _read(upload: IO[bytes], reader: RowReader, book: BillBook) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = RowProblems()  # the first MAX_PROBLEMS rows, and the count
     try:
         with closing(read_rows(upload)) as rows:
             header_number, columns, problems = read_header(rows, ALIASES, REQUIRED)

@@ -7,6 +7,7 @@ from flask import abort
 from flask_login import current_user
 
 from pm_app.auth.scope import visible_or_404 as visible_in_scope
+from pm_app.common.inputs import InputError, parse_int
 from pm_app.fees.models import BillStatus
 from pm_app.fees.periods import PeriodError, parse_period
 from pm_app.fees.queries import sees_fees
@@ -36,9 +37,10 @@ def whole_number(args, name: str, default: int, low: int, high: int) -> int:
     value = (args.get(name) or "").strip()
     if not value:
         return default
-    if not value.isdigit() or not low <= int(value) <= high:
+    try:
+        return parse_int(value, name, low, high)
+    except InputError:
         abort(400)
-    return int(value)
 
 
 def visible_or_404(model, object_id: int):

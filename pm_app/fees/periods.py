@@ -1,5 +1,7 @@
-"""Billing periods are calendar months written `YYYY-MM`; they sort as text, so SQL can compare
-and group them as strings."""
+"""Billing periods are calendar months written `YYYY-MM` (2000-01..2099-12); they sort as text,
+so SQL can compare and group them as strings. There is one spelling of each: what a caller writes
+is read through common.inputs (NFKC, then ASCII digits only), so "２０２６-11" is "2026-11" and
+"٢٠٢٦-11" is refused, and every range of periods is at most FIRST..LAST long."""
 from __future__ import annotations
 
 import calendar
@@ -7,18 +9,32 @@ import re
 from datetime import date, datetime, time, timedelta
 
 from pm_app.common.clock import CITY_TZ
+from pm_app.common.inputs import InputError, token
 
-PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+PERIOD = re.compile(r"(20[0-9]{2})-(0[1-9]|1[0-2])", re.ASCII)
+WRITTEN = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])", re.ASCII)  # what shift() may produce
+FIRST, LAST = "2000-01", "2099-12"  # as text: every stored period sorts between them
+MESSAGE = "must be a month written YYYY-MM, e.g. 2026-09"
 
 
-class PeriodError(ValueError):
+class PeriodError(InputError):
     pass
 
 
 def parse_period(text: str) -> str:
-    if not isinstance(text, str) or not PERIOD.match(text) or not 2000 <= int(text[:4]) <= 2099:
-        raise PeriodError("must be a month written YYYY-MM, e.g. 2026-09")
-    return text
+    """The period in its one spelling, or PeriodError."""
+    try:
+        return token(text, PERIOD, "period", MESSAGE)
+    except InputError as exc:
+        raise PeriodError(str(exc)) from None
+
+
+def _index(period: str) -> int:
+    """Months since year 0 of a period already in its one spelling (anything else: PeriodError,
+    so a row written before this discipline cannot make a range run on for ever)."""
+    if not isinstance(period, str) or not WRITTEN.fullmatch(period):
+        raise PeriodError(MESSAGE)
+    return int(period[:4]) * 12 + int(period[5:]) - 1
 
 
 def period_of(day: date) -> str:
@@ -35,17 +51,15 @@ def last_day(period: str) -> date:
 
 
 def shift(period: str, months: int) -> str:
-    index = int(period[:4]) * 12 + int(period[5:]) - 1 + months
+    index = _index(period) + months
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
 def period_range(start: str, end: str) -> list[str]:
-    """Every period from start to end inclusive (empty when end is before start)."""
-    periods = []
-    while start <= end:
-        periods.append(start)
-        start = shift(start, 1)
-    return periods
+    """Every period from start to end inclusive (empty when end is before start), counted, not
+    looped until a comparison of texts fails: at most the 1,200 months of FIRST..LAST."""
+    first, last = max(_index(start), _index(FIRST)), min(_index(end), _index(LAST))
+    return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(first, last + 1)]
 
 
 def due_date(period: str, day_of_month: int, months_after: int) -> date:

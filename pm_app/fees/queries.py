@@ -12,6 +12,7 @@ from pm_app.auth.scope import scope_clause, visible
 from pm_app.extensions import db
 from pm_app.fees.billing import FEE_TYPE
 from pm_app.fees.models import Bill, BillStatus, Payment
+from pm_app.fees.periods import FIRST, LAST
 from pm_app.org.models import Building, Firm, FirmKind, Household, Street
 
 EXPORT_BATCH = 1000
@@ -23,8 +24,11 @@ def sees_fees(user) -> bool:
 
 
 def latest_period(user, compound_id: int) -> str | None:
+    # Only periods in their one spelling: a row written before common.inputs ("٢٠٢٦-11" sorts
+    # after every ASCII one) would otherwise be the latest, and the page would be built around it.
     return db.session.scalar(select(func.max(Bill.period)).where(
-        Bill.compound_id == compound_id, Bill.fee_type == FEE_TYPE, scope_clause(Bill, user)))
+        Bill.compound_id == compound_id, Bill.fee_type == FEE_TYPE, scope_clause(Bill, user),
+        Bill.period.between(FIRST, LAST)))
 
 
 def bills_query(user, compound_id: int, period: str, status: BillStatus | None) -> Select:

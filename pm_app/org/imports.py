@@ -19,6 +19,7 @@ from flask_babel import ngettext
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
+from pm_app.common.inputs import RowProblems
 from pm_app.errors import Conflict, DomainError
 from pm_app.extensions import db
 from pm_app.org.import_files import UnreadableFile, read_rows
@@ -64,8 +65,9 @@ def _read(upload: IO[bytes], checker: RowChecker, writer: _Writer) -> dict[str, 
 def read_checked(upload: IO[bytes], check, add, aliases: dict | None = None,
                  required=None) -> dict[str, list[str]]:
     """Read a file row by row: `check(rows, columns)` yields (number, values, problems) and good
-    rows go to `add` until the first problem; every problem is collected, keyed by row number."""
-    errors: dict[str, list[str]] = {}
+    rows go to `add` until the first problem; problems are collected, keyed by row number (the
+    first MAX_PROBLEMS rows of them, and the count of the rest)."""
+    errors: dict[str, list[str]] = RowProblems()
     try:
         with closing(read_rows(upload)) as rows:
             header = read_header(rows) if aliases is None else read_header(rows, aliases, required)
@@ -85,7 +87,7 @@ def read_checked(upload: IO[bytes], check, add, aliases: dict | None = None,
 
 def refusal(errors: dict) -> str:
     """The one sentence above a refused file's rows; the bill import says it too."""
-    rows = sum(1 for key in errors if key.isdigit())
+    rows = getattr(errors, "rows", None) or sum(1 for key in errors if key.isdigit())
     if not rows:
         return _("The file could not be read; nothing was imported.")
     return ngettext("%(num)d row has problems; nothing was imported.",

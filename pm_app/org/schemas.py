@@ -6,11 +6,12 @@ from flask import g
 from flask_login import current_user
 from marshmallow import Schema, fields, post_dump, validate
 
-from pm_app.common.fields import Area, Money
+from pm_app.common.fields import Area, Money, Token
 from pm_app.common.privacy import mask_name, mask_phone
 from pm_app.org.models import FirmKind, ManagementMode, RenovationType
 
-CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9-]{2,31}$", error="3–32 letters, digits or '-'")
+CODE_PATTERN = r"[A-Za-z0-9][A-Za-z0-9-]{2,31}"  # ASCII, whole text: common.fields.Token
+CODE_MESSAGE = "3–32 letters, digits or '-'"
 NAME = validate.Length(min=1, max=128)
 
 
@@ -51,7 +52,7 @@ class CommunityOut(IdOut):
 
 
 class CompoundIn(Schema):
-    code = fields.Str(required=True, validate=CODE)
+    code = Token(CODE_PATTERN, CODE_MESSAGE, required=True)
     name = fields.Str(required=True, validate=NAME)
     street_id = fields.Int(required=True)
     community_id = fields.Int(allow_none=True)

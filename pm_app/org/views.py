@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 from pm_app.auth.scope import visible, visible_or_404
 from pm_app.common import export
 from pm_app.common.clock import now, today
+from pm_app.common.inputs import InputError, parse_int
 from pm_app.common.listing import PER_PAGE, Page, page_counted_along, page_number, page_of, url_with
 from pm_app.common.money import dm2_to_m2, fen_to_yuan
 from pm_app.common.privacy import mask_name, mask_phone
@@ -122,9 +123,10 @@ def _compound_filters(args) -> dict:
     filters: dict = {}
     street = args.get("street_id") or ""
     if street:
-        if not street.isdigit():
+        try:
+            filters["street_id"] = parse_int(street, "street_id")
+        except InputError:
             abort(400)
-        filters["street_id"] = int(street)
     for name, enum in (("management_mode", ManagementMode), ("renovation_type", RenovationType)):
         value = _enum_arg(args, name, enum)
         if value is not None:

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
 from pm_app.common.clock import now, today
+from pm_app.common.inputs import InputError, token
 from pm_app.errors import Conflict, DomainError
 from pm_app.extensions import db
 from pm_app.org.services import ensure
@@ -20,7 +21,7 @@ from pm_app.rankings.models import (Adjustment, Appeal, AppealState, PeriodState
                                     ResultCompound)
 from pm_app.rankings.schemes import current_scheme, scheme_dict
 
-CODE = re.compile(r"^(20\d\d)(?:Q([1-4]))?$")
+CODE = re.compile(r"(20[0-9]{2})(?:Q([1-4]))?", re.ASCII)
 
 
 def can_run(user) -> bool:
@@ -28,11 +29,18 @@ def can_run(user) -> bool:
     return user.sees_whole_city
 
 
-def dates_of(code: str) -> tuple[date, date]:
-    match = CODE.match(code or "")
-    if not match:
+def parse_code(code) -> str:
+    """The period's one spelling (common.inputs.token: NFKC, ASCII digits, the whole text), so
+    "20２６Q4" is 2026Q4 and "2026Q4\n" or "٢٠٢٦Q4" is refused: never a second 2026Q4."""
+    try:
+        return token(code, CODE, "period", "write a quarter (2026Q3) or a year (2026)")
+    except InputError as exc:
         raise DomainError(_("A period is a quarter like 2026Q3 or a year like 2026."),
-                          {"period": [_("write a quarter (2026Q3) or a year (2026)")]})
+                          {"period": [_("write a quarter (2026Q3) or a year (2026)")]}) from exc
+
+
+def dates_of(code: str) -> tuple[date, date]:
+    match = CODE.fullmatch(parse_code(code))
     year, quarter = int(match.group(1)), match.group(2)
     if quarter is None:
         return date(year, 1, 1), date(year, 12, 31)
@@ -43,6 +51,7 @@ def dates_of(code: str) -> tuple[date, date]:
 
 def create_period(user, code: str) -> RankingPeriod:
     ensure(can_run(user), _l("create ranking periods"))
+    code = parse_code(code)
     starts_on, ends_on = dates_of(code)
     if db.session.scalar(select(RankingPeriod.id).where(RankingPeriod.code == code)) is not None:
         raise Conflict(_("Period %(code)s already exists; correct its publication instead.", code=code),

@@ -20,6 +20,7 @@ from pm_app.warranties import page_queries, queries
 from pm_app.warranties.labels import ITEM_STATES, WITHIN_DAYS
 from pm_app.warranties.models import WarrantyItem
 from pm_app.common.listing import day_arg
+from pm_app.common.inputs import InputError, parse_int
 
 bp = Blueprint("warranty_lists", __name__)
 
@@ -90,13 +91,16 @@ def index():
 
 
 def _expiring_args():
-    raw = (request.args.get("within") or str(DEFAULT_WITHIN)).strip()
-    if not raw.isdigit() or int(raw) not in WITHIN_DAYS:
+    try:
+        within = parse_int(request.args.get("within") or str(DEFAULT_WITHIN), "within")
+    except InputError:
+        abort(400)
+    if within not in WITHIN_DAYS:
         abort(400)
     sort = request.args.get("sort") or SORTS[0]
     if sort not in SORTS:
         abort(400)
-    return int(raw), day_arg(request.args, "as_of") or today(), sort
+    return within, day_arg(request.args, "as_of") or today(), sort
 
 
 def _expiring_query(within: int, as_of, sort: str) -> Select:
