@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from pm_app.committees.labels import DIRECTIONS, KINDS, ROLES
 from pm_app.committees.models import MemberRole
 from pm_app.committees.statements import ACCOUNTS
+from pm_app.common.inputs import DB_INT_MAX
 from pm_app.common.money import AmountError, yuan_to_fen
 from pm_app.org.labels import choices
 
@@ -65,7 +66,8 @@ class EntryForm(FlaskForm):
     description = StringField(_l("Description"), validators=[DataRequired(), Length(max=500)])
     counterparty = StringField(_l("Counterparty"), validators=[Optional(), Length(max=128)])
     voucher_no = StringField(_l("Voucher no."), validators=[Optional(), Length(max=64)])
-    fund_vote_id = IntegerField(_l("Fund vote no. (for a maintenance-fund draw)"), validators=[Optional()])
+    fund_vote_id = IntegerField(_l("Fund vote no. (for a maintenance-fund draw)"),
+                                validators=[Optional(), NumberRange(min=1, max=DB_INT_MAX)])
 
     def data_for_service(self) -> dict:
         return {"account": self.account.data, "direction": self.direction.data, "amount_fen": self.amount.fen,

@@ -8,11 +8,16 @@ from marshmallow import Schema, fields, post_dump, validate
 
 from pm_app.common.fields import Area, Money, Token
 from pm_app.common.privacy import mask_name, mask_phone
+from pm_app.org.import_rows import MAX_AREA_M2
 from pm_app.org.models import FirmKind, ManagementMode, RenovationType
 
 CODE_PATTERN = r"[A-Za-z0-9][A-Za-z0-9-]{2,31}"  # ASCII, whole text: common.fields.Token
 CODE_MESSAGE = "3–32 letters, digits or '-'"
 NAME = validate.Length(min=1, max=128)
+# fee_rate_fen is a PostgreSQL integer, and billing multiplies it by a household's area: at most
+# 1,000 yuan per m² a month times MAX_AREA_M2 keeps every bill far inside BIGINT (and SQLite's
+# integers, which silently turn into REAL past 2**63).
+MAX_FEE_RATE_FEN = 100_000
 
 
 def _enum_field(enum, **kw):
@@ -90,7 +95,7 @@ class CompoundOut(IdOut):
 class HouseholdIn(Schema):
     building = fields.Str(required=True, validate=validate.Length(min=1, max=32))
     unit = fields.Str(required=True, validate=validate.Length(min=1, max=32))
-    floor_area_dm2 = Area(required=True, positive=True, data_key="floor_area_m2")
+    floor_area_dm2 = Area(required=True, positive=True, max_units=MAX_AREA_M2 * 100, data_key="floor_area_m2")
     owner_name = fields.Str(allow_none=True, validate=validate.Length(max=64))
     owner_phone = fields.Str(allow_none=True, validate=validate.Regexp(r"^[0-9+\- ]{3,32}$", error="not a phone number"))
 
@@ -140,7 +145,7 @@ class ContractIn(Schema):
     firm_id = fields.Int(required=True)
     start = fields.Date(required=True)
     end = fields.Date(required=True)
-    fee_rate_fen = Money(required=True, data_key="fee_rate",
+    fee_rate_fen = Money(required=True, data_key="fee_rate", max_units=MAX_FEE_RATE_FEN,
                          metadata={"description": "yuan per m² per month, e.g. \"0.85\""})
     billing_cycle = fields.Str(validate=validate.OneOf(["monthly", "quarterly", "yearly"]))
 

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, FieldList, Form, FormField, IntegerField, SelectField, StringField, \
+from wtforms import DateField, FieldList, Form, FormField, IntegerField, SelectField, StringField, \
     TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from pm_app.common.forms import optional_int
+from pm_app.common.inputs import InputError, parse_amount
 from pm_app.common.money import AmountError, yuan_to_fen
 from pm_app.org.labels import RENOVATION_TYPES, choices
+from pm_app.warranties.import_rows import MAX_QUANTITY
 from pm_app.warranties.labels import FUNDING_SOURCES
 
 FINDING_ROWS = 3  # empty rows are ignored; an inspection with more findings is recorded twice or via the API
@@ -36,6 +38,26 @@ class Yuan(StringField):
             raise ValidationError(_l("Write an amount in yuan, such as 71.60.")) from None
         if self.fen < 0:
             raise ValidationError(_l("The amount cannot be negative."))
+
+
+class Quantity(StringField):
+    """A quantity as typed ("35.5"), read like every number the API takes (common.inputs: ASCII
+    digits, at most two decimals, bounded time) and at most MAX_QUANTITY, as in the import. WTForms'
+    DecimalField took "sNaN" to a 500 and "1e500000" or "Infinity" to the NUMERIC(14, 2) column.
+    `data` is the Decimal after validation, None when empty."""
+
+    def post_validate(self, form, validation_stopped):
+        text = self.data.strip() if isinstance(self.data, str) else ""
+        if validation_stopped or not text:
+            self.data = None
+            return
+        try:
+            number = parse_amount(text, 2, "quantity")
+        except InputError:
+            raise ValidationError(_l("Write a quantity such as 35.50.")) from None
+        if not 0 <= number <= MAX_QUANTITY:
+            raise ValidationError(_l("The quantity must be between 0 and %(max)d.", max=MAX_QUANTITY))
+        self.data = number
 
 
 class ProjectForm(FlaskForm):
@@ -70,7 +92,7 @@ class ItemForm(FlaskForm):
     project_id = SelectField(_l("Project"), coerce=optional_int, validators=[DataRequired()])
     category = SelectField(_l("Category"), validators=[DataRequired()])
     description = StringField(_l("Description"), validators=[DataRequired(), Length(max=256)])
-    quantity = DecimalField(_l("Quantity"), places=2, validators=[Optional(), NumberRange(min=0)])
+    quantity = Quantity(_l("Quantity"), validators=[Optional()])
     unit = StringField(_l("Unit of measure"), validators=[Optional(), Length(max=16)])
     location = StringField(_l("Location"), validators=[Optional(), Length(max=128)])
     warranty_years = IntegerField(_l("Warranty years (empty: the category minimum)"),

@@ -6,6 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from pm_app.common.fields import DecimalString, Money
 from pm_app.org.models import RenovationType
+from pm_app.warranties.import_rows import MAX_QUANTITY
 from pm_app.warranties.models import ClaimState, DepositState, FundingSource
 
 CATEGORY_CODE = validate.Regexp(r"^[a-z][a-z0-9_]{1,31}$", error="2–32 lower-case letters, digits or '_'")
@@ -74,7 +75,7 @@ class ProjectOut(Schema):
 class ItemIn(Schema):
     category = fields.Str(required=True)
     description = fields.Str(required=True, validate=validate.Length(min=1, max=256))
-    quantity = DecimalString(places=2, allow_none=True, validate=validate.Range(min=0))
+    quantity = DecimalString(places=2, allow_none=True, validate=validate.Range(min=0, max=MAX_QUANTITY))
     unit = fields.Str(allow_none=True, validate=validate.Length(max=16))
     location = fields.Str(allow_none=True, validate=validate.Length(max=128))
     warranty_years = fields.Int(allow_none=True, validate=validate.Range(min=1, max=50),
