@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 from pm_app.auth.scope import visible, visible_or_404
-from pm_app.committees import charts, entries, ledger, queries, statements
+from pm_app.committees import anchors, charts, entries, ledger, queries, statements
 from pm_app.committees.forms import AnswerForm, EntryForm, QueryForm, ReverseForm
 from pm_app.committees.models import LedgerEntry, LedgerQuery
 from pm_app.committees.views import compound_or_404
@@ -29,7 +29,9 @@ CHART_MONTHS = 12
 @bp.route("/compounds/<int:compound_id>/accounts")
 @login_required
 def page(compound_id: int):
-    return _page(compound_or_404(compound_id))
+    shown = _page(compound_or_404(compound_id))
+    db.session.commit()  # the anchor the statement printed is recorded
+    return shown
 
 
 @bp.route("/compounds/<int:compound_id>/accounts/statement.<any(csv, xlsx):fmt>")
@@ -37,8 +39,10 @@ def page(compound_id: int):
 def export_statement(compound_id: int, fmt: str):
     compound = compound_or_404(compound_id)
     month = _month()
-    return exports.download(fmt, statements.STATEMENT_COLUMNS, statements.statement(compound.id, month),
-                            f"statement-{compound.code}-{month}")
+    anchor = anchors.issue(compound.id, month, current_user, fmt)
+    rows = statements.statement_table(statements.statement(compound.id, month), anchor)
+    db.session.commit()  # the anchor printed in the file is recorded
+    return exports.download(fmt, statements.STATEMENT_COLUMNS, rows, f"statement-{compound.code}-{month}")
 
 
 @bp.route("/compounds/<int:compound_id>/accounts/entries", methods=["POST"])
@@ -152,6 +156,7 @@ def _page(compound, entry_form=None, status=200):
         "committees/accounts.html", compound=compound, month=month, prev_month=shift(month, -1),
         next_month=shift(month, 1), balances=statements.balances(compound.id),
         statement=statements.statement(compound.id, month), check=ledger.verify(compound.id), flows=flows,
+        anchor=anchors.issue(compound.id, month, current_user, "page"),
         figure=charts.income_expense(flows, _("Income and expense, last %(n)d months", n=CHART_MONTHS)),
         entries=listed, reversed_ids=reversed_ids, may_post=may_post, may_query=queries.can_raise(current_user, compound),
         entry_form=entry_form or (EntryForm(formdata=None, prefix="entry", entry_date=today()) if may_post else None),

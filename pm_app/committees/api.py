@@ -9,11 +9,12 @@ from sqlalchemy.orm import selectinload
 
 from pm_app.auth.access import OFFICE, require_role
 from pm_app.auth.scope import get_visible, object_in_scope, visible
-from pm_app.committees import coverage, entries, fund, ledger, queries, services, statements
+from pm_app.committees import anchors, coverage, entries, fund, ledger, queries, services, statements
 from pm_app.committees import schemas as s
 from pm_app.committees.models import Committee, FundVote, LedgerEntry, LedgerQuery
 from pm_app.committees.scope import visible_compound
 from pm_app.common.api import Blueprint
+from pm_app.common.api_cache import uncached
 from pm_app.common.clock import today
 from pm_app.common.money import fen_to_yuan
 from pm_app.common.pagination import paginate
@@ -140,10 +141,12 @@ class Statement(MethodView):
     @blp.arguments(s.StatementQuery, location="query")
     @blp.response(200, s.StatementOut)
     def get(self, args, compound_id):
-        """Opening, in, out and closing per account for a month"""
+        """Opening, in, out and closing per account for a month, and the ledger anchor printed on it"""
         visible_compound(compound_id, current_user)
+        anchor = anchors.issue(compound_id, args["month"], current_user, "api")
+        db.session.commit()  # the anchor this answer prints is recorded
         return {"compound_id": compound_id, "month": args["month"],
-                "accounts": statements.statement(compound_id, args["month"])}
+                "accounts": statements.statement(compound_id, args["month"]), "anchor": anchor}
 
 
 @blp.route("/ledger/<int:compound_id>/balances")
@@ -158,6 +161,7 @@ class Balances(MethodView):
 
 @blp.route("/ledger/<int:compound_id>/verify")
 class Verify(MethodView):
+    @uncached  # an integrity check must see a row changed behind the app's back at once
     @blp.response(200, s.VerifyOut)
     def get(self, compound_id):
         """Check the compound's hash chain; names the first entry that does not hold"""

@@ -11,7 +11,9 @@ Canonical form (version 1) of an entry, the input of its SHA-256:
 `hash = sha256(canonical).hexdigest()`; `prev_hash` is the hash of the compound's previous entry
 (by `seq`), 64 zeros for the first. A reversal names the original by its `seq`, not its row id,
 so the chain can be checked from the entries' content alone. `ledger_head` keeps the last seq
-and hash of each chain, so deleting the newest entries is noticed as well.
+and hash of each chain, so deleting the newest entries is noticed as well; the database lets the
+head only advance to the chain's new last entry. The statements' printed anchors (anchors.py)
+catch a rewrite that recomputed every hash and the head.
 
 Appends to one compound's chain take turns on the compound's row lock (PostgreSQL; SQLite
 serialises writers), so two posts never link to the same previous entry.
@@ -24,6 +26,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from pm_app.committees import anchors
+from pm_app.committees.anchors import Anchor
 from pm_app.committees.models import Account, Direction, LedgerEntry, LedgerHead
 from pm_app.extensions import db
 from pm_app.org.imports import lock_compound
@@ -54,11 +58,12 @@ def append(entry: LedgerEntry, reversal_of: LedgerEntry | None = None) -> Ledger
     entry.prev_hash = head.hash if head else GENESIS
     entry.reversal_of_id = reversal_of.id if reversal_of else None
     entry.hash = entry_hash(entry, reversal_of.seq if reversal_of else None)
+    db.session.add(entry)
+    db.session.flush()  # the entry first: the database moves the head only to an existing last entry
     if head is None:
         db.session.add(LedgerHead(compound_id=entry.compound_id, seq=entry.seq, hash=entry.hash))
     else:
         head.seq, head.hash = entry.seq, entry.hash
-    db.session.add(entry)
     db.session.flush()
     return entry
 
@@ -70,6 +75,8 @@ class Verification:
     first_broken_id: int | None = None
     first_broken_seq: int | None = None
     problem: str | None = None
+    anchors: int = 0  # printed anchors checked (or found, when the chain broke before them)
+    broken_anchor: Anchor | None = None
 
 
 def verify(compound_id: int) -> Verification:
@@ -77,7 +84,10 @@ def verify(compound_id: int) -> Verification:
 
     An edited entry breaks its own hash; a deleted one breaks the next entry's link (its seq
     skips); two swapped entries break at the earlier position; deleting the newest entries leaves
-    the chain shorter than its head, reported with the missing seq and no id."""
+    the chain shorter than its head, reported with the missing seq and no id. Then every anchor
+    ever printed on a statement must still match the chain at its seq: a rewrite that recomputed
+    the later hashes and the head is named by the first anchor it broke (its month), with
+    first_broken_seq the first entry it may have touched and no id."""
     rows = db.session.execute(
         select(LedgerEntry, LedgerEntry.reversal_of_id)
         .where(LedgerEntry.compound_id == compound_id).order_by(LedgerEntry.seq, LedgerEntry.id)).all()
@@ -95,4 +105,12 @@ def verify(compound_id: int) -> Verification:
     head = db.session.get(LedgerHead, compound_id)
     if head is not None and (head.seq != expected_seq - 1 or head.hash != expected_prev):
         return Verification(False, len(rows), None, expected_seq, f"entries after seq {expected_seq - 1} are missing")
-    return Verification(True, len(rows))
+    checked, broken = anchors.check(compound_id, {entry.seq: entry.hash for entry, _ in rows})
+    if broken is not None:
+        anchor = broken.anchor
+        what = "is missing" if broken.found_hash is None else f"now has hash {broken.found_hash}"
+        return Verification(
+            False, len(rows), None, broken.first_seq,
+            f"the statement of {anchor.month} printed entry {anchor.seq} with hash {anchor.hash}; the entry {what}: "
+            f"entries {broken.first_seq} to {anchor.seq} were rewritten after it was issued", checked, anchor)
+    return Verification(True, len(rows), anchors=checked)

@@ -108,6 +108,22 @@ class LedgerHead(db.Model):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class LedgerAnchor(db.Model):
+    """The chain's head as printed on a monthly statement (page, CSV, XLSX or API answer): what
+    the committee holds on paper. Never updated or deleted (the database refuses both, and takes
+    only an anchor that matches an entry); verify checks the chain against every one."""
+    __tablename__ = "ledger_anchor"
+    __table_args__ = (UniqueConstraint("compound_id", "month", "seq"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    compound_id: Mapped[int] = mapped_column(ForeignKey("compound.id"))
+    month: Mapped[str] = mapped_column(String(7))  # the statement's month, YYYY-MM
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+    issued_as: Mapped[str] = mapped_column(String(8))  # page, csv, xlsx or api: the first to print it
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+
+
 class LedgerQuery(db.Model):
     """A committee member's question on an entry, which the serving firm must answer."""
     __tablename__ = "ledger_query"

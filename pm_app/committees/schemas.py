@@ -164,10 +164,23 @@ class StatementLineOut(Schema):
     closing = Money()
 
 
+class PrintedAnchorOut(Schema):
+    """The chain's head printed on a statement: its last entry's seq and hash then."""
+    month = fields.Str()
+    seq = fields.Int()
+    hash = fields.Str()
+
+
+class AnchorOut(PrintedAnchorOut):
+    issued_at = fields.DateTime()
+
+
 class StatementOut(Schema):
     compound_id = fields.Int()
     month = fields.Str()
     accounts = fields.List(fields.Nested(StatementLineOut))
+    anchor = fields.Nested(PrintedAnchorOut, allow_none=True,
+                           metadata={"description": "the ledger anchor printed on this statement (null: no entries)"})
 
 
 class VerifyOut(Schema):
@@ -176,6 +189,9 @@ class VerifyOut(Schema):
     first_broken_id = fields.Int(allow_none=True)
     first_broken_seq = fields.Int(allow_none=True)
     problem = fields.Str(allow_none=True)
+    anchors = fields.Int(metadata={"description": "anchors printed on statements that the chain was checked against"})
+    broken_anchor = fields.Nested(AnchorOut, allow_none=True,
+                                  metadata={"description": "the first printed anchor the chain no longer matches"})
 
 
 class QuestionIn(Schema):

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import itemgetter
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, extract, func, select
 
+from pm_app.committees.anchors import Anchor
 from pm_app.committees.models import Account, Direction, LedgerEntry
 from pm_app.extensions import db
 from pm_app.fees.periods import first_day, last_day, period_range
@@ -90,10 +92,16 @@ def yuan_number(fen: int) -> Decimal:
     return Decimal(fen).scaleb(-2)
 
 
-STATEMENT_COLUMNS = (
-    (_l("Account"), lambda line: str(ACCOUNTS[line.account])),
-    (_l("Opening"), lambda line: yuan_number(line.opening)),
-    (_l("In"), lambda line: yuan_number(line.in_)),
-    (_l("Out"), lambda line: yuan_number(line.out)),
-    (_l("Closing"), lambda line: yuan_number(line.closing)),
-)
+STATEMENT_COLUMNS = tuple((title, itemgetter(i)) for i, title in enumerate(
+    (_l("Account"), _l("Opening"), _l("In"), _l("Out"), _l("Closing"))))
+ANCHOR_LABEL = _l("Ledger anchor (the last entry's seq and hash when this statement was issued)")
+
+
+def statement_table(lines: list[StatementLine], anchor: Anchor | None) -> list[tuple]:
+    """The statement as the CSV and XLSX write it: one row per account, then the anchor printed
+    on it (seq under Opening, hash under In), which the committee keeps to check the books by."""
+    rows = [(str(ACCOUNTS[line.account]), yuan_number(line.opening), yuan_number(line.in_), yuan_number(line.out),
+             yuan_number(line.closing)) for line in lines]
+    if anchor is not None:
+        rows.append((str(ANCHOR_LABEL), anchor.seq, anchor.hash, "", ""))
+    return rows

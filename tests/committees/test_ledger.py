@@ -30,7 +30,8 @@ def test_entries_chain_by_sha256_of_the_documented_canonical_form(api, city, boo
                  % (city.compound.id, city.users["firm_staff"].id, "0" * 64))
     assert first["hash"] == hashlib.sha256(canonical.encode("utf-8")).hexdigest()
     assert verify(api, city.users["committee_member"], city.compound.id) == {
-        "ok": True, "entries": 3, "first_broken_id": None, "first_broken_seq": None, "problem": None}
+        "ok": True, "entries": 3, "first_broken_id": None, "first_broken_seq": None, "problem": None,
+        "anchors": 0, "broken_anchor": None}
 
 
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])

@@ -67,11 +67,14 @@ def test_statement_exports_have_the_pages_numbers(client, city, books):
     assert csv.status_code == 200
     lines = csv.get_data(as_text=True).lstrip("\ufeff").splitlines()
     assert lines[0] == "Account,Opening,In,Out,Closing"
-    assert lines[1:] == ["Fee income,100.00,0.00,0.00,100.00", "Public revenue,50.00,0.00,0.00,50.00",
-                         "Operating expense,0.00,0.00,30.00,-30.00", "Maintenance fund,0.00,0.00,0.00,0.00"]
+    assert lines[1:5] == ["Fee income,100.00,0.00,0.00,100.00", "Public revenue,50.00,0.00,0.00,50.00",
+                          "Operating expense,0.00,0.00,30.00,-30.00", "Maintenance fund,0.00,0.00,0.00,0.00"]
+    anchor = "Ledger anchor (the last entry's seq and hash when this statement was issued)"
+    assert lines[5:] == [f"{anchor},3,{books[2]['hash']},,"]
     xlsx = client.get(f"/compounds/{city.compound.id}/accounts/statement.xlsx?month=2026-02&lang=en")
     rows = list(load_workbook(io.BytesIO(xlsx.data)).active.iter_rows(values_only=True))
     assert rows[3] == ("Operating expense", 0, 0, 30, -30)
+    assert rows[5][:3] == (anchor, 3, books[2]["hash"])
 
 
 def test_the_firm_posts_and_answers_and_the_committee_asks_through_the_page(client, city, books):
