@@ -147,6 +147,9 @@ def refused_field(error: Exception) -> tuple[str, str]:
             problem = "is required"
         else:
             problem = "is not allowed here"
+        detail = getattr(diag, "message_detail", None) or ""
+        if column is None and detail.startswith("Key ("):  # PostgreSQL: "Key (name)=(…) already exists."
+            column = detail[5:].split(")", 1)[0].split(",")[-1].strip() or None
         if column is None and ": " in text and "constraint failed" in lowered:  # SQLite: "... failed: table.col"
             column = text.split(": ", 1)[1].split(",")[0].split(".")[-1].strip() or None
         return column or constraint or "_schema", problem

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from pm_app.committees.labels import DIRECTIONS, KINDS, ROLES
 from pm_app.committees.models import MemberRole
 from pm_app.committees.statements import ACCOUNTS
+from pm_app.common.forms import day_in_range
 from pm_app.common.inputs import DB_INT_MAX
 from pm_app.common.money import AmountError, yuan_to_fen
 from pm_app.org.labels import choices
@@ -34,9 +35,9 @@ def _members(form, field):
 
 class CommitteeForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=choices(KINDS))
-    elected_on = DateField(_l("Elected on"), validators=[DataRequired()])
+    elected_on = DateField(_l("Elected on"), validators=[DataRequired(), day_in_range])
     term_years = IntegerField(_l("Term (years)"), default=5, validators=[DataRequired(), NumberRange(min=1)])
-    filed_on = DateField(_l("Filed with the street on"), validators=[Optional()])
+    filed_on = DateField(_l("Filed with the street on"), validators=[Optional(), day_in_range])
     members = TextAreaField(_l("Members, one per line: name, role (chair / vice_chair / member), phone"),
                             validators=[DataRequired(), _members])
 
@@ -46,7 +47,7 @@ class CommitteeForm(FlaskForm):
 
 
 class FilingForm(FlaskForm):
-    filed_on = DateField(_l("Filed with the street on"), validators=[DataRequired()])
+    filed_on = DateField(_l("Filed with the street on"), validators=[DataRequired(), day_in_range])
 
 
 def _amount(form, field):
@@ -62,7 +63,7 @@ class EntryForm(FlaskForm):
     account = SelectField(_l("Account"), choices=choices(ACCOUNTS))
     direction = SelectField(_l("Direction"), choices=choices(DIRECTIONS))
     amount = StringField(_l("Amount (yuan)"), validators=[DataRequired(), _amount])
-    entry_date = DateField(_l("Date"), validators=[DataRequired()])
+    entry_date = DateField(_l("Date"), validators=[DataRequired(), day_in_range])
     description = StringField(_l("Description"), validators=[DataRequired(), Length(max=500)])
     counterparty = StringField(_l("Counterparty"), validators=[Optional(), Length(max=128)])
     voucher_no = StringField(_l("Voucher no."), validators=[Optional(), Length(max=64)])

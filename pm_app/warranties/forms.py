@@ -13,7 +13,7 @@ from wtforms import DateField, FieldList, Form, FormField, IntegerField, SelectF
     TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from pm_app.common.forms import optional_int
+from pm_app.common.forms import day_in_range, optional_int
 from pm_app.common.inputs import InputError, parse_amount
 from pm_app.common.money import AmountError, yuan_to_fen
 from pm_app.org.labels import RENOVATION_TYPES, choices
@@ -67,10 +67,10 @@ class ProjectForm(FlaskForm):
                                   validators=[Optional()])
     contractor_id = SelectField(_l("Contractor"), coerce=optional_int, validators=[DataRequired()])
     supervisor_id = SelectField(_l("Supervisor"), coerce=optional_int, validators=[Optional()])
-    acceptance_date = DateField(_l("Acceptance date"), validators=[DataRequired()])
+    acceptance_date = DateField(_l("Acceptance date"), validators=[DataRequired(), day_in_range])
     contract_amount = Yuan(_l("Contract amount (yuan)"))
     deposit = Yuan(_l("Quality deposit (yuan)"))
-    deposit_release_date = DateField(_l("Planned deposit release"), validators=[Optional()])
+    deposit_release_date = DateField(_l("Planned deposit release"), validators=[Optional(), day_in_range])
 
     def data_for_service(self, compound_id: int) -> dict:
         data = {"compound_id": compound_id, "name": self.name.data.strip(), "year": self.year.data,
@@ -97,7 +97,7 @@ class ItemForm(FlaskForm):
     location = StringField(_l("Location"), validators=[Optional(), Length(max=128)])
     warranty_years = IntegerField(_l("Warranty years (empty: the category minimum)"),
                                   validators=[Optional(), NumberRange(min=1, max=50)])
-    warranty_start = DateField(_l("Warranty start (empty: the acceptance date)"), validators=[Optional()])
+    warranty_start = DateField(_l("Warranty start (empty: the acceptance date)"), validators=[Optional(), day_in_range])
 
     def data_for_service(self) -> dict:
         return {"category": self.category.data, "description": self.description.data.strip(),
@@ -112,7 +112,7 @@ class FindingForm(Form):
 
 
 class InspectionForm(FlaskForm):
-    inspected_on = DateField(_l("Inspection date"), validators=[DataRequired()])
+    inspected_on = DateField(_l("Inspection date"), validators=[DataRequired(), day_in_range])
     project_id = SelectField(_l("Project (empty: the whole compound)"), coerce=optional_int, validators=[Optional()])
     participants = TextAreaField(_l("Participants"), validators=[DataRequired(), Length(max=2000)])
     score = IntegerField(_l("Score (0–100)"), validators=[InputRequired(), NumberRange(min=0, max=100)])
