@@ -101,6 +101,11 @@ def enqueue(run, *args, **kwargs) -> bool:
         return False
 
 
+def run_in_thread(run, *args, **kwargs) -> None:
+    """Run a job on this process's pool whatever the mode (Redis was down when it was asked for)."""
+    _thread_pool().submit(_run_in_app, current_app._get_current_object(), run, args, kwargs)
+
+
 def _thread_pool() -> ThreadPoolExecutor:
     global _pool
     if _pool is None:

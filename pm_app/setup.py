@@ -51,6 +51,9 @@ def import_models() -> None:
     import pm_app.audit.models  # noqa: F401
     import pm_app.audit.scope  # noqa: F401
     import pm_app.audit.trail  # noqa: F401  (the session events that write the change trail)
+    import pm_app.jobs.models  # noqa: F401
+    import pm_app.jobs.scope  # noqa: F401
+    import pm_app.fees.bulk  # noqa: F401  (job runners register themselves)
 
 
 @event.listens_for(Engine, "connect")
@@ -140,20 +143,24 @@ def register_blueprints(app: Flask) -> None:
     from pm_app.audit.api import blp as audit_api
     from pm_app.audit.views import bp as audit_views
     from pm_app.common.liveness import bp as liveness
+    from pm_app.jobs.api import blp as jobs_api
+    from pm_app.jobs.views import bp as jobs_views
+    from pm_app.fees.bulk_views import bp as bulk_views
     from pm_app.fees import bill_views, overview_views, views as fee_views
     from pm_app.warranties import list_views as warranty_list_views, project_views, views as warranty_views
     from pm_app.tickets import list_views as ticket_list_views, views as ticket_views
 
     for blueprint in (auth_api, org_api, alerts_api, imports_api, fees_api, fees_imports_api, warranties_api,
                       warranties_imports_api, tickets_api, ticket_attachments_api, rankings_api, public_rankings_api,
-                      committees_api, audit_api):
+                      committees_api, audit_api, jobs_api):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens only: a browser never sends them by itself
     for blueprint in (home, auth_views, admin_views, org_views, org_import_views, alerts_views, fees_import_views,
                       assets, fee_views.bp, bill_views.bp, overview_views.bp, warranties_import_views,
                       warranty_views.bp, project_views.bp, warranty_list_views.bp, tickets_public.bp,
                       ticket_list_views.bp, ticket_views.bp, ticket_photos.bp, rankings_public.bp, rankings_views.bp,
-                      ranking_firm_views.bp, committee_views.bp, account_views.bp, audit_views, liveness):
+                      ranking_firm_views.bp, committee_views.bp, account_views.bp, audit_views, liveness, jobs_views,
+                      bulk_views):
         app.register_blueprint(blueprint)
 
     @app.before_request

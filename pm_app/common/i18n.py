@@ -20,11 +20,10 @@ class RequestDomain(Domain):
         ctx = g.get("_flask_babel") if has_app_context() else None
         if ctx is None:
             return super().get_translations()
-        try:
-            return ctx.babel_translations
-        except AttributeError:
+        translations = getattr(ctx, "babel_translations", None)
+        if translations is None:  # not looked up yet, or cleared by force_locale (a job in the starter's language)
             ctx.babel_translations = translations = super().get_translations()
-            return translations
+        return translations
 
 
 class RequestBabel(Babel):

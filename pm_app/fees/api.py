@@ -1,7 +1,7 @@
 """REST API of the fee domain: bills, payments (idempotent), waivers, collection rates, arrears."""
 from __future__ import annotations
 
-from flask import request
+from flask import jsonify, request
 from flask.views import MethodView
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,9 +13,11 @@ from pm_app.common.clock import today
 from pm_app.common.filters import where_equal
 from pm_app.common.pagination import paginate
 from pm_app.extensions import db
-from pm_app.fees import allocation, arrears, billing, payments, rates
+from pm_app.fees import allocation, arrears, billing, bulk, payments, rates
 from pm_app.fees import schemas as s
 from pm_app.fees.models import Bill, Payment
+from pm_app.jobs import services as jobs
+from pm_app.jobs.schemas import JobStartedOut
 from pm_app.org.models import Compound, Household
 
 blp = Blueprint("fees_api", __name__, url_prefix="/api/v1",
@@ -29,14 +31,31 @@ KEY_HEADER = "Idempotency-Key"
 class GenerateBills(MethodView):
     @blp.arguments(s.GenerateIn)
     @blp.response(200, s.GenerateOut)
+    @blp.alt_response(202, schema=JobStartedOut, description="firm_id or street_id: a job bills each of its "
+                      "compounds; follow it at GET /api/v1/jobs/{job_id}")
     @blp.alt_response(403, description="the caller may not bill this compound")
-    @blp.alt_response(404, description="no compound with this id that the caller can see")
+    @blp.alt_response(404, description="no compound, firm or street with this id that the caller can see")
+    @blp.alt_response(409, description="a job for the same firm or street and period is still running")
     def post(self, data):
-        """Bill every household of a compound for one period; repeating it creates nothing"""
+        """Bill every household of a compound for one period (repeating it creates nothing), or of
+        every compound of a firm or a street, as a background job"""
+        if data.get("compound_id") is None:
+            return bulk_started(data)
         compound = get_visible(Compound, data["compound_id"], current_user)
         result = billing.generate_for_compound(current_user, compound, data["period"])
         db.session.commit()
         return result
+
+
+def bulk_started(data):
+    selection = bulk.select_compounds(current_user, data["period"], data.get("firm_id"), data.get("street_id"))
+    job = bulk.start(current_user, selection)
+    db.session.commit()
+    jobs.launch(job.id)  # after the commit: the worker finds the row
+    db.session.expire(job)
+    response = jsonify(JobStartedOut().dump({"job_id": job.id, "state": job.state, "total": job.progress_total}))
+    response.status_code, response.headers["Location"] = 202, f"/api/v1/jobs/{job.id}"
+    return response  # a Response as it is: flask-smorest would dump a tuple with the 200 schema
 
 
 @blp.route("/bills")

@@ -20,8 +20,18 @@ class Period(fields.String):
 
 
 class GenerateIn(Schema):
-    compound_id = fields.Int(required=True)
+    """One of compound_id (billed now: 200) or firm_id / street_id (every compound of it, as a job: 202)."""
+    compound_id = fields.Int()
+    firm_id = fields.Int()
+    street_id = fields.Int()
     period = Period(required=True, metadata={"example": "2026-09"})
+
+    @validates_schema
+    def _one_scope(self, data, **_kwargs):
+        given = [name for name in ("compound_id", "firm_id", "street_id") if data.get(name) is not None]
+        if len(given) != 1:
+            message = "give exactly one of compound_id, firm_id, street_id"
+            raise ValidationError({name: [message] for name in (given or ["compound_id"])})
 
 
 class SkippedOut(Schema):

@@ -1,0 +1,141 @@
+"""Tracked jobs: start one, run it, report its progress, and mark it failed when it dies.
+
+One mechanism for every kind of long work a user starts. A domain registers a runner per kind
+(`@runner("bills.generate")`); a runner takes the job and a `Progress`, does its work in steps,
+calls `progress.step()` after each (which commits the step's work together with the count, so
+the page polling the job sees exactly what is done) and returns the result, a JSON dict.
+
+Flow: `start()` writes the job (queued) in the request's transaction; the request commits and
+then calls `launch()` (enqueue after commit: a fast worker never looks for a row not yet there).
+`launch()` puts `jobs.tracked.run_job(id)` on RQ when Redis is configured and in-process
+otherwise (jobs/runtime.py). `run()` marks it running, calls the runner, and marks it finished
+or, on any exception, failed with the error, keeping what the steps before already committed.
+A job whose process died outright (a killed worker, a restarted server) stops raising its
+heartbeat; `reap_stale()` marks it failed the next time anyone asks for such a job.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from pm_app.common.clock import now
+from pm_app.errors import Conflict
+from pm_app.extensions import db
+from pm_app.jobs.models import ACTIVE, Job
+from pm_app.locks import insert_or_conflict
+
+log = logging.getLogger(__name__)
+
+Runner = Callable[[Job, "Progress"], dict]
+RUNNERS: dict[str, Runner] = {}
+TITLES: dict[str, object] = {}  # kind → a lazy title for the job's page
+STALE_RUNNING = timedelta(minutes=15)  # no progress step for this long: the process is gone
+STALE_QUEUED = timedelta(hours=6)      # never picked up: no worker is draining the queue
+ERROR_MAX = 2000
+
+
+def runner(kind: str, title):
+    """Register the function that does a kind of job; its page shows `title` and the partial
+    templates/jobs/_<kind with _ for .>.html for the result."""
+    def register(fn: Runner) -> Runner:
+        RUNNERS[kind], TITLES[kind] = fn, title
+        return fn
+
+    return register
+
+
+class Progress:
+    """What a runner reports after each step; each report commits. `result` is the summary so
+    far: kept on the job if it fails half-way."""
+
+    def __init__(self, job: Job):
+        self.job = job
+        self.result: dict | None = None
+
+    def step(self, done: int = 1) -> None:
+        self.job.progress_done += done
+        self.job.heartbeat_at = now()
+        db.session.commit()
+
+
+def start(user, kind: str, params: dict, total: int, org: tuple[str, int | None], active_key: str | None,
+          busy_message: Callable[[Job], str]) -> Job:
+    """A queued job (flushed, not committed). With `active_key`, a second job for the same key
+    while one is queued or running is a 409 naming the running one."""
+    if kind not in RUNNERS:
+        raise LookupError(f"no runner registered for job kind {kind!r}")
+    if active_key:
+        reap_stale(active_key)
+    job = Job(kind=kind, state="queued", params=params, progress_total=total, created_by_id=user.id,
+              org_kind=org[0], org_id=org[1], active_key=active_key)
+    try:
+        return insert_or_conflict(job, Conflict(""))
+    except Conflict:
+        running = db.session.scalar(select(Job).where(Job.active_key == active_key))
+        message = busy_message(running) if running else ""
+        raise Conflict(message, {"job_id": [str(running.id if running else "")]}) from None
+
+
+def launch(job_id: int) -> None:
+    """After the commit that wrote the job: hand it to a worker, or run it here."""
+    from jobs.runtime import enqueue, run_in_thread
+    from jobs.tracked import run_job
+
+    try:
+        queued = enqueue(run_job, job_id)
+    except Exception:  # run here and then (JOBS_MODE=sync) and failed: the job row says so already
+        log.exception("job %s failed", job_id)
+        return
+    if not queued:
+        # Redis is down: the work was asked for now, so it runs in this process rather than wait.
+        run_in_thread(run_job, job_id)
+
+
+def run(job_id: int) -> Job | None:
+    claimed = db.session.execute(update(Job).where(Job.id == job_id, Job.state == "queued")
+                                 .values(state="running", started_at=now(), heartbeat_at=now())
+                                 .execution_options(preserve_rowcount=True)).rowcount
+    db.session.commit()
+    job = db.session.get(Job, job_id)
+    if not claimed:
+        return job  # already run, or reaped (an RQ retry, a second delivery): nothing twice
+    progress = Progress(job)
+    try:
+        result = RUNNERS[job.kind](job, progress)
+    except BaseException as error:  # a timeout (RQ's JobTimeoutException) too: never left "running"
+        db.session.rollback()
+        fail(job_id, error, progress.result)
+        raise
+    job.state, job.result, job.finished_at, job.active_key = "finished", result, now(), None
+    db.session.commit()
+    return job
+
+
+def fail(job_id: int, error: BaseException | str, result: dict | None = None) -> None:
+    """Mark the job failed (in the session's fresh transaction, and commit)."""
+    text = error if isinstance(error, str) else f"{type(error).__name__}: {error}"
+    log.error("job %s failed: %s", job_id, text)
+    values = {"state": "failed", "error": text[:ERROR_MAX], "finished_at": now(), "active_key": None}
+    if result is not None:
+        values["result"] = result
+    db.session.execute(update(Job).where(Job.id == job_id, Job.state.in_(ACTIVE)).values(**values))
+    db.session.commit()
+
+
+def reap_stale(active_key: str | None = None, job_id: int | None = None) -> None:
+    """Mark failed the active jobs whose process is gone (see STALE_RUNNING, STALE_QUEUED).
+    Flushes only: the caller's transaction commits it."""
+    moment = now()
+    dead = ((Job.state == "running") & (Job.heartbeat_at < moment - STALE_RUNNING)) | \
+           ((Job.state == "queued") & (Job.created_at < moment - STALE_QUEUED))
+    query = update(Job).where(dead)
+    if active_key is not None:
+        query = query.where(Job.active_key == active_key)
+    if job_id is not None:
+        query = query.where(Job.id == job_id)
+    db.session.execute(query.values(state="failed", finished_at=moment, active_key=None,
+                                    error="the job stopped reporting progress (its process ended)")
+                       .execution_options(synchronize_session="fetch"))
