@@ -16,7 +16,9 @@ from redis import Redis
 from sqlalchemy import text
 
 from pm_app.common import api_cache
+from pm_app.common.clock import today
 from pm_app.extensions import db
+from pm_app.fees.periods import period_of
 from tests import helpers
 from tests.fees.conftest import bills_of, four  # noqa: F401  (the fixture, shared)
 from tests.org.conftest import city  # noqa: F401  (the fixture, shared)
@@ -83,7 +85,7 @@ def warm(client, path) -> dict:
     return answer.json
 
 
-def _generated(client, city, period="2026-08"):
+def _generated(client, city, period):
     response = client.post("/api/v1/bills/generate", json={"compound_id": city.compound.id, "period": period})
     assert response.status_code in (200, 201), response.json
     return bills_of(city.compound.id, period)
@@ -111,15 +113,17 @@ def clients(api, city):
     return both
 
 
-# Bills of 2026-08: 200.00, 160.00, 120.00 and 100.00 (the `four` fixture), 580.00 receivable.
+# Bills of this month (households registered today are billed from it on): 200.00, 160.00, 120.00
+# and 100.00 (the `four` fixture), 580.00 receivable.
 @pytest.mark.parametrize("act,figures", [
     (_pay, {"receivable": "580.00", "received": "200.00", "households_paid": 1}),
     (_waive, {"receivable": "460.00", "received": "0.00", "households_billed": 3}),
 ], ids=["payment", "waiver"])
 def test_rates_are_fresh_after_a_payment_or_waiver(city, four, cache, clients, act, figures):
     reader, writer = clients
-    bills = _generated(writer, city)
-    url = RATES.format(id=city.compound.id, period="2026-08")
+    period = period_of(today())
+    bills = _generated(writer, city, period)
+    url = RATES.format(id=city.compound.id, period=period)
     before, = warm(reader, url)
     assert (before["receivable"], before["received"]) == ("580.00", "0.00")
     act(writer, bills)
@@ -129,21 +133,24 @@ def test_rates_are_fresh_after_a_payment_or_waiver(city, four, cache, clients, a
 
 def test_rates_are_fresh_after_bills_are_generated(city, four, cache, clients):
     reader, writer = clients
-    url = RATES.format(id=city.compound.id, period="2026-09")
+    period = period_of(today())
+    url = RATES.format(id=city.compound.id, period=period)
     before = warm(reader, url)
     assert all(row["receivable"] == "0.00" for row in before)
-    _generated(writer, city, "2026-09")
+    _generated(writer, city, period)
     after, = reader.get(url).json
     assert (after["receivable"], after["households_billed"]) == ("580.00", 4)
 
 
 def test_rates_are_fresh_after_an_import(city, four, cache, clients):
     reader, writer = clients
-    url = RATES.format(id=city.compound.id, period="2025-03")
+    period = period_of(today())
+    url = RATES.format(id=city.compound.id, period=period)
     before = warm(reader, url)
     assert all(row["receivable"] == "0.00" for row in before)
-    rows = [("1号楼", "1-101", "2025-03", "200.00", "", "200.00", "2025-03-05 10:30", "wechat"),
-            ("1号楼", "1-102", "2025-03", "160.00", "", "", "", "")]
+    paid_at = f"{today():%Y-%m-%d} 08:30"
+    rows = [("1号楼", "1-101", period, "200.00", "", "200.00", paid_at, "wechat"),
+            ("1号楼", "1-102", period, "160.00", "", "", "", "")]
     content = helpers.csv_bytes(rows, ("building", "unit", "period", "amount_due", "due_date", "amount_paid",
                                        "paid_at", "method"))
     response = writer.post("/api/v1/imports/bills", content_type="multipart/form-data",
