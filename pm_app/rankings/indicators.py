@@ -8,7 +8,8 @@ firm and compound), whatever the number of firms, bills or tickets:
   (`fees.rates.rates_by_firm`, payments recorded up to the moment of computing);
 - on time: tickets assigned to the firm as property firm and resolved in the period, the share
   resolved by their resolve-by deadline;
-- satisfaction: mean rating (1–5) of the firm's tickets closed in the period with a rating;
+- satisfaction: mean rating (1–5) of the firm's tickets closed in the period with a rating given
+  by the reporter (with their confirmation key): a rating entered by staff is not the residents';
 - complaints: 12345 hotline tickets created in the period at the firm's compounds, per 100
   households (a compound that changed hands in the period counts for both firms);
 - inspection: mean joint-inspection score of each compound over the days the firm held it,
@@ -27,7 +28,7 @@ from pm_app.extensions import db
 from pm_app.fees.periods import end_of_day, period_of
 from pm_app.fees.rates import any_fee_bills, rates_by_firm, ratio
 from pm_app.org.models import Firm, FirmKind, Household, ServiceContract
-from pm_app.tickets.models import ResponsibleParty, Ticket, TicketSource
+from pm_app.tickets.models import BY_REPORTER, ResponsibleParty, Ticket, TicketSource
 from pm_app.warranties.models import Inspection
 
 
@@ -112,7 +113,8 @@ def _fees(firms: dict[int, Measured], starts_on: date, ends_on: date) -> None:
 def _tickets(firms: dict[int, Measured], start: datetime, end: datetime) -> None:
     mine = and_(Ticket.assignee_firm_id.in_(list(firms)), Ticket.responsible_party == ResponsibleParty.property_firm)
     resolved = and_(Ticket.resolved_at >= start, Ticket.resolved_at < end)
-    closed = and_(Ticket.closed_at >= start, Ticket.closed_at < end, Ticket.satisfaction.is_not(None))
+    closed = and_(Ticket.closed_at >= start, Ticket.closed_at < end, Ticket.satisfaction.is_not(None),
+                  Ticket.satisfaction_by == BY_REPORTER)
     rows = db.session.execute(
         select(Ticket.assignee_firm_id, func.count(case((resolved, 1))),
                func.count(case((and_(resolved, Ticket.resolved_at <= Ticket.resolve_by), 1))),

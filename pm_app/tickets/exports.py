@@ -12,7 +12,7 @@ from pm_app.common.clock import CITY_TZ, now, today
 from pm_app.common.money import fen_to_yuan
 from pm_app.common.privacy import mask_name, mask_phone
 from pm_app.tickets import queries, services, sla
-from pm_app.tickets.labels import ticket_label
+from pm_app.tickets.labels import rated_by, ticket_label
 
 TYPES = {
     "csv": ("text/csv; charset=utf-8", export.write_csv),
@@ -40,6 +40,7 @@ COLUMNS = (
     (_l("Overdue"), lambda t, x: _("yes") if x["overdue"] else _("no")),
     (_l("Cost (yuan)"), lambda t, x: fen_to_yuan(t.cost_fen) if t.cost_fen is not None else ""),
     (_l("Satisfaction"), lambda t, x: t.satisfaction if t.satisfaction is not None else ""),
+    (_l("Rated by"), lambda t, x: rated_by(t.satisfaction_by)),
 )
 
 

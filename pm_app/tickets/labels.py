@@ -130,3 +130,16 @@ def deadlines_of(ticket: Ticket, at: datetime) -> Deadlines:
     waiting = ticket.status in (TicketStatus.new, TicketStatus.assigned) and ticket.responded_at is None
     racing = ticket.respond_by if waiting else ticket.resolve_by
     return Deadlines(respond_late, resolve_late, racing, time_left(racing - at))
+
+
+def rated_by(value: str | None) -> str:
+    """Who gave a ticket's rating: the reporter (the one that counts in the rankings) or a staff role."""
+    from pm_app.auth.models import Role
+    from pm_app.org.labels import ROLES
+    from pm_app.tickets.models import BY_REPORTER
+
+    if not value:
+        return ""
+    if value == BY_REPORTER:
+        return str(_l("the reporter"))
+    return _("staff: %(role)s", role=ROLES.get(Role(value), value)) if value in Role._value2member_map_ else value

@@ -12,12 +12,14 @@ from pm_app.common.clock import now
 from pm_app.common.listing import day_arg, page_number, page_of
 from pm_app.extensions import db
 from pm_app.tickets import charts, exports, queries
-from pm_app.tickets.labels import CATEGORIES, PARTIES, PRIORITIES, SOURCES, STATUSES, deadlines_of, ticket_label
+from pm_app.tickets.labels import (CATEGORIES, PARTIES, PRIORITIES, SOURCES, STATUSES, deadlines_of, rated_by,
+                                  ticket_label)
 from pm_app.tickets.models import Priority, ResponsibleParty, TicketSource, TicketStatus
 from pm_app.tickets.workflow import OPEN
 
 bp = Blueprint("ticket_lists", __name__)
 bp.add_app_template_filter(ticket_label, "ticket_label")
+bp.add_app_template_filter(rated_by, "rated_by")
 
 QUEUE_ROLES = (Role.firm_staff, Role.contractor_staff)
 QUEUE_SORTS = ("deadline", "created")

@@ -51,6 +51,11 @@ class ResponsibleParty(str, enum.Enum):
     utility = "utility"
 
 
+# `Ticket.satisfaction_by` of a rating the reporter gave with their confirmation key; any other
+# value is the role of the staff member who closed the ticket (rankings count only the reporter's).
+BY_REPORTER = "reporter"
+
+
 class Ticket(db.Model):
     __tablename__ = "ticket"
     __table_args__ = (
@@ -84,6 +89,12 @@ class Ticket(db.Model):
     cost_fen: Mapped[int | None] = mapped_column(BigInteger)
     satisfaction: Mapped[int | None] = mapped_column(Integer)
     satisfaction_comment: Mapped[str | None] = mapped_column(Text)
+    # Who gave the rating: BY_REPORTER, or the role of the staff member who confirmed the repair.
+    satisfaction_by: Mapped[str | None] = mapped_column(String(32))
+    # SHA-256 of the confirmation key shown once to a reporter on the public page: what lets them,
+    # and only them, confirm or reopen the repair (staff see the tracking code, never the key).
+    # NULL for tickets reported by staff, and for those reported before keys existed.
+    confirm_key_hash: Mapped[str | None] = mapped_column(String(64))
     claim_id: Mapped[int | None] = mapped_column(ForeignKey("warranty_claim.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now(), index=True)

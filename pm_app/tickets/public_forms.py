@@ -46,11 +46,18 @@ class PublicReportForm(FlaskForm):
                 "description": self.description.data.strip()}
 
 
-class ConfirmForm(FlaskForm):
+class ReporterForm(FlaskForm):
+    """What the reporter posts about their repair: it carries the key only they were given."""
+    confirm_key = StringField(_l("Confirmation key (on your receipt)"),
+                              validators=[DataRequired(message=_l("Enter the confirmation key from your receipt.")),
+                                          Length(max=32)])
+
+
+class ConfirmForm(ReporterForm):
     satisfaction = RadioField(_l("How satisfied are you with the repair?"), validators=[DataRequired()],
                               choices=[(str(n), str(n)) for n in range(5, 0, -1)])
     comment = TextAreaField(_l("Comment (optional)"), validators=[Optional(), Length(max=500)])
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(ReporterForm):
     note = TextAreaField(_l("What is still wrong"), validators=[DataRequired(), Length(min=2, max=500)])

@@ -3,7 +3,9 @@
 - `/c/<compound code>`: report a repair, with an optional photo; answers with a tracking code.
 - `/c/<code>/qr.svg` and `/c/<code>/poster`: the QR code of that page, to print on notice boards.
 - `/track/<tracking code>`: the ticket's status and its dates, nothing personal and no notes;
-  once resolved, the reporter confirms and rates it, or reopens it within 7 days.
+  once resolved, the reporter confirms and rates it, or reopens it within 7 days, with the
+  confirmation key that only they were given: shown once on the receipt and carried by their
+  private link `/track/<tracking code>?key=<key>`. Staff see the tracking code, never the key.
 
 Every POST carries a CSRF token and is rate limited per client address (PUBLIC_REPORT_LIMIT);
 lookups of tracking codes are limited too (PUBLIC_TRACK_LIMIT), so codes cannot be guessed by
@@ -51,9 +53,12 @@ def _compound(code: str) -> Compound:
 
 def public_url(code: str) -> str:
     """The address printed in the QR code; PUBLIC_BASE_URL when the app sits behind a proxy."""
+    return _absolute("tickets_public.report", code=code)
+
+
+def _absolute(endpoint: str, **values) -> str:
     base = current_app.config.get("PUBLIC_BASE_URL")
-    path = url_for("tickets_public.report", code=code)
-    return base.rstrip("/") + path if base else url_for("tickets_public.report", code=code, _external=True)
+    return base.rstrip("/") + url_for(endpoint, **values) if base else url_for(endpoint, **values, _external=True)
 
 
 @bp.route("/c/<code>", methods=["GET", "POST"])
@@ -72,6 +77,7 @@ def report(code: str):
         try:
             with db.session.begin_nested():  # a refused photo takes its ticket with it
                 ticket = services.report(None, compound, form.data_for_service(), TicketSource.public_link)
+                key = services.issue_confirm_key(ticket)
                 if form.photo.data:
                     stored.append(attachments.attach(None, ticket, form.photo.data.stream, form.photo.data.filename))
             db.session.commit()
@@ -79,7 +85,8 @@ def report(code: str):
             attachments.discard(stored)
             show_refusal(form, error)
             return render_template("tickets/public_report.html", compound=compound, form=form), error.status
-        return redirect(url_for("tickets_public.track", tracking_code=ticket.tracking_code, new=1))
+        # The receipt: the only page that shows the key, reached through the reporter's private link.
+        return redirect(url_for("tickets_public.track", tracking_code=ticket.tracking_code, key=key, new=1))
     status = 422 if request.method == "POST" else 200
     return render_template("tickets/public_report.html", compound=compound, form=form), status
 
@@ -136,7 +143,7 @@ def confirm(tracking_code: str):
     if not form.validate_on_submit():
         return _track_page(ticket, form, ReopenForm(prefix="reopen"), 422)
     return _move(ticket, S.closed, form, ReopenForm(prefix="reopen"), satisfaction=int(form.satisfaction.data),
-                 comment=form.comment.data)
+                 comment=form.comment.data, confirm_key=form.confirm_key.data)
 
 
 @bp.route("/track/<tracking_code>/reopen", methods=["POST"])
@@ -146,7 +153,8 @@ def reopen(tracking_code: str):
     form = ReopenForm(prefix="reopen")
     if not form.validate_on_submit():
         return _track_page(ticket, ConfirmForm(prefix="confirm"), form, 422)
-    return _move(ticket, S.reopened, form, ConfirmForm(prefix="confirm"), note=form.note.data)
+    return _move(ticket, S.reopened, form, ConfirmForm(prefix="confirm"), note=form.note.data,
+                 confirm_key=form.confirm_key.data)
 
 
 def _move(ticket, to: S, form, other, **fields):
@@ -161,10 +169,23 @@ def _move(ticket, to: S, form, other, **fields):
     return redirect(url_for("tickets_public.track", tracking_code=ticket.tracking_code))
 
 
+def _private_key() -> str | None:
+    """The key of the reporter's private link, offered back in the forms (it is checked on POST)."""
+    key = (request.args.get("key") or "").strip()
+    return key[:32] if key.isalnum() else None
+
+
 def _track_page(ticket, confirm_form, reopen_form, status: int = 200):
     can_reopen = ticket.status == S.resolved and ticket.resolved_at is not None \
         and now() <= ticket.resolved_at + REOPEN_WINDOW
     steps = [(event.to_status, event.at) for event in ticket.events if event.from_status != event.to_status]
+    key = _private_key()
+    for form in (confirm_form, reopen_form):
+        if key and not form.confirm_key.data:
+            form.confirm_key.data = key
     return render_template("tickets/public_track.html", ticket=ticket, steps=steps,
                            compound=db.session.get(Compound, ticket.compound_id), confirm_form=confirm_form,
-                           reopen_form=reopen_form, can_reopen=can_reopen, new=request.args.get("new")), status
+                           reopen_form=reopen_form, can_reopen=can_reopen, new=request.args.get("new"),
+                           key=key if request.args.get("new") else None,
+                           private_link=_absolute("tickets_public.track", tracking_code=ticket.tracking_code,
+                                                  key=key) if key else None), status

@@ -88,6 +88,8 @@ class TicketOut(Schema):
     cost = Money(attribute="cost_fen", allow_none=True)
     satisfaction = fields.Int(allow_none=True)
     satisfaction_comment = fields.Str(allow_none=True)
+    # "reporter" (with their confirmation key), or the role of the staff member who closed it.
+    satisfaction_by = fields.Str(allow_none=True)
     claim_id = fields.Int(allow_none=True)
     created_at = fields.AwareDateTime()
 

@@ -21,7 +21,7 @@ from pm_app.common.clock import CITY_TZ
 from pm_app.extensions import db
 from pm_app.org.models import ServiceContract
 from pm_app.org.seed_run import SeedRun, insert_returning_ids, insert_rows
-from pm_app.tickets.models import Priority, ResponsibleParty, Ticket, TicketEvent, TicketSource
+from pm_app.tickets.models import BY_REPORTER, Priority, ResponsibleParty, Ticket, TicketEvent, TicketSource
 from pm_app.tickets.models import TicketStatus as S
 from pm_app.tickets.services import TRACKING_ALPHABET
 from pm_app.tickets.sla import DEFAULT_HOURS, HOTLINE_RESPOND_HOURS
@@ -179,7 +179,7 @@ def _story(rng, as_of: date, created: datetime, respond_hours: int, resolve_hour
     confirmed = resolved + timedelta(hours=rng.uniform(4, 96))
     steps = [(S.new, created, None)]
     fields = {"status": S.new, "responded_at": None, "resolved_at": None, "closed_at": None,
-              "cost_fen": None, "satisfaction": None, "satisfaction_comment": None}
+              "cost_fen": None, "satisfaction": None, "satisfaction_comment": None, "satisfaction_by": None}
     if rng.random() < 0.03:  # a duplicate or not the compound's business
         if answered < cutoff:
             steps.append((S.rejected, answered, "重复报修，已合并处理"))
@@ -199,7 +199,8 @@ def _story(rng, as_of: date, created: datetime, respond_hours: int, resolve_hour
     on_time = resolved <= created + timedelta(hours=resolve_hours)
     rating = max(1, min(5, round(rng.gauss(4.4 if on_time else 3.0, 0.8) + (care - 0.8) * 3)))
     steps.append((S.closed, confirmed, None))
-    fields.update(status=S.closed, closed_at=confirmed, satisfaction=rating,
+    # The reporter confirms (see _actor), as the migration reads every rating given without a sign-in.
+    fields.update(status=S.closed, closed_at=confirmed, satisfaction=rating, satisfaction_by=BY_REPORTER,
                   satisfaction_comment=rng.choice((None, None, "处理及时", "师傅态度好", "拖了很久", "还可以")))
     return steps, fields
 

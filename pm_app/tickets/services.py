@@ -2,6 +2,8 @@
 Functions flush; the request or job commits once."""
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from datetime import datetime
 
@@ -16,7 +18,7 @@ from pm_app.extensions import db
 from pm_app.org.models import Building, Compound
 from pm_app.org.services import Forbidden, can_manage_compound, current_contract, ensure
 from pm_app.tickets import sla
-from pm_app.tickets.models import Priority, ResponsibleParty, Ticket, TicketEvent, TicketSource
+from pm_app.tickets.models import BY_REPORTER, Priority, ResponsibleParty, Ticket, TicketEvent, TicketSource
 from pm_app.tickets.models import TicketStatus as S
 from pm_app.tickets.workflow import FINISHED, NOTE_REQUIRED, OPEN, REOPEN_WINDOW, allowed_from, parties_for
 from pm_app.warranties import services as warranties
@@ -28,6 +30,30 @@ PUBLIC_SOURCES = (TicketSource.public_link,)
 
 def new_tracking_code() -> str:
     return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(10))
+
+
+CONFIRM_KEY_CHARS = 12  # 60 random bits; tries are rate limited per address (PUBLIC_REPORT_LIMIT)
+
+
+def issue_confirm_key(ticket: Ticket) -> str:
+    """The reporter's confirmation key: returned once (for the receipt page and the private link),
+    only its hash is stored, so no page, API or export can show it to staff."""
+    key = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(CONFIRM_KEY_CHARS))
+    ticket.confirm_key_hash = _key_hash(ticket.tracking_code, key)
+    db.session.flush()
+    return key
+
+
+def holds_confirm_key(ticket: Ticket, key: str | None) -> bool:
+    if not ticket.confirm_key_hash or not key:
+        return False
+    return hmac.compare_digest(ticket.confirm_key_hash, _key_hash(ticket.tracking_code, key))
+
+
+def _key_hash(tracking_code: str, key: str) -> str:
+    # Read out or typed from a receipt: case, blanks and dashes do not matter.
+    typed = "".join(ch for ch in key.upper() if ch.isalnum())
+    return hashlib.sha256(f"{tracking_code}:{typed}".encode()).hexdigest()
 
 
 def can_report(user, compound: Compound) -> bool:
@@ -123,7 +149,7 @@ def escalate(user, ticket: Ticket, priority: Priority, reason: str, at: datetime
 def parties(user, ticket: Ticket) -> set[str]:
     """The workflow parties this user is for this ticket (see tickets.workflow)."""
     found: set[str] = set()
-    if user is None:  # the public reporter, identified by the tracking code
+    if user is None:  # the public reporter: transition() checks their confirmation key
         return {"confirmer"}
     # Only the city and street offices can manage a compound: for anyone else, do not load it (a list
     # of a firm's tickets masks every row through here, one compound lookup each).
@@ -138,9 +164,14 @@ def parties(user, ticket: Ticket) -> set[str]:
 
 
 def transition(user, ticket: Ticket, to: S, note: str | None = None, satisfaction: int | None = None,
-               comment: str | None = None, cost_fen: int | None = None, at: datetime | None = None) -> Ticket:
+               comment: str | None = None, cost_fen: int | None = None, at: datetime | None = None,
+               confirm_key: str | None = None) -> Ticket:
+    """Move the ticket. `user` None is the public reporter, who must hold the ticket's confirmation
+    key: the tracking code alone is seen by staff, and would let the rated firm rate itself."""
     at = at or now()
     frm = ticket.status
+    if user is None:
+        _check_reporter(ticket, confirm_key)
     allowed = parties_for(frm, to)
     if not allowed:
         names = ", ".join(s.value for s in allowed_from(frm)) or _("none")
@@ -161,6 +192,16 @@ def transition(user, ticket: Ticket, to: S, note: str | None = None, satisfactio
     return ticket
 
 
+def _check_reporter(ticket: Ticket, key: str | None) -> None:
+    if ticket.confirm_key_hash is None:
+        raise Forbidden(_("This repair was not reported on the public page with a confirmation key: the "
+                          "committee or the street office confirms it."))
+    if not holds_confirm_key(ticket, key):
+        raise DomainError(_("The confirmation key does not match this repair."),
+                          {"confirm_key": [_("the key on your receipt, or in your private tracking link")]},
+                          status=403)
+
+
 def _apply(ticket, user, frm, to, at, satisfaction, comment, cost_fen) -> None:
     ticket.status = to
     if ticket.responded_at is None and (to in (S.in_progress, S.rejected) or
@@ -173,6 +214,7 @@ def _apply(ticket, user, frm, to, at, satisfaction, comment, cost_fen) -> None:
         ticket.closed_at = at
     if to == S.closed:
         ticket.satisfaction, ticket.satisfaction_comment = satisfaction, (comment or "").strip() or None
+        ticket.satisfaction_by = None if satisfaction is None else BY_REPORTER if user is None else user.role.value
     if ticket.claim_id is not None and to in (S.closed, S.rejected, S.reopened):
         warranties.settle_claim(ticket.claim_id, user, to == S.reopened, _("ticket %(to)s", to=to.value))
     db.session.flush()

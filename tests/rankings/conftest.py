@@ -74,7 +74,8 @@ def ticket(compound_id: int, firm_id: int | None, created: date, *, resolved: da
                  status=TicketStatus.closed if closed else (TicketStatus.resolved if resolved else TicketStatus.new),
                  respond_by=at(created, 12), resolve_by=deadline, created_at=at(created, 9),
                  resolved_at=(at(resolved, 20) if late else at(resolved, 15)) if resolved else None,
-                 closed_at=at(closed) if closed else None, satisfaction=rating)
+                 closed_at=at(closed) if closed else None, satisfaction=rating,
+                 satisfaction_by="reporter" if rating else None)  # what a reporter's confirmation records
     db.session.add(row)
     return row
 

@@ -40,18 +40,26 @@ def text(response) -> str:
     return response.get_data(as_text=True)
 
 
+def key_of(response) -> str:
+    """The confirmation key of the reporter's private link, where the report redirects them."""
+    return re.search(r"[?&]key=(\w+)", response.headers["Location"]).group(1)
+
+
 def test_anyone_reports_and_gets_a_tracking_code(client, city):
     assert client.get("/c/GL-0001?lang=en").status_code == 200
     response = client.post("/c/GL-0001?lang=en", data=form())
     assert response.status_code == 302
     (ticket,) = tickets()
-    assert response.headers["Location"] == f"/track/{ticket.tracking_code}?new=1"
+    key = key_of(response)
+    assert response.headers["Location"] == f"/track/{ticket.tracking_code}?key={key}&new=1"
     assert (ticket.source, ticket.priority.value, ticket.responsible_party.value, ticket.assignee_firm_id,
             ticket.building_id, ticket.reporter_phone) == \
         (TicketSource.public_link, "normal", "property_firm", city.firm.id, city.household.building_id, "13812345678")
     assert [(e.actor_label, e.to_status) for e in ticket.events] == [("reporter", "new")]
-    page = text(client.get(response.headers["Location"]))
+    page = text(client.get(response.headers["Location"] + "&lang=en"))
     assert ticket.tracking_code in page and "Water leak" in page and "New" in page
+    assert f'id="confirm-key">{key}<' in page and f"/track/{ticket.tracking_code}?key={key}" in page
+    assert key not in text(client.get(f"/track/{ticket.tracking_code}"))  # shown on the receipt only
 
 
 def test_the_tracking_page_shows_status_and_nothing_personal(client, api, city):
@@ -153,34 +161,40 @@ def test_a_bad_photo_refuses_the_whole_report(client, city, photos_dir, content,
     assert not photos_dir.exists() or not any(p.is_file() for p in photos_dir.rglob("*"))
 
 
-def _resolved(client, api, city) -> Ticket:
-    client.post("/c/GL-0001", data=form())
+def _resolved(client, api, city) -> tuple[Ticket, str]:
+    key = key_of(client.post("/c/GL-0001", data=form()))
     (ticket,) = tickets()
     for to in ("assigned", "in_progress", "resolved"):
         assert move(api, city.users["firm_staff"], ticket.id, to).status_code == 200
-    return ticket
+    return ticket, key
 
 
-def test_the_reporter_confirms_and_rates_with_the_tracking_code(client, api, city):
-    ticket = _resolved(client, api, city)
-    page = text(client.get(f"/track/{ticket.tracking_code}?lang=en"))
-    assert "Is it repaired?" in page and "Reopen" in page
-    missing = client.post(f"/track/{ticket.tracking_code}/confirm?lang=en", data={"confirm-comment": "好"})
+def test_the_reporter_confirms_and_rates_with_their_key(client, api, city):
+    ticket, key = _resolved(client, api, city)
+    page = text(client.get(f"/track/{ticket.tracking_code}?key={key}&lang=en"))
+    assert "Is it repaired?" in page and "Reopen" in page and f'value="{key}"' in page
+    missing = client.post(f"/track/{ticket.tracking_code}/confirm?lang=en",
+                          data={"confirm-comment": "好", "confirm-confirm_key": key})
     assert missing.status_code == 422 and ticket.status.value == "resolved"
     done = client.post(f"/track/{ticket.tracking_code}/confirm", data={"confirm-satisfaction": "4",
-                                                                      "confirm-comment": "修得快"})
+                                                                      "confirm-comment": "修得快",
+                                                                      "confirm-confirm_key": key.lower()})
     assert done.status_code == 302
     db.session.refresh(ticket)
-    assert (ticket.status.value, ticket.satisfaction, ticket.satisfaction_comment) == ("closed", 4, "修得快")
+    assert (ticket.status.value, ticket.satisfaction, ticket.satisfaction_comment, ticket.satisfaction_by) == \
+        ("closed", 4, "修得快", "reporter")
     assert (ticket.events[-1].actor_label, ticket.events[-1].actor_id) == ("reporter", None)
-    again = client.post(f"/track/{ticket.tracking_code}/confirm?lang=en", data={"confirm-satisfaction": "1"})
+    again = client.post(f"/track/{ticket.tracking_code}/confirm?lang=en",
+                        data={"confirm-satisfaction": "1", "confirm-confirm_key": key})
     assert again.status_code == 409 and ticket.satisfaction == 4
 
 
 def test_the_reporter_reopens_with_a_reason(client, api, city):
-    ticket = _resolved(client, api, city)
-    assert client.post(f"/track/{ticket.tracking_code}/reopen", data={"reopen-note": ""}).status_code == 422
-    assert client.post(f"/track/{ticket.tracking_code}/reopen", data={"reopen-note": "还在漏"}).status_code == 302
+    ticket, key = _resolved(client, api, city)
+    assert client.post(f"/track/{ticket.tracking_code}/reopen",
+                       data={"reopen-note": "", "reopen-confirm_key": key}).status_code == 422
+    assert client.post(f"/track/{ticket.tracking_code}/reopen",
+                       data={"reopen-note": "还在漏", "reopen-confirm_key": key}).status_code == 302
     db.session.refresh(ticket)
     assert ticket.status.value == "reopened" and ticket.events[-1].note == "还在漏"
 
@@ -202,6 +216,7 @@ def test_the_issues_story_a_resident_reports_the_pipe_and_the_contractor_repairs
     assert f'value="{items["pipe"].id}"' in page and f'value="{items["road"].id}"' not in page  # road lapsed
     response = client.post("/c/GL-0001", data=form(warranty_item_id=str(items["pipe"].id)))
     assert response.status_code == 302
+    key = key_of(response)
     (ticket,) = tickets()
     assert (ticket.responsible_party.value, ticket.assignee_firm_id) == ("contractor_warranty", city.contractor.id)
     assert [t["id"] for t in api.as_(city.users["contractor_staff"]).get("/api/v1/tickets").json] == [ticket.id]
@@ -210,7 +225,8 @@ def test_the_issues_story_a_resident_reports_the_pipe_and_the_contractor_repairs
     assert api.as_(city.users["street_officer"]).post(release, json={"reason": "到期"}).status_code == 409
     for to in ("assigned", "in_progress", "resolved"):
         assert move(api, city.users["contractor_staff"], ticket.id, to).status_code == 200
-    done = client.post(f"/track/{ticket.tracking_code}/confirm", data={"confirm-satisfaction": "5"})
+    done = client.post(f"/track/{ticket.tracking_code}/confirm", data={"confirm-satisfaction": "5",
+                                                                      "confirm-confirm_key": key})
     assert done.status_code == 302 and ticket.status.value == "closed" and ticket.satisfaction == 5
     assert api.as_(city.users["street_officer"]).post(release, json={"reason": "到期"}).status_code == 201
 
