@@ -1,4 +1,4 @@
-"""ticket confirmation held by the reporter (issue 23)
+"""ticket confirmation held by the reporter; who resolved an alert by hand (issue 23)
 
 Revision ID: a23e00000005
 Revises: a23d00000004
@@ -6,7 +6,7 @@ Create Date: 2026-12-06
 
 A public confirmation needs the reporter's confirmation key (stored hashed); every rating says who
 gave it. Ratings already given keep the attribution their closing step recorded: the reporter
-when nobody was signed in, else the signed-in user's role.
+when nobody was signed in, else the signed-in user's role. An alert resolved by hand records by whom.
 """
 import sqlalchemy as sa
 from alembic import op
@@ -28,9 +28,15 @@ def upgrade():
             'reporter')
         WHERE satisfaction IS NOT NULL
     """)
+    with op.batch_alter_table("alert") as batch:
+        batch.add_column(sa.Column("resolved_by_id", sa.Integer(), nullable=True))
+        batch.create_foreign_key(op.f("fk_alert_resolved_by_id_user"), "user", ["resolved_by_id"], ["id"])
 
 
 def downgrade():
+    with op.batch_alter_table("alert") as batch:
+        batch.drop_constraint(op.f("fk_alert_resolved_by_id_user"), type_="foreignkey")
+        batch.drop_column("resolved_by_id")
     with op.batch_alter_table("ticket") as batch:
         batch.drop_column("confirm_key_hash")
         batch.drop_column("satisfaction_by")

@@ -53,7 +53,7 @@ def ack(alert_id):
 @object_in_scope(Alert, "alert_id")
 @blp.response(200, s.AlertOut)
 def resolve(alert_id):
-    result = services.resolve_by_hand(get_visible(Alert, alert_id, current_user))
+    result = services.resolve_by_hand(get_visible(Alert, alert_id, current_user), current_user)
     db.session.commit()
     return result
 

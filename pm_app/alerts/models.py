@@ -32,6 +32,7 @@ class Alert(db.Model):
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))  # who resolved it by hand
     resolution: Mapped[str | None] = mapped_column(String(32))  # cleared / superseded / manual
 
     recipients: Mapped[list[AlertRecipient]] = relationship(back_populates="alert", cascade="all, delete-orphan")

@@ -27,6 +27,7 @@ class AlertOut(Schema):
     opened_at = fields.DateTime()
     acknowledged_at = fields.DateTime(allow_none=True)
     resolved_at = fields.DateTime(allow_none=True)
+    resolved_by_id = fields.Int(allow_none=True)  # who resolved it by hand
     resolution = fields.Str(allow_none=True)
 
 

@@ -1,6 +1,7 @@
 """Opening, acknowledging and resolving alerts; who receives them and through which channels."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, func, insert, select
 
 from pm_app.alerts.models import Alert, AlertRecipient, Delivery, NotificationEndpoint
@@ -8,7 +9,7 @@ from pm_app.alerts.rules import Finding
 from pm_app.auth.models import Role
 from pm_app.auth.scope import scope_clause
 from pm_app.common.clock import now
-from pm_app.errors import Conflict
+from pm_app.errors import Conflict, DomainError
 from pm_app.extensions import db
 
 
@@ -103,9 +104,27 @@ def acknowledge(alert: Alert, user) -> Alert:
     return alert
 
 
-def resolve_by_hand(alert: Alert) -> Alert:
+# Audiences that own a condition's follow-up: an alert addressed to one of them is resolved by them.
+OWNERS = ("street", "regulator", "admin")
+
+
+def can_resolve(user, alert: Alert) -> bool:
+    """An alert shared with the street office or the regulator is theirs to close (they asked for
+    the condition to be watched); one addressed only to a firm, a contractor or a committee is its
+    recipients'. Callers have already checked that the user sees the alert."""
+    if user.role in (Role.admin, Role.regulator, Role.street_officer):
+        return True
+    return not any(recipient.audience in OWNERS for recipient in alert.recipients)
+
+
+def resolve_by_hand(alert: Alert, user) -> Alert:
+    """Resolve it, recording who and when."""
+    if not can_resolve(user, alert):
+        raise DomainError(_("This alert is shared with the street office or the regulator: they resolve it."),
+                          status=403)
     if alert.state != "resolved":
         resolve(alert, "manual")
+        alert.resolved_by_id = user.id
     db.session.flush()
     return alert
 

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import selectinload
 
 from pm_app.alerts import services
 from pm_app.alerts.api import filter_alerts
@@ -44,8 +45,11 @@ def inbox():
     args = {k: v for k, v in request.args.items() if k in ("rule", "state") and v}
     if "state" not in args:
         args["state"] = "open"  # the inbox opens on what still needs someone
-    page = page_of(filter_alerts(visible(Alert, current_user), args), page_number(request.args))
-    return render_template("alerts/inbox.html", page=page, args=args, rules=sorted(RULES), form=FlaskForm())
+    # Recipients are read by can_resolve for each row: loaded with the page, not one query a row.
+    page = page_of(filter_alerts(visible(Alert, current_user), args).options(selectinload(Alert.recipients)),
+                   page_number(request.args))
+    return render_template("alerts/inbox.html", page=page, args=args, rules=sorted(RULES), form=FlaskForm(),
+                           can_resolve=services.can_resolve)
 
 
 @bp.route("/alerts/<int:alert_id>/<any(ack, resolve):action>", methods=["POST"])
@@ -57,7 +61,7 @@ def act(alert_id, action):
     if action == "ack":
         services.acknowledge(alert, current_user)
     else:
-        services.resolve_by_hand(alert)
+        services.resolve_by_hand(alert, current_user)
     db.session.commit()
     return redirect(referrer_target(url_for("alerts.inbox")))  # back to the list it was on, if on this site
 
