@@ -142,8 +142,17 @@ def _month() -> str:
         abort(400)
 
 
+def _paper_anchor():
+    """The anchor a reader typed from a statement they hold (anchor_seq, anchor_hash), if any."""
+    try:
+        return anchors.held(request.args.get("anchor_seq"), request.args.get("anchor_hash")), {}
+    except DomainError as error:
+        return None, error.errors
+
+
 def _page(compound, entry_form=None, status=200):
     month = _month()
+    paper, paper_errors = _paper_anchor()
     flows = statements.monthly_flows(compound.id, shift(month, 1 - CHART_MONTHS), month)
     listed = page_of(visible(LedgerEntry, current_user).where(LedgerEntry.compound_id == compound.id)
                      .options(selectinload(LedgerEntry.queries)).order_by(LedgerEntry.seq.desc()),
@@ -155,7 +164,8 @@ def _page(compound, entry_form=None, status=200):
     return render_template(
         "committees/accounts.html", compound=compound, month=month, prev_month=shift(month, -1),
         next_month=shift(month, 1), balances=statements.balances(compound.id),
-        statement=statements.statement(compound.id, month), check=ledger.verify(compound.id), flows=flows,
+        statement=statements.statement(compound.id, month), check=ledger.verify(compound.id, paper), flows=flows,
+        paper=paper, paper_errors=paper_errors,
         anchor=anchors.issue(compound.id, month, current_user, "page"),
         figure=charts.income_expense(flows, _("Income and expense, last %(n)d months", n=CHART_MONTHS)),
         entries=listed, reversed_ids=reversed_ids, may_post=may_post, may_query=queries.can_raise(current_user, compound),

@@ -10,23 +10,45 @@ the first that no longer matches (and so the month, and the range of entries rew
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from pm_app.committees.models import LedgerAnchor, LedgerHead
+from pm_app.errors import DomainError
 from pm_app.extensions import db
 
 ISSUED_AS = ("page", "csv", "xlsx", "api")
+SEQ = re.compile(r"[0-9]{1,9}")  # ASCII digits only; within the column
+HASH = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
 class Anchor:
-    month: str
+    month: str | None  # None: an anchor someone holds on paper, given to verify
     seq: int
     hash: str
     issued_at: datetime | None = None
+
+
+def held(seq: str | None, hash_: str | None) -> Anchor | None:
+    """The anchor printed on a statement someone holds, as typed (seq and hash, both or neither),
+    so verify checks the books against the paper as well — even if ledger_anchor itself was
+    rewritten. Raises DomainError (422) naming the field."""
+    seq, hash_ = (seq or "").strip(), (hash_ or "").strip().lower()
+    if not seq and not hash_:
+        return None
+    errors = {}
+    if not SEQ.fullmatch(seq) or int(seq) == 0:
+        errors["seq"] = [_("Give the entry number printed on the statement (1, 2, 3 …).")]
+    if not HASH.fullmatch(hash_):
+        errors["hash"] = [_("Give the 64 characters (0-9, a-f) of the hash printed on the statement.")]
+    if errors:
+        raise DomainError(_("The anchor to check is not complete."), errors)
+    return Anchor(None, int(seq), hash_)
 
 
 def issue(compound_id: int, month: str, user, issued_as: str) -> Anchor | None:
@@ -60,14 +82,18 @@ class Broken:
     found_hash: str | None  # what the chain has at the anchor's seq now (None: the entry is gone)
 
 
-def check(compound_id: int, hashes: dict[int, str]) -> tuple[int, Broken | None]:
-    """(anchors checked, the first by seq the chain `hashes` (seq → hash) no longer matches)."""
-    anchors = db.session.scalars(select(LedgerAnchor).where(LedgerAnchor.compound_id == compound_id)
-                                 .order_by(LedgerAnchor.seq, LedgerAnchor.id)).all()
-    held = 0
-    for row in anchors:
-        found = hashes.get(row.seq)
-        if found != row.hash:
-            return len(anchors), Broken(Anchor(row.month, row.seq, row.hash, row.issued_at), held + 1, found)
-        held = row.seq
+def check(compound_id: int, hashes: dict[int, str], paper: Anchor | None = None) -> tuple[int, Broken | None]:
+    """(anchors checked, the first by seq the chain `hashes` (seq → hash) no longer matches):
+    every anchor printed, and the one held on `paper` if given."""
+    anchors = [Anchor(row.month, row.seq, row.hash, row.issued_at) for row in db.session.scalars(
+        select(LedgerAnchor).where(LedgerAnchor.compound_id == compound_id).order_by(LedgerAnchor.id))]
+    anchors.sort(key=lambda anchor: anchor.seq)  # stable: at one seq, the first printed first
+    if paper is not None:
+        anchors.insert(next((i for i, a in enumerate(anchors) if a.seq > paper.seq), len(anchors)), paper)
+    holds = 0
+    for anchor in anchors:
+        found = hashes.get(anchor.seq)
+        if found != anchor.hash:
+            return len(anchors), Broken(anchor, holds + 1, found)
+        holds = anchor.seq
     return len(anchors), None

@@ -162,11 +162,13 @@ class Balances(MethodView):
 @blp.route("/ledger/<int:compound_id>/verify")
 class Verify(MethodView):
     @uncached  # an integrity check must see a row changed behind the app's back at once
+    @blp.arguments(s.VerifyQuery, location="query")
     @blp.response(200, s.VerifyOut)
-    def get(self, compound_id):
-        """Check the compound's hash chain; names the first entry that does not hold"""
+    def get(self, args, compound_id):
+        """Check the compound's hash chain, and every ledger anchor printed on its statements (and
+        the one given, from a statement you hold); names the first entry or anchor that does not hold"""
         visible_compound(compound_id, current_user)
-        return ledger.verify(compound_id)
+        return ledger.verify(compound_id, anchors.held(args.get("seq"), args.get("hash")))
 
 
 @blp.route("/ledger/<int:compound_id>/entries/<int:entry_id>/queries")

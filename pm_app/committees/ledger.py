@@ -79,7 +79,7 @@ class Verification:
     broken_anchor: Anchor | None = None
 
 
-def verify(compound_id: int) -> Verification:
+def verify(compound_id: int, paper: Anchor | None = None) -> Verification:
     """Walk the chain in seq order; the first entry whose seq, link or hash does not hold is named.
 
     An edited entry breaks its own hash; a deleted one breaks the next entry's link (its seq
@@ -87,7 +87,8 @@ def verify(compound_id: int) -> Verification:
     the chain shorter than its head, reported with the missing seq and no id. Then every anchor
     ever printed on a statement must still match the chain at its seq: a rewrite that recomputed
     the later hashes and the head is named by the first anchor it broke (its month), with
-    first_broken_seq the first entry it may have touched and no id."""
+    first_broken_seq the first entry it may have touched and no id. `paper`, an anchor someone
+    holds on a printed statement, is checked the same way (its month is None)."""
     rows = db.session.execute(
         select(LedgerEntry, LedgerEntry.reversal_of_id)
         .where(LedgerEntry.compound_id == compound_id).order_by(LedgerEntry.seq, LedgerEntry.id)).all()
@@ -105,12 +106,13 @@ def verify(compound_id: int) -> Verification:
     head = db.session.get(LedgerHead, compound_id)
     if head is not None and (head.seq != expected_seq - 1 or head.hash != expected_prev):
         return Verification(False, len(rows), None, expected_seq, f"entries after seq {expected_seq - 1} are missing")
-    checked, broken = anchors.check(compound_id, {entry.seq: entry.hash for entry, _ in rows})
+    checked, broken = anchors.check(compound_id, {entry.seq: entry.hash for entry, _ in rows}, paper)
     if broken is not None:
         anchor = broken.anchor
         what = "is missing" if broken.found_hash is None else f"now has hash {broken.found_hash}"
+        statement = f"the statement of {anchor.month}" if anchor.month else "the statement you hold"
         return Verification(
             False, len(rows), None, broken.first_seq,
-            f"the statement of {anchor.month} printed entry {anchor.seq} with hash {anchor.hash}; the entry {what}: "
+            f"{statement} printed entry {anchor.seq} with hash {anchor.hash}; the entry {what}: "
             f"entries {broken.first_seq} to {anchor.seq} were rewritten after it was issued", checked, anchor)
     return Verification(True, len(rows), anchors=checked)

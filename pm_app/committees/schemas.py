@@ -166,13 +166,13 @@ class StatementLineOut(Schema):
 
 class PrintedAnchorOut(Schema):
     """The chain's head printed on a statement: its last entry's seq and hash then."""
-    month = fields.Str()
+    month = fields.Str(allow_none=True, metadata={"description": "null: the anchor given to verify"})
     seq = fields.Int()
     hash = fields.Str()
 
 
 class AnchorOut(PrintedAnchorOut):
-    issued_at = fields.DateTime()
+    issued_at = fields.DateTime(allow_none=True)
 
 
 class StatementOut(Schema):
@@ -181,6 +181,12 @@ class StatementOut(Schema):
     accounts = fields.List(fields.Nested(StatementLineOut))
     anchor = fields.Nested(PrintedAnchorOut, allow_none=True,
                            metadata={"description": "the ledger anchor printed on this statement (null: no entries)"})
+
+
+class VerifyQuery(Schema):
+    """An anchor printed on a statement you hold (both or neither), to check the books against."""
+    seq = fields.Str(metadata={"description": "the entry number printed as the anchor"})
+    hash = fields.Str(metadata={"description": "the 64-character hash printed as the anchor"})
 
 
 class VerifyOut(Schema):

@@ -121,6 +121,49 @@ def test_a_rewrite_before_any_statement_was_printed_is_not_seen(api, city, books
     assert verify(api, city.users["regulator"], city.compound.id)["ok"] is True
 
 
+def test_the_statement_in_the_committees_hands_catches_an_owner_who_also_erased_the_anchors(api, city, client, books):
+    """The owner rewrites the entries and the head, and wipes ledger_anchor too: the seq and hash
+    typed from the paper statement still give the rewrite away, in the API and on the page."""
+    member = city.users["committee_member"]
+    paper = statement(api, member, city.compound.id)["anchor"]
+    rewrite_amount(city.compound.id, seq=1, amount_fen=99)
+    with tampering() as sql, append_only_lifted(sql, "ledger_anchor"):
+        sql.execute(text("DELETE FROM ledger_anchor"))
+    assert verify(api, member, city.compound.id)["ok"] is True  # the database alone no longer tells
+    url = f"/api/v1/ledger/{city.compound.id}/verify?seq={paper['seq']}&hash={paper['hash'].upper()}"
+    found = api.as_(member).get(url).json
+    assert (found["ok"], found["first_broken_seq"], found["broken_anchor"]["month"]) == (False, 1, None)
+    login(client, member)
+    page = client.get(f"/compounds/{city.compound.id}/accounts?anchor_seq=3&anchor_hash={paper['hash']}")
+    assert 'data-paper="broken"' in page.text and "账簿与您手中的结单不符" in page.text
+
+
+def test_a_statement_in_hand_that_matches_says_so(api, city, client, books):
+    member = city.users["committee_member"]
+    paper = statement(api, member, city.compound.id)["anchor"]
+    found = api.as_(member).get(f"/api/v1/ledger/{city.compound.id}/verify?seq=3&hash={paper['hash']}").json
+    assert (found["ok"], found["anchors"]) == (True, 2)
+    login(client, member)
+    page = client.get(f"/compounds/{city.compound.id}/accounts?anchor_seq=3&anchor_hash={paper['hash']}")
+    assert 'data-paper="ok"' in page.text
+
+
+@pytest.mark.parametrize("query,field", [
+    ("seq=３&hash=" + "a" * 64, "seq"),          # full-width digit
+    ("seq=0&hash=" + "a" * 64, "seq"),
+    ("seq=9999999999&hash=" + "a" * 64, "seq"),  # past the column
+    ("seq=3&hash=" + "a" * 63, "hash"),
+    ("seq=3&hash=" + "a" * 32 + "%0A" + "a" * 32, "hash"),  # a line break inside (around it is trimmed)
+    ("seq=3", "hash"),                           # one without the other
+])
+def test_an_anchor_typed_wrong_is_a_422_naming_the_field(api, city, client, books, query, field):
+    response = api.as_(city.users["committee_member"]).get(f"/api/v1/ledger/{city.compound.id}/verify?{query}")
+    assert response.status_code == 422 and field in response.json["errors"], response.json
+    login(client, city.users["committee_member"])
+    page = client.get(f"/compounds/{city.compound.id}/accounts?{query.replace('seq=', 'anchor_seq=').replace('hash=', 'anchor_hash=')}")
+    assert page.status_code == 200 and f'data-error="{field}"' in page.text
+
+
 @pytest.mark.parametrize("statement_sql", [
     "UPDATE ledger_head SET seq = 2, hash = :h2 WHERE compound_id = :c",   # back to an older entry
     "UPDATE ledger_head SET hash = :forged WHERE compound_id = :c",        # the same seq, another hash
