@@ -44,10 +44,28 @@ class _SessionInterface(SecureCookieSessionInterface):
 def _headers(response):
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)  # a view's own stricter policy (photos) stays
+    if not _shared_cacheable():
+        # Owners' names, phones and arrears must not stay in a browser's cache or a proxy's.
+        response.headers.setdefault("Cache-Control", "no-store")
     if request.is_secure and current_app.config.get("HSTS_SECONDS"):
         response.headers.setdefault("Strict-Transport-Security",
                                     f"max-age={current_app.config['HSTS_SECONDS']}; includeSubDomains")
     return response
+
+
+# What a browser or proxy may keep: static files, and the pages and API everyone reads alike
+# without signing in (a compound's report page and its QR poster, the published rankings).
+CACHEABLE_BLUEPRINTS = ("static", "assets")
+PUBLIC_BLUEPRINTS = ("rankings_public", "public_rankings_api")
+PUBLIC_ENDPOINTS = ("tickets_public.report", "tickets_public.qr", "tickets_public.poster")
+
+
+def _shared_cacheable() -> bool:
+    endpoint = request.endpoint or ""
+    if endpoint.split(".")[0] in CACHEABLE_BLUEPRINTS:
+        return True
+    public = endpoint in PUBLIC_ENDPOINTS or endpoint.split(".")[0] in PUBLIC_BLUEPRINTS
+    return public and "_user_id" not in session and "Authorization" not in request.headers
 
 
 def _session_lifetime():
