@@ -37,13 +37,15 @@ def empty_database(app):
 
 @pytest.fixture
 def books_emptied_afterwards(app):
-    """The books are append-only even for the cleanup of a committing test: bypass the trigger
-    for that one DELETE (as the superuser the suite connects as), before the tables are emptied."""
+    """The books are append-only even for the cleanup of a committing test, and their head only
+    advances: bypass the triggers for these DELETEs (as the superuser the suite connects as),
+    before the tables are emptied."""
     yield
     db.session.remove()
     with db.engine.begin() as conn:
         conn.execute(text("SET LOCAL session_replication_role = replica"))
-        conn.execute(text("DELETE FROM ledger_entry"))
+        for table in ("ledger_anchor", "ledger_head", "ledger_entry"):
+            conn.execute(text(f"DELETE FROM {table}"))
 
 
 @pytest.mark.postgres_only
