@@ -9,10 +9,8 @@ instead of billing something the reader did not see.
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from wtforms import HiddenField, SelectField
 
 from pm_app.auth.models import Role
@@ -46,7 +44,7 @@ def choose():
     if current_user.role not in bulk.ROLES:
         abort(403)
     posted = request.method == "POST"
-    form = BulkGenerateForm(formdata=request.form if posted else (request.args or None), meta={"csrf": posted},
+    form = BulkGenerateForm(formdata=request.form if posted else (request.args or None), meta={} if posted else {"csrf": False},
                             period=period_of(today()))
     form.scope.choices = scope_choices(current_user)
     if not (request.args or posted) or not form.validate():

@@ -1,0 +1,1 @@
+"""Tracked background jobs: bills for many compounds now, imports later (see services.py)."""
