@@ -4,10 +4,11 @@ from __future__ import annotations
 from flask_smorest import Api as _Api
 from flask_smorest import Blueprint as _Blueprint
 from flask_smorest.pagination import PaginationMetadataSchema
+from flask_smorest.fields import Upload
 from flask_smorest.pagination import PaginationParameters  # noqa: F401  (re-exported for views)
 from marshmallow import Schema, fields, validate
 from webargs.flaskparser import FlaskParser
-from werkzeug.datastructures import CombinedMultiDict
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
 from pm_app.common.api_contract import CommonResponses, IdConverter, bound_integers, id_converter_schema
 from pm_app.common.fields import DecimalString
@@ -97,7 +98,11 @@ class _MultipartParser(FlaskParser):
     schema check the whole body and document it as one multipart/form-data request body."""
 
     def load_form(self, req, schema):
-        return self._makeproxy(CombinedMultiDict([req.form, req.files]), schema)
+        # A file field is read from the files only: a plain text part named "file" is no upload
+        # (it reached the import as a str, a 500) but a missing one, which the schema refuses.
+        uploads = {name for name, field in schema.fields.items() if isinstance(field, Upload)}
+        form = MultiDict([(k, v) for k, v in req.form.items(multi=True) if k not in uploads])
+        return self._makeproxy(CombinedMultiDict([form, req.files]), schema)
 
 
 class UploadBlueprint(Blueprint):
