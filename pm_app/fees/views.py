@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from pm_app.common.charts import plotly_text
 from pm_app.common.clock import today
 from pm_app.common.listing import page_number, page_of
 from pm_app.errors import DomainError
@@ -21,6 +22,7 @@ from pm_app.org.services import current_contract
 bp = Blueprint("fees", __name__)
 bp.add_app_template_filter(percent, "percent")
 bp.add_app_template_filter(fee_label, "fee_label")
+bp.add_app_template_filter(plotly_text, "plotly_text")  # for the chart macro of fees/_charts.html
 
 TREND_PERIODS = 12
 ARREARS_SHOWN = 100  # the page lists the worst ones; the export has them all
