@@ -6,7 +6,7 @@ from flask import g
 from flask_login import current_user
 from marshmallow import Schema, fields, post_dump, validate
 
-from pm_app.common.fields import Area, Money, Token
+from pm_app.common.fields import Area, Line, Money, Token
 from pm_app.common.privacy import mask_name, mask_phone
 from pm_app.org.import_rows import MAX_AREA_M2
 from pm_app.org.models import FirmKind, ManagementMode, RenovationType
@@ -29,7 +29,7 @@ class IdOut(Schema):
 
 
 class DistrictIn(Schema):
-    name = fields.Str(required=True, validate=validate.Length(min=1, max=64))
+    name = Line(required=True, validate=validate.Length(min=1, max=64))
 
 
 class DistrictOut(IdOut):
@@ -37,7 +37,7 @@ class DistrictOut(IdOut):
 
 
 class StreetIn(Schema):
-    name = fields.Str(required=True, validate=validate.Length(min=1, max=64))
+    name = Line(required=True, validate=validate.Length(min=1, max=64))
     district_id = fields.Int(required=True)
 
 
@@ -47,7 +47,7 @@ class StreetOut(IdOut):
 
 
 class CommunityIn(Schema):
-    name = fields.Str(required=True, validate=validate.Length(min=1, max=64))
+    name = Line(required=True, validate=validate.Length(min=1, max=64))
     street_id = fields.Int(required=True)
 
 
@@ -58,10 +58,10 @@ class CommunityOut(IdOut):
 
 class CompoundIn(Schema):
     code = Token(CODE_PATTERN, CODE_MESSAGE, required=True)
-    name = fields.Str(required=True, validate=NAME)
+    name = Line(required=True, validate=NAME)
     street_id = fields.Int(required=True)
     community_id = fields.Int(allow_none=True)
-    address = fields.Str(allow_none=True, validate=validate.Length(max=256))
+    address = Line(allow_none=True, validate=validate.Length(max=256))
     year_built = fields.Int(allow_none=True, validate=validate.Range(min=1900, max=2100))
     renovation_type = _enum_field(RenovationType, allow_none=True)
     acceptance_date = fields.Date(allow_none=True)
@@ -93,11 +93,11 @@ class CompoundOut(IdOut):
 
 
 class HouseholdIn(Schema):
-    building = fields.Str(required=True, validate=validate.Length(min=1, max=32))
-    unit = fields.Str(required=True, validate=validate.Length(min=1, max=32))
+    building = Line(required=True, validate=validate.Length(min=1, max=32))
+    unit = Line(required=True, validate=validate.Length(min=1, max=32))
     floor_area_dm2 = Area(required=True, positive=True, max_units=MAX_AREA_M2 * 100, data_key="floor_area_m2")
-    owner_name = fields.Str(allow_none=True, validate=validate.Length(max=64))
-    owner_phone = fields.Str(allow_none=True, validate=validate.Regexp(r"^[0-9+\- ]{3,32}$", error="not a phone number"))
+    owner_name = Line(allow_none=True, validate=validate.Length(max=64))
+    owner_phone = Line(allow_none=True, validate=validate.Regexp(r"[0-9+\- ]{3,32}\Z", error="not a phone number"))
 
 
 class HouseholdOut(IdOut):
@@ -125,7 +125,7 @@ class HouseholdOut(IdOut):
 
 class FirmIn(Schema):
     kind = _enum_field(FirmKind, required=True)
-    name = fields.Str(required=True, validate=NAME)
+    name = Line(required=True, validate=NAME)
     uscc = fields.Str(required=True, metadata={"description": "统一社会信用代码, GB 32100-2015"})
 
 

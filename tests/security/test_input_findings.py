@@ -235,3 +235,10 @@ def test_a_database_refusal_that_slips_through_is_a_4xx_naming_the_field(api, ci
     assert response.status_code == 409 and response.json["errors"] == {"name": ["already exists"]}, response.json
     assert db.session.scalar(select(func.count()).select_from(District).where(
         District.name == city.street.district.name)) == 1
+
+
+@pytest.mark.parametrize("field,value", [("name", "新村\n"), ("address", "东街1号\r\n2号"), ("name", "新村\u2028")])
+def test_a_single_line_field_refuses_a_line_break(api, city, field, value):
+    body = {"code": "GL-0010", "name": "新村", "street_id": city.street.id, "management_mode": "professional"}
+    response = api.as_(city.users["admin"]).post("/api/v1/compounds", json={**body, field: value})
+    assert response.status_code == 422 and _fields(response) == {field}, response.json
