@@ -20,12 +20,13 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from pm_app.common.clock import now
 from pm_app.errors import Conflict
 from pm_app.extensions import db
 from pm_app.jobs.models import ACTIVE, Job
-from pm_app.locks import insert_or_conflict
+from pm_app.locks import is_unique_violation
 
 log = logging.getLogger(__name__)
 
@@ -72,11 +73,16 @@ def start(user, kind: str, params: dict, total: int, org: tuple[str, int | None]
     job = Job(kind=kind, state="queued", params=params, progress_total=total, created_by_id=user.id,
               org_kind=org[0], org_id=org[1], active_key=active_key)
     try:
-        return insert_or_conflict(job, Conflict(""))
-    except Conflict:
+        with db.session.begin_nested():  # the unique active_key decides a race; the session stays usable
+            db.session.add(job)
+            db.session.flush()
+    except IntegrityError as error:
+        if not is_unique_violation(error):
+            raise
         running = db.session.scalar(select(Job).where(Job.active_key == active_key))
         message = busy_message(running) if running else ""
         raise Conflict(message, {"job_id": [str(running.id if running else "")]}) from None
+    return job
 
 
 def launch(job_id: int) -> None:
