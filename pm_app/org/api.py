@@ -21,8 +21,9 @@ blp = Blueprint("org_api", __name__, url_prefix="/api/v1", description="District
 
 def _with_stats(compounds):
     stats = services.compound_counts([c.id for c in compounds])
+    hidden = {} if services.sees_households(current_user) else {"households": None}
     for compound in compounds:
-        compound.stats = stats.get(compound.id, {"households": 0, "buildings": 0, "floor_area_dm2": 0})
+        compound.stats = {**stats.get(compound.id, {"households": 0, "buildings": 0, "floor_area_dm2": 0}), **hidden}
     return compounds
 
 

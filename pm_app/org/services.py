@@ -36,6 +36,12 @@ def can_manage_compound(user, compound: Compound) -> bool:
     return user.sees_whole_city or (user.role == Role.street_officer and compound.street_id in user.street_ids)
 
 
+def sees_households(user) -> bool:
+    """Household counts, fees and collection rates (and the health score's parts built from them):
+    not for a contractor, which reaches a compound for its works, not the people living there."""
+    return user.role != Role.contractor_staff
+
+
 def can_manage_households(user, compound: Compound) -> bool:
     """Households: the compound's managers, and the firm holding the current contract."""
     if can_manage_compound(user, compound):

@@ -97,7 +97,8 @@ def compound(compound_id: int):
         buildings=buildings,
         households=households, owners=[_owner(h, personal) for h in households.items],
         contracts=contracts, current=queries.current_of(contracts),
-        can_import=services.can_manage_households(current_user, compound))
+        can_import=services.can_manage_households(current_user, compound),
+        sees_households=services.sees_households(current_user))
 
 
 @bp.route("/firms")
