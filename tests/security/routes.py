@@ -19,7 +19,7 @@ PUBLIC = {
 }
 
 SCOPED = {
-    "home.index", "auth.logout", "auth_api.me",
+    "home.index", "auth.logout", "auth.change_password", "auth_api.me", "auth_api.change_password",
     "admin.users", "admin.set_active", "admin.reset_password", "admin.new_user", "admin.end_sessions",
     "audit.index", "audit_api.events",
     "alerts.inbox", "alerts.act", "alerts.health", "alerts_api.Alerts", "alerts_api.alert", "alerts_api.ack",
