@@ -126,6 +126,7 @@ def register_blueprints(app: Flask) -> None:
     from pm_app.alerts.api import blp as alerts_api
     from pm_app.alerts.views import bp as alerts_views
     from pm_app.fees.api import blp as fees_api
+    from pm_app.fees.counter_api import blp as counter_api
     from pm_app.warranties.api import blp as warranties_api
     from pm_app.tickets.api import blp as tickets_api
     from pm_app.tickets.attachments_api import blp as ticket_attachments_api
@@ -150,7 +151,7 @@ def register_blueprints(app: Flask) -> None:
     from pm_app.warranties import list_views as warranty_list_views, project_views, views as warranty_views
     from pm_app.tickets import list_views as ticket_list_views, views as ticket_views
 
-    for blueprint in (auth_api, org_api, alerts_api, imports_api, fees_api, fees_imports_api, warranties_api,
+    for blueprint in (auth_api, org_api, alerts_api, imports_api, fees_api, counter_api, fees_imports_api, warranties_api,
                       warranties_imports_api, tickets_api, ticket_attachments_api, rankings_api, public_rankings_api,
                       committees_api, audit_api, jobs_api):
         api.register_blueprint(blueprint)

@@ -8,6 +8,8 @@ it, so a retry finds them all by the unique index.
 """
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -41,20 +43,30 @@ def allocate(amount: int, outstanding: list[int]) -> list[int]:
 
 
 def pay_household(user, household_id: int, *, amount_fen: int, method: PaymentMethod, paid_at: datetime | None,
-                  key: str | None) -> tuple[list[Payment], bool]:
-    """Record one sum against the household's unsettled bills, oldest first; (rows, replayed)."""
+                  key: str | None, bill_ids: Sequence[int] | None = None,
+                  expected_fen: int | None = None) -> tuple[list[Payment], bool]:
+    """Record one sum against the household's unsettled bills, oldest first; (rows, replayed).
+
+    `bill_ids`: only these bills (the months ticked at the counter), each of which must still be
+    owed. `expected_fen`: what the page said those bills owe; if that changed (someone paid
+    meanwhile), nothing is recorded and the caller hears 409, not a payment it did not mean."""
     key = payments.check_key(key)
     household = get_visible(Household, household_id, user)
+    query = select(Bill).where(Bill.household_id == household.id, Bill.status.in_((BillStatus.unpaid, BillStatus.partial)))
+    if bill_ids is not None:
+        query = query.where(Bill.id.in_(bill_ids))
     bills = list(db.session.scalars(
-        select(Bill).where(Bill.household_id == household.id, Bill.status.in_((BillStatus.unpaid, BillStatus.partial)))
-        .order_by(Bill.period, Bill.id).with_for_update().execution_options(populate_existing=True)))
+        query.order_by(Bill.period, Bill.id).with_for_update().execution_options(populate_existing=True)))
     digest = payments.request_digest(-household.id, amount_fen, method.value, paid_at)  # negative: not a bill id
+    if bill_ids is not None:  # the months chosen are part of the body (left out, the digest is as before)
+        digest = hashlib.sha256(f"{digest}:{sorted(set(bill_ids))}".encode()).hexdigest()
     earlier = _batch(key)
     if earlier:
         if earlier[0].request_digest != digest:
             raise Conflict(_("This Idempotency-Key was already used for a different payment; use a new key for a "
                              "new payment."), {"Idempotency-Key": [_("already used with another body")]})
         return earlier, True
+    _check_selection(bills, bill_ids, expected_fen)
     for bill in bills:
         ensure(payments.can_collect(user, bill), _l("record payments for this household"))
     owed = [bill.outstanding_fen for bill in bills[:MAX_BILLS]]
@@ -74,6 +86,19 @@ def pay_household(user, household_id: int, *, amount_fen: int, method: PaymentMe
         rows.append(row)
     db.session.flush()
     return rows, False
+
+
+def _check_selection(bills: list[Bill], bill_ids: Sequence[int] | None, expected_fen: int | None) -> None:
+    not_owed = sorted(set(bill_ids or ()) - {bill.id for bill in bills})
+    owed = sum(bill.outstanding_fen for bill in bills)
+    if expected_fen is not None and (not_owed or owed != expected_fen):
+        raise Conflict(_("Someone recorded a payment for these months since this page was drawn: they now owe "
+                         "%(owed)s yuan. Nothing was recorded; check the months and pay again.", owed=fen_to_yuan(owed)),
+                       {"expected_total": [_("now %(owed)s", owed=fen_to_yuan(owed))]})
+    if not_owed:
+        raise DomainError(_("Some of the months chosen are not owed by this household (paid, waived, or not its "
+                            "bills); nothing was recorded."),
+                          {"bill_ids": [_("not owed: %(ids)s", ids=", ".join(map(str, not_owed)))]})
 
 
 def _batch(key: str) -> list[Payment]:

@@ -13,7 +13,7 @@ from pm_app.common.clock import today
 from pm_app.common.filters import where_equal
 from pm_app.common.pagination import paginate
 from pm_app.extensions import db
-from pm_app.fees import allocation, arrears, billing, bulk, payments, rates
+from pm_app.fees import arrears, billing, bulk, counter, payments, rates
 from pm_app.fees import schemas as s
 from pm_app.fees.models import Bill, Payment
 from pm_app.jobs import services as jobs
@@ -129,17 +129,20 @@ class HouseholdPayments(MethodView):
     @blp.arguments(s.HouseholdPaymentIn)
     @blp.response(201, s.HouseholdPaymentOut)
     @blp.alt_response(400, description="no Idempotency-Key header")
-    @blp.alt_response(409, description="the Idempotency-Key was used with a different body")
-    @blp.alt_response(422, description="more than the household owes, or an invalid field")
+    @blp.alt_response(409, description="the Idempotency-Key was used with a different body, or the bills named "
+                                       "no longer owe `expected_total` (someone paid meanwhile)")
+    @blp.alt_response(422, description="more than the household owes, a bill named that it does not owe, or an "
+                                       "invalid field")
     @blp.doc(parameters=[{"in": "header", "name": KEY_HEADER, "required": True, "schema": {"type": "string"}}])
     def post(self, data, household_id):
-        """Record one sum for a household, spread over its unsettled bills oldest period first"""
-        rows, replayed = allocation.pay_household(current_user, household_id, amount_fen=data["amount"],
-                                                  method=data["method"], paid_at=data["paid_at"],
-                                                  key=request.headers.get(KEY_HEADER))
+        """Record one sum for a household, spread over its unsettled bills (or the ones named) oldest
+        period first, and issue its receipt (收据)"""
+        collected = counter.collect(current_user, household_id, amount_fen=data["amount"], method=data["method"],
+                                    paid_at=data["paid_at"], key=request.headers.get(KEY_HEADER),
+                                    bill_ids=data["bill_ids"], expected_fen=data["expected_total"],
+                                    payer_name=data["payer_name"])
         db.session.commit()
-        body = {"household_id": household_id, "amount": sum(p.amount_fen for p in rows), "payments": rows}
-        return body, 201, {"Idempotent-Replayed": "true" if replayed else "false"}
+        return collected, 201, {"Idempotent-Replayed": "true" if collected.replayed else "false"}
 
 
 @blp.route("/payments/<int:payment_id>")

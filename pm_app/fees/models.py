@@ -141,3 +141,62 @@ class BillTotal(db.Model):
     received_fen: Mapped[int] = mapped_column(BigInteger)
     households_billed: Mapped[int]  # bills not waived in full
     households_paid: Mapped[int]  # of those, settled (paid and waived cover the due)
+
+
+class ReceiptSequence(db.Model):
+    """The last receipt number issued by one collecting organisation in one year. A payment locks
+    its row (SELECT … FOR UPDATE) and takes the next number in its own transaction, so a payment
+    that rolls back gives its number back and the numbers stay gap-free (fees.receipts)."""
+    __tablename__ = "receipt_sequence"
+    organisation: Mapped[str] = mapped_column(String(32), primary_key=True)  # "firm:3", "street:2"
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(default=0)
+
+
+class Receipt(db.Model):
+    """收据: what a household paid at once, over one or more months. Never deleted; a reversal of
+    one of its payments voids it, and its number stays used."""
+    __tablename__ = "receipt"
+    __table_args__ = (
+        UniqueConstraint("organisation", "number"),
+        CheckConstraint("amount_fen > 0", name="amount_positive"),
+        # The day's cash-up (日结) reads one cashier's receipts of one day.
+        Index("ix_receipt_cashier_issued", "cashier_id", "issued_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation: Mapped[str] = mapped_column(String(32))
+    number: Mapped[str] = mapped_column(String(16))  # YYYY-NNNNNN
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    # Copied from the bills, so that scope needs no join (the rule of the bills: fees.scope).
+    compound_id: Mapped[int] = mapped_column(ForeignKey("compound.id"), index=True)
+    firm_id: Mapped[int | None] = mapped_column(ForeignKey("firm.id"), index=True)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    method: Mapped[PaymentMethod] = mapped_column(value_enum(PaymentMethod, "payment_method", 16))
+    payer_name: Mapped[str | None] = mapped_column(String(64))
+    cashier_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    void_reason: Mapped[str | None] = mapped_column(Text)
+
+    household: Mapped[Household] = relationship()
+    lines: Mapped[list[ReceiptLine]] = relationship(order_by="ReceiptLine.period", back_populates="receipt")
+
+    @property
+    def voided(self) -> bool:
+        return self.voided_at is not None
+
+    @property
+    def periods(self) -> list[str]:
+        return [line.period for line in self.lines]
+
+
+class ReceiptLine(db.Model):
+    """One month on a receipt: the payment row that settled (part of) that month's bill."""
+    __tablename__ = "receipt_line"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    receipt_id: Mapped[int] = mapped_column(ForeignKey("receipt.id"), index=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payment.id"), unique=True)
+    period: Mapped[str] = mapped_column(String(7))
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+
+    receipt: Mapped[Receipt] = relationship(back_populates="lines")

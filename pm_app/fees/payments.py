@@ -23,6 +23,7 @@ from pm_app.common.clock import now
 from pm_app.common.money import fen_to_yuan
 from pm_app.errors import Conflict, DomainError
 from pm_app.extensions import db
+from pm_app.fees import receipts
 from pm_app.fees.models import Bill, BillStatus, Payment, PaymentMethod, Waiver
 from pm_app.org.models import Compound
 from pm_app.org.services import can_manage_compound, current_contract, ensure
@@ -99,6 +100,7 @@ def record_payment(user, *, bill_id: int, amount_fen: int, method: PaymentMethod
             raise
         return PaymentResult(_replay(earlier, digest), replayed=True)
     apply(bill, paid=amount_fen)
+    receipts.issue(user, [payment], method)  # a bill paid on its own gets its receipt (收据) too
     return PaymentResult(payment, replayed=False)
 
 
@@ -120,6 +122,7 @@ def reverse_payment(user, payment: Payment, reason: str) -> Payment:
     db.session.add(reversal)
     db.session.flush()
     apply(bill, paid=-payment.amount_fen)
+    receipts.void_for(payment, reversal.note)  # its receipt is void; the number stays used
     return reversal
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from pm_app.common.clock import CITY_TZ
-from pm_app.common.fields import DecimalString, Money
+from pm_app.common.fields import DecimalString, Line, Money
+from pm_app.fees.counter_schemas import ReceiptBriefOut
 from pm_app.fees.models import BillStatus, PaymentMethod
 from pm_app.fees.periods import PeriodError, parse_period
 from pm_app.fees.rates import SCOPES
@@ -202,9 +203,17 @@ class HouseholdPaymentIn(Schema):
     amount = Money(required=True, positive=True, metadata={"example": "430.00"})
     method = fields.Enum(PaymentMethod, by_value=True, required=True)
     paid_at = fields.AwareDateTime(load_default=None, default_timezone=CITY_TZ)
+    bill_ids = fields.List(fields.Int(), load_default=None, validate=validate.Length(min=1, max=120),
+                           metadata={"description": "only these bills (the months chosen); all unsettled ones if left "
+                                                    "out. Each must still be owed (422)"})
+    expected_total = Money(load_default=None, metadata={"description": "what the caller was shown these bills owe; "
+                                                                       "409 if that is no longer so"})
+    payer_name = Line(load_default=None, validate=validate.Length(max=64),
+                      metadata={"description": "who paid, printed on the receipt"})
 
 
 class HouseholdPaymentOut(Schema):
     household_id = fields.Int()
     amount = Money(metadata={"description": "the sum paid, spread over the bills oldest period first"})
     payments = fields.List(fields.Nested(PaymentOut))
+    receipt = fields.Nested(ReceiptBriefOut, metadata={"description": "the receipt (收据) of this payment"})

@@ -8,7 +8,7 @@ from sqlalchemy import ColumnElement, false, select, true
 
 from pm_app.auth.models import Role
 from pm_app.auth.scope import scope_clause, scope_rule
-from pm_app.fees.models import Bill, BillTotal, Payment, Waiver
+from pm_app.fees.models import Bill, BillTotal, Payment, Receipt, Waiver
 from pm_app.org.scope import compound_ids
 
 
@@ -27,6 +27,7 @@ def _bills(model):
 
 scope_rule(Bill)(_bills(Bill))
 scope_rule(BillTotal)(_bills(BillTotal))
+scope_rule(Receipt)(_bills(Receipt))  # a receipt carries its bills' compound and firm
 
 
 def _through_bill(column):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint, func
+from sqlalchemy import (BigInteger, CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint, func,
+                        text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pm_app.common.types import UTCDateTime, value_enum
@@ -81,7 +82,7 @@ class Building(db.Model):
     __table_args__ = (UniqueConstraint("compound_id", "name"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     compound_id: Mapped[int] = mapped_column(ForeignKey("compound.id"), index=True)
-    name: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(32), index=True)  # the fee counter finds "3号楼" city-wide
 
 
 class Household(db.Model):
@@ -89,6 +90,11 @@ class Household(db.Model):
     __table_args__ = (
         UniqueConstraint("building_id", "unit"),
         CheckConstraint("floor_area_dm2 > 0", name="area_positive"),
+        # The fee counter's search (fees.household_search): an owner's name, whole or its start
+        # (LIKE '王芳%' reads this index on PostgreSQL through the pattern operator class), and
+        # the last four digits of the phone (household_search.PHONE_TAIL is the same expression).
+        Index("ix_household_owner_name", "owner_name", postgresql_ops={"owner_name": "varchar_pattern_ops"}),
+        Index("ix_household_phone_tail", text("substr(owner_phone, length(owner_phone) - 3)")),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     # Kept beside building_id so scope and per-compound aggregates need no join.
