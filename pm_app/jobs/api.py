@@ -6,7 +6,6 @@ from flask_login import current_user
 from pm_app.auth.scope import get_visible
 from pm_app.common.api import Blueprint
 from pm_app.common.api_cache import uncached
-from pm_app.extensions import db
 from pm_app.jobs import schemas as s
 from pm_app.jobs import services
 from pm_app.jobs.models import Job
@@ -22,7 +21,4 @@ blp = Blueprint("jobs_api", __name__, url_prefix="/api/v1",
 @blp.alt_response(404, description="no job with this id that the caller can see")
 def job(job_id):
     """A job's state (queued, running, finished, failed), progress and, at the end, its result"""
-    found = get_visible(Job, job_id, current_user)
-    services.reap_stale(job_id=found.id)
-    db.session.commit()
-    return db.session.get(Job, found.id)
+    return services.current(get_visible(Job, job_id, current_user))

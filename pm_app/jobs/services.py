@@ -131,6 +131,23 @@ def fail(job_id: int, error: BaseException | str, result: dict | None = None) ->
     db.session.commit()
 
 
+def is_stale(job: Job) -> bool:
+    moment = now()
+    if job.state == "running":
+        return (job.heartbeat_at or job.started_at or job.created_at) < moment - STALE_RUNNING
+    return job.state == "queued" and job.created_at < moment - STALE_QUEUED
+
+
+def current(job: Job) -> Job:
+    """The job as a reader should see it: failed if its process is gone (then committed). A read
+    of a live job writes nothing, so polling it never waits on the job's own writes."""
+    if is_stale(job):
+        reap_stale(job_id=job.id)
+        db.session.commit()
+        db.session.refresh(job)
+    return job
+
+
 def reap_stale(active_key: str | None = None, job_id: int | None = None) -> None:
     """Mark failed the active jobs whose process is gone (see STALE_RUNNING, STALE_QUEUED).
     Flushes only: the caller's transaction commits it."""

@@ -7,7 +7,6 @@ from flask import Blueprint, jsonify, render_template
 from flask_login import login_required
 
 from pm_app.auth.scope import visible_or_404
-from pm_app.extensions import db
 from pm_app.jobs import services
 from pm_app.jobs.models import Job
 from pm_app.jobs.schemas import JobOut
@@ -33,7 +32,4 @@ def progress(job_id: int):
 
 
 def _current(job_id: int) -> Job:
-    found = visible_or_404(Job, job_id)
-    services.reap_stale(job_id=found.id)
-    db.session.commit()
-    return db.session.get(Job, job_id)
+    return services.current(visible_or_404(Job, job_id))
