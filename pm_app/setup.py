@@ -148,6 +148,7 @@ def register_blueprints(app: Flask) -> None:
     from pm_app.jobs.views import bp as jobs_views
     from pm_app.fees.bulk_views import bp as bulk_views
     from pm_app.fees import bill_views, overview_views, views as fee_views
+    from pm_app.fees.counter_views import bp as counter_views
     from pm_app.warranties import list_views as warranty_list_views, project_views, views as warranty_views
     from pm_app.tickets import list_views as ticket_list_views, views as ticket_views
 
@@ -157,7 +158,7 @@ def register_blueprints(app: Flask) -> None:
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens only: a browser never sends them by itself
     for blueprint in (home, auth_views, admin_views, org_views, org_import_views, alerts_views, fees_import_views,
-                      assets, fee_views.bp, bill_views.bp, overview_views.bp, warranties_import_views,
+                      assets, fee_views.bp, bill_views.bp, overview_views.bp, counter_views, warranties_import_views,
                       warranty_views.bp, project_views.bp, warranty_list_views.bp, tickets_public.bp,
                       ticket_list_views.bp, ticket_views.bp, ticket_photos.bp, rankings_public.bp, rankings_views.bp,
                       ranking_firm_views.bp, committee_views.bp, account_views.bp, audit_views, liveness, jobs_views,

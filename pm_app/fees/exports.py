@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from pm_app.common import export
-from pm_app.common.clock import today
+from pm_app.common.clock import CITY_TZ, today
 from pm_app.common.money import fen_to_yuan
 from pm_app.fees.labels import fee_label, percent
 
@@ -79,3 +79,15 @@ def download(fmt: str, columns, rows: Iterable, name: str) -> Response:
 def _rows(columns, rows: Iterable) -> Iterator[list]:
     for row in rows:
         yield [value(row) for _title, value in columns]
+
+CASH_UP = (
+    (_l("Receipt no."), lambda r: r["number"]),
+    (_l("Issued at"), lambda r: r["issued_at"].astimezone(CITY_TZ).strftime("%Y-%m-%d %H:%M")),
+    (_l("Compound"), lambda r: r["compound"]),
+    (_l("Building"), lambda r: r["building"]),
+    (_l("Unit"), lambda r: r["unit"]),
+    (_l("Months"), lambda r: ", ".join(r["periods"])),
+    (_l("Method"), lambda r: fee_label(r["method"])),
+    (_l("Amount"), lambda r: fen_to_yuan(r["total"])),
+    (_l("Void"), lambda r: _("yes") if r["voided"] else ""),
+)
