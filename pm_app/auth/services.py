@@ -18,7 +18,6 @@ from pm_app.errors import Conflict, DomainError
 from pm_app.extensions import db
 from pm_app.org.models import Compound, Firm, FirmKind, Street
 
-MIN_PASSWORD = passwords.MIN_LENGTH
 SESSION_VERSION = "_sv"  # the key of the session generation in the signed cookie
 
 

@@ -11,7 +11,7 @@ from pm_app.auth.passwords import problems
 from pm_app.auth.services import authenticate
 from pm_app.extensions import db
 from tests.factories import UserFactory
-from tests.security.conftest import PASSWORD, _fresh_limits, city, login  # noqa: F401  (fixtures)
+from tests.security.conftest import PASSWORD, _fresh_limits  # noqa: F401  (the fixture)
 
 
 @pytest.mark.parametrize("password, username, broken", [
