@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 from pm_app.auth.scope import visible, visible_or_404
-from pm_app.committees import anchors, charts, entries, ledger, queries, statements
+from pm_app.committees import anchors, charts, entries, fee_books, fund, ledger, queries, statements
 from pm_app.committees.forms import AnswerForm, EntryForm, QueryForm, ReverseForm
 from pm_app.committees.models import LedgerEntry, LedgerQuery
 from pm_app.committees.views import compound_or_404
@@ -38,9 +38,10 @@ def page(compound_id: int):
 @login_required
 def export_statement(compound_id: int, fmt: str):
     compound = compound_or_404(compound_id)
-    month = _month()
+    month = _month(compound.id)
     anchor = anchors.issue(compound.id, month, current_user, fmt)
-    rows = statements.statement_table(statements.statement(compound.id, month), anchor)
+    rows = statements.statement_table(statements.statement(compound.id, month), anchor,
+                                      fee_books.fee_check(compound.id, month))
     db.session.commit()  # the anchor printed in the file is recorded
     return exports.download(fmt, statements.STATEMENT_COLUMNS, rows, f"statement-{compound.code}-{month}")
 
@@ -51,7 +52,7 @@ def post_entry(compound_id: int):
     compound = compound_or_404(compound_id)
     if not entries.can_post(current_user, compound):
         abort(403)
-    form = EntryForm(prefix="entry")
+    form = EntryForm(prefix="entry").with_votes(fund.vote_choices(compound.id))
     if form.validate_on_submit():
         try:
             entry = entries.post_entry(current_user, compound, form.data_for_service())
@@ -134,8 +135,10 @@ def _entry(compound_id: int, entry_id: int) -> LedgerEntry:
     return entry
 
 
-def _month() -> str:
-    raw = request.args.get("month") or period_of(today())
+def _month(compound_id: int) -> str:
+    """The month asked for; by default the last month with entries (an empty current month
+    showed nothing the committee came to read), or this month while the books are empty."""
+    raw = request.args.get("month") or statements.last_month(compound_id) or period_of(today())
     try:
         return parse_period(raw)
     except PeriodError:
@@ -151,7 +154,7 @@ def _paper_anchor():
 
 
 def _page(compound, entry_form=None, status=200):
-    month = _month()
+    month = _month(compound.id)
     paper, paper_errors = _paper_anchor()
     flows = statements.monthly_flows(compound.id, shift(month, 1 - CHART_MONTHS), month)
     listed = page_of(visible(LedgerEntry, current_user).where(LedgerEntry.compound_id == compound.id)
@@ -169,5 +172,7 @@ def _page(compound, entry_form=None, status=200):
         anchor=anchors.issue(compound.id, month, current_user, "page"),
         figure=charts.income_expense(flows, _("Income and expense, last %(n)d months", n=CHART_MONTHS)),
         entries=listed, reversed_ids=reversed_ids, may_post=may_post, may_query=queries.can_raise(current_user, compound),
-        entry_form=entry_form or (EntryForm(formdata=None, prefix="entry", entry_date=today()) if may_post else None),
+        fees=fee_books.fee_check(compound.id, month),
+        entry_form=entry_form or (EntryForm(formdata=None, prefix="entry", entry_date=today())
+                                  .with_votes(fund.vote_choices(compound.id)) if may_post else None),
         query_form=QueryForm, answer_form=AnswerForm, reverse_form=ReverseForm), status

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from pm_app.auth.access import OFFICE, require_role
 from pm_app.auth.scope import get_visible, object_in_scope, visible
-from pm_app.committees import anchors, coverage, entries, fund, ledger, queries, services, statements
+from pm_app.committees import anchors, coverage, entries, fee_books, fund, ledger, queries, services, statements
 from pm_app.committees import schemas as s
 from pm_app.committees.models import Committee, FundVote, LedgerEntry, LedgerQuery
 from pm_app.committees.scope import visible_compound
@@ -145,8 +145,11 @@ class Statement(MethodView):
         visible_compound(compound_id, current_user)
         anchor = anchors.issue(compound_id, args["month"], current_user, "api")
         db.session.commit()  # the anchor this answer prints is recorded
+        fees = fee_books.fee_check(compound_id, args["month"])
         return {"compound_id": compound_id, "month": args["month"],
-                "accounts": statements.statement(compound_id, args["month"]), "anchor": anchor}
+                "accounts": statements.statement(compound_id, args["month"]), "anchor": anchor,
+                "fees_received": fees.received_fen, "fees_difference": fees.difference_fen,
+                "fees_agree": fees.agrees, "month_closed": fees.month_closed}
 
 
 @blp.route("/ledger/<int:compound_id>/balances")

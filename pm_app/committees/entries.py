@@ -1,5 +1,6 @@
 """Posting to the books: the firm holding the compound's current contract posts entries and
 reverses its mistakes; a maintenance-fund draw needs a passing owners' vote (see fund.py).
+Fee income is not posted by hand: the system posts it from the fees received (fee_books.py).
 There is no edit and no delete, here or in the database (see the migration's triggers)."""
 from __future__ import annotations
 
@@ -17,6 +18,11 @@ from pm_app.org.models import Compound
 from pm_app.org.services import current_contract, ensure
 
 FIELDS = ("account", "direction", "amount_fen")
+# Fee income is what the fee module received, posted once a month by the system (fee_books.py);
+# an entry by hand would count the same fees twice, and a reversal would be posted back.
+HAND_ACCOUNTS = tuple(account for account in Account if account != Account.fee_income)
+FEE_INCOME_REFUSED = _l("Fee income is posted by the system from the fees received, once a month after the month "
+                        "closes; record a payment or a reversal in the fee module instead.")
 
 
 def can_post(user, compound: Compound) -> bool:
@@ -39,6 +45,8 @@ def post_entry(user, compound: Compound, data: dict) -> LedgerEntry:
                    if data.get(_field(name)) is None}
         if missing:
             raise DomainError(_("Invalid input."), missing)
+        if Account(data["account"]) == Account.fee_income:
+            raise DomainError(str(FEE_INCOME_REFUSED), {"account": [str(FEE_INCOME_REFUSED)]})
     entry = LedgerEntry(
         compound_id=compound.id, account=Account(data["account"]), direction=Direction(data["direction"]),
         amount_fen=data["amount_fen"], entry_date=data["entry_date"], counterparty=data.get("counterparty"),
@@ -60,6 +68,8 @@ def _original(compound: Compound, entry_id: int) -> LedgerEntry:
     if original is None:
         raise DomainError(_("reversal_of: no such entry in this compound's books"),
                           {"reversal_of": [_("No such entry in this compound's books.")]})
+    if original.account == Account.fee_income:
+        raise DomainError(str(FEE_INCOME_REFUSED), {"reversal_of": [str(FEE_INCOME_REFUSED)]})
     if original.reversal_of_id is not None:
         raise DomainError(_("A reversal cannot be reversed; post the entry again instead."),
                           {"reversal_of": [_("is itself a reversal")]})

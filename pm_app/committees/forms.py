@@ -7,11 +7,11 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from pm_app.committees.entries import HAND_ACCOUNTS
 from pm_app.committees.labels import DIRECTIONS, KINDS, ROLES
 from pm_app.committees.models import MemberRole
 from pm_app.committees.statements import ACCOUNTS
 from pm_app.common.forms import day_in_range
-from pm_app.common.inputs import DB_INT_MAX
 from pm_app.common.money import AmountError, yuan_to_fen
 from pm_app.org.labels import choices
 
@@ -60,15 +60,22 @@ def _amount(form, field):
 
 
 class EntryForm(FlaskForm):
-    account = SelectField(_l("Account"), choices=choices(ACCOUNTS))
+    # Fee income is posted by the system from the fees received (fee_books.py), never by hand.
+    account = SelectField(_l("Account"), choices=choices({a: t for a, t in ACCOUNTS.items() if a in HAND_ACCOUNTS}))
     direction = SelectField(_l("Direction"), choices=choices(DIRECTIONS))
     amount = StringField(_l("Amount (yuan)"), validators=[DataRequired(), _amount])
     entry_date = DateField(_l("Date"), validators=[DataRequired(), day_in_range])
     description = StringField(_l("Description"), validators=[DataRequired(), Length(max=500)])
     counterparty = StringField(_l("Counterparty"), validators=[Optional(), Length(max=128)])
     voucher_no = StringField(_l("Voucher no."), validators=[Optional(), Length(max=64)])
-    fund_vote_id = IntegerField(_l("Fund vote no. (for a maintenance-fund draw)"),
-                                validators=[Optional(), NumberRange(min=1, max=DB_INT_MAX)])
+    # The compound's passing votes, offered by the page (with_votes): a draw picks its vote by subject.
+    fund_vote_id = SelectField(_l("Approving owners' vote (for a maintenance-fund draw)"),
+                               coerce=lambda value: int(value) if value not in (None, "", "None") else None,
+                               choices=[("", "—")])
+
+    def with_votes(self, votes: list[tuple[int, str]]) -> EntryForm:
+        self.fund_vote_id.choices = [("", _l("— none —"))] + [(str(vote_id), label) for vote_id, label in votes]
+        return self
 
     def data_for_service(self) -> dict:
         return {"account": self.account.data, "direction": self.direction.data, "amount_fen": self.amount.fen,

@@ -136,6 +136,18 @@ def drawn_by_vote(vote_ids: list[int]) -> dict[int, int]:
     return {int(v): int(n) for v, n in rows}
 
 
+def vote_choices(compound_id: int) -> list[tuple[int, str]]:
+    """The compound's votes that meet Art. 278 and have something left to draw, newest first, as
+    (id, label naming its subject, what is left and the day): what the entry form offers a draw."""
+    votes = list(db.session.scalars(select(FundVote).where(FundVote.compound_id == compound_id)
+                                    .order_by(FundVote.voted_on.desc(), FundVote.id.desc())))
+    drawn = drawn_by_vote([vote.id for vote in votes])
+    return [(vote.id, _("No. %(id)d %(purpose)s: %(left)s of %(amount)s yuan left (voted %(day)s)", id=vote.id,
+                        purpose=vote.purpose, left=fen_to_yuan(vote.amount_fen - drawn.get(vote.id, 0)),
+                        amount=fen_to_yuan(vote.amount_fen), day=vote.voted_on.isoformat()))
+            for vote in votes if failed_threshold(vote) is None and vote.amount_fen > drawn.get(vote.id, 0)]
+
+
 def check_draw(compound_id: int, vote: FundVote | None, amount_fen: int) -> None:
     """A maintenance-fund draw needs a passing vote of the same compound, within the approved
     amount and the fund's balance; refused (422) naming what fails."""

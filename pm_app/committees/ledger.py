@@ -68,6 +68,26 @@ def append(entry: LedgerEntry, reversal_of: LedgerEntry | None = None) -> Ledger
     return entry
 
 
+def append_all(compound_id: int, new_entries: list[LedgerEntry]) -> list[LedgerEntry]:
+    """Link several new entries (none a reversal) of one compound, in the order given, to the end
+    of its chain: one lock, one head read and two flushes, for a sweep posting many months."""
+    lock_compound(compound_id)
+    head = db.session.get(LedgerHead, compound_id, with_for_update=True, populate_existing=True)
+    seq, prev = (head.seq, head.hash) if head else (0, GENESIS)
+    for entry in new_entries:
+        entry.seq, entry.prev_hash, entry.reversal_of_id = seq + 1, prev, None
+        entry.hash = entry_hash(entry, None)
+        seq, prev = entry.seq, entry.hash
+    db.session.add_all(new_entries)
+    db.session.flush()  # the entries first: the database moves the head only to an existing last entry
+    if head is None:
+        db.session.add(LedgerHead(compound_id=compound_id, seq=seq, hash=prev))
+    else:
+        head.seq, head.hash = seq, prev
+    db.session.flush()
+    return new_entries
+
+
 @dataclass
 class Verification:
     ok: bool

@@ -166,3 +166,20 @@ class FundVote(db.Model):
     approving_households: Mapped[int] = mapped_column(Integer)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+
+
+class FeeIncomePosting(db.Model):
+    """What the fee-income sweep (fee_books.py) posted: for a compound and month, the fees
+    received then and what the books held, and the entry that made up the difference. Version 1
+    is the month's posting; 2, 3 … correct it (a payment recorded late, dated in the month). The
+    unique key lets two sweeps at once post a month's version only once."""
+    __tablename__ = "fee_income_posting"
+    __table_args__ = (UniqueConstraint("compound_id", "month", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    compound_id: Mapped[int] = mapped_column(ForeignKey("compound.id"))
+    month: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+    version: Mapped[int] = mapped_column(Integer)
+    received_fen: Mapped[int] = mapped_column(BigInteger)  # payments dated in the month, net of reversals
+    booked_fen: Mapped[int] = mapped_column(BigInteger)  # the month's fee income in the books before this posting
+    entry_id: Mapped[int] = mapped_column(ForeignKey("ledger_entry.id"), unique=True)
+    posted_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())

@@ -181,6 +181,12 @@ class StatementOut(Schema):
     accounts = fields.List(fields.Nested(StatementLineOut))
     anchor = fields.Nested(PrintedAnchorOut, allow_none=True,
                            metadata={"description": "the ledger anchor printed on this statement (null: no entries)"})
+    fees_received = Money(metadata={"description": "the fee module's figure: payments dated in the month, net of "
+                                                   "the reversals dated in it"})
+    fees_difference = Money(metadata={"description": "fee income in the books (in − out) less fees_received"})
+    fees_agree = fields.Bool(metadata={"description": "the books' fee income equals fees_received"})
+    month_closed = fields.Bool(metadata={"description": "the month is over: its fee income has been or is due to "
+                                                        "be posted (by the first sweep of the next month)"})
 
 
 class VerifyQuery(Schema):

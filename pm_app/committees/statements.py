@@ -18,7 +18,7 @@ from sqlalchemy import and_, case, extract, func, select
 from pm_app.committees.anchors import Anchor
 from pm_app.committees.models import Account, Direction, LedgerEntry
 from pm_app.extensions import db
-from pm_app.fees.periods import first_day, last_day, period_range
+from pm_app.fees.periods import first_day, last_day, period_of, period_range
 
 ACCOUNTS = {
     Account.fee_income: _l("Fee income"),
@@ -59,6 +59,12 @@ def statement(compound_id: int, month: str) -> list[StatementLine]:
     return [StatementLine(account, *found.get(account, (0, 0, 0))) for account in ACCOUNTS]
 
 
+def last_month(compound_id: int) -> str | None:
+    """The month of the compound's latest-dated entry (None while the books are empty)."""
+    day = db.session.scalar(select(func.max(LedgerEntry.entry_date)).where(LedgerEntry.compound_id == compound_id))
+    return period_of(day) if day else None
+
+
 def balances(compound_id: int) -> dict[Account, int]:
     signed = case((LedgerEntry.direction == Direction.in_, LedgerEntry.amount_fen), else_=-LedgerEntry.amount_fen)
     rows = db.session.execute(select(LedgerEntry.account, func.sum(signed))
@@ -95,13 +101,20 @@ def yuan_number(fen: int) -> Decimal:
 STATEMENT_COLUMNS = tuple((title, itemgetter(i)) for i, title in enumerate(
     (_l("Account"), _l("Opening"), _l("In"), _l("Out"), _l("Closing"))))
 ANCHOR_LABEL = _l("Ledger anchor (the last entry's seq and hash when this statement was issued)")
+FEES_RECEIVED_LABEL = _l("Fees received (fee module)")
+FEES_DIFFER_LABEL = _l("Difference: fee income in the books less fees received")
 
 
-def statement_table(lines: list[StatementLine], anchor: Anchor | None) -> list[tuple]:
-    """The statement as the CSV and XLSX write it: one row per account, then the anchor printed
-    on it (seq under Opening, hash under In), which the committee keeps to check the books by."""
+def statement_table(lines: list[StatementLine], anchor: Anchor | None, fees=None) -> list[tuple]:
+    """The statement as the CSV and XLSX write it: one row per account; the fee module's figure
+    under In beside fee income (and the difference when the two disagree); then the anchor
+    printed on it (seq under Opening, hash under In), which the committee keeps to check the books by."""
     rows = [(str(ACCOUNTS[line.account]), yuan_number(line.opening), yuan_number(line.in_), yuan_number(line.out),
              yuan_number(line.closing)) for line in lines]
+    if fees is not None:
+        rows.append((str(FEES_RECEIVED_LABEL), "", yuan_number(fees.received_fen), "", ""))
+        if not fees.agrees:
+            rows.append((str(FEES_DIFFER_LABEL), "", yuan_number(fees.difference_fen), "", ""))
     if anchor is not None:
         rows.append((str(ANCHOR_LABEL), anchor.seq, anchor.hash, "", ""))
     return rows

@@ -30,8 +30,8 @@ def register(api, user, compound_id: int, **overrides):
 
 
 def post_entry(api, user, compound_id: int, **body):
-    payload = {"account": "fee_income", "direction": "in", "amount": "100.00", "date": "2026-01-15",
-               "description": "1月物业费", **body}
+    payload = {"account": "public_revenue", "direction": "in", "amount": "100.00", "date": "2026-01-15",
+               "description": "1月场地租金", **body}
     return api.as_(user).post(f"/api/v1/ledger/{compound_id}/entries?lang=en", json=payload)
 
 
@@ -68,8 +68,8 @@ def tampering():
 
 @pytest.fixture
 def books(api, city):
-    """Three entries in city.compound's books posted by its firm: fee income 100.00 (Jan),
-    public revenue 50.00 (Jan), operating expense 30.00 (Feb)."""
+    """Three entries in city.compound's books posted by its firm: public revenue 100.00 (Jan, venue
+    rental) and 50.00 (Jan, parking), operating expense 30.00 (Feb). (Fee income is the system's.)"""
     firm = city.users["firm_staff"]
     return [entry_ok(api, firm, city.compound.id),
             entry_ok(api, firm, city.compound.id, account="public_revenue", amount="50.00", date="2026-01-20",

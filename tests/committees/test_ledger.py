@@ -24,8 +24,8 @@ def test_entries_chain_by_sha256_of_the_documented_canonical_form(api, city, boo
     first, second, _ = books
     assert (first["seq"], second["seq"], first["prev_hash"]) == (1, 2, "0" * 64)
     assert second["prev_hash"] == first["hash"]
-    canonical = ('{"account":"fee_income","amount_fen":10000,"compound_id":%d,"counterparty":null,'
-                 '"date":"2026-01-15","description":"1月物业费","direction":"in","fund_vote_id":null,'
+    canonical = ('{"account":"public_revenue","amount_fen":10000,"compound_id":%d,"counterparty":null,'
+                 '"date":"2026-01-15","description":"1月场地租金","direction":"in","fund_vote_id":null,'
                  '"posted_by_id":%d,"prev_hash":"%s","reversal_of_seq":null,"seq":1,"v":1,"voucher_no":null}'
                  % (city.compound.id, city.users["firm_staff"].id, "0" * 64))
     assert first["hash"] == hashlib.sha256(canonical.encode("utf-8")).hexdigest()
@@ -95,7 +95,7 @@ def test_a_reversal_mirrors_the_original_and_is_allowed_once(api, city, books):
     reversal = entry_ok(api, firm, city.compound.id, reversal_of=books[0]["id"], date="2026-02-10",
                         description="冲销：金额录错", account=None, direction=None, amount=None)
     assert (reversal["account"], reversal["direction"], reversal["amount"], reversal["reversal_of"]) == \
-        ("fee_income", "out", "100.00", books[0]["id"])
+        ("public_revenue", "out", "100.00", books[0]["id"])
     again = post_entry(api, firm, city.compound.id, reversal_of=books[0]["id"], description="再冲", account=None,
                        direction=None, amount=None)
     assert again.status_code == 409 and "reversal_of" in again.json["errors"]
@@ -118,7 +118,7 @@ def test_statement_by_month_matches_a_hand_count(api, city, books):
     firm = city.users["firm_staff"]
     entry_ok(api, firm, city.compound.id, reversal_of=books[0]["id"], date="2026-02-10", description="冲销",
              account=None, direction=None, amount=None)
-    entry_ok(api, firm, city.compound.id, account="fee_income", amount="80.00", date="2026-02-15", description="2月")
+    entry_ok(api, firm, city.compound.id, amount="80.00", date="2026-02-15", description="2月场地租金")
 
     def lines(month):
         response = api.as_(city.users["committee_member"]).get(
@@ -127,15 +127,14 @@ def test_statement_by_month_matches_a_hand_count(api, city, books):
         return {row["account"]: (row["opening"], row["in"], row["out"], row["closing"]) for row in response.json["accounts"]}
 
     january = lines("2026-01")
-    assert january == {"fee_income": ("0.00", "100.00", "0.00", "100.00"),
-                       "public_revenue": ("0.00", "50.00", "0.00", "50.00"),
+    assert january == {"fee_income": ("0.00", "0.00", "0.00", "0.00"),
+                       "public_revenue": ("0.00", "150.00", "0.00", "150.00"),
                        "operating_expense": ("0.00", "0.00", "0.00", "0.00"),
                        "maintenance_fund": ("0.00", "0.00", "0.00", "0.00")}
     february = lines("2026-02")
-    # fee income: 100 opening, +80, −100 reversal → 80; expense: −30.
-    assert february["fee_income"] == ("100.00", "80.00", "100.00", "80.00")
-    assert february["public_revenue"] == ("50.00", "0.00", "0.00", "50.00")
+    # public revenue: 150 opening, +80, −100 reversal → 130; expense: −30.
+    assert february["public_revenue"] == ("150.00", "80.00", "100.00", "130.00")
     assert february["operating_expense"] == ("0.00", "0.00", "30.00", "-30.00")
-    assert lines("2026-03")["fee_income"] == ("80.00", "0.00", "0.00", "80.00")
+    assert lines("2026-03")["public_revenue"] == ("130.00", "0.00", "0.00", "130.00")
     bad = api.as_(city.users["committee_member"]).get(f"/api/v1/ledger/{city.compound.id}/statement?month=2026-13")
     assert bad.status_code == 422 and "month" in bad.json["errors"]

@@ -48,8 +48,8 @@ def test_done_when_a_committee_member_sees_the_statement_and_then_the_altered_en
     check says the books are intact; after a row is altered in the database the page names it."""
     login(client, city.users["committee_member"])
     body = page(client, f"/compounds/{city.compound.id}/accounts?lang=en&month=2026-02")
-    fee_row = re.search(r'data-account="fee_income">(.*?)</tr>', body, re.S).group(1)
-    assert re.findall(r'class="num">([^<]*)<', fee_row) == ["100.00", "0.00", "0.00", "100.00"]
+    revenue_row = re.search(r'data-account="public_revenue">(.*?)</tr>', body, re.S).group(1)
+    assert re.findall(r'class="num">([^<]*)<', revenue_row) == ["150.00", "0.00", "0.00", "150.00"]
     expense_row = re.search(r'data-account="operating_expense">(.*?)</tr>', body, re.S).group(1)
     assert re.findall(r'class="num">([^<]*)<', expense_row) == ["0.00", "0.00", "30.00", "-30.00"]
     assert "The books are intact: 3 entries checked" in body
@@ -67,14 +67,15 @@ def test_statement_exports_have_the_pages_numbers(client, city, books):
     assert csv.status_code == 200
     lines = csv.get_data(as_text=True).lstrip("\ufeff").splitlines()
     assert lines[0] == "Account,Opening,In,Out,Closing"
-    assert lines[1:5] == ["Fee income,100.00,0.00,0.00,100.00", "Public revenue,50.00,0.00,0.00,50.00",
+    assert lines[1:5] == ["Fee income,0.00,0.00,0.00,0.00", "Public revenue,150.00,0.00,0.00,150.00",
                           "Operating expense,0.00,0.00,30.00,-30.00", "Maintenance fund,0.00,0.00,0.00,0.00"]
     anchor = "Ledger anchor (the last entry's seq and hash when this statement was issued)"
-    assert lines[5:] == [f"{anchor},3,{books[2]['hash']},,"]
+    assert lines[5:] == ["Fees received (fee module),,0.00,,", f"{anchor},3,{books[2]['hash']},,"]
     xlsx = client.get(f"/compounds/{city.compound.id}/accounts/statement.xlsx?month=2026-02&lang=en")
     rows = list(load_workbook(io.BytesIO(xlsx.data)).active.iter_rows(values_only=True))
     assert rows[3] == ("Operating expense", 0, 0, 30, -30)
-    assert rows[5][:3] == (anchor, 3, books[2]["hash"])
+    assert rows[5][:3] == ("Fees received (fee module)", None, 0)
+    assert rows[6][:3] == (anchor, 3, books[2]["hash"])
 
 
 def test_the_firm_posts_and_answers_and_the_committee_asks_through_the_page(client, city, books):

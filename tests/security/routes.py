@@ -82,7 +82,7 @@ FILTERS = ("compound_id", "project_id", "firm_id", "ticket_id", "period_id", "st
 # Routes whose schema is checked before the object is looked up: a valid body or query, so the
 # walk reaches the scope check instead of stopping at 422.
 BODIES = {
-    "committees_api.Entries": {"account": "fee_income", "direction": "in", "amount": "1.00", "date": "2026-01-15",
+    "committees_api.Entries": {"account": "public_revenue", "direction": "in", "amount": "1.00", "date": "2026-01-15",
                                "description": "walk"},
     "committees_api.EntryQueries": {"question": "walk question"},
 }

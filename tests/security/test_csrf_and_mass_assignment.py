@@ -115,7 +115,7 @@ def valid(world):
         "payment": ("/api/v1/payments", {"bill_id": ids["bill"], "amount": "1.00", "method": "cash"}),
         "waiver": (f"/api/v1/bills/{ids['bill']}/waivers", {"amount": "1.00", "reason": "r", "approved_by": "me"}),
         "entry": (f"/api/v1/ledger/{ids['compound']}/entries", {
-            "account": "fee_income", "direction": "in", "amount": "1.00", "date": "2026-01-15", "description": "d"}),
+            "account": "public_revenue", "direction": "in", "amount": "1.00", "date": "2026-01-15", "description": "d"}),
         "deduction": ("/api/v1/deductions", {"period_id": ids["period"], "firm_id": ids["firm"], "points": "1",
                                              "reason": "blocked exit"}),
         "compound": (f"/api/v1/compounds/{ids['compound']}", {"name": "东门新村"}),
