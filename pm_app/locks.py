@@ -13,6 +13,7 @@ state and both write, unless the second one waits. So:
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeVar
 
 from sqlalchemy import inspect, select
@@ -45,9 +46,10 @@ def is_unique_violation(error: IntegrityError) -> bool:
     return "UNIQUE constraint failed" in str(error.orig)
 
 
-def insert_or_conflict(obj, conflict: Conflict):
+def insert_or_conflict(obj, conflict: Callable[[], Conflict]):
     """Add and flush `obj`; if a unique constraint refuses it (another request won the race, or
-    the check before was skipped), raise `conflict` with the session still usable."""
+    the check before was skipped), raise `conflict()` with the session still usable. (A function:
+    its message is translated only when it is needed, and seeds run without a request.)"""
     try:
         with db.session.begin_nested():
             db.session.add(obj)
@@ -55,5 +57,5 @@ def insert_or_conflict(obj, conflict: Conflict):
     except IntegrityError as error:
         if not is_unique_violation(error):
             raise
-        raise conflict from error
+        raise conflict() from error
     return obj

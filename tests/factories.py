@@ -76,6 +76,7 @@ class HouseholdFactory(Base):
     compound_id = factory.LazyAttribute(lambda o: o.building.compound_id)
     unit = factory.Sequence(lambda n: f"1-{100 + n}")
     floor_area_dm2 = 8640
+    registered_on = date(2000, 1, 1)  # long on record: billable for any month the tests bill
     owner_name = "王小明"
     owner_phone = "13812345678"
 

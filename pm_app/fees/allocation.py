@@ -3,8 +3,9 @@ which is spread over its unsettled bills oldest period first (the usual rule: th
 the one that goes to court first). The split is exact to the fen: the parts add up to the sum.
 
 The rows are ordinary payments, one per bill, so rates, arrears and reversals need nothing new.
-Their idempotency keys are the client's key for the first row and "<key>:<n>" for the n-th after
-it, so a retry finds them all by the unique index.
+Their idempotency keys are the client's key as part 0 for the first row and part n for the n-th
+after it (`fees.keys.stored`: hashed, so a key of the full 128 characters fits on every row), and
+a retry finds them all by the unique index.
 """
 from __future__ import annotations
 
@@ -15,13 +16,15 @@ from datetime import datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from pm_app.auth.scope import get_visible
 from pm_app.common.clock import now
 from pm_app.common.money import fen_to_yuan
 from pm_app.errors import Conflict, DomainError
 from pm_app.extensions import db
-from pm_app.fees import payments
+from pm_app.locks import is_unique_violation
+from pm_app.fees import keys, payments
 from pm_app.fees.models import Bill, BillStatus, Payment, PaymentMethod
 from pm_app.org.models import Household
 from pm_app.org.services import ensure
@@ -60,12 +63,9 @@ def pay_household(user, household_id: int, *, amount_fen: int, method: PaymentMe
     digest = payments.request_digest(-household.id, amount_fen, method.value, paid_at)  # negative: not a bill id
     if bill_ids is not None:  # the months chosen are part of the body (left out, the digest is as before)
         digest = hashlib.sha256(f"{digest}:{sorted(set(bill_ids))}".encode()).hexdigest()
-    earlier = _batch(key)
+    earlier = _batch(user, key)
     if earlier:
-        if earlier[0].request_digest != digest:
-            raise Conflict(_("This Idempotency-Key was already used for a different payment; use a new key for a "
-                             "new payment."), {"Idempotency-Key": [_("already used with another body")]})
-        return earlier, True
+        return _replay(earlier, digest), True
     _check_selection(bills, bill_ids, expected_fen)
     for bill in bills:
         ensure(payments.can_collect(user, bill), _l("record payments for this household"))
@@ -76,15 +76,25 @@ def pay_household(user, household_id: int, *, amount_fen: int, method: PaymentMe
                           {"amount": [_("at most %(outstanding)s", outstanding=fen_to_yuan(sum(owed)))]})
     payments.check_time(paid_at or now())
     rows = []
-    for n, (bill, part) in enumerate(zip(bills, allocate(amount_fen, owed))):
-        if part == 0:
-            break
-        row = Payment(bill_id=bill.id, amount_fen=part, method=method, paid_at=paid_at or now(),
-                      recorded_by_id=user.id, idempotency_key=key if n == 0 else f"{key}:{n}", request_digest=digest)
-        db.session.add(row)
-        payments.apply(bill, paid=part)
-        rows.append(row)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            for n, (bill, part) in enumerate(zip(bills, allocate(amount_fen, owed))):
+                if part == 0:
+                    break
+                row = Payment(bill_id=bill.id, amount_fen=part, method=method, paid_at=paid_at or now(),
+                              recorded_by_id=user.id, idempotency_key=keys.stored(user, key, part=n),
+                              request_digest=digest)
+                db.session.add(row)
+                payments.apply(bill, paid=part)
+                rows.append(row)
+            db.session.flush()
+    except IntegrityError as error:
+        # The same key sent at once for another household: its bills' locks did not make this
+        # request wait, the unique key did, and the twin committed first.
+        earlier = _batch(user, key) if is_unique_violation(error) else []
+        if not earlier:
+            raise
+        return _replay(earlier, digest), True
     return rows, False
 
 
@@ -101,9 +111,16 @@ def _check_selection(bills: list[Bill], bill_ids: Sequence[int] | None, expected
                           {"bill_ids": [_("not owed: %(ids)s", ids=", ".join(map(str, not_owed)))]})
 
 
-def _batch(key: str) -> list[Payment]:
-    keys = [key] + [f"{key}:{n}" for n in range(1, MAX_BILLS)]
-    found = {p.idempotency_key: p for p in db.session.scalars(select(Payment).where(Payment.idempotency_key.in_(keys)))}
-    if key not in found:
+def _replay(earlier: list[Payment], digest: str) -> list[Payment]:
+    if earlier[0].request_digest != digest:
+        raise Conflict(_("This Idempotency-Key was already used for a different payment; use a new key for a "
+                         "new payment."), {"Idempotency-Key": [_("already used with another body")]})
+    return earlier
+
+
+def _batch(user, key: str) -> list[Payment]:
+    parts = [keys.stored(user, key, part=n) for n in range(MAX_BILLS)]
+    found = {p.idempotency_key: p for p in db.session.scalars(select(Payment).where(Payment.idempotency_key.in_(parts)))}
+    if parts[0] not in found:
         return []
-    return [found[k] for k in keys if k in found]
+    return [found[k] for k in parts if k in found]

@@ -6,18 +6,24 @@ The amount is the one rounding step of the fee domain: rate (fen/m²/month) × a
 0.01 m²) ÷ 100, rounded half up to the fen. In SQL that is (rate × area + 50) // 100 on
 non-negative integers, which equals `money.round_fen(rate × area, 100)`; a property test holds
 the two together.
+
+Who bills which months (issue 23): the street office and the city any month; a firm only the
+months its own contract bills, and only while it still serves the compound (a contract of its
+there that has not ended). A firm whose contract ended cannot back-bill the compound. A month
+bills only the households registered by its end (`Household.registered_on`); the ones registered
+later are reported as not billed, with the reason.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import current_app
+from flask import current_app, has_request_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, func, literal, select
 from sqlalchemy.orm import aliased
 
-from pm_app.common.clock import now
+from pm_app.common.clock import now, today
 from pm_app.errors import DomainError
 from pm_app.extensions import db
 from pm_app.fees.models import Bill, BillStatus
@@ -58,10 +64,24 @@ def contract_for_period(period: str):
 
 
 def can_bill(user, compound: Compound, contract: ServiceContract | None) -> bool:
-    """The compound's street office and the city, or the firm whose contract bills the period."""
+    """The compound's street office and the city, or the firm whose contract bills the period
+    while that firm still serves the compound."""
     if can_manage_compound(user, compound):
         return True
-    return contract is not None and user.role.value == "firm_staff" and contract.firm_id == user.firm_id
+    return (contract is not None and user.role.value == "firm_staff" and contract.firm_id == user.firm_id
+            and still_serves(user.firm_id, compound.id))
+
+
+def still_serves(firm_id: int, compound_id: int) -> bool:
+    """The firm has a contract for the compound that has not ended (in force, or to start)."""
+    return db.session.scalar(select(ServiceContract.id).where(
+        ServiceContract.compound_id == compound_id, ServiceContract.firm_id == firm_id,
+        ServiceContract.end_date >= today()).limit(1)) is not None
+
+
+def registered_by(period: str):
+    """Households on record by the end of `period` (None: registered before the day was kept)."""
+    return Household.registered_on.is_(None) | (Household.registered_on <= last_day(period))
 
 
 def generate_for_compound(user, compound: Compound, period: str) -> GenerateResult:
@@ -72,8 +92,15 @@ def generate_for_compound(user, compound: Compound, period: str) -> GenerateResu
     if contract is None or contract.fee_rate_fen == 0:
         reason = (_("no service contract in force in %(period)s", period=period) if contract is None
                   else _("the service contract's fee rate is zero"))
-        _report_all(result, compound.id, reason)
+        _report(result, compound.id, reason)
+        if result.skipped == 0:
+            raise DomainError(_("This compound has no households to bill."),
+                              {"compound_id": [_("has no households registered")]})
         return result
+    # Seeds and the CLI generate too, with no request to pick a language from: they get English.
+    late = (_("registered after %(period)s", period=period) if has_request_context()
+            else f"registered after {period}")
+    _report(result, compound.id, late, ~registered_by(period))
     result.created = _insert(period, Household.compound_id == compound.id)
     billed = db.session.scalar(select(func.count()).select_from(Bill).where(
         Bill.compound_id == compound.id, Bill.period == period, Bill.fee_type == FEE_TYPE)) or 0
@@ -104,7 +131,7 @@ def _insert(period: str, households_where) -> int:
                literal(due), literal(0), literal(0), literal(BillStatus.unpaid.value), literal("generated"),
                literal(now(), type_=Bill.__table__.c.created_at.type))
         .join(ServiceContract, ServiceContract.compound_id == Household.compound_id)
-        .where(contract_for_period(period), ServiceContract.fee_rate_fen > 0)
+        .where(contract_for_period(period), ServiceContract.fee_rate_fen > 0, registered_by(period))
     )
     if households_where is not None:
         rows = rows.where(households_where)
@@ -124,15 +151,14 @@ def _dialect_insert():
     return insert
 
 
-def _report_all(result: GenerateResult, compound_id: int, reason: str) -> None:
-    rows = db.session.execute(
-        select(Household.id, Building.name, Household.unit).join(Building, Building.id == Household.building_id)
-        .where(Household.compound_id == compound_id).order_by(Building.name, Household.unit))
-    for household_id, building, unit in rows:
-        result.skipped += 1
-        if len(result.problems) < REPORT_LIMIT:
-            result.problems.append({"household_id": household_id, "building": building, "unit": unit,
-                                    "reason": reason})
-    if result.skipped == 0:
-        raise DomainError(_("This compound has no households to bill."),
-                          {"compound_id": [_("has no households registered")]})
+def _report(result: GenerateResult, compound_id: int, reason: str, only=None) -> None:
+    """The compound's households (those matching `only`) counted as not billed, the first
+    REPORT_LIMIT named with the reason."""
+    query = (select(Household.id, Building.name, Household.unit).join(Building, Building.id == Household.building_id)
+             .where(Household.compound_id == compound_id).order_by(Building.name, Household.unit))
+    if only is not None:
+        query = query.where(only)
+    result.skipped += db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    for household_id, building, unit in db.session.execute(query.limit(REPORT_LIMIT - len(result.problems))):
+        result.problems.append({"household_id": household_id, "building": building, "unit": unit,
+                                "reason": reason})

@@ -4,6 +4,9 @@ Every change takes the bill's row lock first (SELECT … FOR UPDATE on PostgreSQ
 writer at a time anyway), then looks the idempotency key up, then checks the amount. So fifty
 concurrent requests carrying one key queue on the bill, the first inserts, and the other
 forty-nine find its row and replay it: one payment, never two, never a spurious "overpaid".
+
+Keys are looked up and stored as `fees.keys` makes them: in the caller's organisation's space,
+hashed, never in the space of the keys the server makes (`reversal:<id>`, `import:…`).
 """
 from __future__ import annotations
 
@@ -22,8 +25,9 @@ from pm_app.auth.scope import get_visible
 from pm_app.common.clock import now
 from pm_app.common.money import fen_to_yuan
 from pm_app.errors import Conflict, DomainError
+from pm_app.locks import is_unique_violation
 from pm_app.extensions import db
-from pm_app.fees import receipts
+from pm_app.fees import keys, receipts
 from pm_app.fees.models import Bill, BillStatus, Payment, PaymentMethod, Waiver
 from pm_app.org.models import Compound
 from pm_app.org.services import can_manage_compound, current_contract, ensure
@@ -77,6 +81,7 @@ def record_payment(user, *, bill_id: int, amount_fen: int, method: PaymentMethod
     ensure(can_collect(user, bill), _l("record payments on this bill"))
     digest = request_digest(bill.id, amount_fen, method.value, paid_at)
     paid_at = paid_at or now()
+    key = keys.stored(user, key)
     earlier = _by_key(key)
     if earlier is not None:
         return PaymentResult(_replay(earlier, digest), replayed=True)
@@ -93,9 +98,9 @@ def record_payment(user, *, bill_id: int, amount_fen: int, method: PaymentMethod
     try:
         with db.session.begin_nested():
             db.session.add(payment)
-    except IntegrityError:
+    except IntegrityError as error:
         # The key was used on another bill (that bill's lock did not make us wait).
-        earlier = _by_key(key)
+        earlier = _by_key(key) if is_unique_violation(error) else None
         if earlier is None:
             raise
         return PaymentResult(_replay(earlier, digest), replayed=True)
@@ -105,7 +110,9 @@ def record_payment(user, *, bill_id: int, amount_fen: int, method: PaymentMethod
 
 
 def reverse_payment(user, payment: Payment, reason: str) -> Payment:
-    """Cancel a payment with a row of the opposite amount; the bill's status follows."""
+    """Cancel a payment with a row of the opposite amount; the bill's status follows. The
+    reversal is keyed by the payment it cancels (`reversal_of_id` is unique); its key
+    `reversal:<id>` is in the server's space, which no caller's (hashed) key can reach."""
     bill = _locked_bill(user, payment.bill_id)
     ensure(can_collect(user, bill), _l("reverse payments on this bill"))
     if payment.reversal_of_id is not None:
@@ -130,14 +137,12 @@ def waive(user, bill_id: int, amount_fen: int, reason: str, approved_by: str, ke
     """减免 part or all of what is still outstanding, saying why and who approved it."""
     bill = _locked_bill(user, bill_id)
     ensure(can_collect(user, bill), _l("waive fees on this bill"))
+    body = (bill.id, amount_fen, (reason or "").strip(), (approved_by or "").strip())
     if key is not None:
-        earlier = db.session.scalar(select(Waiver).where(Waiver.idempotency_key == check_key(key)))
+        key = keys.stored(user, check_key(key), kind="waiver")
+        earlier = db.session.scalar(select(Waiver).where(Waiver.idempotency_key == key))
         if earlier is not None:
-            if (earlier.bill_id, earlier.amount_fen, earlier.reason, earlier.approved_by) != (
-                    bill.id, amount_fen, (reason or "").strip(), (approved_by or "").strip()):
-                raise Conflict(_("This Idempotency-Key was already used for a different waiver; use a new key."),
-                               {"Idempotency-Key": [_("already used with another body")]})
-            return earlier
+            return _same_waiver(earlier, body)
     errors = {}
     if not (reason or "").strip():
         errors["reason"] = [_("required")]
@@ -152,10 +157,27 @@ def waive(user, bill_id: int, amount_fen: int, reason: str, approved_by: str, ke
     at = now()
     waiver = Waiver(bill_id=bill.id, amount_fen=amount_fen, reason=reason.strip(), approved_by=approved_by.strip(),
                     recorded_by_id=user.id, waived_at=at, idempotency_key=key)
-    db.session.add(waiver)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(waiver)
+            db.session.flush()
+    except IntegrityError as error:
+        # One key sent with waivers of two bills at once: the other bill's lock did not make this
+        # request wait, the unique key did. Its twin committed first: replay it or refuse.
+        earlier = db.session.scalar(select(Waiver).where(Waiver.idempotency_key == key)) \
+            if key is not None and is_unique_violation(error) else None
+        if earlier is None:
+            raise
+        return _same_waiver(earlier, body)
     apply(bill, waived=amount_fen)
     return waiver
+
+
+def _same_waiver(earlier: Waiver, body: tuple) -> Waiver:
+    if (earlier.bill_id, earlier.amount_fen, earlier.reason, earlier.approved_by) != body:
+        raise Conflict(_("This Idempotency-Key was already used for a different waiver; use a new key."),
+                       {"Idempotency-Key": [_("already used with another body")]})
+    return earlier
 
 
 def status_of(amount_due: int, paid: int, waived: int) -> BillStatus:

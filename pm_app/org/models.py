@@ -9,6 +9,7 @@ from sqlalchemy import (BigInteger, CheckConstraint, Date, ForeignKey, Index, In
                         text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from pm_app.common.clock import today
 from pm_app.common.types import UTCDateTime, value_enum
 from pm_app.extensions import db
 
@@ -104,6 +105,10 @@ class Household(db.Model):
     floor_area_dm2: Mapped[int] = mapped_column(BigInteger)  # 0.01 m²
     owner_name: Mapped[str | None] = mapped_column(String(64))
     owner_phone: Mapped[str | None] = mapped_column(String(32))
+    # The day the household was registered here: bill generation bills it for that month and
+    # later, never for months before it existed on record (issue 23). None: registered before
+    # the date was kept (migration a23b00000002), billable for any month as before.
+    registered_on: Mapped[date | None] = mapped_column(Date, default=today)
 
     building: Mapped[Building] = relationship()
 

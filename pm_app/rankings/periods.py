@@ -14,9 +14,10 @@ from pm_app.common.clock import now, today
 from pm_app.common.inputs import InputError, token
 from pm_app.errors import Conflict, DomainError
 from pm_app.extensions import db
+from pm_app.locks import insert_or_conflict, locked
 from pm_app.org.services import ensure
 from pm_app.rankings import scores
-from pm_app.rankings.freeze import refuse_published
+from pm_app.rankings.freeze import lock_open
 from pm_app.rankings.models import (Adjustment, Appeal, AppealState, PeriodState, RankingPeriod, RankingResult,
                                     ResultCompound)
 from pm_app.rankings.schemes import current_scheme, scheme_dict
@@ -53,20 +54,22 @@ def create_period(user, code: str) -> RankingPeriod:
     ensure(can_run(user), _l("create ranking periods"))
     code = parse_code(code)
     starts_on, ends_on = dates_of(code)
+
+    def exists() -> Conflict:
+        return Conflict(_("Period %(code)s already exists; correct its publication instead.", code=code),
+                        {"period": [_("already exists")]})
+
     if db.session.scalar(select(RankingPeriod.id).where(RankingPeriod.code == code)) is not None:
-        raise Conflict(_("Period %(code)s already exists; correct its publication instead.", code=code),
-                       {"period": [_("already exists")]})
+        raise exists()
     period = RankingPeriod(code=code, revision=1, starts_on=starts_on, ends_on=ends_on, state=PeriodState.draft,
                            scheme_id=current_scheme().id, created_by_id=user.id)
-    db.session.add(period)
-    db.session.flush()
-    return period
+    return insert_or_conflict(period, exists)  # (code, revision 1) is unique: a twin request gets the 409
 
 
 def compute(user, period: RankingPeriod) -> RankingPeriod:
     """Measure every firm again with the current scheme; only a draft is computed."""
     ensure(can_run(user), _l("compute rankings"))
-    refuse_published(period)
+    period = lock_open(period)
     if period.state != PeriodState.draft:
         raise Conflict(_("Only a draft is computed; this period is in review."), {"state": [period.state.value]})
     period.scheme_id = current_scheme().id
@@ -82,7 +85,7 @@ def compute(user, period: RankingPeriod) -> RankingPeriod:
 
 def open_review(user, period: RankingPeriod) -> RankingPeriod:
     ensure(can_run(user), _l("open rankings for review"))
-    refuse_published(period)
+    period = lock_open(period)
     if period.state != PeriodState.draft or period.computed_at is None:
         raise Conflict(_("Only a computed draft can go to review."), {"state": [period.state.value]})
     period.state, period.review_opened_on = PeriodState.review, today()
@@ -95,7 +98,7 @@ def publish(user, period: RankingPeriod) -> RankingPeriod:
     """Freeze the period: every result keeps the awards and deductions that counted and the
     firm's name; the period keeps the scheme. Publishing closes the appeal window early."""
     ensure(can_run(user), _l("publish rankings"))
-    refuse_published(period)
+    period = lock_open(period)
     if period.state != PeriodState.review:
         raise Conflict(_("A period is published from review; open the review first."), {"state": [period.state.value]})
     pending = db.session.scalar(select(func.count(Appeal.id)).where(
@@ -119,6 +122,7 @@ def correct(user, period: RankingPeriod) -> RankingPeriod:
     """A new draft of the same period, one revision up, with the awards and deductions that
     counted; the published one stays as it was, marked as corrected once the new one is out."""
     ensure(can_run(user), _l("correct published rankings"))
+    period = locked(period)  # two corrections at once: the second waits, then finds the first
     if period.state != PeriodState.published:
         raise Conflict(_("Only a published period is corrected; change the draft instead."),
                        {"state": [period.state.value]})

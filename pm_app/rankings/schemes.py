@@ -10,8 +10,9 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from pm_app.errors import DomainError
+from pm_app.errors import Conflict, DomainError
 from pm_app.extensions import db
+from pm_app.locks import insert_or_conflict
 from pm_app.rankings.models import ScoringScheme
 
 # Indicator codes in the order pages show them.
@@ -42,12 +43,15 @@ LISTS = ("red", "black")
 
 def current_scheme() -> ScoringScheme:
     """The latest version; the defaults become version 1 the first time one is needed."""
-    scheme = db.session.scalar(select(ScoringScheme).order_by(ScoringScheme.version.desc()).limit(1))
+    latest = select(ScoringScheme).order_by(ScoringScheme.version.desc()).limit(1)
+    scheme = db.session.scalar(latest)
     if scheme is None:
         scheme = ScoringScheme(version=1, indicators=DEFAULT_INDICATORS, bands=DEFAULT_BANDS,
                                note="design §2 defaults", **DEFAULTS)
-        db.session.add(scheme)
-        db.session.flush()
+        try:
+            insert_or_conflict(scheme, lambda: Conflict("version 1 exists"))
+        except Conflict:  # a request beside this one made version 1 first (its version is unique)
+            scheme = db.session.scalar(latest)
     return scheme
 
 
@@ -62,9 +66,9 @@ def save_scheme(user, data: dict) -> ScoringScheme:
                            appeal_days=data.get("appeal_days", base.appeal_days),
                            min_households=data.get("min_households", base.min_households),
                            note=data.get("note"), created_by_id=user.id)
-    db.session.add(scheme)
-    db.session.flush()
-    return scheme
+    return insert_or_conflict(scheme, lambda: Conflict(
+        _("Another version of the scheme was saved at the same moment; reload it and save again."),
+        {"version": [_("already exists")]}))
 
 
 def _number(value, field: str, errors: dict) -> Decimal | None:
