@@ -201,3 +201,19 @@ def test_a_job_whose_worker_vanished_is_marked_failed_and_no_longer_blocks(api, 
 def test_roles_that_never_bill_cannot_start_one(api, city, firm4):
     response = start(api, city.users["contractor_staff"], street_id=city.street.id, period=firm4.period)
     assert response.status_code in (403, 404)
+
+
+def test_with_redis_down_the_job_runs_in_the_server_instead_of_waiting(app, api, city, firm4, monkeypatch):
+    import jobs.runtime
+
+    ran = []
+    monkeypatch.setitem(app.config, "JOBS_MODE", "rq")
+    monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:1/0")  # nothing listens there
+    app.extensions.pop("pm_redis", None)
+    # The server's thread pool, run here so the test can read the result at once.
+    monkeypatch.setattr(jobs.runtime, "run_in_thread", lambda run, *args: ran.append(run(*args)))
+    staff = city.users["firm_staff"]
+    response = start(api, staff, firm_id=city.firm.id, period=firm4.period)
+    app.extensions.pop("pm_redis", None)
+    assert response.status_code == 202 and ran == ["finished"]
+    assert api.as_(staff).get(f"/api/v1/jobs/{response.json['job_id']}").json["result"]["totals"]["created"] == 1
