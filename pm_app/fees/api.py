@@ -16,6 +16,7 @@ from pm_app.extensions import db
 from pm_app.fees import arrears, billing, bulk, counter, payments, rates
 from pm_app.fees import schemas as s
 from pm_app.fees.models import Bill, Payment
+from pm_app.fees.queries import refuse_without_fees
 from pm_app.jobs import services as jobs
 from pm_app.jobs.schemas import JobStartedOut
 from pm_app.org.models import Compound, Household
@@ -23,6 +24,7 @@ from pm_app.org.models import Compound, Household
 blp = Blueprint("fees_api", __name__, url_prefix="/api/v1",
                 description="Bills, payments, waivers, collection rates and arrears. Money is a decimal string "
                             "of yuan; rates are decimal strings with four places.")
+blp.before_request(refuse_without_fees)
 
 KEY_HEADER = "Idempotency-Key"
 

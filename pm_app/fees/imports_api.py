@@ -10,10 +10,12 @@ from pm_app.auth.scope import get_visible
 from pm_app.common.api import UploadBlueprint
 from pm_app.extensions import db
 from pm_app.fees.imports import import_bills
+from pm_app.fees.queries import refuse_without_fees
 from pm_app.org.models import Compound
 
 blp = UploadBlueprint("fees_imports_api", __name__, url_prefix="/api/v1/imports",
                       description="Bulk uploads. All or nothing: one bad row and nothing is written.")
+blp.before_request(refuse_without_fees)
 
 FILE_HELP = ("CSV UTF-8 (with or without BOM) or XLSX (the sheet that opens first). One row per bill, optionally "
              "with one payment; a bill may repeat on several rows to record several payments. Columns building, "

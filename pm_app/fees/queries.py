@@ -23,6 +23,17 @@ def sees_fees(user) -> bool:
     return user.role != Role.contractor_staff
 
 
+def refuse_without_fees() -> None:
+    """`before_request` of every fee API blueprint: for a contractor the fee endpoints do not exist
+    (404), as the fee pages do not (its bills are out of scope anyway; it gets no empty answers)."""
+    from flask_login import current_user
+
+    from pm_app.errors import NotFound
+
+    if current_user.is_authenticated and not sees_fees(current_user):
+        raise NotFound()
+
+
 def latest_period(user, compound_id: int) -> str | None:
     # Only periods in their one spelling: a row written before common.inputs ("٢٠٢٦-11" sorts
     # after every ASCII one) would otherwise be the latest, and the page would be built around it.
