@@ -82,7 +82,9 @@ class CommonResponses(BasePlugin):
     - 403: the caller's role, or its relation to the object, does not allow this;
     - 404: an object the request names (path, query or body) does not exist or is outside the
       caller's scope — the API answers both alike;
-    - 400: a body that is not JSON at all (operations that take a JSON body).
+    - 400: a body that is not JSON at all, or JSON nested too deep (operations that take a JSON
+      body), and, on every operation, a path, query or body with control characters
+      (common.request_guard, which runs before any operation).
     """
 
     def operation_helper(self, path=None, operations=None, **kwargs):
@@ -93,5 +95,5 @@ class CommonResponses(BasePlugin):
                 for code, name in (("401", "UNAUTHORIZED"), ("403", "FORBIDDEN"), ("404", "NOT_FOUND")):
                     if code not in codes:
                         responses[code] = name
-            if "application/json" in operation.get("requestBody", {}).get("content", {}) and "400" not in codes:
+            if "400" not in codes:
                 responses["400"] = "BAD_REQUEST"
