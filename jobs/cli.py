@@ -33,6 +33,23 @@ def sweep_command(as_of, rules):
     after_commit()
 
 
+@click.command("post-fee-income")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="post the months closed before this day's month "
+                                                                  "(default: today in Asia/Shanghai)")
+@with_appcontext
+def post_fee_income_command(as_of):
+    """Post the fees received of every closed month to each compound's books (what they still lack)."""
+    from pm_app.committees.fee_books import post_fee_income
+    from pm_app.common.money import fen_to_yuan
+    from pm_app.extensions import db
+
+    result = post_fee_income(as_of.date() if as_of else None)
+    db.session.commit()
+    for posted in result.posted:
+        click.echo(f"compound {posted.compound_id} {posted.month}: {fen_to_yuan(posted.amount_fen)} (version {posted.version})")
+    click.echo(f"{result.months} closed months checked, {len(result.posted)} entries posted")
+
+
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="stop when the queues are empty")
 @click.option("--queue", "queues", multiple=True, help="queues to drain (default: all, delivery first)")

@@ -31,6 +31,10 @@ SCHEDULE: tuple[Entry, ...] = (
     # Publishing raises it at once; the daily sweep only catches up (and clears corrected ones).
     Entry("sweep_firm_blacklisted", "jobs.alerts.sweep", "15 7 * * *", {"rule": "firm_blacklisted"}),
     Entry("sweep_stale", "jobs.alerts.sweep", "15 * * * *", {"rule": "sweep_stale"}),
+    # Fee income of each closed month into the books (pm_app/committees/fee_books.py). Daily, so the
+    # 1st's run posts the month just closed and a missed day is made up the next; it posts only
+    # what the books lack, so a repeated run adds nothing.
+    Entry("post_fee_income", "jobs.books.post_fee_income", "20 7 * * *"),
     # A sweep killed with its worker, or never enqueued while Redis was down, runs again
     # (pm_app/alerts/catchup.py); off the quarter hours so it does not race the sweeps it checks.
     Entry("catch_up_sweeps", "jobs.alerts.catch_up_sweeps", "3-59/10 * * * *"),

@@ -208,9 +208,9 @@ def register_errors(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from jobs.cli import cron_command, sweep_command, worker_command
+    from jobs.cli import cron_command, post_fee_income_command, sweep_command, worker_command
     from pm_app.cli import register_commands
 
     register_commands(app)
-    for command in (sweep_command, worker_command, cron_command):
+    for command in (sweep_command, worker_command, cron_command, post_fee_income_command):
         app.cli.add_command(command)

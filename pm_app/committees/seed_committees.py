@@ -6,10 +6,12 @@ The compound of the demo committee account (the first by code with a current con
 has an owners' committee in office.
 
 Compounds with a committee and a current contract get twelve months of books from their firm:
-fee income, public revenue (parking, advertising) and operating expense each month, an initial
+public revenue (parking, advertising) and operating expense each month, an initial
 maintenance-fund deposit of 30–50 yuan per m², and in about one in five a draw on a passing
 owners' vote (some large enough to trip `maintenance_fund_low`). Entries are hash-chained exactly
-as `ledger.append` does, then bulk-inserted.
+as `ledger.append` does, then bulk-inserted. Fee income is not made up: the fee-income sweep
+(fee_books.py) then posts every compound's fees received in each closed month, as it does in
+production, so every statement agrees with the fee pages.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from pm_app.committees import ledger
+from pm_app.committees import fee_books, ledger
 from pm_app.committees.models import (Account, Committee, CommitteeKind, CommitteeMember, Direction, FundVote,
                                       LedgerEntry, LedgerHead, MemberRole)
 from pm_app.committees.services import SMALL_COMPOUND_HOUSEHOLDS
@@ -97,6 +99,7 @@ def _seed_books(run: SeedRun, rng: random.Random, compounds: list[PlannedCompoun
         heads.append({"compound_id": compound.id, "seq": chain[-1]["seq"], "hash": chain[-1]["hash"]})
     insert_rows(run, LedgerEntry, entries)
     insert_rows(run, LedgerHead, heads)
+    fee_books.post_fee_income(day)
 
 
 def _books(run: SeedRun, rng: random.Random, compound: PlannedCompound, area_dm2: int) -> list[dict]:
@@ -107,8 +110,7 @@ def _books(run: SeedRun, rng: random.Random, compound: PlannedCompound, area_dm2
     monthly_fee = area_dm2 * rng.randint(60, 150) // 100  # 0.60–1.50 yuan per m²
     for offset in range(BOOK_MONTHS):
         start = first_day(shift(first, offset))
-        rows.append((Account.fee_income, Direction.in_, monthly_fee * rng.randint(55, 95) // 100,
-                     start + timedelta(days=9), "当月物业费收缴", None))
+        rng.randint(55, 95)  # the draw of the fee income once made up here: the later draws stay as they were
         rows.append((Account.public_revenue, Direction.in_, rng.randint(80_000, 600_000), start + timedelta(days=14),
                      rng.choice(("停车费", "广告位租金", "场地租金")), None))
         rows.append((Account.operating_expense, Direction.out, monthly_fee * rng.randint(60, 90) // 100,
