@@ -1,4 +1,5 @@
-"""Posting to the books: the firm holding the compound's current contract posts entries and
+"""Posting to the books: the compound's collecting party (the firm holding its current contract,
+or its 自管会 or street office under a fee arrangement: org.parties) posts entries and
 reverses its mistakes; a maintenance-fund draw needs a passing owners' vote (see fund.py).
 Fee income is not posted by hand: the system posts it from the fees received (fee_books.py).
 There is no edit and no delete, here or in the database (see the migration's triggers)."""
@@ -8,14 +9,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from pm_app.auth.models import Role
 from pm_app.committees import fund, ledger
 from pm_app.committees.models import Account, Direction, FundVote, LedgerEntry
 from pm_app.common.clock import today
 from pm_app.errors import Conflict, DomainError
 from pm_app.extensions import db
 from pm_app.org.models import Compound
-from pm_app.org.services import current_contract, ensure
+from pm_app.org import parties
+from pm_app.org.services import ensure
 
 FIELDS = ("account", "direction", "amount_fen")
 # Fee income is what the fee module received, posted once a month by the system (fee_books.py);
@@ -26,11 +27,9 @@ FEE_INCOME_REFUSED = _l("Fee income is posted by the system from the fees receiv
 
 
 def can_post(user, compound: Compound) -> bool:
-    """The firm holding the compound's current service contract keeps its books."""
-    if user.role != Role.firm_staff:
-        return False
-    contract = current_contract(compound.id)
-    return contract is not None and contract.firm_id == user.firm_id
+    """The compound's current collecting party keeps its books: the firm holding the service
+    contract, or the 自管会 or street office the fee arrangement names (org.parties)."""
+    return parties.collects(user, compound.id)
 
 
 def post_entry(user, compound: Compound, data: dict) -> LedgerEntry:

@@ -9,7 +9,9 @@ the two together.
 
 Who bills which months (issue 23): the street office and the city any month; a firm only the
 months its own contract bills, and only while it still serves the compound (a contract of its
-there that has not ended). A firm whose contract ended cannot back-bill the compound. A month
+there that has not ended). A firm whose contract ended cannot back-bill the compound. A
+self-managed compound's 自管会 bills the same way as a firm, under its own arrangement (issue 24,
+org.parties); its bills carry no firm. A month
 bills only the households registered by its end (`Household.registered_on`); the ones registered
 later are reported as not billed, with the reason.
 """
@@ -23,11 +25,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, func, literal, select
 from sqlalchemy.orm import aliased
 
-from pm_app.common.clock import now, today
+from pm_app.common.clock import now
 from pm_app.errors import DomainError
 from pm_app.extensions import db
 from pm_app.fees.models import Bill, BillStatus
 from pm_app.fees.periods import due_date, first_day, last_day
+from pm_app.org import parties
 from pm_app.org.models import Building, Compound, Household, ServiceContract
 from pm_app.org.services import can_manage_compound, ensure
 
@@ -64,19 +67,13 @@ def contract_for_period(period: str):
 
 
 def can_bill(user, compound: Compound, contract: ServiceContract | None) -> bool:
-    """The compound's street office and the city, or the firm whose contract bills the period
-    while that firm still serves the compound."""
+    """The compound's street office and the city, or whoever acts for the contract's collecting
+    party (a firm, the compound's 自管会, the street office for 托管) while that party still
+    serves the compound (org.parties)."""
     if can_manage_compound(user, compound):
         return True
-    return (contract is not None and user.role.value == "firm_staff" and contract.firm_id == user.firm_id
-            and still_serves(user.firm_id, compound.id))
-
-
-def still_serves(firm_id: int, compound_id: int) -> bool:
-    """The firm has a contract for the compound that has not ended (in force, or to start)."""
-    return db.session.scalar(select(ServiceContract.id).where(
-        ServiceContract.compound_id == compound_id, ServiceContract.firm_id == firm_id,
-        ServiceContract.end_date >= today()).limit(1)) is not None
+    party = parties.of_contract(contract)
+    return parties.acts_for(user, party, compound.id) and parties.still_serves(party, compound.id)
 
 
 def registered_by(period: str):

@@ -20,7 +20,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from pm_app.auth.models import Role
 from pm_app.auth.scope import get_visible
 from pm_app.common.clock import now
 from pm_app.common.money import fen_to_yuan
@@ -30,7 +29,8 @@ from pm_app.extensions import db
 from pm_app.fees import keys, receipts
 from pm_app.fees.models import Bill, BillStatus, Payment, PaymentMethod, Waiver
 from pm_app.org.models import Compound
-from pm_app.org.services import can_manage_compound, current_contract, ensure
+from pm_app.org import parties
+from pm_app.org.services import can_manage_compound, ensure
 
 KEY_MAX = 128
 FUTURE_TOLERANCE = timedelta(minutes=5)  # clocks of tills and phones drift a little
@@ -44,13 +44,13 @@ class PaymentResult:
 
 def can_collect(user, bill: Bill) -> bool:
     """Record payments, reversals and waivers: the compound's street office and the city, or
-    the firm that issued the bill while it holds the compound's current contract."""
+    whoever acts for the party that issued the bill while that party is the compound's current
+    collecting party (a firm, the 自管会, the street office for 托管: org.parties)."""
     if can_manage_compound(user, db.session.get(Compound, bill.compound_id)):
         return True
-    if user.role != Role.firm_staff or bill.firm_id != user.firm_id:
-        return False
-    contract = current_contract(bill.compound_id)
-    return contract is not None and contract.firm_id == user.firm_id
+    issuer = parties.of_bill(bill)
+    return (issuer is not None and parties.acts_for(user, issuer, bill.compound_id)
+            and parties.current(bill.compound_id) == issuer)
 
 
 def request_digest(bill_id: int, amount_fen: int, method: str, paid_at: datetime | None) -> str:

@@ -19,16 +19,18 @@ from sqlalchemy import select
 from pm_app.common.clock import CITY_TZ, now
 from pm_app.extensions import db
 from pm_app.fees.models import Bill, Payment, PaymentMethod, Receipt, ReceiptLine, ReceiptSequence
+from pm_app.org import parties
 from pm_app.org.models import Compound
 
 
 def organisation_of(bills: Sequence[Bill]) -> tuple[str, int | None]:
-    """Who collects, as a sequence key, and its firm: the firm that issued the bills; bills
-    without a firm (no contract) are collected by the compound's street office."""
-    firms = {bill.firm_id for bill in bills}
-    if len(firms) == 1 and None not in firms:
-        firm_id = firms.pop()
-        return f"firm:{firm_id}", firm_id
+    """Who collects, as a sequence key, and its firm: the party that issued the bills (a firm,
+    a 自管会, a street office for 托管: org.parties); bills of no party or of several are
+    collected by the compound's street office."""
+    issuers = {parties.of_bill(bill) for bill in bills}
+    if len(issuers) == 1 and None not in issuers:
+        issuer = issuers.pop()
+        return issuer.key, issuer.firm_id
     compound = db.session.get(Compound, bills[0].compound_id)
     return f"street:{compound.street_id}", None
 

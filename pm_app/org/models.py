@@ -126,11 +126,18 @@ class ServiceContract(db.Model):
     __table_args__ = (
         CheckConstraint("end_date >= start_date", name="dates_ordered"),
         CheckConstraint("fee_rate_fen >= 0", name="rate_not_negative"),
+        CheckConstraint("(CASE WHEN firm_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN committee_id IS NULL THEN 0 ELSE 1 END)"
+                        " + (CASE WHEN street_id IS NULL THEN 0 ELSE 1 END) = 1", name="one_collecting_party"),
         Index("ix_service_contract_compound_dates", "compound_id", "start_date", "end_date"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     compound_id: Mapped[int] = mapped_column(ForeignKey("compound.id"))
-    firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id"), index=True)
+    # Who manages the compound and collects its fees under this arrangement: a property firm, or
+    # instead the compound's own self-management committee (自管会) or its street office (托管).
+    # Exactly one of the three (issue 24; pm_app.org.parties reads them).
+    firm_id: Mapped[int | None] = mapped_column(ForeignKey("firm.id"), index=True)
+    committee_id: Mapped[int | None] = mapped_column(ForeignKey("committee.id"), index=True)
+    street_id: Mapped[int | None] = mapped_column(ForeignKey("street.id"), index=True)
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date] = mapped_column(Date)  # inclusive
     fee_rate_fen: Mapped[int] = mapped_column(Integer)  # fen per m² per month
@@ -138,7 +145,8 @@ class ServiceContract(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())
 
     compound: Mapped[Compound] = relationship()
-    firm: Mapped[Firm] = relationship()
+    firm: Mapped[Firm | None] = relationship()
+    street: Mapped[Street | None] = relationship()
 
     def active_on(self, day: date) -> bool:
         return self.start_date <= day <= self.end_date

@@ -142,7 +142,11 @@ class FirmQuery(Schema):
 
 class ContractIn(Schema):
     compound_id = fields.Int(required=True)
-    firm_id = fields.Int(required=True)
+    # Who collects: exactly one of the three (org.services checks it and names the field).
+    firm_id = fields.Int(metadata={"description": "a property firm"})
+    committee_id = fields.Int(metadata={"description": "instead of firm_id: the compound's self-management "
+                                                       "committee (自管会)"})
+    street_id = fields.Int(metadata={"description": "instead of firm_id: the compound's street office (托管)"})
     start = fields.Date(required=True)
     end = fields.Date(required=True)
     fee_rate_fen = Money(required=True, data_key="fee_rate", max_units=MAX_FEE_RATE_FEN,
@@ -163,6 +167,8 @@ class ContractOut(IdOut):
     compound_id = fields.Int()
     firm_id = fields.Int()
     firm = fields.Str(attribute="firm.name")
+    committee_id = fields.Int()
+    street_id = fields.Int()
     start = fields.Date(attribute="start_date")
     end = fields.Date(attribute="end_date")
     fee_rate = Money(attribute="fee_rate_fen")

@@ -15,6 +15,7 @@ from pm_app.errors import Conflict, DomainError
 from pm_app.extensions import db
 from pm_app.org.models import (Building, Community, Compound, District, Firm, FirmKind, Household,
                                ServiceContract, Street)
+from pm_app.org import parties
 from pm_app.org.uscc import uscc_problem
 
 
@@ -43,13 +44,11 @@ def sees_households(user) -> bool:
 
 
 def can_manage_households(user, compound: Compound) -> bool:
-    """Households: the compound's managers, and the firm holding the current contract."""
+    """Households: the compound's managers, and its current collecting party (the firm holding
+    the contract, or the 自管会 or street office of a fee arrangement: org.parties)."""
     if can_manage_compound(user, compound):
         return True
-    if user.role == Role.firm_staff:
-        contract = current_contract(compound.id)
-        return contract is not None and contract.firm_id == user.firm_id
-    return False
+    return parties.collects(user, compound.id)
 
 
 def ensure(allowed: bool, what) -> None:
@@ -192,9 +191,7 @@ def create_firm(kind: FirmKind | str, name: str, uscc: str) -> Firm:
 def create_contract(user, data: dict) -> ServiceContract:
     compound = get_visible(Compound, data["compound_id"], user)
     ensure(can_manage_compound(user, compound), _l("register contracts for this compound"))
-    firm = _visible_ref(Firm, data["firm_id"], user, "firm_id")
-    if firm.kind != FirmKind.property:
-        raise DomainError("firm_id: not a property firm", {"firm_id": ["must be a property-service firm"]})
+    party = _collecting_party(user, compound, data)
     start, end = data["start"], data["end"]
     if end < start:
         raise DomainError("end is before start", {"end": ["must be on or after start"]})
@@ -207,11 +204,42 @@ def create_contract(user, data: dict) -> ServiceContract:
             f"compound already has a contract from {clash.start_date} to {clash.end_date}; "
             "end it before starting another",
             {"start": [f"overlaps contract {clash.id} ({clash.start_date} – {clash.end_date})"]})
-    contract = ServiceContract(compound_id=compound.id, firm_id=firm.id, start_date=start, end_date=end,
+    contract = ServiceContract(compound_id=compound.id, **party, start_date=start, end_date=end,
                                fee_rate_fen=data["fee_rate_fen"], billing_cycle=data.get("billing_cycle", "monthly"))
     db.session.add(contract)
     db.session.flush()
     return contract
+
+
+PARTY_FIELDS = ("firm_id", "committee_id", "street_id")
+
+
+def _collecting_party(user, compound: Compound, data: dict) -> dict:
+    """Exactly one of firm_id (a property firm), committee_id (the compound's own self-management
+    committee, 自管会) or street_id (the compound's street office, 托管): who collects under the
+    arrangement (org.parties). Anything else is a 422 naming the field."""
+    from pm_app.committees.models import Committee, CommitteeKind
+
+    given = [name for name in PARTY_FIELDS if data.get(name) is not None]
+    if len(given) != 1:
+        problem = "give exactly one of firm_id, committee_id, street_id"
+        raise DomainError(problem, {name: [problem] for name in (given or PARTY_FIELDS)})
+    name = given[0]
+    if name == "firm_id":
+        firm = _visible_ref(Firm, data["firm_id"], user, "firm_id")
+        if firm.kind != FirmKind.property:
+            raise DomainError("firm_id: not a property firm", {"firm_id": ["must be a property-service firm"]})
+    elif name == "committee_id":
+        committee = db.session.get(Committee, data["committee_id"])
+        if committee is None or committee.compound_id != compound.id:
+            raise DomainError("committee_id: not this compound's committee",
+                              {"committee_id": ["must be a committee of this compound"]})
+        if committee.kind != CommitteeKind.self_management:
+            raise DomainError("committee_id: not a self-management committee",
+                              {"committee_id": ["must be the compound's self-management committee (自管会)"]})
+    elif data["street_id"] != compound.street_id:
+        raise DomainError("street_id: not the compound's street", {"street_id": ["must be the compound's own street"]})
+    return {name: data[name]}
 
 
 def end_contract(user, contract: ServiceContract, end: date) -> ServiceContract:
@@ -230,10 +258,8 @@ def _lock_compound(compound_id: int) -> None:
 
 
 def sees_personal_data(user, compound_id: int) -> bool:
-    """Owners' names and phones: for the street office and the firm serving the compound now."""
+    """Owners' names and phones: for the street office and whoever collects the compound's fees
+    now (the firm serving it, or its 自管会 under a fee arrangement: org.parties)."""
     if user.role in (Role.admin, Role.street_officer):
         return True
-    if user.role == Role.firm_staff:
-        contract = current_contract(compound_id)
-        return contract is not None and contract.firm_id == user.firm_id
-    return False
+    return parties.collects(user, compound_id)
