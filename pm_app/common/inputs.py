@@ -142,7 +142,8 @@ def parse_day(value, what: str = "date") -> date:
 class RowProblems(dict):
     """An import's problems, row number → problems: the first MAX_PROBLEMS rows are kept, the rest
     only counted (`rows` is the total), so a file of 19 MB of bad rows gets a reply of a few KB.
-    Keys that are not row numbers ("file") are always kept; "more" says how many were left out."""
+    Keys that are not row numbers ("file") are always kept; `summarise()` adds "more", how many
+    were left out (org.imports.refusal calls it for every import)."""
 
     def __init__(self):
         super().__init__()
@@ -155,6 +156,9 @@ class RowProblems(dict):
         self.rows += 1
         if self.rows <= MAX_PROBLEMS:
             super().__setitem__(key, value)
-            return
-        super().__setitem__("more", [_("%(num)d more rows have problems; the first %(shown)d are listed.",
-                                       num=self.rows - MAX_PROBLEMS, shown=MAX_PROBLEMS)])
+
+    def summarise(self) -> None:
+        """Once, when the file has been read: say how many rows are not listed."""
+        if self.rows > MAX_PROBLEMS:
+            super().__setitem__("more", [_("%(num)d more rows have problems; the first %(shown)d are listed.",
+                                           num=self.rows - MAX_PROBLEMS, shown=MAX_PROBLEMS)])

@@ -87,6 +87,8 @@ def read_checked(upload: IO[bytes], check, add, aliases: dict | None = None,
 
 def refusal(errors: dict) -> str:
     """The one sentence above a refused file's rows; the bill import says it too."""
+    if isinstance(errors, RowProblems):
+        errors.summarise()
     rows = getattr(errors, "rows", None) or sum(1 for key in errors if key.isdigit())
     if not rows:
         return _("The file could not be read; nothing was imported.")
