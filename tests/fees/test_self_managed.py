@@ -205,3 +205,20 @@ def test_the_member_bills_a_month_and_posts_an_entry_through_the_chinese_pages(a
     assert posted.status_code == 302, posted.get_data(as_text=True)[:500]
     after = client.get(posted.headers["Location"]).get_data(as_text=True)
     assert "11月停车费" in after and "已入账" in after
+
+
+def test_the_fee_alerts_and_the_health_score_judge_a_self_managed_compound_like_any_other(api, city, self_managed):
+    from datetime import datetime, timezone
+
+    from pm_app.dashboards.health import scores
+    from pm_app.fees.rules import fee_collection_low
+
+    compound, committee_id, member, households = self_managed
+    contract(api, city.users["street_officer"], compound.id, committee_id=committee_id)
+    generate(api, member, compound.id)
+    pay_household(api, member, households[0].id, "100.00")  # 100 of 150: 66.7 %, below 80 %
+    at = datetime(2026, 12, 6, 2, tzinfo=timezone.utc)
+    found = {f.subject_id: f for f in fee_collection_low(date(2026, 12, 6), at)}
+    assert compound.id in found and ("committee", compound.id) in found[compound.id].audiences
+    health = scores([compound.id], date(2026, 12, 6), at)[compound.id]
+    assert "collection" in health.parts
