@@ -118,3 +118,48 @@ def test_the_coverage_page_matches_a_hand_count(api, client, city):
                     "re_election_due": ("0", "0.0 %"), "expired": ("1", "25.0 %")}
     login(client, city.users["firm_staff"])
     page(client, "/committees/coverage", 403)
+
+
+def test_the_accounts_page_opens_on_the_last_month_with_entries(client, city, books):
+    login(client, city.users["committee_member"])
+    body = page(client, f"/compounds/{city.compound.id}/accounts?lang=en")
+    assert "Statement for 2026-02" in body  # the operating expense of 3 Feb, not an empty current month
+    expense_row = re.search(r'data-account="operating_expense">(.*?)</tr>', body, re.S).group(1)
+    assert re.findall(r'class="num">([^<]*)<', expense_row) == ["0.00", "0.00", "30.00", "-30.00"]
+
+
+def test_a_refused_entry_is_shown_above_the_books_in_chinese_with_what_was_typed(client, city, books):
+    login(client, city.users["firm_staff"])
+    refused = client.post(f"/compounds/{city.compound.id}/accounts/entries?lang=zh", data={
+        "entry-account": "maintenance_fund", "entry-direction": "out", "entry-amount": "12.34",
+        "entry-entry_date": "2026-02-10", "entry-description": "电梯维修"})
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    form_at, statement_at = body.index('id="post-entry"'), body.index('id="statement"')
+    error_at = body.index("使用维修资金须经业主表决")
+    assert body.index('id="post"') < error_at < statement_at and form_at < statement_at
+    assert 'value="电梯维修"' in body and 'value="12.34"' in body
+    assert 'value="fee_income"' not in body[form_at:statement_at]  # the system posts fee income
+
+
+def test_a_fund_draw_picks_the_approving_vote_from_a_list(api, client, city, books):
+    from tests.committees.conftest import add_households, entry_ok
+    from tests.committees.test_fund import record
+
+    add_households(city.compound.id, 29)
+    entry_ok(api, city.users["firm_staff"], city.compound.id, account="maintenance_fund", amount="1000.00",
+             date="2026-01-05", description="首次缴存")
+    passing = record(api, city.users["committee_member"], city.compound.id).json
+    failing = record(api, city.users["committee_member"], city.compound.id, approving_households=10,
+                     purpose="不通过的表决").json
+    login(client, city.users["firm_staff"])
+    body = page(client, f"/compounds/{city.compound.id}/accounts?lang=zh")
+    select_html = re.search(r'<select[^>]*name="entry-fund_vote_id".*?</select>', body, re.S).group(0)
+    assert f'value="{passing["id"]}"' in select_html and "3号楼屋面防水维修" in select_html
+    assert f'value="{failing["id"]}"' not in select_html
+    drawn = client.post(f"/compounds/{city.compound.id}/accounts/entries?lang=zh", data={
+        "entry-account": "maintenance_fund", "entry-direction": "out", "entry-amount": "500.00",
+        "entry-entry_date": "2026-03-02", "entry-description": "屋面维修", "entry-fund_vote_id": str(passing["id"])})
+    assert drawn.status_code == 302, drawn.get_data(as_text=True)[:300]
+    body = page(client, f"/compounds/{city.compound.id}/accounts?lang=zh")
+    assert "尚可动用 300.00 元" in body
