@@ -112,8 +112,8 @@ def test_a_street_entrusted_compound_is_run_by_its_street_office(api, city):
 
 def test_another_compounds_committee_member_reaches_nothing(api, city, self_managed):
     compound, committee_id, member, households = self_managed
-    contract(api, city.users["street_officer"], compound.id, committee_id=committee_id)
-    generate(api, member, compound.id)
+    assert contract(api, city.users["street_officer"], compound.id, committee_id=committee_id).status_code == 201
+    assert generate(api, member, compound.id).status_code == 200  # its own member can
     outsider = city.users["committee_member"]  # of city.compound, in the same street
     assert generate(api, outsider, compound.id).status_code == 404
     assert pay_household(api, outsider, households[0].id, "100.00").status_code == 404
@@ -173,10 +173,11 @@ def test_the_rankings_rate_property_firms_only(api, city, self_managed):
     from pm_app.rankings.indicators import measure
 
     compound, committee_id, member, _ = self_managed
-    contract(api, city.users["street_officer"], compound.id, committee_id=committee_id)
+    officer = city.users["street_officer"]
+    assert contract(api, officer, compound.id, committee_id=committee_id).status_code == 201
     entrusted = CompoundFactory(code="GL-0011", street=city.street, management_mode=ManagementMode.street_entrusted)
-    contract(api, city.users["street_officer"], entrusted.id, street_id=city.street.id)
-    generate(api, member, compound.id)
+    assert contract(api, officer, entrusted.id, street_id=city.street.id).status_code == 201
+    assert generate(api, member, compound.id).json["created"] == 2
     measured = measure(date(2026, 10, 1), date(2026, 12, 31))
     assert set(measured) == {city.firm.id, city.other_firm.id}
     assert all(compound.id not in firm.compounds and entrusted.id not in firm.compounds
