@@ -32,6 +32,8 @@ SCOPED = {
     "fees_api.CollectionRates", "fees_api.CompoundRates", "fees_api.HouseholdPayments", "fees_api.Payments",
     "fees_api.PaymentItem", "fees_api.Reversal", "fees_imports_api.BillImport",
     "bills.bill", "bills.pay", "bills.reverse", "bills.waive",
+    "counter_api.HouseholdSearch", "counter_api.ReceiptItem", "counter_api.CashUp", "counter.search",
+    "counter.account", "counter.pay", "counter.receipt", "counter.cash_up", "counter.export_cash_up",
     "fees.compound", "fees.export_arrears", "fees.export_bills", "fees.generate", "fees.export_history",
     "fees_import.upload", "fees_overview.index", "fees_overview.export_compounds", "fees_overview.export_rates",
     "warranties_api.Inspections", "warranties_api.Projects", "warranties_api.ProjectItem",
@@ -67,7 +69,7 @@ OBJECT_ARGS = {
     "ticket_id": "ticket", "attachment_id": "attachment", "committee_id": "committee", "entry_id": "entry",
     "query_id": "query", "vote_id": "vote", "alert_id": "alert", "appeal_id": "appeal",
     "adjustment_id": "adjustment", "period_id": "period", "user_id": "user", "code": "code",
-    "tracking_code": "tracking_code",
+    "tracking_code": "tracking_code", "receipt_id": "receipt",
 }
 # URL arguments that name no object: one valid value each.
 FIXED_ARGS = {"action": "ack", "kind": "release", "fmt": "csv", "step": "review", "to": "in_progress",
@@ -86,4 +88,4 @@ BODIES = {
                                "description": "walk"},
     "committees_api.EntryQueries": {"question": "walk question"},
 }
-QUERIES = {"committees_api.Statement": "month=2026-01"}
+QUERIES = {"committees_api.Statement": "month=2026-01", "counter_api.HouseholdSearch": "q=1-1-101"}

@@ -11,6 +11,7 @@ from pm_app.alerts.rules import compound_audiences
 from pm_app.alerts.services import open_alert, Finding
 from pm_app.auth.models import Role
 from pm_app.extensions import db
+from pm_app.fees import receipts
 from pm_app.org.models import FirmKind
 from tests.factories import FirmFactory, UserFactory
 
@@ -62,6 +63,7 @@ def build(api, city) -> World:
         payment = _ok(admin.post("/api/v1/payments", json={"bill_id": bill["id"], "amount": "10.00", "method": "cash"},
                                  headers={"Idempotency-Key": f"walk-{which}"}))
         put("payment", which, payment["id"])
+        put("receipt", which, receipts.of_payment(payment["id"]).id)  # every payment has its receipt
         project = _ok(admin.post("/api/v1/projects", json={
             "compound_id": compound.id, "name": f"{tag}改造工程", "year": 2024, "contractor_id": contractor.id,
             "acceptance_date": "2024-06-30", "contract_amount": "1000000.00", "quality_deposit": "50000.00",
