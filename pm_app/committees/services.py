@@ -19,6 +19,7 @@ from pm_app.committees.status import FILING_DAYS, status_columns
 from pm_app.common.clock import today
 from pm_app.errors import Conflict, DomainError
 from pm_app.extensions import db
+from pm_app.locks import insert_or_conflict, locked
 from pm_app.org.models import Compound, Household
 from pm_app.org.services import can_manage_compound, ensure
 from pm_app.warranties.dates import add_years
@@ -85,14 +86,16 @@ def register_committee(user, compound: Compound, data: dict) -> Committee:
                           created_by_id=getattr(user, "id", None))
     committee.members = [CommitteeMember(name=m["name"], role=MemberRole(m["role"]), phone=m.get("phone"))
                          for m in members]
-    db.session.add(committee)
-    db.session.flush()
-    return committee
+    # (compound, elected_on) is unique: a twin registration sent at once gets the same 409.
+    return insert_or_conflict(committee, lambda: Conflict(
+        _("This compound already has a committee elected on %(day)s.", day=elected),
+        {"elected_on": [_("already registered")]}))
 
 
 def record_filing(user, committee: Committee, filed_on: date) -> Committee:
     compound = db.session.get(Compound, committee.compound_id)
     ensure(can_register(user, compound), _l("record this committee's filing"))
+    committee = locked(committee)  # twin filings: the second waits, then finds it recorded (409)
     if committee.filed_on is not None:
         raise Conflict(_("The filing was already recorded on %(day)s.", day=committee.filed_on))
     if filed_on < committee.elected_on:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from pm_app.auth.scope import get_visible
 from pm_app.errors import DomainError
 from pm_app.extensions import db
+from pm_app.locks import locked_id
 from pm_app.org.models import Compound
 from pm_app.org.services import ensure
 from pm_app.warranties.models import Inspection, InspectionFinding, RenovationProject, WarrantyClaim, WarrantyItem
@@ -54,6 +55,8 @@ def _add_finding(inspection: Inspection, compound_id: int, data: dict) -> str | 
     db.session.add(finding)
     db.session.flush()
     if covered:
+        # The project's row lock: a deposit release deciding at this moment waits, then sees the claim.
+        locked_id(RenovationProject, item.project_id)
         db.session.add(WarrantyClaim(warranty_item_id=item.id, project_id=item.project_id, finding_id=finding.id,
                                      description=data["description"]))
     return None

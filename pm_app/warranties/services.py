@@ -11,6 +11,7 @@ from pm_app.auth.scope import get_visible, scope_clause
 from pm_app.common.clock import now
 from pm_app.errors import Conflict, DomainError
 from pm_app.extensions import db
+from pm_app.locks import locked, locked_id
 from pm_app.org.models import Compound, Firm, FirmKind
 from pm_app.org.services import can_manage_compound, ensure
 from pm_app.warranties.dates import add_years
@@ -137,6 +138,7 @@ def can_close_claim(user, claim: WarrantyClaim) -> bool:
 
 def close_claim(user, claim: WarrantyClaim, note: str) -> WarrantyClaim:
     ensure(can_close_claim(user, claim), _l("close this warranty claim"))
+    claim = locked(claim)  # twin closes: the second waits, then finds it closed (409)
     if claim.state == ClaimState.closed:
         raise Conflict(_("This claim is already closed."))
     if not (note or "").strip():
@@ -150,6 +152,7 @@ def close_claim(user, claim: WarrantyClaim, note: str) -> WarrantyClaim:
 
 def claim_for_ticket(item: WarrantyItem, ticket_id: int, description: str) -> WarrantyClaim:
     """A ticket on an item inside its warranty is a claim on the contractor: open one for it."""
+    locked_id(RenovationProject, item.project_id)  # a deposit release waits, then sees the claim
     claim = WarrantyClaim(warranty_item_id=item.id, project_id=item.project_id, ticket_id=ticket_id,
                           description=description)
     db.session.add(claim)
