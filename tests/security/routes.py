@@ -60,6 +60,7 @@ SCOPED = {
     "committees.filing", "committees.coverage", "committees.home", "committees.register",
     "accounts.page", "accounts.post_entry", "accounts.raise_query", "accounts.reverse", "accounts.answer",
     "accounts.export_statement",
+    "jobs.job", "jobs.progress", "jobs_api.job", "bulk_bills.choose",
 }
 
 # URL argument → the kind of object it names (filled from World.ids, own or other side).
@@ -69,7 +70,7 @@ OBJECT_ARGS = {
     "ticket_id": "ticket", "attachment_id": "attachment", "committee_id": "committee", "entry_id": "entry",
     "query_id": "query", "vote_id": "vote", "alert_id": "alert", "appeal_id": "appeal",
     "adjustment_id": "adjustment", "period_id": "period", "user_id": "user", "code": "code",
-    "tracking_code": "tracking_code", "receipt_id": "receipt",
+    "tracking_code": "tracking_code", "receipt_id": "receipt", "job_id": "job",
 }
 # URL arguments that name no object: one valid value each.
 FIXED_ARGS = {"action": "ack", "kind": "release", "fmt": "csv", "step": "review", "to": "in_progress",

@@ -57,6 +57,10 @@ def build(api, city) -> World:
         put("contract", which, contract.id)
         put("firm", which, firm.id)
         put("user", which, firm_users[which].id)
+        # A tracked job of each firm (bills for all its compounds): its summary names the compounds.
+        job = _ok(api.as_(firm_users[which]).post("/api/v1/bills/generate",
+                                                  json={"firm_id": firm.id, "period": "2026-09"}), 202)
+        put("job", which, job["job_id"])
         _ok(admin.post("/api/v1/bills/generate", json={"compound_id": compound.id, "period": "2026-09"}), 200)
         bill = admin.get(f"/api/v1/bills?compound_id={compound.id}").json[0]
         put("bill", which, bill["id"])
