@@ -173,7 +173,8 @@ class Contracts(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         query = visible(ServiceContract, current_user).order_by(ServiceContract.id)
-        return paginate(where_equal(query, ServiceContract, args, ("compound_id", "firm_id")), pagination_parameters)
+        fields = ("compound_id", "firm_id", "committee_id", "street_id")
+        return paginate(where_equal(query, ServiceContract, args, fields), pagination_parameters)
 
     @require_role(*OFFICE)
     @blp.arguments(s.ContractIn)

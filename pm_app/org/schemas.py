@@ -161,14 +161,17 @@ class ContractPatch(Schema):
 class ContractQuery(Schema):
     compound_id = fields.Int()
     firm_id = fields.Int()
+    committee_id = fields.Int()
+    street_id = fields.Int()
 
 
 class ContractOut(IdOut):
     compound_id = fields.Int()
-    firm_id = fields.Int()
-    firm = fields.Str(attribute="firm.name")
-    committee_id = fields.Int()
-    street_id = fields.Int()
+    # Exactly one of the three is set: who collects (org.parties).
+    firm_id = fields.Int(allow_none=True)
+    firm = fields.Str(attribute="firm.name", allow_none=True)
+    committee_id = fields.Int(allow_none=True)
+    street_id = fields.Int(allow_none=True)
     start = fields.Date(attribute="start_date")
     end = fields.Date(attribute="end_date")
     fee_rate = Money(attribute="fee_rate_fen")

@@ -61,6 +61,8 @@ def test_a_self_management_committee_bills_collects_and_keeps_its_books(api, cit
     made = contract(api, city.users["street_officer"], compound.id, committee_id=committee_id)
     assert made.status_code == 201, made.json
     assert (made.json["committee_id"], made.json.get("firm_id")) == (committee_id, None)
+    listed = api.as_(member).get(f"/api/v1/contracts?committee_id={committee_id}").json
+    assert [row["id"] for row in listed] == [made.json["id"]]
 
     billed = generate(api, member, compound.id)
     assert billed.status_code == 200, billed.json
