@@ -1,7 +1,8 @@
 """The day's cash-up (日结): one cashier's receipts of one day (Asia/Shanghai), what they add up
 to by method, and which of them were voided. What stands is what the till should hold.
 
-A cashier sees their own; a firm's staff may pick a colleague of the firm; the city and a street
+A cashier sees their own; a firm's staff may pick a colleague of the firm, a 自管会 member one of
+the same compound's committee (issue 24); the city and a street
 office any cashier, their receipts filtered to the caller's scope as every list is. Anyone else
 asking for another cashier gets 404, as for an object out of scope.
 """
@@ -17,6 +18,7 @@ from pm_app.auth.scope import scope_clause
 from pm_app.common.clock import CITY_TZ
 from pm_app.errors import NotFound
 from pm_app.extensions import db
+from pm_app.fees import keys
 from pm_app.fees.models import PaymentMethod, Receipt
 from pm_app.org.models import Building, Compound, Household
 
@@ -26,9 +28,11 @@ def cashier_for(user, cashier_id: int | None) -> User:
     if cashier_id is None or cashier_id == user.id:
         return user
     cashier = db.session.get(User, cashier_id)
+    # A colleague: the same collecting organisation (a firm's staff, one compound's 自管会 members).
     allowed = cashier is not None and (
         user.sees_whole_city or user.role == Role.street_officer
-        or (user.role == Role.firm_staff and user.firm_id is not None and cashier.firm_id == user.firm_id))
+        or (user.role in (Role.firm_staff, Role.committee_member) and cashier.role == user.role
+            and keys.organisation(cashier) == keys.organisation(user)))
     if not allowed:
         raise NotFound(f"User {cashier_id} not found")
     return cashier

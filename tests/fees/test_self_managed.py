@@ -225,3 +225,18 @@ def test_the_fee_alerts_and_the_health_score_judge_a_self_managed_compound_like_
     assert compound.id in found and ("committee", compound.id) in found[compound.id].audiences
     health = scores([compound.id], date(2026, 12, 6), at)[compound.id]
     assert "collection" in health.parts
+
+
+def test_a_fellow_member_reads_the_cashiers_day_and_another_compounds_member_does_not(api, city, self_managed):
+    from pm_app.common.clock import CITY_TZ, now
+
+    compound, committee_id, member, households = self_managed
+    contract(api, city.users["street_officer"], compound.id, committee_id=committee_id)
+    generate(api, member, compound.id)
+    assert pay_household(api, member, households[0].id, "100.00").status_code == 201
+    day = now().astimezone(CITY_TZ).date().isoformat()
+    treasurer = UserFactory(role=Role.committee_member, compound=compound)
+    read = api.as_(treasurer).get(f"/api/v1/cash-ups?date={day}&cashier_id={member.id}")
+    assert read.status_code == 200 and read.json["total"] == "100.00"
+    outsider = city.users["committee_member"]
+    assert api.as_(outsider).get(f"/api/v1/cash-ups?date={day}&cashier_id={member.id}").status_code == 404
