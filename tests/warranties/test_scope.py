@@ -49,7 +49,8 @@ def test_a_contractor_reaches_the_compound_but_not_its_households_contracts_or_f
     assert contractor.get(f"/api/v1/compounds/{city.compound.id}/households").json == []
     assert contractor.get(f"/api/v1/contracts/{city.contract.id}").status_code == 404
     assert contractor.get(f"/api/v1/compounds/{city.other.id}").status_code == 404
-    assert contractor.get("/api/v1/bills").json == []
+    # The fee API is not a contractor's at all (issue 23, finding 16): 404, not an empty list.
+    assert contractor.get("/api/v1/bills").status_code == 404
 
 
 def test_only_the_office_registers_works(api, city, project):
