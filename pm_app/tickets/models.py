@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String, Text, func
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pm_app.common.types import UTCDateTime, value_enum
@@ -61,6 +61,8 @@ class Ticket(db.Model):
     __table_args__ = (
         CheckConstraint("satisfaction IS NULL OR (satisfaction >= 1 AND satisfaction <= 5)", name="satisfaction_range"),
         CheckConstraint("cost_fen IS NULL OR cost_fen >= 0", name="cost_not_negative"),
+        # A platform's order number names one order: imported or typed twice, it is one ticket.
+        UniqueConstraint("source", "external_ref"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     # Given to the reporter to follow the ticket without an account; random, never an id.
@@ -98,6 +100,11 @@ class Ticket(db.Model):
     claim_id: Mapped[int | None] = mapped_column(ForeignKey("warranty_claim.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now(), index=True)
+    # The 12345 (or other platform's) order number; NULL for tickets reported here.
+    external_ref: Mapped[str | None] = mapped_column(String(64))
+    # When the citizen reported it (an order typed in late keeps its day): deadlines count from it,
+    # and the day filters and statistics read it. created_at stays when it was recorded here.
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now(), index=True)
 
     events: Mapped[list[TicketEvent]] = relationship(order_by="TicketEvent.id")
     # Read by the reporter-masking rule of every listed ticket: lists load it with selectinload.

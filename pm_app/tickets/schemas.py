@@ -5,14 +5,19 @@ from __future__ import annotations
 from flask_login import current_user
 from marshmallow import Schema, fields, post_dump, validate
 
-from pm_app.common.clock import now
-from pm_app.common.fields import Money
+from pm_app.common.clock import CITY_TZ, now
+from pm_app.common.fields import Money, Token
 from pm_app.common.privacy import mask_name, mask_phone
 from pm_app.tickets import sla
 from pm_app.tickets.models import Priority, ResponsibleParty, TicketSource, TicketStatus
 
-CATEGORIES = ("water_leak", "drainage", "roads", "walls", "roof", "lighting", "elevator", "fire_safety",
-              "greenery", "sanitation", "security", "accessibility", "other")
+from pm_app.tickets.labels import CATEGORIES as CATEGORY_LABELS
+
+# One list, labels.CATEGORIES: a city extends it there (a code and its Chinese label); the column
+# is text, so a new category needs no migration.
+CATEGORIES = tuple(CATEGORY_LABELS)
+# A platform's order number as it prints it: "2024031500123", "GD-2024-0001", "12345/2024/17".
+EXTERNAL_REF = r"[A-Za-z0-9][A-Za-z0-9_./-]{0,63}"
 
 
 class TicketIn(Schema):
@@ -26,6 +31,10 @@ class TicketIn(Schema):
     warranty_item_id = fields.Int(allow_none=True)
     reporter_name = fields.Str(allow_none=True, validate=validate.Length(max=64))
     reporter_phone = fields.Str(allow_none=True, validate=validate.Regexp(r"^[0-9+\- ]{5,20}$"))
+    external_ref = Token(EXTERNAL_REF, "letters, digits and - _ . / only, at most 64", allow_none=True,
+                         metadata={"description": "the 12345 (or other platform's) order number; unique per source"})
+    reported_at = fields.AwareDateTime(default_timezone=CITY_TZ, allow_none=True, metadata={
+        "description": "when the citizen reported it (city time if no offset); default now; SLA counts from it"})
 
 
 class TicketQuery(Schema):
@@ -91,6 +100,8 @@ class TicketOut(Schema):
     # "reporter" (with their confirmation key), or the role of the staff member who closed it.
     satisfaction_by = fields.Str(allow_none=True)
     claim_id = fields.Int(allow_none=True)
+    external_ref = fields.Str(allow_none=True)
+    reported_at = fields.AwareDateTime()
     created_at = fields.AwareDateTime()
 
     @post_dump(pass_original=True)

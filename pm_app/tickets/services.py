@@ -12,7 +12,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from pm_app.auth.models import Role
+from pm_app.auth.scope import scope_clause
 from pm_app.common.clock import now, today
+from pm_app.common.inputs import FIRST_DAY
 from pm_app.errors import Conflict, DomainError
 from pm_app.extensions import db
 from pm_app.org.models import Building, Compound
@@ -67,12 +69,15 @@ def report(user, compound: Compound, data: dict, source: TicketSource) -> Ticket
         ensure(can_report(user, compound), _l("report repairs for this compound"))
     building_id = _building(compound.id, data.get("building"))
     created = now()
-    respond_by, resolve_by = sla.deadlines(data["priority"], source, created)
+    reported = _reported_at(compound, data.get("reported_at"), created)
+    _check_external_ref(user, source, data.get("external_ref"))
+    respond_by, resolve_by = sla.deadlines(data["priority"], source, reported)
     ticket = Ticket(tracking_code=new_tracking_code(), compound_id=compound.id, building_id=building_id,
                     category=data["category"], source=source, priority=data["priority"],
                     description=data["description"], location=data.get("location"),
                     reporter_name=data.get("reporter_name"), reporter_phone=data.get("reporter_phone"),
-                    respond_by=respond_by, resolve_by=resolve_by, created_at=created,
+                    respond_by=respond_by, resolve_by=resolve_by, created_at=created, reported_at=reported,
+                    external_ref=data.get("external_ref"),
                     created_by_id=getattr(user, "id", None), responsible_party=ResponsibleParty.property_firm)
     db.session.add(ticket)
     db.session.flush()
@@ -81,6 +86,35 @@ def report(user, compound: Compound, data: dict, source: TicketSource) -> Ticket
           else ResponsibleParty.property_firm)
     _event(ticket, user, None, S.new, _("reported (%(source)s)", source=source.value))
     return ticket
+
+
+def _reported_at(compound: Compound, reported: datetime | None, at: datetime) -> datetime:
+    """When the citizen reported it: not later than now, nor before the compound was built
+    (its year_built; not its acceptance day, since construction complaints come before that)."""
+    if reported is None:
+        return at
+    if reported > at:
+        raise DomainError(_("A ticket cannot be reported in the future."), {"reported_at": [_("in the future")]})
+    if reported.year < max(compound.year_built or FIRST_DAY.year, FIRST_DAY.year):
+        raise DomainError(_("The compound did not exist yet on that day."),
+                          {"reported_at": [_("before the compound was built")]})
+    return reported
+
+
+def _check_external_ref(user, source: TicketSource, external_ref: str | None) -> None:
+    """A platform's order number is one ticket: a second report of it names the first, when the
+    caller may see it (the unique constraint answers a concurrent one with a 409 as well)."""
+    if not external_ref:
+        return
+    existing = db.session.scalar(select(Ticket).where(Ticket.source == source, Ticket.external_ref == external_ref))
+    if existing is None:
+        return
+    if user is None or db.session.scalar(select(Ticket.id).where(Ticket.id == existing.id,
+                                                                  scope_clause(Ticket, user))) is None:
+        raise Conflict(_("Order %(ref)s is already a ticket, of a compound outside your scope.", ref=external_ref),
+                       {"external_ref": [_("already recorded")]})
+    raise Conflict(_("Order %(ref)s is already ticket %(code)s.", ref=external_ref, code=existing.tracking_code),
+                   {"external_ref": [_("already ticket %(code)s", code=existing.tracking_code)]})
 
 
 def route(ticket: Ticket, item: WarrantyItem | None, party: ResponsibleParty) -> None:

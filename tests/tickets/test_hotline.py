@@ -1,0 +1,70 @@
+"""Work orders as the 12345 hotline sends them (issue 25): the platform's order number, once per
+source; the moment the citizen called, never in the future nor before the compound was built,
+from which the deadlines count."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import time_machine
+
+from pm_app.common.clock import CITY_TZ
+from tests.tickets.conftest import report
+
+NOW = datetime(2026, 3, 5, 10, 0, tzinfo=CITY_TZ)
+
+
+def test_an_order_number_reused_for_its_source_is_a_409_naming_the_ticket(api, city):
+    officer = city.users["street_officer"]
+    first = report(api, officer, city.compound.id, source="hotline_12345", external_ref="２０２４０３１５０００１２３")
+    assert first.status_code == 201 and first.json["external_ref"] == "20240315000123"   # NFKC: one spelling
+    again = report(api, officer, city.compound.id, source="hotline_12345", external_ref="20240315000123")
+    assert again.status_code == 409
+    assert first.json["tracking_code"] in again.json["message"]
+    assert "external_ref" in again.json["errors"]
+    # Another platform may use the same number.
+    assert report(api, officer, city.compound.id, source="phone", external_ref="20240315000123").status_code == 201
+
+
+def test_an_order_number_of_another_scope_is_refused_without_showing_its_ticket(api, city, users):
+    first = report(api, city.users["street_officer"], city.compound.id, source="hotline_12345", external_ref="GD-1")
+    again = report(api, users["other_street"], city.other.id, source="hotline_12345", external_ref="GD-1")
+    assert again.status_code == 409 and first.json["tracking_code"] not in again.json["message"]
+
+
+def test_an_order_number_on_two_lines_is_refused(api, city):
+    reply = report(api, city.users["street_officer"], city.compound.id, source="hotline_12345",
+                   external_ref="GD-1\nGD-2")
+    assert reply.status_code == 422 and "external_ref" in reply.json["errors"]
+
+
+def test_reported_in_the_future_is_a_422(api, city):
+    with time_machine.travel(NOW, tick=False):
+        reply = report(api, city.users["street_officer"], city.compound.id,
+                       reported_at=(NOW + timedelta(minutes=5)).isoformat())
+    assert reply.status_code == 422 and "reported_at" in reply.json["errors"]
+
+
+def test_reported_before_the_compound_was_built_is_a_422(api, city):
+    year = city.compound.year_built or 1990
+    reply = report(api, city.users["street_officer"], city.compound.id,
+                   reported_at=datetime(year - 1, 6, 1, tzinfo=CITY_TZ).isoformat())
+    assert reply.status_code == 422 and "reported_at" in reply.json["errors"]
+
+
+def test_deadlines_count_from_when_the_citizen_called(api, city):
+    called = NOW - timedelta(days=2)
+    with time_machine.travel(NOW, tick=False):
+        reply = report(api, city.users["street_officer"], city.compound.id, source="hotline_12345", priority="normal",
+                       external_ref="20240303000001", reported_at="2026-03-03T10:00")   # city time, no offset
+    assert reply.status_code == 201
+    ticket = reply.json
+    assert datetime.fromisoformat(ticket["reported_at"]) == called
+    assert datetime.fromisoformat(ticket["created_at"]) == NOW
+    assert datetime.fromisoformat(ticket["respond_by"]) == called + timedelta(hours=24)
+    assert datetime.fromisoformat(ticket["resolve_by"]) == called + timedelta(hours=168)
+
+
+def test_without_reported_at_it_was_reported_now(api, city):
+    with time_machine.travel(NOW, tick=False):
+        ticket = report(api, city.users["street_officer"], city.compound.id).json
+    assert datetime.fromisoformat(ticket["reported_at"]) == NOW
