@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import DateTimeLocalField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from pm_app.common.clock import CITY_TZ
 from pm_app.common.forms import optional_int
+from pm_app.common.inputs import normal
 from pm_app.tickets.labels import CATEGORIES, PARTIES, PRIORITIES, SOURCES, choices
 from pm_app.tickets.models import Priority, ResponsibleParty, TicketSource
 from pm_app.tickets.models import TicketStatus as S
+from pm_app.tickets.schemas import EXTERNAL_REF
 from pm_app.tickets.services import PUBLIC_SOURCES
 from pm_app.warranties.forms import Yuan
 
@@ -30,6 +33,12 @@ class ReportForm(FlaskForm):
     reporter_name = StringField(_l("Reporter's name"), validators=[Optional(), Length(max=64)])
     reporter_phone = StringField(_l("Reporter's phone"), validators=[
         Optional(), Regexp(r"^[0-9+\- ]{5,20}$", message=_l("Digits, spaces, + and - only (5 to 20)."))])
+    # A 12345 order typed in: its number (full-width digits read as ASCII) and when the citizen called.
+    external_ref = StringField(_l("Platform order number (e.g. 12345)"), filters=[
+        lambda v: normal(v).strip() if v else v], validators=[
+        Optional(), Regexp(rf"^{EXTERNAL_REF}\Z", message=_l("Letters, digits and - _ . / only, at most 64."))])
+    reported_at = DateTimeLocalField(_l("Reported by the citizen at (empty: now)"), format="%Y-%m-%dT%H:%M",
+                                     validators=[Optional()])
 
     def source_value(self) -> TicketSource:
         return TicketSource(self.source.data)
@@ -39,7 +48,9 @@ class ReportForm(FlaskForm):
                 "description": self.description.data.strip(), "location": (self.location.data or "").strip() or None,
                 "building": self.building.data or None, "warranty_item_id": self.warranty_item_id.data,
                 "reporter_name": (self.reporter_name.data or "").strip() or None,
-                "reporter_phone": (self.reporter_phone.data or "").strip() or None}
+                "reporter_phone": (self.reporter_phone.data or "").strip() or None,
+                "external_ref": self.external_ref.data or None,
+                "reported_at": self.reported_at.data.replace(tzinfo=CITY_TZ) if self.reported_at.data else None}
 
 
 class TransitionForm(FlaskForm):

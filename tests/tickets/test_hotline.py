@@ -68,3 +68,30 @@ def test_without_reported_at_it_was_reported_now(api, city):
     with time_machine.travel(NOW, tick=False):
         ticket = report(api, city.users["street_officer"], city.compound.id).json
     assert datetime.fromisoformat(ticket["reported_at"]) == NOW
+
+
+def test_the_street_office_types_a_late_12345_order_on_the_page(client, city):
+    from sqlalchemy import select
+
+    from pm_app.extensions import db
+    from pm_app.tickets.models import Ticket
+    from tests.tickets.pages import login, page
+
+    data = {"ticket-source": "hotline_12345", "ticket-priority": "normal", "ticket-category": "roads",
+            "ticket-description": "路面塌陷", "ticket-external_ref": "ＧＤ-2026-0007",
+            "ticket-reported_at": "2026-03-03T10:00"}
+    with time_machine.travel(NOW, tick=False):   # signed in at the frozen moment: sessions are timed
+        login(client, city.users["street_officer"])
+        body = page(client, f"/compounds/{city.compound.id}/tickets/new")
+        assert "平台工单编号" in body and "群众反映时间" in body
+        assert client.post(f"/compounds/{city.compound.id}/tickets/new", data=data).status_code == 302
+        ticket = db.session.scalar(select(Ticket).order_by(Ticket.id.desc()))
+        assert (ticket.external_ref, ticket.reported_at) == ("GD-2026-0007", NOW - timedelta(days=2))
+        shown = page(client, f"/tickets/{ticket.id}")
+        assert "GD-2026-0007" in shown and "录入于" in shown
+        again = client.post(f"/compounds/{city.compound.id}/tickets/new", data=data)
+    assert again.status_code == 422 and ticket.tracking_code in again.get_data(as_text=True)
+    data["ticket-external_ref"], data["ticket-reported_at"] = "GD-2026-0008", "2026-03-06T10:00"
+    with time_machine.travel(NOW, tick=False):
+        future = client.post(f"/compounds/{city.compound.id}/tickets/new", data=data)
+    assert future.status_code == 422 and "晚于现在" in future.get_data(as_text=True)
