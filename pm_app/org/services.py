@@ -222,7 +222,7 @@ def _collecting_party(user, compound: Compound, data: dict) -> dict:
 
     given = [name for name in PARTY_FIELDS if data.get(name) is not None]
     if len(given) != 1:
-        problem = "give exactly one of firm_id, committee_id, street_id"
+        problem = _("give exactly one of firm_id, committee_id, street_id")
         raise DomainError(problem, {name: [problem] for name in (given or PARTY_FIELDS)})
     name = given[0]
     if name == "firm_id":
@@ -232,13 +232,14 @@ def _collecting_party(user, compound: Compound, data: dict) -> dict:
     elif name == "committee_id":
         committee = db.session.get(Committee, data["committee_id"])
         if committee is None or committee.compound_id != compound.id:
-            raise DomainError("committee_id: not this compound's committee",
-                              {"committee_id": ["must be a committee of this compound"]})
+            raise DomainError(_("committee_id: not this compound's committee"),
+                              {"committee_id": [_("must be a committee of this compound")]})
         if committee.kind != CommitteeKind.self_management:
-            raise DomainError("committee_id: not a self-management committee",
-                              {"committee_id": ["must be the compound's self-management committee (自管会)"]})
+            raise DomainError(_("committee_id: not a self-management committee"),
+                              {"committee_id": [_("must be the compound's self-management committee (自管会)")]})
     elif data["street_id"] != compound.street_id:
-        raise DomainError("street_id: not the compound's street", {"street_id": ["must be the compound's own street"]})
+        raise DomainError(_("street_id: not the compound's street"),
+                          {"street_id": [_("must be the compound's own street")]})
     return {name: data[name]}
 
 

@@ -98,6 +98,7 @@ def compound(compound_id: int):
         households=households, owners=[_owner(h, personal) for h in households.items],
         contracts=contracts, current=queries.current_of(contracts),
         can_import=services.can_manage_households(current_user, compound),
+        may_register_contract=services.can_manage_compound(current_user, compound),
         sees_households=services.sees_households(current_user))
 
 
@@ -153,3 +154,6 @@ def _owner(household, personal: bool) -> tuple[str, str]:
     if personal:
         return household.owner_name or "", household.owner_phone or ""
     return mask_name(household.owner_name) or "", mask_phone(household.owner_phone) or ""
+
+
+from pm_app.org import contract_views  # noqa: E402,F401  (its routes are on bp)

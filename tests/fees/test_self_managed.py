@@ -241,3 +241,24 @@ def test_a_fellow_member_reads_the_cashiers_day_and_another_compounds_member_doe
     assert read.status_code == 200 and read.json["total"] == "100.00"
     outsider = city.users["committee_member"]
     assert api.as_(outsider).get(f"/api/v1/cash-ups?date={day}&cashier_id={member.id}").status_code == 404
+
+
+def test_the_street_office_registers_the_committees_arrangement_on_a_chinese_page(client, city, self_managed):
+    from pm_app.org.parties import COMMITTEE, current
+    from tests.committees.conftest import login
+
+    compound, committee_id, member, _ = self_managed
+    login(client, city.users["street_officer"])
+    assert 'id="new-contract"' in client.get(f"/compounds/{compound.id}").get_data(as_text=True)
+    form = client.get(f"/compounds/{compound.id}/contracts/new").get_data(as_text=True)
+    assert "登记收费安排" in form and "本小区自管会" in form and "街道社区（托管）" in form
+    refused = client.post(f"/compounds/{compound.id}/contracts/new", data={
+        "party": "committee", "start": "2026-01-01", "end": "2028-12-31", "fee_rate": "一元"})
+    assert refused.status_code == 422 and "请填写每平方米每月的收费标准" in refused.get_data(as_text=True)
+    done = client.post(f"/compounds/{compound.id}/contracts/new", data={
+        "party": "committee", "start": "2026-01-01", "end": "2028-12-31", "fee_rate": "1.00"})
+    assert done.status_code == 302, done.get_data(as_text=True)[:800]
+    collector = current(compound.id, date(2026, 11, 1))
+    assert (collector.kind, collector.id) == (COMMITTEE, committee_id)
+    login(client, member)  # a member may not register arrangements
+    assert client.get(f"/compounds/{compound.id}/contracts/new").status_code == 403
