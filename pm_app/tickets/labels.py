@@ -50,7 +50,9 @@ PARTIES = {
     ResponsibleParty.utility: _l("Utility"),
 }
 
-# schemas.CATEGORIES, in its order.
+# The ticket categories, in the order forms offer them: the one list (schemas.CATEGORIES is its
+# keys). A city extends it with a code and its label (the column is text: no migration), before
+# "other". The complaint categories after accessibility are the 12345 hotline's (issue 25).
 CATEGORIES = {
     "water_leak": _l("Water leak"),
     "drainage": _l("Drainage"),
@@ -64,6 +66,12 @@ CATEGORIES = {
     "sanitation": _l("Sanitation"),
     "security": _l("Security"),
     "accessibility": _l("Accessibility"),
+    "electrical": _l("Electrical wiring"),
+    "gas": _l("Gas"),
+    "heating": _l("Heating"),
+    "construction": _l("Construction nuisance and damage"),
+    "illegal_occupation": _l("Illegal building, occupied common space"),
+    "parking": _l("Parking"),
     "other": _l("Other"),
 }
 

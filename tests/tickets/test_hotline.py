@@ -95,3 +95,18 @@ def test_the_street_office_types_a_late_12345_order_on_the_page(client, city):
     with time_machine.travel(NOW, tick=False):
         future = client.post(f"/compounds/{city.compound.id}/tickets/new", data=data)
     assert future.status_code == 422 and "晚于现在" in future.get_data(as_text=True)
+
+
+COMPLAINTS = {"electrical": "电气线路", "gas": "燃气", "heating": "供暖", "construction": "施工扰民及施工损坏",
+              "illegal_occupation": "私搭乱建/占用公共空间", "parking": "停车"}
+
+
+def test_complaint_categories_are_taken_and_read_in_chinese(app, api, city):
+    from pm_app.tickets.labels import ticket_label
+
+    for category, label in COMPLAINTS.items():
+        reply = report(api, city.users["street_officer"], city.compound.id, source="hotline_12345", category=category)
+        assert reply.status_code == 201 and reply.json["category"] == category
+        with app.test_request_context("/?lang=zh"):
+            assert ticket_label(category) == label
+    assert report(api, city.users["street_officer"], city.compound.id, category="ufo").status_code == 422
