@@ -8,13 +8,12 @@ from sqlalchemy.orm import selectinload
 from pm_app.auth.scope import get_visible, object_in_scope, visible
 from pm_app.common.api import Blueprint
 from pm_app.common.clock import now
-from pm_app.common.filters import where_equal
 from pm_app.common.pagination import paginate
 from pm_app.errors import DomainError
 from pm_app.extensions import db
 from pm_app.org.models import Compound
 from pm_app.tickets import schemas as s
-from pm_app.tickets import services, sla
+from pm_app.tickets import queries, services, sla
 from pm_app.tickets.models import Ticket
 
 blp = Blueprint("tickets_api", __name__, url_prefix="/api/v1",
@@ -27,11 +26,13 @@ class Tickets(MethodView):
     @blp.response(200, s.TicketOut(many=True))
     @blp.paginate()
     def get(self, args, pagination_parameters):
-        """Tickets, soonest resolve-by first; `overdue=true` keeps those past a deadline now"""
-        query = where_equal(visible(Ticket, current_user), Ticket, args, ("compound_id", "status", "responsible_party"))
-        if args.get("overdue") is not None:
-            clause = sla.overdue_clause(now())
-            query = query.where(clause if args["overdue"] else ~clause)
+        """Tickets, soonest resolve-by first, filtered as the board filters (days: the day reported,
+        city time); `overdue=true` keeps those past a deadline now, `false` the others"""
+        at, overdue = now(), args.pop("overdue", None)
+        query = visible(Ticket, current_user).where(*queries.clauses(queries.Filters(**args), at))
+        if overdue is not None:
+            clause = sla.overdue_clause(at)
+            query = query.where(clause if overdue else ~clause)
         # The masking rule reads each ticket's compound: one statement for the page, not one per compound.
         return paginate(query.order_by(Ticket.resolve_by, Ticket.id).options(selectinload(Ticket.compound)),
                         pagination_parameters)

@@ -33,7 +33,7 @@ COLUMNS = (
     (_l("Location"), lambda t, x: t.location or ""),
     (_l("Reporter"), lambda t, x: x["name"] or ""),
     (_l("Reporter's phone"), lambda t, x: x["phone"] or ""),
-    (_l("Reported at"), lambda t, x: _time(t.created_at)),
+    (_l("Reported at"), lambda t, x: _time(t.reported_at)),
     (_l("Respond by"), lambda t, x: _time(t.respond_by)),
     (_l("Resolve by"), lambda t, x: _time(t.resolve_by)),
     (_l("Resolved at"), lambda t, x: _time(t.resolved_at)),

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from pm_app.auth.models import Role
 from pm_app.common.clock import now
+from pm_app.common.inputs import text_problem
 from pm_app.common.listing import day_arg, page_number, page_of
 from pm_app.extensions import db
 from pm_app.tickets import charts, exports, queries
@@ -37,6 +38,7 @@ def board():
     return render_template(
         "tickets/board.html", page=page, at=at, filters=filters, args=_filter_args(), **_lookups(page.items, at),
         counts=queries.status_counts(current_user, filters, at), compounds=queries.visible_compounds(current_user),
+        streets=queries.visible_streets(current_user),
         categories=categories, category_totals=_category_totals(categories), on_time=on_time,
         category_figure=charts.by_category(categories, _("Tickets by category and status")),
         on_time_figure=charts.on_time_rate(on_time, _("Resolved on time, per month")),
@@ -92,11 +94,18 @@ def _filters() -> queries.Filters:
     compound = (args.get("compound_id") or "").strip()
     if compound and not compound.isdigit():
         abort(400)
+    street = (args.get("street_id") or "").strip()
+    if street and not street.isdigit():
+        abort(400)
     category = args.get("category") or None
     if category is not None and category not in CATEGORIES:
         abort(400)
+    q = (args.get("q") or "").strip()
+    if len(q) > 100 or text_problem(q, single_line=True):
+        abort(400)
     return queries.Filters(
-        compound_id=int(compound) if compound else None, status=_enum(args, "status", TicketStatus),
+        compound_id=int(compound) if compound else None, street_id=int(street) if street else None,
+        open=args.get("open") in ("1", "true", "on"), q=q or None, status=_enum(args, "status", TicketStatus),
         category=category, priority=_enum(args, "priority", Priority),
         responsible_party=_enum(args, "responsible_party", ResponsibleParty),
         source=_enum(args, "source", TicketSource), overdue=args.get("overdue") in ("1", "true", "on"),
@@ -105,8 +114,8 @@ def _filters() -> queries.Filters:
 
 def _filter_args() -> dict:
     """The filters as given, for the export links (the file holds what the page shows)."""
-    names = ("compound_id", "status", "category", "priority", "responsible_party", "source", "overdue",
-             "created_from", "created_to")
+    names = ("compound_id", "street_id", "status", "category", "priority", "responsible_party", "source", "open",
+             "overdue", "created_from", "created_to", "q")
     return {name: request.args[name] for name in names if request.args.get(name)}
 
 

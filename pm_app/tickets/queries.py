@@ -6,12 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 
 from pm_app.auth.scope import scope_clause, visible
 from pm_app.common.clock import CITY_TZ
+from pm_app.common.inputs import normal
 from pm_app.extensions import db
-from pm_app.org.models import Building, Compound, Firm
+from pm_app.org.models import Building, Compound, Firm, Street
 from pm_app.tickets import sla
 from pm_app.tickets.models import Priority, ResponsibleParty, Ticket, TicketSource, TicketStatus
 from pm_app.tickets.workflow import OPEN
@@ -26,8 +27,11 @@ class Filters:
     responsible_party: ResponsibleParty | None = None
     source: TicketSource | None = None
     overdue: bool = False
-    created_from: date | None = None   # city days, both ends included
+    created_from: date | None = None   # city days the citizen reported it (reported_at), both included
     created_to: date | None = None
+    open: bool = False                 # 未办结: new, assigned, in progress or reopened
+    street_id: int | None = None
+    q: str | None = None               # a tracking code, a platform order number, or words of the description
 
 
 def clauses(filters: Filters, at: datetime, with_status: bool = True) -> list[ColumnElement[bool]]:
@@ -39,11 +43,26 @@ def clauses(filters: Filters, at: datetime, with_status: bool = True) -> list[Co
         found.append(Ticket.status == filters.status)
     if filters.overdue:
         found.append(sla.overdue_clause(at))
+    if filters.open:
+        found.append(Ticket.status.in_(OPEN))
+    if filters.street_id is not None:
+        found.append(Ticket.compound_id.in_(select(Compound.id).where(Compound.street_id == filters.street_id)))
     if filters.created_from:
-        found.append(Ticket.created_at >= _city_midnight(filters.created_from))
+        found.append(Ticket.reported_at >= _city_midnight(filters.created_from))
     if filters.created_to:
-        found.append(Ticket.created_at < _city_midnight(filters.created_to + timedelta(days=1)))
+        found.append(Ticket.reported_at < _city_midnight(filters.created_to + timedelta(days=1)))
+    if filters.q:
+        found.append(search_clause(filters.q))
     return found
+
+
+def search_clause(typed: str) -> ColumnElement[bool]:
+    """A tracking code as read out (any case, blanks and dashes ignored), a platform order number
+    exactly, or words found in the description."""
+    text = normal(typed).strip()
+    code = "".join(ch for ch in text.upper() if ch.isalnum())
+    return or_(Ticket.tracking_code == code, Ticket.external_ref == text,
+               Ticket.description.contains(text, autoescape=True))
 
 
 def next_deadline():
@@ -110,6 +129,14 @@ def firm_names(ids) -> dict[int, str]:
 
 def visible_compounds(user) -> list[Compound]:
     return list(db.session.scalars(visible(Compound, user).order_by(Compound.code)))
+
+
+def visible_streets(user) -> dict[int, str]:
+    """The streets of the compounds in sight, for the board's street filter."""
+    query = select(Street.id, Street.name).where(Street.id.in_(select(Compound.street_id)
+                                                               .where(scope_clause(Compound, user)))) \
+        .order_by(Street.name)
+    return dict(db.session.execute(query).all())
 
 
 def buildings_of(compound_id: int) -> list[Building]:

@@ -3,10 +3,11 @@ do not call residents back (see `TicketOut`)."""
 from __future__ import annotations
 
 from flask_login import current_user
-from marshmallow import Schema, fields, post_dump, validate
+from marshmallow import Schema, ValidationError, fields, post_dump, validate, validates_schema
 
 from pm_app.common.clock import CITY_TZ, now
-from pm_app.common.fields import Money, Token
+from pm_app.common.fields import Day, Line, Money, Token
+from pm_app.common.strict_query import StrictQuery
 from pm_app.common.privacy import mask_name, mask_phone
 from pm_app.tickets import sla
 from pm_app.tickets.models import Priority, ResponsibleParty, TicketSource, TicketStatus
@@ -37,11 +38,26 @@ class TicketIn(Schema):
         "description": "when the citizen reported it (city time if no offset); default now; SLA counts from it"})
 
 
-class TicketQuery(Schema):
+class TicketQuery(StrictQuery):
+    """The list's filters, the board's own (tickets.queries.Filters); an unknown one is a 422."""
     compound_id = fields.Int()
+    street_id = fields.Int()
     status = fields.Enum(TicketStatus, by_value=True)
+    open = fields.Bool(metadata={"description": "true: only tickets not yet resolved (未办结)"})
+    source = fields.Enum(TicketSource, by_value=True)
+    category = fields.Str(validate=validate.OneOf(CATEGORIES))
+    priority = fields.Enum(Priority, by_value=True)
     responsible_party = fields.Enum(ResponsibleParty, by_value=True)
     overdue = fields.Bool()
+    created_from = Day(metadata={"description": "first city day reported (reported_at), included"})
+    created_to = Day(metadata={"description": "last city day reported (reported_at), included"})
+    q = Line(validate=validate.Length(min=1, max=100),
+             metadata={"description": "a tracking code, a platform order number, or words of the description"})
+
+    @validates_schema
+    def _days_in_order(self, data, **kwargs):
+        if data.get("created_from") and data.get("created_to") and data["created_from"] > data["created_to"]:
+            raise ValidationError("must not be before created_from", "created_to")
 
 
 class TransitionIn(Schema):

@@ -154,7 +154,7 @@ def _ticket(rng, as_of: date, compound, contracts, items, diligence) -> tuple[di
         "description": rng.choice(CATEGORIES[category][1]), "location": None,
         "reporter_name": None, "reporter_phone": None, "responsible_party": party, "assignee_firm_id": firm,
         "respond_by": created + timedelta(hours=respond_hours), "resolve_by": created + timedelta(hours=resolve_hours),
-        "created_at": created, "created_by_id": None, "routing_note": None, "claim_id": None, **fields}
+        "created_at": created, "reported_at": created, "created_by_id": None, "routing_note": None, "claim_id": None, **fields}
     return ticket, (steps, item if in_warranty else None)
 
 

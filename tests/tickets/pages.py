@@ -29,7 +29,7 @@ def build(city, created: datetime | None = None, compound=None, priority="normal
             "category": category, "priority": Priority(priority), "description": description,
             "warranty_item_id": item.id if item else None, **contact}, TicketSource(source))
     if created is not None:
-        ticket.created_at = created
+        ticket.created_at = ticket.reported_at = created
         ticket.respond_by, ticket.resolve_by = sla.deadlines(ticket.priority, ticket.source, created)
     for name, value in fields.items():
         setattr(ticket, name, TicketStatus(value) if name == "status" else value)
