@@ -13,7 +13,7 @@ from pm_app.errors import DomainError
 from pm_app.extensions import db
 from pm_app.org.models import Compound
 from pm_app.tickets import schemas as s
-from pm_app.tickets import queries, services, sla
+from pm_app.tickets import queries, services, sla, stats
 from pm_app.tickets.models import Ticket
 
 blp = Blueprint("tickets_api", __name__, url_prefix="/api/v1",
@@ -48,6 +48,16 @@ class Tickets(MethodView):
         ticket = services.report(current_user, compound, data, source)
         db.session.commit()
         return ticket
+
+
+@blp.route("/tickets/stats")
+class Stats(MethodView):
+    @blp.arguments(s.StatsQuery, location="query")
+    @blp.response(200, s.StatsOut)
+    def get(self, args):
+        """Complaint statistics of the caller's tickets (a street office: its streets; the
+        regulator: the city): counts and four-place shares by category, party, source and street"""
+        return stats.complaint_stats(current_user, queries.Filters(**args), now())
 
 
 @blp.route("/tickets/<int:ticket_id>")

@@ -60,6 +60,35 @@ class TicketQuery(StrictQuery):
             raise ValidationError("must not be before created_from", "created_to")
 
 
+class StatsQuery(StrictQuery):
+    """The period and place of the statistics; an unknown name is a 422."""
+    source = fields.Enum(TicketSource, by_value=True)
+    created_from = Day(metadata={"description": "first city day reported (reported_at), included"})
+    created_to = Day(metadata={"description": "last city day reported (reported_at), included"})
+    street_id = fields.Int()
+    compound_id = fields.Int()
+
+    _days_in_order = TicketQuery._days_in_order
+
+
+class ShareOut(Schema):
+    count = fields.Int()
+    share = fields.Str(metadata={"description": "of all tickets counted, four places: \"0.3879\""})
+
+
+class StreetShareOut(ShareOut):
+    name = fields.Str()
+
+
+class StatsOut(Schema):
+    tickets = fields.Int(metadata={"description": "tickets counted"})
+    by_category = fields.Dict(keys=fields.Str(), values=fields.Nested(ShareOut))
+    by_responsible_party = fields.Dict(keys=fields.Str(), values=fields.Nested(ShareOut))
+    by_source = fields.Dict(keys=fields.Str(), values=fields.Nested(ShareOut))
+    by_street = fields.Dict(keys=fields.Str(), values=fields.Nested(StreetShareOut),
+                            metadata={"description": "street id → name, count, share"})
+
+
 class TransitionIn(Schema):
     to = fields.Enum(TicketStatus, by_value=True, required=True)
     note = fields.Str(allow_none=True, validate=validate.Length(max=2000))
