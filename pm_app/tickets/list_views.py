@@ -8,11 +8,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from pm_app.auth.models import Role
-from pm_app.common.clock import now
+from pm_app.common.clock import now, today
 from pm_app.common.inputs import text_problem
 from pm_app.common.listing import day_arg, page_number, page_of
 from pm_app.extensions import db
-from pm_app.tickets import charts, exports, queries
+from pm_app.tickets import charts, exports, queries, stats
 from pm_app.tickets.labels import (CATEGORIES, PARTIES, PRIORITIES, SOURCES, STATUSES, deadlines_of, rated_by,
                                   ticket_label)
 from pm_app.tickets.models import Priority, ResponsibleParty, TicketSource, TicketStatus
@@ -44,6 +44,22 @@ def board():
         on_time_figure=charts.on_time_rate(on_time, _("Resolved on time, per month")),
         labels={"statuses": STATUSES, "categories": CATEGORIES, "priorities": PRIORITIES, "parties": PARTIES,
                 "sources": SOURCES}, rate_percent=charts.rate_percent)
+
+
+@bp.route("/tickets/stats")
+@login_required
+def stats_page():
+    """Complaint statistics with quarter presets: a table per breakdown (the API's numbers)."""
+    if current_user.role in QUEUE_ROLES:
+        abort(404)
+    filters = _filters()
+    found = stats.complaint_stats(current_user, filters, now())
+    return render_template(
+        "tickets/stats.html", found=found, filters=filters, presets=stats.quarter_presets(today()),
+        streets=queries.visible_streets(current_user),
+        labels={"categories": CATEGORIES, "sources": SOURCES,
+                "parties": {p.value: text for p, text in PARTIES.items()},
+                "source_values": {p.value: text for p, text in SOURCES.items()}})
 
 
 @bp.route("/tickets.<any(csv, xlsx):fmt>")

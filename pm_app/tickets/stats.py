@@ -5,7 +5,7 @@ One GROUP BY per breakdown, each over the caller's tickets (tickets.scope) and t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import func, select
@@ -62,3 +62,14 @@ def _streets(user, filters: queries.Filters, at: datetime) -> dict[int, tuple[st
         .where(scope_clause(Ticket, user), *queries.clauses(filters, at)) \
         .group_by(Street.id, Street.name).order_by(Street.name)
     return {sid: (name, int(n)) for sid, name, n in db.session.execute(query)}
+
+
+def quarter_presets(day: date, count: int = 4) -> list[tuple[str, date, date]]:
+    """The quarter of `day` and the ones before it, newest first: ("2026Q1", first day, last day)."""
+    found, year, quarter = [], day.year, (day.month - 1) // 3 + 1
+    for _ in range(count):
+        first = date(year, 3 * quarter - 2, 1)
+        following = date(year + quarter // 4, 3 * quarter % 12 + 1, 1)
+        found.append((f"{year}Q{quarter}", first, following - timedelta(days=1)))
+        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    return found

@@ -94,3 +94,30 @@ def test_one_statement_per_breakdown(api, city, quarter):
     with count_statements() as seen:
         _stats(api, city.users["regulator"], Q1)
     assert len([s for s in seen if "GROUP BY" in s and "FROM ticket" in s]) == 4
+
+
+def test_the_street_office_reads_the_quarter_on_the_page(client, city, quarter):
+    import time_machine
+
+    from tests.tickets.pages import login, page
+
+    with time_machine.travel(datetime(2026, 5, 6, 9, tzinfo=CITY_TZ), tick=False):
+        login(client, city.users["street_officer"])
+        board = page(client, "/tickets")
+        assert 'href="/tickets/stats"' in board
+        body = page(client, f"/tickets/stats?source=hotline_12345&{Q1}")
+        assert client.get("/tickets/stats?created_from=nonsense").status_code == 400
+    assert 'data-preset="2026Q2"' in body and 'data-preset="2026Q1"' in body and 'data-preset="2025Q3"' in body
+    assert "created_from=2026-01-01&amp;created_to=2026-03-31" in body
+    assert "投诉统计" in body and "施工扰民及施工损坏" in body
+    assert '<tr data-key="construction"><th scope="row">施工扰民及施工损坏</th><td class="num">3</td>' in body
+    assert "42.86 %" in body
+
+
+def test_quarter_presets_cross_the_year():
+    from datetime import date
+
+    from pm_app.tickets.stats import quarter_presets
+
+    assert quarter_presets(date(2026, 2, 14), 2) == [("2026Q1", date(2026, 1, 1), date(2026, 3, 31)),
+                                                     ("2025Q4", date(2025, 10, 1), date(2025, 12, 31))]
