@@ -26,6 +26,7 @@ COLUMNS = (
     (_l("Category"), lambda t, x: ticket_label(t.category)),
     (_l("Priority"), lambda t, x: ticket_label(t.priority)),
     (_l("Source"), lambda t, x: ticket_label(t.source)),
+    (_l("Platform order number"), lambda t, x: t.external_ref or ""),
     (_l("Status"), lambda t, x: ticket_label(t.status)),
     (_l("Responsible party"), lambda t, x: ticket_label(t.responsible_party)),
     (_l("Assignee"), lambda t, x: x["firm"] or ""),

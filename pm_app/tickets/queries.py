@@ -72,7 +72,7 @@ def next_deadline():
 
 
 def board_query(user, filters: Filters, at: datetime) -> Select:
-    return visible(Ticket, user).where(*clauses(filters, at)).order_by(Ticket.created_at.desc(), Ticket.id.desc())
+    return visible(Ticket, user).where(*clauses(filters, at)).order_by(Ticket.reported_at.desc(), Ticket.id.desc())
 
 
 def queue_query(user, filters: Filters, at: datetime, sort: str = "deadline") -> Select:
@@ -81,7 +81,7 @@ def queue_query(user, filters: Filters, at: datetime, sort: str = "deadline") ->
     query = visible(Ticket, user).where(Ticket.assignee_firm_id == user.firm_id, Ticket.status.in_(OPEN),
                                         *clauses(filters, at))
     if sort == "created":
-        return query.order_by(Ticket.created_at.desc(), Ticket.id.desc())
+        return query.order_by(Ticket.reported_at.desc(), Ticket.id.desc())
     return query.order_by(case((sla.overdue_clause(at), 0), else_=1), next_deadline(), Ticket.id)
 
 

@@ -110,3 +110,14 @@ def test_complaint_categories_are_taken_and_read_in_chinese(app, api, city):
         with app.test_request_context("/?lang=zh"):
             assert ticket_label(category) == label
     assert report(api, city.users["street_officer"], city.compound.id, category="ufo").status_code == 422
+
+
+def test_the_board_and_its_export_show_the_day_reported_and_the_order_number(client, city):
+    from tests.tickets.pages import build, login, page
+
+    late = build(city, NOW, source="hotline_12345", description="路灯不亮")
+    late.reported_at, late.external_ref = NOW - timedelta(days=40), "20260124000077"
+    login(client, city.users["admin"])
+    assert "2026-01-24" in page(client, f"/tickets?q={late.external_ref}")
+    export = client.get(f"/tickets.csv?q={late.external_ref}").get_data(as_text=True)
+    assert "20260124000077" in export and "2026-01-24" in export
