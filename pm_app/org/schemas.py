@@ -185,6 +185,7 @@ class ContractOut(IdOut):
 
 
 class CompoundDetailOut(CompoundOut):
-    households = fields.Int(attribute="stats.households")
+    # null for a contractor, who sees a compound's name but not its households (issue 23, #16)
+    households = fields.Int(attribute="stats.households", allow_none=True)
     buildings = fields.Int(attribute="stats.buildings")
     floor_area_m2 = Area(attribute="stats.floor_area_dm2")
