@@ -126,10 +126,15 @@ def _tickets(firms: dict[int, Measured], start: datetime, end: datetime) -> None
 
 
 def _complaints(firms: dict[int, Measured], served, start: datetime, end: datetime) -> None:
+    # A firm answers for its own complaints only: one routed to the contractor under warranty or to
+    # a utility is not the firm's (issue 25). A complaint counts in the quarter the citizen called
+    # (reported_at), not the day it was typed in, so a late-entered 12345 order keeps its quarter.
     rows = db.session.execute(
         select(served.c.firm_id, func.count(Ticket.id))
         .join(Ticket, Ticket.compound_id == served.c.compound_id)
-        .where(Ticket.source == TicketSource.hotline_12345, Ticket.created_at >= start, Ticket.created_at < end)
+        .where(Ticket.source == TicketSource.hotline_12345,
+               Ticket.responsible_party == ResponsibleParty.property_firm,
+               Ticket.reported_at >= start, Ticket.reported_at < end)
         .group_by(served.c.firm_id))
     for firm_id, complaints in rows:
         firms[firm_id].complaints = complaints

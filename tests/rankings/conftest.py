@@ -4,7 +4,8 @@ firm A (`city.firm`): compounds A1 (`city.compound`, 60 households) and A2 (40) 
   bills 2026-04..06, 100.00 each: 300 bills, 255 paid in full        → fee collection 0.8500
   4 tickets resolved in the quarter, 3 by their deadline               → on time 0.7500
   3 tickets closed with ratings 5, 4, 3                                → satisfaction 4.0000
-  3 hotline tickets created in the quarter                              → 3.0000 per 100 households
+  3 hotline complaints of its own reported in the quarter (one typed in after it; one more routed
+  to the contractor is not counted)                                    → 3.0000 per 100 households
   inspections A1: 80 and 90 (mean 85), A2: 70 → (60×85 + 40×70) / 100 → inspection 79.0000
 firm B (`city.other_firm`): compound B1 (`city.other`, 50 households)
   150 bills, 120 paid → 0.8000; 2 resolved on time → 1.0000; one rating 2 → 2.0000;
@@ -72,7 +73,7 @@ def ticket(compound_id: int, firm_id: int | None, created: date, *, resolved: da
                  source=source, priority=Priority.normal, description="漏水",
                  responsible_party=ResponsibleParty.property_firm, assignee_firm_id=firm_id,
                  status=TicketStatus.closed if closed else (TicketStatus.resolved if resolved else TicketStatus.new),
-                 respond_by=at(created, 12), resolve_by=deadline, created_at=at(created, 9),
+                 respond_by=at(created, 12), resolve_by=deadline, created_at=at(created, 9), reported_at=at(created, 9),
                  resolved_at=(at(resolved, 20) if late else at(resolved, 15)) if resolved else None,
                  closed_at=at(closed) if closed else None, satisfaction=rating,
                  satisfaction_by="reporter" if rating else None)  # what a reporter's confirmation records
@@ -124,9 +125,16 @@ def quarter(city) -> Quarter:
     ticket(a2.id, f, date(2026, 3, 3), closed=date(2026, 6, 5), rating=3)
     ticket(a2.id, f, date(2026, 3, 4), closed=date(2026, 6, 6))                    # no rating
     ticket(a1.id, f, date(2026, 3, 5), closed=date(2026, 7, 6), rating=1)         # closed after the quarter
-    for day in (date(2026, 4, 15), date(2026, 5, 15), date(2026, 6, 30)):
+    for day in (date(2026, 4, 15), date(2026, 5, 15)):
         ticket(a2.id, None, day, source=TicketSource.hotline_12345)
+    # Called in on 30 June, typed in on 3 July: counts in the quarter of the call (reported_at).
+    ticket(a2.id, None, date(2026, 7, 3), source=TicketSource.hotline_12345).reported_at = at(date(2026, 6, 30), 9)
     ticket(a1.id, None, date(2026, 3, 31), source=TicketSource.hotline_12345)      # before the quarter
+    # Complaints routed to the contractor under warranty or to a utility are not the firm's.
+    ticket(a2.id, None, date(2026, 5, 20), source=TicketSource.hotline_12345).responsible_party = \
+        ResponsibleParty.contractor_warranty
+    ticket(a2.id, None, date(2026, 5, 21), source=TicketSource.hotline_12345).responsible_party = \
+        ResponsibleParty.utility
     ticket(b1.id, g, date(2026, 4, 1), resolved=date(2026, 4, 1))
     ticket(b1.id, g, date(2026, 5, 1), resolved=date(2026, 5, 2), closed=date(2026, 5, 3), rating=2)
     inspection(a1.id, date(2026, 4, 20), 80)
