@@ -12,7 +12,7 @@ from pm_app.common.fields import Area, Money
 from pm_app.common.money import fen_to_yuan
 from pm_app.common.privacy import mask_phone
 
-MONTH = validate.Regexp(r"^(20\d\d)-(0[1-9]|1[0-2])$", error="must be a month written YYYY-MM, e.g. 2026-09")
+MONTH = validate.Regexp(r"(20[0-9][0-9])-(0[1-9]|1[0-2])\Z", error="must be a month written YYYY-MM, e.g. 2026-09")
 
 
 class MemberIn(Schema):

@@ -150,7 +150,7 @@ class RowProblems(dict):
         self.rows = 0
 
     def __setitem__(self, key: str, value) -> None:
-        if not key.isdigit() or key in self:
+        if not (key.isascii() and key.isdigit()) or key in self:
             super().__setitem__(key, value)
             return
         self.rows += 1

@@ -31,6 +31,6 @@ def read_snapshot(text: str) -> dict[int, int]:
     shown = {}
     for part in (text or "").split(";"):
         bill_id, _, fen = part.partition(":")
-        if bill_id.isdigit() and fen.isdigit() and len(bill_id) < 12 and len(fen) < 16:
+        if bill_id.isascii() and fen.isascii() and bill_id.isdigit() and fen.isdigit() and len(bill_id) < 12 and len(fen) < 16:
             shown[int(bill_id)] = int(fen)
     return shown

@@ -126,7 +126,7 @@ def _compound_id() -> int | None:
 
 
 def _chosen() -> list[int]:
-    return sorted({int(value) for value in request.form.getlist("bill_ids") if value.isdigit() and len(value) < 12})
+    return sorted({int(value) for value in request.form.getlist("bill_ids") if value.isascii() and value.isdigit() and len(value) < 12})
 
 
 def _account(household: Household, form: CounterPayForm | None = None, chosen: list[int] | None = None,

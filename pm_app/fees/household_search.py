@@ -37,13 +37,13 @@ BUILDING_FORMS = ("{}号楼", "{}栋", "{}幢", "{}座", "{}号", "{}#", "{}#楼
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
              "九": 9}
 _CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十]+")
-_BUILDING = r"(?P<b>\d{1,4})\s*(?:号楼|号|栋|幢|座|#楼|#)"
-_FULL = re.compile(r"(?P<b>\d{1,4})\s*(?:号楼|号|栋|幢|座|#楼|#)?\s*[-/_.]?\s*(?P<e>\d{1,2})\s*(?:单元|[-/_.])\s*"
-                   r"(?P<r>\d{1,5})\s*(?:室|号)?")
-_ROOM = re.compile(_BUILDING + r"\s*[-/]?\s*(?P<r>\d{1,5})\s*(?:室|号)?")
-_PAIR = re.compile(r"(?P<b>\d{1,4})\s*[-/]\s*(?P<r>\d{1,5})")
+_BUILDING = r"(?P<b>[0-9]{1,4})\s*(?:号楼|号|栋|幢|座|#楼|#)"
+_FULL = re.compile(r"(?P<b>[0-9]{1,4})\s*(?:号楼|号|栋|幢|座|#楼|#)?\s*[-/_.]?\s*(?P<e>[0-9]{1,2})\s*(?:单元|[-/_.])\s*"
+                   r"(?P<r>[0-9]{1,5})\s*(?:室|号)?")
+_ROOM = re.compile(_BUILDING + r"\s*[-/]?\s*(?P<r>[0-9]{1,5})\s*(?:室|号)?")
+_PAIR = re.compile(r"(?P<b>[0-9]{1,4})\s*[-/]\s*(?P<r>[0-9]{1,5})")
 _WHOLE_BUILDING = re.compile(_BUILDING)
-_PHONE = re.compile(r"\d{4}")
+_PHONE = re.compile(r"[0-9]{4}")
 
 
 @dataclass(frozen=True)
