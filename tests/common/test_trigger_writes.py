@@ -148,7 +148,7 @@ def test_rates_are_fresh_after_an_import(city, four, cache, clients):
     url = RATES.format(id=city.compound.id, period=period)
     before = warm(reader, url)
     assert all(row["receivable"] == "0.00" for row in before)
-    paid_at = f"{today():%Y-%m-%d} 08:30"
+    paid_at = f"{today():%Y-%m-%d} 00:00"  # midnight of today is never in the future, whatever the hour
     rows = [("1号楼", "1-101", period, "200.00", "", "200.00", paid_at, "wechat"),
             ("1号楼", "1-102", period, "160.00", "", "", "", "")]
     content = helpers.csv_bytes(rows, ("building", "unit", "period", "amount_due", "due_date", "amount_paid",
