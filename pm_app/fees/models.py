@@ -101,6 +101,9 @@ class Payment(db.Model):
     note: Mapped[str | None] = mapped_column(Text)
 
     bill: Mapped[Bill] = relationship()
+    # The receipt this payment is printed on (none for a reversal): the API answers a payment
+    # with its receipt number, as the counter does, so a cashier never has to look it up.
+    receipt: Mapped[Receipt | None] = relationship(secondary="receipt_line", viewonly=True, uselist=False)
 
 
 class Waiver(db.Model):

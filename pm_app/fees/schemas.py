@@ -97,6 +97,9 @@ class PaymentRowOut(Schema):
 
 class PaymentOut(PaymentRowOut):
     bill = fields.Nested(BillOut, metadata={"description": "the bill as it stands now"})
+    receipt = fields.Nested(ReceiptBriefOut, allow_none=True,
+                            metadata={"description": "the receipt (收据) this payment is printed on; null for a "
+                                                     "reversal"})
 
 
 class PaymentQuery(Schema):

@@ -30,6 +30,21 @@ def test_a_replayed_request_returns_the_first_result_and_records_one_payment(api
     assert first.json["bill"]["amount_paid"] == "50.00" and first.json["bill"]["status"] == "partial"
 
 
+def test_a_payment_is_answered_with_its_receipt_and_a_replay_with_the_same_one(api, city, four, pay):
+    target = bill(api, city)
+    first = pay(city.users["firm_staff"], target.id, "50.00", key="till-7-0002")
+    receipt = first.json["receipt"]
+    assert receipt["number"].endswith("-000001") and receipt["total"] == "50.00"
+    assert receipt["periods"] == ["2026-09"] and receipt["voided"] is False
+    assert pay(city.users["firm_staff"], target.id, "50.00", key="till-7-0002").json["receipt"] == receipt
+    reversal = api.as_(city.users["firm_staff"]).post(f"/api/v1/payments/{first.json['id']}/reversal",
+                                                      json={"reason": "收错户"})
+    assert reversal.status_code == 201, reversal.json
+    assert reversal.json["receipt"] is None
+    again = api.as_(city.users["firm_staff"]).get(f"/api/v1/payments?bill_id={target.id}")
+    assert {row["id"] for row in again.json} == {first.json["id"], reversal.json["id"]}
+
+
 def test_a_retry_without_paid_at_sent_later_is_still_the_same_request(api, city, four, pay):
     target = bill(api, city)
     assert pay(city.users["firm_staff"], target.id, "50.00", key="k").status_code == 201
