@@ -44,26 +44,43 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
 
 
 def cash_up(user, day: date, cashier_id: int | None = None) -> dict:
+    """A day's cash-up never changes once the day is over (the till was handed over): a receipt
+    voided on a later day still stands in the day it was issued, and its money goes back out of
+    the till on the day of the void, as a refund in that day's cash-up."""
     cashier = cashier_for(user, cashier_id)
     start, end = day_bounds(day)
-    rows = db.session.execute(
-        select(Receipt, Compound.name, Building.name, Household.unit)
-        .join(Household, Household.id == Receipt.household_id).join(Building, Building.id == Household.building_id)
-        .join(Compound, Compound.id == Receipt.compound_id)
-        .where(Receipt.cashier_id == cashier.id, Receipt.issued_at >= start, Receipt.issued_at < end,
-               scope_clause(Receipt, user))
-        .options(selectinload(Receipt.lines)).order_by(Receipt.issued_at, Receipt.id))
-    receipts = [{"id": r.id, "number": r.number, "issued_at": r.issued_at, "compound": compound, "building": building,
-                 "unit": unit, "periods": r.periods, "total": r.amount_fen, "method": r.method, "voided": r.voided,
-                 "payer_name": r.payer_name}
-                for r, compound, building, unit in rows]
+    issued = _rows(user, cashier, Receipt.issued_at >= start, Receipt.issued_at < end)
+    refunded = _rows(user, cashier, Receipt.issued_at < start, Receipt.voided_at >= start, Receipt.voided_at < end)
+    receipts = [_row(r, compound, building, unit, void_by=end) for r, compound, building, unit in issued]
+    refunds = [_row(r, compound, building, unit, void_by=end) for r, compound, building, unit in refunded]
     standing = [r for r in receipts if not r["voided"]]
     by_method = {method.value: 0 for method in PaymentMethod}
     for r in standing:
         by_method[r["method"].value] += r["total"]
+    for r in refunds:
+        by_method[r["method"].value] -= r["total"]
     return {"date": day, "cashier_id": cashier.id, "cashier": cashier.display_name or cashier.username,
-            "receipts": receipts, "voided": [r for r in receipts if r["voided"]], "count": len(standing),
-            "total": sum(r["total"] for r in standing), "totals_by_method": by_method}
+            "receipts": receipts, "voided": [r for r in receipts if r["voided"]], "refunds": refunds,
+            "count": len(standing),
+            "total": sum(r["total"] for r in standing) - sum(r["total"] for r in refunds),
+            "totals_by_method": by_method}
+
+
+def _rows(user, cashier: User, *conditions):
+    return db.session.execute(
+        select(Receipt, Compound.name, Building.name, Household.unit)
+        .join(Household, Household.id == Receipt.household_id).join(Building, Building.id == Household.building_id)
+        .join(Compound, Compound.id == Receipt.compound_id)
+        .where(Receipt.cashier_id == cashier.id, scope_clause(Receipt, user), *conditions)
+        .options(selectinload(Receipt.lines)).order_by(Receipt.issued_at, Receipt.id))
+
+
+def _row(r: Receipt, compound: str, building: str, unit: str, void_by: datetime) -> dict:
+    """`voided` is as the day saw it; a void after the day is only noted (`voided_at`)."""
+    return {"id": r.id, "number": r.number, "issued_at": r.issued_at, "compound": compound, "building": building,
+            "unit": unit, "periods": r.periods, "total": r.amount_fen, "method": r.method,
+            "voided": r.voided_at is not None and r.voided_at < void_by, "voided_at": r.voided_at,
+            "payer_name": r.payer_name}
 
 
 def cashiers_of_day(user, day: date) -> list[User]:

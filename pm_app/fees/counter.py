@@ -11,6 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
+
+from pm_app.common.inputs import normal
+from pm_app.errors import Conflict
 from pm_app.fees import allocation, receipts
 from pm_app.fees.models import Payment, PaymentMethod, Receipt
 
@@ -33,6 +37,18 @@ def collect(user, household_id: int, *, amount_fen: int, method: PaymentMethod, 
     rows, replayed = allocation.pay_household(user, household_id, amount_fen=amount_fen, method=method,
                                               paid_at=paid_at, key=key, bill_ids=bill_ids, expected_fen=expected_fen)
     receipt = receipts.of_payment(rows[0].id) if replayed else None
+    if receipt is not None:
+        _check_same_payer(receipt, payer_name)
     if receipt is None:  # a payment recorded before receipts existed gets its receipt on a replay
         receipt = receipts.issue(user, rows, method, payer_name)
     return Collected(household_id, rows, receipt, replayed)
+
+
+def _check_same_payer(receipt: Receipt, payer_name: str | None) -> None:
+    """The payer's name is part of the request: the same key with another name printed on the
+    receipt is another payment, not a retry (a retry that leaves the name out is still one)."""
+    sent = normal((payer_name or "").strip())
+    if sent and sent != normal(receipt.payer_name or ""):
+        raise Conflict(_("This Idempotency-Key was already used for a payment by %(name)s; use a new key for a "
+                         "new payment.", name=receipt.payer_name or _("an unnamed payer")),
+                       {"Idempotency-Key": [_("already used with another body")]})

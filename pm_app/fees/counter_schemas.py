@@ -71,7 +71,8 @@ class CashUpRowOut(Schema):
     periods = fields.List(fields.Str())
     total = Money()
     method = fields.Enum(PaymentMethod, by_value=True)
-    voided = fields.Bool()
+    voided = fields.Bool(metadata={"description": "void by the end of the cash-up's day"})
+    voided_at = fields.AwareDateTime(allow_none=True, metadata={"description": "when it was voided, if ever"})
 
 
 class CashUpOut(Schema):
@@ -79,7 +80,12 @@ class CashUpOut(Schema):
     cashier_id = fields.Int()
     cashier = fields.Str(allow_none=True)
     receipts = fields.List(fields.Nested(CashUpRowOut), metadata={"description": "every receipt issued that day"})
-    voided = fields.List(fields.Nested(CashUpRowOut), metadata={"description": "those of them now void"})
+    voided = fields.List(fields.Nested(CashUpRowOut),
+                         metadata={"description": "those of them voided the same day (a later void leaves a past "
+                                                  "day's cash-up as it was)"})
+    refunds = fields.List(fields.Nested(CashUpRowOut),
+                          metadata={"description": "the cashier's receipts of earlier days voided this day: money "
+                                                   "paid back out of the till"})
     count = fields.Int(metadata={"description": "receipts that stand (not void)"})
-    total = Money(metadata={"description": "what the receipts that stand add up to"})
+    total = Money(metadata={"description": "what the receipts that stand add up to, less the refunds"})
     totals_by_method = fields.Dict(keys=fields.Str(), values=Money())

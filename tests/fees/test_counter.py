@@ -3,17 +3,20 @@ with a receipt, receipts' numbers and capitals, voids, and the day's cash-up."""
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from pm_app.auth.models import Role
+from pm_app.common.clock import today
 from pm_app.extensions import db
 from pm_app.fees.capitals import capitals
 from pm_app.fees.models import Payment, Receipt
 from pm_app.fees.payments import check_totals
 from tests.factories import BuildingFactory, HouseholdFactory, UserFactory
 from tests.fees.conftest import bills_of
+from tests.org.test_pages import login, page
 
 MONTHS = ("2026-07", "2026-08", "2026-09")
 
@@ -127,6 +130,22 @@ def test_chosen_months_are_paid_at_once_with_one_receipt_and_a_replay_records_no
     assert [line["amount"] for line in detail["lines"]] == ["200.00", "200.00"]
 
 
+def test_the_payers_name_is_part_of_the_request(api, city, owing):
+    july = owing[0]
+    staff = city.users["firm_staff"]
+    body = {"bill_ids": [july.id], "payer_name": "王先生"}
+    first = pay_months(api, staff, city.household.id, "200.00", key="k-n", **body)
+    assert first.status_code == 201, first.json
+    same = pay_months(api, staff, city.household.id, "200.00", key="k-n", **{**body, "payer_name": "　王先生 "})
+    assert same.status_code == 201 and same.json["receipt"]["id"] == first.json["receipt"]["id"]
+    unnamed = pay_months(api, staff, city.household.id, "200.00", key="k-n", bill_ids=[july.id])
+    assert unnamed.status_code == 201 and unnamed.json["receipt"]["id"] == first.json["receipt"]["id"]
+    assert api.as_(staff).get(f"/api/v1/receipts/{first.json['receipt']['id']}").json["payer_name"] == "王先生"
+    other = pay_months(api, staff, city.household.id, "200.00", key="k-n", **{**body, "payer_name": "李女士"})
+    assert other.status_code == 409 and "Idempotency-Key" in other.json["errors"]
+    assert db.session.scalar(select(func.count()).select_from(Receipt)) == 1
+
+
 def test_a_partial_amount_settles_the_oldest_chosen_month_first(api, city, owing):
     july, august, _ = owing
     response = pay_months(api, city.users["firm_staff"], city.household.id, "250.00", bill_ids=[august.id, july.id])
@@ -200,3 +219,24 @@ def test_the_days_cash_up_totals_by_method_and_lists_voids(api, city, owing):
     assert api.as_(colleague).get(f"/api/v1/cash-ups?cashier_id={staff.id}").json["total"] == "350.00"
     assert api.as_(rival).get(f"/api/v1/cash-ups?cashier_id={staff.id}").status_code == 404
     assert api.as_(staff).get("/api/v1/cash-ups?date=2026-13-01").status_code == 422
+
+
+def test_a_past_days_cash_up_stays_as_handed_over_and_a_later_void_is_a_refund_of_its_own_day(api, city, owing,
+                                                                                             client):
+    staff = city.users["firm_staff"]
+    paid = pay_months(api, staff, city.household.id, "200.00", bill_ids=[owing[0].id]).json
+    receipt = db.session.get(Receipt, paid["receipt"]["id"])
+    receipt.issued_at -= timedelta(days=1)  # issued yesterday, handed over with yesterday's till
+    db.session.commit()
+    yesterday = (today() - timedelta(days=1)).isoformat()
+    before = api.as_(staff).get(f"/api/v1/cash-ups?date={yesterday}").json
+    assert before["total"] == "200.00"
+    api.as_(staff).post(f"/api/v1/payments/{paid['payments'][0]['id']}/reversal", json={"reason": "收错户"})
+    after = api.as_(staff).get(f"/api/v1/cash-ups?date={yesterday}").json
+    assert (after["total"], after["count"], after["voided"]) == ("200.00", 1, [])
+    assert after["receipts"][0]["voided"] is False and after["receipts"][0]["voided_at"] is not None
+    day = api.as_(staff).get("/api/v1/cash-ups").json
+    assert [r["number"] for r in day["refunds"]] == [paid["receipt"]["number"]]
+    assert (day["total"], day["totals_by_method"]["cash"], day["count"]) == ("-200.00", "-200.00", 0)
+    body = page(login(client, staff), "/cash-up")
+    assert paid["receipt"]["number"] in body and "−200.00" in body and "当天作废的以前日期收据" in body
