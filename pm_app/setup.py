@@ -37,6 +37,7 @@ def import_models() -> None:
     import pm_app.fees.rules  # noqa: F401
     import pm_app.warranties.models  # noqa: F401
     import pm_app.warranties.scope  # noqa: F401
+    import pm_app.warranties.acceptance_scope  # noqa: F401  (and its models)
     import pm_app.warranties.rules  # noqa: F401
     import pm_app.tickets.models  # noqa: F401
     import pm_app.tickets.scope  # noqa: F401
@@ -128,6 +129,8 @@ def register_blueprints(app: Flask) -> None:
     from pm_app.fees.api import blp as fees_api
     from pm_app.fees.counter_api import blp as counter_api
     from pm_app.warranties.api import blp as warranties_api
+    from pm_app.warranties.acceptance_api import blp as acceptance_api
+    from pm_app.warranties import acceptance_views
     from pm_app.tickets.api import blp as tickets_api
     from pm_app.tickets.attachments_api import blp as ticket_attachments_api
     from pm_app.tickets import photo_views as ticket_photos, public_views as tickets_public
@@ -154,11 +157,11 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth_api, org_api, alerts_api, imports_api, fees_api, counter_api, fees_imports_api, warranties_api,
                       warranties_imports_api, tickets_api, ticket_attachments_api, rankings_api, public_rankings_api,
-                      committees_api, audit_api, jobs_api):
+                      committees_api, acceptance_api, audit_api, jobs_api):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens only: a browser never sends them by itself
     for blueprint in (home, auth_views, admin_views, org_views, org_import_views, alerts_views, fees_import_views,
-                      assets, fee_views.bp, bill_views.bp, overview_views.bp, counter_views, warranties_import_views,
+                      assets, acceptance_views.bp, fee_views.bp, bill_views.bp, overview_views.bp, counter_views, warranties_import_views,
                       warranty_views.bp, project_views.bp, warranty_list_views.bp, tickets_public.bp,
                       ticket_list_views.bp, ticket_views.bp, ticket_photos.bp, rankings_public.bp, rankings_views.bp,
                       ranking_firm_views.bp, committee_views.bp, account_views.bp, audit_views, liveness, jobs_views,

@@ -52,6 +52,8 @@ class WarrantyCategory(db.Model):
     min_years: Mapped[int] = mapped_column(Integer)
     # Where the minimum comes from, quoted in the refusal: "吉市政办发〔2020〕5号 §九(十二)".
     source: Mapped[str] = mapped_column(String(200))
+    # `year`, or `heating_season` (条例 art. 40 counts heating in seasons): see warranties.terms.
+    term_unit: Mapped[str] = mapped_column(String(16), default="year", server_default="year")
 
 
 class RenovationProject(db.Model):

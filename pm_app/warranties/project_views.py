@@ -13,7 +13,7 @@ from pm_app.common.money import fen_to_yuan
 from pm_app.errors import DomainError
 from pm_app.extensions import db
 from pm_app.common.forms import report
-from pm_app.warranties import deposit, page_queries, queries, services
+from pm_app.warranties import acceptance_views, deposit, page_queries, queries, services
 from pm_app.warranties.forms import CloseClaimForm, DepositForm
 from pm_app.warranties.models import RenovationProject, WarrantyClaim
 from pm_app.auth.scope import visible_or_404
@@ -86,4 +86,5 @@ def _page(project: RenovationProject, forms=None, close_form=None, closing=None,
         may_close={c.id for c in claims if c.state.value == "open" and services.can_close_claim(current_user, c)},
         release_form=forms.get("release") or DepositForm(formdata=None, prefix="release"),
         forfeit_form=forms.get("forfeit") or DepositForm(formdata=None, prefix="forfeit"),
-        close_form=close_form or CloseClaimForm(formdata=None, prefix="close"), closing=closing), status
+        close_form=close_form or CloseClaimForm(formdata=None, prefix="close"), closing=closing,
+        **acceptance_views.context(project)), status

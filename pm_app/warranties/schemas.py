@@ -24,8 +24,9 @@ class CategoryOut(Schema):
     id = fields.Int()
     code = fields.Str()
     name = fields.Str()
-    min_years = fields.Int()
+    min_years = fields.Int(metadata={"description": "the minimum, counted in term_unit"})
     source = fields.Str()
+    term_unit = fields.Str(metadata={"description": "year, or heating_season (条例 art. 40: 2个采暖期)"})
 
 
 class ProjectIn(Schema):

@@ -14,7 +14,7 @@ from pm_app.extensions import db
 from pm_app.locks import locked, locked_id
 from pm_app.org.models import Compound, Firm, FirmKind
 from pm_app.org.services import can_manage_compound, ensure
-from pm_app.warranties.dates import add_years
+from pm_app.warranties.terms import warranty_end
 from pm_app.warranties.models import (ClaimState, RenovationProject, WarrantyCategory, WarrantyClaim, WarrantyItem)
 
 PROJECT_FIELDS = ("name", "year", "renovation_type", "contract_amount_fen", "acceptance_date", "deposit_fen",
@@ -105,7 +105,7 @@ def item_values(project: RenovationProject, data: dict) -> dict:
     return {"project_id": project.id, "compound_id": project.compound_id, "category_id": category.id,
             "description": data["description"], "quantity": data.get("quantity"), "unit": data.get("unit"),
             "location": data.get("location"), "warranty_years": years, "warranty_start": start,
-            "warranty_end": add_years(start, years)}
+            "warranty_end": warranty_end(category.term_unit, start, years)}
 
 
 def add_item(user, project: RenovationProject, data: dict) -> WarrantyItem:

@@ -43,6 +43,8 @@ SCOPED = {
     "warranties_api.WarrantyItems", "warranties_api.WarrantyItemDetail", "warranties_imports_api.ItemImport",
     "warranties.compound", "warranties.record_inspection", "warranties.add_item", "warranties.create_project",
     "projects.project", "projects.close_claim", "projects.decide", "warranties_import.upload",
+    "acceptance_api.Acceptances", "acceptance_api.Documents", "acceptance_api.DocumentFile",
+    "acceptance_pages.record", "acceptance_pages.upload", "acceptance_pages.document",
     "warranty_lists.index", "warranty_lists.expiring", "warranty_lists.export_expiring",
     "tickets_api.Tickets", "tickets_api.Stats", "ticket_lists.stats_page", "tickets_api.TicketItem", "tickets_api.Escalate", "tickets_api.Route",
     "tickets_api.Transitions", "ticket_attachments_api.Attachments", "ticket_attachments_api.AttachmentFile",
@@ -72,6 +74,7 @@ OBJECT_ARGS = {
     "query_id": "query", "vote_id": "vote", "alert_id": "alert", "appeal_id": "appeal",
     "adjustment_id": "adjustment", "period_id": "period", "user_id": "user", "code": "code",
     "tracking_code": "tracking_code", "receipt_id": "receipt", "job_id": "job",
+    "document_id": "document",
 }
 # URL arguments that name no object: one valid value each.
 FIXED_ARGS = {"action": "ack", "kind": "release", "fmt": "csv", "step": "review", "to": "in_progress",

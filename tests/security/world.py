@@ -82,6 +82,10 @@ def build(api, city) -> World:
             "findings": [{"description": f"{tag}路面开裂", "warranty_item_id": item["id"]}]}))
         claim = admin.get(f"/api/v1/warranty-claims?project_id={project['id']}").json[0]
         put("claim", which, claim["id"])
+        document = _ok(admin.post(f"/api/v1/projects/{project['id']}/documents",
+                                  data={"kind": "pipe_network", "file": (BytesIO(b"%PDF-1.4 walk"), "g.pdf")},
+                                  content_type="multipart/form-data"))
+        put("document", which, document["id"])
         ticket = _ok(admin.post("/api/v1/tickets", json={
             "compound_id": compound.id, "category": "water_leak", "source": "phone",
             "description": f"{tag}雨水管漏水"}))
