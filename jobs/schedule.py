@@ -19,6 +19,7 @@ SCHEDULE: tuple[Entry, ...] = (
     Entry("relay_outbox", "jobs.alerts.relay_outbox", "* * * * *"),
     Entry("sweep_contract_expiring", "jobs.alerts.sweep", "30 6 * * *", {"rule": "contract_expiring"}),
     Entry("sweep_compound_unmanaged", "jobs.alerts.sweep", "35 6 * * *", {"rule": "compound_unmanaged"}),
+    Entry("sweep_firm_withdrawn", "jobs.alerts.sweep", "37 6 * * *", {"rule": "firm_withdrawn"}),
     Entry("sweep_fee_collection_low", "jobs.alerts.sweep", "40 6 * * *", {"rule": "fee_collection_low"}),
     Entry("sweep_fee_collection_drop", "jobs.alerts.sweep", "45 6 * * *", {"rule": "fee_collection_drop"}),
     Entry("sweep_warranty_expiring", "jobs.alerts.sweep", "50 6 * * *", {"rule": "warranty_expiring"}),

@@ -97,6 +97,9 @@ class Config:
     FEE_COLLECTION_DROP_POINTS = int(os.environ.get("PM_APP_FEE_DROP_POINTS", "10"))
     # committee_missing fires for a compound accepted this many days ago without a committee.
     COMMITTEE_MISSING_DAYS = int(os.environ.get("PM_APP_COMMITTEE_MISSING_DAYS", "365"))
+    # firm_withdrawn fires when a compound served by a firm has had no managing body for more than
+    # this many days after the firm's last contract ended (issue 26, seed 002's 撤离弃管).
+    FIRM_WITHDRAWN_DAYS = int(os.environ.get("PM_APP_FIRM_WITHDRAWN_DAYS", "30"))
 
     # Compound health (pm_app/dashboards/health.py): the weight of each part in the 0–100 score,
     # and the figures at which a falling part reaches 0. Override either dict in part or in full.

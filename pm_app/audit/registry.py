@@ -10,6 +10,7 @@ from pm_app.committees.models import Committee, CommitteeMember, FundVote, Ledge
 from pm_app.fees.models import Bill, Payment, Waiver
 from pm_app.org.models import ServiceContract
 from pm_app.rankings.models import Adjustment, Appeal, RankingPeriod, ScoringScheme
+from pm_app.warranties.models import RenovationProject
 
 SECRET = "***"
 
@@ -33,6 +34,8 @@ AUDITED: dict[type, Audited] = {
     CommitteeMember: Audited(personal=frozenset({"phone"})),
     # rankings (computed results are derived from these and frozen on publication)
     ScoringScheme: Audited(), RankingPeriod: Audited(), Adjustment: Audited(), Appeal: Audited(),
+    # works: who registered a project, and the regulator's override of seed 004 §九(五) with its reason
+    RenovationProject: Audited(),
     # accounts
     User: Audited(secret=frozenset({"password_hash"}), collections={"streets": "street_ids"}),
 }

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select
 
 from pm_app.alerts.models import Alert
 from pm_app.alerts.services import unread
@@ -35,6 +35,11 @@ def compound_ids(user) -> list[int]:
     """The ids of the compounds the user sees: with the ids in hand health runs its prebuilt
     statements (one short statement here saves building three long ones)."""
     return list(db.session.scalars(select(Compound.id).where(scope_clause(Compound, user))))
+
+
+def visible_compound_ids(user) -> Select:
+    """The same ids as a subquery, for a filter that must not grow with the number of compounds."""
+    return select(Compound.id).where(scope_clause(Compound, user))
 
 
 def collection_trend(user, as_of: date) -> list[rates.PeriodRate]:

@@ -19,6 +19,7 @@ from pm_app.common.clock import now, today
 from pm_app.dashboards import charts, figures, health
 from pm_app.extensions import db
 from pm_app.fees import charts as fee_charts
+from pm_app.org import arrangements
 from pm_app.org.labels import MANAGEMENT_MODES
 from pm_app.org.models import Compound
 from pm_app.rankings import charts as ranking_charts
@@ -83,6 +84,9 @@ def _overview(city_wide: bool):
     modes = figures.modes(scores)
     context = _common(as_of, at, scores, trend) | {
         "city_wide": city_wide, "households": sum(h.households for h in scores.values()),
+        # seed 002's walk-out: compounds a firm left with nothing in its place (org.arrangements)
+        "walkouts": arrangements.walkouts(as_of, figures.visible_compound_ids(current_user)),
+        "walkout_days": arrangements.walkout_days(),
         "ending": ending, "coverage": cover,
         "covered": cover.by_status["active"] + cover.by_status["re_election_due"],
         "ends": ends, "modes": modes, "statuses": STATUSES, "mode_labels": {m.value: t for m, t in MANAGEMENT_MODES.items()},

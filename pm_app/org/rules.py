@@ -46,3 +46,21 @@ def compound_unmanaged(as_of: date, _at: datetime) -> list[Finding]:
                     severity="critical", compound_id=cid, due_on=accepted + timedelta(days=UNMANAGED_AFTER_DAYS),
                     audiences=(("street", street_id), ("regulator", 0)))
             for cid, street_id, name, accepted in rows]
+
+
+@alert_rule("firm_withdrawn", "A compound served by a property firm has had no managing body for more than "
+                              "FIRM_WITHDRAWN_DAYS (30) days since the firm's last contract ended")
+def firm_withdrawn(as_of: date, _at: datetime) -> list[Finding]:
+    """Seed 002's walk-out: "最终降低服务标准或直接撤离弃管，形成恶性循环". Its own rule rather than a
+    stage of compound_unmanaged: that one reads the declared mode (none) from acceptance, this one
+    the contracts, and it clears when any body starts; keyed by the day the firm left (the stage),
+    so a second walk-out years later is a new alert, not the old one reopened."""
+    from pm_app.org.arrangements import walkout_days, walkouts
+
+    days = walkout_days()
+    return [Finding("compound", w.compound_id,
+                    f"{w.compound_name}: {w.firm_name} 于 {w.ended_on} 合同到期后无管理单位，已 {w.days} 天",
+                    severity="critical", stage=w.ended_on.isoformat(), compound_id=w.compound_id,
+                    firm_id=w.firm_id, due_on=w.ended_on + timedelta(days=days + 1),
+                    audiences=(("street", w.street_id), ("regulator", 0)))
+            for w in walkouts(as_of, longer_than=days)]

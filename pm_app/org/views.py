@@ -15,7 +15,8 @@ from pm_app.common.money import dm2_to_m2, fen_to_yuan
 from pm_app.common.privacy import mask_name, mask_phone
 from pm_app.dashboards import health
 from pm_app.extensions import db
-from pm_app.org import exports, labels, queries, services
+from pm_app.auth.models import Role
+from pm_app.org import arrangements, exports, labels, queries, services
 from pm_app.org.api import filter_compounds
 from pm_app.org.models import Compound, Firm, FirmKind, ManagementMode, RenovationType
 
@@ -99,7 +100,21 @@ def compound(compound_id: int):
         contracts=contracts, current=queries.current_of(contracts),
         can_import=services.can_manage_households(current_user, compound),
         may_register_contract=services.can_manage_compound(current_user, compound),
-        sees_households=services.sees_households(current_user))
+        sees_households=services.sees_households(current_user), **_arrangement(compound))
+
+
+def _arrangement(compound: Compound) -> dict:
+    """Who manages the compound against what its mode says, and a firm's walk-out (issue 26): for
+    the street office, the city and the owners, not for firms and contractors (a former firm
+    would learn its successor)."""
+    if current_user.role in (Role.firm_staff, Role.contractor_staff):
+        return {"arrangement": None}
+    day = today()
+    arrangement = arrangements.arrangement_of(compound, day)
+    walkout = next(iter(arrangements.walkouts(day, [compound.id])), None)
+    return {"arrangement": arrangement, "walkout": walkout, "walkout_days": arrangements.walkout_days(),
+            "mismatch": None if walkout else arrangements.mismatch(arrangement),
+            "defer_rule": arrangements.DEFER_RULE, "defer_source": arrangements.DEFER_SOURCE}
 
 
 @bp.route("/firms")

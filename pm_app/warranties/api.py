@@ -12,6 +12,7 @@ from pm_app.common.clock import today
 from pm_app.common.filters import where_equal
 from pm_app.common.pagination import paginate
 from pm_app.extensions import db
+from pm_app.org import arrangements
 from pm_app.warranties import deposit, inspections, queries, services
 from pm_app.warranties import schemas as s
 from pm_app.warranties.models import (Inspection, RenovationProject, WarrantyCategory, WarrantyClaim,
@@ -44,7 +45,7 @@ class Projects(MethodView):
     @blp.paginate()
     def get(self, pagination_parameters):
         query = visible(RenovationProject, current_user).options(selectinload(RenovationProject.funding))
-        return paginate(query.order_by(RenovationProject.id), pagination_parameters)
+        return arrangements.flag(paginate(query.order_by(RenovationProject.id), pagination_parameters), today())
 
     @require_role(*OFFICE)
     @blp.arguments(s.ProjectIn)
@@ -52,7 +53,7 @@ class Projects(MethodView):
     def post(self, data):
         project = services.create_project(current_user, data)
         db.session.commit()
-        return project
+        return arrangements.flag([project], today())[0]
 
 
 @blp.route("/projects/<int:project_id>")
@@ -61,7 +62,7 @@ class ProjectItem(MethodView):
 
     @blp.response(200, s.ProjectOut)
     def get(self, project_id):
-        return get_visible(RenovationProject, project_id, current_user)
+        return arrangements.flag([get_visible(RenovationProject, project_id, current_user)], today())[0]
 
     @blp.arguments(s.ProjectPatch(partial=True))
     @blp.response(200, s.ProjectOut)

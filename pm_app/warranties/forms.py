@@ -71,13 +71,17 @@ class ProjectForm(FlaskForm):
     contract_amount = Yuan(_l("Contract amount (yuan)"))
     deposit = Yuan(_l("Quality deposit (yuan)"))
     deposit_release_date = DateField(_l("Planned deposit release"), validators=[Optional(), day_in_range])
+    # Shown to the regulator only (seed 004 §九(五); warranties.services.check_arrangement).
+    arrangement_override_reason = TextAreaField(
+        _l("Reason to go ahead without a management arrangement (regulator)"), validators=[Optional(), Length(max=1000)])
 
     def data_for_service(self, compound_id: int) -> dict:
         data = {"compound_id": compound_id, "name": self.name.data.strip(), "year": self.year.data,
                 "renovation_type": self.renovation_type.data or None, "contractor_id": self.contractor_id.data,
                 "supervisor_id": self.supervisor_id.data, "acceptance_date": self.acceptance_date.data,
                 "contract_amount_fen": self.contract_amount.fen, "deposit_fen": self.deposit.fen or 0,
-                "deposit_release_date": self.deposit_release_date.data}
+                "deposit_release_date": self.deposit_release_date.data,
+                "arrangement_override_reason": self.arrangement_override_reason.data}
         data["funding"] = {source: getattr(self, f"funding_{source.value}").fen for source in FUNDING_SOURCES
                            if getattr(self, f"funding_{source.value}").fen}
         return data

@@ -77,6 +77,9 @@ class RenovationProject(db.Model):
     deposit_state: Mapped[DepositState] = mapped_column(value_enum(DepositState, "deposit_state"), default=DepositState.held)
     deposit_returned_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     deposit_forfeited_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Why the regulator let the project go ahead with no management arrangement decided, against
+    # seed 004 §九(五) "未能确定改造后管理模式的小区，暂缓改造" (org.arrangements); None: not overridden.
+    arrangement_override_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())
 
     compound: Mapped[Compound] = relationship()

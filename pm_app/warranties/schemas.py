@@ -43,11 +43,15 @@ class ProjectIn(Schema):
     funding = fields.Dict(keys=fields.Enum(FundingSource, by_value=True), values=Money(),
                           metadata={"description": "amount by source: central, provincial, city, district, "
                                                    "residents, utility, social_capital"})
+    arrangement_override_reason = fields.Str(
+        allow_none=True, validate=validate.Length(max=1000),
+        metadata={"description": "the regulator only: why the project may go ahead although the compound has no "
+                                 "management arrangement decided (seed 004 §九(五) defers it otherwise)"})
 
 
 class ProjectPatch(ProjectIn):
     class Meta:
-        exclude = ("compound_id",)
+        exclude = ("compound_id", "arrangement_override_reason")
 
 
 class FundingOut(Schema):
@@ -71,6 +75,9 @@ class ProjectOut(Schema):
     deposit_returned = Money(attribute="deposit_returned_fen")
     deposit_forfeited = Money(attribute="deposit_forfeited_fen")
     funding = fields.List(fields.Nested(FundingOut))
+    arrangement_override_reason = fields.Str(allow_none=True)
+    arrangement_decided = fields.Bool(metadata={
+        "description": "whether the compound has a management arrangement decided today (seed 004 §九(五))"})
 
 
 class ItemIn(Schema):

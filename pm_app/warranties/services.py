@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from pm_app.auth.scope import get_visible, scope_clause
-from pm_app.common.clock import now
+from pm_app.common.clock import now, today
 from pm_app.errors import Conflict, DomainError
 from pm_app.extensions import db
 from pm_app.locks import locked, locked_id
@@ -47,10 +47,28 @@ def create_project(user, data: dict) -> RenovationProject:
     compound = get_visible(Compound, data["compound_id"], user)
     ensure(can_manage_works(user, compound), _l("register works for this compound"))
     project = RenovationProject(compound_id=compound.id)
+    project.arrangement_override_reason = check_arrangement(user, compound, data.get("arrangement_override_reason"))
     _apply(user, project, data)
     db.session.add(project)
     db.session.flush()
     return project
+
+
+def check_arrangement(user, compound: Compound, reason: str | None) -> str | None:
+    """Seed 004 §九(五): no renovation for a compound whose management after it is not settled
+    (org.arrangements), unless the regulator overrides with a reason, which is kept and audited.
+    Returns the reason to store."""
+    from pm_app.auth.models import Role
+    from pm_app.org import arrangements
+
+    reason = (reason or "").strip() or None
+    if reason is not None and user.role != Role.regulator:
+        raise DomainError(_("Only the city regulator may override the management-arrangement rule."),
+                          {"arrangement_override_reason": [_("only the city regulator may give one")]}, status=403)
+    if reason is None and compound.id in arrangements.undecided([compound.id], today()):
+        raise DomainError(arrangements.refusal(compound), {"compound_id": [
+            _("has no management arrangement decided (%(source)s)", source=arrangements.DEFER_SOURCE)]})
+    return reason
 
 
 def update_project(user, project: RenovationProject, data: dict) -> RenovationProject:

@@ -15,6 +15,8 @@ from pm_app.common.listing import day_arg, page_number, page_of
 from pm_app.errors import DomainError
 from pm_app.extensions import db
 from pm_app.common.forms import report
+from pm_app.auth.models import Role
+from pm_app.org import arrangements
 from pm_app.org.models import Compound, Firm, FirmKind
 from pm_app.warranties import charts, inspections, page_queries, queries, services
 from pm_app.warranties.forms import InspectionForm, ItemForm, ProjectForm, choices_from
@@ -102,7 +104,15 @@ def _page(compound: Compound, project_form=None, item_form=None, inspection_form
         inspections=found, claims_opened=claims_opened, may_manage=manage,
         project_form=project_form or (_project_form(compound, fresh=True) if manage else None),
         item_form=item_form or (_item_form(compound, fresh=True) if manage else None),
-        inspection_form=inspection_form or (_inspection_form(compound, fresh=True) if manage else None)), status
+        inspection_form=inspection_form or (_inspection_form(compound, fresh=True) if manage else None),
+        **_arrangement(compound)), status
+
+
+def _arrangement(compound: Compound) -> dict:
+    """Seed 004 §九(五) above the project form: whether a project would be deferred, and who may override."""
+    return {"arrangement_undecided": compound.id in arrangements.undecided([compound.id], today()),
+            "defer_rule": arrangements.DEFER_RULE, "defer_source": arrangements.DEFER_SOURCE,
+            "may_override": current_user.role == Role.regulator}
 
 
 def _manageable(compound_id: int) -> Compound:
