@@ -13,3 +13,24 @@ def now() -> datetime:
 
 def today() -> date:
     return datetime.now(CITY_TZ).date()
+
+
+# How a page shows a moment: always the city's wall clock, whatever the database or server keep
+# (moments are stored in UTC). A naive datetime is taken as UTC, as UTCDateTime hands it back.
+def city_time(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(CITY_TZ).strftime(fmt)
+
+
+def city_day(moment: datetime | date | None) -> str:
+    """The city's day of a moment (a date is already one)."""
+    if isinstance(moment, datetime):
+        return city_time(moment, "%Y-%m-%d")
+    return moment.isoformat() if moment else ""
+
+
+def city_seconds(moment: datetime | None) -> str:
+    return city_time(moment, "%Y-%m-%d %H:%M:%S")

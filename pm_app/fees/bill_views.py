@@ -10,7 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from pm_app.common.clock import CITY_TZ
+from pm_app.common import clock
 from pm_app.common.money import fen_to_yuan
 from pm_app.common.privacy import mask_name
 from pm_app.errors import DomainError
@@ -25,9 +25,10 @@ from pm_app.org.services import sees_personal_data
 bp = Blueprint("bills", __name__)
 
 
-@bp.app_template_filter("city_time")
-def city_time(moment) -> str:
-    return moment.astimezone(CITY_TZ).strftime("%Y-%m-%d %H:%M") if moment else ""
+# The city's clock on every page (common.clock); registered here, the first page that needed it.
+bp.add_app_template_filter(clock.city_time, "city_time")
+bp.add_app_template_filter(clock.city_day, "city_day")
+bp.add_app_template_filter(clock.city_seconds, "city_seconds")
 
 
 @bp.route("/bills/<int:bill_id>")

@@ -4,11 +4,11 @@ actor, kind, object, action and UTC days; pages."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
-from pm_app.common.clock import now
+from pm_app.common.clock import city_seconds, now
 from tests.security.conftest import login
 
 
@@ -60,3 +60,12 @@ def test_the_page_lists_filters_and_masks(world, client, app):
     login(regulator, world.city.users["regulator"])
     body = regulator.get("/audit?lang=en").get_data(as_text=True)
     assert "ledger_entry" in body and "password_hash" not in body
+
+
+def test_the_page_shows_the_citys_clock(world, client, api):
+    admin = world.city.users["admin"]
+    newest = api.as_(admin).get("/api/v1/audit-events?kind=user&page_size=1").json[0]
+    moment = datetime.fromisoformat(newest["at"])
+    login(client, admin)
+    body = client.get("/audit?kind=user").get_data(as_text=True)
+    assert city_seconds(moment) in body  # UTC would be eight hours off
