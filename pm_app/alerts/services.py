@@ -139,7 +139,14 @@ def unread_count(user) -> int:
 
 
 def recipient_clause(user):
-    """Which recipient rows stand for this user's organisation."""
+    """Which recipient rows stand for this user: their organisation's, and those naming them
+    (audience `user`: a notice for one person, such as a ticket dispatched to them)."""
+    clause = _organisation_clause(user)
+    named = (AlertRecipient.audience == "user") & (AlertRecipient.org_id == user.id)
+    return named if clause is None else clause | named
+
+
+def _organisation_clause(user):
     audience = AlertRecipient.audience
     if user.role == Role.regulator:
         return audience.in_(("regulator", "street"))

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
-from pm_app.alerts import services
+from pm_app.alerts import notices, services
 from pm_app.alerts.api import filter_alerts
 from pm_app.alerts.health import job_health
 from pm_app.alerts.models import Alert
@@ -48,8 +48,8 @@ def inbox():
     # Recipients are read by can_resolve for each row: loaded with the page, not one query a row.
     page = page_of(filter_alerts(visible(Alert, current_user), args).options(selectinload(Alert.recipients)),
                    page_number(request.args))
-    return render_template("alerts/inbox.html", page=page, args=args, rules=sorted(RULES), form=FlaskForm(),
-                           can_resolve=services.can_resolve)
+    return render_template("alerts/inbox.html", page=page, args=args, rules=sorted(RULES) + list(notices.NOTICES),
+                           form=FlaskForm(), can_resolve=services.can_resolve, notices=notices.NOTICES)
 
 
 @bp.route("/alerts/<int:alert_id>/<any(ack, resolve):action>", methods=["POST"])
@@ -64,6 +64,18 @@ def act(alert_id, action):
         services.resolve_by_hand(alert, current_user)
     db.session.commit()
     return redirect(referrer_target(url_for("alerts.inbox")))  # back to the list it was on, if on this site
+
+
+@bp.route("/alerts/<int:alert_id>/go")
+@login_required
+def go(alert_id):
+    """Open what the alert is about: the page its domain registered for the subject (a notice's
+    ticket, ledger query, deduction…), else its compound, else the inbox."""
+    alert = get_visible(Alert, alert_id, current_user)
+    target = notices.link_of(alert, current_user)
+    if target is None and alert.compound_id:
+        target = url_for("org.compound", compound_id=alert.compound_id)
+    return redirect(target or url_for("alerts.inbox"))
 
 
 @bp.route("/jobs/health")

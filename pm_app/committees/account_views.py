@@ -19,6 +19,7 @@ from pm_app.common.listing import page_number, page_of
 from pm_app.errors import DomainError
 from pm_app.extensions import db
 from pm_app.fees import exports
+from pm_app.org.models import Compound
 from pm_app.fees.periods import PeriodError, parse_period, period_of, shift
 
 bp = Blueprint("accounts", __name__)
@@ -176,3 +177,19 @@ def _page(compound, entry_form=None, status=200):
         entry_form=entry_form or (EntryForm(formdata=None, prefix="entry", entry_date=today())
                                   .with_votes(fund.vote_choices(compound.id)) if may_post else None),
         query_form=QueryForm, answer_form=AnswerForm, reverse_form=ReverseForm), status
+
+
+@bp.route("/accounts/queries")
+@login_required
+def queries_list():
+    """The ledger queries the reader follows, across compounds: those the books' keeper owes an
+    answer to (answered here), or, for a committee member, those awaiting the keeper's answer.
+    `open=1` (the home's link) keeps the unanswered."""
+    open_only = request.args.get("open") in ("1", "true", "on")
+    listed = page_of(queries.listed(current_user, open_only).options(selectinload(LedgerQuery.entry)),
+                     page_number(request.args))
+    compounds = {c.id: c for c in db.session.scalars(visible(Compound, current_user).where(
+        Compound.id.in_({q.compound_id for q in listed.items})))}
+    may_answer = {cid for cid, c in compounds.items() if entries.can_post(current_user, c)}
+    return render_template("committees/queries.html", page=listed, open_only=open_only, compounds=compounds,
+                           may_answer=may_answer, answer_form=AnswerForm, period_of=period_of)

@@ -16,7 +16,7 @@ from pm_app.committees import statements
 from pm_app.committees import coverage
 from pm_app.committees.status import STATUSES
 from pm_app.common.clock import now, today
-from pm_app.dashboards import charts, figures, health
+from pm_app.dashboards import charts, figures, health, worklist
 from pm_app.extensions import db
 from pm_app.fees import charts as fee_charts
 from pm_app.org import arrangements
@@ -32,6 +32,7 @@ from pm_app.warranties.labels import ITEM_STATES
 from pm_app.warranties.models import ClaimState, WarrantyClaim
 
 bp = Blueprint("home", __name__)
+bp.add_app_template_global(worklist.for_reader, "worklist")  # each home's "awaiting you" list
 RECENT = 10
 # The home lists the worst compounds, not all of them: a regulator's 1,130 rows were a third of its
 # Python time and no one reads them there; the compounds list sorts every one by health.

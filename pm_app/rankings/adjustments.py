@@ -10,7 +10,7 @@ from pm_app.common.clock import today
 from pm_app.errors import DomainError
 from pm_app.extensions import db
 from pm_app.org.services import ensure
-from pm_app.rankings import scores
+from pm_app.rankings import notices, scores
 from pm_app.rankings.freeze import lock_open
 from pm_app.rankings.models import Adjustment, AdjustmentKind, RankingPeriod, RankingResult
 from pm_app.rankings.periods import can_run
@@ -38,6 +38,7 @@ def add_adjustment(user, period: RankingPeriod, data: dict) -> Adjustment:
     db.session.add(adjustment)
     db.session.flush()
     scores.rescore(period)
+    notices.deduction(adjustment)
     return adjustment
 
 

@@ -11,7 +11,7 @@ from pm_app.errors import Conflict, DomainError
 from pm_app.extensions import db
 from pm_app.locks import locked
 from pm_app.org.services import ensure
-from pm_app.rankings import scores
+from pm_app.rankings import notices, scores
 from pm_app.rankings.freeze import lock_open
 from pm_app.rankings.models import Adjustment, AdjustmentKind, Appeal, AppealState, PeriodState
 from pm_app.rankings.periods import can_run
@@ -55,4 +55,5 @@ def decide_appeal(user, appeal: Appeal, accept: bool, reason: str | None) -> App
         appeal.adjustment.void = True
     db.session.flush()
     scores.rescore(period)
+    notices.appeal_decided(appeal)
     return appeal

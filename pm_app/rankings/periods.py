@@ -16,7 +16,7 @@ from pm_app.errors import Conflict, DomainError
 from pm_app.extensions import db
 from pm_app.locks import insert_or_conflict, locked
 from pm_app.org.services import ensure
-from pm_app.rankings import scores
+from pm_app.rankings import notices, scores
 from pm_app.rankings.freeze import lock_open
 from pm_app.rankings.models import (Adjustment, Appeal, AppealState, PeriodState, RankingPeriod, RankingResult,
                                     ResultCompound)
@@ -91,6 +91,7 @@ def open_review(user, period: RankingPeriod) -> RankingPeriod:
     period.state, period.review_opened_on = PeriodState.review, today()
     period.appeal_deadline = today() + timedelta(days=period.scheme.appeal_days)
     db.session.flush()
+    notices.review_opened(period)
     return period
 
 

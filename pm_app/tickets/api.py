@@ -13,7 +13,7 @@ from pm_app.errors import DomainError
 from pm_app.extensions import db
 from pm_app.org.models import Compound
 from pm_app.tickets import schemas as s
-from pm_app.tickets import queries, services, sla, stats
+from pm_app.tickets import dispatch, queries, services, sla, stats
 from pm_app.tickets.models import Ticket
 
 blp = Blueprint("tickets_api", __name__, url_prefix="/api/v1",
@@ -111,5 +111,27 @@ class Escalate(MethodView):
         """The street office raises the priority, saying why; deadlines only come sooner"""
         ticket = services.escalate(current_user, get_visible(Ticket, ticket_id, current_user),
                                    data["priority"], data["reason"])
+        db.session.commit()
+        return ticket
+
+
+@blp.route("/tickets/<int:ticket_id>/dispatch")
+class Dispatch(MethodView):
+    decorators = [object_in_scope(Ticket, "ticket_id")]
+
+    @blp.response(200, s.PersonOut(many=True))
+    def get(self, ticket_id):
+        """The people the caller may dispatch this ticket to (empty: the caller dispatches nothing)"""
+        ticket = get_visible(Ticket, ticket_id, current_user)
+        return [{"id": p.id, "name": dispatch.name_of(p), "role": p.role.value}
+                for p in dispatch.eligible(current_user, ticket)]
+
+    @blp.arguments(s.DispatchIn)
+    @blp.response(200, s.TicketOut)
+    @blp.alt_response(409, description="the ticket is no longer open")
+    def post(self, data, ticket_id):
+        """Dispatch to a named person (the street office, or the assignee firm to its own staff);
+        a new ticket becomes assigned, and the person is notified"""
+        ticket = dispatch.dispatch(current_user, get_visible(Ticket, ticket_id, current_user), data["user_id"])
         db.session.commit()
         return ticket

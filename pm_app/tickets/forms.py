@@ -91,3 +91,23 @@ class RouteForm(FlaskForm):
 
     def party(self) -> ResponsibleParty:
         return ResponsibleParty(self.responsible_party.data)
+
+
+class EscalateForm(FlaskForm):
+    """Offered only the priorities above the ticket's: escalating never lowers one."""
+    priority = SelectField(_l("New priority"))
+    reason = TextAreaField(_l("Why it is escalated"), validators=[Length(max=2000)])
+
+    def for_ticket(self, current: Priority) -> EscalateForm:
+        order = (Priority.low, Priority.normal, Priority.high, Priority.emergency)
+        self.priority.choices = [(p.value, str(PRIORITIES[p])) for p in order[order.index(current) + 1:]]
+        return self
+
+
+class DispatchForm(FlaskForm):
+    # Any id reaches the service, which names the field when the person is not one it may take.
+    user_id = SelectField(_l("Dispatch to"), coerce=optional_int, validators=[Optional()], validate_choice=False)
+
+    def with_people(self, people: list[tuple[int, str]]) -> DispatchForm:
+        self.user_id.choices = [("", "—"), *people]
+        return self

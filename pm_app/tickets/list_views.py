@@ -125,13 +125,14 @@ def _filters() -> queries.Filters:
         category=category, priority=_enum(args, "priority", Priority),
         responsible_party=_enum(args, "responsible_party", ResponsibleParty),
         source=_enum(args, "source", TicketSource), overdue=args.get("overdue") in ("1", "true", "on"),
-        created_from=day_arg(args, "created_from"), created_to=day_arg(args, "created_to"))
+        created_from=day_arg(args, "created_from"), created_to=day_arg(args, "created_to"),
+        assignee_user_id=current_user.id if args.get("mine") in ("1", "true", "on") else None)
 
 
 def _filter_args() -> dict:
     """The filters as given, for the export links (the file holds what the page shows)."""
     names = ("compound_id", "street_id", "status", "category", "priority", "responsible_party", "source", "open",
-             "overdue", "created_from", "created_to", "q")
+             "overdue", "created_from", "created_to", "q", "mine")
     return {name: request.args[name] for name in names if request.args.get(name)}
 
 

@@ -80,6 +80,8 @@ class Ticket(db.Model):
     reporter_phone: Mapped[str | None] = mapped_column(String(32))
     responsible_party: Mapped[ResponsibleParty] = mapped_column(value_enum(ResponsibleParty, "responsible_party"))
     assignee_firm_id: Mapped[int | None] = mapped_column(ForeignKey("firm.id"), index=True)
+    # The person it was dispatched to (派单): staff of the assignee firm, or of the street office.
+    assignee_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     routing_note: Mapped[str | None] = mapped_column(Text)  # why the street office re-routed it
     status: Mapped[TicketStatus] = mapped_column(value_enum(TicketStatus, "ticket_status"), default=TicketStatus.new,
                                                  index=True)

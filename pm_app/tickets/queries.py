@@ -32,6 +32,7 @@ class Filters:
     open: bool = False                 # 未办结: new, assigned, in progress or reopened
     street_id: int | None = None
     q: str | None = None               # a tracking code, a platform order number, or words of the description
+    assignee_user_id: int | None = None  # dispatched to this person (the pages' "dispatched to me")
 
 
 def clauses(filters: Filters, at: datetime, with_status: bool = True) -> list[ColumnElement[bool]]:
@@ -53,6 +54,8 @@ def clauses(filters: Filters, at: datetime, with_status: bool = True) -> list[Co
         found.append(Ticket.reported_at < _city_midnight(filters.created_to + timedelta(days=1)))
     if filters.q:
         found.append(search_clause(filters.q))
+    if filters.assignee_user_id is not None:
+        found.append(Ticket.assignee_user_id == filters.assignee_user_id)
     return found
 
 

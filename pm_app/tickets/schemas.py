@@ -107,6 +107,17 @@ class EscalateIn(Schema):
     reason = fields.Str(required=True, validate=validate.Length(min=1, max=2000))
 
 
+class DispatchIn(Schema):
+    user_id = fields.Int(required=True, metadata={"description": "an active member of the assignee firm's staff, "
+                                                                  "or (for the street office) one of its officers"})
+
+
+class PersonOut(Schema):
+    id = fields.Int()
+    name = fields.Str()
+    role = fields.Str()
+
+
 class EventOut(Schema):
     id = fields.Int()
     actor_label = fields.Str(data_key="actor")
@@ -131,6 +142,7 @@ class TicketOut(Schema):
     reporter_phone = fields.Str(allow_none=True)
     responsible_party = fields.Enum(ResponsibleParty, by_value=True)
     assignee_firm_id = fields.Int(allow_none=True)
+    assignee_user_id = fields.Int(allow_none=True)  # the person it was dispatched to
     routing_note = fields.Str(allow_none=True)
     status = fields.Enum(TicketStatus, by_value=True)
     respond_by = fields.AwareDateTime()

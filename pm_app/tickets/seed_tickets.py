@@ -86,11 +86,12 @@ def seed_tickets(run: SeedRun) -> None:
                            "from_status": frm, "to_status": to.value, "note": note, "at": at})
             frm = to.value
         if item is not None:
-            closed = ticket["status"] in (S.closed, S.rejected)
+            # As the workflow does: the claim is settled when the contractor resolves the ticket.
+            closed = ticket["status"] in (S.resolved, S.closed, S.rejected)
             claims.append({"warranty_item_id": item[0], "project_id": item[4], "ticket_id": ticket_id,
                            "description": ticket["description"], "opened_at": ticket["created_at"],
                            "state": ClaimState.closed if closed else ClaimState.open,
-                           "closed_at": ticket["closed_at"] if closed else None,
+                           "closed_at": (ticket["resolved_at"] or ticket["closed_at"]) if closed else None,
                            "closing_note": "工单已办结" if closed else None})
             claimed.append(ticket_id)
     insert_rows(run, TicketEvent, events)

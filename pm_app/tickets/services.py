@@ -19,7 +19,8 @@ from pm_app.errors import Conflict, DomainError
 from pm_app.extensions import db
 from pm_app.org.models import Building, Compound
 from pm_app.org.services import Forbidden, can_manage_compound, current_contract, ensure
-from pm_app.tickets import sla
+from pm_app.tickets import notices, sla
+from pm_app.tickets.labels import ticket_label
 from pm_app.tickets.models import BY_REPORTER, Priority, ResponsibleParty, Ticket, TicketEvent, TicketSource
 from pm_app.tickets.models import TicketStatus as S
 from pm_app.tickets.workflow import FINISHED, NOTE_REQUIRED, OPEN, REOPEN_WINDOW, allowed_from, parties_for
@@ -122,6 +123,7 @@ def route(ticket: Ticket, item: WarrantyItem | None, party: ResponsibleParty) ->
     property firm is the one holding the compound's current contract (none: the office acts)."""
     ticket.responsible_party = party
     ticket.warranty_item_id = item.id if item else ticket.warranty_item_id
+    firm_before = ticket.assignee_firm_id
     if party == ResponsibleParty.contractor_warranty:
         ticket.assignee_firm_id = item.project.contractor_id
         if ticket.claim_id is None:
@@ -133,6 +135,8 @@ def route(ticket: Ticket, item: WarrantyItem | None, party: ResponsibleParty) ->
         ticket.assignee_firm_id = contract.firm_id if party == ResponsibleParty.property_firm and contract else None
         if ticket.claim_id is not None:
             warranties.settle_claim(ticket.claim_id, None, False, _("re-routed away from the warranty"))
+    if ticket.assignee_firm_id != firm_before:
+        ticket.assignee_user_id = None  # the person named was the other firm's: the new one dispatches
     db.session.flush()
 
 
@@ -164,8 +168,8 @@ def escalate(user, ticket: Ticket, priority: Priority, reason: str, at: datetime
     if ticket.status not in OPEN:
         raise Conflict(_("Only an open ticket is escalated."), {"priority": [_("the ticket is not open")]})
     if PRIORITY_ORDER.index(priority) <= PRIORITY_ORDER.index(ticket.priority):
-        raise DomainError(_("Escalating means a higher priority than %(now)s.", now=ticket.priority.value),
-                          {"priority": [_("higher than %(now)s", now=ticket.priority.value)]})
+        raise DomainError(_("Escalating means a higher priority than %(now)s.", now=_label(ticket.priority)),
+                          {"priority": [_("higher than %(now)s", now=_label(ticket.priority))]})
     if not (reason or "").strip():
         raise DomainError(_("Say why the ticket is escalated."), {"reason": [_("required")]})
     at = at or now()
@@ -174,10 +178,15 @@ def escalate(user, ticket: Ticket, priority: Priority, reason: str, at: datetime
     ticket.priority = priority
     ticket.respond_by, ticket.resolve_by = min(ticket.respond_by, respond_by), min(ticket.resolve_by, resolve_by)
     _event(ticket, user, ticket.status, ticket.status,
-           _("escalated from %(before)s to %(after)s: %(reason)s", before=before.value, after=priority.value,
+           _("escalated from %(before)s to %(after)s: %(reason)s", before=_label(before), after=_label(priority),
              reason=reason.strip()), at)
     db.session.flush()
     return ticket
+
+
+def _label(value) -> str:
+    # The timeline and the refusals are read by people: 高, not "high" (the API keeps the values).
+    return str(ticket_label(value))
 
 
 def parties(user, ticket: Ticket) -> set[str]:
@@ -222,8 +231,14 @@ def transition(user, ticket: Ticket, to: S, note: str | None = None, satisfactio
         raise DomainError(_("A rating is given when the ticket is confirmed and closed."),
                           {"satisfaction": [_("only when closing")]})
     _apply(ticket, user, frm, to, at, satisfaction, comment, cost_fen)
-    _event(ticket, user, frm, to, (note or "").strip() or None, at)
+    event = _event(ticket, user, frm, to, (note or "").strip() or None, at)
+    notices.after_transition(ticket, frm, to, event.id)
     return ticket
+
+
+def record(ticket: Ticket, user, note: str) -> TicketEvent:
+    """A step that changes no status (a dispatch to someone else): on the timeline all the same."""
+    return _event(ticket, user, ticket.status, ticket.status, note)
 
 
 def _check_reporter(ticket: Ticket, key: str | None) -> None:
@@ -249,16 +264,20 @@ def _apply(ticket, user, frm, to, at, satisfaction, comment, cost_fen) -> None:
     if to == S.closed:
         ticket.satisfaction, ticket.satisfaction_comment = satisfaction, (comment or "").strip() or None
         ticket.satisfaction_by = None if satisfaction is None else BY_REPORTER if user is None else user.role.value
-    if ticket.claim_id is not None and to in (S.closed, S.rejected, S.reopened):
+    # One workflow, not two: the contractor resolving the ticket settles its claim (a reopen opens
+    # it again), so the claims open are the warranty tickets still open in the contractor's queue.
+    if ticket.claim_id is not None and to in (S.resolved, S.closed, S.rejected, S.reopened):
         warranties.settle_claim(ticket.claim_id, user, to == S.reopened, _("ticket %(to)s", to=to.value))
     db.session.flush()
 
 
-def _event(ticket: Ticket, user, frm, to, note, at: datetime | None = None) -> None:
+def _event(ticket: Ticket, user, frm, to, note, at: datetime | None = None) -> TicketEvent:
     label = "reporter" if user is None else (user.display_name or user.username)
-    db.session.add(TicketEvent(ticket_id=ticket.id, actor_id=getattr(user, "id", None), actor_label=label[:64],
-                               from_status=frm.value if frm else None, to_status=to.value, note=note, at=at or now()))
+    event = TicketEvent(ticket_id=ticket.id, actor_id=getattr(user, "id", None), actor_label=label[:64],
+                        from_status=frm.value if frm else None, to_status=to.value, note=note, at=at or now())
+    db.session.add(event)
     db.session.flush()
+    return event
 
 
 def _building(compound_id: int, name: str | None) -> int | None:

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from pm_app.auth.models import Role
+from pm_app.auth.models import Role, User
 from pm_app.auth.scope import visible
 from pm_app.common.clock import now
 from pm_app.common.forms import report
@@ -17,12 +17,13 @@ from pm_app.common.privacy import mask_name, mask_phone
 from pm_app.errors import DomainError
 from pm_app.extensions import db
 from pm_app.org.models import Building, Compound, Firm
+from pm_app.org.labels import ROLES
 from pm_app.org.services import can_manage_compound
-from pm_app.tickets import attachments, photo_views, queries, services
-from pm_app.tickets.forms import ReportForm, RouteForm, transition_form
+from pm_app.tickets import attachments, dispatch, photo_views, queries, services
+from pm_app.tickets.forms import DispatchForm, EscalateForm, ReportForm, RouteForm, transition_form
 from pm_app.tickets.labels import deadlines_of, ticket_label
-from pm_app.tickets.models import Ticket, TicketSource, TicketStatus
-from pm_app.tickets.workflow import FINISHED, REOPEN_WINDOW, allowed_from, parties_for
+from pm_app.tickets.models import Priority, Ticket, TicketSource, TicketStatus
+from pm_app.tickets.workflow import FINISHED, OPEN, REOPEN_WINDOW, allowed_from, parties_for
 from pm_app.warranties.models import WarrantyClaim, WarrantyItem
 from pm_app.auth.scope import visible_or_404
 
@@ -79,6 +80,44 @@ def reroute(ticket_id: int):
     return _page(ticket, route_form=form, status=422)
 
 
+@bp.route("/tickets/<int:ticket_id>/escalate", methods=["POST"])
+@login_required
+def escalate(ticket_id: int):
+    ticket = visible_or_404(Ticket, ticket_id)
+    if not can_manage_compound(current_user, db.session.get(Compound, ticket.compound_id)):
+        abort(403)
+    form = EscalateForm(prefix="escalate").for_ticket(ticket.priority)
+    if form.validate_on_submit():
+        try:
+            services.escalate(current_user, ticket, Priority(form.priority.data), form.reason.data or "")
+        except DomainError as error:
+            report(form, error)
+            return _page(ticket, escalate_form=form, status=error.status)
+        db.session.commit()
+        flash(_("Ticket escalated to %(priority)s.", priority=ticket_label(ticket.priority)), "success")
+        return redirect(url_for(".ticket", ticket_id=ticket.id))
+    return _page(ticket, escalate_form=form, status=422)
+
+
+@bp.route("/tickets/<int:ticket_id>/dispatch", methods=["POST"])
+@login_required
+def dispatch_to(ticket_id: int):
+    ticket = visible_or_404(Ticket, ticket_id)
+    if not dispatch.can_dispatch(current_user, ticket):
+        abort(403)
+    form = _dispatch_form(ticket, fresh=False)
+    if form.validate_on_submit():
+        try:
+            dispatch.dispatch(current_user, ticket, form.user_id.data)
+        except DomainError as error:
+            report(form, error)
+            return _page(ticket, dispatch_form=form, status=error.status)
+        db.session.commit()
+        flash(_("Ticket dispatched."), "success")
+        return redirect(url_for(".ticket", ticket_id=ticket.id))
+    return _page(ticket, dispatch_form=form, status=422)
+
+
 @bp.route("/compounds/<int:compound_id>/tickets/new", methods=["GET", "POST"])
 @login_required
 def new(compound_id: int):
@@ -99,7 +138,7 @@ def new(compound_id: int):
     return render_template("tickets/new.html", compound=compound, form=form), status
 
 
-def _page(ticket: Ticket, failed=None, route_form=None, status: int = 200):
+def _page(ticket: Ticket, failed=None, route_form=None, status: int = 200, escalate_form=None, dispatch_form=None):
     at = now()
     mine = services.parties(current_user, ticket)
     steps = [to for to in allowed_from(ticket.status) if parties_for(ticket.status, to) & mine
@@ -121,7 +160,20 @@ def _page(ticket: Ticket, failed=None, route_form=None, status: int = 200):
         and ticket.status not in FINISHED else None,
         route_form=route_form or (RouteForm(formdata=None, prefix="route",
                                             responsible_party=ticket.responsible_party.value) if office else None),
+        escalate_form=escalate_form or (EscalateForm(formdata=None, prefix="escalate").for_ticket(ticket.priority)
+                                        if office and ticket.status in OPEN and ticket.priority != Priority.emergency
+                                        else None),
+        dispatch_form=dispatch_form or (_dispatch_form(ticket, fresh=True) if ticket.status in OPEN
+                                        and dispatch.can_dispatch(current_user, ticket) else None),
+        dispatched_to=db.session.get(User, ticket.assignee_user_id) if ticket.assignee_user_id else None,
     ), status
+
+
+def _dispatch_form(ticket: Ticket, fresh: bool) -> DispatchForm:
+    people = [(p.id, f"{dispatch.name_of(p)}（{ROLES[p.role]}）") for p in dispatch.eligible(current_user, ticket)]
+    form = DispatchForm(formdata=None, prefix="dispatch", user_id=ticket.assignee_user_id) if fresh \
+        else DispatchForm(prefix="dispatch")
+    return form.with_people(people)
 
 
 def _item(ticket: Ticket) -> WarrantyItem | None:

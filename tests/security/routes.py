@@ -50,6 +50,7 @@ SCOPED = {
     "tickets_api.Transitions", "ticket_attachments_api.Attachments", "ticket_attachments_api.AttachmentFile",
     "tickets.new", "tickets.ticket", "tickets.reroute", "tickets.move", "ticket_photos.upload",
     "ticket_photos.photo", "ticket_lists.board", "ticket_lists.export_board", "ticket_lists.queue",
+    "tickets.escalate", "tickets.dispatch_to", "tickets_api.Dispatch", "alerts.go", "accounts.queries_list",
     "rankings_api.Appeals", "rankings_api.decide", "rankings_api.Deductions", "rankings_api.Periods",
     "rankings_api.PeriodItem", "rankings_api.period_compute", "rankings_api.correct",
     "rankings_api.period_publish", "rankings_api.period_review", "rankings_api.Schemes",
@@ -63,6 +64,7 @@ SCOPED = {
     "committees.filing", "committees.coverage", "committees.home", "committees.register",
     "accounts.page", "accounts.post_entry", "accounts.raise_query", "accounts.reverse", "accounts.answer",
     "accounts.export_statement",
+    "committees.party_record", "committees_api.Party",
     "jobs.job", "jobs.progress", "jobs_api.job", "bulk_bills.choose",
 }
 
@@ -94,3 +96,4 @@ BODIES = {
     "committees_api.EntryQueries": {"question": "walk question"},
 }
 QUERIES = {"committees_api.Statement": "month=2026-01", "counter_api.HouseholdSearch": "q=1-1-101"}
+    "committees_api.Party": {"party_organisation": True, "red_property": False},

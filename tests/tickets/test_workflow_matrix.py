@@ -128,12 +128,12 @@ def test_escalation_raises_the_priority_and_only_brings_deadlines_forward(api, c
     url = f"/api/v1/tickets/{ticket['id']}/escalate?lang=en"
     assert api.as_(firm).post(url, json={"priority": "high", "reason": "x"}).status_code == 403
     assert api.as_(officer).post(url, json={"priority": "low", "reason": "x"}).json["errors"] == \
-        {"priority": ["higher than low"]}
+        {"priority": ["higher than Low"]}
     raised = api.as_(officer).post(url, json={"priority": "emergency", "reason": "顶楼漏水进屋"})
     assert raised.status_code == 200 and raised.json["priority"] == "emergency"
     detail = db.session.get(Ticket, ticket["id"])
     assert detail.respond_by - detail.events[-1].at == timedelta(hours=1)
     assert detail.resolve_by - detail.events[-1].at == timedelta(hours=24)
-    assert "escalated from low to emergency: 顶楼漏水进屋" == detail.events[-1].note
+    assert "escalated from Low to Emergency: 顶楼漏水进屋" == detail.events[-1].note
     other = UserFactory(role=Role.street_officer, streets=[city.other_street])
     assert api.as_(other).post(url, json={"priority": "emergency", "reason": "x"}).status_code == 404
