@@ -27,6 +27,7 @@ SCHEDULE: tuple[Entry, ...] = (
     Entry("sweep_committee_term_ending", "jobs.alerts.sweep", "0 7 * * *", {"rule": "committee_term_ending"}),
     Entry("sweep_committee_missing", "jobs.alerts.sweep", "5 7 * * *", {"rule": "committee_missing"}),
     Entry("sweep_maintenance_fund_low", "jobs.alerts.sweep", "10 7 * * *", {"rule": "maintenance_fund_low"}),
+    Entry("sweep_maintenance_fund_missing", "jobs.alerts.sweep", "12 7 * * *", {"rule": "maintenance_fund_missing"}),
     # Every 15 minutes: an emergency must be answered within the hour.
     Entry("sweep_ticket_overdue", "jobs.alerts.sweep", "*/15 * * * *", {"rule": "ticket_overdue"}),
     # Publishing raises it at once; the daily sweep only catches up (and clears corrected ones).

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pm_app.auth.models import User
-from pm_app.committees.models import Committee, CommitteeMember, FundVote, LedgerEntry, LedgerQuery
+from pm_app.committees.models import Committee, CommitteeMember, FundVote, LedgerEntry, LedgerQuery, PartyRecord
 from pm_app.fees.models import Bill, Payment, Waiver
 from pm_app.org.models import ServiceContract
 from pm_app.rankings.models import Adjustment, Appeal, RankingPeriod, ScoringScheme
@@ -31,6 +31,7 @@ AUDITED: dict[type, Audited] = {
     Bill: Audited(), Payment: Audited(), Waiver: Audited(), ServiceContract: Audited(),
     # books and committees
     LedgerEntry: Audited(), LedgerQuery: Audited(), FundVote: Audited(), Committee: Audited(),
+    PartyRecord: Audited(),
     CommitteeMember: Audited(personal=frozenset({"phone"})),
     # rankings (computed results are derived from these and frozen on publication)
     ScoringScheme: Audited(), RankingPeriod: Audited(), Adjustment: Audited(), Appeal: Audited(),

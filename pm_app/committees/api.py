@@ -9,7 +9,8 @@ from sqlalchemy.orm import selectinload
 
 from pm_app.auth.access import OFFICE, require_role
 from pm_app.auth.scope import get_visible, object_in_scope, visible
-from pm_app.committees import anchors, coverage, entries, fee_books, fund, ledger, queries, services, statements
+from pm_app.committees import (anchors, coverage, entries, fee_books, fund, ledger, party, queries, services,
+                               statements)
 from pm_app.committees import schemas as s
 from pm_app.committees.models import Committee, FundVote, LedgerEntry, LedgerQuery
 from pm_app.committees.scope import visible_compound
@@ -89,14 +90,38 @@ class Coverage(MethodView):
     @blp.arguments(s.CoverageQuery, location="query")
     @blp.response(200, s.CoverageOut)
     def get(self, args):
-        """Compounds by committee status and kind, with shares of the total (four places)"""
-        found = coverage.coverage(current_user, args.get("as_of") or today(), args.get("street_id"))
+        """Compounds by committee status, committees in office by kind, those being prepared, and
+        party organisation and 红色物业 coverage, with shares of the base (four places). The base is
+        the renovated compounds (accepted on or before as_of) unless `base=all`"""
+        found = coverage.coverage(current_user, args.get("as_of") or today(), args.get("street_id"), args["base"])
+
+        def one(n):
+            return {"count": n, "share": str(found.share(n))}
 
         def counted(counts):
-            return {key: {"count": n, "share": str(found.share(n))} for key, n in counts.items()}
+            return {key: one(n) for key, n in counts.items()}
 
-        return {"as_of": found.as_of.isoformat(), "compounds": found.total,
-                "by_status": counted(found.by_status), "by_kind": counted(found.by_kind)}
+        return {"as_of": found.as_of.isoformat(), "base": found.base, "compounds": found.total,
+                "left_out": found.left_out, "by_status": counted(found.by_status),
+                "established": one(found.established), "by_kind": counted(found.by_kind),
+                "preparing": counted(found.preparing), "party_organisation": one(found.party_organisation),
+                "red_property": one(found.red_property)}
+
+
+@blp.route("/compounds/<int:compound_id>/party-record")
+class Party(MethodView):
+    @blp.response(200, s.PartyOut)
+    def get(self, compound_id):
+        """Whether the compound has a party organisation (党组织) and is served as 红色物业"""
+        return party.record_of(visible_compound(compound_id, current_user).id)
+
+    @blp.arguments(s.PartyIn)
+    @blp.response(200, s.PartyOut)
+    def put(self, data, compound_id):
+        """Keep the compound's party organisation and 红色物业 record (the street office)"""
+        record = party.keep_record(current_user, visible_compound(compound_id, current_user), data)
+        db.session.commit()
+        return record
 
 
 @blp.route("/ledger/<int:compound_id>/entries")

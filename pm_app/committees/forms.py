@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from pm_app.committees.entries import HAND_ACCOUNTS
@@ -44,6 +44,11 @@ class CommitteeForm(FlaskForm):
     def data_for_service(self) -> dict:
         return {"kind": self.kind.data, "elected_on": self.elected_on.data, "term_years": self.term_years.data,
                 "filed_on": self.filed_on.data, "members": self.members.members}
+
+
+class PartyForm(FlaskForm):
+    party_organisation = BooleanField(_l("Has a party organisation (its own or a joint branch)"))
+    red_property = BooleanField(_l("Served as red property (红色物业)"))
 
 
 class FilingForm(FlaskForm):

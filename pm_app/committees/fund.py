@@ -2,11 +2,13 @@
 Civil Code Art. 278 check a draw must pass.
 
 Art. 278: owners holding at least 2/3 of the floor area and at least 2/3 of the headcount take
-part, and more than 1/2 of the participating area and of the participating owners approve. The
-thresholds are compared as integer cross-products (3 × part ≥ 2 × total; 2 × approve > part), so
-exactly 2/3 participation passes and exactly 1/2 approval fails, with no rounding anywhere.
-Headcount is households (one owner per registered household); totals are the compound's
-registered households and their floor area when the vote is recorded.
+part, and of the participating area and owners more than 1/2 approve — or at least 3/4 when the
+vote raises the fund, alters or rebuilds, or changes the use of common parts (the vote's
+`matter`, majorities.py). The thresholds are compared as integer cross-products (3 × part ≥
+2 × total; 2 × approve > part; 4 × approve ≥ 3 × part), so exactly 2/3 participation and exactly
+3/4 approval pass and exactly 1/2 approval fails, with no rounding anywhere. Headcount is owners,
+each counted once however many households they hold (majorities.owner_count); totals are the
+compound's owners and registered floor area when the vote is recorded.
 """
 from __future__ import annotations
 
@@ -19,7 +21,8 @@ from sqlalchemy.orm import aliased
 
 from pm_app.auth.models import Role
 from pm_app.auth.scope import visible
-from pm_app.committees.models import Account, Direction, FundVote, LedgerEntry
+from pm_app.committees.majorities import DRAWABLE, MATTERS, approves, check_counted_majority, majority_rule, owner_count
+from pm_app.committees.models import Account, Direction, FundMatter, FundVote, LedgerEntry
 from pm_app.common.money import fen_to_yuan
 from pm_app.errors import DomainError
 from pm_app.extensions import db
@@ -31,8 +34,6 @@ from pm_app.warranties.models import RenovationProject
 THRESHOLDS = {
     "participating_area": _l("at least 2/3 of the floor area must take part"),
     "participating_households": _l("at least 2/3 of the owners must take part"),
-    "approving_area": _l("more than 1/2 of the participating floor area must approve"),
-    "approving_households": _l("more than 1/2 of the participating owners must approve"),
 }
 
 
@@ -40,17 +41,25 @@ def failed_threshold(vote: FundVote) -> str | None:
     """The first Art. 278 threshold the vote misses (a THRESHOLDS key), or None if it passes."""
     if 3 * vote.participating_area_dm2 < 2 * vote.total_area_dm2:
         return "participating_area"
-    if 3 * vote.participating_households < 2 * vote.total_households:
+    if 3 * vote.participating_households < 2 * heads_base(vote):
         return "participating_households"
-    if 2 * vote.approving_area_dm2 <= vote.participating_area_dm2:
+    matter = vote.matter or FundMatter.use
+    if not approves(matter, vote.approving_area_dm2, vote.participating_area_dm2):
         return "approving_area"
-    if 2 * vote.approving_households <= vote.participating_households:
+    if not approves(matter, vote.approving_households, vote.participating_households):
         return "approving_households"
     return None
 
 
-def refusal(threshold: str) -> str:
-    return _("The vote does not meet Civil Code Art. 278: %(rule)s.", rule=THRESHOLDS[threshold])
+def heads_base(vote: FundVote) -> int:
+    """The headcount's base: the owners, or the households on a vote recorded before owners were counted."""
+    return vote.total_owners if vote.total_owners is not None else vote.total_households
+
+
+def refusal(threshold: str, vote: FundVote) -> str:
+    if threshold in THRESHOLDS:
+        return _("The vote does not meet Civil Code Art. 278: %(rule)s.", rule=THRESHOLDS[threshold])
+    return _("The vote does not meet %(rule)s.", rule=majority_rule(vote.matter or FundMatter.use))
 
 
 def can_record_vote(user, compound: Compound) -> bool:
@@ -62,13 +71,16 @@ def can_record_vote(user, compound: Compound) -> bool:
 
 def record_vote(user, compound: Compound, data: dict) -> FundVote:
     ensure(can_record_vote(user, compound), _l("record maintenance-fund votes for this compound"))
+    matter = FundMatter(data.get("matter") or FundMatter.use)
+    check_counted_majority(matter, data.get("majority"))
     counts = compound_counts([compound.id]).get(compound.id)
     if not counts or not counts["households"]:
         message = _("Register the compound's households first: the vote is judged against their area and number.")
         raise DomainError(message, {"compound_id": [message]})
-    vote = FundVote(compound_id=compound.id, purpose=data["purpose"], amount_fen=data["amount_fen"],
+    vote = FundVote(compound_id=compound.id, purpose=data["purpose"], matter=matter, amount_fen=data["amount_fen"],
                     voted_on=data["voted_on"], ticket_id=data.get("ticket_id"), project_id=data.get("project_id"),
                     total_area_dm2=counts["floor_area_dm2"], total_households=counts["households"],
+                    total_owners=owner_count(compound.id),
                     participating_area_dm2=data["participating_area_dm2"],
                     participating_households=data["participating_households"],
                     approving_area_dm2=data["approving_area_dm2"], approving_households=data["approving_households"],
@@ -94,8 +106,8 @@ def _check_counts(vote: FundVote) -> None:
     errors = {}
     if vote.participating_area_dm2 > vote.total_area_dm2:
         errors["participating_area"] = [_("More than the compound's floor area.")]
-    if vote.participating_households > vote.total_households:
-        errors["participating_households"] = [_("More than the compound's %(n)d households.", n=vote.total_households)]
+    if vote.participating_households > heads_base(vote):
+        errors["participating_households"] = [_("More than the compound's %(n)d owners.", n=heads_base(vote))]
     if vote.approving_area_dm2 > vote.participating_area_dm2:
         errors["approving_area"] = [_("More than the participating floor area.")]
     if vote.approving_households > vote.participating_households:
@@ -145,7 +157,8 @@ def vote_choices(compound_id: int) -> list[tuple[int, str]]:
     return [(vote.id, _("No. %(id)d %(purpose)s: %(left)s of %(amount)s yuan left (voted %(day)s)", id=vote.id,
                         purpose=vote.purpose, left=fen_to_yuan(vote.amount_fen - drawn.get(vote.id, 0)),
                         amount=fen_to_yuan(vote.amount_fen), day=vote.voted_on.isoformat()))
-            for vote in votes if failed_threshold(vote) is None and vote.amount_fen > drawn.get(vote.id, 0)]
+            for vote in votes if failed_threshold(vote) is None and vote.matter in DRAWABLE
+            and vote.amount_fen > drawn.get(vote.id, 0)]
 
 
 def check_draw(compound_id: int, vote: FundVote | None, amount_fen: int) -> None:
@@ -154,9 +167,12 @@ def check_draw(compound_id: int, vote: FundVote | None, amount_fen: int) -> None
     if vote is None or vote.compound_id != compound_id:
         message = _("A maintenance-fund draw needs the owners' vote (fund_vote_id).")
         raise DomainError(message, {"fund_vote_id": [message]})
+    if vote.matter not in DRAWABLE:
+        message = _("A vote on %(matter)s approves no draw on the maintenance fund.", matter=MATTERS[vote.matter])
+        raise DomainError(message, {"fund_vote_id": [message]})
     threshold = failed_threshold(vote)
     if threshold:
-        message = refusal(threshold)
+        message = refusal(threshold, vote)
         raise DomainError(message, {"fund_vote_id": [message], "threshold": [threshold]})
     left = vote.amount_fen - drawn_against(vote.id)
     if amount_fen > left:

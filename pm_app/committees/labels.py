@@ -6,7 +6,8 @@ import enum
 
 from flask_babel import lazy_gettext as _l
 
-from pm_app.committees.models import Account, CommitteeKind, Direction, MemberRole
+from pm_app.committees.majorities import MATTERS
+from pm_app.committees.models import Account, CommitteeKind, Direction, FundMatter, MemberRole
 from pm_app.committees.statements import ACCOUNTS
 from pm_app.committees.status import STATUSES
 
@@ -14,11 +15,19 @@ KINDS = {
     CommitteeKind.owners_committee: _l("Owners' committee"),
     CommitteeKind.management_committee: _l("Property management committee"),
     CommitteeKind.self_management: _l("Self-management committee"),
+    CommitteeKind.temporary_committee: _l("Temporary owners' committee"),
+    CommitteeKind.supervision_committee: _l("Renovation supervision committee"),
+}
+# The short names alerts use in their titles, which are written in Chinese when raised (rules.py).
+SHORT_KINDS = {
+    CommitteeKind.owners_committee: "业委会", CommitteeKind.management_committee: "物管会",
+    CommitteeKind.self_management: "自管会", CommitteeKind.temporary_committee: "临时业委会",
+    CommitteeKind.supervision_committee: "改造工作监督委员会",
 }
 ROLES = {MemberRole.chair: _l("Chair"), MemberRole.vice_chair: _l("Vice chair"), MemberRole.member: _l("Member")}
 DIRECTIONS = {Direction.in_: _l("In"), Direction.out: _l("Out")}
 
-_BY_ENUM = {CommitteeKind: KINDS, MemberRole: ROLES, Account: ACCOUNTS, Direction: DIRECTIONS}
+_BY_ENUM = {CommitteeKind: KINDS, MemberRole: ROLES, Account: ACCOUNTS, Direction: DIRECTIONS, FundMatter: MATTERS}
 
 
 def committee_label(value) -> str:

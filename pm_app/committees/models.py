@@ -7,7 +7,7 @@ import enum
 from datetime import date, datetime
 
 from sqlalchemy import (BigInteger, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint,
-                        func)
+                        false, func)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pm_app.common.types import UTCDateTime, value_enum
@@ -18,6 +18,13 @@ class CommitteeKind(str, enum.Enum):
     owners_committee = "owners_committee"          # 业主委员会, elected by the owners' assembly
     management_committee = "management_committee"  # 物业管理委员会, set up by the street where none can be elected
     self_management = "self_management"            # 自管委员会, residents managing the compound themselves
+    # 临时业委会: seed 002 "还未成立业委会的可以帮助成立小区临时业委会" — stands in until an owners'
+    # committee is elected, so it governs (and is succeeded) like one, but is not counted as one.
+    temporary_committee = "temporary_committee"
+    # 改造工作监督委员会 (seed 004 §九(九)): street, community, residents' and firm representatives
+    # overseeing one renovation "从项目论证期到落实建后管理模式". It sits beside the governing
+    # committee, never succeeds it, and has no re-election (status.ATTENDANT_KINDS).
+    supervision_committee = "supervision_committee"
 
 
 class MemberRole(str, enum.Enum):
@@ -31,6 +38,14 @@ class Account(str, enum.Enum):
     public_revenue = "public_revenue"        # 公共收益: parking, advertising, venue rental …
     operating_expense = "operating_expense"  # 运营支出
     maintenance_fund = "maintenance_fund"    # 专项维修资金
+
+
+class FundMatter(str, enum.Enum):
+    """What the owners decided (Civil Code Art. 278 items (五)–(八)); the majority depends on it."""
+    use = "use"                # (五) 使用维修资金: more than half
+    raise_ = "raise"           # (六) 筹集维修资金: three-quarters
+    rebuild = "rebuild"        # (七) 改建、重建建筑物及其附属设施: three-quarters
+    common_use = "common_use"  # (八) 改变共有部分的用途或者利用共有部分从事经营活动: three-quarters
 
 
 class Direction(str, enum.Enum):
@@ -154,18 +169,35 @@ class FundVote(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     compound_id: Mapped[int] = mapped_column(ForeignKey("compound.id"), index=True)
     purpose: Mapped[str] = mapped_column(String(500))
+    matter: Mapped[FundMatter] = mapped_column(value_enum(FundMatter, "fund_vote_matter", length=16),
+                                               default=FundMatter.use, server_default=FundMatter.use.value)
     amount_fen: Mapped[int] = mapped_column(BigInteger)  # the most the owners approved drawing
     voted_on: Mapped[date] = mapped_column(Date)
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"), index=True)
     project_id: Mapped[int | None] = mapped_column(ForeignKey("renovation_project.id"), index=True)
     total_area_dm2: Mapped[int] = mapped_column(BigInteger)
     total_households: Mapped[int] = mapped_column(Integer)
+    # The headcount's base: owners, each counted once however many households they hold
+    # (majorities.owner_count). None on votes recorded before it was kept: they were counted by household.
+    total_owners: Mapped[int | None] = mapped_column(Integer)
     participating_area_dm2: Mapped[int] = mapped_column(BigInteger)
     participating_households: Mapped[int] = mapped_column(Integer)
     approving_area_dm2: Mapped[int] = mapped_column(BigInteger)
     approving_households: Mapped[int] = mapped_column(Integer)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+
+
+class PartyRecord(db.Model):
+    """Whether a compound has a party organisation (党组织, its own or a joint branch) and is
+    served as 红色物业 (party-led property service): seed 001 counts both beside committees
+    ("基本实现老旧小区党组织全覆盖", "“红色物业”托管"). Kept by the street office; no row means neither."""
+    __tablename__ = "party_record"
+    compound_id: Mapped[int] = mapped_column(ForeignKey("compound.id"), primary_key=True)
+    party_organisation: Mapped[bool] = mapped_column(default=False, server_default=false())
+    red_property: Mapped[bool] = mapped_column(default=False, server_default=false())
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now(), onupdate=func.now())
 
 
 class FeeIncomePosting(db.Model):

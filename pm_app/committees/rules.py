@@ -3,11 +3,20 @@
 `committee_term_ending`: the committee in office (status.py) has 1–90 days of its term left →
 stage `T-90` (warning); on and after its term end, while no successor has been elected, stage
 `expired` (critical, supersedes T-90). Electing a successor clears it. To the street office and
-the committee.
+the committee. The title names the kind by its short name ("自管会", "业委会", "临时业委会" …,
+labels.SHORT_KINDS); a renovation supervision committee has no term to renew (status.ATTENDANT_KINDS).
 
 `committee_missing`: a compound accepted (竣工验收, its handover) more than
 `COMMITTEE_MISSING_DAYS` (default 365) days before the sweep day that has never had a committee
-in office (one being prepared does not count yet). To the street office.
+in office (one being prepared does not count yet; a temporary committee counts, a renovation
+supervision committee does not). To the street office.
+
+`maintenance_fund_missing`: an accepted compound (accepted on or before the sweep day) that has no
+maintenance fund at all — no maintenance-fund deposit (`in`, not a reversal, not reversed) dated
+on or before the sweep day. Civil Code Art. 281: "建筑物及其附属设施的维修资金，属于业主共有。经业主
+共同决定，可以用于电梯、屋顶、外墙、无障碍设施等共有部分的维修、更新和改造"; without one, the
+owners have nothing to vote a repair from (seed 004 lists "物业维修资金" among the owners' share
+of renovation money). Cleared when the first deposit is booked. To the street office.
 
 `maintenance_fund_low`: the maintenance fund's balance on the sweep day is below 30 % of its
 initial deposit — the compound's first maintenance-fund `in` entry that is not a reversal (the
@@ -22,10 +31,13 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy.orm import aliased
 
 from pm_app.alerts.rules import Finding, alert_rule, compound_audiences
+from pm_app.committees.coverage import renovated_by
+from pm_app.committees.labels import SHORT_KINDS
 from pm_app.committees.models import Account, Committee, Direction, LedgerEntry
-from pm_app.committees.status import RE_ELECTION_DAYS, in_office
+from pm_app.committees.status import RE_ELECTION_DAYS, governing, in_office
 from pm_app.common.money import fen_to_yuan
 from pm_app.extensions import db
 from pm_app.org.models import Compound, ServiceContract
@@ -38,18 +50,18 @@ FUND_LOW_NUMERATOR, FUND_LOW_DENOMINATOR = 3, 10  # 30 %
 def committee_term_ending(as_of: date, _at: datetime) -> list[Finding]:
     office = in_office(as_of)
     rows = db.session.execute(
-        select(Committee.id, Committee.term_end, Compound.id, Compound.street_id, Compound.name)
+        select(Committee.id, Committee.kind, Committee.term_end, Compound.id, Compound.street_id, Compound.name)
         .join(office, and_(office.c.compound_id == Committee.compound_id, office.c.elected_on == Committee.elected_on))
         .join(Compound, Compound.id == Committee.compound_id)
         .where(Committee.term_end <= as_of + timedelta(days=RE_ELECTION_DAYS))
         .order_by(Committee.id))
     findings = []
-    for committee_id, end, compound_id, street_id, name in rows:
-        days = (end - as_of).days
+    for committee_id, kind, end, compound_id, street_id, name in rows:
+        days, short = (end - as_of).days, SHORT_KINDS[kind]
         if days > 0:
-            stage, severity, title = "T-90", "warning", f"{name}: 业委会任期将于 {end} 届满（剩 {days} 天），请组织换届选举"
+            stage, severity, title = "T-90", "warning", f"{name}: {short}任期将于 {end} 届满（剩 {days} 天），请组织换届选举"
         else:
-            stage, severity, title = "expired", "critical", f"{name}: 业委会任期已于 {end} 届满 {-days} 天，尚未换届"
+            stage, severity, title = "expired", "critical", f"{name}: {short}任期已于 {end} 届满 {-days} 天，尚未换届"
         findings.append(Finding("committee", committee_id, title, severity=severity, stage=stage,
                                 compound_id=compound_id, due_on=end,
                                 audiences=compound_audiences(street_id, compound_id)))
@@ -60,7 +72,8 @@ def committee_term_ending(as_of: date, _at: datetime) -> list[Finding]:
             "An accepted compound has had no committee for more than COMMITTEE_MISSING_DAYS (default 365) days")
 def committee_missing(as_of: date, _at: datetime) -> list[Finding]:
     days = current_app.config["COMMITTEE_MISSING_DAYS"]
-    ever = exists(select(Committee.id).where(Committee.compound_id == Compound.id, Committee.elected_on <= as_of))
+    ever = exists(select(Committee.id).where(Committee.compound_id == Compound.id, Committee.elected_on <= as_of,
+                                             governing(Committee)))
     rows = db.session.execute(
         select(Compound.id, Compound.street_id, Compound.name, Compound.acceptance_date)
         .where(Compound.acceptance_date < as_of - timedelta(days=days), ~ever).order_by(Compound.id))
@@ -94,3 +107,17 @@ def maintenance_fund_low(as_of: date, _at: datetime) -> list[Finding]:
                     f"{name}: 专项维修资金余额 {fen_to_yuan(int(balance))} 元，低于首次缴存 {fen_to_yuan(amount)} 元的 30%",
                     compound_id=cid, firm_id=firm_id, audiences=compound_audiences(street_id, cid, firm_id))
             for cid, street_id, name, balance, amount, firm_id in rows]
+
+
+@alert_rule("maintenance_fund_missing", "An accepted compound has no maintenance fund at all")
+def maintenance_fund_missing(as_of: date, _at: datetime) -> list[Finding]:
+    reversal = aliased(LedgerEntry)
+    deposit = exists(select(LedgerEntry.id).where(
+        LedgerEntry.compound_id == Compound.id, LedgerEntry.account == Account.maintenance_fund,
+        LedgerEntry.direction == Direction.in_, LedgerEntry.reversal_of_id.is_(None), LedgerEntry.entry_date <= as_of,
+        ~exists(select(reversal.id).where(reversal.reversal_of_id == LedgerEntry.id))))
+    rows = db.session.execute(select(Compound.id, Compound.street_id, Compound.name)
+                              .where(renovated_by(as_of), ~deposit).order_by(Compound.id))
+    return [Finding("compound", cid, f"{name}: 尚未建立专项维修资金（账簿中没有维修资金缴存记录）",
+                    compound_id=cid, audiences=(("street", street_id),))
+            for cid, street_id, name in rows]

@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask_login import current_user
 from marshmallow import Schema, fields, post_dump, validate
 
+from pm_app.committees.coverage import BASES
 from pm_app.committees.fund import drawn_against, failed_threshold
-from pm_app.committees.models import Account, CommitteeKind, Direction, MemberRole
+from pm_app.committees.majorities import HALF, MAJORITY, THREE_QUARTERS
+from pm_app.committees.models import Account, CommitteeKind, Direction, FundMatter, MemberRole
 from pm_app.committees.services import filing_due, sees_member_contacts
 from pm_app.common.fields import Area, Money
 from pm_app.common.money import fen_to_yuan
@@ -83,6 +85,8 @@ class StatusOut(Schema):
 class CoverageQuery(Schema):
     street_id = fields.Int()
     as_of = fields.Date()
+    base = fields.Str(load_default="renovated", validate=validate.OneOf(BASES), metadata={
+        "description": "renovated (default): compounds accepted on or before as_of, the audit's base; all: every compound"})
 
 
 class ShareOut(Schema):
@@ -92,11 +96,30 @@ class ShareOut(Schema):
 
 class CoverageOut(Schema):
     as_of = fields.Str(metadata={"description": "YYYY-MM-DD"})
-    compounds = fields.Int(metadata={"description": "compounds counted"})
+    base = fields.Str(metadata={"description": "the base the shares are of: renovated or all"})
+    compounds = fields.Int(metadata={"description": "compounds counted (the base)"})
+    left_out = fields.Int(metadata={"description": "compounds in scope outside the base (not renovated by as_of)"})
     by_status = fields.Dict(keys=fields.Str(), values=fields.Nested(ShareOut),
                             metadata={"description": "active, expired, none, …"})
-    by_kind = fields.Dict(keys=fields.Str(), values=fields.Nested(ShareOut),
-                          metadata={"description": "owners_committee, management_committee, …"})
+    established = fields.Nested(ShareOut, metadata={"description": "compounds with a committee in office (已成立)"})
+    by_kind = fields.Dict(keys=fields.Str(), values=fields.Nested(ShareOut), metadata={
+        "description": "committees in office by kind (owners_committee, self_management, …); none: no committee "
+                       "in office (being prepared, expired or never had one)"})
+    preparing = fields.Dict(keys=fields.Str(), values=fields.Nested(ShareOut),
+                            metadata={"description": "committees being prepared, by kind (not counted in by_kind)"})
+    party_organisation = fields.Nested(ShareOut, metadata={"description": "compounds with a party organisation (党组织)"})
+    red_property = fields.Nested(ShareOut, metadata={"description": "compounds served as 红色物业"})
+
+
+class PartyIn(Schema):
+    party_organisation = fields.Bool(required=True, metadata={"description": "the compound has a party organisation "
+                                                                             "(党组织: its own or a joint branch)"})
+    red_property = fields.Bool(required=True, metadata={"description": "the compound is served as 红色物业"})
+
+
+class PartyOut(PartyIn):
+    compound_id = fields.Int()
+    updated_at = fields.DateTime(allow_none=True)
 
 
 class BalancesOut(Schema):
@@ -221,13 +244,19 @@ class QueryListQuery(Schema):
 class VoteIn(Schema):
     compound_id = fields.Int(required=True)
     purpose = fields.Str(required=True, validate=validate.Length(min=2, max=500))
+    matter = fields.Enum(FundMatter, by_value=True, load_default=FundMatter.use, metadata={
+        "description": "Civil Code Art. 278: use (more than half), raise, rebuild, common_use (three-quarters)"})
+    majority = fields.Str(validate=validate.OneOf((HALF, THREE_QUARTERS)), metadata={
+        "description": "the majority the vote was counted against; refused unless it is the matter's"})
     amount = Money(positive=True, required=True, attribute="amount_fen")
     voted_on = fields.Date(required=True)
     participating_area = Area(required=True, attribute="participating_area_dm2",
                               metadata={"description": "m² of the owners who took part"})
-    participating_households = fields.Int(required=True, validate=validate.Range(min=0))
+    participating_households = fields.Int(required=True, validate=validate.Range(min=0), metadata={
+        "description": "owners (业主) who took part, each once however many households they hold"})
     approving_area = Area(required=True, attribute="approving_area_dm2")
-    approving_households = fields.Int(required=True, validate=validate.Range(min=0))
+    approving_households = fields.Int(required=True, validate=validate.Range(min=0),
+                                      metadata={"description": "owners who approved, each once"})
     ticket_id = fields.Int(allow_none=True)
     project_id = fields.Int(allow_none=True)
 
@@ -240,12 +269,18 @@ class VoteOut(Schema):
     id = fields.Int()
     compound_id = fields.Int()
     purpose = fields.Str()
+    matter = fields.Enum(FundMatter, by_value=True)
+    majority = fields.Method("_majority", metadata={"description": "the majority the matter needs: half or "
+                                                                   "three_quarters"})
     amount = Money(attribute="amount_fen")
     voted_on = fields.Date()
     ticket_id = fields.Int(allow_none=True)
     project_id = fields.Int(allow_none=True)
     total_area = Area(attribute="total_area_dm2")
     total_households = fields.Int()
+    total_owners = fields.Int(allow_none=True, metadata={
+        "description": "the owners the headcount is judged against (null: recorded before owners were counted, "
+                       "judged against total_households)"})
     participating_area = Area(attribute="participating_area_dm2")
     participating_households = fields.Int()
     approving_area = Area(attribute="approving_area_dm2")
@@ -253,6 +288,9 @@ class VoteOut(Schema):
     passed = fields.Method("_passed")
     failed_threshold = fields.Method("_failed")
     drawn = fields.Method("_drawn")
+
+    def _majority(self, vote):
+        return MAJORITY[vote.matter]
 
     def _passed(self, vote):
         return failed_threshold(vote) is None

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from pm_app.auth.models import Role
 from pm_app.committees.models import Committee, CommitteeKind, CommitteeMember, MemberRole
-from pm_app.committees.status import FILING_DAYS, status_columns
+from pm_app.committees.status import ATTENDANT_KINDS, FILING_DAYS, status_columns
 from pm_app.common.clock import today
 from pm_app.errors import Conflict, DomainError
 from pm_app.extensions import db
@@ -67,7 +67,12 @@ def register_committee(user, compound: Compound, data: dict) -> Committee:
         raise DomainError(_("term_years: a term is 1 to 5 years"),
                           {"term_years": [_("A committee's term is at most %(max)d years.", max=MAX_TERM_YEARS)]})
     members = data["members"]
-    problem = member_count_problem(len(members), household_count(compound.id))
+    # A supervision committee is made of representatives (seed 004 §九(九): "街道、社区的工作人员及居民
+    # 代表、物业公司代表、驻区相关单位代表"), not owners elected to it: the count rule is not its.
+    if CommitteeKind(data["kind"]) in ATTENDANT_KINDS:
+        problem = None if members else _("A committee has at least one member.")
+    else:
+        problem = member_count_problem(len(members), household_count(compound.id))
     if problem:
         raise DomainError(problem, {"members": [problem]})
     if sum(m["role"] == MemberRole.chair for m in members) > 1:

@@ -9,7 +9,9 @@
 
 The committee in office is the compound's committee with the latest election date on or before
 the day; its term ends on `term_end`, the first day out of office (`elected_on + term_years`,
-29 February → 28 February). One SQL expression serves a single compound, a street's coverage
+29 February → 28 February). A renovation supervision committee (改造工作监督委员会) is none of
+this: it sits beside the compound's committee for one renovation, so it neither takes office nor
+ends a term (ATTENDANT_KINDS are left out everywhere here). One SQL expression serves a single compound, a street's coverage
 page and the alert rules alike.
 """
 from __future__ import annotations
@@ -20,9 +22,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, exists, func, literal, select
 from sqlalchemy.orm import aliased
 
-from pm_app.committees.models import Committee
+from pm_app.committees.models import Committee, CommitteeKind
 from pm_app.org.models import Compound
 
+# Seed 004 §九(九): "作为本小区改造的协调议事机构及监督机构" — not the compound's managing body.
+ATTENDANT_KINDS = (CommitteeKind.supervision_committee,)
 RE_ELECTION_DAYS = 90
 FILING_DAYS = 30
 
@@ -38,7 +42,13 @@ STATUSES = {
 def in_office(as_of):
     """compound_id → the election date of the committee in office on as_of (subquery)."""
     return (select(Committee.compound_id, func.max(Committee.elected_on).label("elected_on"))
-            .where(Committee.elected_on <= as_of).group_by(Committee.compound_id).subquery())
+            .where(Committee.elected_on <= as_of, governing(Committee))
+            .group_by(Committee.compound_id).subquery())
+
+
+def governing(committee):
+    """The clause keeping the committees that govern a compound (not ATTENDANT_KINDS)."""
+    return committee.kind.not_in(ATTENDANT_KINDS)
 
 
 def status_columns(as_of, due_from=None):
@@ -52,8 +62,9 @@ def status_columns(as_of, due_from=None):
     office = in_office(as_of)
     current = aliased(Committee, name="current_committee")
     upcoming = aliased(Committee, name="upcoming_committee")
-    preparing = exists(select(upcoming.id).where(upcoming.compound_id == Compound.id, upcoming.elected_on > as_of))
-    next_kind = (select(upcoming.kind).where(upcoming.compound_id == Compound.id, upcoming.elected_on > as_of)
+    later = and_(upcoming.compound_id == Compound.id, upcoming.elected_on > as_of, governing(upcoming))
+    preparing = exists(select(upcoming.id).where(later))
+    next_kind = (select(upcoming.kind).where(later)
                  .order_by(upcoming.elected_on).limit(1).scalar_subquery())
     status = case(
         (and_(current.id.is_not(None), current.term_end > due_from), literal("active")),
@@ -65,6 +76,7 @@ def status_columns(as_of, due_from=None):
 
     def joins(query):
         return (query.outerjoin(office, office.c.compound_id == Compound.id)
-                .outerjoin(current, and_(current.compound_id == Compound.id, current.elected_on == office.c.elected_on)))
+                .outerjoin(current, and_(current.compound_id == Compound.id, current.elected_on == office.c.elected_on,
+                                         governing(current))))
 
     return status.label("status"), kind.label("kind"), current.id.label("committee_id"), joins

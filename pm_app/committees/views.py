@@ -9,8 +9,8 @@ from flask_login import current_user, login_required
 from pm_app.auth.access import OFFICE, require_role
 from pm_app.auth.scope import visible, visible_or_404
 from pm_app.committees import coverage as coverage_service
-from pm_app.committees import services
-from pm_app.committees.forms import CommitteeForm, FilingForm
+from pm_app.committees import party, services
+from pm_app.committees.forms import CommitteeForm, FilingForm, PartyForm
 from pm_app.committees.labels import KINDS, committee_label
 from pm_app.committees.models import Committee
 from pm_app.committees.scope import visible_compound
@@ -80,16 +80,33 @@ def filing(committee_id: int):
     return redirect(url_for(".home", compound_id=compound.id))
 
 
+@bp.route("/compounds/<int:compound_id>/committee/party", methods=["POST"])
+@login_required
+def party_record(compound_id: int):
+    compound = compound_or_404(compound_id)
+    if not services.can_register(current_user, compound):
+        abort(403)
+    form = PartyForm(prefix="party")
+    if form.validate_on_submit():
+        party.keep_record(current_user, compound, {"party_organisation": form.party_organisation.data,
+                                                   "red_property": form.red_property.data})
+        db.session.commit()
+        flash(_("Party organisation record saved."), "success")
+    return redirect(url_for(".home", compound_id=compound.id))
+
+
 def _home(compound, form=None, status=200):
     as_of = day_arg(request.args, "as_of") or today()
     found = services.status_of(compound.id, as_of)
     may_register = services.can_register(current_user, compound)
+    record = party.record_of(compound.id)
     return render_template(
         "committees/home.html", compound=compound, found=found, as_of=as_of, history=services.history(compound.id),
         filing_due=services.filing_due, filing_overdue=services.filing_overdue,
         sees_contacts=services.sees_member_contacts(current_user), may_register=may_register,
         form=form or (CommitteeForm(formdata=None, prefix="committee") if may_register else None),
-        filing_form=FilingForm(formdata=None, prefix="filing", filed_on=as_of)), status
+        filing_form=FilingForm(formdata=None, prefix="filing", filed_on=as_of), party=record,
+        party_form=PartyForm(formdata=None, prefix="party", obj=record) if may_register else None), status
 
 
 @bp.route("/committees/coverage")
@@ -97,7 +114,8 @@ def _home(compound, form=None, status=200):
 @require_role(*OFFICE)
 def coverage():
     as_of = day_arg(request.args, "as_of") or today()
-    found = coverage_service.coverage(current_user, as_of)
+    base = request.args.get("base") if request.args.get("base") in coverage_service.BASES else "renovated"
+    found = coverage_service.coverage(current_user, as_of, base=base)
     streets = {s.id: s for s in db.session.scalars(visible(Street, current_user).where(Street.id.in_(found.by_street)))}
     return render_template("committees/coverage.html", found=found, as_of=as_of, statuses=STATUSES, kinds=KINDS,
-                           streets=streets)
+                           streets=streets, governing=coverage_service.GOVERNING_KINDS)

@@ -42,10 +42,12 @@ def entry_ok(api, user, compound_id: int, **body) -> dict:
 
 
 def add_households(compound_id: int, count: int, area_dm2: int = 10_000) -> None:
-    """`count` more households of `area_dm2` (100 m² by default) in a new building."""
+    """`count` more households of `area_dm2` (100 m² by default) in a new building, each with an
+    owner of its own (a vote's headcount counts owners)."""
     building = BuildingFactory(compound_id=compound_id)
     for i in range(count):
-        HouseholdFactory(building=building, unit=f"u{i}", floor_area_dm2=area_dm2)
+        HouseholdFactory(building=building, unit=f"u{i}", floor_area_dm2=area_dm2,
+                         owner_name=f"业主{building.id}-{i}", owner_phone=f"137{building.id:04d}{i:04d}")
 
 
 def login(client, user):

@@ -117,7 +117,10 @@ def test_coverage_counts_and_shares_match_a_hand_count(api, city):
     found = coverage(officer, date(2026, 10, 1))
     assert found.total == 7
     assert found.by_status == {"none": 2, "preparing": 1, "active": 2, "re_election_due": 1, "expired": 1}
-    assert found.by_kind == {"owners_committee": 2, "management_committee": 0, "self_management": 3, "none": 2}
+    # only committees in office count by kind: not the expired 自管会, nor the one being prepared
+    assert found.by_kind == {"owners_committee": 2, "management_committee": 0, "self_management": 1,
+                             "temporary_committee": 0, "none": 4}
+    assert found.preparing["self_management"] == 1 and found.established == 3
     response = api.as_(officer).get("/api/v1/committees/coverage?as_of=2026-10-01")
     assert response.json["by_status"]["active"] == {"count": 2, "share": "0.2857"}
     assert response.json["by_status"]["none"] == {"count": 2, "share": "0.2857"}

@@ -65,7 +65,8 @@ def test_a_draw_on_a_failing_vote_is_refused_naming_the_threshold(api, fund_city
     draw = post_entry(api, city.users["firm_staff"], city.compound.id, account="maintenance_fund", direction="out",
                       amount="500.00", description="屋面维修", fund_vote_id=failing["id"])
     assert draw.status_code == 422
-    assert "more than 1/2 of the participating owners must approve" in draw.json["message"]
+    assert "Using the maintenance fund needs more than half of the participating floor area and of the " \
+           "participating owners" in draw.json["message"]
     assert draw.json["errors"]["threshold"] == ["approving_households"]
 
 

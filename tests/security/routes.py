@@ -62,6 +62,7 @@ SCOPED = {
     "committees_api.EntryQueries", "committees_api.CompoundQueries", "committees_api.Statement",
     "committees_api.Verify",
     "committees.filing", "committees.coverage", "committees.home", "committees.register",
+    "committees.party_record", "committees_api.Party",
     "accounts.page", "accounts.post_entry", "accounts.raise_query", "accounts.reverse", "accounts.answer",
     "accounts.export_statement",
     "committees.party_record", "committees_api.Party",
@@ -94,6 +95,7 @@ BODIES = {
     "committees_api.Entries": {"account": "public_revenue", "direction": "in", "amount": "1.00", "date": "2026-01-15",
                                "description": "walk"},
     "committees_api.EntryQueries": {"question": "walk question"},
+    "committees_api.Party": {"party_organisation": True, "red_property": False},
 }
 QUERIES = {"committees_api.Statement": "month=2026-01", "counter_api.HouseholdSearch": "q=1-1-101"}
     "committees_api.Party": {"party_organisation": True, "red_property": False},
