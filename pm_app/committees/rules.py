@@ -15,7 +15,7 @@ supervision committee does not). To the street office.
 maintenance fund at all — no maintenance-fund deposit (`in`, not a reversal, not reversed) dated
 on or before the sweep day. Civil Code Art. 281: "建筑物及其附属设施的维修资金，属于业主共有。经业主
 共同决定，可以用于电梯、屋顶、外墙、无障碍设施等共有部分的维修、更新和改造"; without one, the
-owners have nothing to vote a repair from (seed 004 lists "物业维修资金" among the owners' share
+owners have nothing to vote a repair from (seed 004 §八(一) lists "物业维修资金" among the owners' share
 of renovation money). Cleared when the first deposit is booked. To the street office.
 
 `maintenance_fund_low`: the maintenance fund's balance on the sweep day is below 30 % of its
