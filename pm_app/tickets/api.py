@@ -13,7 +13,7 @@ from pm_app.errors import DomainError
 from pm_app.extensions import db
 from pm_app.org.models import Compound
 from pm_app.tickets import schemas as s
-from pm_app.tickets import dispatch, queries, services, sla, stats
+from pm_app.tickets import dispatch, queries, services, sla, stats, stats_report
 from pm_app.tickets.models import Ticket
 
 blp = Blueprint("tickets_api", __name__, url_prefix="/api/v1",
@@ -58,6 +58,20 @@ class Stats(MethodView):
         """Complaint statistics of the caller's tickets (a street office: its streets; the
         regulator: the city): counts and four-place shares by category, party, source and street"""
         return stats.complaint_stats(current_user, queries.Filters(**args), now())
+
+
+@blp.route("/tickets/stats.<any(csv, xlsx):fmt>")
+class StatsExport(MethodView):
+    @blp.arguments(s.StatsQuery, location="query")
+    @blp.doc(responses={"200": {"description": "the statistics as a spreadsheet: a total row, seed 003's "
+                                "construction and quality row, then each breakdown's rows (labels in the "
+                                "caller's language, four-place shares)",
+                                "content": {"text/csv": {}, "application/vnd.openxmlformats-officedocument."
+                                                                      "spreadsheetml.sheet": {}}}})
+    def get(self, args, fmt):
+        """The same statistics as CSV or XLSX, as the page's export (the one way files are named here)"""
+        filters = queries.Filters(**args)
+        return stats_report.download(fmt, stats.complaint_stats(current_user, filters, now()), filters)
 
 
 @blp.route("/tickets/<int:ticket_id>")

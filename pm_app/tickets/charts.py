@@ -72,3 +72,22 @@ def on_time_rate(rows: Sequence[dict], title: str) -> dict:
 def rate_percent(row: dict) -> float:
     """On-time share in percent, one decimal (the table and the chart show the same)."""
     return round(100 * row["on_time"] / row["resolved"], 1) if row["resolved"] else 0.0
+
+
+def share_bars(rows: Sequence[tuple[str, int, str]], title: str) -> dict:
+    """One breakdown of the complaint statistics: `rows` are (label, count, percent text), largest
+    first; drawn as horizontal bars, the largest on top, each labelled "45 · 38.8%"."""
+    shown = list(reversed(rows))  # plotly draws the first category at the bottom
+    return {
+        "data": [{"type": "bar", "orientation": "h", "x": [n for _label, n, _p in shown],
+                  "y": [label for label, _n, _p in shown], "text": [f"{n} · {p}" for _label, n, p in shown],
+                  "textposition": "auto", "marker": {"color": BLUE},
+                  "hovertemplate": "%{y}: %{text}<extra></extra>"}],
+        "layout": {
+            "title": {"text": title}, "height": max(180, 60 + 28 * len(rows)),
+            "margin": {"l": 16, "r": 16, "t": 48, "b": 40},
+            "yaxis": {"type": "category", "automargin": True},
+            "xaxis": {"title": {"text": _("Tickets")}, "rangemode": "tozero"},
+        },
+        "config": {"displaylogo": False, "responsive": True},
+    }

@@ -12,7 +12,7 @@ from pm_app.common.clock import now, today
 from pm_app.common.inputs import text_problem
 from pm_app.common.listing import day_arg, page_number, page_of
 from pm_app.extensions import db
-from pm_app.tickets import charts, exports, queries, stats
+from pm_app.tickets import charts, exports, queries, stats, stats_report
 from pm_app.tickets.labels import (CATEGORIES, PARTIES, PRIORITIES, SOURCES, STATUSES, deadlines_of, rated_by,
                                   ticket_label)
 from pm_app.tickets.models import Priority, ResponsibleParty, TicketSource, TicketStatus
@@ -49,17 +49,29 @@ def board():
 @bp.route("/tickets/stats")
 @login_required
 def stats_page():
-    """Complaint statistics with quarter presets: a table per breakdown (the API's numbers)."""
+    """Complaint statistics: seed 003's sentence, then a chart and a table per breakdown (the
+    API's numbers), quarter presets and the same figures as CSV/XLSX."""
     if current_user.role in QUEUE_ROLES:
         abort(404)
     filters = _filters()
     found = stats.complaint_stats(current_user, filters, now())
+    sections = stats_report.sections(found)
     return render_template(
-        "tickets/stats.html", found=found, filters=filters, presets=stats.quarter_presets(today()),
-        streets=queries.visible_streets(current_user),
-        labels={"categories": CATEGORIES, "sources": SOURCES,
-                "parties": {p.value: text for p, text in PARTIES.items()},
-                "source_values": {p.value: text for p, text in SOURCES.items()}})
+        "tickets/stats.html", found=found, filters=filters, sections=sections, headline=stats_report.headline(found, filters),
+        figures=stats_report.figures(sections), counted=stats_report.counted_categories(),
+        presets=[(code, stats_report.quarter_name(code), first, last) for code, first, last in stats.quarter_presets(today())],
+        streets=queries.visible_streets(current_user), compounds=queries.visible_compounds(current_user),
+        args={name: request.args[name] for name in stats_report.ARGS if request.args.get(name)},
+        labels={"sources": SOURCES})
+
+
+@bp.route("/tickets/stats.<any(csv, xlsx):fmt>")
+@login_required
+def export_stats(fmt: str):
+    if current_user.role in QUEUE_ROLES:
+        abort(404)
+    filters = _filters()
+    return stats_report.download(fmt, stats.complaint_stats(current_user, filters, now()), filters)
 
 
 @bp.route("/tickets.<any(csv, xlsx):fmt>")

@@ -18,6 +18,15 @@ from pm_app.tickets.labels import CATEGORIES
 from pm_app.tickets.models import ResponsibleParty, Ticket, TicketSource
 
 
+# Seed 003's question is "其中施工管理、质量安全等方面投诉件约45件，占总数39%": the complaints about
+# how the renovation was built and whether it was built well. They are the construction-phase
+# category itself (施工扰民及施工损坏) and the categories whose defects are the renovated works'
+# own quality: roads and paving, walls and facades, roofs, and leaks through them. Safety in use
+# (fire, gas, elevators, wiring) is the managing firm's or a utility's, not the works'. The one
+# place this is decided: the page's sentence, the export's row and the docs read it from here.
+CONSTRUCTION_QUALITY = ("construction", "roads", "walls", "roof", "water_leak")
+
+
 def share(count: int, total: int) -> str:
     """count ÷ total with four places, half up, as committees.coverage writes it ("0.3879")."""
     if not total:
@@ -54,6 +63,12 @@ def complaint_stats(user, filters: queries.Filters, at: datetime) -> dict:
             "by_source": Breakdown(sources).shares(total),
             "by_street": {str(sid): {"name": name, "count": n, "share": share(n, total)}
                           for sid, (name, n) in streets.items()}}
+
+
+def construction_quality(found: dict) -> dict:
+    """Seed 003's figure from a statistics result: tickets in CONSTRUCTION_QUALITY and their share."""
+    count = sum(found["by_category"].get(code, {}).get("count", 0) for code in CONSTRUCTION_QUALITY)
+    return {"count": count, "share": share(count, found["tickets"])}
 
 
 def _streets(user, filters: queries.Filters, at: datetime) -> dict[int, tuple[str, int]]:

@@ -111,7 +111,7 @@ def test_the_street_office_reads_the_quarter_on_the_page(client, city, quarter):
     assert "created_from=2026-01-01&amp;created_to=2026-03-31" in body
     assert "投诉统计" in body and "施工扰民及施工损坏" in body
     assert '<tr data-key="construction"><th scope="row">施工扰民及施工损坏</th><td class="num">3</td>' in body
-    assert "42.86 %" in body
+    assert "42.9%" in body
 
 
 def test_quarter_presets_cross_the_year():
