@@ -36,6 +36,7 @@ def import_models() -> None:
     import pm_app.fees.scope  # noqa: F401
     import pm_app.fees.rules  # noqa: F401
     import pm_app.warranties.models  # noqa: F401
+    import pm_app.warranties.funding_models  # noqa: F401
     import pm_app.warranties.scope  # noqa: F401
     import pm_app.warranties.acceptance_scope  # noqa: F401  (and its models)
     import pm_app.warranties.rules  # noqa: F401
@@ -129,6 +130,7 @@ def register_blueprints(app: Flask) -> None:
     from pm_app.fees.api import blp as fees_api
     from pm_app.fees.counter_api import blp as counter_api
     from pm_app.warranties.api import blp as warranties_api
+    from pm_app.warranties.funding_api import blp as funding_api
     from pm_app.warranties.acceptance_api import blp as acceptance_api
     from pm_app.warranties import acceptance_views
     from pm_app.tickets.api import blp as tickets_api
@@ -153,11 +155,12 @@ def register_blueprints(app: Flask) -> None:
     from pm_app.fees import bill_views, overview_views, views as fee_views
     from pm_app.fees.counter_views import bp as counter_views
     from pm_app.warranties import list_views as warranty_list_views, project_views, views as warranty_views
+    from pm_app.warranties import funding_views
     from pm_app.tickets import list_views as ticket_list_views, views as ticket_views
 
     for blueprint in (auth_api, org_api, alerts_api, imports_api, fees_api, counter_api, fees_imports_api, warranties_api,
                       warranties_imports_api, tickets_api, ticket_attachments_api, rankings_api, public_rankings_api,
-                      committees_api, acceptance_api, audit_api, jobs_api):
+                      committees_api, acceptance_api, audit_api, jobs_api, funding_api):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens only: a browser never sends them by itself
     for blueprint in (home, auth_views, admin_views, org_views, org_import_views, alerts_views, fees_import_views,
@@ -165,7 +168,7 @@ def register_blueprints(app: Flask) -> None:
                       warranty_views.bp, project_views.bp, warranty_list_views.bp, tickets_public.bp,
                       ticket_list_views.bp, ticket_views.bp, ticket_photos.bp, rankings_public.bp, rankings_views.bp,
                       ranking_firm_views.bp, committee_views.bp, account_views.bp, audit_views, liveness, jobs_views,
-                      bulk_views):
+                      bulk_views, funding_views.bp):
         app.register_blueprint(blueprint)
 
     @app.before_request

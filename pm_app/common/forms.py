@@ -9,7 +9,7 @@ from pm_app.common.inputs import FIRST_DAY, LAST_DAY
 from pm_app.errors import DomainError
 
 # Fields the services name differently from the forms.
-SERVICE_FIELDS = {"Idempotency-Key": "key"}
+SERVICE_FIELDS = {"Idempotency-Key": "key", "quality_deposit": "deposit"}
 
 
 def day_in_range(_form, field) -> None:

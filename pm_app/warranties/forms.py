@@ -18,7 +18,8 @@ from pm_app.common.inputs import InputError, parse_amount
 from pm_app.common.money import AmountError, yuan_to_fen
 from pm_app.org.labels import RENOVATION_TYPES, choices
 from pm_app.warranties.import_rows import MAX_QUANTITY
-from pm_app.warranties.labels import FUNDING_SOURCES
+from pm_app.warranties.labels import DEPOSIT_TERMS, FUNDING_SOURCES
+from pm_app.warranties.models import DepositTerms
 
 FINDING_ROWS = 3  # empty rows are ignored; an inspection with more findings is recorded twice or via the API
 
@@ -71,6 +72,12 @@ class ProjectForm(FlaskForm):
     contract_amount = Yuan(_l("Contract amount (yuan)"))
     deposit = Yuan(_l("Quality deposit (yuan)"))
     deposit_release_date = DateField(_l("Planned deposit release"), validators=[Optional(), day_in_range])
+    # Issue 26 (deposit_rules.py, funding.py)
+    deposit_terms = SelectField(_l("Deposit in the contract"), choices=[("", "—"), *choices(DEPOSIT_TERMS)],
+                                validators=[Optional()])
+    settlement_amount = Yuan(_l("Settlement amount (yuan; the 3% cap's base once settled)"))
+    planned_start = DateField(_l("Planned start"), validators=[Optional(), day_in_range])
+    planned_completion = DateField(_l("Planned completion"), validators=[Optional(), day_in_range])
     # Shown to the regulator only (seed 004 §九(五); warranties.services.check_arrangement).
     arrangement_override_reason = TextAreaField(
         _l("Reason to go ahead without a management arrangement (regulator)"), validators=[Optional(), Length(max=1000)])
@@ -84,6 +91,9 @@ class ProjectForm(FlaskForm):
                 "arrangement_override_reason": self.arrangement_override_reason.data}
         data["funding"] = {source: getattr(self, f"funding_{source.value}").fen for source in FUNDING_SOURCES
                            if getattr(self, f"funding_{source.value}").fen}
+        data.update(deposit_terms=DepositTerms(self.deposit_terms.data) if self.deposit_terms.data else None,
+                    settlement_amount_fen=self.settlement_amount.fen, planned_start=self.planned_start.data,
+                    planned_completion=self.planned_completion.data)
         return data
 
 

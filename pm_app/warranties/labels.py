@@ -7,7 +7,7 @@ import enum
 
 from flask_babel import lazy_gettext as _l
 
-from pm_app.warranties.models import ClaimState, DepositState, FundingSource
+from pm_app.warranties.models import ClaimState, DepositState, DepositTerms, FundingSource
 
 ITEM_STATES = {
     "active": _l("In warranty"),
@@ -30,6 +30,8 @@ FUNDING_SOURCES = {
     FundingSource.residents: _l("Residents"),
     FundingSource.utility: _l("Utility units"),
     FundingSource.social_capital: _l("Social capital"),
+    FundingSource.special_bonds: _l("Special bonds"),
+    FundingSource.original_owner: _l("Original owner unit"),
 }
 
 CLAIM_STATES = {ClaimState.open: _l("Open"), ClaimState.closed: _l("Closed")}
@@ -38,7 +40,15 @@ DECISION_KINDS = {"release": _l("Release"), "forfeit": _l("Forfeit")}
 
 WITHIN_DAYS = (30, 90, 180)  # the street's look-ahead choices, the alert stages T−30/90/180
 
-_BY_ENUM = {DepositState: DEPOSIT_STATES, FundingSource: FUNDING_SOURCES, ClaimState: CLAIM_STATES}
+# Issue 26: what the contract says of the deposit (deposit_rules.py).
+DEPOSIT_TERMS = {
+    DepositTerms.retention: _l("Deposit held back"),
+    DepositTerms.bank_guarantee: _l("Bank guarantee in its place"),
+    DepositTerms.insurance: _l("Quality insurance or another guarantee (no deposit)"),
+}
+
+_BY_ENUM = {DepositState: DEPOSIT_STATES, FundingSource: FUNDING_SOURCES, ClaimState: CLAIM_STATES,
+            DepositTerms: DEPOSIT_TERMS}
 
 
 def works_label(value) -> str:

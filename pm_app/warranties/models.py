@@ -29,6 +29,16 @@ class FundingSource(str, enum.Enum):
     residents = "residents"          # 居民出资
     utility = "utility"              # 管线单位
     social_capital = "social_capital"  # 社会资本
+    # Issue 26: seed 003 raised 37.9 % of its money as 专项债; seed 001's 原产权单位 put in ¥1.7 bn.
+    special_bonds = "special_bonds"  # 专项债
+    original_owner = "original_owner"  # 原产权单位
+
+
+class DepositTerms(str, enum.Enum):
+    """How the construction contract guarantees quality (建设工程质量保证金管理办法 第六、七条)."""
+    retention = "retention"            # 预留保证金: held back from payments, at most 3 % of the settlement
+    bank_guarantee = "bank_guarantee"  # 银行保函 in place of it, capped the same way
+    insurance = "insurance"            # 工程质量保险 or another guarantee: no deposit may be held as well
 
 
 class DepositState(str, enum.Enum):
@@ -80,6 +90,13 @@ class RenovationProject(db.Model):
     # Why the regulator let the project go ahead with no management arrangement decided, against
     # seed 004 §九(五) "未能确定改造后管理模式的小区，暂缓改造" (org.arrangements); None: not overridden.
     arrangement_override_reason: Mapped[str | None] = mapped_column(Text)
+    # Issue 26 (funding.py, deposit_rules.py): what the contract says of the deposit (None: not
+    # recorded, older projects), the settled price the 3 % cap reads, and the planned dates the
+    # late-completion share compares with the acceptance date.
+    deposit_terms: Mapped[DepositTerms | None] = mapped_column(value_enum(DepositTerms, "deposit_terms"))
+    settlement_amount_fen: Mapped[int | None] = mapped_column(BigInteger)
+    planned_start: Mapped[date | None] = mapped_column(Date)
+    planned_completion: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())
 
     compound: Mapped[Compound] = relationship()

@@ -14,6 +14,7 @@ from pm_app.errors import DomainError
 from pm_app.extensions import db
 from pm_app.common.forms import report
 from pm_app.warranties import acceptance_views, deposit, page_queries, queries, services
+from pm_app.warranties import funding_views  # issue 26: the schedule and payments section
 from pm_app.warranties.forms import CloseClaimForm, DepositForm
 from pm_app.warranties.models import RenovationProject, WarrantyClaim
 from pm_app.auth.scope import visible_or_404
@@ -87,4 +88,4 @@ def _page(project: RenovationProject, forms=None, close_form=None, closing=None,
         release_form=forms.get("release") or DepositForm(formdata=None, prefix="release"),
         forfeit_form=forms.get("forfeit") or DepositForm(formdata=None, prefix="forfeit"),
         close_form=close_form or CloseClaimForm(formdata=None, prefix="close"), closing=closing,
-        **acceptance_views.context(project)), status
+        **acceptance_views.context(project), **funding_views.project_context(project)), status

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from pm_app.common.fields import DecimalString, Money
+from pm_app.common.fields import Day, DecimalString, Money
 from pm_app.org.models import RenovationType
 from pm_app.warranties.import_rows import MAX_QUANTITY
-from pm_app.warranties.models import ClaimState, DepositState, FundingSource
+from pm_app.warranties.models import ClaimState, DepositState, DepositTerms, FundingSource
 
 CATEGORY_CODE = validate.Regexp(r"^[a-z][a-z0-9_]{1,31}$", error="2–32 lower-case letters, digits or '_'")
 
@@ -42,7 +42,17 @@ class ProjectIn(Schema):
     deposit_release_date = fields.Date(allow_none=True)
     funding = fields.Dict(keys=fields.Enum(FundingSource, by_value=True), values=Money(),
                           metadata={"description": "amount by source: central, provincial, city, district, "
-                                                   "residents, utility, social_capital"})
+                                                   "residents, utility, social_capital, special_bonds (专项债), "
+                                                   "original_owner (原产权单位)"})
+    # Issue 26 (deposit_rules.py, funding.py)
+    deposit_terms = fields.Enum(DepositTerms, by_value=True, allow_none=True, metadata={
+        "description": "what the contract says of the deposit: retention and bank_guarantee need one "
+                       "(not 0, at most 3% of the settlement), insurance allows none"})
+    settlement_amount = Money(allow_none=True, attribute="settlement_amount_fen",
+                              metadata={"description": "工程价款结算总额; the deposit cap's base once recorded"})
+    planned_start = Day(allow_none=True)
+    planned_completion = Day(allow_none=True, metadata={"description": "the late-completion share compares "
+                                                                       "the acceptance date with it"})
     arrangement_override_reason = fields.Str(
         allow_none=True, validate=validate.Length(max=1000),
         metadata={"description": "the regulator only: why the project may go ahead although the compound has no "
@@ -75,6 +85,10 @@ class ProjectOut(Schema):
     deposit_returned = Money(attribute="deposit_returned_fen")
     deposit_forfeited = Money(attribute="deposit_forfeited_fen")
     funding = fields.List(fields.Nested(FundingOut))
+    deposit_terms = fields.Enum(DepositTerms, by_value=True, allow_none=True)
+    settlement_amount = Money(attribute="settlement_amount_fen", allow_none=True)
+    planned_start = fields.Date(allow_none=True)
+    planned_completion = fields.Date(allow_none=True)
     arrangement_override_reason = fields.Str(allow_none=True)
     arrangement_decided = fields.Bool(metadata={
         "description": "whether the compound has a management arrangement decided today (seed 004 §九(五))"})

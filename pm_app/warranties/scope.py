@@ -9,6 +9,7 @@ from pm_app.auth.models import Role
 from pm_app.auth.scope import scope_clause, scope_rule
 from pm_app.org.models import Compound
 from pm_app.org.scope import compound_ids, extend_compound_reach
+from pm_app.warranties.funding_models import Disbursement
 from pm_app.warranties.models import (DepositDecision, Inspection, InspectionFinding, RenovationProject,
                                       WarrantyCategory, WarrantyClaim, WarrantyItem)
 
@@ -41,6 +42,7 @@ def _through_project(column):
 scope_rule(WarrantyItem)(_through_project(WarrantyItem.project_id))
 scope_rule(WarrantyClaim)(_through_project(WarrantyClaim.project_id))
 scope_rule(DepositDecision)(_through_project(DepositDecision.project_id))
+scope_rule(Disbursement)(_through_project(Disbursement.project_id))
 
 
 @scope_rule(Inspection)

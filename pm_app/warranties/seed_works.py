@@ -3,8 +3,9 @@ date, with its funding, quality-guarantee deposit, warranty items and a few join
 
 Sizes follow seed 002's reports: about 1–3 万元 of works per household, roads 7–19 m², greenery
 2–4 m² and rainwater pipes about 1 m per household; a roof per building. About 50 items per
-compound gives the ~60,000 items of the city scale (design §5). Deposits are 3–5 % of the
-contract, planned for release two (some three) years after acceptance; most of those past their
+compound gives the ~60,000 items of the city scale (design §5). Deposits are 2–3 % of the
+contract (3 % is the cap: deposit_rules), planned for release two (some three) years after
+acceptance; most of those past their
 date were released, a few partly forfeited, the rest are still held (`deposit_release_due`).
 
 One project in the first street is modelled on 全椒县城东三角花园 (seed 002: 白改黑 roads,
@@ -101,7 +102,7 @@ def _project(rng, run: SeedRun, compound: PlannedCompound, about, contractors, s
     accepted = compound.acceptance_date
     low, high = COST_PER_HOUSEHOLD[kind or RenovationType.basic]
     amount = round(max(compound.households, 20) * rng.uniform(low, high), -4) * 100  # fen, whole 100 yuan
-    deposit = round(amount * rng.uniform(0.03, 0.05), -2)
+    deposit = min(round(amount * rng.uniform(0.02, 0.03), -2), amount * 3 // 100 // 100 * 100)
     release_on = add_years(accepted, 3 if rng.random() < 0.2 else 2)
     label = "（白改黑、绿化、雨水管网）" if model else ""
     return {"compound_id": compound.id, "name": f"{accepted.year}年{name}老旧小区改造工程{label}", "year": accepted.year,

@@ -18,7 +18,9 @@ from pm_app.warranties.terms import warranty_end
 from pm_app.warranties.models import (ClaimState, RenovationProject, WarrantyCategory, WarrantyClaim, WarrantyItem)
 
 PROJECT_FIELDS = ("name", "year", "renovation_type", "contract_amount_fen", "acceptance_date", "deposit_fen",
-                  "deposit_release_date")
+                  "deposit_release_date",
+                  # issue 26: funding.check_schedule and deposit_rules.check_deposit read these
+                  "deposit_terms", "settlement_amount_fen", "planned_start", "planned_completion")
 
 
 def can_manage_works(user, compound: Compound) -> bool:
@@ -95,6 +97,10 @@ def _apply(user, project: RenovationProject, data: dict) -> None:
     if project.deposit_release_date and project.acceptance_date and project.deposit_release_date < project.acceptance_date:
         raise DomainError(_("The deposit cannot be due for release before acceptance."),
                           {"deposit_release_date": [_("is before the acceptance date")]})
+    from pm_app.warranties import deposit_rules, funding
+
+    funding.check_schedule(project)
+    deposit_rules.check_deposit(project)
 
 
 def _firm(user, firm_id: int, kind: FirmKind, field: str) -> Firm:

@@ -46,6 +46,8 @@ SCOPED = {
     "acceptance_api.Acceptances", "acceptance_api.Documents", "acceptance_api.DocumentFile",
     "acceptance_pages.record", "acceptance_pages.upload", "acceptance_pages.document",
     "warranty_lists.index", "warranty_lists.expiring", "warranty_lists.export_expiring",
+    "funding_api.Disbursements", "funding_api.Report", "renovation.record_payment", "renovation.report_page",
+    "renovation.export_report",
     "tickets_api.Tickets", "tickets_api.Stats", "tickets_api.StatsExport", "ticket_lists.export_stats", "ticket_lists.stats_page", "tickets_api.TicketItem", "tickets_api.Escalate", "tickets_api.Route",
     "tickets_api.Transitions", "ticket_attachments_api.Attachments", "ticket_attachments_api.AttachmentFile",
     "tickets.new", "tickets.ticket", "tickets.reroute", "tickets.move", "ticket_photos.upload",

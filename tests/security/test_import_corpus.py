@@ -32,7 +32,7 @@ def target(api, city):
     admin = api.as_(city.users["admin"])
     project = admin.post("/api/v1/projects", json={
         "compound_id": city.compound.id, "name": "改造工程", "year": 2024, "contractor_id": city.contractor.id,
-        "acceptance_date": "2024-06-30", "contract_amount": "1000.00", "quality_deposit": "50.00"}).json
+        "acceptance_date": "2024-06-30", "contract_amount": "1000.00", "quality_deposit": "30.00"}).json
     admin.get("/api/v1/auth/me")  # the token is issued now, not inside a counted request
     return admin, {
         "households": ("/api/v1/imports/households?lang=en", {"compound_id": str(city.compound.id)}),

@@ -70,7 +70,7 @@ def build(api, city) -> World:
         put("receipt", which, receipts.of_payment(payment["id"]).id)  # every payment has its receipt
         project = _ok(admin.post("/api/v1/projects", json={
             "compound_id": compound.id, "name": f"{tag}改造工程", "year": 2024, "contractor_id": contractor.id,
-            "acceptance_date": "2024-06-30", "contract_amount": "1000000.00", "quality_deposit": "50000.00",
+            "acceptance_date": "2024-06-30", "contract_amount": "1000000.00", "quality_deposit": "30000.00",
             "deposit_release_date": "2029-06-30"}))
         put("project", which, project["id"])
         item = _ok(admin.post(f"/api/v1/projects/{project['id']}/items",

@@ -17,7 +17,8 @@ def items(city):
     admin = city.users["admin"]
     project = works.create_project(admin, {
         "compound_id": city.compound.id, "name": "2023年东门新村雨污分流改造", "year": 2023,
-        "contractor_id": city.contractor.id, "acceptance_date": date(2023, 6, 30), "deposit_fen": 50_000_000})
+        "contractor_id": city.contractor.id, "acceptance_date": date(2023, 6, 30), "deposit_fen": 50_000_000,
+        "contract_amount_fen": 2_000_000_000})
     pipe = works.add_item(admin, project, {"category": "plumbing_electrical", "description": "雨水管",
                                            "warranty_years": 5})          # to 2028-06-30
     road = works.add_item(admin, project, {"category": "road_paving", "description": "路面",

@@ -125,7 +125,7 @@ def test_a_project_is_registered_from_the_page_with_funding_and_deposit(client, 
     response = client.post(f"/compounds/{city.compound.id}/works/projects?lang=en", data={
         "project-name": "2022年加装电梯工程", "project-year": "2022", "project-renovation_type": "improvement",
         "project-contractor_id": str(city.contractor.id), "project-acceptance_date": "2022-09-30",
-        "project-deposit": "300000.00", "project-deposit_release_date": "2024-09-30",
+        "project-contract_amount": "12000000", "project-deposit": "300000.00", "project-deposit_release_date": "2024-09-30",
         "project-funding_central": "1000000", "project-funding_residents": "250000.50"})
     assert response.status_code == 302, response.text[:2000]
     project = db.session.scalar(select(RenovationProject).where(RenovationProject.name == "2022年加装电梯工程"))
@@ -191,7 +191,7 @@ def test_who_may_not_manage_the_works_gets_403_or_404(client, city, works, role,
 
 def test_the_project_page_shows_funding_with_its_total_and_the_deposit(client, city, works):
     body = page(login(client, city.users["committee_member"]), f"/projects/{works['project'].id}?lang=en")
-    assert "24000000.00" in body and "1200000.00" in body and "Central government" in body and "Held" in body
+    assert "40000000.00" in body and "1200000.00" in body and "Central government" in body and "Held" in body
     assert "/deposit/release" not in body  # the committee reads, it does not decide
 
 
