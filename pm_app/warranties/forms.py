@@ -75,7 +75,7 @@ class ProjectForm(FlaskForm):
     # Issue 26 (deposit_rules.py, funding.py)
     deposit_terms = SelectField(_l("Deposit in the contract"), choices=[("", "—"), *choices(DEPOSIT_TERMS)],
                                 validators=[Optional()])
-    settlement_amount = Yuan(_l("Settlement amount (yuan; the 3% cap's base once settled)"))
+    settlement_amount = Yuan(_l("Settlement amount (yuan; once settled, the base of the 3 per cent cap)"))
     planned_start = DateField(_l("Planned start"), validators=[Optional(), day_in_range])
     planned_completion = DateField(_l("Planned completion"), validators=[Optional(), day_in_range])
     # Shown to the regulator only (seed 004 §九(五); warranties.services.check_arrangement).
