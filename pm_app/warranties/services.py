@@ -14,7 +14,7 @@ from pm_app.extensions import db
 from pm_app.locks import locked, locked_id
 from pm_app.org.models import Compound, Firm, FirmKind
 from pm_app.org.services import can_manage_compound, ensure
-from pm_app.warranties.terms import warranty_end
+from pm_app.warranties.terms import term_text, warranty_end
 from pm_app.warranties.models import (ClaimState, RenovationProject, WarrantyCategory, WarrantyClaim, WarrantyItem)
 
 PROJECT_FIELDS = ("name", "year", "renovation_type", "contract_amount_fen", "acceptance_date", "deposit_fen",
@@ -121,8 +121,8 @@ def item_values(project: RenovationProject, data: dict) -> dict:
     years = data.get("warranty_years") or category.min_years
     if years < category.min_years:
         raise DomainError(
-            _("%(name)s must be guaranteed at least %(min)d years (%(source)s).",
-              name=category.name, min=category.min_years, source=category.source),
+            _("%(name)s must be guaranteed at least %(term)s (%(source)s).", name=category.name,
+              term=term_text(category.term_unit, category.min_years), source=category.source),
             {"warranty_years": [_("at least %(min)d for %(code)s (%(source)s)",
                                   min=category.min_years, code=category.code, source=category.source)]})
     start = data.get("warranty_start") or project.acceptance_date

@@ -41,3 +41,12 @@ def warranty_end(term_unit: str, start: date, count: int) -> date:
     if term_unit == HEATING_SEASON:
         return after_heating_seasons(start, count)
     return add_years(start, count)
+
+
+def term_text(term_unit: str, count: int) -> str:
+    """"5 years" or "2 heating seasons", in the reader's language."""
+    from flask_babel import gettext as _
+
+    if term_unit == HEATING_SEASON:
+        return _("%(num)d heating seasons", num=count)
+    return _("%(num)d years", num=count)

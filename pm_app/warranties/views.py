@@ -19,6 +19,7 @@ from pm_app.auth.models import Role
 from pm_app.org import arrangements
 from pm_app.org.models import Compound, Firm, FirmKind
 from pm_app.warranties import charts, inspections, page_queries, queries, services
+from pm_app.warranties.terms import term_text
 from pm_app.warranties.forms import InspectionForm, ItemForm, ProjectForm, choices_from
 from pm_app.warranties.labels import ITEM_STATES, works_label
 from pm_app.warranties.models import RenovationProject, WarrantyItem
@@ -137,7 +138,7 @@ def _item_form(compound: Compound, fresh: bool = False) -> ItemForm:
     form.project_id.choices = choices_from(page_queries.projects_of(current_user, compound.id),
                                            lambda p: f"{p.name} ({p.acceptance_date})", "—")
     form.category.choices = [("", "—")] + [
-        (c.code, _("%(name)s (at least %(years)d years)", name=c.name, years=c.min_years))
+        (c.code, _("%(name)s (at least %(term)s)", name=c.name, term=term_text(c.term_unit, c.min_years)))
         for c in page_queries.categories()]
     return form
 

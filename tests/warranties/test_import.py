@@ -170,7 +170,8 @@ def test_every_kind_of_bad_row_is_named_with_all_its_problems(api, city, officer
     ]
     response = upload(api, officer, project["id"], csv_bytes(rows))
     assert response.status_code == 422
-    codes = "accessibility, greenery, plumbing_electrical, road_paving, roof_waterproofing, wall_fence"
+    codes = ("accessibility, exterior_insulation, greenery, heating, plumbing_electrical, road_paving, "
+             "roof_waterproofing, wall_fence")
     assert response.json["errors"] == {
         "2": ["category is missing"],
         "3": [f"category \"paint\" is not one of {codes}, nor one of their Chinese names"],
