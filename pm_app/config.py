@@ -40,6 +40,18 @@ def _non_negative_int(name: str, default: str) -> int:
     return int(value)
 
 
+def _networks(name: str, default: str) -> tuple:
+    """"10.0.0.0/8, 127.0.0.1" → networks; a wrong entry stops the app at start, naming it."""
+    import ipaddress
+    found = []
+    for item in filter(None, (part.strip() for part in os.environ.get(name, default).split(","))):
+        try:
+            found.append(ipaddress.ip_network(item, strict=False))
+        except ValueError as exc:
+            raise RuntimeError(f"{name}: {item!r} is not an address or network ({exc})") from None
+    return tuple(found)
+
+
 def _base_url(value: str | None) -> str | None:
     if not value:
         return None
@@ -131,6 +143,8 @@ class Config:
     # The address residents reach the app at ("https://baoxiu.example.gov.cn"): every absolute URL
     # the app prints (the QR poster) starts with it, whatever Host header a request carried.
     PUBLIC_BASE_URL = _base_url(os.environ.get("PUBLIC_BASE_URL"))
+    # Who may read /metrics (Prometheus' scrapers): addresses or networks, comma-separated.
+    METRICS_ALLOW = _networks("PM_APP_METRICS_ALLOW", "127.0.0.1, ::1")
 
     SESSION_COOKIE_HTTPONLY = True
     # Secure always when PM_APP_HTTPS=1; otherwise whenever the request itself came over HTTPS.

@@ -28,7 +28,7 @@ def _members(form, field):
             continue
         role = _ROLE_WORDS.get(parts[1] if len(parts) > 1 and parts[1] else "member")
         if role is None:
-            raise ValidationError(_l("Line %(n)d: the role is chair, vice_chair or member.", n=number))
+            raise ValidationError(_l("Line %(n)d: the role must be chair, vice_chair or member.", n=number))
         parsed.append({"name": parts[0][:64], "role": role, "phone": parts[2] if len(parts) > 2 and parts[2] else None})
     field.members = parsed
 
@@ -38,7 +38,7 @@ class CommitteeForm(FlaskForm):
     elected_on = DateField(_l("Elected on"), validators=[DataRequired(), day_in_range])
     term_years = IntegerField(_l("Term (years)"), default=5, validators=[DataRequired(), NumberRange(min=1)])
     filed_on = DateField(_l("Filed with the street on"), validators=[Optional(), day_in_range])
-    members = TextAreaField(_l("Members, one per line: name, role (chair / vice_chair / member), phone"),
+    members = TextAreaField(_l("Members, one per line: name, role, phone (role: chair, vice_chair or member)"),
                             validators=[DataRequired(), _members])
 
     def data_for_service(self) -> dict:

@@ -12,6 +12,10 @@ owners' vote (some large enough to trip `maintenance_fund_low`). Entries are has
 as `ledger.append` does, then bulk-inserted. Fee income is not made up: the fee-income sweep
 (fee_books.py) then posts every compound's fees received in each closed month, as it does in
 production, so every statement agrees with the fee pages.
+
+Party organisation records: seed 001 reports "基本实现老旧小区党组织全覆盖" (PARTY_SHARE of the
+compounds have one), and "“红色物业”托管" — the compounds entrusted to their street office are
+served as 红色物业. Drawn from a stream of their own, so the committees and books are as before.
 """
 from __future__ import annotations
 
@@ -22,16 +26,17 @@ from sqlalchemy import func, select
 
 from pm_app.committees import fee_books, ledger
 from pm_app.committees.models import (Account, Committee, CommitteeKind, CommitteeMember, Direction, FundVote,
-                                      LedgerEntry, LedgerHead, MemberRole)
+                                      LedgerEntry, LedgerHead, MemberRole, PartyRecord)
 from pm_app.committees.services import SMALL_COMPOUND_HOUSEHOLDS
 from pm_app.extensions import db
 from pm_app.fees.periods import first_day, period_of, shift
-from pm_app.org.models import Compound, Household, ServiceContract
+from pm_app.org.models import Compound, Household, ManagementMode, ServiceContract
 from pm_app.org.seed_names import GIVEN, SURNAMES
 from pm_app.org.seed_run import PlannedCompound, SeedRun, insert_returning_ids, insert_rows
 from pm_app.warranties.dates import add_years
 
 OWNERS_SHARE, SELF_SHARE = 0.103, 0.341
+PARTY_SHARE = 0.9
 BOOK_MONTHS = 12
 
 
@@ -51,7 +56,15 @@ def seed_committees(run: SeedRun) -> None:
                for row in _members(rng, committee_id, compound)]
     insert_rows(run, CommitteeMember, members)
     _seed_books(run, rng, [compound for compound, _kind in chosen])
+    _seed_party(run)
     run.report("committees", len(ids), len(ids))
+
+
+def _seed_party(run: SeedRun) -> None:
+    rng = run.rng("party")
+    insert_rows(run, PartyRecord, [{"compound_id": c.id, "party_organisation": rng.random() < PARTY_SHARE,
+                                    "red_property": c.mode == ManagementMode.street_entrusted}
+                                   for c in run.compounds])
 
 
 def _demo_compound(day: date) -> int | None:
