@@ -149,6 +149,7 @@ def register_blueprints(app: Flask) -> None:
     from pm_app.audit.api import blp as audit_api
     from pm_app.audit.views import bp as audit_views
     from pm_app.common.liveness import bp as liveness
+    from pm_app.ops.views import bp as ops_views
     from pm_app.jobs.api import blp as jobs_api
     from pm_app.jobs.views import bp as jobs_views
     from pm_app.fees.bulk_views import bp as bulk_views
@@ -167,7 +168,7 @@ def register_blueprints(app: Flask) -> None:
                       assets, acceptance_views.bp, fee_views.bp, bill_views.bp, overview_views.bp, counter_views, warranties_import_views,
                       warranty_views.bp, project_views.bp, warranty_list_views.bp, tickets_public.bp,
                       ticket_list_views.bp, ticket_views.bp, ticket_photos.bp, rankings_public.bp, rankings_views.bp,
-                      ranking_firm_views.bp, committee_views.bp, account_views.bp, audit_views, liveness, jobs_views,
+                      ranking_firm_views.bp, committee_views.bp, account_views.bp, audit_views, liveness, ops_views, jobs_views,
                       bulk_views, funding_views.bp):
         app.register_blueprint(blueprint)
 

@@ -16,6 +16,8 @@ PUBLIC = {
     "rankings_public.index", "rankings_public.firm", "public_rankings_api.rankings",
     "public_rankings_api.firm_history",
     "liveness.healthz",  # the load balancer's check: says nothing but "up"
+    "ops.readyz",  # the balancer's readiness probe: names the failed check, never the reason
+    "ops.prometheus",  # Prometheus: by address (PM_APP_METRICS_ALLOW), not by sign-in
 }
 
 SCOPED = {
@@ -100,4 +102,3 @@ BODIES = {
     "committees_api.Party": {"party_organisation": True, "red_property": False},
 }
 QUERIES = {"committees_api.Statement": "month=2026-01", "counter_api.HouseholdSearch": "q=1-1-101"}
-    "committees_api.Party": {"party_organisation": True, "red_property": False},
