@@ -30,3 +30,12 @@ max_requests_jitter = 500
 preload_app = True
 accesslog = None
 errorlog = "-"
+
+
+def child_exit(server, worker):
+    """With PROMETHEUS_MULTIPROC_DIR set (deploy/systemd/changxiao-web.service), /metrics adds up
+    every worker's counts from files in that folder; a worker that exits must say so, or its live
+    gauges would be read forever (pm_app/ops/metrics.py)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+        multiprocess.mark_process_dead(worker.pid)
