@@ -85,7 +85,7 @@ def report(user, compound: Compound, data: dict, source: TicketSource) -> Ticket
     item = _item(compound.id, data.get("warranty_item_id"))
     route(ticket, item, ResponsibleParty.contractor_warranty if item and warranties.in_warranty(item, today())
           else ResponsibleParty.property_firm)
-    _event(ticket, user, None, S.new, _("reported (%(source)s)", source=source.value))
+    _event(ticket, user, None, S.new, _("reported (%(source)s)", source=_label(source)))
     return ticket
 
 
@@ -154,7 +154,7 @@ def reroute(user, ticket: Ticket, party: ResponsibleParty, reason: str) -> Ticke
     route(ticket, item, party)
     ticket.routing_note = reason.strip()
     _event(ticket, user, ticket.status, ticket.status, _("re-routed to %(party)s: %(reason)s",
-                                                         party=party.value, reason=reason.strip()))
+                                                         party=_label(party), reason=reason.strip()))
     return ticket
 
 
@@ -267,7 +267,7 @@ def _apply(ticket, user, frm, to, at, satisfaction, comment, cost_fen) -> None:
     # One workflow, not two: the contractor resolving the ticket settles its claim (a reopen opens
     # it again), so the claims open are the warranty tickets still open in the contractor's queue.
     if ticket.claim_id is not None and to in (S.resolved, S.closed, S.rejected, S.reopened):
-        warranties.settle_claim(ticket.claim_id, user, to == S.reopened, _("ticket %(to)s", to=to.value))
+        warranties.settle_claim(ticket.claim_id, user, to == S.reopened, _("ticket %(to)s", to=_label(to)))
     db.session.flush()
 
 

@@ -52,9 +52,9 @@ SCOPED = {
     "renovation.export_report",
     "tickets_api.Tickets", "tickets_api.Stats", "tickets_api.StatsExport", "ticket_lists.export_stats", "ticket_lists.stats_page", "tickets_api.TicketItem", "tickets_api.Escalate", "tickets_api.Route",
     "tickets_api.Transitions", "ticket_attachments_api.Attachments", "ticket_attachments_api.AttachmentFile",
+    "tickets.escalate", "tickets.dispatch_to", "tickets_api.Dispatch", "alerts.go", "accounts.queries_list",
     "tickets.new", "tickets.ticket", "tickets.reroute", "tickets.move", "ticket_photos.upload",
     "ticket_photos.photo", "ticket_lists.board", "ticket_lists.export_board", "ticket_lists.queue",
-    "tickets.escalate", "tickets.dispatch_to", "tickets_api.Dispatch", "alerts.go", "accounts.queries_list",
     "rankings_api.Appeals", "rankings_api.decide", "rankings_api.Deductions", "rankings_api.Periods",
     "rankings_api.PeriodItem", "rankings_api.period_compute", "rankings_api.correct",
     "rankings_api.period_publish", "rankings_api.period_review", "rankings_api.Schemes",
@@ -69,7 +69,6 @@ SCOPED = {
     "committees.party_record", "committees_api.Party",
     "accounts.page", "accounts.post_entry", "accounts.raise_query", "accounts.reverse", "accounts.answer",
     "accounts.export_statement",
-    "committees.party_record", "committees_api.Party",
     "jobs.job", "jobs.progress", "jobs_api.job", "bulk_bills.choose",
 }
 
