@@ -23,7 +23,9 @@ from pm_app.common.clock import CITY_TZ
 from pm_app.extensions import db
 from pm_app.org.models import Building, Compound, RenovationType
 from pm_app.org.seed_run import PlannedCompound, SeedRun, insert_returning_ids, insert_rows
+from pm_app.warranties import seed_funding
 from pm_app.warranties.dates import add_years
+from pm_app.warranties.funding_models import Disbursement
 from pm_app.warranties.models import (DepositDecision, DepositState, Inspection, ProjectFunding, RenovationProject,
                                       WarrantyCategory, WarrantyItem)
 
@@ -66,12 +68,17 @@ def seed_works(run: SeedRun) -> None:
     for compound_id, name in db.session.execute(select(Building.compound_id, Building.name).order_by(Building.id)):
         buildings.setdefault(compound_id, []).append(name)
     model = quanjiao_compound(run, compounds)
+    money = run.rng("funding")  # its own stream: the works below draw as before (seed_funding)
 
     projects = [_project(rng, run, c, about[c.id], contractors, supervisors, c.id == model) for c in compounds]
+    for project in projects:
+        project.update(seed_funding.schedule(money, project["acceptance_date"]))
     ids = insert_returning_ids(run, RenovationProject, projects)
-    funding, items, decisions, inspections = [], [], [], []
+    funding, items, decisions, inspections, paid = [], [], [], [], []
     for done, (compound, project, project_id) in enumerate(zip(compounds, projects, ids, strict=True), 1):
-        funding += _funding(rng, project_id, project["contract_amount_fen"])
+        sources = seed_funding.split_funding(money, _funding(rng, project_id, project["contract_amount_fen"]))
+        funding += sources
+        paid += seed_funding.payments(money, run.as_of, project, sources)
         decisions += _decisions(rng, project_id, project)
         size = max(0.3, compound.households / 175)
         names = buildings.get(compound.id) or ["1号楼"]
@@ -81,6 +88,7 @@ def seed_works(run: SeedRun) -> None:
         if done % 100 == 0 or done == len(compounds):
             run.report("works", done, len(compounds))
     insert_rows(run, ProjectFunding, funding)
+    insert_rows(run, Disbursement, paid)
     insert_rows(run, DepositDecision, decisions)
     insert_rows(run, WarrantyItem, items)
     insert_rows(run, Inspection, inspections)
