@@ -88,7 +88,9 @@ def test_statuses_the_description_missed_are_documented(spec, path, method, stat
 
 def test_coverage_and_balances_bodies_are_described(spec):
     schemas = spec["components"]["schemas"]
-    assert set(schemas["CoverageOut"]["properties"]) == {"as_of", "compounds", "by_status", "by_kind"}
+    assert set(schemas["CoverageOut"]["properties"]) == {
+        "as_of", "base", "compounds", "left_out", "by_status", "established", "by_kind", "preparing",
+        "party_organisation", "red_property"}
     assert set(schemas["BalancesOut"]["properties"]) == {"compound_id", "balances"}
 
 
