@@ -28,7 +28,10 @@ max_requests_jitter = 500
 # Build the app once in the master and fork it: faster start, shared memory pages. The database
 # pool is created lazily on first use, so no connection crosses the fork.
 preload_app = True
-accesslog = None
+# The access log to stderr (the journal under systemd), each line ending with the request id the
+# app answered with (the proxy's X-Request-ID, or one the app made), as the app's own lines carry.
+accesslog = "-"
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" id=%({x-request-id}o)s'
 errorlog = "-"
 
 

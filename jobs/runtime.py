@@ -4,6 +4,7 @@ its own app context and transaction: a job commits once, at its end."""
 from __future__ import annotations
 
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import wraps
@@ -26,17 +27,25 @@ def job(queue: str, *, timeout: int = 600, failure_ttl: int = 7 * 24 * 3600, ret
         def run(*args, **kwargs):
             from pm_app.extensions import db
 
+            began, ids = time.perf_counter(), _ids(fn)
+            log.info("job %s started", ids["job"], extra=ids)
             with _app_context() as owned:
                 try:
                     result = fn(*args, **kwargs)
                     db.session.commit()
                 except Exception:
                     db.session.rollback()
+                    seconds = round(time.perf_counter() - began, 3)
+                    log.exception("job %s failed after %.3f s", ids["job"], seconds,
+                                  extra={**ids, "outcome": "failed", "seconds": seconds})
                     raise
                 finally:
                     if owned:
                         db.session.remove()
                 after_commit()
+            seconds = round(time.perf_counter() - began, 3)
+            log.info("job %s finished in %.3f s", ids["job"], seconds,
+                     extra={**ids, "outcome": "finished", "seconds": seconds})
             return result
 
         run.queue = queue
@@ -46,6 +55,14 @@ def job(queue: str, *, timeout: int = 600, failure_ttl: int = 7 * 24 * 3600, ret
         return run
 
     return decorator
+
+
+def _ids(fn) -> dict:
+    """The job's name and, on RQ, its id: what its log lines are found by."""
+    from rq import get_current_job
+
+    current = get_current_job()
+    return {"job": f"{fn.__module__}.{fn.__qualname__}", "job_id": current.id if current else "-"}
 
 
 @contextmanager

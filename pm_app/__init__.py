@@ -19,7 +19,9 @@ def create_app(config: type | None = None) -> Flask:
         app.config["SECRET_KEY"] = config.secret_key()
 
     from pm_app import setup
+    from pm_app.common import logs
 
+    logs.init_app(app)  # first: every later step may log, with the request's id
     setup.register_database(app)
     setup.register_input_guard(app)  # first of the before_request steps: bad text never reaches the others
     setup.register_extensions(app)

@@ -143,6 +143,10 @@ class Config:
     # The address residents reach the app at ("https://baoxiu.example.gov.cn"): every absolute URL
     # the app prints (the QR poster) starts with it, whatever Host header a request carried.
     PUBLIC_BASE_URL = _base_url(os.environ.get("PUBLIC_BASE_URL"))
+    # Logs (common/logs.py): "text" for a person at a terminal, "json" (one object a line) for a
+    # log collector; every line carries the request id either way.
+    LOG_FORMAT = os.environ.get("PM_APP_LOG_FORMAT", "text")
+    LOG_LEVEL = os.environ.get("PM_APP_LOG_LEVEL", "INFO")
     # Who may read /metrics (Prometheus' scrapers): addresses or networks, comma-separated.
     METRICS_ALLOW = _networks("PM_APP_METRICS_ALLOW", "127.0.0.1, ::1")
 

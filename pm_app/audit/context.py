@@ -2,8 +2,6 @@
 the trail (a demo city is millions of rows that nobody changed)."""
 from __future__ import annotations
 
-import re
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -12,11 +10,11 @@ from flask import g, has_request_context, request
 from sqlalchemy import inspect
 
 from pm_app.common.clock import now
+from pm_app.common.logs import request_id
 
 _paused: ContextVar[bool] = ContextVar("audit_paused", default=False)
 _actor: ContextVar[tuple[int | None, str] | None] = ContextVar("audit_actor", default=None)
 # A request id from the proxy is kept only if it looks like one: it is written into the trail.
-_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 SYSTEM = "system"
 
 
@@ -70,10 +68,7 @@ def where() -> dict:
     """The request's id, client address, method and path; empty outside a request."""
     if not has_request_context():
         return {}
-    if "_audit_request_id" not in g:
-        offered = request.headers.get("X-Request-ID", "")
-        g._audit_request_id = offered if _REQUEST_ID.fullmatch(offered) else uuid.uuid4().hex
-    return {"request_id": g._audit_request_id, "ip": (request.remote_addr or "")[:45] or None,
+    return {"request_id": request_id(), "ip": (request.remote_addr or "")[:45] or None,
             "method": request.method[:8], "path": request.path[:512]}
 
 

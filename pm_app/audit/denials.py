@@ -72,7 +72,7 @@ def _flush(_exc) -> None:
     row = g.pop("_audit_denial", None)
     g.pop("_audit_object", None)
     g.pop("_audit_actor", None)
-    g.pop("_audit_request_id", None)
+    g.pop("_request_id", None)
     if row is None:
         return
     try:

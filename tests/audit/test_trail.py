@@ -34,7 +34,7 @@ def test_a_payment_records_the_payment_and_the_bill_totals_before_and_after(worl
     bill_id = world.ids["bill"]["own"]
     paid = api.as_(admin).post("/api/v1/payments", json={"bill_id": bill_id, "amount": "0.25", "method": "cash"},
                                headers={"Idempotency-Key": "audit-1", "X-Request-ID": "req-audit-1"})
-    assert paid.status_code == 201
+    assert paid.status_code == 201 and paid.headers["X-Request-ID"] == "req-audit-1"  # one id: answer, logs, trail
     payment = last(kind="payment", object_id=str(paid.json["id"]))
     assert payment.action == "create" and payment.before is None
     assert payment.after["amount_fen"] == 25 and payment.after["bill_id"] == bill_id
