@@ -9,11 +9,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config: type | None = None) -> Flask:
-    from pm_app.config import Config
+    from pm_app.config import Config, engine_options
 
     config = config or Config
     app = Flask(__name__, instance_path=str(config.INSTANCE_DIR), template_folder=str(ROOT / "templates"))
     app.config.from_object(config)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"] or "", app.config)
     app.config.setdefault("SECRET_KEY", None)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = config.secret_key()

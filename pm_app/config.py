@@ -1,20 +1,60 @@
-"""Configuration classes: the only module that reads environment variables."""
+"""Configuration classes: the only module that reads environment variables.
+
+Every setting is an environment variable (the README's table). A deployment may also write them
+in a TOML file named by PM_APP_CONFIG (deploy/pm-app.toml.example): one `NAME = value` line per
+setting, by the same names; a variable set in the environment wins over the file. A name in the
+file that no setting reads stops the app at start, naming it (a typo must not pass silently).
+"""
 from __future__ import annotations
 
 import os
+import re
 import secrets
+import tomllib
 from pathlib import Path
 
 _ROOT = Path(__file__).resolve().parent.parent
+
+
+def _load_file(path: str | None) -> None:
+    if not path:
+        return
+    try:
+        with open(path, "rb") as handle:
+            settings = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise RuntimeError(f"PM_APP_CONFIG: cannot read {path}: {exc}") from None
+    known = _known_names()
+    for name, value in settings.items():
+        if name not in known:
+            raise RuntimeError(f"PM_APP_CONFIG: {path} sets {name}, which is not a setting")
+        if isinstance(value, bool):
+            value = "1" if value else "0"
+        os.environ.setdefault(name, str(value))
+
+
+def _known_names() -> set[str]:
+    """Every variable this module reads, by the calls that read one (os.environ.get, the helpers)."""
+    source = Path(__file__).read_text(encoding="utf-8")
+    calls = r'(?:environ\.get|environ\[|_non_negative_int|_networks)\(?\s*"([A-Z][A-Z0-9_]+)"'
+    return set(re.findall(calls, source))
+
+
+_load_file(os.environ.get("PM_APP_CONFIG"))
 # A source checkout keeps its data beside the code; an installed package uses the working directory.
 _DEFAULT_INSTANCE = _ROOT / "instance" if (_ROOT / "pyproject.toml").exists() else Path.cwd() / "instance"
 INSTANCE_DIR = Path(os.environ.get("PM_APP_INSTANCE") or _DEFAULT_INSTANCE).resolve()
 
 
 def _secret_key(instance_dir: Path) -> str:
-    """Keep a generated key in the instance folder so sessions survive restarts."""
+    """Keep a generated key in the instance folder so sessions survive restarts; in production
+    (PM_APP_ENV=production) the key must be given: a key generated on one app machine would not
+    be the others', and every session would end at the next machine the balancer picks."""
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
+    if os.environ.get("PM_APP_ENV") == "production":
+        raise RuntimeError("SECRET_KEY must be set in production (PM_APP_ENV=production): "
+                           "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'")
     path = instance_dir / "secret_key"
     if not path.exists():
         instance_dir.mkdir(parents=True, exist_ok=True)
@@ -67,6 +107,14 @@ class Config:
 
     SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("DATABASE_URL"), INSTANCE_DIR)
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # PostgreSQL connections (engine_options): per process; gunicorn's workers × (size + overflow)
+    # must stay under the server's max_connections (or PgBouncer's pool, docs/scaling.md).
+    DB_POOL_SIZE = _non_negative_int("PM_APP_DB_POOL_SIZE", "5")
+    DB_MAX_OVERFLOW = _non_negative_int("PM_APP_DB_MAX_OVERFLOW", "10")
+    # The longest one SQL statement may run, in ms (0: no limit); 60000 matches gunicorn's timeout.
+    DB_STATEMENT_TIMEOUT_MS = _non_negative_int("PM_APP_DB_STATEMENT_TIMEOUT_MS", "0")
+    # How the app's sessions are named in pg_stat_activity.
+    DB_APPLICATION_NAME = os.environ.get("PM_APP_DB_APPLICATION_NAME", "changxiao")
     REDIS_URL = os.environ.get("REDIS_URL") or None
     # The API's reads cached in Redis, exact by table versions (pm_app/common/api_cache.py); this is
     # also the longest an answer lives, which bounds what only the clock changes. 0 turns it off.
@@ -193,3 +241,16 @@ class TestConfig(Config):
     @classmethod
     def secret_key(cls) -> str:
         return cls.SECRET_KEY
+
+
+def engine_options(uri: str, config) -> dict:
+    """SQLAlchemy's engine options for `uri`: the pool, statement timeout and application name
+    apply to PostgreSQL (SQLite has no server to tell)."""
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if uri.startswith("postgresql"):
+        startup = f"-c statement_timeout={int(config['DB_STATEMENT_TIMEOUT_MS'])}"
+        options.setdefault("pool_size", config["DB_POOL_SIZE"])
+        options.setdefault("max_overflow", config["DB_MAX_OVERFLOW"])
+        options.setdefault("connect_args", {"application_name": config["DB_APPLICATION_NAME"][:63],
+                                            "options": startup})
+    return options
