@@ -37,7 +37,7 @@ DOCUMENT_KINDS = {
     DocumentKind.other: _l("Other documents"),
 }
 FINDING_ROWS = 3
-NAMES = re.compile(r"[、,，;；\s]+")
+NAMES = re.compile(r"[、,，;；\r\n]+")  # not spaces: "城建三公司 李工" is one person
 
 
 def acceptance_label(value) -> str:
@@ -61,9 +61,9 @@ class AcceptanceForm(FlaskForm):
     findings = FieldList(FormField(AcceptanceFindingRow), min_entries=FINDING_ROWS, max_entries=FINDING_ROWS)
 
     def data_for_service(self) -> dict:
-        participants = [{"role": role.value, "name": name[:64]}
+        participants = [{"role": role.value, "name": name.strip()[:64]}
                         for role in ROLES for name in NAMES.split(getattr(self, f"role_{role.value}").data or "")
-                        if name]
+                        if name.strip()]
         findings = [{"description": row.form.description.data, "rectify_by": row.form.rectify_by.data}
                     for row in self.findings if (row.form.description.data or "").strip()]
         return {"stage": AcceptanceStage(self.stage.data), "held_on": self.held_on.data,

@@ -72,11 +72,13 @@ def test_an_acceptance_is_recorded_from_the_page(client, city, works):
     login(client, city.users["street_officer"])
     response = client.post(f"/projects/{works.id}/acceptances", data={
         "acceptance-stage": "self", "acceptance-held_on": "2021-06-30", "acceptance-result": "failed",
-        "acceptance-role_residents": "王秀兰、刘建国", "acceptance-role_street": "张科长",
+        "acceptance-role_residents": "王秀兰，刘建国", "acceptance-role_construction": "城建三公司 李工",
         "acceptance-findings-0-description": "3号楼雨水管未接驳", "acceptance-findings-0-rectify_by": "2021-07-30"})
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     body = page(client, f"/projects/{works.id}")
-    assert "居民代表：王秀兰、刘建国" in body and "不合格，待整改" in body and "2021-07-30 前整改" in body
+    assert "居民代表：王秀兰、刘建国<br>" in body and "施工企业：城建三公司 李工<br>" in body
+    assert body.index("居民代表：王秀兰") < body.index("施工企业：")  # residents first, whatever the codes' order
+    assert "不合格，待整改" in body and "2021-07-30 前整改" in body
 
 
 def test_the_forms_are_the_offices_and_another_street_gets_404(client, city, works):
