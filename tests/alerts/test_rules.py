@@ -87,8 +87,9 @@ def test_every_sweep_twice_leaves_the_same_alerts_and_one_delivery_each(city, we
             sweep(rule, as_of)
     # contract_expiring, compound_unmanaged, and committee_missing for the city's two compounds
     # (accepted 2023-06-30, no committee); the new compound was accepted too recently for that.
+    # maintenance_fund_missing for all three (accepted, and no fund at all).
     assert sorted(a.rule for a in alerts()) == ["committee_missing", "committee_missing", "compound_unmanaged",
-                                                "contract_expiring"]
+                                                "contract_expiring"] + ["maintenance_fund_missing"] * 3
     per_channel = db.session.execute(select(Delivery.alert_id, Delivery.recipient_id, Delivery.channel, func.count())
                                      .group_by(Delivery.alert_id, Delivery.recipient_id, Delivery.channel)).all()
     assert all(n == 1 for *_, n in per_channel)
