@@ -31,6 +31,8 @@ class DomainError(Exception):
     """A rule refused the request; services raise it, the handler turns it into JSON or a page."""
 
     status = 422
+    code: str | None = None    # a more precise code than the status's (CODES), for clients to act on
+    extra: dict | None = None  # fields beside code/message/errors in the JSON body
 
     def __init__(self, message: str, errors: dict | None = None, status: int | None = None):
         super().__init__(message)
@@ -68,12 +70,15 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def error_response(status: int, message: str, errors: dict | None = None, headers=None):
+def error_response(status: int, message: str, errors: dict | None = None, headers=None, code: str | None = None,
+                   extra: dict | None = None):
     from pm_app.audit.denials import note_denial
 
     note_denial(status)  # 401, 403 and 404 on a route go into the audit trail
     if wants_json():
-        body = {"code": CODES.get(status, str(status)), "message": message, "errors": errors or {}}
+        # `code` and `extra`: a refusal a client acts on by name (the hotline's `unmatched_orders`).
+        body = {"code": code or CODES.get(status, str(status)), "message": message, "errors": errors or {},
+                **(extra or {})}
         return body, status, headers or {}
     page = render_template("errors/error.html", status=status, message=message, errors=errors or {})
     return page, status, headers or {}
@@ -91,7 +96,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def handle_domain(error: DomainError):
-        return error_response(error.status, error.message, error.errors)
+        return error_response(error.status, error.message, error.errors, code=error.code, extra=error.extra)
 
     @app.errorhandler(ValidationError)
     def handle_validation(error: ValidationError):

@@ -158,10 +158,12 @@ def register_blueprints(app: Flask) -> None:
     from pm_app.warranties import list_views as warranty_list_views, project_views, views as warranty_views
     from pm_app.warranties import funding_views
     from pm_app.tickets import list_views as ticket_list_views, views as ticket_views
+    from pm_app.tickets.hotline_api import blp as hotline_api
+    from pm_app.tickets.hotline_views import bp as hotline_views
 
     for blueprint in (auth_api, org_api, alerts_api, imports_api, fees_api, counter_api, fees_imports_api, warranties_api,
                       warranties_imports_api, tickets_api, ticket_attachments_api, rankings_api, public_rankings_api,
-                      committees_api, acceptance_api, audit_api, jobs_api, funding_api):
+                      committees_api, acceptance_api, audit_api, jobs_api, funding_api, hotline_api):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens only: a browser never sends them by itself
     for blueprint in (home, auth_views, admin_views, org_views, org_import_views, alerts_views, fees_import_views,
@@ -169,7 +171,7 @@ def register_blueprints(app: Flask) -> None:
                       warranty_views.bp, project_views.bp, warranty_list_views.bp, tickets_public.bp,
                       ticket_list_views.bp, ticket_views.bp, ticket_photos.bp, rankings_public.bp, rankings_views.bp,
                       ranking_firm_views.bp, committee_views.bp, account_views.bp, audit_views, liveness, ops_views, jobs_views,
-                      bulk_views, funding_views.bp):
+                      bulk_views, funding_views.bp, hotline_views):
         app.register_blueprint(blueprint)
 
     @app.before_request

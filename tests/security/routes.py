@@ -70,6 +70,7 @@ SCOPED = {
     "accounts.page", "accounts.post_entry", "accounts.raise_query", "accounts.reverse", "accounts.answer",
     "accounts.export_statement",
     "jobs.job", "jobs.progress", "jobs_api.job", "bulk_bills.choose",
+    "hotline_api.HotlineImport", "hotline_api.HotlineReplies", "hotline.upload", "hotline.export_replies",
 }
 
 # URL argument → the kind of object it names (filled from World.ids, own or other side).
