@@ -18,6 +18,8 @@ class CategoryIn(Schema):
     min_years = fields.Int(required=True, validate=validate.Range(min=1, max=50))
     source = fields.Str(required=True, validate=validate.Length(min=1, max=200),
                         metadata={"description": "the rule the minimum comes from, quoted in refusals"})
+    term_unit = fields.Str(load_default="year", validate=validate.OneOf(("year", "heating_season")),
+                           metadata={"description": "what min_years counts: year, or heating_season (warranties.terms)"})
 
 
 class CategoryOut(Schema):

@@ -34,10 +34,10 @@ def category_by_code(code: str) -> WarrantyCategory | None:
     return db.session.scalar(select(WarrantyCategory).where(WarrantyCategory.code == code))
 
 
-def create_category(code: str, name: str, min_years: int, source: str) -> WarrantyCategory:
+def create_category(code: str, name: str, min_years: int, source: str, term_unit: str = "year") -> WarrantyCategory:
     if category_by_code(code) is not None:
         raise Conflict(f"code {code!r} already exists", {"code": [_("already exists")]})
-    category = WarrantyCategory(code=code, name=name, min_years=min_years, source=source)
+    category = WarrantyCategory(code=code, name=name, min_years=min_years, source=source, term_unit=term_unit)
     db.session.add(category)
     db.session.flush()
     return category

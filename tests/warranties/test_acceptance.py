@@ -113,3 +113,13 @@ def test_heating_and_exterior_insulation_categories_are_data_with_their_sources(
     assert wall["warranty_end"] == "2026-06-30"
     short = add_item(api, officer, project["id"], category="exterior_insulation", description="x", warranty_years=3)
     assert short.status_code == 422
+
+
+def test_a_city_adds_a_category_counted_in_heating_seasons(api, city, project):
+    created = api.as_(city.users["regulator"]).post("/api/v1/warranty-categories", json={
+        "code": "heat_exchange", "name": "换热站", "min_years": 3, "source": "市供热办法", "term_unit": "heating_season"})
+    assert created.status_code == 201 and created.json["term_unit"] == "heating_season"
+    item = add_item(api, city.users["street_officer"], project["id"], category="heat_exchange", description="换热站")
+    assert item.json["warranty_end"] == "2024-04-16"  # seasons 2021–22, 2022–23, 2023–24
+    assert api.as_(city.users["regulator"]).post("/api/v1/warranty-categories", json={
+        "code": "x_y", "name": "x", "min_years": 1, "source": "x", "term_unit": "month"}).status_code == 422
