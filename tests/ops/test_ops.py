@@ -42,7 +42,9 @@ def test_not_ready_when_the_database_fails_and_the_answer_keeps_the_reason_to_th
 
 
 def test_redis_is_checked_when_configured(client, app, monkeypatch):
+    from redis import Redis
     monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:1/0")  # nothing listens there
+    monkeypatch.setitem(app.extensions, "pm_redis", Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.5))
     response = client.get("/readyz")
     assert response.status_code == 503 and response.json["checks"]["redis"] == "failed"
 
