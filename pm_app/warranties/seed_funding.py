@@ -4,8 +4,8 @@ bonds and original owner units among its funding, and the payments made from eac
 
 Shapes follow seed 003: about 38 % of the money raised as special bonds (专项债), about 65 % of
 projects not completed in the time set (planned completion drawn 100 days after to 60 days before
-the acceptance), and payments that lag the works — a project accepted two years ago is nearly all
-paid, one accepted this year about half (the city's central money was 44.2 % paid). One project in
+the acceptance), and payments that lag the works — a project accepted two years ago is mostly
+paid, one accepted this year about a third (the city's central money was 44.2 % paid). One project in
 ten has an original owner unit (原产权单位) paying part, as seed 001's 武汉钢铁集团 did.
 """
 from __future__ import annotations
@@ -44,8 +44,8 @@ def payments(rng, as_of: date, project: dict, rows: list[dict]) -> list[dict]:
     source, as far as the days have come; the share paid grows with the time since acceptance."""
     accepted, started = project["acceptance_date"], project["planned_start"]
     age = (as_of - accepted).days
-    share = rng.uniform(0.9, 1.0) if age > 730 else rng.uniform(0.6, 0.95) if age > 365 else \
-        rng.uniform(0.3, 0.7) if age >= 0 else rng.uniform(0.1, 0.4)
+    share = rng.uniform(0.7, 1.0) if age > 730 else rng.uniform(0.4, 0.8) if age > 365 else \
+        rng.uniform(0.2, 0.5) if age >= 0 else rng.uniform(0.05, 0.3)
     out = []
     for row in rows:
         total = int(row["amount_fen"] * share) // 100 * 100
