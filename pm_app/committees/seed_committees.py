@@ -70,7 +70,9 @@ def _seed_party(run: SeedRun) -> None:
 def _demo_compound(day: date) -> int | None:
     return db.session.scalar(
         select(Compound.id).join(ServiceContract, ServiceContract.compound_id == Compound.id)
-        .where(ServiceContract.start_date <= day, ServiceContract.end_date >= day).order_by(Compound.code).limit(1))
+        # a firm's: the street office's and 自管会 arrangements came with issue 26 (org.demo._committee agrees)
+        .where(ServiceContract.start_date <= day, ServiceContract.end_date >= day, ServiceContract.firm_id.is_not(None))
+        .order_by(Compound.code).limit(1))
 
 
 def _committee(rng: random.Random, compound: PlannedCompound, kind: CommitteeKind, as_of: date, in_office: bool) -> dict:

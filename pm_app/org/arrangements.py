@@ -17,9 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app
+from flask import current_app, has_request_context
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from pm_app.extensions import db
 from pm_app.org import parties
@@ -107,6 +108,8 @@ class Arrangement:
 def arrangement_of(compound: Compound, on: date) -> Arrangement:
     contract = db.session.scalar(
         select(ServiceContract).where(ServiceContract.compound_id == compound.id, ServiceContract.end_date >= on)
+        # the page names the body: read it along, so every kind of body costs the same statements
+        .options(joinedload(ServiceContract.firm), joinedload(ServiceContract.street))
         .order_by(ServiceContract.start_date).limit(1))
     return Arrangement(compound.management_mode, contract, contract is not None and contract.start_date <= on,
                        compound.id not in undecided([compound.id], on))
@@ -148,11 +151,18 @@ def undecided(compound_ids, on: date) -> set[int]:
     return {cid for cid, mode in modes.items() if not (bodies.get(cid, set()) & MODE_PARTIES[mode])}
 
 
-def refusal(compound: Compound) -> str:
-    """The 422 of a renovation project for a compound with nothing decided, quoting the rule."""
-    return _("%(compound)s has no management arrangement decided: its mode and the body that carries it out "
-             "(a contract in force or to start) must be settled before renovation. %(source)s: “%(rule)s”.",
-             compound=compound.name, source=DEFER_SOURCE, rule=DEFER_RULE)
+def refusal(compound: Compound) -> tuple[str, str]:
+    """The 422 of a renovation project for a compound with nothing decided, quoting the rule, and
+    the problem to put on `compound_id`. In English without a request (jobs, the CLI, the seed)."""
+    values = {"compound": compound.name, "source": DEFER_SOURCE, "rule": DEFER_RULE}
+    if not has_request_context():
+        return (f"{compound.name} has no management arrangement decided: its mode and the body that carries it "
+                f"out must be settled before renovation. {DEFER_SOURCE}: “{DEFER_RULE}”.",
+                f"has no management arrangement decided ({DEFER_SOURCE})")
+    return (_("%(compound)s has no management arrangement decided: its mode and the body that carries it out "
+              "(a contract in force or to start) must be settled before renovation. %(source)s: “%(rule)s”.",
+              **values),
+            _("has no management arrangement decided (%(source)s)", source=DEFER_SOURCE))
 
 
 def flag(projects: list, on: date) -> list:

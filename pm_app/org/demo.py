@@ -65,10 +65,13 @@ def _contractor() -> Binding:
 
 
 def _committee() -> Binding:
+    """The compound the committees seed gave an owners' committee in office (its _demo_compound):
+    the first by code with a current property firm's contract, so the account sees a firm at work."""
     day = today()
     compound = db.session.scalar(
         select(Compound).join(ServiceContract, ServiceContract.compound_id == Compound.id)
-        .where(ServiceContract.start_date <= day, ServiceContract.end_date >= day)
+        .where(ServiceContract.start_date <= day, ServiceContract.end_date >= day,
+               ServiceContract.firm_id.is_not(None))
         .order_by(Compound.code).limit(1))
     return {"compound_id": compound.id, "display_name": f"{compound.name} 业委会"} if compound else None
 

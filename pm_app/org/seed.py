@@ -20,7 +20,7 @@ from pm_app.errors import Conflict, DomainError
 from pm_app.extensions import db
 from pm_app.committees import seed_committees
 from pm_app.fees import seed_bills
-from pm_app.org import seed_contracts, seed_households, seed_places
+from pm_app.org import seed_arrangements, seed_contracts, seed_households, seed_places
 from pm_app.org.models import Compound
 from pm_app.org.seed_run import SCALES, Progress, Scale, SeedRun
 from pm_app.tickets import seed_tickets
@@ -38,6 +38,7 @@ STEPS = [
     ("works", seed_works.seed_works),
     ("tickets", seed_tickets.seed_tickets),
     ("committees", seed_committees.seed_committees),
+    ("arrangements", seed_arrangements.seed_arrangements),  # 自管会 arrangements need the committees
     ("rankings", seed_rankings.seed_rankings),
 ]
 

@@ -48,6 +48,7 @@ COST_PER_HOUSEHOLD = {RenovationType.basic: (6_000, 12_000), RenovationType.impr
                       RenovationType.upgrade: (20_000, 30_000)}  # yuan
 FUNDING = (("provincial", 0.05, 0.10), ("city", 0.10, 0.20), ("district", 0.05, 0.15), ("residents", 0.02, 0.08),
            ("utility", 0.0, 0.08), ("social_capital", 0.0, 0.10))  # central takes the rest
+OVERRIDE = "改造前未能确定管理模式；经市住建局研究，管网和消防隐患整治先行实施，改造后由街道组织居民确定管理模式"
 PARTICIPANTS = "街道办、物业服务企业、施工单位、监理单位、业主代表"
 QUANJIAO = (("小区道路白改黑（沥青罩面）", "road_paving", "m²", 11.0), ("新建停车位铺装", "road_paving", "m²", 1.2),
             ("绿化改造", "greenery", "m²", 3.0), ("新建雨水管道（dn300–dn600）", "plumbing_electrical", "m", 0.9))
@@ -117,6 +118,9 @@ def _project(rng, run: SeedRun, compound: PlannedCompound, about, contractors, s
             "renovation_type": kind, "contractor_id": rng.choice(contractors),
             "supervisor_id": rng.choice(supervisors) if supervisors else None, "contract_amount_fen": int(amount),
             "acceptance_date": accepted, "deposit_fen": int(deposit), "deposit_release_date": release_on,
+            # a compound still without management (mode none) was renovated only by the regulator's
+            # override of seed 004 §九(五) (org.arrangements); the reason says so
+            "arrangement_override_reason": OVERRIDE if compound.mode.value == "none" else None,
             **_deposit_state(rng, run.as_of, int(deposit), release_on, model)}
 
 

@@ -60,16 +60,20 @@ def check_arrangement(user, compound: Compound, reason: str | None) -> str | Non
     """Seed 004 §九(五): no renovation for a compound whose management after it is not settled
     (org.arrangements), unless the regulator overrides with a reason, which is kept and audited.
     Returns the reason to store."""
+    from flask import has_request_context
+
     from pm_app.auth.models import Role
     from pm_app.org import arrangements
 
     reason = (reason or "").strip() or None
     if reason is not None and user.role != Role.regulator:
-        raise DomainError(_("Only the city regulator may override the management-arrangement rule."),
-                          {"arrangement_override_reason": [_("only the city regulator may give one")]}, status=403)
+        # Jobs and the CLI have no request to pick a language from: they get the English.
+        message = (_("Only the city regulator may override the management-arrangement rule.") if has_request_context()
+                   else "Only the city regulator may override the management-arrangement rule.")
+        raise DomainError(message, {"arrangement_override_reason": [message]}, status=403)
     if reason is None and compound.id in arrangements.undecided([compound.id], today()):
-        raise DomainError(arrangements.refusal(compound), {"compound_id": [
-            _("has no management arrangement decided (%(source)s)", source=arrangements.DEFER_SOURCE)]})
+        message, problem = arrangements.refusal(compound)
+        raise DomainError(message, {"compound_id": [problem]})
     return reason
 
 

@@ -13,7 +13,11 @@ from pm_app.extensions import db
 from pm_app.fees import seed_bills
 from pm_app.org.models import (Building, Compound, District, Firm, FirmKind, Household, ManagementMode,
                                ServiceContract, Street)
+from pm_app.alerts.sweeps import run_rule
+from pm_app.committees.models import Committee, CommitteeKind
+from pm_app.org import arrangements, seed_contracts
 from pm_app.org.seed import SCALES, seed_city
+from pm_app.warranties.models import RenovationProject
 from pm_app.org.uscc import uscc_problem
 from tests.factories import CompoundFactory
 
@@ -87,23 +91,54 @@ def test_values_stay_in_realistic_ranges(street_city):
         assert phone is None or re.fullmatch(r"1[3-9]\d{9}", phone)
 
 
-def test_unmanaged_and_self_managed_compounds_have_no_contract(street_city):
-    unmanaged = list(db.session.scalars(select(Compound.id).where(
-        Compound.management_mode.in_([ManagementMode.none, ManagementMode.self_managed]))))
-    assert unmanaged
+def test_unmanaged_compounds_have_no_contract_and_no_firm_manages_a_self_managed_one(street_city):
+    def compounds(mode):
+        return list(db.session.scalars(select(Compound.id).where(Compound.management_mode == mode)))
+
+    unmanaged, self_managed = compounds(ManagementMode.none), compounds(ManagementMode.self_managed)
+    assert unmanaged and self_managed
     assert db.session.scalar(select(func.count()).where(ServiceContract.compound_id.in_(unmanaged))) == 0
+    assert db.session.scalar(select(func.count()).where(ServiceContract.compound_id.in_(self_managed),
+                                                        ServiceContract.firm_id.is_not(None))) == 0
 
 
-def test_every_managed_compound_has_one_current_contract_and_some_changed_firm(street_city):
-    managed = [c for c in street_city.compounds if c.mode not in (ManagementMode.none, ManagementMode.self_managed)]
-    current = db.session.execute(
+def test_every_compound_has_the_body_its_mode_admits_but_the_one_walked_out_on(street_city):
+    """Issue 26: 自管 compounds by their 自管会, 托管 ones by their street office, the others by a
+    firm; mode none and the demo's walk-out have none in force; a 自管 compound whose drawn
+    committee is a 业委会 is left without one (a mismatch the compound page names)."""
+    walkout = seed_contracts.walkout_compound(street_city)
+    current = dict(db.session.execute(
         select(ServiceContract.compound_id, func.count())
         .where(ServiceContract.start_date <= AS_OF, ServiceContract.end_date >= AS_OF)
-        .group_by(ServiceContract.compound_id)).all()
-    assert sorted(current) == sorted((c.id, 1) for c in managed)
+        .group_by(ServiceContract.compound_id)).all())
+    assert set(current.values()) == {1}
+    undecided = arrangements.undecided([c.id for c in street_city.compounds], AS_OF)
+    owners_run = set(db.session.scalars(select(Committee.compound_id).where(
+        Committee.kind == CommitteeKind.owners_committee)))
+    for compound in street_city.compounds:
+        expected = compound.mode == ManagementMode.none or compound.id == walkout or (
+            compound.mode == ManagementMode.self_managed and compound.id in owners_run)
+        assert (compound.id in undecided) is expected, compound
+    street_run = db.session.scalars(select(ServiceContract.compound_id).where(
+        ServiceContract.street_id.is_not(None), ServiceContract.end_date >= AS_OF))
+    assert {c.id for c in street_city.compounds if c.mode == ManagementMode.street_entrusted} == set(street_run)
     firms_per_compound = db.session.execute(
         select(func.count(func.distinct(ServiceContract.firm_id))).group_by(ServiceContract.compound_id)).scalars()
     assert max(firms_per_compound) == 2
+
+
+def test_the_walk_out_is_flagged_on_the_seeded_city(street_city):
+    """The first street's last professional compound: its firm's contract ended 40 days before."""
+    walkout = seed_contracts.walkout_compound(street_city)
+    [found] = arrangements.walkouts(AS_OF, longer_than=30)
+    assert (found.compound_id, found.days) == (walkout, seed_contracts.WALKOUT_DAYS)
+    assert run_rule("firm_withdrawn", AS_OF).opened == 1
+
+
+def test_projects_of_compounds_without_management_carry_the_regulators_override(street_city):
+    rows = db.session.execute(select(Compound.management_mode, RenovationProject.arrangement_override_reason)
+                              .join(Compound, Compound.id == RenovationProject.compound_id)).all()
+    assert rows and all((reason is not None) == (mode == ManagementMode.none) for mode, reason in rows)
 
 
 def test_contracts_of_a_compound_never_overlap(street_city):
@@ -125,7 +160,7 @@ def test_progress_reports_every_step_to_its_end():
     seed_city("street", progress=lambda step, done, total: reports.append((step, done, total)))
     last = {step: (done, total) for step, done, total in reports}
     assert list(last) == ["places", "firms", "compounds", "households", "contracts", "bills", "works", "tickets",
-                          "committees", "rankings"]
+                          "committees", "arrangements", "rankings"]
     assert all(done == total for done, total in last.values())
 
 

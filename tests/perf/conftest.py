@@ -149,6 +149,15 @@ def _rows_in_every_list(ids: dict, day) -> None:
             "purpose": "屋面防水", "amount_fen": 100000, "voted_on": day - timedelta(days=10),
             "participating_area_dm2": counts["floor_area_dm2"], "participating_households": counts["households"],
             "approving_area_dm2": counts["floor_area_dm2"], "approving_households": counts["households"]})
+    # Which compound the committee account gets depends on the contracts (the street office's and
+    # 自管会 arrangements are not firms', issue 26), and so whether its inbox is empty: one alert
+    # addressed to it in both cities, so the inbox loads its rows' related rows in both.
+    from pm_app.alerts.rules import Finding, compound_audiences
+    from pm_app.alerts.services import open_alerts
+
+    open_alerts("contract_expiring", {f"perf:compound:{compound.id}": Finding(
+        "compound", compound.id, f"{compound.name}: 合同将于 30 天后到期", compound_id=compound.id,
+        audiences=compound_audiences(compound.street_id, compound.id))})
 
 
 @contextmanager

@@ -7,7 +7,7 @@ from datetime import date
 from pm_app.extensions import db
 from pm_app.org.models import FirmKind
 from pm_app.warranties import services
-from tests.factories import CompoundFactory, FirmFactory
+from tests.factories import CompoundFactory, ContractFactory, FirmFactory
 from tests.fees.pages import hidden, login, page, statements  # noqa: F401  (shared helpers)
 
 
@@ -35,5 +35,6 @@ def compounds_with_expiring_items(city, n: int, contractor) -> None:
     """`n` more compounds in `city.street`, each with one road item ending 2026-06-30."""
     for k in range(n):
         compound = CompoundFactory(street=city.street)
+        ContractFactory(compound=compound)  # its management settled, as seed 004 §九(五) asks before works
         build_item(city.users["admin"], build_project(city.users["admin"], compound, contractor, name=f"工程{k}"))
     db.session.flush()
