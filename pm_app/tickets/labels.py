@@ -115,7 +115,9 @@ def time_left(delta: timedelta) -> str:
 
 
 def choices(labels: dict) -> list[tuple[str, str]]:
-    return [(getattr(key, "value", key), str(text)) for key, text in labels.items()]
+    # The labels stay lazy: forms declare their choices at import, outside any request, and a
+    # str() there froze them in English on every page (the re-route and report selects did).
+    return [(getattr(key, "value", key), text) for key, text in labels.items()]
 
 
 @dataclass

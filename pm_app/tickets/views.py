@@ -113,7 +113,8 @@ def dispatch_to(ticket_id: int):
             report(form, error)
             return _page(ticket, dispatch_form=form, status=error.status)
         db.session.commit()
-        flash(_("Ticket dispatched."), "success")
+        flash(_("Ticket dispatched to %(name)s.", name=dispatch.name_of(db.session.get(User, ticket.assignee_user_id))),
+              "success")
         return redirect(url_for(".ticket", ticket_id=ticket.id))
     return _page(ticket, dispatch_form=form, status=422)
 
