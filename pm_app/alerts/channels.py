@@ -11,6 +11,7 @@ from email.message import EmailMessage
 
 from flask import current_app
 
+from pm_app.alerts import notices
 from pm_app.alerts.models import Alert, Delivery
 
 SEVERITY_ZH = {"info": "提示", "warning": "预警", "critical": "严重"}
@@ -50,9 +51,14 @@ def header_text(value: str, limit: int = HEADER_CHARS) -> str:
 
 
 def text_of(alert: Alert) -> str:
-    lines = [f"【长效·{SEVERITY_ZH.get(alert.severity, alert.severity)}】{alert.title}", f"规则: {alert.rule}"]
+    kind = notices.KINDS_ZH.get(alert.rule)
+    lines = [f"【长效·{SEVERITY_ZH.get(alert.severity, alert.severity)}】{alert.title}",
+             f"类型: {kind}" if kind else f"规则: {alert.rule}"]
     if alert.due_on:
         lines.append(f"到期日: {alert.due_on}")
+    link = notices.absolute_link(alert, current_app.config.get("PUBLIC_BASE_URL")) if kind else None
+    if link:
+        lines.append(f"查看: {link}")
     return "\n".join(lines)
 
 

@@ -28,6 +28,10 @@ NOTICES = {
     "notice_review_opened": _l("Ranking open for review"),
     "notice_appeal_decided": _l("Appeal decided"),
 }
+# The kinds as e-mails and group robots print them: sent by a worker, with no reader's language.
+KINDS_ZH = {"notice_ticket_dispatched": "派单通知", "notice_ticket_resolved": "维修待确认",
+            "notice_ledger_query": "账目质询", "notice_deduction": "红黑榜扣分",
+            "notice_review_opened": "红黑榜复核", "notice_appeal_decided": "申诉结果"}
 TITLE_CHARS = 250  # Alert.title is 256 wide
 
 # subject_type → (subject_id, reader) → the page where the reader acts on it
@@ -69,3 +73,9 @@ def settle(rule: str, subject_type: str, subject_id: int) -> None:
 def link_of(alert: Alert, reader) -> str | None:
     fn = LINKS.get(alert.subject_type)
     return fn(alert.subject_id, reader) if fn else None
+
+
+def absolute_link(alert: Alert, base: str | None) -> str | None:
+    """What an e-mail or a robot message links to: the notice's own page on PUBLIC_BASE_URL
+    (after signing in it opens the subject); None where no public address is configured."""
+    return f"{base.rstrip('/')}/alerts/{alert.id}/go" if base else None

@@ -168,3 +168,19 @@ def test_a_repair_reported_by_the_firm_itself_notifies_no_confirmer(api, city):
         assert move(api, city.users["firm_staff"], ticket.id, to).status_code == 200
     for role in ("committee_member", "street_officer", "firm_staff"):
         assert inbox(api, city.users[role], "notice_ticket_resolved") == []
+
+
+def test_the_email_of_a_notice_says_what_it_is_and_links_it(api, city, monkeypatch):
+    from flask import current_app
+
+    from pm_app.alerts import channels
+    from pm_app.alerts.models import Alert
+
+    _query(api, city)
+    [notice] = inbox(api, city.users["firm_staff"], "notice_ledger_query")
+    alert = db.session.get(Alert, notice["id"])
+    monkeypatch.setitem(current_app.config, "PUBLIC_BASE_URL", "https://baoxiu.example.gov.cn")
+    text = channels.text_of(alert)
+    assert "类型: 账目质询" in text and f"查看: https://baoxiu.example.gov.cn/alerts/{alert.id}/go" in text
+    monkeypatch.setitem(current_app.config, "PUBLIC_BASE_URL", None)
+    assert "查看" not in channels.text_of(alert)
