@@ -40,6 +40,8 @@ SCHEDULE: tuple[Entry, ...] = (
     # A sweep killed with its worker, or never enqueued while Redis was down, runs again
     # (pm_app/alerts/catchup.py); off the quarter hours so it does not race the sweeps it checks.
     Entry("catch_up_sweeps", "jobs.alerts.catch_up_sweeps", "3-59/10 * * * *"),
+    # Retention (jobs/retention.py): at night, when the trail is not being read.
+    Entry("purge_retention", "jobs.retention.purge", "30 3 * * *"),
 )
 
 

@@ -36,7 +36,7 @@ def _load_file(path: str | None) -> None:
 def _known_names() -> set[str]:
     """Every variable this module reads, by the calls that read one (os.environ.get, the helpers)."""
     source = Path(__file__).read_text(encoding="utf-8")
-    calls = r'(?:environ\.get|environ\[|_non_negative_int|_networks)\(?\s*"([A-Z][A-Z0-9_]+)"'
+    calls = r'(?:environ\.get|environ\[|_non_negative_int|_networks|_at_least)\(?\s*"([A-Z][A-Z0-9_]+)"'
     return set(re.findall(calls, source))
 
 
@@ -78,6 +78,13 @@ def _non_negative_int(name: str, default: str) -> int:
     if not value.isascii() or not value.isdigit():
         raise RuntimeError(f"{name} must be a whole number of 0 or more, not {value!r}")
     return int(value)
+
+
+def _at_least(name: str, default: str, low: int) -> int:
+    value = _non_negative_int(name, default)
+    if value < low:
+        raise RuntimeError(f"{name} must be at least {low} (it is {value})")
+    return value
 
 
 def _networks(name: str, default: str) -> tuple:
@@ -195,6 +202,13 @@ class Config:
     # log collector; every line carries the request id either way.
     LOG_FORMAT = os.environ.get("PM_APP_LOG_FORMAT", "text")
     LOG_LEVEL = os.environ.get("PM_APP_LOG_LEVEL", "INFO")
+    # Retention (jobs/retention.py, daily): the audit trail at least six months (the database
+    # refuses less: a29a00000011), archived as gzip JSON lines before removal; expired API tokens;
+    # outbox deliveries sent long ago. Failed and pending deliveries are never removed.
+    AUDIT_KEEP_DAYS = _at_least("PM_APP_AUDIT_KEEP_DAYS", "365", 183)
+    AUDIT_ARCHIVE_DIR = os.environ.get("PM_APP_AUDIT_ARCHIVE_DIR") or str(INSTANCE_DIR / "archive")
+    TOKEN_PURGE_DAYS = _non_negative_int("PM_APP_TOKEN_PURGE_DAYS", "7")
+    OUTBOX_KEEP_DAYS = _non_negative_int("PM_APP_OUTBOX_KEEP_DAYS", "90")
     # Who may read /metrics (Prometheus' scrapers): addresses or networks, comma-separated.
     METRICS_ALLOW = _networks("PM_APP_METRICS_ALLOW", "127.0.0.1, ::1")
 

@@ -44,3 +44,15 @@ class AuditEvent(db.Model):
     method: Mapped[str | None] = mapped_column(String(8))
     path: Mapped[str | None] = mapped_column(String(512))
     status: Mapped[int | None] = mapped_column(SmallInteger)
+
+
+class AuditPurge(db.Model):
+    """One run of the retention job over the trail: the cutoff it removed rows before, the archive
+    it wrote them to first, how many. The database lets a DELETE of audit_event through only
+    within such a window, and only for a cutoff at least 180 days old (a29a00000011)."""
+    __tablename__ = "audit_purge"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cutoff: Mapped[datetime] = mapped_column(UTCDateTime())
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    archive: Mapped[str | None] = mapped_column(String(512))
+    removed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
