@@ -26,6 +26,7 @@ from pm_app.errors import DomainError
 from pm_app.warranties.models import DepositTerms, RenovationProject
 
 CAP_PERCENT = 3
+FIELDS = frozenset({"deposit_fen", "contract_amount_fen", "settlement_amount_fen", "deposit_terms"})  # what re-judges it
 RULE = "《建设工程质量保证金管理办法》第七条"
 CONTRACT_RULE = "吉市政办发〔2020〕5号 §九(十二)"
 INSURANCE_RULE = "《建设工程质量保证金管理办法》第六条"

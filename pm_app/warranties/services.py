@@ -104,7 +104,8 @@ def _apply(user, project: RenovationProject, data: dict) -> None:
     from pm_app.warranties import deposit_rules, funding
 
     funding.check_schedule(project)
-    deposit_rules.check_deposit(project)
+    if project.id is None or deposit_rules.FIELDS & data.keys():  # a rename does not re-judge an old deposit
+        deposit_rules.check_deposit(project)
 
 
 def _firm(user, firm_id: int, kind: FirmKind, field: str) -> Firm:

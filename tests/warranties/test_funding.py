@@ -3,11 +3,12 @@ made (API and the project page), and the quality deposit's rules — agreed in t
 3 % of the settlement (建设工程质量保证金管理办法 第七条)."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
 from pm_app.common.clock import today
+from pm_app.extensions import db
 from tests.warranties.pages import login, page
 
 PROJECT = {"name": "2022年城东改造工程", "year": 2022, "renovation_type": "basic", "acceptance_date": "2022-11-30",
@@ -204,3 +205,16 @@ def test_the_registration_form_refuses_a_deposit_over_the_cap_next_to_the_field(
     assert response.status_code == 422
     text = response.get_data(as_text=True)
     assert "30000.00" in text and "第七条" in text and 'value="50000"' in text
+
+
+def test_renaming_an_older_project_does_not_rejudge_its_deposit(api, city):
+    from pm_app.warranties.models import RenovationProject
+
+    older = RenovationProject(compound_id=city.compound.id, name="2019年改造", year=2019, contractor_id=city.contractor.id,
+                              acceptance_date=date(2019, 10, 31), deposit_fen=5_000_000)  # no contract amount kept
+    db.session.add(older)
+    db.session.flush()
+    officer = api.as_(city.users["street_officer"])
+    assert officer.patch(f"/api/v1/projects/{older.id}", json={"name": "2019年东门新村改造"}).status_code == 200
+    refused = officer.patch(f"/api/v1/projects/{older.id}?lang=en", json={"quality_deposit": "60000.00"})
+    assert refused.status_code == 422 and "contract_amount" in refused.json["errors"]
