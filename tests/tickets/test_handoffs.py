@@ -14,7 +14,7 @@ from pm_app.tickets.models import Priority, TicketEvent, TicketStatus
 from pm_app.warranties.models import ClaimState, WarrantyClaim
 from tests.factories import UserFactory
 from tests.tickets.conftest import items, move  # noqa: F401  (the fixture)
-from tests.tickets.pages import build, hidden, hours_ago, ids_in_order, login, page, switch
+from tests.tickets.pages import build, hours_ago, ids_in_order, login, page, switch
 
 
 @pytest.fixture
