@@ -87,7 +87,7 @@ def share_bars(rows: Sequence[tuple[str, int, str]], title: str) -> dict:
             "title": {"text": title}, "height": max(180, 60 + 28 * len(rows)),
             "margin": {"l": 16, "r": 16, "t": 48, "b": 40},
             "yaxis": {"type": "category", "automargin": True},
-            "xaxis": {"title": {"text": _("Tickets")}, "rangemode": "tozero"},
+            "xaxis": {"title": {"text": _("Number of tickets")}, "rangemode": "tozero"},
         },
         "config": {"displaylogo": False, "responsive": True},
     }

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from pm_app.common import export
 from pm_app.tickets import charts, queries, stats
 from pm_app.tickets.labels import CATEGORIES, PARTIES, SOURCES
+from pm_app.tickets.models import TicketSource
 
 # The page's sections and the file's groups, in this order: (id, title, labels by code).
 SECTIONS = (
@@ -72,9 +73,14 @@ def headline(found: dict, filters: queries.Filters) -> str:
     """Seed 003's sentence for the figures found: "2026年第3季度共受理投诉 116 件，其中施工管理、
     质量安全 45 件，占 38.8%。"."""
     figure = stats.construction_quality(found)
-    return _("%(period)s, %(total)d complaints received; %(count)d of them about construction management, "
-             "quality and safety, %(share)s.", period=period_name(filters.created_from, filters.created_to),
-             total=found["tickets"], count=figure["count"], share=percent(figure["share"]))
+    numbers = {"period": period_name(filters.created_from, filters.created_to), "total": found["tickets"],
+               "count": figure["count"], "share": percent(figure["share"])}
+    if filters.source is None or filters.source == TicketSource.hotline_12345:
+        return _("%(period)s, %(total)d complaints received; %(count)d of them about construction management, "
+                 "quality and safety, %(share)s.", **numbers)
+    # Only another channel's tickets (a resident's report, an inspection…): tickets, not complaints.
+    return _("%(period)s, %(total)d tickets from %(source)s; %(count)d of them about construction management, "
+             "quality and safety, %(share)s.", source=SOURCES[filters.source], **numbers)
 
 
 def counted_categories() -> str:

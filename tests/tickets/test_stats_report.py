@@ -112,6 +112,8 @@ def test_the_regulator_narrows_to_a_compound_and_a_custom_range(client, city, se
     login(client, city.users["regulator"])
     body = page(client, f"/tickets/stats?compound_id={city.other.id}&created_from=2026-08-01&created_to=2026-08-31")
     assert "2026-08-01至2026-08-31共受理投诉 10 件，其中施工管理、质量安全 10 件，占 100.0%。" in body
+    phoned = page(client, f"/tickets/stats?source=phone&{Q3}")       # another channel: tickets, not complaints
+    assert "2026年第3季度共受理“电话”工单 1 件，其中施工管理、质量安全 1 件，占 100.0%。" in phoned
 
 
 def test_a_street_named_like_a_formula_stays_text(client, city, seed_quarter):
