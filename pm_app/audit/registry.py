@@ -10,6 +10,7 @@ from pm_app.committees.models import Committee, CommitteeMember, FundVote, Ledge
 from pm_app.fees.models import Bill, Payment, Waiver
 from pm_app.org.models import ServiceContract
 from pm_app.rankings.models import Adjustment, Appeal, RankingPeriod, ScoringScheme
+from pm_app.warranties.acceptance_models import AcceptanceFinding, ProjectAcceptance, ProjectDocument
 from pm_app.warranties.models import RenovationProject
 
 SECRET = "***"
@@ -37,6 +38,8 @@ AUDITED: dict[type, Audited] = {
     ScoringScheme: Audited(), RankingPeriod: Audited(), Adjustment: Audited(), Appeal: Audited(),
     # works: who registered a project, and the regulator's override of seed 004 §九(五) with its reason
     RenovationProject: Audited(),
+    # joint acceptance: who recorded which result, and which re-acceptance closed which defect
+    ProjectAcceptance: Audited(), AcceptanceFinding: Audited(), ProjectDocument: Audited(),
     # accounts
     User: Audited(secret=frozenset({"password_hash"}), collections={"streets": "street_ids"}),
 }

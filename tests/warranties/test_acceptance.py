@@ -123,3 +123,20 @@ def test_a_city_adds_a_category_counted_in_heating_seasons(api, city, project):
     assert item.json["warranty_end"] == "2024-04-16"  # seasons 2021–22, 2022–23, 2023–24
     assert api.as_(city.users["regulator"]).post("/api/v1/warranty-categories", json={
         "code": "x_y", "name": "x", "min_years": 1, "source": "x", "term_unit": "month"}).status_code == 422
+
+
+def test_the_trail_records_who_closed_which_defect(api, city, project):
+    from sqlalchemy import select
+
+    from pm_app.audit.models import AuditEvent
+    from pm_app.extensions import db
+
+    officer = city.users["street_officer"]
+    failed = accept(api, officer, project["id"], result="failed",
+                    findings=[{"description": "井盖松动", "rectify_by": "2021-07-30"}]).json
+    passed = accept(api, officer, project["id"], held_on="2021-07-20").json
+    finding = str(failed["findings"][0]["id"])
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.kind == "acceptance_finding",
+                                                         AuditEvent.object_id == finding).order_by(AuditEvent.id)).all()
+    assert [e.action for e in events] == ["create", "update"]
+    assert events[1].after["closed_by_id"] == passed["id"] and events[1].actor_id == officer.id
