@@ -10,8 +10,9 @@ firm and compound), whatever the number of firms, bills or tickets:
   resolved by their resolve-by deadline;
 - satisfaction: mean rating (1–5) of the firm's tickets closed in the period with a rating given
   by the reporter (with their confirmation key): a rating entered by staff is not the residents';
-- complaints: 12345 hotline tickets created in the period at the firm's compounds, per 100
-  households (a compound that changed hands in the period counts for both firms);
+- complaints: 12345 hotline tickets reported in the period at the firm's compounds whose
+  responsible party is the firm, per 100 households (a compound that changed hands in the period
+  counts for both firms); those routed elsewhere are counted beside them as left out;
 - inspection: mean joint-inspection score of each compound over the days the firm held it,
   averaged over the compounds weighted by households (compounds not inspected drop out).
 """
@@ -32,6 +33,10 @@ from pm_app.tickets.models import BY_REPORTER, ResponsibleParty, Ticket, TicketS
 from pm_app.warranties.models import Inspection
 
 
+# The parties a hotline complaint can be routed to other than the property firm: not charged to it.
+LEFT_OUT = tuple(party for party in ResponsibleParty if party != ResponsibleParty.property_firm)
+
+
 @dataclass
 class Measured:
     firm_id: int
@@ -44,6 +49,8 @@ class Measured:
     ratings: int = 0
     rating_sum: int = 0
     complaints: int = 0
+    # The hotline complaints at its compounds charged to another party: party → count (issue 25).
+    complaints_left_out: dict[str, int] = field(default_factory=dict)
     inspections: int = 0
     inspection_weighted: Decimal | None = None  # Σ households × compound mean, over inspected compounds
     inspected_households: int = 0
@@ -69,7 +76,9 @@ class Measured:
             "fee_collection": {"receivable_fen": self.receivable, "received_fen": self.received},
             "on_time": {"resolved": self.resolved, "on_time": self.resolved_on_time},
             "satisfaction": {"ratings": self.ratings, "rating_sum": self.rating_sum},
-            "complaints": {"complaints": self.complaints, "households": self.households},
+            "complaints": {"complaints": self.complaints, "households": self.households,
+                           "left_out": {party.value: self.complaints_left_out.get(party.value, 0)
+                                        for party in ResponsibleParty if party in LEFT_OUT}},
             "inspection": {"inspections": self.inspections, "inspected_households": self.inspected_households},
         }
 
@@ -127,17 +136,21 @@ def _tickets(firms: dict[int, Measured], start: datetime, end: datetime) -> None
 
 def _complaints(firms: dict[int, Measured], served, start: datetime, end: datetime) -> None:
     # A firm answers for its own complaints only: one routed to the contractor under warranty or to
-    # a utility is not the firm's (issue 25). A complaint counts in the quarter the citizen called
-    # (reported_at), not the day it was typed in, so a late-entered 12345 order keeps its quarter.
+    # a utility is not the firm's (issue 25), but it is counted beside them as left out, so the
+    # firm and the regulator see what was not charged and why. A complaint counts in the quarter
+    # the citizen called (reported_at), not the day it was typed in, so a late-entered 12345 order
+    # keeps its quarter. One GROUP BY (firm, party) for every firm.
     rows = db.session.execute(
-        select(served.c.firm_id, func.count(Ticket.id))
+        select(served.c.firm_id, Ticket.responsible_party, func.count(Ticket.id))
         .join(Ticket, Ticket.compound_id == served.c.compound_id)
         .where(Ticket.source == TicketSource.hotline_12345,
-               Ticket.responsible_party == ResponsibleParty.property_firm,
                Ticket.reported_at >= start, Ticket.reported_at < end)
-        .group_by(served.c.firm_id))
-    for firm_id, complaints in rows:
-        firms[firm_id].complaints = complaints
+        .group_by(served.c.firm_id, Ticket.responsible_party))
+    for firm_id, party, complaints in rows:
+        if party == ResponsibleParty.property_firm:
+            firms[firm_id].complaints = complaints
+        else:
+            firms[firm_id].complaints_left_out[party.value] = complaints
 
 
 def _inspections(firms: dict[int, Measured], starts_on: date, ends_on: date) -> None:

@@ -75,6 +75,12 @@ def blacklist_history(limit: int = 12) -> list[tuple[RankingPeriod, list[Ranking
     return [(period, black.get(period.id, [])) for period in reversed(current)]
 
 
+def veto_reasons(result: RankingResult) -> list[str]:
+    """Why a veto black-listed the firm: the reasons of its veto deductions that counted, as the
+    publication froze them (the snapshot), so the public reads what was decided, not a later edit."""
+    return [a["reason"] for a in (result.snapshot or {}).get("adjustments", []) if a["veto"] and not a["void"]]
+
+
 def lists_of(results: list[RankingResult]) -> tuple[list[RankingResult], list[RankingResult]]:
     red = [r for r in results if r.list_name == "red"]
     black = [r for r in results if r.list_name == "black"]

@@ -19,8 +19,9 @@ def index():
     red, black = public.lists_of(results)
     figure = charts.score_distribution(results, _("Score distribution, %(period)s", period=period.code)) \
         if period else None
+    vetoes = {r.firm_id: public.veto_reasons(r) for r in black if r.veto}
     return render_template("rankings/public.html", period=period, results=results, red=red, black=black,
-                           publications=public.publications(), figure=figure)
+                           publications=public.publications(), figure=figure, vetoes=vetoes)
 
 
 @bp.route("/rankings/public/firms/<int:firm_id>")

@@ -6,6 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from pm_app.common.fields import DecimalString
 from pm_app.rankings.models import AdjustmentKind, AppealState, PeriodState
+from pm_app.rankings.public import veto_reasons
 
 Points = DecimalString(places=2)
 # A firm not rated this period (too few households, veto) has no score parts: null.
@@ -164,6 +165,9 @@ class PublicQuery(Schema):
 
 class PublicFirm(Schema):
     firm_id = fields.Int()
+    not_rated_reason = fields.Str(allow_none=True)
+    veto_reasons = fields.Method("_veto_reasons", metadata={
+        "description": "why a veto (一票否决) black-listed the firm, rated or not; empty without one"})
     firm_name = fields.Str(data_key="firm")
     score = ScorePart
     grade = fields.Str(allow_none=True)
@@ -175,6 +179,9 @@ class PublicFirm(Schema):
     awards = ScorePart
     deductions = ScorePart
     indicators = fields.Dict()
+
+    def _veto_reasons(self, result):
+        return veto_reasons(result) if result.veto else []
 
 
 class PublicRankingsOut(Schema):

@@ -60,8 +60,11 @@ def rescore(period: RankingPeriod) -> None:
         deductions = Decimal(row.deductions) if row else Decimal(0)
         veto = bool(row and row.vetoes)
         if not result.rated:
+            # Too small to score is no shelter: a veto (abandoning a compound, a major safety
+            # incident) black-lists the firm whatever its size (issue 26, point 4), unscored.
             result.awards, result.deductions, result.veto = min(awards, scheme.award_cap), deductions, veto
-            result.score = result.grade = result.list_name = result.rank = None
+            result.score = result.grade = result.rank = None
+            result.list_name = "black" if veto else None
             continue
         done = outcome(result.base_score, awards, deductions, veto, scheme.bands, scheme.award_cap)
         result.awards, result.deductions, result.score = done.awards, done.deductions, done.score

@@ -7,7 +7,8 @@ published score can be checked by hand from the values and the scheme.
   data, e.g. no inspection in the period, drops out and the others' weights are rescaled);
 - score = base + awards (capped) − deductions, never below 0;
 - the grade is the first band whose minimum the score reaches; a veto deduction puts the firm on
-  the black list with the lowest grade, whatever its score.
+  the black list with the lowest grade, whatever its score (and a firm too small to be rated is
+  black-listed by a veto all the same, without a score: scores.rescore).
 Every figure is rounded to two places, half up, where it is computed.
 """
 from __future__ import annotations

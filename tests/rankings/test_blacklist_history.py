@@ -30,8 +30,8 @@ def test_the_chart_stacks_each_period_s_black_firms_by_why(app):
 
 
 def two_published_and_a_draft(api, quarter):
-    """2026Q1 published with nobody rated (no data), so nobody on its list even though firm B got
-    a veto; 2026Q2 published with firm A below 60 and firm B vetoed; 2026Q3 a draft with every
+    """2026Q1 published with nobody rated (no data), yet firm B on its black list by a veto, which
+    black-lists rated or not (issue 26); 2026Q2 published with firm A below 60 and firm B vetoed; 2026Q3 a draft with every
     firm renamed and black, firm C (丁物业) too, which no published period lists."""
     city = quarter.city
     q1 = start(api, quarter, "2026Q1")
@@ -53,7 +53,8 @@ def test_history_is_published_periods_oldest_first(api, quarter):
     two_published_and_a_draft(api, quarter)
     city = quarter.city
     history = [(p.code, [(r.firm_id, r.veto) for r in black]) for p, black in public.blacklist_history()]
-    assert history == [("2026Q1", []), ("2026Q2", [(city.other_firm.id, True), (city.firm.id, False)])]
+    assert history == [("2026Q1", [(city.other_firm.id, True)]),
+                       ("2026Q2", [(city.other_firm.id, True), (city.firm.id, False)])]
 
 
 def test_regulator_home_shows_the_history_but_nothing_of_the_draft(api, client, quarter):
@@ -64,12 +65,12 @@ def test_regulator_home_shows_the_history_but_nothing_of_the_draft(api, client, 
     rows = re.findall(r'<tr><th scope="row"><a [^>]*>(\w+)</a></th>\s*<td class="num">(\d+)</td>\s*<td>(.*?)</td></tr>',
                       table, re.S)
     assert [(code, n, html.unescape(names)) for code, n, names in rows] == [
-        ("2026Q1", "0", "—"), ("2026Q2", "2", "乙物业 (veto), 甲物业")]
+        ("2026Q1", "1", "乙物业 (veto)"), ("2026Q2", "2", "乙物业 (veto), 甲物业")]
     figures = [json.loads(html.unescape(raw)) for raw in
                re.findall(r'<script type="application/json" data-chart>(.*?)</script>', page, re.S)]
     black = next(f for f in figures if f["layout"]["title"]["text"] == "Black list by published period")
     assert [(t["name"], t["x"], t["y"]) for t in black["data"]] == [
-        ("By grade", ["2026Q1", "2026Q2"], [0, 1]), ("Veto", ["2026Q1", "2026Q2"], [0, 1])]
+        ("By grade", ["2026Q1", "2026Q2"], [0, 1]), ("Veto", ["2026Q1", "2026Q2"], [1, 1])]
     for trace in ("2026Q3", "草稿专用名", "丁物业"):
         assert trace not in page
 
