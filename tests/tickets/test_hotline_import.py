@@ -246,3 +246,25 @@ def test_the_page_keeps_the_file_while_unmatched_orders_are_assigned(client, cit
     page = done.get_data(as_text=True)
     assert "source=hotline_12345" in page and all(t.tracking_code in page for t in hotline_tickets())
     assert len(hotline_tickets()) == 2
+
+
+def test_the_platforms_time_limit_binds_when_sooner_and_the_compounds_age_is_checked(api, city):
+    officer = city.users["street_officer"]
+    soon = order(1, "东门新村")
+    soon[8] = "2026-10-05 18:00"          # sooner than the 7 days of a normal ticket
+    late = order(2, "东门新村")             # 2026-10-10 18:00: later than the SLA's 10-10 09:12
+    with time_machine.travel(NOW, tick=False):
+        assert post(api, officer, [soon, late]).status_code == 201
+        first, second = hotline_tickets()
+        assert first.resolve_by == datetime(2026, 10, 5, 18, 0, tzinfo=CITY_TZ)
+        assert second.resolve_by == datetime(2026, 10, 10, 9, 12, tzinfo=CITY_TZ)
+        # Called in 1994 about a compound built in 1995: the row is refused, and nothing written.
+        old = post(api, officer, [order(3, "东门新村"), order(4, "东门新村", when_="1994-05-01 10:00")])
+    assert old.status_code == 422 and list(old.json["errors"]) == ["3"]
+    assert "2026100300004" in old.json["errors"]["3"][0]
+    assert len(hotline_tickets()) == 2
+
+
+def test_a_street_outside_the_callers_scope_is_404(api, city):
+    reply = post(api, city.users["street_officer"], [order(1, "东门新村")], street_id=str(city.other_street.id))
+    assert reply.status_code == 404 and hotline_tickets() == []
