@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, g, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import distinct, func, select
 
 from pm_app.auth.scope import visible_or_404
 from pm_app.common.clock import today
@@ -15,7 +15,8 @@ from pm_app.errors import DomainError
 from pm_app.extensions import db
 from pm_app.warranties import acceptance, documents, services
 from pm_app.warranties.acceptance_forms import ROLES, AcceptanceForm, DocumentForm, acceptance_label
-from pm_app.warranties.acceptance_models import AcceptanceStage, DocumentKind, ProjectDocument
+from pm_app.warranties.acceptance_models import (AcceptanceResult, AcceptanceStage, DocumentKind, ProjectAcceptance,
+                                                 ProjectDocument)
 from pm_app.warranties.models import RenovationProject
 
 bp = Blueprint("acceptance_pages", __name__)
@@ -33,6 +34,29 @@ def context(project: RenovationProject) -> dict:
             "acceptance_form": forms.get("acceptance") or AcceptanceForm(formdata=None, prefix="acceptance",
                                                                           held_on=today()),
             "document_form": forms.get("document") or DocumentForm(formdata=None, prefix="document")}
+
+
+@bp.app_context_processor
+def _summaries() -> dict:
+    return {"acceptance_summaries": summaries}
+
+
+def summaries(projects) -> dict[int, dict]:
+    """project id → the day it passed its comprehensive acceptance (None if not yet) and how many
+    required documents it lacks, for a list of projects: two grouped statements, whatever their number."""
+    ids = [p.id for p in projects]
+    if not ids:
+        return {}
+    accepted = dict(db.session.execute(
+        select(ProjectAcceptance.project_id, func.max(ProjectAcceptance.held_on))
+        .where(ProjectAcceptance.project_id.in_(ids), ProjectAcceptance.stage == AcceptanceStage.comprehensive,
+               ProjectAcceptance.result == AcceptanceResult.passed)
+        .group_by(ProjectAcceptance.project_id)).tuples().all())
+    present = dict(db.session.execute(
+        select(ProjectDocument.project_id, func.count(distinct(ProjectDocument.kind)))
+        .where(ProjectDocument.project_id.in_(ids), ProjectDocument.kind.in_(documents.REQUIRED))
+        .group_by(ProjectDocument.project_id)).tuples().all())
+    return {i: {"accepted_on": accepted.get(i), "missing": len(documents.REQUIRED) - present.get(i, 0)} for i in ids}
 
 
 def _page(project: RenovationProject, status: int, **forms):

@@ -90,3 +90,17 @@ def test_the_forms_are_the_offices_and_another_street_gets_404(client, city, wor
     stranger = login(client.application.test_client(), other)
     assert stranger.get(f"/projects/{works.id}").status_code == 404
     assert stranger.post(f"/projects/{works.id}/documents", data={}).status_code == 404
+
+
+def test_the_compound_works_page_says_which_projects_lack_acceptance_or_documents(api, client, city, project):
+    officer = city.users["street_officer"]
+    body = page(login(client, officer), f"/compounds/{city.compound.id}/works")
+    assert "未通过联合竣工验收 · 缺移交资料 5 项" in body
+    for kind in ("site_plan", "pipe_network", "as_built", "acceptance_report", "handover_list"):
+        assert upload(api, officer, project["id"], kind).status_code == 201
+    residents = [{"role": "residents", "name": "王秀兰"}]
+    for stage in ("self", "comprehensive"):
+        assert api.as_(officer).post(f"/api/v1/projects/{project['id']}/acceptances", json={
+            "stage": stage, "held_on": "2021-07-20", "result": "passed", "participants": residents}).status_code == 201
+    body = page(client, f"/compounds/{city.compound.id}/works")
+    assert "已于 2021-07-20 通过联合竣工验收</span>" in body and "缺移交资料" not in body
