@@ -1,18 +1,15 @@
 """Changxiao (长效): the platform that keeps renovated residential compounds in good order."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Flask
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config: type | None = None) -> Flask:
+    from pm_app import paths
     from pm_app.config import Config, engine_options
 
     config = config or Config
-    app = Flask(__name__, instance_path=str(config.INSTANCE_DIR), template_folder=str(ROOT / "templates"))
+    app = Flask(__name__, instance_path=str(config.INSTANCE_DIR), template_folder=str(paths.templates()))
     app.config.from_object(config)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"] or "", app.config)
     app.config.setdefault("SECRET_KEY", None)

@@ -7,11 +7,11 @@ from flask import Flask, g, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from pm_app import paths
 from pm_app.common.api_contract import IdConverter
 from pm_app.extensions import api, babel, csrf, db, limiter, login_manager, migrate
 from pm_app.security import register_security
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def register_database(app: Flask) -> None:
@@ -19,7 +19,7 @@ def register_database(app: Flask) -> None:
     if uri.startswith("sqlite:///"):
         Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    migrate.init_app(app, db, directory=str(paths.migrations()), render_as_batch=True, compare_type=True)
     import_models()
 
 
