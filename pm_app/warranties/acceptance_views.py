@@ -31,8 +31,10 @@ def context(project: RenovationProject) -> dict:
             "accepted": acceptance.passed(records, AcceptanceStage.comprehensive),
             "document_checklist": documents.checklist(handed), "documents_missing": documents.missing(handed),
             "participant_roles": ROLES, "acceptance_label": acceptance_label,
-            "acceptance_form": forms.get("acceptance") or AcceptanceForm(formdata=None, prefix="acceptance",
-                                                                          held_on=today()),
+            "acceptance_form": forms.get("acceptance") or AcceptanceForm(
+                formdata=None, prefix="acceptance", held_on=today(),
+                stage=(AcceptanceStage.comprehensive if acceptance.passed(records, AcceptanceStage.district_self)
+                       else AcceptanceStage.district_self).value),
             "document_form": forms.get("document") or DocumentForm(formdata=None, prefix="document")}
 
 

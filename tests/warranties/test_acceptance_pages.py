@@ -104,3 +104,12 @@ def test_the_compound_works_page_says_which_projects_lack_acceptance_or_document
             "stage": stage, "held_on": "2021-07-20", "result": "passed", "participants": residents}).status_code == 201
     body = page(client, f"/compounds/{city.compound.id}/works")
     assert "已于 2021-07-20 通过联合竣工验收</span>" in body and "缺移交资料" not in body
+
+
+def test_after_the_self_acceptance_the_form_offers_the_comprehensive_one(api, client, city, project):
+    officer = city.users["street_officer"]
+    assert api.as_(officer).post(f"/api/v1/projects/{project['id']}/acceptances", json={
+        "stage": "self", "held_on": "2021-07-20", "result": "passed",
+        "participants": [{"role": "residents", "name": "王秀兰"}]}).status_code == 201
+    body = page(login(client, officer), f"/projects/{project['id']}")
+    assert '<option selected value="comprehensive">' in body
