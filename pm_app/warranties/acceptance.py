@@ -90,7 +90,8 @@ def _check_order(earlier: list[ProjectAcceptance], stage: AcceptanceStage, held_
         raise DomainError(_("An acceptance cannot be dated before the previous one (%(day)s).",
                             day=earlier[-1].held_on.isoformat()), {"held_on": [_("before the previous acceptance")]})
     if passed(earlier, AcceptanceStage.comprehensive):
-        raise Conflict(_("This project has passed its comprehensive acceptance already."), {"stage": [_("already accepted")]})
+        raise Conflict(_("This project has passed its comprehensive acceptance already."),
+                       {"stage": [_("already accepted")]})
     if stage == AcceptanceStage.district_self and passed(earlier, AcceptanceStage.district_self):
         raise Conflict(_("This project has passed its self-acceptance already; the comprehensive acceptance comes next."),
                        {"stage": [_("self-acceptance already passed")]})
