@@ -268,3 +268,11 @@ def test_the_platforms_time_limit_binds_when_sooner_and_the_compounds_age_is_che
 def test_a_street_outside_the_callers_scope_is_404(api, city):
     reply = post(api, city.users["street_officer"], [order(1, "东门新村")], street_id=str(city.other_street.id))
     assert reply.status_code == 404 and hotline_tickets() == []
+
+
+def test_a_file_longer_than_the_limit_is_refused_whole(api, city, monkeypatch):
+    monkeypatch.setattr("pm_app.tickets.hotline.MAX_ORDERS", 2)
+    with time_machine.travel(NOW, tick=False):
+        reply = post(api, city.users["street_officer"], [order(n, "东门新村") for n in range(1, 4)])
+    assert reply.status_code == 422 and "more than 2 orders" in reply.json["errors"]["file"][0]
+    assert hotline_tickets() == []
