@@ -53,6 +53,7 @@ class TicketQuery(StrictQuery):
     created_to = Day(metadata={"description": "last city day reported (reported_at), included"})
     q = Line(validate=validate.Length(min=1, max=100),
              metadata={"description": "a tracking code, a platform order number, or words of the description"})
+    assignee_user_id = fields.Int(metadata={"description": "dispatched to this person (your own id: your tickets)"})
 
     @validates_schema
     def _days_in_order(self, data, **kwargs):

@@ -170,3 +170,11 @@ def test_the_contractors_home_counts_as_many_open_claims_as_warranty_tickets_in_
     assert [c.ticket_id for c in open_claims] == queue
     assert home.count('href="/tickets/' + str(tickets[2].id) + '"') >= 1
     assert all(f'href="/tickets/{t.id}"' not in home for t in tickets[:2])
+
+
+def test_the_api_lists_the_tickets_dispatched_to_a_person(api, city, staff):
+    mine, other = build(city, hours_ago(2)), build(city, hours_ago(1))
+    assert _dispatch(api, city.users["street_officer"], mine.id, staff["worker"].id).status_code == 200
+    listed = api.as_(staff["worker"]).get(f"/api/v1/tickets?assignee_user_id={staff['worker'].id}&open=true")
+    assert listed.status_code == 200 and [t["id"] for t in listed.json] == [mine.id]
+    assert other.id in {t["id"] for t in api.as_(staff["worker"]).get("/api/v1/tickets").json}
