@@ -4,7 +4,6 @@ assigned on the review form, the created tickets open on the board filtered to t
 the quarter's complaint statistics count them."""
 from __future__ import annotations
 
-import io
 import re
 import time
 from datetime import timedelta

@@ -11,13 +11,13 @@ from datetime import datetime
 import pytest
 import time_machine
 from openpyxl import Workbook, load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from pm_app.common.clock import CITY_TZ
 from pm_app.extensions import db
 from pm_app.tickets.hotline_match import category_of
 from pm_app.tickets.hotline_rows import when
-from pm_app.tickets.models import Ticket, TicketEvent, TicketSource
+from pm_app.tickets.models import Ticket, TicketSource
 from tests.factories import CompoundFactory
 from tests.tickets.conftest import move, report
 
