@@ -60,6 +60,8 @@ class HotlineImportOut(Schema):
                                        metadata={"description": "orders already imported before"})
     skipped_by_choice = fields.Function(lambda r: len(r.skipped))
     duplicates_in_file = fields.Function(lambda r: len(r.duplicates))
+    skipped_duplicates = fields.Function(lambda r: len(r.already_imported) + len(r.duplicates), metadata={
+        "description": "orders not imported because their number was known: before, or earlier in the file"})
     created = fields.List(fields.Nested(OrderRefOut))
     already_imported = fields.List(fields.Nested(OrderRefOut))
     skipped = fields.List(fields.Nested(OrderRefOut))

@@ -76,6 +76,7 @@ def test_a_realistic_export_imports_once_skips_repeats_and_what_came_before(api,
     assert reply.status_code == 201, reply.json
     body = reply.json
     assert (body["imported"], body["skipped_existing"], body["duplicates_in_file"]) == (2, 1, 1)
+    assert body["skipped_duplicates"] == 2
     assert body["duplicates"][0] == {"row": 4, "external_ref": "2026100300001", "first_row": 2}
     assert body["already_imported"][0]["ticket_id"] == earlier.json["id"]
     first, second = [t for t in hotline_tickets() if t.external_ref != "2026100300004"]
