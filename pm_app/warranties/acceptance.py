@@ -125,5 +125,7 @@ def move_acceptance_date(project: RenovationProject, accepted_on: date) -> None:
     items = db.session.scalars(select(WarrantyItem).where(WarrantyItem.project_id == project.id,
                                                           WarrantyItem.warranty_start == previous))
     for item in items:
-        item.warranty_start = accepted_on
-        item.warranty_end = warranty_end(item.category.term_unit, accepted_on, item.warranty_years)
+        # Both at once: reading the category may flush, and a new start beside the old end can
+        # break ends_after_start when the acceptance moved past the old end.
+        end = warranty_end(item.category.term_unit, accepted_on, item.warranty_years)
+        item.warranty_start, item.warranty_end = accepted_on, end

@@ -140,3 +140,16 @@ def test_the_trail_records_who_closed_which_defect(api, city, project):
                                                          AuditEvent.object_id == finding).order_by(AuditEvent.id)).all()
     assert [e.action for e in events] == ["create", "update"]
     assert events[1].after["closed_by_id"] == passed["id"] and events[1].actor_id == officer.id
+
+
+def test_an_acceptance_long_after_the_registered_date_moves_items_past_their_old_end(api, city, project):
+    officer = city.users["street_officer"]
+    trees = add_item(api, officer, project["id"], category="greenery", description="补植乔木").json
+    heating = add_item(api, officer, project["id"], category="heating", description="供热管网").json
+    assert (trees["warranty_end"], heating["warranty_end"]) == ("2022-06-30", "2023-04-16")
+    assert accept(api, officer, project["id"], held_on="2023-05-01").status_code == 201
+    assert accept(api, officer, project["id"], stage="comprehensive", held_on="2023-12-01").status_code == 201
+    items = {i["id"]: i for i in api.as_(officer).get(f"/api/v1/projects/{project['id']}/items").json}
+    assert (items[trees["id"]]["warranty_start"], items[trees["id"]]["warranty_end"]) == ("2023-12-01", "2024-12-01")
+    # accepted mid-season: the 2023–24 season is not a whole one, so 2024–25 and 2025–26
+    assert items[heating["id"]]["warranty_end"] == "2026-04-16"
