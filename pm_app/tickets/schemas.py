@@ -72,20 +72,20 @@ class StatsQuery(StrictQuery):
     _days_in_order = TicketQuery._days_in_order
 
 
-class ShareOut(Schema):
+class TicketShareOut(Schema):
     count = fields.Int()
     share = fields.Str(metadata={"description": "of all tickets counted, four places: \"0.3879\""})
 
 
-class StreetShareOut(ShareOut):
+class StreetShareOut(TicketShareOut):
     name = fields.Str()
 
 
 class StatsOut(Schema):
     tickets = fields.Int(metadata={"description": "tickets counted"})
-    by_category = fields.Dict(keys=fields.Str(), values=fields.Nested(ShareOut))
-    by_responsible_party = fields.Dict(keys=fields.Str(), values=fields.Nested(ShareOut))
-    by_source = fields.Dict(keys=fields.Str(), values=fields.Nested(ShareOut))
+    by_category = fields.Dict(keys=fields.Str(), values=fields.Nested(TicketShareOut))
+    by_responsible_party = fields.Dict(keys=fields.Str(), values=fields.Nested(TicketShareOut))
+    by_source = fields.Dict(keys=fields.Str(), values=fields.Nested(TicketShareOut))
     by_street = fields.Dict(keys=fields.Str(), values=fields.Nested(StreetShareOut),
                             metadata={"description": "street id → name, count, share"})
 
