@@ -10,6 +10,7 @@ from pm_app.auth.scope import get_visible, object_in_scope
 from pm_app.common.api import Blueprint
 from pm_app.common.clock import today
 from pm_app.extensions import db
+from pm_app.org.models import District
 from pm_app.warranties import disbursements, report
 from pm_app.warranties import funding_schemas as s
 from pm_app.warranties.models import RenovationProject
@@ -53,6 +54,9 @@ class Report(MethodView):
 
 
 def filters(args: dict) -> report.Filters:
+    """The report's filters; a district the caller does not see is a 404, as any object is."""
     year = args.get("year")
+    if args.get("district_id") is not None:
+        get_visible(District, args["district_id"], current_user)
     return report.Filters(as_of=args.get("as_of") or today(), year_from=year or args.get("year_from"),
                           year_to=year or args.get("year_to"), district_id=args.get("district_id"))

@@ -105,6 +105,15 @@ def test_a_street_office_sees_only_its_streets(api, city, audited):
     assert report(api, outsider)["projects"] == 1
 
 
+def test_a_district_out_of_the_callers_sight_is_404(api, client, city, audited):
+    other = city.other_street.district_id
+    assert other != city.compound.street.district_id
+    officer = city.users["street_officer"]
+    assert api.as_(officer).get(f"/api/v1/renovation/report?district_id={other}").status_code == 404
+    assert login(client, officer).get(f"/renovation/report?district_id={other}").status_code == 404
+    assert report(api, city.users["regulator"], district_id=other)["projects"] == 1
+
+
 @pytest.mark.parametrize("role", ["firm_staff", "committee_member", "contractor_staff"])
 def test_firms_committees_and_contractors_have_no_report(api, client, city, role):
     assert api.as_(city.users[role]).get("/api/v1/renovation/report").status_code == 403
