@@ -26,7 +26,8 @@ def context(project: RenovationProject) -> dict:
     """What the project page shows of its acceptance and documents, and the forms (kept as typed)."""
     records = acceptance.acceptances_of(project.id)
     handed = documents.documents_of(project.id)
-    forms = g.get("acceptance_forms", {})
+    # Popped: `g` outlives the request where an app context is already pushed (tests, jobs).
+    forms = g.pop("acceptance_forms", {})
     return {"acceptances": records, "acceptance_open": acceptance.open_findings(project.id),
             "accepted": acceptance.passed(records, AcceptanceStage.comprehensive),
             "document_checklist": documents.checklist(handed), "documents_missing": documents.missing(handed),
