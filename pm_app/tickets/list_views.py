@@ -3,7 +3,7 @@ firm, overdue first, then by the deadline each races) and the street's board (`/
 ticket in sight with filters, counts per status, charts and a CSV/XLSX export)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -53,6 +53,13 @@ def stats_page():
     API's numbers), quarter presets and the same figures as CSV/XLSX."""
     if current_user.role in QUEUE_ROLES:
         abort(404)
+    if not request.args.get("created_from") and not request.args.get("created_to"):
+        # Opened from a home or the board: the quarter in progress, as an office reports it
+        # (every other period is one preset or one date range away).
+        _code, first, last = stats.quarter_presets(today(), 1)[0]
+        kept = {name: request.args[name] for name in stats_report.ARGS if request.args.get(name)}
+        return redirect(url_for("ticket_lists.stats_page", **kept, created_from=first.isoformat(),
+                                created_to=last.isoformat()))
     filters = _filters()
     found = stats.complaint_stats(current_user, filters, now())
     sections = stats_report.sections(found)

@@ -101,8 +101,11 @@ def test_firms_have_no_statistics_page_or_file(client, city, role):
 def test_the_presets_are_this_quarter_and_the_three_before(client, city):
     with time_machine.travel(datetime(2026, 11, 10, 9, tzinfo=CITY_TZ), tick=False):
         login(client, city.users["regulator"])
-        body = page(client, "/tickets/stats?source=hotline_12345")
-    assert "2026年第4季度（本季度）" in body and "迄今共受理投诉 0 件" in body
+        opened = client.get("/tickets/stats?source=hotline_12345")  # from a home: the quarter in progress
+        assert opened.headers["Location"] == "/tickets/stats?source=hotline_12345&created_from=2026-10-01" \
+                                            "&created_to=2026-12-31"
+        body = page(client, opened.headers["Location"])
+    assert "2026年第4季度（本季度）" in body and "2026年第4季度共受理投诉 0 件" in body
     assert [code for code in ("2026Q4", "2026Q3", "2026Q2", "2026Q1", "2025Q4") if f'data-preset="{code}"' in body] \
         == ["2026Q4", "2026Q3", "2026Q2", "2026Q1"]
     assert 'href="/tickets/stats?source=hotline_12345&amp;created_from=2026-07-01&amp;created_to=2026-09-30"' in body
