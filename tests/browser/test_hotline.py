@@ -1,7 +1,8 @@
 """The street office's 12345 day in Chromium, in Chinese (issue 25): from the ticket board it uploads
 the platform's export, the order whose address names no compound holds the file back until it is
-assigned on the review form, the created tickets open on the board filtered to the hotline, and
-the quarter's complaint statistics count them."""
+assigned on the review form, one created ticket is dispatched to a named person from its page,
+the created tickets open on the board filtered to the hotline, and the quarter's complaint
+statistics count them."""
 from __future__ import annotations
 
 import re
@@ -65,7 +66,22 @@ def test_the_street_office_imports_12345_orders_assigns_one_and_reads_the_quarte
     assert "新建工单：3" in result and all(ref in result for ref in refs)
     page.screenshot(path=artefacts / "hotline-result.png", full_page=True)
 
-    page.click("#board-link")
+    board_link = page.get_attribute("#board-link", "href")
+
+    # One order is dispatched to a named person from its ticket page.
+    page.click('table[data-table="created"] a')
+    page.wait_for_selector("#dispatch select")
+    options = page.locator("#dispatch select option").all()
+    chosen = next(option for option in options if option.get_attribute("value"))
+    name = chosen.inner_text().strip()
+    page.select_option("#dispatch select", chosen.get_attribute("value"))
+    page.click("#dispatch button[type=submit]")
+    page.wait_for_selector('[data-field="dispatched_to"]')
+    assert name.split("（")[0] in page.inner_text('[data-field="dispatched_to"]')
+    assert "派给" in page.inner_text("main")
+    page.screenshot(path=artefacts / "hotline-dispatched.png", full_page=True)
+
+    page.goto(board_link)  # the result page's link to the board
     page.wait_for_url(re.compile(r"/tickets\?source=hotline_12345"))
     board = page.inner_text("main")
     assert "12345" in board
