@@ -140,7 +140,7 @@ def register_blueprints(app: Flask) -> None:
     from pm_app.rankings.public_api import blp as public_rankings_api
     from pm_app.rankings import firm_views as ranking_firm_views, public_views as rankings_public, views as rankings_views
     from pm_app.committees.api import blp as committees_api
-    from pm_app.committees import account_views, views as committee_views
+    from pm_app.committees import account_views, views as committee_views, vote_views
     from pm_app.warranties.imports_api import blp as warranties_imports_api
     from pm_app.warranties.import_views import bp as warranties_import_views
     from pm_app.fees.import_views import bp as fees_import_views
@@ -170,7 +170,7 @@ def register_blueprints(app: Flask) -> None:
                       assets, acceptance_views.bp, fee_views.bp, bill_views.bp, overview_views.bp, counter_views, warranties_import_views,
                       warranty_views.bp, project_views.bp, warranty_list_views.bp, tickets_public.bp,
                       ticket_list_views.bp, ticket_views.bp, ticket_photos.bp, rankings_public.bp, rankings_views.bp,
-                      ranking_firm_views.bp, committee_views.bp, account_views.bp, audit_views, liveness, ops_views, jobs_views,
+                      ranking_firm_views.bp, committee_views.bp, account_views.bp, vote_views.bp, audit_views, liveness, ops_views, jobs_views,
                       bulk_views, funding_views.bp, hotline_views):
         app.register_blueprint(blueprint)
 

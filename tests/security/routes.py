@@ -52,7 +52,7 @@ SCOPED = {
     "renovation.export_report",
     "tickets_api.Tickets", "tickets_api.Stats", "tickets_api.StatsExport", "ticket_lists.export_stats", "ticket_lists.stats_page", "tickets_api.TicketItem", "tickets_api.Escalate", "tickets_api.Route",
     "tickets_api.Transitions", "ticket_attachments_api.Attachments", "ticket_attachments_api.AttachmentFile",
-    "tickets.escalate", "tickets.dispatch_to", "tickets_api.Dispatch", "alerts.go", "accounts.queries_list",
+    "fund_votes.page", "tickets.escalate", "tickets.dispatch_to", "tickets_api.Dispatch", "alerts.go", "accounts.queries_list",
     "tickets.new", "tickets.ticket", "tickets.reroute", "tickets.move", "ticket_photos.upload",
     "ticket_photos.photo", "ticket_lists.board", "ticket_lists.export_board", "ticket_lists.queue",
     "rankings_api.Appeals", "rankings_api.decide", "rankings_api.Deductions", "rankings_api.Periods",
