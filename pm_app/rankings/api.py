@@ -74,7 +74,7 @@ def _step(name: str, service, doc: str) -> None:
 
 _step("compute", periods.compute, "Measure and score every firm again (draft only)")
 _step("review", periods.open_review, "Show the draft scores to the firms and open the appeal window")
-_step("publish", periods.publish, "Freeze and publish (review only, no undecided appeal)")
+_step("publish", periods.publish, "Freeze and publish (review only, once the period has ended, no undecided appeal)")
 
 
 @blp.route("/rankings/periods/<int:period_id>/correct", methods=["POST"])

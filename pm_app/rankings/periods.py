@@ -102,6 +102,9 @@ def publish(user, period: RankingPeriod) -> RankingPeriod:
     period = lock_open(period)
     if period.state != PeriodState.review:
         raise Conflict(_("A period is published from review; open the review first."), {"state": [period.state.value]})
+    refused = publish_refusal(period)
+    if refused:
+        raise Conflict(refused, {"ends_on": [period.ends_on.isoformat()]})
     pending = db.session.scalar(select(func.count(Appeal.id)).where(
         Appeal.period_id == period.id, Appeal.state == AppealState.pending))
     if pending:
@@ -117,6 +120,18 @@ def publish(user, period: RankingPeriod) -> RankingPeriod:
 
     announce_blacklist()
     return period
+
+
+def publish_refusal(period: RankingPeriod) -> str | None:
+    """Why the period cannot be published yet, or None. A quarter is ranked on the whole quarter:
+    published while it still runs (Q4 on 6 December), the list would be judged on two months and
+    the tickets of its last weeks would count nowhere. Its last day must be before today, in the
+    city's calendar."""
+    if period.ends_on >= today():
+        return _("A period is published only after it has ended: %(code)s ends on %(end)s; publish it from %(first)s.",
+                 code=period.code, end=period.ends_on.isoformat(),
+                 first=(period.ends_on + timedelta(days=1)).isoformat())
+    return None
 
 
 def correct(user, period: RankingPeriod) -> RankingPeriod:

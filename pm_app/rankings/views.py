@@ -3,6 +3,8 @@ appeals and the steps of its life (regulator), and the scoring scheme. Refusals 
 period, bad input) come back as the error page with their status: 409, 422, 403."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -10,6 +12,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from pm_app.auth.scope import get_visible, visible
+from pm_app.common.clock import today
+from pm_app.common.confirm import ask, confirmed
+from pm_app.errors import Conflict
 from pm_app.extensions import db
 from pm_app.org.services import ensure
 from pm_app.rankings import adjustments, appeals, charts, periods, schemes
@@ -20,6 +25,13 @@ from pm_app.rankings.schemes import INDICATORS
 bp = Blueprint("rankings", __name__)
 STEPS = {"compute": periods.compute, "review": periods.open_review, "publish": periods.publish,
          "correct": periods.correct}
+# The steps that cannot be taken back ask first, saying what will happen (common.confirm).
+ASK = {"review": (_l("Open the review of %(code)s?"),
+                  _l("The firms will see their draft scores and deductions and may appeal until %(deadline)s; "
+                     "the period cannot go back to draft.")),
+       "publish": (_l("Publish the red/black list of %(code)s?"),
+                   _l("Once published it is public and cannot be withdrawn; a correction is a separate, new "
+                      "publication. Publishing also closes the appeal window."))}
 
 
 def _form(schema) -> dict:
@@ -56,7 +68,8 @@ def period(period_id: int):
                                     .order_by(Adjustment.id)))
     figure = charts.score_distribution(results, _("Score distribution, %(period)s", period=period.code))
     return render_template("rankings/period.html", period=period, results=results, adjustments=found,
-                           figure=figure, can_run=periods.can_run(current_user), indicators=INDICATORS)
+                           figure=figure, can_run=periods.can_run(current_user), indicators=INDICATORS,
+                           not_yet=periods.publish_refusal(period))
 
 
 @bp.route("/rankings/periods/<int:period_id>/<step>", methods=["POST"])
@@ -64,7 +77,17 @@ def period(period_id: int):
 def step(period_id: int, step: str):
     if step not in STEPS:
         abort(404)
-    period = STEPS[step](current_user, get_visible(RankingPeriod, period_id, current_user))
+    period = get_visible(RankingPeriod, period_id, current_user)
+    if step in ASK and not confirmed():
+        ensure(periods.can_run(current_user), _l("publish rankings") if step == "publish" else _l("open rankings for review"))
+        refused = periods.publish_refusal(period) if step == "publish" else None
+        if refused:  # nothing to confirm: say why now, not after the confirmation
+            raise Conflict(refused, {"ends_on": [period.ends_on.isoformat()]})
+        title, consequence = ASK[step]
+        deadline = (today() + timedelta(days=period.scheme.appeal_days)).isoformat()
+        return ask(str(title) % {"code": period.code}, str(consequence) % {"deadline": deadline},
+                   url_for(".period", period_id=period.id))
+    period = STEPS[step](current_user, period)
     db.session.commit()
     flash(_("Period %(code)s: %(state)s.", code=period.code, state=period.state.value), "success")
     return redirect(url_for(".period", period_id=period.id), 303)

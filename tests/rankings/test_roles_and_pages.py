@@ -108,7 +108,9 @@ def test_the_workspace_pages_walk_the_period_through(client, api, quarter):
     bad = client.post(f"/rankings/periods/{period_id}/adjustments?lang=en", data={"firm_id": city.firm.id,
                                                                                  "points": "x", "reason": "理由"})
     assert bad.status_code == 422 and "points" in bad.get_data(as_text=True)
-    assert client.post(f"/rankings/periods/{period_id}/review").status_code == 303
+    asked = client.post(f"/rankings/periods/{period_id}/review")  # irreversible: it asks first
+    assert asked.status_code == 200 and 'name="confirm" value="1"' in asked.get_data(as_text=True)
+    assert client.post(f"/rankings/periods/{period_id}/review", data={"confirm": "1"}).status_code == 303
     client.post("/logout")
 
     login(client, city.users["firm_staff"])
@@ -122,7 +124,7 @@ def test_the_workspace_pages_walk_the_period_through(client, api, quarter):
     login(client, city.users["regulator"])
     appeal_id = api.as_(city.users["regulator"]).get("/api/v1/appeals").json[0]["id"]
     assert client.post(f"/rankings/appeals/{appeal_id}/decision", data={"accept": "true"}).status_code == 303
-    assert client.post(f"/rankings/periods/{period_id}/publish").status_code == 303
+    assert client.post(f"/rankings/periods/{period_id}/publish", data={"confirm": "1"}).status_code == 303
     assert client.post(f"/rankings/periods/{period_id}/compute").status_code == 409
     assert client.get("/rankings/scheme").status_code == 200
     saved = client.post("/rankings/scheme", data={
