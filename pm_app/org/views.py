@@ -171,4 +171,4 @@ def _owner(household, personal: bool) -> tuple[str, str]:
     return mask_name(household.owner_name) or "", mask_phone(household.owner_phone) or ""
 
 
-from pm_app.org import contract_views  # noqa: E402,F401  (its routes are on bp)
+from pm_app.org import compound_views, contract_views  # noqa: E402,F401  (their routes are on bp)
