@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from pm_app.common.clock import now
 from pm_app.errors import DomainError
 from pm_app.extensions import db
 from pm_app.locks import locked
@@ -71,7 +72,9 @@ def attach(user, ticket: Ticket, upload: IO[bytes], filename: str | None) -> Tic
     size = _write(upload, head, target)
     record = TicketAttachment(ticket_id=ticket.id, stored_name=stored_name, content_type=content_type, size=size,
                               original_name=Path(filename or "photo").name[:128] or "photo",
-                              uploaded_by_id=getattr(user, "id", None))
+                              uploaded_by_id=getattr(user, "id", None),
+                              # the clock the ticket's steps use: the tracking page compares the two
+                              created_at=now())
     db.session.add(record)
     db.session.flush()
     return record

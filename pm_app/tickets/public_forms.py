@@ -8,8 +8,6 @@ from flask_wtf.file import FileField
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from pm_app.common.forms import optional_int
-from pm_app.tickets.labels import CATEGORIES
 from pm_app.tickets.models import Priority
 
 PHONE = r"^[0-9+\- ]{5,20}$"
@@ -19,17 +17,34 @@ PHONE = r"^[0-9+\- ]{5,20}$"
 PUBLIC_PRIORITIES = (Priority.normal, Priority.high)
 
 
+# What a resident sees and says ("the stairwell", "a street light"), each sent to the ticket
+# category (tickets.labels.CATEGORIES) that the offices sort and count by. The renovation's
+# warranty items are not offered: residents cannot tell 宅间路硬化 from 道路及方砖铺装, and a
+# report without an item goes to the property firm, which hands it to the builder when the
+# defect is under guarantee (issue 27).
+WHAT = {
+    "stairwell": (_l("Stairwell (handrails, doors, walls)"), "walls"),
+    "roof": (_l("Roof (leaks from above)"), "roof"),
+    "outer_wall": (_l("Outer wall"), "walls"),
+    "road": (_l("Roads and pavements"), "roads"),
+    "light": (_l("Street or stairwell lights"), "lighting"),
+    "drain": (_l("Sewer or drain blocked"), "drainage"),
+    "water": (_l("Water pipe leak"), "water_leak"),
+    "elevator": (_l("Elevator"), "elevator"),
+    "wiring": (_l("Wires and power boxes"), "electrical"),
+    "green": (_l("Trees and lawns"), "greenery"),
+    "rubbish": (_l("Rubbish and cleanliness"), "sanitation"),
+    "other": (_l("Other"), "other"),
+}
+
+
 class PublicReportForm(FlaskForm):
-    category = SelectField(_l("What is wrong"), choices=list(CATEGORIES.items()), validators=[DataRequired()])
+    what = RadioField(_l("What needs repairing?"), choices=[(key, label) for key, (label, _c) in WHAT.items()],
+                      validators=[DataRequired(message=_l("Choose what needs repairing."))])
     priority = RadioField(_l("How urgent"), default=Priority.normal.value, validators=[DataRequired()],
                           choices=[(Priority.normal.value, _l("Normal")),
                                    (Priority.high.value, _l("Urgent: it affects safety or daily life"))])
     building = SelectField(_l("Building"), choices=[], validators=[Optional()])
-    # The compound's renovation works still under guarantee: choosing one sends the repair to
-    # the builder as a warranty claim instead of to the property firm.
-    warranty_item_id = SelectField(_l("Part of the renovation works? (optional)"), choices=[],
-                                   coerce=optional_int,
-                                   validators=[Optional()])
     location = StringField(_l("Where exactly"), validators=[Optional(), Length(max=128)])
     description = TextAreaField(_l("Describe the problem"), validators=[DataRequired(), Length(min=5, max=1000)])
     reporter_name = StringField(_l("Your name (optional)"), validators=[Optional(), Length(max=32)])
@@ -42,7 +57,7 @@ class PublicReportForm(FlaskForm):
     def data_for_service(self) -> dict:
         text = {name: (getattr(self, name).data or "").strip() or None
                 for name in ("building", "location", "reporter_name", "reporter_phone")}
-        return {**text, "warranty_item_id": self.warranty_item_id.data, "category": self.category.data, "priority": Priority(self.priority.data),
+        return {**text, "category": WHAT[self.what.data][1], "priority": Priority(self.priority.data),
                 "description": self.description.data.strip()}
 
 

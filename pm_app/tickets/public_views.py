@@ -2,10 +2,11 @@
 
 - `/c/<compound code>`: report a repair, with an optional photo; answers with a tracking code.
 - `/c/<code>/qr.svg` and `/c/<code>/poster`: the QR code of that page, to print on notice boards.
-- `/track/<tracking code>`: the ticket's status and its dates, nothing personal and no notes;
-  once resolved, the reporter confirms and rates it, or reopens it within 7 days, with the
+- `/track/<tracking code>`: the ticket's steps and their dates, what was done and the photos of
+  the repair (tickets.public_progress says which), nothing personal; once resolved, the reporter confirms and rates it, or reopens it within 7 days, with the
   confirmation key that only they were given: shown once on the receipt and carried by their
   private link `/track/<tracking code>?key=<key>`. Staff see the tracking code, never the key.
+- `/track/<tracking code>/photos/<id>`: one photo of the repair; any other photo is a 404.
 
 Every POST carries a CSRF token and is rate limited per client address (PUBLIC_REPORT_LIMIT);
 lookups of tracking codes are limited too (PUBLIC_TRACK_LIMIT), so codes cannot be guessed by
@@ -19,18 +20,17 @@ import segno
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from pm_app.common.clock import now, today
+from pm_app.common.clock import now
 from pm_app.common.forms import report as show_refusal
 from pm_app.errors import DomainError
 from pm_app.extensions import db, limiter
 from pm_app.org.models import Building, Compound
-from pm_app.tickets import attachments, services
+from pm_app.tickets import attachments, public_progress, services
 from pm_app.tickets.labels import ticket_label
 from pm_app.tickets.models import TicketSource
 from pm_app.tickets.models import TicketStatus as S
 from pm_app.tickets.public_forms import ConfirmForm, PublicReportForm, ReopenForm
 from pm_app.tickets.workflow import REOPEN_WINDOW
-from pm_app.warranties.models import WarrantyCategory, WarrantyItem
 
 bp = Blueprint("tickets_public", __name__)
 bp.add_app_template_filter(ticket_label, "ticket_label")
@@ -69,7 +69,6 @@ def report(code: str):
     buildings = db.session.scalars(select(Building.name).where(Building.compound_id == compound.id)
                                    .order_by(Building.name)).all()
     form.building.choices = [("", "—"), *((name, name) for name in buildings)]
-    form.warranty_item_id.choices = [("", "—"), *covered_works(compound.id)]
     if form.website.data:
         abort(400)
     if form.validate_on_submit():
@@ -89,19 +88,6 @@ def report(code: str):
         return redirect(url_for("tickets_public.track", tracking_code=ticket.tracking_code, key=key, new=1))
     status = 422 if request.method == "POST" else 200
     return render_template("tickets/public_report.html", compound=compound, form=form), status
-
-
-def covered_works(compound_id: int) -> list[tuple[int, str]]:
-    """(item id, "category · description · place") of the works still under guarantee today."""
-    day = today()
-    rows = db.session.execute(
-        select(WarrantyItem.id, WarrantyCategory.name, WarrantyItem.description, WarrantyItem.location)
-        .join(WarrantyCategory, WarrantyCategory.id == WarrantyItem.category_id)
-        .where(WarrantyItem.compound_id == compound_id, WarrantyItem.warranty_start <= day,
-               WarrantyItem.warranty_end > day)
-        .order_by(WarrantyCategory.name, WarrantyItem.description, WarrantyItem.id))
-    return [(item_id, " · ".join(part for part in (category, description, location) if part))
-            for item_id, category, description, location in rows]
 
 
 @bp.route("/c/<code>/qr.svg")
@@ -157,6 +143,16 @@ def reopen(tracking_code: str):
                  confirm_key=form.confirm_key.data)
 
 
+@bp.route("/track/<tracking_code>/photos/<int:attachment_id>", methods=["GET"])
+@limiter.limit(_track_limit)
+def photo(tracking_code: str, attachment_id: int):
+    ticket = services.must_see(services.by_tracking_code(tracking_code))
+    record = next((p for p in public_progress.after_photos(ticket) if p.id == attachment_id), None)
+    if record is None:
+        abort(404)
+    return attachments.send(record)
+
+
 def _move(ticket, to: S, form, other, **fields):
     try:
         with db.session.begin_nested():
@@ -178,12 +174,12 @@ def _private_key() -> str | None:
 def _track_page(ticket, confirm_form, reopen_form, status: int = 200):
     can_reopen = ticket.status == S.resolved and ticket.resolved_at is not None \
         and now() <= ticket.resolved_at + REOPEN_WINDOW
-    steps = [(event.to_status, event.at) for event in ticket.events if event.from_status != event.to_status]
     key = _private_key()
     for form in (confirm_form, reopen_form):
         if key and not form.confirm_key.data:
             form.confirm_key.data = key
-    return render_template("tickets/public_track.html", ticket=ticket, steps=steps,
+    return render_template("tickets/public_track.html", ticket=ticket, steps=public_progress.steps_of(ticket),
+                           note=public_progress.resolution_note(ticket), photos=public_progress.after_photos(ticket),
                            compound=db.session.get(Compound, ticket.compound_id), confirm_form=confirm_form,
                            reopen_form=reopen_form, can_reopen=can_reopen, new=request.args.get("new"),
                            key=key if request.args.get("new") else None,

@@ -12,7 +12,7 @@ from __future__ import annotations
 PUBLIC = {
     "auth.login", "auth_api.token", "static", "assets.plotly", "api-docs.openapi_json",
     "tickets_public.report", "tickets_public.poster", "tickets_public.qr", "tickets_public.track_lookup",
-    "tickets_public.track", "tickets_public.confirm", "tickets_public.reopen",
+    "tickets_public.track", "tickets_public.confirm", "tickets_public.reopen", "tickets_public.photo",
     "rankings_public.index", "rankings_public.firm", "public_rankings_api.rankings",
     "public_rankings_api.firm_history",
     "liveness.healthz",  # the load balancer's check: says nothing but "up"
@@ -29,7 +29,7 @@ SCOPED = {
     "org_api.Communities", "org_api.Compounds", "org_api.CompoundItem", "org_api.Households", "org_api.Contracts",
     "org_api.ContractItem", "org_api.Districts", "org_api.Firms", "org_api.FirmItem", "org_api.Streets",
     "org.compounds", "org.compound", "org.export_compounds", "org.firms", "org.firm", "org_import.upload",
-    "org.new_contract", "org.new_compound", "org.edit_compound",
+    "org.new_contract",
     "imports_api.HouseholdImport",
     "fees_api.ArrearsList", "fees_api.Bills", "fees_api.BillItem", "fees_api.Waivers", "fees_api.GenerateBills",
     "fees_api.CollectionRates", "fees_api.CompoundRates", "fees_api.HouseholdPayments", "fees_api.Payments",

@@ -34,7 +34,7 @@ def test_public_pages_may_be_cached_and_the_reporters_receipt_may_not(client, ci
                 "/static/vendor/plotly.min.js"):
         response = client.get(url)
         assert "no-store" not in response.headers.get("Cache-Control", ""), url
-    receipt = client.post("/c/GL-0001", data={"category": "water_leak", "priority": "normal",
+    receipt = client.post("/c/GL-0001", data={"what": "water", "priority": "normal",
                                                "description": "3号楼楼道顶上漏水"})
     assert client.get(receipt.headers["Location"]).headers.get("Cache-Control") == "no-store"
     assert client.get("/login").headers.get("Cache-Control") == "no-store"

@@ -31,7 +31,7 @@ def deployment(request, app, tmp_path):
 
 def report(client, resident: str):
     return client.post("/c/GL-0001", environ_base=PROXY, headers={"X-Forwarded-For": resident},
-                       data={"category": "water_leak", "priority": "normal", "description": "楼道顶上漏水",
+                       data={"what": "water", "priority": "normal", "description": "楼道顶上漏水",
                              "building": "1号楼", "location": "3单元门口", "reporter_name": "张三",
                              "reporter_phone": "13812345678"}).status_code
 

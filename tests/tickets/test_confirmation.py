@@ -24,7 +24,7 @@ def _fresh_limits():
 
 
 def _report(client) -> tuple[Ticket, str]:
-    response = client.post("/c/GL-0001", data={"category": "water_leak", "priority": "normal",
+    response = client.post("/c/GL-0001", data={"what": "water", "priority": "normal",
                                                 "description": "3号楼楼道顶上漏水", "reporter_phone": "13812345678"})
     key = re.search(r"[?&]key=(\w+)", response.headers["Location"]).group(1)
     return db.session.scalars(db.select(Ticket).order_by(Ticket.id.desc())).first(), key
@@ -112,7 +112,7 @@ def test_a_ticket_without_a_key_is_confirmed_by_staff_not_on_the_public_page(cli
 
 
 def test_the_receipt_in_chinese_gives_the_key_and_the_private_link(client, city):
-    response = client.post("/c/GL-0001", data={"category": "water_leak", "priority": "normal",
+    response = client.post("/c/GL-0001", data={"what": "water", "priority": "normal",
                                                 "description": "3号楼楼道顶上漏水"})
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "确认码" in page and 'id="private-link"' in page
