@@ -32,6 +32,23 @@ def fen_to_yuan(fen: int) -> str:
     return f"{sign}{fen // 100}.{fen % 100:02d}"
 
 
+def yuan_display(fen: int | None) -> str:
+    """For pages only: 460000000 → "4,600,000.00". The API, exports' text, form values and
+    CSV keep `fen_to_yuan`'s plain digits, which a parser or a spreadsheet reads back."""
+    if fen is None:
+        return ""
+    return group_yuan(fen_to_yuan(fen))
+
+
+def group_yuan(plain: str) -> str:
+    """A plain yuan string ("4600000.00", as services hand to the API) grouped for a page."""
+    if not plain or plain[-3:-2] != ".":
+        return plain
+    sign, plain = ("-", plain[1:]) if plain.startswith("-") else ("", plain)
+    whole, cents = plain.split(".")
+    return f"{sign}{int(whole):,}.{cents}"
+
+
 def m2_to_dm2(value) -> int:
     """Floor areas are kept in dm² (0.01 m²) so area × rate stays in integers."""
     return int(parse_decimal(value, 2, "area") * 100)

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from pm_app.common import clock
-from pm_app.common.money import fen_to_yuan
+from pm_app.common.money import yuan_display
 from pm_app.common.privacy import mask_name
 from pm_app.errors import DomainError
 from pm_app.extensions import db
@@ -56,7 +56,7 @@ def pay(bill_id: int):
         if result.replayed:
             flash(_("This payment was already recorded; sending the form again did not record it twice."), "success")
         else:
-            flash(_("Payment of %(amount)s yuan recorded.", amount=fen_to_yuan(result.payment.amount_fen)), "success")
+            flash(_("Payment of %(amount)s yuan recorded.", amount=yuan_display(result.payment.amount_fen)), "success")
         return redirect(url_for(".bill", bill_id=bill.id))
     return _page(bill, payment_form=form, status=422)
 
@@ -76,7 +76,7 @@ def reverse(bill_id: int, payment_id: int):
             report(form, error)
             return _page(bill, reversal_form=form, reversal_of=payment.id, status=error.status)
         db.session.commit()
-        flash(_("Payment of %(amount)s yuan reversed.", amount=fen_to_yuan(payment.amount_fen)), "success")
+        flash(_("Payment of %(amount)s yuan reversed.", amount=yuan_display(payment.amount_fen)), "success")
         return redirect(url_for(".bill", bill_id=bill.id))
     return _page(bill, reversal_form=form, reversal_of=payment.id, status=422)
 
@@ -96,7 +96,7 @@ def waive(bill_id: int):
                 form.key.data = new_key()
             return _page(bill, waiver_form=form, status=error.status if error.status == 409 else 422)
         db.session.commit()
-        flash(_("%(amount)s yuan waived.", amount=fen_to_yuan(waiver.amount_fen)), "success")
+        flash(_("%(amount)s yuan waived.", amount=yuan_display(waiver.amount_fen)), "success")
         return redirect(url_for(".bill", bill_id=bill.id))
     return _page(bill, waiver_form=form, status=422)
 

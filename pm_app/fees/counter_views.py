@@ -12,7 +12,7 @@ from pm_app.auth.scope import scope_clause
 from pm_app.common.clock import today
 from pm_app.common.forms import report
 from pm_app.common.inputs import InputError, parse_day, parse_int
-from pm_app.common.money import fen_to_yuan
+from pm_app.common.money import fen_to_yuan, yuan_display
 from pm_app.common.privacy import mask_name
 from pm_app.errors import DomainError, NotFound
 from pm_app.extensions import db
@@ -72,7 +72,7 @@ def pay(household_id: int):
         if collected.replayed:
             flash(_("This payment was already recorded; sending the form again did not record it twice."), "success")
         else:
-            flash(_("Payment of %(amount)s yuan recorded; receipt %(number)s.", amount=fen_to_yuan(collected.amount),
+            flash(_("Payment of %(amount)s yuan recorded; receipt %(number)s.", amount=yuan_display(collected.amount),
                     number=collected.receipt.number), "success")
         return redirect(url_for(".receipt", receipt_id=collected.receipt.id, print=1))
     return _account(household, form, chosen, status=422)

@@ -11,7 +11,7 @@ from pm_app.common import export
 from pm_app.common.clock import now, today
 from pm_app.common.inputs import InputError, parse_int
 from pm_app.common.listing import PER_PAGE, Page, page_counted_along, page_number, page_of, url_with
-from pm_app.common.money import dm2_to_m2, fen_to_yuan
+from pm_app.common.money import dm2_to_m2, fen_to_yuan, group_yuan, yuan_display
 from pm_app.common.privacy import mask_name, mask_phone
 from pm_app.dashboards import health
 from pm_app.extensions import db
@@ -24,7 +24,9 @@ bp = Blueprint("org", __name__)
 bp.add_app_template_filter(labels.label, "label")
 # Pager and language links in every template keep the page's query arguments.
 bp.add_app_template_global(url_with, "url_with")
-bp.add_app_template_filter(fen_to_yuan, "yuan")
+bp.add_app_template_filter(yuan_display, "yuan")  # grouped, for reading
+bp.add_app_template_filter(group_yuan, "yuan_text")  # a service's plain yuan string, grouped
+bp.add_app_template_filter(fen_to_yuan, "yuan_plain")  # for placeholders and data- attributes
 bp.add_app_template_filter(dm2_to_m2, "m2")
 
 EXPORT_TYPES = {

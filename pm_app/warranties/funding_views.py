@@ -11,7 +11,7 @@ from pm_app.auth.access import OFFICE
 from pm_app.auth.scope import visible, visible_or_404
 from pm_app.common.clock import today
 from pm_app.common.forms import report as report_on_form
-from pm_app.common.money import fen_to_yuan
+from pm_app.common.money import yuan_display
 from pm_app.errors import DomainError
 from pm_app.extensions import db
 from pm_app.org.models import District
@@ -61,7 +61,7 @@ def record_payment(project_id: int):
             report_on_form(form, error)
             return _page(project, status=error.status)
         db.session.commit()
-        flash(_("Payment of %(amount)s yuan made on the project recorded.", amount=fen_to_yuan(payment.amount_fen)), "success")
+        flash(_("Payment of %(amount)s yuan made on the project recorded.", amount=yuan_display(payment.amount_fen)), "success")
         return redirect(url_for("projects.project", project_id=project.id) + "#payments")
     return _page(project, status=422)
 

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from pm_app.common.clock import today
-from pm_app.common.money import fen_to_yuan
+from pm_app.common.money import yuan_display
 from pm_app.errors import DomainError
 from pm_app.extensions import db
 from pm_app.common.forms import report
@@ -45,7 +45,7 @@ def decide(project_id: int, kind: str):
         db.session.commit()
         message = _("%(amount)s yuan of the deposit released.") if kind == "release" \
             else _("%(amount)s yuan of the deposit forfeited.")
-        flash(message % {"amount": fen_to_yuan(decision.amount_fen)}, "success")
+        flash(message % {"amount": yuan_display(decision.amount_fen)}, "success")
         return redirect(url_for(".project", project_id=project.id) + "#deposit")
     return _page(project, forms={kind: form}, status=422)
 

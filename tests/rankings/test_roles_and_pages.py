@@ -101,7 +101,7 @@ def test_the_workspace_pages_walk_the_period_through(client, api, quarter):
     period_id = int(period_url.rstrip("/").split("/")[-1])
     assert client.post(f"/rankings/periods/{period_id}/compute").status_code == 303
     page = client.get(f"/rankings/periods/{period_id}?lang=en").get_data(as_text=True)
-    assert "甲物业" in page and "55.67" in page and "0.8500" in page and "data-chart" in page
+    assert "甲物业" in page and "55.67" in page and "85.0 %" in page and "data-chart" in page
     assert client.post(f"/rankings/periods/{period_id}/adjustments", data={
         "firm_id": city.firm.id, "points": "3", "reason": "消防通道堵塞", "evidence": "通报3号"}).status_code == 303
     assert "52.67" in client.get(f"/rankings/periods/{period_id}").get_data(as_text=True)

@@ -64,7 +64,7 @@ def test_the_firm_takes_a_ticket_through_to_resolved_and_the_committee_closes_it
         ("resolved", "closed")]
     assert _events(ticket)[1][2] == "已派单"
     body = page(client, f"/tickets/{ticket.id}?lang=en")
-    assert 'data-field="satisfaction">4 / 5 · 修得及时' in body and "1250.50 yuan" in body
+    assert 'data-field="satisfaction">4 / 5 · 修得及时' in body and "1,250.50 yuan" in body
     assert body.count("<tr data-event=") == 5 and "In progress → Resolved" in body
 
 

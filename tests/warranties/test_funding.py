@@ -170,7 +170,7 @@ def test_a_patch_cannot_raise_the_deposit_past_the_cap_or_below_what_was_release
 def test_the_project_page_shows_the_schedule_terms_and_payments_in_chinese(api, client, city, funded):
     pay(api, city.users["street_officer"], funded["id"], paid_on="2022-06-30", amount="1768000.00", source="central")
     body = page(login(client, city.users["regulator"]), f"/projects/{funded['id']}")
-    for text in ("专项债", "原产权单位", "2022-10-31", "1768000.00", "44.20 %", "预留", "3.00 %"):
+    for text in ("专项债", "原产权单位", "2022-10-31", "1,768,000.00", "44.20 %", "预留", "3.00 %"):
         assert text in body, text
     assert "special_bonds" not in body.replace('value="special_bonds"', "")
 
@@ -186,7 +186,7 @@ def test_a_payment_is_recorded_from_the_page_and_a_bad_one_keeps_what_was_typed(
     good = client.post(url, data={"payment-paid_on": "2022-06-30", "payment-amount": "1,768,000",
                                   "payment-source": "central"})
     assert good.status_code == 302
-    assert "1768000.00" in page(client, f"/projects/{funded['id']}?lang=en")
+    assert "1,768,000.00" in page(client, f"/projects/{funded['id']}?lang=en")
 
 
 def test_only_the_offices_post_payments_from_the_page(client, city, funded):

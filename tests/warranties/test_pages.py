@@ -132,7 +132,7 @@ def test_a_project_is_registered_from_the_page_with_funding_and_deposit(client, 
     assert project.deposit_fen == 30_000_000 and {f.source.value: f.amount_fen for f in project.funding} == \
         {"central": 100_000_000, "residents": 25_000_050}
     body = page(client, response.headers["Location"] + "?lang=en")
-    assert "1250000.50" in body and "Held" in body
+    assert "1,250,000.50" in body and "Held" in body
 
 
 def test_a_project_without_a_contractor_is_refused_next_to_the_form(client, city):
@@ -191,7 +191,7 @@ def test_who_may_not_manage_the_works_gets_403_or_404(client, city, works, role,
 
 def test_the_project_page_shows_funding_with_its_total_and_the_deposit(client, city, works):
     body = page(login(client, city.users["committee_member"]), f"/projects/{works['project'].id}?lang=en")
-    assert "40000000.00" in body and "1200000.00" in body and "Central government" in body and "Held" in body
+    assert "40,000,000.00" in body and "1,200,000.00" in body and "Central government" in body and "Held" in body
     assert "/deposit/release" not in body  # the committee reads, it does not decide
 
 
@@ -212,7 +212,7 @@ def test_a_forfeit_then_a_release_leave_the_deposit_partly_forfeited_with_who_an
     assert client.post(f"{url}/release", data={"release-reason": ""}).status_code == 422
     assert client.post(f"{url}/release", data={"release-reason": "质保期满"}).status_code == 302
     body = page(client, f"/projects/{works['project'].id}?lang=en")
-    assert "Partly forfeited" in body and "代修路面" in body and "200000.00" in body and "1000000.00" in body
+    assert "Partly forfeited" in body and "代修路面" in body and "200,000.00" in body and "1,000,000.00" in body
     assert city.users["street_officer"].username in body or (city.users["street_officer"].display_name or "") in body
 
 
