@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from jobs.queues import QUEUE_DELIVERY, QUEUE_SWEEPS
 from jobs.runtime import job
-from pm_app.alerts import catchup, outbox
+from pm_app.alerts import catchup, digest, outbox
 from pm_app.alerts.sweeps import run_rule
 from pm_app.common.clock import now, today
 from pm_app.extensions import db
@@ -49,3 +49,16 @@ def deliver(delivery_id: int):
         return "skipped"
     db.session.commit()  # the claim is durable before anything leaves: at most once
     return outbox.send_claimed(delivery_id)
+
+
+@job(QUEUE_DELIVERY, timeout=600)
+def send_digests():
+    """Once a day: each daily-digest endpoint's held alerts as one message (pm_app/alerts/digest.py)."""
+    sent = {}
+    for endpoint_id in digest.endpoints_due():
+        ids = digest.claim(endpoint_id)
+        db.session.commit()  # claimed before anything leaves: at most once, as for single deliveries
+        if ids:
+            sent[endpoint_id] = digest.send(endpoint_id, ids)
+            db.session.commit()
+    return sent

@@ -33,6 +33,9 @@ SCHEDULE: tuple[Entry, ...] = (
     # Publishing raises it at once; the daily sweep only catches up (and clears corrected ones).
     Entry("sweep_firm_blacklisted", "jobs.alerts.sweep", "15 7 * * *", {"rule": "firm_blacklisted"}),
     Entry("sweep_stale", "jobs.alerts.sweep", "15 * * * *", {"rule": "sweep_stale"}),
+    # Daily-digest endpoints (pm_app/alerts/digest.py): at 08:00, after the morning sweeps, before
+    # the offices open; the held alerts are sent as one message, so a missed day catches up.
+    Entry("send_digests", "jobs.alerts.send_digests", "0 8 * * *"),
     # Fee income of each closed month into the books (pm_app/committees/fee_books.py). Daily, so the
     # 1st's run posts the month just closed and a missed day is made up the next; it posts only
     # what the books lack, so a repeated run adds nothing.

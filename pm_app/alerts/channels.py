@@ -11,7 +11,7 @@ from email.message import EmailMessage
 
 from flask import current_app
 
-from pm_app.alerts import notices
+from pm_app.alerts import labels, notices
 from pm_app.alerts.models import Alert, Delivery
 
 SEVERITY_ZH = {"info": "提示", "warning": "预警", "critical": "严重"}
@@ -53,7 +53,9 @@ def header_text(value: str, limit: int = HEADER_CHARS) -> str:
 def text_of(alert: Alert) -> str:
     kind = notices.KINDS_ZH.get(alert.rule)
     lines = [f"【长效·{SEVERITY_ZH.get(alert.severity, alert.severity)}】{alert.title}",
-             f"类型: {kind}" if kind else f"规则: {alert.rule}"]
+             f"类型: {kind or labels.in_chinese(labels.rule_label, alert.rule)}"]
+    if alert.stage:
+        lines.append(f"阶段: {labels.in_chinese(labels.stage_label, alert.stage)}")
     if alert.due_on:
         lines.append(f"到期日: {alert.due_on}")
     link = notices.absolute_link(alert, current_app.config.get("PUBLIC_BASE_URL")) if kind else None
@@ -63,15 +65,20 @@ def text_of(alert: Alert) -> str:
 
 
 def send_email(delivery: Delivery) -> None:
+    send_mail(delivery.endpoint.target, f"[长效] {delivery.alert.title}", text_of(delivery.alert), delivery.id)
+
+
+def send_mail(target: str, subject: str, body: str, delivery_id: int) -> None:
+    """One message to an endpoint's comma-separated addresses (an alert's, or a digest's)."""
     config = current_app.config
     if not config.get("SMTP_HOST"):
         raise DeliveryError("email is not configured (SMTP_HOST)")
     message = EmailMessage()
     message["From"] = header_text(config["SMTP_FROM"])
-    message["To"] = header_text(", ".join(a.strip() for a in delivery.endpoint.target.split(",") if a.strip()), 998)
-    message["Subject"] = header_text(f"[长效] {delivery.alert.title}")
-    message["X-Changxiao-Delivery"] = str(delivery.id)
-    message.set_content(text_of(delivery.alert))
+    message["To"] = header_text(", ".join(a.strip() for a in target.split(",") if a.strip()), 998)
+    message["Subject"] = header_text(subject)
+    message["X-Changxiao-Delivery"] = str(delivery_id)
+    message.set_content(body)
     try:
         with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=10) as smtp:
             if config.get("SMTP_STARTTLS"):
@@ -97,9 +104,13 @@ def webhook_body(fmt: str, alert: Alert, delivery_id: int) -> dict:
 
 def send_webhook(delivery: Delivery) -> None:
     endpoint = delivery.endpoint
-    body = json.dumps(webhook_body(endpoint.format, delivery.alert, delivery.id), ensure_ascii=False).encode()
-    request = urllib.request.Request(endpoint.target, data=body, method="POST", headers={
-        "Content-Type": "application/json; charset=utf-8", "X-Changxiao-Delivery": str(delivery.id)})
+    post_json(endpoint.target, webhook_body(endpoint.format, delivery.alert, delivery.id), delivery.id)
+
+
+def post_json(url: str, body: dict, delivery_id: int) -> None:
+    request = urllib.request.Request(url, data=json.dumps(body, ensure_ascii=False).encode(), method="POST",
+                                     headers={"Content-Type": "application/json; charset=utf-8",
+                                              "X-Changxiao-Delivery": str(delivery_id)})
     try:
         with urllib.request.urlopen(request, timeout=current_app.config.get("WEBHOOK_TIMEOUT", 5)) as response:
             reply = response.read(65536)

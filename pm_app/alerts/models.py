@@ -27,8 +27,11 @@ class Alert(db.Model):
     due_on: Mapped[date | None] = mapped_column(Date)
     # rule:subject_type:subject_id:stage — two sweeps racing cannot open the same alert twice.
     dedup_key: Mapped[str] = mapped_column(String(200), unique=True)
-    state: Mapped[str] = mapped_column(String(16), default="open", index=True)  # open / acknowledged / resolved
+    # open / resolved. Acknowledging is per person (AlertAck): one officer's "seen" does not take
+    # the alert off a colleague's unread list; "acknowledged" is a reader's state, not the alert's.
+    state: Mapped[str] = mapped_column(String(16), default="open", index=True)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+    # The first acknowledgement, kept for clients of the old single-ack API; AlertAck has them all.
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -36,6 +39,19 @@ class Alert(db.Model):
     resolution: Mapped[str | None] = mapped_column(String(32))  # cleared / superseded / manual
 
     recipients: Mapped[list[AlertRecipient]] = relationship(back_populates="alert", cascade="all, delete-orphan")
+
+
+class AlertAck(db.Model):
+    """One person has read (acknowledged) one alert, and when."""
+
+    __tablename__ = "alert_ack"
+    __table_args__ = (UniqueConstraint("alert_id", "user_id"),
+                      # "my unread" is NOT EXISTS (ack of this user for this alert): from the user's side.
+                      Index("ix_alert_ack_user", "user_id", "alert_id"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alert.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class AlertRecipient(db.Model):
@@ -66,6 +82,9 @@ class NotificationEndpoint(db.Model):
     target: Mapped[str] = mapped_column(String(512))  # comma-separated addresses, or a URL
     format: Mapped[str] = mapped_column(String(16), default="json")  # json / wecom / dingtalk
     active: Mapped[bool] = mapped_column(default=True)
+    # "none": a message per alert; "daily": the alerts are held (Delivery state `held`) and sent as
+    # one digest a day (pm_app/alerts/digest.py).
+    digest: Mapped[str] = mapped_column(String(16), default="none", server_default="none")
 
 
 class Delivery(db.Model):

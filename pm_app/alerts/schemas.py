@@ -1,4 +1,4 @@
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from pm_app.alerts.models import AUDIENCES
 
@@ -7,8 +7,35 @@ STATES = ("open", "acknowledged", "resolved")
 
 class AlertQuery(Schema):
     rule = fields.Str()
+    # The caller's state: open = not resolved and not acknowledged by the caller.
     state = fields.Str(validate=validate.OneOf(STATES))
+    severity = fields.Str(validate=validate.OneOf(("critical", "warning", "info")))
     compound_id = fields.Int()
+    street_id = fields.Int()
+
+
+class AckIn(Schema):
+    """Either ids (all of them, or none when one is out of scope) or a filter (everything unread
+    for the caller that matches it)."""
+    ids = fields.List(fields.Int(), validate=validate.Length(min=1, max=1000))
+    filter = fields.Nested(AlertQuery(only=("rule", "severity", "compound_id", "street_id")))
+
+    @validates_schema
+    def _one_of(self, data, **_kw):
+        if ("ids" in data) == ("filter" in data):
+            raise ValidationError("give either ids or filter", "ids")
+
+
+class AckOut(Schema):
+    acknowledged = fields.Int()  # newly acknowledged by the caller
+    already = fields.Int()       # the caller had acknowledged them before
+    resolved = fields.Int()      # resolved meanwhile: left as they are
+
+
+class AckByOut(Schema):
+    user_id = fields.Int()
+    name = fields.Str()
+    at = fields.DateTime()
 
 
 class AlertOut(Schema):
@@ -22,7 +49,9 @@ class AlertOut(Schema):
     severity = fields.Str()
     title = fields.Str()
     due_on = fields.Date(allow_none=True)
-    state = fields.Str()
+    # The caller's state (open / acknowledged / resolved); the alert's own is alert_state.
+    state = fields.Function(lambda a: a.state if a.state == "resolved" else getattr(a, "reader_state", None) or a.state)
+    alert_state = fields.Str(attribute="state")
     dedup_key = fields.Str()
     opened_at = fields.DateTime()
     acknowledged_at = fields.DateTime(allow_none=True)
@@ -38,6 +67,8 @@ class EndpointIn(Schema):
     target = fields.Str(required=True, validate=validate.Length(min=3, max=512))
     format = fields.Str(load_default="json", validate=validate.OneOf(("json", "wecom", "dingtalk")))
     active = fields.Bool(load_default=True)
+    # none: a message per alert; daily: one message a day listing the new alerts by group.
+    digest = fields.Str(load_default="none", validate=validate.OneOf(("none", "daily")))
 
 
 class EndpointOut(EndpointIn):

@@ -9,7 +9,7 @@ from pm_app.alerts.rules import Finding
 from pm_app.auth.models import Role
 from pm_app.auth.scope import scope_clause
 from pm_app.common.clock import now
-from pm_app.errors import Conflict, DomainError
+from pm_app.errors import DomainError
 from pm_app.extensions import db
 
 
@@ -51,8 +51,11 @@ def open_alerts(rule: str, findings: dict[str, Finding]) -> list[int]:
                                              recipients.c.org_id), recipient_rows):
             # The inbox is the alert list itself: delivered the moment the alert exists.
             delivery_rows.append(_delivery(alert_id, recipient_id, "inbox", None, "sent", sent_at=at))
+            # A daily-digest endpoint's deliveries are held for the digest job (pm_app/alerts/digest.py).
             delivery_rows += [_delivery(alert_id, recipient_id, endpoint.channel, endpoint.id, "pending",
-                                        next_attempt_at=at) for endpoint in endpoints.get((audience, org_id), [])]
+                                        next_attempt_at=at) if endpoint.digest == "none" else
+                              _delivery(alert_id, recipient_id, endpoint.channel, endpoint.id, "held")
+                              for endpoint in endpoints.get((audience, org_id), [])]
     if delivery_rows:
         db.session.execute(insert(Delivery.__table__), delivery_rows)
     db.session.info["outbox_dirty"] = True
@@ -87,8 +90,11 @@ def _endpoints(audiences) -> dict[tuple[str, int], list[NotificationEndpoint]]:
 
 def reopen(alert: Alert) -> None:
     # The condition came back: the same alert opens again; its deliveries were already sent once.
+    from pm_app.alerts import acks
+
     alert.state, alert.resolved_at, alert.resolution = "open", None, None
     alert.acknowledged_at = alert.acknowledged_by_id = None
+    acks.forget(alert)
 
 
 def resolve(alert: Alert, resolution: str) -> None:
@@ -96,12 +102,10 @@ def resolve(alert: Alert, resolution: str) -> None:
 
 
 def acknowledge(alert: Alert, user) -> Alert:
-    if alert.state == "resolved":
-        raise Conflict("the alert is already resolved", {"state": ["resolved alerts cannot be acknowledged"]})
-    if alert.state == "open":
-        alert.state, alert.acknowledged_at, alert.acknowledged_by_id = "acknowledged", now(), user.id
-    db.session.flush()
-    return alert
+    """This user has read it (per person: pm_app/alerts/acks.py)."""
+    from pm_app.alerts import acks
+
+    return acks.acknowledge(alert, user)
 
 
 # Audiences that own a condition's follow-up: an alert addressed to one of them is resolved by them.
@@ -130,8 +134,11 @@ def resolve_by_hand(alert: Alert, user) -> Alert:
 
 
 def unread(user):
-    """Open (not yet acknowledged) alerts in the user's scope: what the page header counts."""
-    return and_(Alert.state == "open", scope_clause(Alert, user))
+    """Alerts in the user's scope that are not resolved and that this user has not acknowledged
+    (a colleague's acknowledgement does not count): what the page header counts."""
+    from pm_app.alerts import acks
+
+    return and_(acks.state_clause("open", user), scope_clause(Alert, user))
 
 
 def unread_count(user) -> int:
@@ -174,5 +181,7 @@ def save_endpoint(data: dict) -> NotificationEndpoint:
         endpoint = NotificationEndpoint(audience=data["audience"], org_id=data["org_id"], channel=data["channel"])
         db.session.add(endpoint)
     endpoint.target, endpoint.format, endpoint.active = data["target"], data["format"], data["active"]
+    if "digest" in data:  # a form that does not offer the choice keeps what was set
+        endpoint.digest = data["digest"]
     db.session.flush()
     return endpoint

@@ -72,7 +72,11 @@ def test_inbox_page_lists_and_acknowledges(client, city, two_alerts):
     assert "物业服务合同" in page and "无物业管理" not in page
     alert = two_alerts["contract_expiring"]
     assert client.post(f"/alerts/{alert.id}/ack").status_code == 302
-    assert alerts("contract_expiring")[0].state == "acknowledged"
+    # Acknowledged for the firm's person; the alert itself stays open until the condition is dealt with.
+    from pm_app.alerts.acks import acknowledged_by
+
+    assert alerts("contract_expiring")[0].state == "open"
+    assert [who for who, _n, _at in acknowledged_by(alert.id)] == [city.users["firm_staff"].id]
     foreign = two_alerts["compound_unmanaged"]
     assert client.post(f"/alerts/{foreign.id}/ack").status_code == 404
 
