@@ -52,7 +52,8 @@ def _busiest_firm() -> Binding:
     day = today()
     firm_id = db.session.scalar(
         select(ServiceContract.firm_id)
-        .where(ServiceContract.start_date <= day, ServiceContract.end_date >= day)
+        .where(ServiceContract.start_date <= day, ServiceContract.end_date >= day,
+               ServiceContract.firm_id.is_not(None))  # not the 自管会's or street office's contracts
         .group_by(ServiceContract.firm_id)
         .order_by(func.count().desc(), ServiceContract.firm_id).limit(1))
     firm = db.session.get(Firm, firm_id) if firm_id else None

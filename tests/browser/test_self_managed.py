@@ -4,47 +4,43 @@ street office registers a fee arrangement naming the compound's 自管会 as the
 payment at the fee counter and gets a numbered receipt, posts the month's parking income to the
 compound's accounts and finds it in the month's statement.
 
-The demo `street` account oversees the first street, which has no self-managed compound: the test
-takes the first self-managed compound of the demo city that has a 自管会 and no fee arrangement yet,
-and creates (through auth.services.create_user, the helper behind `pm-app create-user`) a street
-officer for its street and a member of its 自管会, with the demo's password."""
+The demo's own self-managed compounds are run by their 自管会 already (issue 26), so the test adds
+a new one with a 自管会 in office and no fee arrangement, in a street that has self-managed
+compounds, and creates (through auth.services.create_user, the helper behind `pm-app
+create-user`) a street officer for that street and a member of its 自管会, with the demo's password."""
 from __future__ import annotations
 
 import re
 from datetime import date
 
 import pytest
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
 from pm_app.auth.models import Role, User
 from pm_app.auth.services import create_user
-from pm_app.committees.models import Committee, CommitteeKind
+from pm_app.committees.models import Committee, CommitteeKind, CommitteeMember, MemberRole
 from pm_app.common.clock import today
 from pm_app.extensions import db
 from pm_app.fees.models import Bill, Receipt
 from pm_app.fees.periods import period_of
 from pm_app.org.demo import DEMO_PASSWORD
-from pm_app.org.models import Building, Compound, Household, ManagementMode, ServiceContract
+from pm_app.org.models import Building, Compound, Household, ManagementMode
 from tests.browser.test_homes import sign_in
 
 pytestmark = pytest.mark.browser
 
 OFFICER, MEMBER = "street_zg", "zgh_member"
+CODE = "ZG-9001"
 
 
 def _self_managed_compound(app) -> tuple[int, str, int, str]:
-    """(compound id, its name, a household's id, how a cashier types its room) of a 自管 compound
-    with a 自管会 and no fee arrangement; its street officer and 自管会 member exist afterwards."""
+    """(compound id, its name, a household's id, how a cashier types its room) of a new 自管
+    compound with a 自管会 in office and no fee arrangement yet (the demo's own 自管 compounds are
+    run by their 自管会 already); its street officer and 自管会 member exist afterwards."""
     with app.app_context():
-        compound = db.session.scalar(
-            select(Compound).where(
-                Compound.management_mode == ManagementMode.self_managed,
-                exists().where(Committee.compound_id == Compound.id,
-                               Committee.kind == CommitteeKind.self_management),
-                ~exists().where(ServiceContract.compound_id == Compound.id))
-            .order_by(Compound.code).limit(1))
+        compound = db.session.scalar(select(Compound).where(Compound.code == CODE))
         if compound is None:
-            pytest.fail("the demo city has no self-managed compound with a 自管会 and no fee arrangement")
+            compound = _new_compound()
         household, building = db.session.execute(
             select(Household, Building).join(Building, Building.id == Household.building_id)
             .where(Building.compound_id == compound.id).order_by(Building.name, Household.unit).limit(1)).one()
@@ -56,6 +52,33 @@ def _self_managed_compound(app) -> tuple[int, str, int, str]:
             db.session.commit()
         number = re.match(r"\d+", building.name).group()
         return compound.id, compound.name, household.id, f"{number}-{household.unit}"
+
+
+def _new_compound() -> Compound:
+    """A 自管 compound as a street office registers one: in a street that has self-managed
+    compounds, two buildings of households, and a 自管会 elected last year."""
+    template = db.session.scalar(select(Compound).where(Compound.management_mode == ManagementMode.self_managed)
+                                 .order_by(Compound.code).limit(1))
+    compound = Compound(code=CODE, name="自管新村", street_id=template.street_id, community_id=template.community_id,
+                        address="解放路9号", year_built=1992, renovation_type=template.renovation_type,
+                        acceptance_date=date(2024, 6, 30), management_mode=ManagementMode.self_managed)
+    db.session.add(compound)
+    db.session.flush()
+    for number in (1, 2):
+        building = Building(compound_id=compound.id, name=f"{number}号楼")
+        db.session.add(building)
+        db.session.flush()
+        db.session.add_all([Household(compound_id=compound.id, building_id=building.id, unit=f"1-{floor}01",
+                                      floor_area_dm2=7_850 + floor * 100, owner_name=f"住户{number}{floor}",
+                                      registered_on=date(2024, 7, 1)) for floor in (1, 2, 3)])
+    elected = date(today().year - 1, 3, 1)
+    committee = Committee(compound_id=compound.id, kind=CommitteeKind.self_management, elected_on=elected,
+                          term_years=3, term_end=date(elected.year + 3, 3, 1), filed_on=elected)
+    committee.members = [CommitteeMember(name=name, role=role) for name, role in
+                         (("陈建国", MemberRole.chair), ("林秀英", MemberRole.member), ("黄志强", MemberRole.member))]
+    db.session.add(committee)
+    db.session.commit()
+    return compound
 
 
 def test_a_self_management_committee_bills_collects_and_posts_parking_income(tab, server, artefacts):
