@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 
 from pm_app.common import clock
 from pm_app.common.money import yuan_display
+from pm_app.common.confirm import ask, confirmed
 from pm_app.common.privacy import mask_name
 from pm_app.errors import DomainError
 from pm_app.extensions import db
@@ -70,6 +71,11 @@ def reverse(bill_id: int, payment_id: int):
         abort(404)
     form = ReversalForm(prefix="reversal")
     if form.validate_on_submit():
+        if not confirmed():
+            return ask(_("Reverse the payment of %(amount)s yuan?", amount=yuan_display(payment.amount_fen)),
+                       _("A reversal cannot be undone: the bill owes this amount again and the payment stays on "
+                         "the record as reversed; money taken again is a new payment."),
+                       url_for(".bill", bill_id=bill.id))
         try:
             payments.reverse_payment(current_user, payment, form.reason.data)
         except DomainError as error:

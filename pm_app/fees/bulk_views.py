@@ -16,6 +16,7 @@ from wtforms import HiddenField, SelectField
 from pm_app.auth.models import Role
 from pm_app.auth.scope import visible
 from pm_app.common.clock import today
+from pm_app.common.confirm import confirmed
 from pm_app.common.forms import report
 from pm_app.errors import Conflict, DomainError, NotFound
 from pm_app.extensions import db
@@ -51,6 +52,8 @@ def choose():
         return _page(form, status=422 if (request.args or posted) else 200)
     try:
         selection = _selection(form)
+        if posted and form.count.data == str(len(selection.compounds)) and not confirmed():
+            return _page(form, selection=selection, unconfirmed=True, status=422)  # the box is required: say so
         if posted and form.count.data == str(len(selection.compounds)):
             job = bulk.start(current_user, selection)
             db.session.commit()
@@ -87,6 +90,6 @@ def _selection(form: BulkGenerateForm) -> bulk.Selection:
     return bulk.select_compounds(current_user, form.period.data, **ids)
 
 
-def _page(form, selection=None, running=None, changed=False, status=200):
+def _page(form, selection=None, running=None, changed=False, unconfirmed=False, status=200):
     return render_template("fees/bulk_generate.html", form=form, selection=selection, running=running,
-                           changed=changed, latest=bulk.latest_period()), status
+                           changed=changed, unconfirmed=unconfirmed, latest=bulk.latest_period()), status

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from pm_app.common.clock import today
+from pm_app.common.confirm import ask, confirmed
 from pm_app.common.money import yuan_display
 from pm_app.errors import DomainError
 from pm_app.extensions import db
@@ -36,6 +37,8 @@ def decide(project_id: int, kind: str):
         abort(403)
     form = DepositForm(prefix=kind)
     if form.validate_on_submit():
+        if not confirmed():
+            return _ask_decision(project, kind, form)
         try:
             decision = (deposit.release if kind == "release" else deposit.forfeit)(
                 current_user, project, form.amount.fen, form.reason.data)
@@ -61,6 +64,10 @@ def close_claim(project_id: int, claim_id: int):
         abort(403)
     form = CloseClaimForm(prefix="close")
     if form.validate_on_submit():
+        if not confirmed():
+            return ask(_("Close warranty claim no. %(id)d?", id=claim.id),
+                       _("A closed claim cannot be reopened; a new defect is a new claim. What you wrote is "
+                         "kept as what was done."), url_for(".project", project_id=project.id) + "#claims")
         try:
             services.close_claim(current_user, claim, form.note.data)
         except DomainError as error:
@@ -70,6 +77,19 @@ def close_claim(project_id: int, claim_id: int):
         flash(_("Warranty claim no. %(id)d closed.", id=claim.id), "success")
         return redirect(url_for(".project", project_id=project.id) + "#claims")
     return _page(project, close_form=form, closing=claim.id, status=422)
+
+
+def _ask_decision(project: RenovationProject, kind: str, form: DepositForm):
+    amount = yuan_display(form.amount.fen if form.amount.fen is not None else deposit.remaining(project))
+    if kind == "release":
+        title = _("Release %(amount)s yuan of the deposit of %(project)s?", amount=amount, project=project.name)
+        consequence = _("The money goes back to the contractor and cannot be taken back; the decision and its "
+                        "reason stay on the project's record for good.")
+    else:
+        title = _("Forfeit %(amount)s yuan of the deposit of %(project)s?", amount=amount, project=project.name)
+        consequence = _("The contractor loses this money for good; the decision and its reason stay on the "
+                        "project's record and cannot be withdrawn.")
+    return ask(title, consequence, url_for(".project", project_id=project.id) + "#deposit")
 
 
 def _page(project: RenovationProject, forms=None, close_form=None, closing=None, status=200):

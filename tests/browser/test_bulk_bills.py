@@ -26,6 +26,7 @@ def test_the_firm_confirms_follows_the_bar_and_reads_the_summary(tab, server, ar
     count = int(re.search(r"的 (\d+) 个小区生成", what).group(1))
     assert period in what and count >= 5
     assert page.locator("#confirm tbody tr").count() == count
+    page.check('#confirm input[name="confirm"]')  # required: the bills are not withdrawn
     page.click("#confirm-button")
     page.wait_for_url(re.compile(r"/jobs/\d+$"))
     page.wait_for_selector("#job-summary", timeout=60_000)  # job.js reloads the page once the job has ended

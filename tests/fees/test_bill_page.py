@@ -101,10 +101,13 @@ def test_a_reversal_needs_a_reason_and_shows_as_a_reversal(client, city, billed)
     payment_id = int(page(client, f"/bills/{bill.id}").split('id="payment-')[1].split('"')[0])
     url = f"/bills/{bill.id}/payments/{payment_id}/reversal?lang=en"
     assert client.post(url, data={"reversal-reason": ""}).status_code == 422
-    assert client.post(url, data={"reversal-reason": "收错户"}).status_code == 302
+    asked = client.post(url, data={"reversal-reason": "收错户"})  # irreversible: the page asks first
+    assert asked.status_code == 200 and "cannot be undone" in asked.get_data(as_text=True)
+    assert "Reversal of payment" not in page(client, f"/bills/{bill.id}?lang=en")
+    assert client.post(url, data={"reversal-reason": "收错户", "confirm": "1"}).status_code == 302
     body = page(client, f"/bills/{bill.id}?lang=en")
     assert f"Reversal of payment no. {payment_id}: 收错户" in body and "-73.44" in body and "Unpaid" in body
-    assert client.post(url, data={"reversal-reason": "again"}).status_code == 409
+    assert client.post(url, data={"reversal-reason": "again", "confirm": "1"}).status_code == 409
 
 
 def test_a_reversal_of_a_payment_of_another_bill_is_404(client, city, billed):
@@ -165,7 +168,10 @@ def test_the_forms_work_with_the_token_of_the_page(csrf_client, city, billed):
     assert csrf_client.post(f"/bills/{billed['latest'].id}/payments", data=data).status_code == 302
     body = page(csrf_client, f"/bills/{bill.id}")
     payment_id = int(body.split('id="payment-')[1].split('"')[0])
-    response = csrf_client.post(f"/bills/{bill.id}/payments/{payment_id}/reversal",
-                                data={"reversal-csrf_token": hidden(body, "reversal-csrf_token"),
-                                      "reversal-reason": "收错户"})
+    url = f"/bills/{bill.id}/payments/{payment_id}/reversal"
+    asked = csrf_client.post(url, data={"reversal-csrf_token": hidden(body, "reversal-csrf_token"),
+                                        "reversal-reason": "收错户"}).get_data(as_text=True)
+    assert payment_count() == 2  # the confirmation page carries the form, with the tokens, to the second post
+    response = csrf_client.post(url, data={name: hidden(asked, name) for name in
+                                           ("csrf_token", "reversal-csrf_token", "reversal-reason", "confirm")})
     assert response.status_code == 302 and payment_count() == 3

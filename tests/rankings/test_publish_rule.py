@@ -67,7 +67,7 @@ def test_review_and_publish_from_the_page_ask_first_and_only_the_confirmation_ac
     login(client, quarter.city.users["regulator"])
     asked = client.post(f"/rankings/periods/{period_id}/{step}")
     text = asked.get_data(as_text=True)
-    assert asked.status_code == 200 and says in text and 'name="confirm" value="1"' in text
+    assert asked.status_code == 200 and says in text and 'name="confirm" type="hidden" value="1"' in text
     assert db.session.scalar(select(RankingPeriod.state).where(RankingPeriod.id == period_id)) == before
     done = client.post(f"/rankings/periods/{period_id}/{step}", data={"confirm": "1"})
     assert done.status_code == 303

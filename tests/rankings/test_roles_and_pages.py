@@ -109,7 +109,7 @@ def test_the_workspace_pages_walk_the_period_through(client, api, quarter):
                                                                                  "points": "x", "reason": "理由"})
     assert bad.status_code == 422 and "points" in bad.get_data(as_text=True)
     asked = client.post(f"/rankings/periods/{period_id}/review")  # irreversible: it asks first
-    assert asked.status_code == 200 and 'name="confirm" value="1"' in asked.get_data(as_text=True)
+    assert asked.status_code == 200 and 'name="confirm" type="hidden" value="1"' in asked.get_data(as_text=True)
     assert client.post(f"/rankings/periods/{period_id}/review", data={"confirm": "1"}).status_code == 303
     client.post("/logout")
 

@@ -199,7 +199,7 @@ def test_a_release_while_a_claim_is_open_shows_the_services_message(client, city
     _open_claim(city, works)
     login(client, city.users["street_officer"])
     response = client.post(f"/projects/{works['project'].id}/deposit/release?lang=en",
-                           data={"release-reason": "质保期满"})
+                           data={"release-reason": "质保期满", "confirm": "1"})
     assert response.status_code == 409
     assert "cannot be released while 1 warranty claim(s) of this project are open" in response.get_data(as_text=True)
     assert works["project"].deposit_returned_fen == 0
@@ -208,9 +208,18 @@ def test_a_release_while_a_claim_is_open_shows_the_services_message(client, city
 def test_a_forfeit_then_a_release_leave_the_deposit_partly_forfeited_with_who_and_why(client, city, works):
     login(client, city.users["street_officer"])
     url = f"/projects/{works['project'].id}/deposit"
-    assert client.post(f"{url}/forfeit", data={"forfeit-amount": "200000", "forfeit-reason": "代修路面"}).status_code == 302
+    forfeit = {"forfeit-amount": "200000", "forfeit-reason": "代修路面"}
+    asked = client.post(f"{url}/forfeit?lang=en", data=forfeit)  # irreversible: the page asks first
+    text = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "Forfeit 200,000.00 yuan" in text and "loses this money for good" in text
+    assert 'name="forfeit-reason" type="hidden" value="代修路面"' in text  # what was typed goes with the confirmation
+    assert works["project"].deposit_forfeited_fen == 0
+    assert client.post(f"{url}/forfeit", data={**forfeit, "confirm": "1"}).status_code == 302
     assert client.post(f"{url}/release", data={"release-reason": ""}).status_code == 422
-    assert client.post(f"{url}/release", data={"release-reason": "质保期满"}).status_code == 302
+    asked = client.post(f"{url}/release?lang=en", data={"release-reason": "质保期满"})
+    assert asked.status_code == 200 and "Release 1,000,000.00 yuan" in asked.get_data(as_text=True)
+    assert works["project"].deposit_returned_fen == 0
+    assert client.post(f"{url}/release", data={"release-reason": "质保期满", "confirm": "1"}).status_code == 302
     body = page(client, f"/projects/{works['project'].id}?lang=en")
     assert "Partly forfeited" in body and "代修路面" in body and "200,000.00" in body and "1,000,000.00" in body
     assert city.users["street_officer"].username in body or (city.users["street_officer"].display_name or "") in body
@@ -230,7 +239,10 @@ def test_the_contractor_closes_its_claim_with_a_note(client, city, works):
     body = page(client, f"/projects/{works['project'].id}?lang=en")
     assert "Close the claim" in body
     assert client.post(url, data={"close-note": ""}).status_code == 422
-    assert client.post(url, data={"close-note": "已重新铺设"}).status_code == 302
+    asked = client.post(url, data={"close-note": "已重新铺设"})
+    assert asked.status_code == 200 and "cannot be reopened" in asked.get_data(as_text=True)
+    assert claim.state != ClaimState.closed
+    assert client.post(url, data={"close-note": "已重新铺设", "confirm": "1"}).status_code == 302
     assert claim.state == ClaimState.closed and "已重新铺设" in page(client, f"/projects/{works['project'].id}")
 
 
@@ -318,8 +330,11 @@ def test_every_works_form_refuses_a_post_without_the_csrf_token(city, works, csr
                       (f"/projects/{project}/claims/{claim.id}/close", {"close-note": "x"})):
         assert csrf_client.post(url, data=data).status_code == 400, url
     body = page(csrf_client, f"/projects/{project}")
-    response = csrf_client.post(f"/projects/{project}/deposit/forfeit", data={
+    asked = csrf_client.post(f"/projects/{project}/deposit/forfeit", data={
         "forfeit-csrf_token": hidden(body, "forfeit-csrf_token"), "forfeit-amount": "1", "forfeit-reason": "代修"})
+    asked = asked.get_data(as_text=True)  # the confirmation page posts the form again, with a token of its own
+    response = csrf_client.post(f"/projects/{project}/deposit/forfeit", data={name: hidden(asked, name) for name in (
+        "csrf_token", "forfeit-csrf_token", "forfeit-amount", "forfeit-reason", "confirm")})
     assert response.status_code == 302 and works["project"].deposit_forfeited_fen == 100
 
 
