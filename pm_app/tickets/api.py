@@ -109,7 +109,7 @@ class Route(MethodView):
     def post(self, data, ticket_id):
         """The street office re-routes a ticket (e.g. to the maintenance fund), saying why"""
         ticket = services.reroute(current_user, get_visible(Ticket, ticket_id, current_user),
-                                  data["responsible_party"], data["reason"])
+                                  data["responsible_party"], data["reason"], data.get("warranty_item_id"))
         db.session.commit()
         return ticket
 

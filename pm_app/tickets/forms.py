@@ -87,6 +87,9 @@ def transition_form(to: S, fresh: bool = False) -> TransitionForm:
 
 class RouteForm(FlaskForm):
     responsible_party = SelectField(_l("Responsible party"), choices=choices(PARTIES))
+    # Residents report without naming a warranty item (issue 27): the office names it here.
+    warranty_item_id = SelectField(_l("Warranty item (if the defect is in renovation works)"), coerce=optional_int,
+                                   validators=[Optional()])
     reason = TextAreaField(_l("Why"), validators=[Length(max=2000)])
 
     def party(self) -> ResponsibleParty:

@@ -100,6 +100,7 @@ class TransitionIn(Schema):
 
 class RouteIn(Schema):
     responsible_party = fields.Enum(ResponsibleParty, by_value=True, required=True)
+    warranty_item_id = fields.Int(allow_none=True)  # the item the defect is in, when the report named none
     reason = fields.Str(required=True, validate=validate.Length(min=1, max=2000))
 
 

@@ -140,17 +140,24 @@ def route(ticket: Ticket, item: WarrantyItem | None, party: ResponsibleParty) ->
     db.session.flush()
 
 
-def reroute(user, ticket: Ticket, party: ResponsibleParty, reason: str) -> Ticket:
-    """The street office overrides the routing, saying why."""
+def reroute(user, ticket: Ticket, party: ResponsibleParty, reason: str, item_id: int | None = None) -> Ticket:
+    """The street office overrides the routing, saying why. It may name the warranty item the defect
+    is in: residents report without one (issue 27), and only then can it go to the item's builder."""
     ensure(can_manage_compound(user, db.session.get(Compound, ticket.compound_id)), _l("re-route this ticket"))
     if ticket.status in FINISHED:
         raise Conflict(_("A closed or rejected ticket is not re-routed."))
     if not (reason or "").strip():
         raise DomainError(_("Say why the ticket is re-routed."), {"reason": [_("required")]})
-    item = db.session.get(WarrantyItem, ticket.warranty_item_id) if ticket.warranty_item_id else None
+    if item_id is not None:
+        item = _item(ticket.compound_id, item_id)
+    else:
+        item = db.session.get(WarrantyItem, ticket.warranty_item_id) if ticket.warranty_item_id else None
     if party == ResponsibleParty.contractor_warranty and item is None:
         raise DomainError(_("Only a ticket about a warranty item can go to its contractor."),
                           {"responsible_party": [_("needs a warranty item")]})
+    if party == ResponsibleParty.contractor_warranty and item_id is not None and not warranties.in_warranty(item, today()):
+        raise DomainError(_("The warranty of this item ended on %(end)s.", end=item.warranty_end),
+                          {"warranty_item_id": [_("warranty ended")]})
     route(ticket, item, party)
     ticket.routing_note = reason.strip()
     _event(ticket, user, ticket.status, ticket.status, _("re-routed to %(party)s: %(reason)s",

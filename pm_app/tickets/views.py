@@ -68,9 +68,10 @@ def reroute(ticket_id: int):
     if not can_manage_compound(current_user, db.session.get(Compound, ticket.compound_id)):
         abort(403)
     form = RouteForm(prefix="route")
+    form.warranty_item_id.choices = _item_choices(ticket.compound_id)
     if form.validate_on_submit():
         try:
-            services.reroute(current_user, ticket, form.party(), form.reason.data or "")
+            services.reroute(current_user, ticket, form.party(), form.reason.data or "", form.warranty_item_id.data)
         except DomainError as error:
             report(form, error)
             return _page(ticket, route_form=form, status=error.status)
@@ -159,8 +160,7 @@ def _page(ticket: Ticket, failed=None, route_form=None, status: int = 200, escal
         photos=photo_views.photos_of(ticket.id),
         photo_form=photo_views.PhotoForm(prefix="photo") if attachments.can_attach(current_user, ticket)
         and ticket.status not in FINISHED else None,
-        route_form=route_form or (RouteForm(formdata=None, prefix="route",
-                                            responsible_party=ticket.responsible_party.value) if office else None),
+        route_form=route_form or (_route_form(ticket) if office else None),
         escalate_form=escalate_form or (EscalateForm(formdata=None, prefix="escalate").for_ticket(ticket.priority)
                                         if office and ticket.status in OPEN and ticket.priority != Priority.emergency
                                         else None),
@@ -187,12 +187,23 @@ def _item(ticket: Ticket) -> WarrantyItem | None:
 def _report_form(compound: Compound) -> ReportForm:
     form = ReportForm(prefix="ticket", source=DEFAULT_SOURCE.get(current_user.role, TicketSource.phone).value)
     form.building.choices = [("", "—")] + [(b.name, b.name) for b in queries.buildings_of(compound.id)]
-    items = db.session.scalars(visible(WarrantyItem, current_user).where(WarrantyItem.compound_id == compound.id)
+    form.warranty_item_id.choices = _item_choices(compound.id)
+    return form
+
+
+def _route_form(ticket: Ticket) -> RouteForm:
+    form = RouteForm(formdata=None, prefix="route", responsible_party=ticket.responsible_party.value,
+                     warranty_item_id=ticket.warranty_item_id)
+    form.warranty_item_id.choices = _item_choices(ticket.compound_id)
+    return form
+
+
+def _item_choices(compound_id: int) -> list:
+    items = db.session.scalars(visible(WarrantyItem, current_user).where(WarrantyItem.compound_id == compound_id)
                                .options(joinedload(WarrantyItem.category))
                                .order_by(WarrantyItem.warranty_end.desc(), WarrantyItem.id)).all()
-    form.warranty_item_id.choices = [("", "—")] + [
+    return [("", "—")] + [
         (i.id, f"{i.category.name} · {i.description} ({_('warranty to %(end)s', end=i.warranty_end)})") for i in items]
-    return form
 
 
 def _status_or_404(value: str) -> TicketStatus:

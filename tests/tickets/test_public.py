@@ -10,6 +10,7 @@ import pytest
 from pm_app.extensions import db, limiter
 from pm_app.tickets.models import Ticket, TicketAttachment, TicketSource
 from tests.tickets.conftest import move
+from tests.tickets.pages import login
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
 
@@ -213,10 +214,41 @@ def test_the_qr_code_and_the_poster_point_at_the_public_page(app, client, city, 
 
 def test_residents_are_not_asked_to_pick_a_warranty_item(client, city, items):
     """Issue 27: the builder's item names mean nothing to a resident. A report goes to the property
-    firm, which hands it on when the defect is under guarantee; a posted item id is ignored."""
+    firm; a posted item id is ignored."""
     page = text(client.get("/c/GL-0001"))
     assert 'name="warranty_item_id"' not in page and items["pipe"].description not in page
     assert client.post("/c/GL-0001", data=form(warranty_item_id=str(items["pipe"].id))).status_code == 302
     (ticket,) = tickets()
     assert (ticket.warranty_item_id, ticket.responsible_party.value, ticket.assignee_firm_id) == \
         (None, "property_firm", city.firm.id)
+
+
+def test_the_issues_story_the_office_names_the_pipe_and_the_contractor_repairs_it(client, api, city, items):
+    """Design's done-when, with issue 27's plain form: a resident reports the leaking pipe; the
+    street office names the item on the ticket page, which makes it the contractor's warranty
+    claim; the firm cannot touch it; resolved and confirmed by the reporter, the deposit is free."""
+    key = key_of(client.post("/c/GL-0001", data=form()))
+    (ticket,) = tickets()
+    office = city.users["street_officer"]
+    lapsed = api.as_(office).post(f"/api/v1/tickets/{ticket.id}/route?lang=en", json={
+        "responsible_party": "contractor_warranty", "reason": "路面", "warranty_item_id": items["road"].id})
+    assert lapsed.status_code == 422 and "warranty_item_id" in lapsed.json["errors"]
+    login(client, office)
+    assert f'value="{items["pipe"].id}"' in text(client.get(f"/tickets/{ticket.id}"))
+    routed = client.post(f"/tickets/{ticket.id}/route", data={
+        "route-responsible_party": "contractor_warranty", "route-warranty_item_id": str(items["pipe"].id),
+        "route-reason": "雨水管在质保期内"})
+    assert routed.status_code == 302
+    db.session.refresh(ticket)
+    assert (ticket.responsible_party.value, ticket.assignee_firm_id, ticket.warranty_item_id) == \
+        ("contractor_warranty", city.contractor.id, items["pipe"].id)
+    assert [t["id"] for t in api.as_(city.users["contractor_staff"]).get("/api/v1/tickets").json] == [ticket.id]
+    assert move(api, city.users["firm_staff"], ticket.id, "assigned").status_code == 403
+    release = f"/api/v1/projects/{items['project'].id}/deposit/release"
+    assert api.as_(office).post(release, json={"reason": "到期"}).status_code == 409
+    for to in ("assigned", "in_progress", "resolved"):
+        assert move(api, city.users["contractor_staff"], ticket.id, to).status_code == 200
+    done = client.post(f"/track/{ticket.tracking_code}/confirm", data={"confirm-satisfaction": "5",
+                                                                      "confirm-confirm_key": key})
+    assert done.status_code == 302 and ticket.status.value == "closed" and ticket.satisfaction == 5
+    assert api.as_(office).post(release, json={"reason": "到期"}).status_code == 201
