@@ -26,11 +26,10 @@ SCOPED = {
     "audit.index", "audit_api.events",
     "alerts.inbox", "alerts.act", "alerts.health", "alerts_api.Alerts", "alerts_api.alert", "alerts_api.ack",
     "alerts_api.resolve", "alerts_api.health", "alerts_api.Endpoints",
-    "alerts.ack_many", "alerts_api.ack_many", "alerts_api.acknowledgements",
     "org_api.Communities", "org_api.Compounds", "org_api.CompoundItem", "org_api.Households", "org_api.Contracts",
     "org_api.ContractItem", "org_api.Districts", "org_api.Firms", "org_api.FirmItem", "org_api.Streets",
     "org.compounds", "org.compound", "org.export_compounds", "org.firms", "org.firm", "org_import.upload",
-    "org.new_contract",
+    "org.new_contract", "org.new_compound", "org.edit_compound", "alerts.endpoints_page", "alerts.endpoint_change",
     "imports_api.HouseholdImport",
     "fees_api.ArrearsList", "fees_api.Bills", "fees_api.BillItem", "fees_api.Waivers", "fees_api.GenerateBills",
     "fees_api.CollectionRates", "fees_api.CompoundRates", "fees_api.HouseholdPayments", "fees_api.Payments",
@@ -82,11 +81,11 @@ OBJECT_ARGS = {
     "query_id": "query", "vote_id": "vote", "alert_id": "alert", "appeal_id": "appeal",
     "adjustment_id": "adjustment", "period_id": "period", "user_id": "user", "code": "code",
     "tracking_code": "tracking_code", "receipt_id": "receipt", "job_id": "job",
-    "document_id": "document",
+    "document_id": "document", "endpoint_id": "endpoint",
 }
 # URL arguments that name no object: one valid value each.
 FIXED_ARGS = {"action": "ack", "kind": "release", "fmt": "csv", "step": "review", "to": "in_progress",
-              "filename": "app.css"}
+              "filename": "app.css", "change": "disable"}
 # What a missing object looks like, per argument type.
 MISSING = {int: 987654, str: "NOSUCH0000"}
 

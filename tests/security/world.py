@@ -116,6 +116,10 @@ def build(api, city) -> World:
             "compound", compound.id, f"{tag}提醒", compound_id=compound.id, firm_id=firm.id,
             audiences=compound_audiences(compound.street_id, compound.id, firm.id)))
         put("alert", which, alert.id)
+        endpoint = _ok(admin.post("/api/v1/notification-endpoints", json={
+            "audience": "street", "org_id": compound.street_id, "channel": "email",
+            "target": f"{'own' if which == 'own' else 'qita'}@example.com, {tag}"}))  # the tag: a leak shows
+        put("endpoint", which, endpoint["id"])
     db.session.flush()
 
     period = _ok(regulator.post("/api/v1/rankings/periods", json={"period": "2026Q2"}))
