@@ -26,6 +26,7 @@ SCOPED = {
     "audit.index", "audit_api.events",
     "alerts.inbox", "alerts.act", "alerts.health", "alerts_api.Alerts", "alerts_api.alert", "alerts_api.ack",
     "alerts_api.resolve", "alerts_api.health", "alerts_api.Endpoints",
+    "alerts.ack_many", "alerts_api.ack_many", "alerts_api.acknowledgements",
     "org_api.Communities", "org_api.Compounds", "org_api.CompoundItem", "org_api.Households", "org_api.Contracts",
     "org_api.ContractItem", "org_api.Districts", "org_api.Firms", "org_api.FirmItem", "org_api.Streets",
     "org.compounds", "org.compound", "org.export_compounds", "org.firms", "org.firm", "org_import.upload",
