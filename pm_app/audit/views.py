@@ -6,12 +6,14 @@ from flask_login import current_user
 from marshmallow import ValidationError
 
 from pm_app.audit.models import ACTIONS
+from pm_app.audit.readable import record_text
 from pm_app.audit.schemas import AuditQuery
 from pm_app.audit.scope import READERS
 from pm_app.audit.services import search
 from pm_app.common.listing import page_number, page_of
 
 bp = Blueprint("audit", __name__)
+bp.add_app_template_filter(record_text, "audit_record")
 
 
 @bp.route("/audit")
