@@ -44,7 +44,8 @@ def export_statement(compound_id: int, fmt: str):
     rows = statements.statement_table(statements.statement(compound.id, month), anchor,
                                       fee_books.fee_check(compound.id, month))
     db.session.commit()  # the anchor printed in the file is recorded
-    return exports.download(fmt, statements.STATEMENT_COLUMNS, rows, f"statement-{compound.code}-{month}")
+    return exports.download(fmt, statements.STATEMENT_COLUMNS, rows, f"statement-{compound.code}-{month}",
+                            _("Statement of accounts %(month)s", month=month), compound.name)
 
 
 @bp.route("/compounds/<int:compound_id>/accounts/entries", methods=["POST"])

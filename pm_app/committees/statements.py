@@ -9,7 +9,6 @@ when a later mistake is corrected.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from operator import itemgetter
 
 from flask_babel import lazy_gettext as _l
@@ -17,6 +16,7 @@ from sqlalchemy import and_, case, extract, func, select
 
 from pm_app.committees.anchors import Anchor
 from pm_app.committees.models import Account, Direction, LedgerEntry
+from pm_app.common.cells import money
 from pm_app.extensions import db
 from pm_app.fees.periods import first_day, last_day, period_of, period_range
 
@@ -92,12 +92,6 @@ def monthly_flows(compound_id: int, first: str, last: str) -> list[dict]:
              "fund_draws": found.get(p, (0, 0, 0))[2]} for p in period_range(first, last)]
 
 
-def yuan_number(fen: int) -> Decimal:
-    """Yuan as an exact decimal number ("-30.00"): a spreadsheet reads it as a number, and a
-    negative closing is not mistaken for a formula (text starting "-" would be defused)."""
-    return Decimal(fen).scaleb(-2)
-
-
 STATEMENT_COLUMNS = tuple((title, itemgetter(i)) for i, title in enumerate(
     (_l("Account"), _l("Opening"), _l("In"), _l("Out"), _l("Closing"))))
 ANCHOR_LABEL = _l("Ledger anchor (the last entry's seq and hash when this statement was issued)")
@@ -109,12 +103,12 @@ def statement_table(lines: list[StatementLine], anchor: Anchor | None, fees=None
     """The statement as the CSV and XLSX write it: one row per account; the fee module's figure
     under In beside fee income (and the difference when the two disagree); then the anchor
     printed on it (seq under Opening, hash under In), which the committee keeps to check the books by."""
-    rows = [(str(ACCOUNTS[line.account]), yuan_number(line.opening), yuan_number(line.in_), yuan_number(line.out),
-             yuan_number(line.closing)) for line in lines]
+    rows = [(str(ACCOUNTS[line.account]), money(line.opening), money(line.in_), money(line.out),
+             money(line.closing)) for line in lines]
     if fees is not None:
-        rows.append((str(FEES_RECEIVED_LABEL), "", yuan_number(fees.received_fen), "", ""))
+        rows.append((str(FEES_RECEIVED_LABEL), "", money(fees.received_fen), "", ""))
         if not fees.agrees:
-            rows.append((str(FEES_DIFFER_LABEL), "", yuan_number(fees.difference_fen), "", ""))
+            rows.append((str(FEES_DIFFER_LABEL), "", money(fees.difference_fen), "", ""))
     if anchor is not None:
         rows.append((str(ANCHOR_LABEL), anchor.seq, anchor.hash, "", ""))
     return rows

@@ -9,6 +9,12 @@ Every text cell goes through `neutralise`: a cell that a spreadsheet would read 
 (CWE-1236, "CSV injection") gets a leading apostrophe, so a compound named "=cmd()" stays text.
 A CSV cell holding a `;` or a tab is quoted as one holding a comma is, so a spreadsheet whose list
 separator is the semicolon cannot split `a;=1+1` into a second cell that is a formula.
+
+The XLSX layout (docs/dashboards.md, "Exports"): row 1 is a title naming the export, its scope
+and the as-of date; row 2 the header, frozen so it stays in view; then the rows, with the typed
+cells of common.cells as numbers, percentages, dates and city datetimes. Column widths come from
+the header and the first `WIDTH_ROWS` rows, held back until the widths are set (write-only
+worksheets take widths only before the first row): the rest stream as before.
 """
 from __future__ import annotations
 
@@ -17,7 +23,18 @@ import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 
+from datetime import date
+from itertools import islice
+
+from flask import has_request_context
+from flask_babel import gettext
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from pm_app.common.cells import Cell
+from pm_app.common.clock import today
 
 # What Excel, LibreOffice and WPS treat as the start of a formula or a DDE call (OWASP list),
 # looked for at the first character that is not white space once the text is NFKC-normalised:
@@ -26,6 +43,9 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 QUOTED = frozenset(',;"\t\r\n')  # a CSV cell with one of these is quoted
 CHUNK = 64 * 1024
 SPOOL_BYTES = 1024 * 1024
+WIDTH_ROWS = 200  # rows looked at for the column widths
+MIN_WIDTH, MAX_WIDTH = 6, 50  # in characters; a long description wraps off the edge, not the sheet
+SHEET_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
 
 
 def neutralise(value):
@@ -42,11 +62,14 @@ def neutralise(value):
 
 
 def _cells(row: Sequence) -> list:
-    return ["" if value is None else neutralise(value) for value in row]
+    """Text cells defused; a typed cell's text is a number or date we wrote, never a formula
+    (a negative amount stays "-30.00", as the statement's Decimal always did)."""
+    return ["" if value is None else value.text if isinstance(value, Cell) else neutralise(value) for value in row]
 
 
-def write_csv(rows: Iterable[Sequence], headers: Sequence[str]) -> Iterator[bytes]:
-    """The CSV file, UTF-8 with a BOM so Excel opens Chinese correctly. Every row is read before
+def write_csv(rows: Iterable[Sequence], headers: Sequence[str], **_title) -> Iterator[bytes]:
+    """The CSV file (plain text: a typed cell writes its text; the title is not written, so a
+    CSV stays one header line and rows, as importers expect), UTF-8 with a BOM so Excel opens Chinese correctly. Every row is read before
     this returns; the iterator then hands out the written file in chunks."""
     buffer = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
     text = io.TextIOWrapper(buffer, encoding="utf-8-sig", newline="")
@@ -69,18 +92,72 @@ def _csv_cell(value) -> str:
     return text
 
 
-def write_xlsx(rows: Iterable[Sequence], headers: Sequence[str], title: str = "export") -> Iterator[bytes]:
+def write_xlsx(rows: Iterable[Sequence], headers: Sequence[str], title: str | None = None,
+               scope: str = "", as_of: date | None = None) -> Iterator[bytes]:
     """The XLSX workbook, written whole before this returns (openpyxl's write-only mode keeps one
     row in memory; the file goes through a temporary file), then handed out in chunks."""
+    title = title or _("Export")
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=title[:31])
-    # openpyxl would store "=..." as a formula; the neutralised text is stored as a string.
-    sheet.append(_cells(headers))
+    sheet = book.create_sheet(title=(title.translate(SHEET_FORBIDDEN).strip() or _("Export"))[:31])
+    rows = iter(rows)
+    first = list(islice(rows, WIDTH_ROWS))
+    for index, width in enumerate(_widths(headers, first), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A3"  # below the title and the header
+    sheet.append([_bold(sheet, title_line(title, scope, as_of))])
+    sheet.append([_bold(sheet, value) for value in _cells(headers)])
+    for row in first:
+        sheet.append(_xlsx_cells(sheet, row))
     for row in rows:
-        sheet.append(_cells(row))
+        sheet.append(_xlsx_cells(sheet, row))
     buffer = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
     book.save(buffer)
     return _chunks(buffer)
+
+
+def _(text: str, **values) -> str:
+    """gettext in a request; the English outside one (a script or a unit test writing a file)."""
+    return gettext(text, **values) if has_request_context() else text % values if values else text
+
+
+def title_line(title: str, scope: str, as_of: date | None) -> str:
+    day = (as_of or today()).isoformat()
+    parts = [title, scope, _("as of %(day)s (Beijing time)", day=day)]
+    return " · ".join(part for part in parts if part)
+
+
+def _xlsx_cells(sheet, row: Sequence) -> list:
+    """Typed cells as numbers/dates with their format; text neutralised (openpyxl would store
+    "=..." as a formula; the neutralised text is stored as a string)."""
+    out = []
+    for value in row:
+        if isinstance(value, Cell):
+            cell = WriteOnlyCell(sheet, value=value.value)
+            cell.number_format = value.number_format
+            out.append(cell)
+        else:
+            out.append("" if value is None else neutralise(value))
+    return out
+
+
+def _bold(sheet, value):
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.font = Font(bold=True)
+    return cell
+
+
+def _widths(headers: Sequence[str], rows: list[Sequence]) -> list[float]:
+    """Each column as wide as its widest header or early cell, a CJK character counting two."""
+    widths = [_text_width(str(h)) for h in headers]
+    for row in rows:
+        for index, value in enumerate(row[:len(widths)]):
+            text = value.width_text if isinstance(value, Cell) else ("" if value is None else str(value))
+            widths[index] = max(widths[index], _text_width(text))
+    return [min(max(width + 2, MIN_WIDTH), MAX_WIDTH) for width in widths]
+
+
+def _text_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _chunks(buffer) -> Iterator[bytes]:

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from pm_app.auth.scope import scope_clause
+from pm_app.common.cells import scope_of
 from pm_app.common.clock import today
 from pm_app.common.forms import report
 from pm_app.common.inputs import InputError, parse_day, parse_int
@@ -99,7 +100,8 @@ def cash_up():
 def export_cash_up(fmt: str):
     day, cashier_id = _day_and_cashier()
     found = cashup_of(day, cashier_id)
-    return exports.download(fmt, exports.CASH_UP, found["receipts"], f"cash-up-{found['cashier_id']}-{day:%Y%m%d}")
+    return exports.download(fmt, exports.CASH_UP, found["receipts"], f"cash-up-{found['cashier_id']}-{day:%Y%m%d}",
+                            _("Cash-up"), scope_of(current_user), day)
 
 
 def cashup_of(day, cashier_id):

@@ -16,8 +16,7 @@ from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import aliased
 
 from pm_app.auth.scope import scope_clause
-from pm_app.common.clock import CITY_TZ
-from pm_app.common.money import fen_to_yuan
+from pm_app.common.cells import day, moment, money
 from pm_app.extensions import db
 from pm_app.fees.billing import FEE_TYPE
 from pm_app.fees.import_rows import FIELDS
@@ -48,7 +47,6 @@ def history_rows(user, compound_id: int, period_from: str | None = None,
         query = query.where(Bill.period <= period_to)
     for building, unit, period, due, due_date, paid, paid_at, method in db.session.execute(
             query.execution_options(yield_per=BATCH)):
-        yield [building, unit, period, fen_to_yuan(due), due_date.isoformat(),
-               fen_to_yuan(paid) if paid is not None else "",
-               paid_at.astimezone(CITY_TZ).strftime("%Y-%m-%d %H:%M:%S") if paid_at is not None else "",
+        # Typed cells (common.cells) whose CSV text is what the import reads back.
+        yield [building, unit, period, money(due), day(due_date), money(paid), moment(paid_at, seconds=True),
                method.value if method is not None else ""]

@@ -63,14 +63,16 @@ def export_rates(fmt: str):
     chosen, _choices = _selection()
     rows = rates.collection_rates(current_user, chosen.scope, chosen.scope_id, chosen.period_from,
                                   chosen.period_to, chosen.as_of)
-    return exports.download(fmt, exports.PERIOD_RATES, rows, f"collection-rates-{_file_part(chosen)}")
+    return exports.download(fmt, exports.PERIOD_RATES, rows, f"collection-rates-{_file_part(chosen)}",
+                            _("Collection rates"), chosen.name, chosen.as_of)
 
 
 @bp.route("/fees/compounds.<any(csv, xlsx):fmt>")
 @login_required
 def export_compounds(fmt: str):
     chosen, _choices = _selection()
-    return exports.download(fmt, exports.COMPOUNDS, _ranked(chosen), f"compound-rates-{_file_part(chosen)}")
+    return exports.download(fmt, exports.COMPOUNDS, _ranked(chosen), f"compound-rates-{_file_part(chosen)}",
+                            _("Collection rates by compound"), chosen.name, chosen.as_of)
 
 
 def _ranked(chosen: Selection) -> list[dict]:

@@ -64,7 +64,8 @@ def export_bills(compound_id: int, fmt: str):
     compound = page_args.visible_or_404(Compound, compound_id)
     period = _selected_period(compound)
     query = queries.bills_query(current_user, compound.id, period, page_args.status(request.args))
-    return exports.download(fmt, exports.BILLS, queries.export_bills(query), f"bills-{compound.code}-{period}")
+    return exports.download(fmt, exports.BILLS, queries.export_bills(query), f"bills-{compound.code}-{period}",
+                            _("Bills %(period)s", period=period), compound.name)
 
 
 @bp.route("/compounds/<int:compound_id>/fees/arrears.<any(csv, xlsx):fmt>")
@@ -72,7 +73,7 @@ def export_bills(compound_id: int, fmt: str):
 def export_arrears(compound_id: int, fmt: str):
     compound = page_args.visible_or_404(Compound, compound_id)
     found = arrears.compound_arrears(current_user, compound.id, _min_periods(), today())
-    return exports.download(fmt, exports.ARREARS, found.rows, f"arrears-{compound.code}")
+    return exports.download(fmt, exports.ARREARS, found.rows, f"arrears-{compound.code}", _("Arrears"), compound.name)
 
 
 @bp.route("/compounds/<int:compound_id>/fees/history.<any(csv, xlsx):fmt>")
@@ -81,7 +82,7 @@ def export_history(compound_id: int, fmt: str):
     """Bills and payments in the import's format, to carry the books to another system."""
     compound = page_args.visible_or_404(Compound, compound_id)
     rows = history.history_rows(current_user, compound.id)
-    return exports.download(fmt, history.COLUMNS, rows, f"fee-history-{compound.code}")
+    return exports.download(fmt, history.COLUMNS, rows, f"fee-history-{compound.code}", _("Fee history"), compound.name)
 
 
 def _page(compound: Compound, form: GenerateForm, status: int = 200):

@@ -5,7 +5,7 @@ from collections.abc import Iterable, Iterator
 
 from flask_babel import lazy_gettext as _l
 
-from pm_app.common.money import dm2_to_m2
+from pm_app.common.cells import area, count, day
 from pm_app.org.labels import label
 from pm_app.org.models import Compound
 
@@ -15,14 +15,14 @@ COLUMNS = (
     (_l("Street"), lambda c, n: c.street.name),
     (_l("Community"), lambda c, n: c.community.name if c.community else ""),
     (_l("Address"), lambda c, n: c.address or ""),
-    (_l("Year built"), lambda c, n: c.year_built),
+    (_l("Year built"), lambda c, n: count(c.year_built)),
     (_l("Renovation type"), lambda c, n: label(c.renovation_type)),
-    (_l("Acceptance date"), lambda c, n: c.acceptance_date.isoformat() if c.acceptance_date else ""),
+    (_l("Acceptance date"), lambda c, n: day(c.acceptance_date)),
     (_l("Management mode"), lambda c, n: label(c.management_mode)),
-    (_l("Buildings"), lambda c, n: n["buildings"]),
-    (_l("Households"), lambda c, n: n["households"]),
-    # A decimal string, as everywhere at the edge: no float rounding in the spreadsheet.
-    (_l("Floor area (m²)"), lambda c, n: dm2_to_m2(n["floor_area_dm2"])),
+    (_l("Buildings"), lambda c, n: count(n["buildings"])),
+    (_l("Households"), lambda c, n: count(n["households"])),
+    # The CSV's decimal string; in the XLSX an exact Decimal, no float rounding.
+    (_l("Floor area (m²)"), lambda c, n: area(n["floor_area_dm2"])),
 )
 
 

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from pm_app.auth.scope import visible, visible_or_404
 from pm_app.common import export
+from pm_app.common.cells import scope_of
 from pm_app.common.clock import now, today
 from pm_app.common.inputs import InputError, parse_int
 from pm_app.common.listing import PER_PAGE, Page, page_counted_along, page_number, page_of, url_with
@@ -75,7 +77,8 @@ def _page_by_health(query, number: int, worst_first: bool):
 def export_compounds(fmt: str):
     query = filter_compounds(visible(Compound, current_user), _compound_filters(request.args))
     mimetype, write = EXPORT_TYPES[fmt]
-    body = write(exports.rows(queries.export_rows(query)), exports.headers())
+    body = write(exports.rows(queries.export_rows(query)), exports.headers(), title=_("Compounds"),
+                 scope=scope_of(current_user))
     filename = f"compounds-{today():%Y%m%d}.{fmt}"
     return Response(stream_with_context(body), mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from pm_app.common import export
-from pm_app.common.clock import CITY_TZ, now, today
-from pm_app.common.money import fen_to_yuan
+from pm_app.common.clock import now, today
+from pm_app.common.cells import count, moment, money, scope_of
 from pm_app.common.privacy import mask_name, mask_phone
 from pm_app.tickets import queries, services, sla
 from pm_app.tickets.labels import rated_by, ticket_label
@@ -34,18 +34,18 @@ COLUMNS = (
     (_l("Location"), lambda t, x: t.location or ""),
     (_l("Reporter"), lambda t, x: x["name"] or ""),
     (_l("Reporter's phone"), lambda t, x: x["phone"] or ""),
-    (_l("Reported at"), lambda t, x: _time(t.reported_at)),
-    (_l("Respond by"), lambda t, x: _time(t.respond_by)),
-    (_l("Resolve by"), lambda t, x: _time(t.resolve_by)),
-    (_l("Resolved at"), lambda t, x: _time(t.resolved_at)),
+    (_l("Reported at"), lambda t, x: moment(t.reported_at)),
+    (_l("Respond by"), lambda t, x: moment(t.respond_by)),
+    (_l("Resolve by"), lambda t, x: moment(t.resolve_by)),
+    (_l("Resolved at"), lambda t, x: moment(t.resolved_at)),
     (_l("Overdue"), lambda t, x: _("yes") if x["overdue"] else _("no")),
-    (_l("Cost (yuan)"), lambda t, x: fen_to_yuan(t.cost_fen) if t.cost_fen is not None else ""),
-    (_l("Satisfaction"), lambda t, x: t.satisfaction if t.satisfaction is not None else ""),
+    (_l("Cost (yuan)"), lambda t, x: money(t.cost_fen)),
+    (_l("Satisfaction"), lambda t, x: count(t.satisfaction)),
     (_l("Rated by"), lambda t, x: rated_by(t.satisfaction_by)),
 )
 
 
-def download(fmt: str, user, tickets: list, name: str) -> Response:
+def download(fmt: str, user, tickets: list, name: str, title: str | None = None) -> Response:
     """A streamed attachment named `<name>-<today>.<fmt>`."""
     # Loaded once: sees_reporter then finds each ticket's compound in the session, not by a query.
     compounds = queries.compounds_by_id(user, (t.compound_id for t in tickets))
@@ -62,10 +62,7 @@ def download(fmt: str, user, tickets: list, name: str) -> Response:
             yield [value(ticket, extra) for _title, value in COLUMNS]
 
     mimetype, write = TYPES[fmt]
-    body = write(rows(), [str(title) for title, _value in COLUMNS])
+    body = write(rows(), [str(header) for header, _value in COLUMNS], title=title or _("Tickets"),
+                 scope=scope_of(user))
     return Response(body, mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{name}-{today():%Y%m%d}.{fmt}"'})
-
-
-def _time(moment) -> str:
-    return moment.astimezone(CITY_TZ).strftime("%Y-%m-%d %H:%M") if moment else ""

@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Response
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from pm_app.auth.scope import visible
-from pm_app.common.clock import CITY_TZ, now, today
+from pm_app.common.cells import moment
+from pm_app.common.clock import now, today
 from pm_app.extensions import db
 from pm_app.tickets import exports, queries
 from pm_app.tickets.labels import ticket_label
@@ -53,13 +55,13 @@ def _notes(ticket_ids: list[int]) -> dict[int, str]:
     return {ticket_id: found.get(ticket_id) or closing.get(ticket_id, "") for ticket_id in set(found) | set(closing)}
 
 
-def download(fmt: str, rows: list[dict]) -> Response:
+def download(fmt: str, rows: list[dict], scope: str = "") -> Response:
     def lines():
         for row in rows:
-            moment = row["resolved_at"].astimezone(CITY_TZ).strftime("%Y-%m-%d %H:%M") if row["resolved_at"] else ""
-            yield [row["external_ref"], moment, row["status_label"], row["reply"], row["responsible_unit"]]
+            yield [row["external_ref"], moment(row["resolved_at"]), row["status_label"], row["reply"],
+                   row["responsible_unit"]]
 
     mimetype, write = exports.TYPES[fmt]
-    body = write(lines(), [str(title) for title in COLUMNS])
+    body = write(lines(), [str(title) for title in COLUMNS], title=_("12345 replies"), scope=scope)
     return Response(body, mimetype=mimetype, headers={
         "Content-Disposition": f'attachment; filename="hotline-replies-{today():%Y%m%d}.{fmt}"'})

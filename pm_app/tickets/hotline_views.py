@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField
 
+from pm_app.common.cells import scope_of
 from pm_app.common.listing import day_arg
 from pm_app.errors import DomainError
 from pm_app.extensions import db
@@ -88,4 +89,4 @@ def export_replies(fmt: str):
         abort(404)
     rows = hotline_replies.replies(current_user, day_arg(request.args, "created_from"),
                                    day_arg(request.args, "created_to"))
-    return hotline_replies.download(fmt, rows)
+    return hotline_replies.download(fmt, rows, scope_of(current_user))

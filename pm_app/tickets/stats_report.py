@@ -13,7 +13,10 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from flask_login import current_user
+
 from pm_app.common import export
+from pm_app.common.cells import count, percent as share_cell, scope_of
 from pm_app.tickets import charts, queries, stats
 from pm_app.tickets.labels import CATEGORIES, PARTIES, SOURCES
 from pm_app.tickets.models import TicketSource
@@ -119,13 +122,20 @@ def download(fmt: str, found: dict, filters: queries.Filters) -> Response:
     total, figure = found["tickets"], stats.construction_quality(found)
     period = period_name(filters.created_from, filters.created_to)
     everything = stats.share(total, total)
-    rows = [[_("Total"), "", period, total, everything, percent(everything)],
+    rows = [[_("Total"), "", period, count(total), _share(everything), percent(everything)],
             [_("Construction management, quality and safety"), "construction_quality", counted_categories(),
-             figure["count"], figure["share"], percent(figure["share"])]]
+             count(figure["count"]), _share(figure["share"]), percent(figure["share"])]]
     for _section, title, found_rows in sections(found):
-        rows += [[title, r.key, r.name, r.count, r.share, r.percent] for r in found_rows]
+        rows += [[title, r.key, r.name, count(r.count), _share(r.share), r.percent] for r in found_rows]
     headers = [_("Breakdown"), _("Code"), _("Name"), _("Number of tickets"), _("Share"), _("Share (%)")]
     mimetype, write = TYPES[fmt]
     name = "complaint-stats-" + "-".join(d.strftime("%Y%m%d") for d in (filters.created_from, filters.created_to) if d)
-    return Response(write(rows, headers, **({"title": str(_("Complaint statistics"))} if fmt == "xlsx" else {})),
+    body = write(rows, headers, title=str(_("Complaint statistics")), scope=scope_of(current_user),
+                 as_of=filters.created_to)
+    return Response(body,
                     mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name.rstrip("-")}.{fmt}"'})
+
+
+def _share(four_places: str):
+    """The API's four-place share ("0.3879"): that text in the CSV, a 0.0% number in the XLSX."""
+    return share_cell(Decimal(four_places), four_places)

@@ -11,6 +11,7 @@ from pm_app.auth.access import OFFICE
 from pm_app.auth.scope import visible, visible_or_404
 from pm_app.common.clock import today
 from pm_app.common.forms import report as report_on_form
+from pm_app.common.cells import scope_of
 from pm_app.common.money import yuan_display
 from pm_app.errors import DomainError
 from pm_app.extensions import db
@@ -96,6 +97,8 @@ def report_page():
 def export_report():
     args = _report_args()
     found = report.renovation_report(current_user, report_filters(args))
-    return funding_export.download(found, {s.value: str(text) for s, text in FUNDING_SOURCES.items()})
+    scope = found["by_district"][0]["name"] if args.get("district_id") and found["by_district"] else \
+        scope_of(current_user)
+    return funding_export.download(found, {s.value: str(text) for s, text in FUNDING_SOURCES.items()}, scope)
 
 

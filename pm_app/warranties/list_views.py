@@ -12,6 +12,7 @@ from sqlalchemy import Select
 from sqlalchemy.orm import joinedload
 
 from pm_app.common import export
+from pm_app.common.cells import count, day, scope_of
 from pm_app.common.clock import today
 from pm_app.common.listing import page_number, page_of
 from pm_app.extensions import db
@@ -39,9 +40,9 @@ EXPIRING_COLUMNS = (
     (_l("Quantity"), lambda i, c: "" if i.quantity is None else str(i.quantity)),
     (_l("Unit of measure"), lambda i, c: i.unit or ""),
     (_l("Location"), lambda i, c: i.location or ""),
-    (_l("Warranty start"), lambda i, c: i.warranty_start.isoformat()),
-    (_l("Warranty end"), lambda i, c: i.warranty_end.isoformat()),
-    (_l("Days left"), lambda i, c: i.days_left),
+    (_l("Warranty start"), lambda i, c: day(i.warranty_start)),
+    (_l("Warranty end"), lambda i, c: day(i.warranty_end)),
+    (_l("Days left"), lambda i, c: count(i.days_left)),
 )
 
 
@@ -65,7 +66,9 @@ def export_expiring(fmt: str):
     compounds = page_queries.compounds_by_id(current_user, (i.compound_id for i in items))
     mimetype, write = EXPORT_TYPES[fmt]
     rows = ([value(item, compounds[item.compound_id]) for _title, value in EXPIRING_COLUMNS] for item in items)
-    body = write(rows, [str(title) for title, _value in EXPIRING_COLUMNS])
+    body = write(rows, [str(title) for title, _value in EXPIRING_COLUMNS],
+                 title=_("Warranty items expiring within %(days)d days", days=within), scope=scope_of(current_user),
+                 as_of=as_of)
     filename = f"warranties-expiring-{within}d-{as_of:%Y%m%d}.{fmt}"
     return Response(stream_with_context(body), mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -72,7 +72,7 @@ def test_statement_exports_have_the_pages_numbers(client, city, books):
     anchor = "Ledger anchor (the last entry's seq and hash when this statement was issued)"
     assert lines[5:] == ["Fees received (fee module),,0.00,,", f"{anchor},3,{books[2]['hash']},,"]
     xlsx = client.get(f"/compounds/{city.compound.id}/accounts/statement.xlsx?month=2026-02&lang=en")
-    rows = list(load_workbook(io.BytesIO(xlsx.data)).active.iter_rows(values_only=True))
+    rows = list(load_workbook(io.BytesIO(xlsx.data)).active.iter_rows(min_row=2, values_only=True))
     assert rows[3] == ("Operating expense", 0, 0, 30, -30)
     assert rows[5][:3] == ("Fees received (fee module)", None, 0)
     assert rows[6][:3] == (anchor, 3, books[2]["hash"])

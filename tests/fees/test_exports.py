@@ -8,6 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.fees.pages import bill_city, closed_periods, login
+from tests.xlsx import table, title
 
 
 @pytest.fixture
@@ -25,7 +26,7 @@ def _csv(client, url: str) -> list[list[str]]:
 def _xlsx(client, url: str) -> list[tuple]:
     response = client.get(url)
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
-    return list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
+    return table(response.data)  # the header, then the rows (row 1 is the title)
 
 
 def _range() -> str:
@@ -55,7 +56,7 @@ def test_exports_neutralise_a_building_named_like_a_formula(client, city, billed
     assert _csv(client, f"{url}/bills.csv")[1][0] == "'=cmd()"
     assert _csv(client, f"{url}/arrears.csv?min_periods=1")[1][0] == "'=cmd()"
     sheet = load_workbook(io.BytesIO(client.get(f"{url}/bills.xlsx").data)).active
-    assert sheet["A2"].value == "'=cmd()" and sheet["A2"].data_type == "s"
+    assert sheet["A3"].value == "'=cmd()" and sheet["A3"].data_type == "s"
 
 
 def test_the_arrears_export_masks_owners_for_the_committee(client, city, billed):
@@ -94,7 +95,7 @@ def test_the_compounds_export_ranks_worst_first_with_arrears(client, city, bille
     rows = _xlsx(login(client, city.users["regulator"]), f"/fees/compounds.xlsx?scope=city&{_range()}&lang=en")
     assert rows[0][-3:] == ("Below threshold", "Households in arrears", "Arrears outstanding")
     assert [row[0] for row in rows[1:]] == [city.other.code, city.compound.code]
-    assert rows[1][-3:] == ("yes", 1, "220.32")
+    assert rows[1][-3:] == ("yes", 1, 220.32)
 
 
 @pytest.mark.parametrize("role,scope,status", [
@@ -119,3 +120,22 @@ def test_exports_need_a_login(client, city):
     for url in (f"/compounds/{city.compound.id}/fees/bills.csv", "/fees/rates.csv"):
         response = client.get(url)
         assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_the_xlsx_holds_numbers_percentages_and_dates_under_a_title(client, city, billed):
+    """Issue 27: typed cells, a title row naming the export, scope and day, a frozen header."""
+    first = billed["periods"][0]
+    login(client, city.users["regulator"])
+    data = client.get(f"/fees/rates.xlsx?scope=city&{_range()}").data
+    assert title(data).startswith("收缴率 · 全市 · 截至 ")
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet.title == "收缴率" and sheet.freeze_panes == "A3"
+    receivable, rate, billed_count = sheet["B3"], sheet["D3"], sheet["E3"]
+    assert receivable.value == 146.88 and receivable.number_format == "#,##0.00"
+    assert rate.value == 0.5 and rate.number_format == "0.0%"
+    assert billed_count.value == 2 and billed_count.data_type == "n"
+    bills = load_workbook(io.BytesIO(client.get(
+        f"/compounds/{city.compound.id}/fees/bills.xlsx?period={first}").data)).active
+    due = bills["D3"]
+    assert due.is_date and due.number_format == "yyyy-mm-dd" and due.value.strftime("%Y-%m") == first
+    assert city.compound.name in bills["A1"].value

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -41,7 +42,8 @@ def test_the_history_imported_into_another_compound_gives_the_same_books(api, ci
     api.as_(officer).post(f"/api/v1/payments/{mistake['id']}/reversal", json={"reason": "记错户"})
     rows = list(history_rows(officer, city.compound.id))
     assert len(rows) == 3 + 6  # July's first bill twice (two payments), the other seven bills once
-    assert rows[0] == ["1号楼", "1-101", "2026-07", "200.00", "2026-07-31", "150.00", "2026-07-20 10:00:00", "wechat"]
+    assert [str(cell) for cell in rows[0]] == ["1号楼", "1-101", "2026-07", "200.00", "2026-07-31", "150.00",
+                                           "2026-07-20 10:00:00", "wechat"]
 
     # The same households in a compound of another street office's city: the books move.
     twin = CompoundFactory(street=city.street)
@@ -64,9 +66,8 @@ def test_the_history_carries_only_what_the_caller_may_see(api, city, four):
 
 
 def test_the_history_downloads_as_csv_and_xlsx_for_those_who_see_the_compound(app, city, four, api):
-    from openpyxl import load_workbook
-
     from tests.fees.pages import login
+    from tests.xlsx import table
 
     api.as_(city.users["admin"]).post("/api/v1/bills/generate", json={"compound_id": city.compound.id, "period": "2026-07"})
     client = app.test_client()
@@ -74,8 +75,10 @@ def test_the_history_downloads_as_csv_and_xlsx_for_those_who_see_the_compound(ap
     text = client.get(f"/compounds/{city.compound.id}/fees/history.csv").get_data(as_text=True)
     assert text.lstrip("\ufeff").splitlines()[0] == ",".join(HEADERS)
     assert len(text.splitlines()) == 5
-    workbook = load_workbook(io.BytesIO(client.get(f"/compounds/{city.compound.id}/fees/history.xlsx").data))
-    assert [c.value for c in next(workbook.active.iter_rows())] == list(HEADERS)
+    rows = table(client.get(f"/compounds/{city.compound.id}/fees/history.xlsx").data)
+    assert list(rows[0]) == list(HEADERS)
+    # Typed cells: the amount a number, the due date a date (the CSV keeps "200.00", "2026-07-31").
+    assert rows[1][3] == 200 and isinstance(rows[1][4], datetime)
     assert client.get(f"/compounds/{city.other.id}/fees/history.csv").status_code == 404
 
 

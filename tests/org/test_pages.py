@@ -242,15 +242,16 @@ def test_exports_neutralise_formula_names(client, city):
     response = client.get("/compounds/export.xlsx?q=GL-0666")
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(response.data)).active
-    assert [c.value for c in sheet[1]][:2] == ["编号", "名称"]
-    assert sheet["B2"].value == "'=cmd()" and sheet["B2"].data_type == "s"
-    assert sheet.max_row == 2
+    assert [c.value for c in sheet[2]][:2] == ["编号", "名称"]
+    assert sheet["B3"].value == "'=cmd()" and sheet["B3"].data_type == "s"
+    assert sheet.max_row == 3  # title, header, the one compound
+    assert sheet.title == "小区" and sheet.freeze_panes == "A3" and sheet["A1"].value.startswith("小区 · 东")
 
 
 def test_the_xlsx_export_carries_only_visible_compounds(client, city):
     response = login(client, city.users["committee_member"]).get("/compounds/export.xlsx")
     sheet = load_workbook(io.BytesIO(response.data)).active
-    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["GL-0001"]
+    assert [row[0] for row in sheet.iter_rows(min_row=3, values_only=True)] == ["GL-0001"]
 
 
 def test_exports_need_a_login(client, city):

@@ -210,10 +210,10 @@ def test_the_replies_of_resolved_orders_go_back_out(api, client, city, users):
         login(client, officer)
         sheet = client.get("/tickets/hotline-replies.xlsx")
     assert sheet.status_code == 200
-    rows = list(load_workbook(io.BytesIO(sheet.data)).active.values)
+    rows = list(load_workbook(io.BytesIO(sheet.data)).active.values)[1:]  # under the title row
     assert rows[0] == ("工单编号", "办结时间", "办理结果", "回复内容", "责任单位")
     # The note went through the formula neutraliser: it stays text in the platform's spreadsheet.
-    assert rows[1] == ("2026100300001", "2026-10-20 09:00", "已办结", "'=已更换楼道线路，居民确认", city.firm.name)
+    assert rows[1] == ("2026100300001", datetime(2026, 10, 20, 9, 0), "已办结", "'=已更换楼道线路，居民确认", city.firm.name)
 
 
 def login(client, user):

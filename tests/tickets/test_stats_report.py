@@ -42,7 +42,7 @@ def seed_quarter(city):
 
 
 def _xlsx_rows(body: bytes) -> list[tuple]:
-    return list(load_workbook(io.BytesIO(body), read_only=True).active.iter_rows(values_only=True))
+    return list(load_workbook(io.BytesIO(body), read_only=True).active.iter_rows(min_row=2, values_only=True))
 
 
 def _row(rows, group, code):
@@ -66,11 +66,11 @@ def test_the_xlsx_holds_the_same_numbers_in_chinese(client, city, seed_quarter):
     assert reply.status_code == 200 and "complaint-stats-20260701-20260930.xlsx" in reply.headers["Content-Disposition"]
     rows = _xlsx_rows(reply.data)
     assert rows[0] == ("统计维度", "编号", "名称", "工单数", "占比", "占比（%）")
-    assert rows[1] == ("合计", None, "2026年第3季度", 116, "1.0000", "100.0%")
-    assert rows[2][:2] == ("施工管理、质量安全", "construction_quality") and rows[2][3:] == (45, "0.3879", "38.8%")
-    assert _row(rows, "工单类别", "construction")[2:] == ("施工扰民及施工损坏", 30, "0.2586", "25.9%")
-    assert _row(rows, "工单类别", "heating")[3:] == (0, "0.0000", "0.0%")
-    assert _row(rows, "责任方", "property_firm")[3:] == (96, "0.8276", "82.8%")
+    assert rows[1] == ("合计", None, "2026年第3季度", 116, 1, "100.0%")  # the share a number (0.0%)
+    assert rows[2][:2] == ("施工管理、质量安全", "construction_quality") and rows[2][3:] == (45, 0.3879, "38.8%")
+    assert _row(rows, "工单类别", "construction")[2:] == ("施工扰民及施工损坏", 30, 0.2586, "25.9%")
+    assert _row(rows, "工单类别", "heating")[3:] == (0, 0, "0.0%")
+    assert _row(rows, "责任方", "property_firm")[3:] == (96, 0.8276, "82.8%")
     assert [r[2] for r in rows if r[0] == "街道"] == ["东街街道"]
 
 
@@ -78,8 +78,8 @@ def test_the_api_export_is_the_regulators_city(api, city, seed_quarter):
     reply = api.as_(city.users["regulator"]).get(f"/api/v1/tickets/stats.xlsx?source=hotline_12345&{Q3}")
     assert reply.status_code == 200
     rows = _xlsx_rows(reply.data)
-    assert rows[1][3] == 126 and rows[2][3:] == (55, "0.4365", "43.7%")        # 55/126 = 0.43650…
-    assert _row(rows, "街道", str(city.other_street.id))[2:] == ("南街街道", 10, "0.0794", "7.9%")
+    assert rows[1][3] == 126 and rows[2][3:] == (55, 0.4365, "43.7%")        # 55/126 = 0.43650…
+    assert _row(rows, "街道", str(city.other_street.id))[2:] == ("南街街道", 10, 0.0794, "7.9%")
     text = api.as_(city.users["street_officer"]).get(f"/api/v1/tickets/stats.csv?{Q3}").data.decode("utf-8-sig")
     found = list(csv.reader(io.StringIO(text)))
     assert found[1][3] == "117" and "南街街道" not in text                    # its street, every source

@@ -150,10 +150,12 @@ def test_the_xlsx_export_has_the_pages_figures(api, client, city, audited):
         f"/renovation/report.xlsx?lang=en&as_of={AS_OF}&year_from=2021&year_to=2022&district_id={city.compound.street.district_id}")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.data)).active
-    rows = {row[0]: row[1:] for row in sheet.iter_rows(values_only=True)}
-    assert rows["Completed late or overdue"] == (41, "0.6508")
-    assert rows["Funding: Special bonds"] == ("1290000000.00", "0.3795")
-    assert rows["Paid from Central government"] == ("663000000.00", "0.4420")
+    rows = {row[0]: row[1:] for row in sheet.iter_rows(min_row=3, values_only=True)}  # under title and header
+    assert rows["Completed late or overdue"] == (41, 0.6508)  # a count and a share, typed
+    assert rows["Funding: Special bonds"] == (1290000000, 0.3795)
+    assert rows["Paid from Central government"] == (663000000, 0.442)
+    assert sheet["C5"].number_format == "0.0%" and sheet["B5"].number_format == "#,##0.00"
+    assert sheet.title == "Renovation report" and sheet["A1"].value.endswith(f"as of {AS_OF} (Beijing time)")
 
 
 def test_the_charts_are_bars_of_the_reports_shares(app):
