@@ -9,12 +9,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from marshmallow import ValidationError
 from sqlalchemy import select
 
 from pm_app.auth.scope import get_visible, visible
 from pm_app.common.clock import today
 from pm_app.common.confirm import ask, confirmed
-from pm_app.errors import Conflict
+from pm_app.common.field_messages import translated
+from pm_app.errors import Conflict, DomainError
 from pm_app.extensions import db
 from pm_app.org.services import ensure
 from pm_app.rankings import adjustments, appeals, charts, periods, schemes
@@ -61,7 +63,12 @@ def create():
 @bp.route("/rankings/periods/<int:period_id>")
 @login_required
 def period(period_id: int):
-    period = get_visible(RankingPeriod, period_id, current_user)
+    return _period_page(get_visible(RankingPeriod, period_id, current_user))
+
+
+def _period_page(period: RankingPeriod, typed=None, problems=None, refusal=None, status=200):
+    """The period's page; after a refused award or deduction, with what was typed back in the
+    form, each problem beside its field and the refusal above it."""
     results = list(db.session.scalars(visible(RankingResult, current_user).where(RankingResult.period_id == period.id)
                                       .order_by(RankingResult.rank.is_(None), RankingResult.rank, RankingResult.firm_name)))
     found = list(db.session.scalars(visible(Adjustment, current_user).where(Adjustment.period_id == period.id)
@@ -69,7 +76,8 @@ def period(period_id: int):
     figure = charts.score_distribution(results, _("Score distribution, %(period)s", period=period.code))
     return render_template("rankings/period.html", period=period, results=results, adjustments=found,
                            figure=figure, can_run=periods.can_run(current_user), indicators=INDICATORS,
-                           not_yet=periods.publish_refusal(period))
+                           not_yet=periods.publish_refusal(period), typed=typed or {}, problems=problems or {},
+                           refusal=refusal), status
 
 
 @bp.route("/rankings/periods/<int:period_id>/<step>", methods=["POST"])
@@ -97,8 +105,13 @@ def step(period_id: int, step: str):
 @login_required
 def add_adjustment(period_id: int):
     period = get_visible(RankingPeriod, period_id, current_user)
-    data = _form(s.AdjustmentIn(exclude=("period_id",)))
-    adjustments.add_adjustment(current_user, period, data)
+    try:
+        adjustments.add_adjustment(current_user, period, _form(s.AdjustmentIn(exclude=("period_id",))))
+    except ValidationError as error:
+        return _period_page(period, request.form, translated(error.messages), _("Not recorded: see the marked fields."),
+                            422)
+    except DomainError as error:
+        return _period_page(period, request.form, error.errors, error.message, error.status)
     db.session.commit()
     flash(_("Recorded; the period is rescored."), "success")
     return redirect(url_for(".period", period_id=period.id) + "#adjustments", 303)
