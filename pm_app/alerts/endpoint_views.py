@@ -18,6 +18,8 @@ from pm_app.common.forms import report
 from pm_app.errors import DomainError
 from pm_app.extensions import db
 
+# pm_app/alerts/digest.py: `daily` holds the alerts and sends them as one message at 08:00.
+DIGEST_LABELS = {"none": _l("Each alert as it opens"), "daily": _l("One digest a day, at 08:00")}
 PROBLEMS = {"a webhook needs an http(s) URL": _l("Write the full https:// address of the robot.")}
 
 
@@ -25,6 +27,7 @@ class EndpointForm(FlaskForm):
     organisation = SelectField(_l("Alerts of"))
     kind = SelectField(_l("Send to"), choices=list(endpoints.KIND_LABELS.items()), default="wecom")
     target = StringField(_l("Address"), validators=[DataRequired(), Length(max=512)])
+    digest = SelectField(_l("How often"), choices=list(DIGEST_LABELS.items()), default="none")
 
     def for_user(self, user) -> EndpointForm:
         self.organisation.choices = [(f"{a}:{o}", name) for a, o, name in endpoints.organisations(user)]
@@ -39,7 +42,7 @@ class EndpointForm(FlaskForm):
         audience, org_id = self.organisation.data.split(":")
         channel, fmt = endpoints.KINDS[self.kind.data]
         return {"audience": audience, "org_id": int(org_id), "channel": channel, "format": fmt, "active": True,
-                "target": endpoints.clean_target(self.kind.data, self.target.data)}
+                "target": endpoints.clean_target(self.kind.data, self.target.data), "digest": self.digest.data}
 
 
 @bp.route("/alerts/endpoints", methods=["GET", "POST"])
@@ -62,7 +65,7 @@ def endpoints_page():
     names = {(a, o): name for a, o, name in endpoints.organisations(current_user)}
     status = 422 if form.is_submitted() else 200
     return render_template("alerts/endpoints.html", form=form, rows=rows, names=names, actions=FlaskForm(),
-                           kinds=endpoints.KIND_LABELS, kind_of=endpoints.kind_of), status
+                           kinds=endpoints.KIND_LABELS, kind_of=endpoints.kind_of, digests=DIGEST_LABELS), status
 
 
 @bp.route("/alerts/endpoints/<int:endpoint_id>/<any(disable, enable, delete, test):change>", methods=["POST"])

@@ -94,3 +94,19 @@ def test_the_api_validates_the_digest_setting(api, city):
     assert admin.post("/api/v1/notification-endpoints", json={**body, "digest": "weekly"}).status_code == 422
     saved = admin.post("/api/v1/notification-endpoints", json={**body, "digest": "daily"})
     assert saved.status_code == 201 and saved.json["digest"] == "daily"
+
+
+def test_the_street_office_chooses_a_daily_digest_on_its_page(client, city):
+    from pm_app.alerts.models import NotificationEndpoint
+    from tests.committees.conftest import login
+
+    login(client, city.users["street_officer"])
+    assert "每天 08:00 汇总发送一次" in client.get("/alerts/endpoints").get_data(as_text=True)
+    response = client.post("/alerts/endpoints", data={
+        "organisation": f"street:{city.street.id}", "kind": "email", "target": "jiedao@example.com", "digest": "daily"})
+    assert response.status_code == 302
+    assert db.session.scalar(select(NotificationEndpoint.digest)) == "daily"
+    assert "每天 08:00 汇总发送一次" in client.get("/alerts/endpoints").get_data(as_text=True).split("</table>")[0]
+    refused = client.post("/alerts/endpoints", data={
+        "organisation": f"street:{city.street.id}", "kind": "email", "target": "jiedao@example.com", "digest": "weekly"})
+    assert refused.status_code == 422
