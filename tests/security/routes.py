@@ -30,7 +30,7 @@ SCOPED = {
     "org_api.Communities", "org_api.Compounds", "org_api.CompoundItem", "org_api.Households", "org_api.Contracts",
     "org_api.ContractItem", "org_api.Districts", "org_api.Firms", "org_api.FirmItem", "org_api.Streets",
     "org.compounds", "org.compound", "org.export_compounds", "org.firms", "org.firm", "org_import.upload",
-    "org.new_contract", "org.new_compound", "org.edit_compound", "alerts.endpoints_page", "alerts.endpoint_change",
+    "org.new_contract", "org.new_compound", "org.edit_compound", "org.end_contract_page", "alerts.endpoints_page", "alerts.endpoint_change",
     "imports_api.HouseholdImport",
     "fees_api.ArrearsList", "fees_api.Bills", "fees_api.BillItem", "fees_api.Waivers", "fees_api.GenerateBills",
     "fees_api.CollectionRates", "fees_api.CompoundRates", "fees_api.HouseholdPayments", "fees_api.Payments",
