@@ -14,6 +14,7 @@ from sqlalchemy import and_, case, func, or_, select
 from pm_app.alerts import acks
 from pm_app.alerts.labels import SEVERITY_RANK
 from pm_app.alerts.models import Alert
+from pm_app.alerts.rules import GROUP_CONTEXT
 from pm_app.auth.scope import scope_clause, visible
 from pm_app.common.listing import Page
 from pm_app.extensions import db
@@ -35,6 +36,7 @@ class Group:
     severity: str
     earliest_due: date | None
     alerts: list = field(default_factory=list)
+    context: tuple[str, list[str]] | None = None  # ("工程", ["X", "Y"]): see rules.GROUP_CONTEXT
 
     @property
     def key(self) -> str:
@@ -84,6 +86,27 @@ def _expand(groups: list[Group], where: list) -> None:
         group = index[(alert.rule, alert.compound_id)]
         if len(group.alerts) < EXPAND_MAX:
             group.alerts.append(alert)
+    add_context(groups, lambda g: g.alerts)
+
+
+def add_context(groups, alerts_of) -> None:
+    """Name what each group is also about (a warranty group's projects): one query per subject
+    type on the page, whatever the number of groups."""
+    by_type: dict[str, set[int]] = {}
+    for group in groups:
+        for alert in alerts_of(group):
+            if alert.subject_type in GROUP_CONTEXT:
+                by_type.setdefault(alert.subject_type, set()).add(alert.subject_id)
+    names = {kind: GROUP_CONTEXT[kind][1](sorted(ids)) for kind, ids in by_type.items()}
+    for group in groups:
+        found = {}
+        for alert in alerts_of(group):
+            name = names.get(alert.subject_type, {}).get(alert.subject_id)
+            if name:
+                found.setdefault(alert.subject_type, {})[name] = None
+        if len(found) == 1:
+            kind, projects = next(iter(found.items()))
+            group.context = (str(GROUP_CONTEXT[kind][0]), list(projects))
 
 
 def group_query(user, args: dict, rule: str, compound_id: int | None):

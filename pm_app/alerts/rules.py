@@ -48,3 +48,15 @@ def compound_audiences(street_id: int, compound_id: int, firm_id: int | None = N
         audiences.append(("firm", firm_id))
     return tuple(audiences)
 
+
+# subject_type → (label, function of subject ids → {subject id: name}): what a group of alerts on
+# the inbox and in a digest is also about beyond its compound ("工程：X"), registered by the domain.
+GROUP_CONTEXT: dict[str, tuple[object, Callable[[list[int]], dict[int, str]]]] = {}
+
+
+def group_context(subject_type: str, label):
+    def register(fn):
+        GROUP_CONTEXT[subject_type] = (label, fn)
+        return fn
+
+    return register

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from pm_app.alerts.rules import Audience, Finding, alert_rule, compound_audiences
+from pm_app.alerts.rules import Audience, Finding, alert_rule, compound_audiences, group_context
 from pm_app.common.money import fen_to_yuan
 from pm_app.extensions import db
 from pm_app.org.models import Compound, ServiceContract
@@ -101,3 +102,11 @@ def deposit_release_due(as_of: date, _at: datetime) -> list[Finding]:
             severity=severity, stage=stage, compound_id=compound_id, firm_id=contractor_id, due_on=release_on,
             audiences=(("street", street_id), ("regulator", 0), ("contractor", contractor_id))))
     return findings
+
+
+@group_context("warranty_item", _l("Project"))
+def projects_of_items(item_ids: list[int]) -> dict[int, str]:
+    """An expiring item's project, named on its inbox group: "18 items … (project X)"."""
+    return dict(db.session.execute(select(WarrantyItem.id, RenovationProject.name)
+                                   .join(RenovationProject, RenovationProject.id == WarrantyItem.project_id)
+                                   .where(WarrantyItem.id.in_(item_ids))).all())

@@ -67,3 +67,22 @@ def test_the_regulator_filters_by_street(client, city):
     one = client.get(f"/alerts?street_id={city.other_street.id}").get_data(as_text=True)
     assert [s.count('name="alert"') for s in _sections(one)] == [4]
     assert client.get("/alerts?street_id=x").status_code == 400
+
+
+def test_a_warranty_group_names_its_project(client, api, city):
+    from datetime import date
+
+    from tests.alerts.helpers import sweep
+    from tests.warranties.conftest import project as _project  # noqa: F401
+    from tests.warranties.test_rules import item_ending
+
+    response = api.as_(city.users["street_officer"]).post("/api/v1/projects", json={
+        "compound_id": city.compound.id, "name": "2021年东门新村改造工程", "year": 2021,
+        "renovation_type": "basic", "contractor_id": city.contractor.id, "acceptance_date": "2021-06-30"})
+    assert response.status_code == 201, response.json
+    for _ in range(3):
+        item_ending(response.json["id"], city.compound.id, date(2026, 8, 1))
+    sweep("warranty_expiring", date(2026, 6, 1))
+    _login(client, city.users["street_officer"])
+    text = " ".join(visible_text(client.get("/alerts").get_data(as_text=True)).split())
+    assert "东门新村：3 条「保修期即将届满」 （项目：2021年东门新村改造工程）" in text
