@@ -1,7 +1,10 @@
 """Issue 27's crawler: each demo role (and the public, signed out) walks every page reachable from
 its navigation and pages, breadth first from its home, in Chinese, and every page must answer
 below 400, log no console or page error, carry an <h1>, label every form field, and show no
-English word outside a short allow-list, no raw enum code and no UTC time.
+English word outside a short allow-list, no raw enum code and no UTC time (no UTC/Z/+00:00
+stamp, and each ticket page's report time equal to the database's on the Asia/Shanghai clock).
+Latin letters the users type themselves are not English: usernames and tracking codes, column
+names on import pages, and what a page marks as typed text (<code>, <kbd>, <samp>).
 
 Each route pattern (/compounds/123 and /compounds/7 are one: /compounds/<id>) is visited at most
 PER_PATTERN times, so each detail page type is seen without walking every compound; exports,
@@ -16,6 +19,7 @@ import pkgutil
 import re
 import time
 from collections import deque
+from datetime import timezone
 from urllib.parse import urljoin, urlparse
 
 import pytest
@@ -23,6 +27,7 @@ import pytest
 import pm_app
 from pm_app.alerts.rules import RULES
 from pm_app.auth.models import User
+from pm_app.common.clock import CITY_TZ
 from pm_app.extensions import db
 from pm_app.fees.import_rows import FIELDS as bill_fields
 from pm_app.org.import_rows import FIELDS as household_fields
@@ -45,6 +50,7 @@ ALLOWED_ENGLISH = {
     "CSV", "Excel", "XLSX", "PDF", "PNG", "JPEG", "WebP", "DWG",  # file formats users pick files by
     "API", "URL", "POS", "Redis",  # names of things staff handle (the card terminal is a POS机)
     "WeCom", "DingTalk",  # brand names of the notification channels
+    "JSON", "Webhook",  # what a notification endpoint is, in the words of WeCom's and DingTalk's own Chinese setup
     "AAA",  # the top grade of the rankings, read as letters in Chinese too
 }
 
@@ -125,11 +131,17 @@ def seeds(server, role: str | None) -> list[str]:
     return ["/login", "/rankings/public", "/track", f"/c/{compound}", f"/track/{ticket}"]
 
 
+def reported(server, ticket_id: str) -> str:
+    with server.app.app_context():
+        moment = db.session.get(Ticket, int(ticket_id)).reported_at
+    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(CITY_TZ).strftime("%Y-%m-%d %H:%M")
+
+
 def crawl(tab, server, role: str | None, codes: set[str], allowed: set[str]) -> tuple[list, dict]:
     page, origin = tab.page, server.url
     queue = deque(urljoin(origin, s) for s in seeds(server, role))
     seen_urls, per_pattern, failures = set(queue), {}, []
-    stats = {"pages": 0, "patterns": 0, "strings": 0}
+    stats = {"pages": 0, "patterns": 0, "strings": 0, "clock_checks": 0}
     while queue and stats["pages"] < MAX_PAGES:
         url = queue.popleft()
         parts = urlparse(url)
@@ -164,6 +176,11 @@ def crawl(tab, server, role: str | None, codes: set[str], allowed: set[str]) -> 
             found.append(("enum", " ".join(raw)))
         if times := sorted({m.group(0) for m in UTC.finditer(text)}):
             found.append(("utc", " ".join(times)))
+        if ticket := re.fullmatch(r"/tickets/(\d+)", parts.path):  # a time the database knows, on the city's clock
+            stats["clock_checks"] += 1
+            shown, expected = page.locator('[data-field="reported_at"]').first.inner_text(), reported(server, ticket[1])
+            if expected not in shown:
+                found.append(("utc", f"reported {shown!r}, in Asia/Shanghai {expected}"))
         failures += [(role or "public", key, url, c, d) for c, d in found]
         for link in facts["links"]:
             link = link.split("#")[0]
@@ -191,9 +208,11 @@ def report(artefacts):
     yield
     if COUNTS:
         total = {"roles": len(COUNTS), "pages": sum(c["pages"] for c in COUNTS.values()),
-                 "strings": sum(c["strings"] for c in COUNTS.values())}
+                 "strings": sum(c["strings"] for c in COUNTS.values()),
+                 "clock_checks": sum(c["clock_checks"] for c in COUNTS.values())}
         (artefacts / "crawl.json").write_text(json.dumps({"total": total, "roles": COUNTS}, indent=2))
-        print(f"\ncrawl: {total['pages']} pages over {total['roles']} roles, {total['strings']} strings checked")
+        print(f"\ncrawl: {total['pages']} pages over {total['roles']} roles, {total['strings']} strings checked, "
+              f"{total['clock_checks']} ticket times compared with the database's on the city's clock")
         for role, c in COUNTS.items():
             print(f"  {role:<11}{c['pages']:>4} pages {c['patterns']:>4} patterns {c['strings']:>6} strings {c['seconds']:>5.0f} s")
 
