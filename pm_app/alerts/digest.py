@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from pm_app.alerts import channels, labels, outbox
+from pm_app.alerts.grouping import add_context
 from pm_app.alerts.models import Alert, Delivery, NotificationEndpoint
 from pm_app.common.clock import CITY_TZ, now
 from pm_app.extensions import db
@@ -34,11 +36,14 @@ class DigestGroup:
     alert_ids: list[int]
     severity: str
     earliest_due: date | None
+    context: tuple[str, list[str]] | None = None  # as on the page: ("项目", [names])
 
     def line(self) -> str:
         rule = labels.in_chinese(labels.rule_label, self.rule)
         head = f"{self.compound}：" if self.compound else ""
-        text = f"{head}{len(self.alert_ids)} 条「{rule}」· {channels.SEVERITY_ZH.get(self.severity, self.severity)}"
+        about = f"（{self.context[0]}：{'、'.join(self.context[1][:3])}{'…' if len(self.context[1]) > 3 else ''}）" \
+            if self.context else ""
+        text = f"{head}{len(self.alert_ids)} 条「{rule}」{about}· {channels.SEVERITY_ZH.get(self.severity, self.severity)}"
         return text + (f" · 最早 {self.earliest_due} 到期" if self.earliest_due else "")
 
 
@@ -62,7 +67,9 @@ def groups_of(alerts: list[Alert]) -> list[DigestGroup]:
     names = dict(db.session.execute(select(Compound.id, Compound.name).where(
         Compound.id.in_({a.compound_id for a in alerts if a.compound_id}))).all()) if alerts else {}
     found: dict[tuple, DigestGroup] = {}
+    members: dict[tuple, list[Alert]] = {}
     for alert in sorted(alerts, key=lambda a: a.id):
+        members.setdefault((alert.rule, alert.compound_id), []).append(alert)
         group = found.setdefault((alert.rule, alert.compound_id), DigestGroup(
             alert.rule, alert.compound_id, names.get(alert.compound_id), [], alert.severity, alert.due_on))
         group.alert_ids.append(alert.id)
@@ -70,6 +77,8 @@ def groups_of(alerts: list[Alert]) -> list[DigestGroup]:
             group.severity = alert.severity
         if alert.due_on and (group.earliest_due is None or alert.due_on < group.earliest_due):
             group.earliest_due = alert.due_on
+    with force_locale("zh"):  # the context's label ("项目"), read by whoever gets the message
+        add_context(list(found.values()), lambda g: members[(g.rule, g.compound_id)])
     return sorted(found.values(), key=lambda g: (-labels.SEVERITY_RANK.get(g.severity, 0),
                                                  g.earliest_due or date.max, g.rule, g.compound or ""))
 
@@ -93,6 +102,7 @@ def body_of(fmt: str, groups: list[DigestGroup], day: date, delivery_id: int) ->
     return {"delivery_id": delivery_id, "digest": {"date": day.isoformat(), "total": sum(len(g.alert_ids) for g in groups),
             "groups": [{"rule": g.rule, "rule_label": labels.in_chinese(labels.rule_label, g.rule),
                         "compound_id": g.compound_id, "compound": g.compound, "count": len(g.alert_ids),
+                        "about": {"label": g.context[0], "names": g.context[1]} if g.context else None,
                         "severity": g.severity, "earliest_due": g.earliest_due.isoformat() if g.earliest_due else None,
                         "alert_ids": g.alert_ids} for g in groups]}}
 

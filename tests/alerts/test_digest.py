@@ -110,3 +110,21 @@ def test_the_street_office_chooses_a_daily_digest_on_its_page(client, city):
     refused = client.post("/alerts/endpoints", data={
         "organisation": f"street:{city.street.id}", "kind": "email", "target": "jiedao@example.com", "digest": "weekly"})
     assert refused.status_code == 422
+
+
+def test_a_digest_names_a_warranty_groups_project(api, city, webhook_server):
+    from datetime import date
+
+    from tests.alerts.helpers import sweep
+    from tests.warranties.test_rules import item_ending
+
+    _endpoint(city, "webhook", webhook_server.url, fmt="wecom")
+    project = api.as_(city.users["street_officer"]).post("/api/v1/projects", json={
+        "compound_id": city.compound.id, "name": "2021年东门新村改造工程", "year": 2021,
+        "renovation_type": "basic", "contractor_id": city.contractor.id, "acceptance_date": "2021-06-30"}).json
+    for _ in range(2):
+        item_ending(project["id"], city.compound.id, date(2026, 8, 1))
+    sweep("warranty_expiring", date(2026, 6, 1))
+    send_digests()
+    text = webhook_server.received[0]["body"]["markdown"]["content"]
+    assert "东门新村：2 条「保修期即将届满」（项目：2021年东门新村改造工程）" in text
