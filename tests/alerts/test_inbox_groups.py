@@ -86,3 +86,12 @@ def test_a_warranty_group_names_its_project(client, api, city):
     _login(client, city.users["street_officer"])
     text = " ".join(visible_text(client.get("/alerts").get_data(as_text=True)).split())
     assert "东门新村：3 条「保修期即将届满」 （项目：2021年东门新村改造工程）" in text
+
+
+def test_the_acknowledged_list_offers_nothing_to_tick(client, city):
+    ids = warranty_alerts(city.compound, city.street, 2)
+    _login(client, city.users["street_officer"])
+    client.post("/alerts/ack", data={"alert": [str(i) for i in ids]})
+    html = client.get("/alerts?state=acknowledged").get_data(as_text=True)
+    assert [s.count("<tr class=") for s in _sections(html)] == [2]
+    assert 'id="bulk-ack"' not in html and 'type="checkbox"' not in html
