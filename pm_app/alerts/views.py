@@ -137,7 +137,7 @@ def go(alert_id):
 def health():
     if current_user.role not in (Role.admin, Role.regulator):
         abort(404)
-    return render_template("alerts/health.html", health=job_health())
+    return render_template("alerts/health.html", health=job_health(), labels=labels)
 
 
 from pm_app.alerts import endpoint_views  # noqa: E402,F401  (its routes are on bp)
