@@ -2,13 +2,15 @@
 deduction with its evidence, appeals (its staff file them in review), and its score over periods."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from marshmallow import ValidationError
 
 from pm_app.auth.models import Role
 from pm_app.auth.scope import get_visible, visible
-from pm_app.errors import NotFound
+from pm_app.common.field_messages import translated
+from pm_app.errors import DomainError, NotFound
 from pm_app.extensions import db
 from pm_app.rankings import appeals, charts, periods
 from pm_app.rankings import schemas as s
@@ -21,7 +23,13 @@ bp = Blueprint("ranking_firms", __name__)
 @bp.route("/rankings/periods/<int:period_id>/firms/<int:firm_id>")
 @login_required
 def result(period_id: int, firm_id: int):
-    period = get_visible(RankingPeriod, period_id, current_user)
+    return _result_page(get_visible(RankingPeriod, period_id, current_user), firm_id)
+
+
+def _result_page(period: RankingPeriod, firm_id: int, status=200, **refused):
+    """The firm's page; after a refused appeal (`appealing`, `typed`, `problems`, `refusal`) with
+    the grounds typed back in that deduction's form and the reason beside them."""
+    period_id = period.id
     found = db.session.scalar(visible(RankingResult, current_user).where(RankingResult.period_id == period.id,
                                                                          RankingResult.firm_id == firm_id))
     if found is None:
@@ -37,14 +45,21 @@ def result(period_id: int, firm_id: int):
                   and period.state == PeriodState.review)
     return render_template("rankings/result.html", period=period, result=found, adjustments=listed,
                            history=history, figure=figure, may_appeal=may_appeal,
-                           can_run=periods.can_run(current_user))
+                           can_run=periods.can_run(current_user), **refused), status
 
 
 @bp.route("/rankings/deductions/<int:adjustment_id>/appeal", methods=["POST"])
 @login_required
 def appeal(adjustment_id: int):
     adjustment = get_visible(Adjustment, adjustment_id, current_user)
-    appeals.file_appeal(current_user, adjustment, _form(s.AppealIn(only=("grounds",)))["grounds"])
+    try:
+        appeals.file_appeal(current_user, adjustment, _form(s.AppealIn(only=("grounds",)))["grounds"])
+    except (ValidationError, DomainError) as error:
+        problems = translated(error.messages) if isinstance(error, ValidationError) else error.errors
+        refusal = _("Not recorded: see the marked fields.") if isinstance(error, ValidationError) else error.message
+        return _result_page(adjustment.period, adjustment.firm_id, 422 if isinstance(error, ValidationError)
+                            else error.status, appealing=adjustment.id, typed=request.form, problems=problems,
+                            refusal=refusal)
     db.session.commit()
     flash(_("Appeal filed; the regulator decides it before publishing."), "success")
     return redirect(url_for(".result", period_id=adjustment.period_id, firm_id=adjustment.firm_id), 303)

@@ -66,7 +66,7 @@ def period(period_id: int):
     return _period_page(get_visible(RankingPeriod, period_id, current_user))
 
 
-def _period_page(period: RankingPeriod, typed=None, problems=None, refusal=None, status=200):
+def _period_page(period: RankingPeriod, typed=None, problems=None, refusal=None, status=200, deciding=None):
     """The period's page; after a refused award or deduction, with what was typed back in the
     form, each problem beside its field and the refusal above it."""
     results = list(db.session.scalars(visible(RankingResult, current_user).where(RankingResult.period_id == period.id)
@@ -77,7 +77,7 @@ def _period_page(period: RankingPeriod, typed=None, problems=None, refusal=None,
     return render_template("rankings/period.html", period=period, results=results, adjustments=found,
                            figure=figure, can_run=periods.can_run(current_user), indicators=INDICATORS,
                            not_yet=periods.publish_refusal(period), typed=typed or {}, problems=problems or {},
-                           refusal=refusal), status
+                           refusal=refusal, deciding=deciding), status
 
 
 @bp.route("/rankings/periods/<int:period_id>/<step>", methods=["POST"])
@@ -121,8 +121,15 @@ def add_adjustment(period_id: int):
 @login_required
 def decide(appeal_id: int):
     appeal = get_visible(Appeal, appeal_id, current_user)
-    data = _form(s.DecisionIn())
-    appeals.decide_appeal(current_user, appeal, data["accept"], data.get("reason"))
+    period = db.session.get(RankingPeriod, appeal.period_id)
+    try:
+        data = _form(s.DecisionIn())
+        appeals.decide_appeal(current_user, appeal, data["accept"], data.get("reason"))
+    except ValidationError as error:
+        return _period_page(period, request.form, translated(error.messages), _("Not recorded: see the marked fields."),
+                            422, deciding=appeal.id)
+    except DomainError as error:  # a rejection without its reason: the reason box, marked, on the page
+        return _period_page(period, request.form, error.errors, error.message, error.status, deciding=appeal.id)
     db.session.commit()
     flash(_("Appeal decided; the period is rescored."), "success")
     return redirect(url_for(".period", period_id=appeal.period_id) + "#adjustments", 303)
