@@ -34,7 +34,7 @@ def test_the_firm_and_the_regulator_read_what_was_counted_and_why(api, client, q
         assert "计入投诉 3 件（服务 100 户）</span>；未计入：<span data-complaints-left-out=\"2\">保修期内转施工单位 1 件、" \
                "转公用事业单位 1 件</span>" in body
         assert "按群众来电日期（2026-04-01至2026-06-30）计入，只计责任方为物业企业的投诉" in body
-        assert "应收 30000.00 元，实收 25500.00 元" in body
+        assert "应收 30,000.00 元，实收 25,500.00 元" in body
         client.post("/logout")
     login(client, city.users["regulator"])
     other = client.get(f"/rankings/periods/{period_id}/firms/{city.other_firm.id}").get_data(as_text=True)
