@@ -79,6 +79,12 @@ def send_mail(target: str, subject: str, body: str, delivery_id: int) -> None:
     message["Subject"] = header_text(subject)
     message["X-Changxiao-Delivery"] = str(delivery_id)
     message.set_content(body)
+    smtp_send(message)
+
+
+def smtp_send(message: EmailMessage) -> None:
+    """Hand `message` to the configured server (SMTP_*); any failure is a DeliveryError."""
+    config = current_app.config
     try:
         with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=10) as smtp:
             if config.get("SMTP_STARTTLS"):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
-import smtplib
 import urllib.error
 import urllib.request
 from email.message import EmailMessage
@@ -22,7 +21,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 
-from pm_app.alerts.channels import DeliveryError, _check_robot_reply, header_text
+from pm_app.alerts.channels import DeliveryError, _check_robot_reply, header_text, smtp_send
 from pm_app.alerts.models import Delivery, NotificationEndpoint
 from pm_app.auth.models import Role
 from pm_app.extensions import db
@@ -170,12 +169,4 @@ def _email(target: str, text: str) -> None:
     message["To"] = header_text(target, 998)
     message["Subject"] = header_text(_("[长效] Test message"))
     message.set_content(text)
-    try:
-        with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=10) as smtp:
-            if config.get("SMTP_STARTTLS"):
-                smtp.starttls()
-            if config.get("SMTP_USER"):
-                smtp.login(config["SMTP_USER"], config["SMTP_PASSWORD"])
-            smtp.send_message(message)
-    except (OSError, smtplib.SMTPException) as exc:
-        raise DeliveryError(f"SMTP: {exc}") from exc
+    smtp_send(message)
