@@ -69,3 +69,14 @@ def test_the_page_shows_the_citys_clock(world, client, api):
     login(client, admin)
     body = client.get("/audit?kind=user").get_data(as_text=True)
     assert city_seconds(moment) in body  # UTC would be eight hours off
+
+
+def test_a_records_codes_read_as_labels_of_every_domain(app):
+    """The audit page's records: a payment's method, a bill's status, a ticket's state are words,
+    not codes (the crawler found 'paid unpaid wechat' there)."""
+    from pm_app.audit.readable import record_text
+
+    with app.test_request_context("/audit?lang=zh"):
+        text = str(record_text({"status": "paid", "method": "wechat", "ticket": {"status": "resolved"},
+                                "management_mode": "self_managed"}))
+    assert "微信" in text and '"paid"' not in text and '"self_managed"' not in text and '"resolved"' not in text
