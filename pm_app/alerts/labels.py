@@ -43,7 +43,7 @@ SEVERITY_LABELS = {"critical": _l("Critical"), "warning": _l("Warning"), "info":
 SEVERITY_RANK = {"critical": 3, "warning": 2, "info": 1}
 STATE_LABELS = {"open": _l("Unread"), "acknowledged": _l("Acknowledged"), "resolved": _l("Resolved")}
 
-_DAYS_BEFORE = re.compile(r"^T-(\d+)$")
+_DAYS_BEFORE = re.compile(r"T-([0-9]+)")
 
 
 def rule_label(rule: str) -> str:
@@ -56,14 +56,14 @@ def stage_label(stage: str | None) -> str:
     `sweep_stale` names the stale rule as its stage."""
     if not stage:
         return ""
-    days = _DAYS_BEFORE.match(stage)
+    days = _DAYS_BEFORE.fullmatch(stage)
     if days:
         return _("%(days)s days before the end", days=int(days.group(1)))
     if stage in STAGE_LABELS:
         return str(STAGE_LABELS[stage])
     if stage in RULE_LABELS:
         return str(RULE_LABELS[stage])
-    return stage if re.match(r"^\d{4}", stage) else _("Other stage")
+    return stage if re.match(r"[0-9]{4}", stage) else _("Other stage")
 
 
 def severity_label(severity: str) -> str:

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from pm_app.common.clock import city_seconds
 from pm_app.org import labels
 
-_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
+_MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?")
 
 
 def _label_maps():
@@ -45,7 +45,7 @@ def _shown(value, names: dict[str, str | None]):
         return {key: _shown(inner, names) for key, inner in value.items()}
     if isinstance(value, list):
         return [_shown(inner, names) for inner in value]
-    if isinstance(value, str) and _MOMENT.match(value):
+    if isinstance(value, str) and _MOMENT.fullmatch(value):
         return city_seconds(datetime.fromisoformat(value.replace("Z", "+00:00")))
     if isinstance(value, str) and names.get(value) is not None:
         return names[value]

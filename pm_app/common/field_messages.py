@@ -33,9 +33,9 @@ PATTERNS = [
      lambda m: _("Must be between %(min)s and %(max)s.", min=m[1], max=m[2])),
     (re.compile(r"Must be greater than or equal to (\S+)\."), lambda m: _("Must be at least %(min)s.", min=m[1])),
     (re.compile(r"Must be less than or equal to (\S+)\."), lambda m: _("Must be at most %(max)s.", max=m[1])),
-    (re.compile(r"Longer than maximum length (\d+)\."), lambda m: _("At most %(max)s characters.", max=m[1])),
-    (re.compile(r"Shorter than minimum length (\d+)\."), lambda m: _("At least %(min)s characters.", min=m[1])),
-    (re.compile(r"Length must be between (\d+) and (\d+)\."),
+    (re.compile(r"Longer than maximum length ([0-9]+)\."), lambda m: _("At most %(max)s characters.", max=m[1])),
+    (re.compile(r"Shorter than minimum length ([0-9]+)\."), lambda m: _("At least %(min)s characters.", min=m[1])),
+    (re.compile(r"Length must be between ([0-9]+) and ([0-9]+)\."),
      lambda m: _("Between %(min)s and %(max)s characters.", min=m[1], max=m[2])),
     (re.compile(r"Must be one of: (.*)\."), lambda m: _("Must be one of: %(choices)s.", choices=m[1])),
 ]

@@ -82,6 +82,14 @@ def attach(user, ticket: Ticket, upload: IO[bytes], filename: str | None) -> Tic
 
 def _write(upload: IO[bytes], head: bytes, target: Path) -> int:
     limit = current_app.config["TICKET_PHOTO_MAX_BYTES"]
+    return write_limited(upload, head, target, limit, lambda: DomainError(
+        _("A photo may be at most %(mb)s MB.", mb=_megabytes(limit)),
+        {"photo": [_("larger than %(mb)s MB", mb=_megabytes(limit))]}, status=413))
+
+
+def write_limited(upload: IO[bytes], head: bytes, target: Path, limit: int, too_large) -> int:
+    """Stream `head` then the rest of `upload` to `target` through a `.part` file, raising
+    `too_large()` past `limit` bytes (nothing is left behind); the size written."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".part")
     size = len(head)
@@ -91,8 +99,7 @@ def _write(upload: IO[bytes], head: bytes, target: Path) -> int:
             while chunk := upload.read(CHUNK):
                 size += len(chunk)
                 if size > limit:
-                    raise DomainError(_("A photo may be at most %(mb)s MB.", mb=_megabytes(limit)),
-                                      {"photo": [_("larger than %(mb)s MB", mb=_megabytes(limit))]}, status=413)
+                    raise too_large()
                 out.write(chunk)
         partial.replace(target)
     finally:

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from pm_app.errors import DomainError
 from pm_app.extensions import db
 from pm_app.org.services import ensure
-from pm_app.tickets.attachments import folder as attachments_folder
+from pm_app.tickets.attachments import folder as attachments_folder, write_limited
 from pm_app.warranties.acceptance_models import DocumentKind, ProjectDocument
 from pm_app.warranties.models import RenovationProject
 from pm_app.warranties.services import can_manage_works
@@ -35,7 +35,6 @@ SIGNATURES = (
     (b"AC10", "image/vnd.dwg", ".dwg"),
 )
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-CHUNK = 64 * 1024
 
 
 def documents_of(project_id: int) -> list[ProjectDocument]:
@@ -81,23 +80,9 @@ def _folder(project_id: int) -> Path:
 
 def _write(upload: IO[bytes], head: bytes, target: Path) -> int:
     limit = current_app.config.get("PROJECT_DOCUMENT_MAX_BYTES", DEFAULT_MAX_BYTES)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".part")
-    size = len(head)
-    try:
-        with partial.open("wb") as out:
-            out.write(head)
-            while chunk := upload.read(CHUNK):
-                size += len(chunk)
-                if size > limit:
-                    mb = f"{limit / 1024 / 1024:.2g}"
-                    raise DomainError(_("A document may be at most %(mb)s MB.", mb=mb),
-                                      {"file": [_("larger than %(mb)s MB", mb=mb)]}, status=413)
-                out.write(chunk)
-        partial.replace(target)
-    finally:
-        partial.unlink(missing_ok=True)
-    return size
+    mb = f"{limit / 1024 / 1024:.2g}"
+    return write_limited(upload, head, target, limit, lambda: DomainError(
+        _("A document may be at most %(mb)s MB.", mb=mb), {"file": [_("larger than %(mb)s MB", mb=mb)]}, status=413))
 
 
 def path_of(record: ProjectDocument) -> Path:

@@ -30,7 +30,8 @@ def _project(user) -> ColumnElement[bool]:
     return RenovationProject.compound_id.in_(compound_ids(user))
 
 
-def _through_project(column):
+def through_project(column):
+    """The scope rule of a project's child rows: whoever sees the project sees them."""
     def rule(user) -> ColumnElement[bool]:
         if user.sees_whole_city:
             return true()
@@ -39,10 +40,10 @@ def _through_project(column):
     return rule
 
 
-scope_rule(WarrantyItem)(_through_project(WarrantyItem.project_id))
-scope_rule(WarrantyClaim)(_through_project(WarrantyClaim.project_id))
-scope_rule(DepositDecision)(_through_project(DepositDecision.project_id))
-scope_rule(Disbursement)(_through_project(Disbursement.project_id))
+scope_rule(WarrantyItem)(through_project(WarrantyItem.project_id))
+scope_rule(WarrantyClaim)(through_project(WarrantyClaim.project_id))
+scope_rule(DepositDecision)(through_project(DepositDecision.project_id))
+scope_rule(Disbursement)(through_project(Disbursement.project_id))
 
 
 @scope_rule(Inspection)
