@@ -66,6 +66,16 @@ def _flatten(messages) -> dict:
     return messages
 
 
+def _string_keys(errors):
+    """Error keys as strings: a multipart part whose name the parser could not read arrives as None,
+    and a JSON body must sort its keys (None < "" would raise while answering a 422)."""
+    if isinstance(errors, dict):
+        return {("?" if key is None else str(key)): _string_keys(value) for key, value in errors.items()}
+    if isinstance(errors, list):
+        return [_string_keys(value) for value in errors]
+    return errors
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/")
 
@@ -75,6 +85,7 @@ def error_response(status: int, message: str, errors: dict | None = None, header
     from pm_app.audit.denials import note_denial
 
     note_denial(status)  # 401, 403 and 404 on a route go into the audit trail
+    errors = _string_keys(errors or {})
     if wants_json():
         # `code` and `extra`: a refusal a client acts on by name (the hotline's `unmatched_orders`).
         body = {"code": code or CODES.get(status, str(status)), "message": message, "errors": errors or {},
