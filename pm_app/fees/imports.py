@@ -102,3 +102,13 @@ def _households(compound_id: int) -> dict[str, dict[str, int]]:
             .where(Household.compound_id == compound_id)):
         households.setdefault(building, {})[unit] = household_id
     return households
+
+
+def run(user, target, stream: IO[bytes], options=None, progress=None) -> dict:
+    """The registry's entry (common.imports.registry): the import as a dict, all or nothing."""
+    from dataclasses import asdict
+    return asdict(import_bills(user, target, stream))
+
+
+def preview(user, target, stream: IO[bytes], options=None, limit: int = 20) -> dict:
+    raise NotImplementedError  # the framework's preview replaces this stub

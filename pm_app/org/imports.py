@@ -150,3 +150,13 @@ class _Writer:
         self.buildings[name] = building_id
         self.buildings_created += 1
         return building_id
+
+
+def run(user, target, stream: IO[bytes], options=None, progress=None) -> dict:
+    """The registry's entry (common.imports.registry): the import as a dict, all or nothing."""
+    from dataclasses import asdict
+    return asdict(import_households(user, target, stream))
+
+
+def preview(user, target, stream: IO[bytes], options=None, limit: int = 20) -> dict:
+    raise NotImplementedError  # the framework's preview replaces this stub

@@ -239,3 +239,14 @@ def _create(user, order: Order, compound: Compound, result: HotlineResult, error
         ticket.resolve_by = order.deadline  # the platform's time limit binds when it is sooner
     result.created.append({"row": order.row, "external_ref": order.external_ref, "ticket_id": ticket.id,
                            "tracking_code": ticket.tracking_code, "compound_id": compound.id})
+
+
+def run(user, street, stream: IO[bytes], options=None, progress=None) -> dict:
+    """The registry's entry (common.imports.registry): the import as a dict, all or nothing."""
+    from dataclasses import asdict
+    assignments = getattr(options, "assignments", None)
+    return asdict(import_orders(user, stream, assignments, street.id if street is not None else None))
+
+
+def preview(user, street, stream: IO[bytes], options=None, limit: int = 20) -> dict:
+    raise NotImplementedError  # the framework's preview replaces this stub

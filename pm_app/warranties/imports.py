@@ -71,3 +71,13 @@ class _Writer:
         if self.buffer:
             db.session.execute(insert(WarrantyItem), self.buffer)
             self.buffer = []
+
+
+def run(user, target, stream: IO[bytes], options=None, progress=None) -> dict:
+    """The registry's entry (common.imports.registry): the import as a dict, all or nothing."""
+    from dataclasses import asdict
+    return asdict(import_items(user, target, stream))
+
+
+def preview(user, target, stream: IO[bytes], options=None, limit: int = 20) -> dict:
+    raise NotImplementedError  # the framework's preview replaces this stub
