@@ -21,7 +21,7 @@ from pm_app.extensions import db
 from pm_app.org.services import ensure
 from pm_app.rankings import adjustments, appeals, charts, periods, schemes
 from pm_app.rankings import schemas as s
-from pm_app.rankings.models import Adjustment, Appeal, RankingPeriod, RankingResult, ScoringScheme
+from pm_app.rankings.models import Adjustment, Appeal, PeriodState, RankingPeriod, RankingResult, ScoringScheme
 from pm_app.rankings.schemes import INDICATORS
 
 bp = Blueprint("rankings", __name__)
@@ -34,6 +34,9 @@ ASK = {"review": (_l("Open the review of %(code)s?"),
        "publish": (_l("Publish the red/black list of %(code)s?"),
                    _l("Once published it is public and cannot be withdrawn; a correction is a separate, new "
                       "publication. Publishing also closes the appeal window."))}
+# The flash after a step names the state as the period's page does (never the code "review").
+STATE_LABELS = {PeriodState.draft: _l("Draft"), PeriodState.review: _l("In review"),
+                PeriodState.published: _l("Published")}
 
 
 def _form(schema) -> dict:
@@ -97,7 +100,7 @@ def step(period_id: int, step: str):
                    url_for(".period", period_id=period.id))
     period = STEPS[step](current_user, period)
     db.session.commit()
-    flash(_("Period %(code)s: %(state)s.", code=period.code, state=period.state.value), "success")
+    flash(_("Period %(code)s: %(state)s.", code=period.code, state=STATE_LABELS[period.state]), "success")
     return redirect(url_for(".period", period_id=period.id), 303)
 
 
@@ -164,3 +167,6 @@ def _band(line: str) -> dict:
     parts = line.split()
     return {"grade": parts[0] if parts else "", "min": parts[1] if len(parts) > 1 else "",
             "list": parts[2] if len(parts) > 2 else None}
+
+
+from pm_app.rankings import appeal_list  # noqa: E402,F401  (its route is on bp)

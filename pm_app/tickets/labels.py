@@ -11,6 +11,7 @@ from functools import lru_cache
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from pm_app.tickets import sla
 from pm_app.tickets.models import Priority, ResponsibleParty, Ticket, TicketSource, TicketStatus
@@ -20,7 +21,8 @@ STATUSES = {
     TicketStatus.new: _l("New"),
     TicketStatus.assigned: _l("Assigned"),
     TicketStatus.in_progress: _l("In progress"),
-    TicketStatus.resolved: _l("Resolved"),
+    # An alert is "resolved" when its condition clears (已解除); a ticket when the repair is done.
+    TicketStatus.resolved: lazy_pgettext("ticket", "Resolved"),
     TicketStatus.closed: _l("Closed"),
     TicketStatus.reopened: _l("Reopened"),
     TicketStatus.rejected: _l("Rejected"),
