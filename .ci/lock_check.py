@@ -10,12 +10,14 @@ Fails (exit 1, naming each problem) when
   lacks (a dependency whose new release brought a new requirement);
 - a pinned package has no hash (pip --require-hashes would refuse the whole file).
 """
+
 from __future__ import annotations
 
 import re
 import sys
 import tomllib
 from importlib import metadata
+from pathlib import Path
 
 from packaging.markers import Marker
 from packaging.requirements import Requirement
@@ -34,7 +36,7 @@ Entry = tuple[str, Version, Marker | None, int]  # name, version, marker, number
 def read_lock(path: str) -> list[Entry]:
     """One entry per pin: a package may be pinned twice, for different Pythons (by marker)."""
     found: list[Entry] = []
-    for line in open(path, encoding="utf-8"):
+    for line in Path(path).read_text(encoding="utf-8").splitlines(keepends=True):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
@@ -55,10 +57,16 @@ def pins(lock: list[Entry], env: dict) -> dict[str, Version]:
 
 def environments():
     for python in PYTHONS:
-        yield {"python_version": python.rsplit(".", 1)[0], "python_full_version": python,
-               "sys_platform": "linux", "platform_system": "Linux", "os_name": "posix",
-               "platform_machine": "x86_64", "implementation_name": "cpython",
-               "platform_python_implementation": "CPython"}
+        yield {
+            "python_version": python.rsplit(".", 1)[0],
+            "python_full_version": python,
+            "sys_platform": "linux",
+            "platform_system": "Linux",
+            "os_name": "posix",
+            "platform_machine": "x86_64",
+            "implementation_name": "cpython",
+            "platform_python_implementation": "CPython",
+        }
 
 
 def applies(marker: Marker | None, env: dict, extra: str = "") -> bool:
@@ -66,7 +74,7 @@ def applies(marker: Marker | None, env: dict, extra: str = "") -> bool:
 
 
 def declared(pyproject: str, extras: list[str]) -> list[Requirement]:
-    project = tomllib.load(open(pyproject, "rb"))["project"]
+    project = tomllib.loads(Path(pyproject).read_text(encoding="utf-8"))["project"]
     own = normal(project["name"])
     wanted, seen, todo = list(project.get("dependencies", [])), set(), list(extras)
     while todo:
@@ -101,8 +109,8 @@ def check(pyproject: str, lock_path: str, extras: list[str]) -> list[str]:
 
 def installed_closure(lock, pyproject: str, extras: list[str]) -> list[str]:
     """What the lock's packages installed here need, with the extras asked of them."""
-    env = next(e for e in environments() if e["python_version"] == "%d.%d" % sys.version_info[:2]) \
-        if any(e["python_version"] == "%d.%d" % sys.version_info[:2] for e in environments()) else None
+    running = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    env = next((e for e in environments() if e["python_version"] == running), None)
     if env is None:
         return []
     here = pins(lock, env)

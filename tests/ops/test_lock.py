@@ -1,5 +1,6 @@
 """requirements.lock (deployments install it with --require-hashes) is in step with pyproject.toml,
 and the check that CI runs (.ci/lock --check) would catch a dependency added without relocking."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -29,7 +30,9 @@ def test_the_lock_gives_everything_pyproject_declares(tmp_path):
 
 
 def test_a_dependency_added_without_relocking_is_caught(tmp_path):
-    added = _problems(tmp_path, lambda text: text.replace('dependencies = [\n', 'dependencies = [\n    "httpx>=0.27",\n', 1))
+    added = _problems(
+        tmp_path, lambda text: text.replace("dependencies = [\n", 'dependencies = [\n    "httpx>=0.27",\n', 1)
+    )
     assert any("httpx>=0.27" in problem and "not in the lock" in problem for problem in added), added
 
 
@@ -39,7 +42,9 @@ def test_a_range_moved_past_the_pin_is_caught(tmp_path):
 
 
 def test_an_extra_that_deployments_install_is_checked_too(tmp_path):
-    moved = _problems(tmp_path, lambda text: text.replace('sentry = ["sentry-sdk>=2.20,<3"]', 'sentry = ["sentry-sdk>=9"]'))
+    moved = _problems(
+        tmp_path, lambda text: text.replace('sentry = ["sentry-sdk>=2.20,<3"]', 'sentry = ["sentry-sdk>=9"]')
+    )
     assert any("sentry-sdk>=9" in problem for problem in moved), moved
 
 
