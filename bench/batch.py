@@ -6,7 +6,7 @@
         [--only sweeps,ranking,import,bills,api,growth] [--runs 3] [--json batch-bench.json]
 
 Every measurement leaves the databases as they were (rolled back, or its rows deleted):
-  sweeps   every rule the schedule runs (jobs/schedule.py), each as its job runs it (jobs.alerts.sweep:
+  sweeps   every rule the schedule runs (pm_app/alerts/schedule.py), each as its job runs it (jobs.alerts.sweep:
            run the rule, commit), a first sweep over the seeded city and a repeat (opens nothing);
            with --times2 the same on twice the city and the ratio 2×/1× (targets ≤ 60 s, ≤ 2.3×);
   ranking  one quarter's ranking computed for every firm (target ≤ 10 s);
@@ -97,7 +97,7 @@ def last_billed_period() -> str:
 
 def sweep_all(as_of) -> tuple[float, dict]:
     from jobs.alerts import sweep
-    from jobs.schedule import scheduled_rules
+    from pm_app.alerts.schedule import scheduled_rules
 
     per_rule, started = {}, time.perf_counter()
     for rule in scheduled_rules():

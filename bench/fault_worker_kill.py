@@ -18,8 +18,8 @@ from services import ROOT
 from world import Sink, add_webhooks, pm_app, query, wait_until
 
 sys.path.insert(0, str(ROOT))
-from jobs.queues import ALL_QUEUES  # noqa: E402
-from jobs.schedule import scheduled_rules  # noqa: E402
+from pm_app.common.queues import ALL_QUEUES  # noqa: E402
+from pm_app.alerts.schedule import scheduled_rules  # noqa: E402
 
 # What cron would enqueue: every scheduled sweep and the outbox relay.
 SWEEP_OPTIONS = {"job_timeout": 1800, "retry": Retry(max=2, interval=[30, 120])}

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from jobs.queues import QUEUE_DELIVERY, QUEUE_SWEEPS
 from jobs.runtime import job
 from pm_app.alerts import catchup, digest, outbox
 from pm_app.alerts.sweeps import run_rule
 from pm_app.common.clock import now, today
+from pm_app.common.queues import QUEUE_DELIVERY, QUEUE_SWEEPS
 from pm_app.extensions import db
 
 

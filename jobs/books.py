@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from jobs.queues import QUEUE_SWEEPS
 from jobs.runtime import job
 from pm_app.committees import fee_books
+from pm_app.common.queues import QUEUE_SWEEPS
 
 
 @job(QUEUE_SWEEPS, timeout=1800, retries=2)  # idempotent: it posts only what the books still lack

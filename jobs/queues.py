@@ -1,6 +1,5 @@
-"""Queue names, in one place."""
-QUEUE_SWEEPS = "sweeps"        # the scheduled rule sweeps
-QUEUE_DELIVERY = "delivery"    # outbox relay and sending
-QUEUE_DEFAULT = "default"      # imports, bulk generation and other long work
+"""Moved to pm_app/common/queues.py (the app queues jobs by name, the worker drains them); these
+names stay for code written before the move."""
+from pm_app.common.queues import ALL_QUEUES, QUEUE_DEFAULT, QUEUE_DELIVERY, QUEUE_SWEEPS
 
-ALL_QUEUES = (QUEUE_DELIVERY, QUEUE_SWEEPS, QUEUE_DEFAULT)  # a worker drains them in this order
+__all__ = ["ALL_QUEUES", "QUEUE_DEFAULT", "QUEUE_DELIVERY", "QUEUE_SWEEPS"]

@@ -1,8 +1,8 @@
 """The one thin job behind every tracked job (pm_app/jobs/services.py): it takes the job's id."""
 from __future__ import annotations
 
-from jobs.queues import QUEUE_DEFAULT
 from jobs.runtime import job
+from pm_app.common.queues import QUEUE_DEFAULT
 from pm_app.jobs import services
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import DeclarativeBase
 
 from pm_app.common.api import Api
 from pm_app.common.i18n import RequestBabel
+from pm_app.common.redis_client import RedisClient
 
 # Named constraints so Alembic can alter them on SQLite (batch mode) and PostgreSQL alike.
 NAMING = {
@@ -34,3 +35,5 @@ api = Api()
 # Limits are declared where they apply (the public report form); storage comes from the config
 # (Redis when there is one, so every worker counts together; memory otherwise).
 limiter = Limiter(key_func=get_remote_address)
+# Connected on first use, and only when REDIS_URL is set (pm_app/common/redis_client.py).
+redis_client = RedisClient()

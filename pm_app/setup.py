@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 
 from pm_app import paths
 from pm_app.common.api_contract import IdConverter
-from pm_app.extensions import api, babel, csrf, db, limiter, login_manager, migrate
+from pm_app.extensions import api, babel, csrf, db, limiter, login_manager, migrate, redis_client
 from pm_app.security import register_security
 
 
@@ -93,6 +93,7 @@ def register_extensions(app: Flask) -> None:
     api.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
     limiter.init_app(app)
+    redis_client.init_app(app)
     register_security(app)
 
 
@@ -190,9 +191,9 @@ def register_blueprints(app: Flask) -> None:
 
     @app.after_request
     def _send_outbox(response):
-        from jobs.runtime import after_commit
+        from pm_app.alerts.outbox import kick_if_dirty
 
-        after_commit()  # what this request's commit put in the outbox
+        kick_if_dirty()  # what this request's commit put in the outbox
         return response
 
     @app.teardown_request
@@ -217,8 +218,8 @@ def register_errors(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from jobs.cli import cron_command, post_fee_income_command, sweep_command, worker_command
     from pm_app.cli import register_commands
+    from pm_app.job_commands import cron_command, post_fee_income_command, sweep_command, worker_command
 
     register_commands(app)
     for command in (sweep_command, worker_command, cron_command, post_fee_income_command):

@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from croniter import croniter
 from sqlalchemy import func, select
 
-from jobs.schedule import SCHEDULE
 from pm_app.alerts.models import SweepRun
+from pm_app.alerts.schedule import SCHEDULE
 from pm_app.common.clock import CITY_TZ
 from pm_app.extensions import db
 

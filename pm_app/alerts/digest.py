@@ -3,7 +3,7 @@ opened since its last digest, grouped by rule and compound as on the inbox page,
 message per alert.
 
 Its deliveries are written with each alert as usual, in state `held` (services.open_alerts); the
-relay never sends those. Once a day (jobs/schedule.py, 08:00 city time, after the morning sweeps)
+relay never sends those. Once a day (pm_app/alerts/schedule.py, 08:00 city time, after the morning sweeps)
 `send_digests` claims each endpoint's held deliveries (held → sending, committed before anything
 leaves, as the outbox does) and sends them as one message. A missed day is caught up by the next
 run, which finds everything still held; a second run the same day finds nothing held and sends

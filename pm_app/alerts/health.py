@@ -8,14 +8,13 @@ from redis.exceptions import RedisError
 from rq import Queue
 from sqlalchemy import func, select
 
-from jobs.queues import ALL_QUEUES
-from jobs.runtime import mode, redis_connection
-from jobs.schedule import SCHEDULE, scheduled_rules
 from pm_app.alerts.models import Delivery, SweepRun
 from pm_app.alerts.rules import RULES
+from pm_app.alerts.schedule import SCHEDULE, scheduled_rules
 from pm_app.alerts.stale import STALE_AFTER_HOURS, last_successes
 from pm_app.common.clock import now
-from pm_app.extensions import db
+from pm_app.common.queues import ALL_QUEUES, mode
+from pm_app.extensions import db, redis_client
 
 
 def job_health() -> dict:
@@ -46,7 +45,7 @@ def _redis_state() -> tuple[str, int | None]:
     if not current_app.config.get("REDIS_URL"):
         return "not configured (jobs run in-process)", None
     try:
-        connection = redis_connection()
+        connection = redis_client.connection()
         connection.ping()
         return "up", sum(Queue(q, connection=connection).failed_job_registry.count for q in ALL_QUEUES)
     except RedisError as exc:

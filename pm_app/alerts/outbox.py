@@ -20,14 +20,16 @@ BATCH = 500
 # One relay run hands out at most this many: a backlog left by a Redis outage drains in one run
 # (not 500 a minute), while a huge one cannot flood the queue with jobs the next run repeats.
 RELAY_MAX = 10 * BATCH
+# The relay job in the worker package, by the path RQ stores (pm_app/common/queues.py).
+RELAY_JOB = "jobs.alerts.relay_outbox"
 
 
 def kick_if_dirty() -> None:
     """After a commit that opened alerts, hand their deliveries to the relay."""
     if db.session.info.pop("outbox_dirty", False):
-        from jobs.alerts import relay_outbox
+        from pm_app.common.queues import enqueue
 
-        relay_outbox.delay()
+        enqueue(RELAY_JOB)
 
 
 def due_deliveries(at: datetime | None = None, limit: int = BATCH, after_id: int = 0) -> list[int]:

@@ -6,9 +6,9 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from jobs.schedule import scheduled_rules
 from pm_app.alerts.models import SweepRun
 from pm_app.alerts.rules import Finding, alert_rule
+from pm_app.alerts.schedule import scheduled_rules
 from pm_app.extensions import db
 
 STALE_AFTER_HOURS = 26

@@ -192,9 +192,9 @@ def raise_versions(client, written: set[str]) -> None:
 
 
 def _client():
-    from jobs.runtime import redis_connection
+    from pm_app.extensions import redis_client
 
-    return redis_connection()
+    return redis_client.connection()
 
 
 def _enabled() -> bool:

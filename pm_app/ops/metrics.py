@@ -95,13 +95,13 @@ def _queues():
     from redis.exceptions import RedisError
     from rq import Queue
 
-    from jobs.queues import ALL_QUEUES
-    from jobs.runtime import redis_connection
+    from pm_app.common.queues import ALL_QUEUES
+    from pm_app.extensions import redis_client
     depth = GaugeMetricFamily("pm_app_queue_depth", "Jobs waiting in each RQ queue", labels=("queue",))
     failed = GaugeMetricFamily("pm_app_queue_failed_jobs", "Jobs in each RQ queue's failed registry",
                                labels=("queue",))
     try:
-        connection = redis_connection()
+        connection = redis_client.connection()
         for name in ALL_QUEUES:
             queue = Queue(name, connection=connection)
             depth.add_metric((name,), queue.count)

@@ -45,9 +45,9 @@ def checks() -> dict[str, str]:
 def _redis() -> str:
     from redis.exceptions import RedisError
 
-    from jobs.runtime import redis_connection
+    from pm_app.extensions import redis_client
     try:
-        redis_connection().ping()
+        redis_client.connection().ping()
         return "ok"
     except RedisError:
         log.exception("readiness: Redis did not answer")

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from jobs.alerts import send_digests
 from jobs.runtime import after_commit
-from jobs.schedule import SCHEDULE, to_utc_crons
+from pm_app.alerts.schedule import SCHEDULE, to_utc_crons
 from pm_app.alerts import outbox
 from pm_app.alerts.models import Alert, Delivery
 from pm_app.alerts.services import resolve, save_endpoint

@@ -8,7 +8,7 @@ import pytest
 from croniter import croniter
 from datetime import datetime, timezone
 
-from jobs.schedule import SCHEDULE, scheduled_rules, to_utc_crons
+from pm_app.alerts.schedule import SCHEDULE, scheduled_rules, to_utc_crons
 from pm_app.alerts.models import Delivery, SweepRun
 from pm_app.common.clock import CITY_TZ, now
 from pm_app.extensions import db
@@ -79,7 +79,7 @@ def test_a_real_worker_on_real_redis_runs_the_sweep_in_burst_mode(app, city, mon
     from rq import Queue, SimpleWorker
 
     from jobs import alerts as alert_jobs
-    from jobs.queues import ALL_QUEUES
+    from pm_app.common.queues import ALL_QUEUES
 
     url = app.config["REDIS_URL"] or __import__("os").environ["REDIS_URL"]
     connection = Redis.from_url(url)
@@ -165,7 +165,7 @@ def test_a_failing_rule_records_its_error(app, city, monkeypatch):
 
 
 def test_local_scheduler_finds_due_entries():
-    from jobs.local_cron import due_entries
+    from pm_app.alerts.local_cron import due_entries
 
     before = datetime(2026, 3, 1, 6, 29, 50, tzinfo=CITY_TZ)
     names = {e.name for e in due_entries(before, before + timedelta(seconds=20))}
@@ -175,7 +175,7 @@ def test_local_scheduler_finds_due_entries():
 def test_worker_and_cron_outlive_a_redis_outage():
     from redis.exceptions import ConnectionError as RedisConnectionError
 
-    from jobs.cli import outlive_redis_outages
+    from pm_app.job_commands import outlive_redis_outages
 
     calls, waits = [], []
 

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from jobs.schedule import scheduled_rules
+from pm_app.alerts.schedule import scheduled_rules
 from pm_app.alerts.models import AlertRecipient
 from pm_app.alerts.rules import RULES
 from pm_app.extensions import db

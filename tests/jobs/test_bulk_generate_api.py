@@ -204,14 +204,14 @@ def test_roles_that_never_bill_cannot_start_one(api, city, firm4):
 
 
 def test_with_redis_down_the_job_runs_in_the_server_instead_of_waiting(app, api, city, firm4, monkeypatch):
-    import jobs.runtime
+    from pm_app.common import queues
 
     ran = []
     monkeypatch.setitem(app.config, "JOBS_MODE", "rq")
     monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:1/0")  # nothing listens there
     app.extensions.pop("pm_redis", None)
     # The server's thread pool, run here so the test can read the result at once.
-    monkeypatch.setattr(jobs.runtime, "run_in_thread", lambda run, *args: ran.append(run(*args)))
+    monkeypatch.setattr(queues, "run_in_thread", lambda run, *args: ran.append(run(*args)))
     staff = city.users["firm_staff"]
     response = start(api, staff, firm_id=city.firm.id, period=firm4.period)
     app.extensions.pop("pm_redis", None)

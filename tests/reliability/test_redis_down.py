@@ -65,7 +65,7 @@ def test_payments_sign_in_and_pages_answer_without_redis(no_redis, city):
 
 
 def test_a_sweep_without_redis_commits_and_its_deliveries_wait(no_redis, city):
-    from jobs.cli import sweep_command  # noqa: F401  (the command runs after_commit like a request)
+    from pm_app.job_commands import sweep_command  # noqa: F401  (the command runs after_commit like a request)
     from pm_app.alerts.services import save_endpoint
     from tests.alerts.helpers import contract_ends_in
 

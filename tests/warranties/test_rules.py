@@ -235,7 +235,7 @@ def test_a_project_without_a_deposit_or_a_release_date_is_not_raised(city):
 
 
 def test_both_rules_are_scheduled_daily():
-    from jobs.schedule import SCHEDULE
+    from pm_app.alerts.schedule import SCHEDULE
 
     crons = {e.kwargs.get("rule"): e.cron for e in SCHEDULE}
     assert crons["warranty_expiring"] == "50 6 * * *" and crons["deposit_release_due"] == "55 6 * * *"

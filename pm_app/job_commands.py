@@ -1,4 +1,6 @@
-"""`pm-app sweep`, `pm-app worker`, `pm-app cron`."""
+"""`pm-app sweep`, `pm-app post-fee-income`, `pm-app worker`, `pm-app cron`: the commands that run
+jobs. They name jobs by dotted path (pm_app/alerts/schedule.py) and never import the worker
+package `jobs/`; RQ imports it in the worker."""
 from __future__ import annotations
 
 import time
@@ -15,7 +17,7 @@ from flask.cli import with_appcontext
 @with_appcontext
 def sweep_command(as_of, rules):
     """Run the alert rules now, synchronously, and print what they opened and resolved."""
-    from jobs.runtime import after_commit
+    from pm_app.alerts.outbox import kick_if_dirty
     from pm_app.alerts.rules import RULES
     from pm_app.alerts.sweeps import run_rule
     from pm_app.common.clock import today
@@ -30,7 +32,7 @@ def sweep_command(as_of, rules):
         result = run_rule(name, day, trigger="cli")
         db.session.commit()
         click.echo(f"{name:24} as of {day}: opened {result.opened}, resolved {result.resolved}")
-    after_commit()
+    kick_if_dirty()  # the deliveries of what the sweeps opened, as after a request
 
 
 @click.command("post-fee-income")
@@ -57,12 +59,12 @@ def worker_command(burst, queues):
     """Run an RQ worker (with RQ's scheduler on) for the sweeps and deliveries."""
     from rq import Queue, SimpleWorker
 
-    from jobs.queues import ALL_QUEUES
-    from jobs.runtime import redis_connection
+    from pm_app.common.queues import ALL_QUEUES
+    from pm_app.extensions import redis_client
 
     app = _app_with_redis()
     with app.app_context():
-        connection = redis_connection()
+        connection = redis_client.connection()
 
     def work():
         # SimpleWorker: jobs run in this process, each in its own app context and transaction, so
@@ -76,16 +78,16 @@ def worker_command(burst, queues):
 
 @click.command("cron")
 def cron_command():
-    """Run the schedule (jobs/schedule.py, Asia/Shanghai) with RQ's cron, which runs in UTC."""
+    """Run the schedule (pm_app/alerts/schedule.py, Asia/Shanghai) with RQ's cron, which runs in UTC."""
     from rq.cron import CronScheduler
 
-    from jobs.local_cron import job_for
-    from jobs.runtime import redis_connection
-    from jobs.schedule import SCHEDULE, to_utc_crons
+    from pm_app.alerts.schedule import SCHEDULE, to_utc_crons
+    from pm_app.common.queues import job_for
+    from pm_app.extensions import redis_client
 
     app = _app_with_redis()
     with app.app_context():
-        connection = redis_connection()
+        connection = redis_client.connection()
     shown = []
 
     def run():
