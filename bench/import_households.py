@@ -47,10 +47,11 @@ from openpyxl import Workbook, load_workbook  # noqa: E402
 
 from pm_app import create_app  # noqa: E402
 from pm_app.auth.models import Role, User  # noqa: E402
+from pm_app.common.imports.reading import open_sheet  # noqa: E402
+from pm_app.common.imports.rows import read_file  # noqa: E402
 from pm_app.config import Config, _database_url  # noqa: E402
 from pm_app.extensions import db  # noqa: E402
-from pm_app.org.import_files import read_rows  # noqa: E402
-from pm_app.org.import_rows import RowChecker, read_header  # noqa: E402
+from pm_app.org.import_columns import LAYOUT, RowChecker  # noqa: E402
 from pm_app.org.imports import import_households  # noqa: E402
 from pm_app.org.models import Compound, District, ManagementMode, Street  # noqa: E402
 
@@ -102,7 +103,7 @@ def excel_like(path: Path) -> None:
 
 def read_only(path: Path) -> int:
     with path.open("rb") as upload:
-        return sum(1 for _ in read_rows(upload))
+        return sum(1 for _ in open_sheet(upload))
 
 
 def whole_workbook(path: Path) -> int:
@@ -113,10 +114,9 @@ def whole_workbook(path: Path) -> int:
 
 def read_and_check(path: Path) -> int:
     with path.open("rb") as upload:
-        rows = read_rows(upload)
-        _number, columns, problems = read_header(rows)
-        assert not problems, problems
-        return sum(1 for _ in RowChecker({}).check(rows, columns))
+        outcome = read_file(upload, LAYOUT, RowChecker({}).check, lambda _number, _values: None)
+        assert not outcome.errors, dict(outcome.errors)
+        return outcome.rows
 
 
 def new_compound(street: Street, n: int) -> Compound:

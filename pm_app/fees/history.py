@@ -19,7 +19,7 @@ from pm_app.auth.scope import scope_clause
 from pm_app.common.cells import day, moment, money
 from pm_app.extensions import db
 from pm_app.fees.billing import FEE_TYPE
-from pm_app.fees.import_rows import FIELDS
+from pm_app.fees.import_columns import FIELDS
 from pm_app.fees.models import Bill, Payment
 from pm_app.org.models import Building, Household
 

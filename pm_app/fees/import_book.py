@@ -1,6 +1,6 @@
 """The bill import's rules across rows and against the database, and its chunked writes.
 
-Rows arrive already checked on their own (`fees.import_rows`) and are settled CHUNK at a time:
+Rows arrive already checked on their own (`fees.import_columns`) and are settled CHUNK at a time:
 one query for the chunk's bills already in the database, one for its payments already recorded,
 then each row in file order, then — while the file has no problem so far — one INSERT for the
 chunk's new bills (with their totals), one for its new payments, and an UPDATE of the totals of
@@ -24,7 +24,7 @@ from pm_app.common.money import fen_to_yuan
 from pm_app.extensions import db
 from pm_app.fees.billing import FEE_TYPE, contract_for_period
 from pm_app.fees.import_keys import bill_key, key_of, pack_bill, pack_payment, payment_key, unpack_bill
-from pm_app.fees.import_rows import BillRow
+from pm_app.fees.import_columns import BillRow
 from pm_app.fees.models import Bill, Payment
 from pm_app.fees.payments import request_digest, status_of
 from pm_app.fees.periods import due_date

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from pm_app.fees.import_rows import BillRow
+from pm_app.fees.import_columns import BillRow
 
-_FEN_BITS = 40    # amounts: a bill is at most import_rows.MAX_YUAN (10⁸ fen) < 2⁴⁰
+_FEN_BITS = 40    # amounts: a bill is at most import_columns.MAX_YUAN (10⁸ fen) < 2⁴⁰
 _TIME_BITS = 34   # seconds since 1970 of a payment made since 2000: < 2³⁴ until the year 2514
 _FEN_MASK = (1 << _FEN_BITS) - 1
 

@@ -1,29 +1,31 @@
 """The all-or-nothing household import: a CSV or XLSX file of a compound's households goes in
-whole, or not at all.
+whole, or not at all. Reading, the header and the row loop are common.imports'; the columns and
+row rules are `org.import_columns`'.
 
-Errors are keyed as a person finds them in the file: "1" is the header row, "7" the seventh row
-of the sheet (blank rows count, as they do on screen), "file" a file that cannot be read at all.
 Rows are written in chunks while the file is read, inside a savepoint: memory stays flat however
 long the file is, and the first bad row stops the writing and the savepoint undoes what went in
-before it, buildings included. Reading goes on to the end so that every bad row is named.
+before it, buildings included. Reading goes on to the end so that every bad row is named. A flat
+already registered (compared in its one spelling: `３号楼 ３０１` is `3号楼 301`) is a bad row, so
+an import never makes a second household for one flat.
 """
 from __future__ import annotations
 
-from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from typing import IO
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
-from pm_app.common.inputs import RowProblems
+from pm_app.common.imports.addresses import building_key, unit_name
+from pm_app.common.imports.preview import preview_file
+from pm_app.common.imports.registry import Options
+from pm_app.common.imports.report import RowProblems, refusal
+from pm_app.common.imports.rows import read_file
 from pm_app.errors import Conflict, DomainError
 from pm_app.extensions import db
-from pm_app.org.import_files import UnreadableFile, read_rows
-from pm_app.org.import_rows import RowChecker, read_header
+from pm_app.org.import_columns import LAYOUT, RowChecker
 from pm_app.org.models import Building, Compound, Household
 from pm_app.org.services import can_manage_households, ensure
 
@@ -35,17 +37,21 @@ class ImportResult:
     compound_id: int
     imported: int
     buildings_created: int
+    report: dict = field(default_factory=dict)  # rows skipped and why, columns ignored
 
 
-def import_households(user, compound: Compound, upload: IO[bytes]) -> ImportResult:
+def import_households(user, compound: Compound, upload: IO[bytes], options: Options | None = None,
+                      progress=None) -> ImportResult:
     """Import every row of `upload` or none; DomainError(422) names each bad row."""
     ensure(can_manage_households(user, compound), _l("import households into this compound"))
     lock_compound(compound.id)
     buildings, registered = _existing_units(compound.id)
     try:
         with db.session.begin_nested():
-            writer = _Writer(compound.id, buildings)
-            errors = _read(upload, RowChecker(registered), writer)
+            errors = RowProblems()
+            writer = _Writer(compound.id, buildings, errors)
+            outcome = read_file(upload, LAYOUT, RowChecker(registered).check, writer.add, options, progress,
+                                errors=errors)
             if not errors and writer.imported == 0:
                 errors["file"] = [_("The file has a header but no households.")]
             if errors:
@@ -55,45 +61,26 @@ def import_households(user, compound: Compound, upload: IO[bytes]) -> ImportResu
         # Someone added one of these units while the file was being read.
         raise Conflict(_("A unit in the file was registered by someone else meanwhile; nothing was imported. "
                          "Upload the file again to see which.")) from None
-    return ImportResult(compound.id, writer.imported, writer.buildings_created)
+    return ImportResult(compound.id, writer.imported, writer.buildings_created, outcome.skipped.as_dict())
 
 
-def _read(upload: IO[bytes], checker: RowChecker, writer: _Writer) -> dict[str, list[str]]:
-    return read_checked(upload, checker.check, writer.add)
+def run(user, compound: Compound, stream: IO[bytes], options: Options | None = None, progress=None) -> dict:
+    """The registry's entry (common.imports.registry)."""
+    result = asdict(import_households(user, compound, stream, options, progress))
+    return {**result.pop("report"), **result}
 
 
-def read_checked(upload: IO[bytes], check, add, aliases: dict | None = None,
-                 required=None) -> dict[str, list[str]]:
-    """Read a file row by row: `check(rows, columns)` yields (number, values, problems) and good
-    rows go to `add` until the first problem; problems are collected, keyed by row number (the
-    first MAX_PROBLEMS rows of them, and the count of the rest)."""
-    errors: dict[str, list[str]] = RowProblems()
-    try:
-        with closing(read_rows(upload)) as rows:
-            header = read_header(rows) if aliases is None else read_header(rows, aliases, required)
-            header_number, columns, problems = header
-            if problems:
-                errors[str(header_number)] = problems
-                return errors  # without a sound header no row can be read for sure
-            for number, values, problems in check(rows, columns):
-                if problems:
-                    errors[str(number)] = problems
-                elif not errors:
-                    add(values)
-    except UnreadableFile as exc:
-        errors["file"] = [str(exc)]
-    return errors
+def preview(user, compound: Compound, stream: IO[bytes], options: Options | None = None, limit: int = 20) -> dict:
+    ensure(can_manage_households(user, compound), _l("import households into this compound"))
+    _buildings, registered = _existing_units(compound.id)
+    return preview_file(stream, LAYOUT, RowChecker(registered).check, options, limit, _shown)
 
 
-def refusal(errors: dict) -> str:
-    """The one sentence above a refused file's rows; the bill import says it too."""
-    if isinstance(errors, RowProblems):
-        errors.summarise()
-    rows = getattr(errors, "rows", None) or sum(1 for key in errors if key.isdigit())
-    if not rows:
-        return _("The file could not be read; nothing was imported.")
-    return ngettext("%(num)d row has problems; nothing was imported.",
-                    "%(num)d rows have problems; nothing was imported.", rows)
+def _shown(values: dict) -> dict:
+    area = values["floor_area_dm2"]
+    return {"building": values["building"], "unit": values["unit"],
+            "floor_area_m2": f"{area // 100}.{area % 100:02d}", "owner_name": values["owner_name"],
+            "owner_phone": values["owner_phone"]}
 
 
 def lock_compound(compound_id: int) -> None:
@@ -103,38 +90,44 @@ def lock_compound(compound_id: int) -> None:
 
 
 def _existing_units(compound_id: int) -> tuple[dict[str, int], dict[str, set[str]]]:
-    """The compound's buildings (name → id) and their registered units (name → units), in one query."""
+    """The compound's buildings (key → id) and their registered units (key → units in their one
+    spelling), in one query."""
     rows = db.session.execute(
         select(Building.id, Building.name, Household.unit)
         .outerjoin(Household, Household.building_id == Building.id)
-        .where(Building.compound_id == compound_id))
+        .where(Building.compound_id == compound_id).order_by(Building.id))
     buildings: dict[str, int] = {}
     registered: dict[str, set[str]] = {}
     for building_id, name, unit in rows:
-        buildings[name] = building_id
+        key = building_key(name)
+        buildings.setdefault(key, building_id)
         if unit is not None:
-            registered.setdefault(name, set()).add(unit)
+            registered.setdefault(key, set()).add(unit_name(unit))
     return buildings, registered
 
 
 class _Writer:
-    """Buffers checked rows and inserts them CHUNK at a time, creating buildings on first use."""
+    """Buffers checked rows and inserts them CHUNK at a time, creating buildings on first use; it
+    stops writing at the first bad row (the savepoint will undo what went in)."""
 
-    def __init__(self, compound_id: int, buildings: dict[str, int]):
+    def __init__(self, compound_id: int, buildings: dict[str, int], errors: dict):
         self.compound_id = compound_id
         self.buildings = buildings
         self.buffer: list[dict] = []
         self.imported = 0
         self.buildings_created = 0
+        self.errors = errors
 
-    def add(self, values: dict) -> None:
-        building_id = self.buildings.get(values["building"])
+    def add(self, _number: int, values: dict) -> None:
+        self.imported += 1
+        if self.errors:
+            return
+        building_id = self.buildings.get(values["building_key"])
         if building_id is None:
-            building_id = self._create_building(values["building"])
+            building_id = self._create_building(values["building_key"], values["building"])
         self.buffer.append({"compound_id": self.compound_id, "building_id": building_id, "unit": values["unit"],
                             "floor_area_dm2": values["floor_area_dm2"], "owner_name": values["owner_name"],
                             "owner_phone": values["owner_phone"]})
-        self.imported += 1
         if len(self.buffer) >= CHUNK:
             self.finish()
 
@@ -143,20 +136,10 @@ class _Writer:
             db.session.execute(insert(Household), self.buffer)
             self.buffer = []
 
-    def _create_building(self, name: str) -> int:
+    def _create_building(self, key: str, name: str) -> int:
         # Few per file (a compound has tens of buildings), so one INSERT each is fine.
         building_id = db.session.scalar(insert(Building).values(compound_id=self.compound_id, name=name)
                                         .returning(Building.id))
-        self.buildings[name] = building_id
+        self.buildings[key] = building_id
         self.buildings_created += 1
         return building_id
-
-
-def run(user, target, stream: IO[bytes], options=None, progress=None) -> dict:
-    """The registry's entry (common.imports.registry): the import as a dict, all or nothing."""
-    from dataclasses import asdict
-    return asdict(import_households(user, target, stream))
-
-
-def preview(user, target, stream: IO[bytes], options=None, limit: int = 20) -> dict:
-    raise NotImplementedError  # the framework's preview replaces this stub

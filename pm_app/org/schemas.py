@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, post_dump, validate
 
 from pm_app.common.fields import Area, Line, Money, Token
 from pm_app.common.privacy import mask_name, mask_phone
-from pm_app.org.import_rows import MAX_AREA_M2
+from pm_app.org.import_columns import MAX_AREA_M2
 from pm_app.org.models import FirmKind, ManagementMode, RenovationType
 
 CODE_PATTERN = r"[A-Za-z0-9][A-Za-z0-9-]{2,31}"  # ASCII, whole text: common.fields.Token

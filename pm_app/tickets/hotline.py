@@ -15,8 +15,7 @@ savepoint, synchronously, as the other imports are.
 """
 from __future__ import annotations
 
-from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import IO
 
 from flask_babel import gettext as _
@@ -27,16 +26,19 @@ from sqlalchemy.exc import IntegrityError
 
 from pm_app.auth.models import Role
 from pm_app.auth.scope import visible
-from pm_app.common.inputs import InputError, RowProblems, normal, parse_int
+from pm_app.common.imports.preview import preview_file
+from pm_app.common.imports.reading import UnreadableFile
+from pm_app.common.imports.registry import Options
+from pm_app.common.imports.report import refusal
+from pm_app.common.imports.rows import read_file
+from pm_app.common.inputs import InputError, normal, parse_int
 from pm_app.errors import Conflict, DomainError
 from pm_app.extensions import db
-from pm_app.org.import_files import UnreadableFile, read_rows
-from pm_app.org.imports import refusal
 from pm_app.org.models import Compound
 from pm_app.org.services import ensure
 from pm_app.tickets import services
 from pm_app.tickets.hotline_match import CompoundMatcher, category_of
-from pm_app.tickets.hotline_rows import Order, OrderReader, read_header
+from pm_app.tickets.hotline_rows import LAYOUT, Order, OrderReader
 from pm_app.tickets.models import Priority, Ticket, TicketSource
 
 SOURCE = TicketSource.hotline_12345
@@ -81,12 +83,12 @@ def compounds_in_scope(user, street_id: int | None = None) -> list[Compound]:
 
 
 def import_orders(user, upload: IO[bytes], assignments: dict | None = None,
-                  street_id: int | None = None) -> HotlineResult:
+                  street_id: int | None = None, options: Options | None = None, progress=None) -> HotlineResult:
     """Import every order of `upload` or none: DomainError(422) names each bad row, UnmatchedOrders
     lists the orders a person must assign or skip."""
     ensure(can_import(user), _l("import 12345 orders"))
     compounds = compounds_in_scope(user, street_id)
-    orders, errors = _read(upload)
+    orders, errors = _read(upload, options, progress)
     if errors:
         raise DomainError(refusal(errors), errors)
     result = HotlineResult(rows=len(orders))
@@ -110,26 +112,16 @@ def import_orders(user, upload: IO[bytes], assignments: dict | None = None,
     return result
 
 
-def _read(upload: IO[bytes]) -> tuple[list[Order], dict]:
-    errors: dict = RowProblems()
+def _read(upload: IO[bytes], options: Options | None = None, progress=None) -> tuple[list[Order], dict]:
     orders: list[Order] = []
-    try:
-        with closing(read_rows(upload)) as rows:
-            number, columns, headers, problems = read_header(rows)
-            if problems:
-                errors[str(number)] = problems
-                return orders, errors
-            for row, order, problems in OrderReader(headers).read(rows, columns):
-                if problems:
-                    errors[str(row)] = problems
-                elif len(orders) < MAX_ORDERS:
-                    orders.append(order)
-                else:
-                    errors["file"] = [_("The file has more than %(max)d orders: split it by street or by month.",
-                                        max=MAX_ORDERS)]
-                    break
-    except UnreadableFile as exc:
-        errors["file"] = [str(exc)]
+
+    def add(_number: int, order: Order) -> None:
+        if len(orders) >= MAX_ORDERS:
+            raise UnreadableFile(_("The file has more than %(max)d orders: split it by street or by month.",
+                                   max=MAX_ORDERS))
+        orders.append(order)
+
+    errors = read_file(upload, LAYOUT, OrderReader().check, add, options, progress).errors
     if not errors and not orders:
         errors["file"] = [_("The file has a header but no orders.")]
     return orders, errors
@@ -241,12 +233,22 @@ def _create(user, order: Order, compound: Compound, result: HotlineResult, error
                            "tracking_code": ticket.tracking_code, "compound_id": compound.id})
 
 
-def run(user, street, stream: IO[bytes], options=None, progress=None) -> dict:
-    """The registry's entry (common.imports.registry): the import as a dict, all or nothing."""
-    from dataclasses import asdict
-    assignments = getattr(options, "assignments", None)
-    return asdict(import_orders(user, stream, assignments, street.id if street is not None else None))
+
+def run(user, street, stream: IO[bytes], options: Options | None = None, progress=None) -> dict:
+    """The registry's entry (common.imports.registry): `options.assignments` places the orders the
+    addresses did not; `street` (or None: all the caller's) narrows the compounds matched."""
+    assignments = options.assignments if options is not None else None
+    return asdict(import_orders(user, stream, assignments, street.id if street is not None else None, options,
+                                progress))
 
 
-def preview(user, street, stream: IO[bytes], options=None, limit: int = 20) -> dict:
-    raise NotImplementedError  # the framework's preview replaces this stub
+def preview(user, street, stream: IO[bytes], options: Options | None = None, limit: int = 20) -> dict:
+    ensure(can_import(user), _l("import 12345 orders"))
+    return preview_file(stream, LAYOUT, OrderReader().check, options, limit, _shown)
+
+
+def _shown(order: Order) -> dict:
+    return {"external_ref": order.external_ref, "reported_at": order.reported_at,
+            "reporter_name": order.reporter_name, "reporter_phone": order.reporter_phone,
+            "address": order.address, "content": order.content[:200], "category": order.category_text,
+            "deadline": order.deadline or order.deadline_text}

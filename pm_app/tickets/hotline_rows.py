@@ -2,29 +2,29 @@
 
 Platforms and their versions name the columns differently (工单号 / 工单编号, 来电时间 / 受理时间);
 headers are NFKC-normalised first (full-width letters, ideographic spaces) and then looked up in
-ALIASES. Every problem of a row is reported, naming the column as the file names it, so one round
+ALIASES; of two columns naming one field the more usual name (earlier in ALIASES) wins, and a
+platform export's other columns (承办单位, 回访结果…) are ignored. Reading, the header and the
+row loop are common.imports'. Every problem of a row is reported, naming the column as the file names it, so one round
 of corrections is enough.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
 
 from pm_app.common.clock import now
+from pm_app.common.imports.cells import cell_text, when_cell
+from pm_app.common.imports.headers import Column, Layout
 from pm_app.common.inputs import FIRST_DAY, normal, text_problem
-from pm_app.fees.import_cells import when_cell
-from pm_app.org.import_files import Row
-from pm_app.org.import_rows import cell_text, is_blank
 from pm_app.tickets.schemas import EXTERNAL_REF
 
 FIELDS = ("external_ref", "reported_at", "reporter_name", "reporter_phone", "address", "content", "category",
           "deadline")
 REQUIRED = ("external_ref", "reported_at", "content")
-# Header as written (after _header_key) → field. English names too, for scripts.
+# Header as written (after headers.header_key) → field. English names too, for scripts.
 ALIASES = {
     **{field: field for field in FIELDS},
     "工单编号": "external_ref", "工单号": "external_ref", "编号": "external_ref", "工单编码": "external_ref",
@@ -39,6 +39,11 @@ ALIASES = {
     "问题分类": "category", "诉求分类": "category", "类别": "category", "分类": "category", "问题类型": "category",
     "办理时限": "deadline", "办结时限": "deadline", "处理时限": "deadline",
 }
+MISSING_NAMES = {"external_ref": "工单编号", "reported_at": "受理时间", "content": "诉求内容"}
+LAYOUT = Layout(
+    columns=tuple(Column(field, tuple(alias for alias, target in ALIASES.items() if target == field and alias != field),
+                         required=field in REQUIRED) for field in FIELDS),
+    repeats_allowed=True, ragged_check=False, shown=MISSING_NAMES)
 # What a person reads for each field in a message: the file's own header.
 MAX_LENGTH = {"reporter_name": 64, "address": 128, "content": 2000, "category": 100, "deadline": 64}
 PHONE = re.compile(r"[0-9+\-* ]{3,32}", re.ASCII)  # platforms often mask the middle: 138****5678
@@ -46,11 +51,6 @@ _EXTERNAL_REF = re.compile(EXTERNAL_REF, re.ASCII)
 # "2026年10月3日 9:12" as some platforms print it, made "2026-10-3 9:12" for when_cell.
 _CHINESE_DAY = re.compile(r"([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})[日号]?\s*")
 _SECONDS = re.compile(r"(\d{1,2}):(\d{2}):(\d{2})\.\d+$")
-
-
-def header_key(header) -> str:
-    """A header cell as ALIASES spells it: NFKC, no blanks anywhere, lower case, no trailing colon."""
-    return re.sub(r"\s+", "", normal(cell_text(header))).rstrip(":").lower()
 
 
 @dataclass
@@ -69,21 +69,18 @@ class Order:
 
 
 class OrderReader:
-    """Turns each row into an Order, or into that row's problems (named by the file's headers)."""
+    """Turns each row into an Order, or into that row's problems (named by the file's headers).
+    No "more cells than the header" check: a platform export's other columns are read past."""
 
-    def __init__(self, headers: dict[str, str]):
-        self.headers = headers  # field → the header as the file writes it
+    def __init__(self):
+        self.headers: dict[str, str] = {}  # field → the header as the file writes it
         self.at = now()
 
-    def read(self, rows: Iterator[Row], columns: dict[str, int]) -> Iterator[tuple[int, Order | None, list[str]]]:
-        # No "more cells than the header" check: a platform export's other columns are read past.
-        for number, cells in rows:
-            if is_blank(cells):
-                continue
-            raw = {field: cells[index] if index < len(cells) else None for field, index in columns.items()}
-            problems: list[str] = []
-            order = self._clean(number, raw, problems)
-            yield number, (None if problems else order), problems
+    def check(self, number: int, raw: dict, header) -> tuple[Order | None, list[str]]:
+        self.headers = header.written
+        problems: list[str] = []
+        order = self._clean(number, raw, problems)
+        return (None if problems else order), problems
 
     def _name(self, field: str) -> str:
         return self.headers.get(field, field)
@@ -148,42 +145,3 @@ def when(text: str) -> datetime | None:
     if not text.isascii():
         return None
     return when_cell(text)
-
-
-_RANK = {header: rank for rank, header in enumerate(ALIASES)}
-
-
-def read_header(rows: Iterator[Row]) -> tuple[int, dict[str, int], dict[str, str], list[str]]:
-    """The first non-blank row: (its number, field → column, field → header as written, problems).
-    A platform export has many more columns (承办单位, 回访结果…): those are ignored. When two
-    columns name one field (受理时间 and 来电时间), the more usual name (earlier in ALIASES) wins."""
-    from pm_app.org.import_files import UnreadableFile
-
-    for number, cells in rows:
-        if not is_blank(cells):
-            break
-    else:
-        raise UnreadableFile(_("The file is empty."))
-    columns: dict[str, int] = {}
-    written: dict[str, str] = {}
-    seen: dict[str, int] = {}
-    keys: dict[str, str] = {}
-    problems: list[str] = []
-    for index, cell in enumerate(cells):
-        key = _UNIT_SUFFIX.sub("", header_key(cell))
-        field = ALIASES.get(key)
-        if field is None:
-            continue
-        if key in seen:
-            problems.append(_("column \"%(column)s\" appears twice", column=cell_text(cell)))
-            continue
-        seen[key] = index
-        if field not in columns or _RANK[key] < _RANK[keys[field]]:
-            columns[field], written[field], keys[field] = index, cell_text(cell), key
-    missing = [field for field in REQUIRED if field not in columns]
-    problems.extend(_("missing column %(column)s", column=MISSING_NAMES[field]) for field in missing)
-    return number, columns, written, problems
-
-
-_UNIT_SUFFIX = re.compile(r"[(][^()]*[)]$")  # "办理时限(天)" once NFKC made the brackets ASCII
-MISSING_NAMES = {"external_ref": "工单编号", "reported_at": "受理时间", "content": "诉求内容"}

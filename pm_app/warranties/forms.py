@@ -17,7 +17,7 @@ from pm_app.common.forms import day_in_range, optional_int
 from pm_app.common.inputs import InputError, parse_amount
 from pm_app.common.money import AmountError, yuan_to_fen
 from pm_app.org.labels import RENOVATION_TYPES, choices
-from pm_app.warranties.import_rows import MAX_QUANTITY
+from pm_app.warranties.import_columns import MAX_QUANTITY
 from pm_app.warranties.labels import DEPOSIT_TERMS, FUNDING_SOURCES
 from pm_app.warranties.models import DepositTerms
 

@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from pm_app.common.fields import Day, DecimalString, Money
 from pm_app.org.models import RenovationType
-from pm_app.warranties.import_rows import MAX_QUANTITY
+from pm_app.warranties.import_columns import MAX_QUANTITY
 from pm_app.warranties.models import ClaimState, DepositState, DepositTerms, FundingSource
 
 CATEGORY_CODE = validate.Regexp(r"^[a-z][a-z0-9_]{1,31}$", error="2–32 lower-case letters, digits or '_'")

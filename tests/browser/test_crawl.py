@@ -29,10 +29,10 @@ from pm_app.alerts.rules import RULES
 from pm_app.auth.models import User
 from pm_app.common.clock import CITY_TZ
 from pm_app.extensions import db
-from pm_app.fees.import_rows import FIELDS as bill_fields
-from pm_app.org.import_rows import FIELDS as household_fields
+from pm_app.fees.import_columns import FIELDS as bill_fields
+from pm_app.org.import_columns import FIELDS as household_fields
 from pm_app.org.models import Compound
-from pm_app.warranties.import_rows import FIELDS as item_fields
+from pm_app.warranties.import_columns import FIELDS as item_fields
 from pm_app.tickets.models import Ticket
 from tests.browser.test_homes import sign_in
 

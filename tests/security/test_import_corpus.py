@@ -87,8 +87,8 @@ def test_an_upload_over_the_limit_is_413_before_anything_parses_it(target, endpo
     def no_parsing(*_args, **_kwargs):
         raise AssertionError("the upload was parsed")
 
-    for module in ("pm_app.org.imports", "pm_app.fees.imports", "pm_app.org.import_files"):
-        monkeypatch.setattr(f"{module}.read_rows", no_parsing)
+    for module in ("pm_app.common.imports.rows", "pm_app.common.imports.reading"):
+        monkeypatch.setattr(f"{module}.open_sheet", no_parsing)
     monkeypatch.setattr("openpyxl.load_workbook", no_parsing)
     header, row = ENDPOINTS[endpoint]
     content = corpus.csv(header, [row]) + b"x" * app.config["MAX_CONTENT_LENGTH"]
@@ -100,7 +100,7 @@ def test_an_upload_over_the_limit_is_413_before_anything_parses_it(target, endpo
 
 @pytest.mark.parametrize("url", ["/compounds/{compound}/import", "/compounds/{compound}/fees/import"])
 def test_the_upload_pages_answer_413_too(client, city, app, url, monkeypatch):
-    monkeypatch.setattr("pm_app.org.import_files.read_rows", lambda *_: pytest.fail("parsed"))
+    monkeypatch.setattr("pm_app.common.imports.rows.open_sheet", lambda *_: pytest.fail("parsed"))
     login(client, city.users["admin"])
     response = client.post(url.format(compound=city.compound.id), content_type="multipart/form-data",
                            data={"file": (io.BytesIO(b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1)), "big.csv")})
@@ -108,7 +108,7 @@ def test_the_upload_pages_answer_413_too(client, city, app, url, monkeypatch):
 
 
 def test_a_zip_bomb_is_refused_before_any_xml_is_parsed(target, monkeypatch):
-    monkeypatch.setattr("pm_app.org.import_files.load_workbook", lambda *_a, **_k: pytest.fail("parsed"))
+    monkeypatch.setattr("pm_app.common.imports.workbook.load_workbook", lambda *_a, **_k: pytest.fail("parsed"))
     response = send(target, "households", corpus.zip_bomb(None, None), "bomb.xlsx")
     assert response.status_code == 422 and "too large once unpacked" in response.json["errors"]["file"][0]
 

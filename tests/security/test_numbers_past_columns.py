@@ -16,7 +16,7 @@ from pm_app.common.clock import today
 from pm_app.extensions import db
 from pm_app.fees.models import Bill, Payment
 from pm_app.org.models import Household, ServiceContract
-from pm_app.org.import_rows import MAX_AREA_M2
+from pm_app.org.import_columns import MAX_AREA_M2
 from pm_app.org.schemas import MAX_FEE_RATE_FEN
 from pm_app.warranties.models import RenovationProject, WarrantyItem
 from pm_app.committees.models import Committee, FundVote, LedgerEntry

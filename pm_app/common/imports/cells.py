@@ -1,15 +1,28 @@
-"""Reading one cell of an uploaded sheet as a number or as a time, whichever way it was written:
-text from a CSV, or the number, date or text value an XLSX cell holds."""
+"""One cell of an uploaded sheet read as a person sees it: text, a number or a time, whichever way
+it was written (text from a CSV; the number, date or text an XLSX cell holds)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from pm_app.common.clock import CITY_TZ
-from pm_app.org.import_rows import cell_text
 
-_WHEN = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+_WHEN = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$", re.ASCII)
+
+
+def cell_text(value) -> str:
+    """A cell as the text a person sees: 101 not 101.0, 13812345678 not 1.3812345678e10."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def is_blank(cells: Sequence) -> bool:
+    return all(cell_text(cell) == "" for cell in cells)
 
 
 def decimal_cell(value) -> tuple[str, Decimal | None]:

@@ -1,38 +1,37 @@
-"""The columns of the warranty-item import and what one row of it must say.
+"""The columns of the warranty-item import and what one row of it must say. Reading, the header
+and the row loop are common.imports'.
 
 A row's cells are read here (numbers, dates, lengths, the category by code or Chinese name); the
 category's minimum years are then `services.item_values`'s to check, the rule the single-item API
-follows too. Every problem of a row is reported, not only the first.
+follows too. Units in the header count: 质保期(月) 24 is 2 years, 工程量(万㎡) 1.2 is 12,000 ㎡.
+Every problem of a row is reported, not only the first.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from pm_app.common.imports.cells import cell_text, decimal_cell, has_fractional_fen, when_cell
+from pm_app.common.imports.headers import Column, Layout
+from pm_app.common.imports.units import is_area
 from pm_app.errors import DomainError
 from pm_app.extensions import db
-from pm_app.fees.import_cells import decimal_cell, has_fractional_fen, when_cell
-from pm_app.org.import_files import Row
-from pm_app.org.import_rows import cell_text, is_blank
 from pm_app.warranties.models import RenovationProject, WarrantyCategory
 from pm_app.warranties.services import item_values
 
 FIELDS = ("category", "description", "quantity", "unit", "location", "warranty_years", "warranty_start")
-REQUIRED = ("category", "description")
-ALIASES = {
-    **{field: field for field in FIELDS},
-    "类别": "category", "质保类别": "category", "保修类别": "category",
-    "项目内容": "description", "描述": "description", "工程内容": "description",
-    "工程量": "quantity", "数量": "quantity",
-    "单位": "unit", "计量单位": "unit",
-    "位置": "location", "部位": "location",
-    "质保年限": "warranty_years", "质保期": "warranty_years", "保修年限": "warranty_years",
-    "质保起始日": "warranty_start", "质保起始日期": "warranty_start", "质保开始日期": "warranty_start",
-}
+LAYOUT = Layout(columns=(
+    Column("category", ("类别", "质保类别", "保修类别", "工程类别"), required=True),
+    Column("description", ("项目内容", "描述", "工程内容", "工程名称", "项目名称"), required=True),
+    Column("quantity", ("工程量", "数量"), unit="quantity"),
+    Column("unit", ("单位", "计量单位")),
+    Column("location", ("位置", "部位", "施工部位")),
+    Column("warranty_years", ("质保年限", "质保期", "保修年限", "保修期", "质保期限", "保修期限"), unit="term"),
+    Column("warranty_start", ("质保起始日", "质保起始日期", "质保开始日期", "保修起始日期")),
+))
 MAX_LENGTH = {"description": 256, "unit": 16, "location": 128}  # the columns of WarrantyItem
 MAX_QUANTITY = 10_000_000  # more is a typo, and it keeps "1e30" out of NUMERIC(14, 2)
 YEARS = (1, 50)  # the bounds of ItemIn.warranty_years
@@ -45,29 +44,21 @@ class RowReader:
         self.project = project
         self.codes, self.ambiguous = _category_names()
 
-    def read(self, rows: Iterator[Row], columns: dict[str, int]) -> Iterator[tuple[int, dict | None, list[str]]]:
-        width = max(columns.values()) + 1
-        for number, cells in rows:
-            if is_blank(cells):
-                continue  # blank lines between blocks and at the end are how sheets look
-            raw = {field: cells[index] if index < len(cells) else None for field, index in columns.items()}
-            values, problems = self._clean(raw)
-            if any(cell_text(cell) != "" for cell in cells[width:]):
-                problems.append(_("has %(cells)d cells but the header has %(columns)d",
-                                  cells=len(cells), columns=width))
-            yield number, (None if problems else values), problems
-
-    def _clean(self, raw: dict) -> tuple[dict | None, list[str]]:
+    def check(self, _number: int, raw: dict, header) -> tuple[dict | None, list[str]]:
         problems: list[str] = []
+        quantity_unit = header.units.get("quantity")
         data = {"category": self._category(cell_text(raw.get("category")), problems),
                 "description": _text("description", raw.get("description"), problems, required=True),
-                "quantity": _quantity(raw.get("quantity"), problems),
+                "quantity": _quantity(raw.get("quantity"), quantity_unit, problems),
                 "unit": _text("unit", raw.get("unit"), problems),
                 "location": _text("location", raw.get("location"), problems),
-                "warranty_years": _years(raw.get("warranty_years"), problems),
+                "warranty_years": _years(raw.get("warranty_years"), header.units.get("warranty_years"),
+                                         header.written.get("warranty_years"), problems),
                 "warranty_start": _start(raw.get("warranty_start"), problems)}
         if problems:
             return None, problems
+        if data["quantity"] is not None and data["unit"] is None and quantity_unit is not None:
+            data["unit"] = "㎡" if is_area(quantity_unit) else quantity_unit.name  # the header's unit, scaled
         try:
             return item_values(self.project, data), problems
         except DomainError as exc:  # below the category's minimum: the message names it and its source
@@ -116,10 +107,12 @@ def _text(field: str, value, problems: list[str], required: bool = False) -> str
     return text
 
 
-def _quantity(value, problems: list[str]) -> Decimal | None:
+def _quantity(value, unit, problems: list[str]) -> Decimal | None:
     text, number = decimal_cell(value)
     if text == "":
         return None
+    if number is not None and unit is not None:
+        number *= unit.factor
     if number is None:
         problems.append(_("quantity \"%(value)s\" is not a number", value=text))
     elif number < 0:
@@ -133,11 +126,19 @@ def _quantity(value, problems: list[str]) -> Decimal | None:
     return None
 
 
-def _years(value, problems: list[str]) -> int | None:
-    """Whole years; blank means the category's minimum (item_values fills it in)."""
+def _years(value, unit, column, problems: list[str]) -> int | None:
+    """Whole years, from years or from months or heating seasons when the header says so; blank
+    means the category's minimum (item_values fills it in)."""
     text, number = decimal_cell(value)
     if text == "":
         return None
+    if number is not None and unit is not None and number == number.to_integral_value():
+        months = number * unit.factor
+        if months % 12:
+            problems.append(_("%(column)s %(value)s %(unit)s is not a whole number of years",
+                              column=column, value=text, unit=unit.name))
+            return None
+        number = months / 12
     if number is None or number != number.to_integral_value():
         problems.append(_("warranty_years \"%(value)s\" is not a whole number of years", value=text))
     elif not YEARS[0] <= number <= YEARS[1]:
