@@ -19,12 +19,12 @@ that has an error. /healthz is measured under the same gunicorn before and after
 every acknowledged write is looked for in the database (bench/peak/check.py). It prints the steps,
 one table of targets (figure, goal, holds) and writes JSON; exit status 0 when every target holds.
 """
+
 from __future__ import annotations
 
 import argparse
 import json
 import os
-import resource
 import shutil
 import signal
 import subprocess
@@ -33,11 +33,14 @@ import tempfile
 import time
 from pathlib import Path
 
+import psutil
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "peak"))
 
+import cpu_profile  # noqa: E402
 from check import check_writes  # noqa: E402
+from cpu_profile import CpuSplit, children  # noqa: E402
 from plan import PREFIX, build, make_accounts  # noqa: E402
 from report import holds, step_figures, steps_table, table, targets  # noqa: E402
 from services import free_port, wait_for  # noqa: E402
@@ -56,6 +59,9 @@ def main() -> int:
     parser.add_argument("--step-seconds", type=float, default=60)
     parser.add_argument("--warmup", type=float, default=15)
     parser.add_argument("--health-seconds", type=float, default=15)
+    parser.add_argument(
+        "--profile-users", type=int, help="py-spy the gunicorn workers during the step of this many people"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the run's database (the template is always kept)")
     parser.add_argument("--json", default=str(ROOT / "bench" / "results" / "peak_hour.json"))
     args = parser.parse_args()
@@ -89,10 +95,20 @@ def psql(pg: str, sql: str) -> list[tuple]:
         return cursor.fetchall() if cursor.description else []
 
 
+def psql_rows(url: str, sql: str, *params) -> list[tuple]:
+    with psycopg.connect(url, autocommit=True) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
 def app_env(url: str, redis_url: str, folder: Path, **extra) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env |= {"DATABASE_URL": url, "REDIS_URL": redis_url, "SECRET_KEY": "peak-hour-bench",
-            "PM_APP_INSTANCE": str(folder / "instance"), "PYTHONPATH": str(ROOT)}
+    env |= {
+        "DATABASE_URL": url,
+        "REDIS_URL": redis_url,
+        "SECRET_KEY": "peak-hour-bench",
+        "PM_APP_INSTANCE": str(folder / "instance"),
+        "PYTHONPATH": str(ROOT),
+    }
     return env | {k: str(v) for k, v in extra.items()}
 
 
@@ -100,8 +116,7 @@ def pm_app(url: str, *command: str) -> float:
     started = time.perf_counter()
     env = app_env(url, "", Path(tempfile.gettempdir()))
     env.pop("REDIS_URL")  # the seed and the sweep run in this process, no queue
-    subprocess.run([sys.executable, "-c", "from pm_app.cli import cli; cli()", *command], cwd=ROOT, check=True,
-                   env=env)
+    subprocess.run([sys.executable, "-c", "from pm_app.cli import cli; cli()", *command], cwd=ROOT, check=True, env=env)
     return time.perf_counter() - started
 
 
@@ -116,7 +131,7 @@ def prepare_template(pg: str, template: str) -> float | None:
         pm_app(url, "sweep")
         psql(pg, f"COMMENT ON DATABASE {template} IS 'seed_seconds={seconds:.0f}'")
     with psycopg.connect(url, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM \"user\" WHERE username LIKE %s", (PREFIX + "%",)).fetchone():
+        if not conn.execute('SELECT 1 FROM "user" WHERE username LIKE %s', (PREFIX + "%",)).fetchone():
             print(f"[peak] {make_accounts(url)} bench accounts made", flush=True)
             conn.execute("VACUUM ANALYZE")
     comment = psql(pg, f"SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '{template}'")
@@ -144,17 +159,33 @@ class Servers:
         self.base = f"http://127.0.0.1:{self.port}"
         metrics = folder / "metrics"
         metrics.mkdir()
-        self.env = app_env(url, redis_url, folder, PM_APP_BIND=f"127.0.0.1:{self.port}", PM_APP_TRUSTED_PROXY_COUNT=1,
-                           PROMETHEUS_MULTIPROC_DIR=metrics)
+        self.env = app_env(
+            url,
+            redis_url,
+            folder,
+            PM_APP_BIND=f"127.0.0.1:{self.port}",
+            PM_APP_TRUSTED_PROXY_COUNT=1,
+            PROMETHEUS_MULTIPROC_DIR=metrics,
+        )
         self.logs = folder
         self.processes: list[subprocess.Popen] = []
 
     def start(self) -> None:
-        for name, command in (("gunicorn", ["-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "pm_app:create_app()"]),
-                              ("worker", ["-c", "from pm_app.cli import cli; cli()", "worker"])):
+        for name, command in (
+            ("gunicorn", ["-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "pm_app:create_app()"]),
+            ("worker", ["-c", "from pm_app.cli import cli; cli()", "worker"]),
+        ):
             log = (self.logs / f"{name}.log").open("ab")
-            self.processes.append(subprocess.Popen([sys.executable, *command], cwd=ROOT, env=self.env, stdout=log,
-                                                   stderr=subprocess.STDOUT, start_new_session=True))
+            self.processes.append(
+                subprocess.Popen(
+                    [sys.executable, *command],
+                    cwd=ROOT,
+                    env=self.env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            )
         import urllib.request
 
         wait_for(lambda: urllib.request.urlopen(self.base + "/healthz", timeout=2).status == 200, 90, "gunicorn")
@@ -169,9 +200,31 @@ class Servers:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
 
+    def worker_pids(self) -> list[int]:
+        return children(self.processes[0].pid)[1:]
+
+    def groups(self, locust_pid: int) -> dict:
+        """The processes whose CPU the run reports, each found anew when read (workers restart)."""
+        database = self.env["DATABASE_URL"].rsplit("/", 1)[1]
+        return {
+            "gunicorn": lambda: children(self.processes[0].pid),
+            "rq worker": lambda: children(self.processes[1].pid),
+            "postgresql (this database)": lambda: [
+                pid
+                for (pid,) in psql_rows(
+                    self.env["DATABASE_URL"], "SELECT pid FROM pg_stat_activity WHERE datname = %s", database
+                )
+            ],
+            "redis": lambda: [p.pid for p in psutil.process_iter(["name"]) if p.info["name"] == "redis-server"],
+            "locust": lambda: children(locust_pid),
+        }
+
     def worker_count(self) -> int:
-        return sum(1 for line in (self.logs / "gunicorn.log").read_text(errors="replace").splitlines()
-                   if "Booting worker" in line)
+        return sum(
+            1
+            for line in (self.logs / "gunicorn.log").read_text(errors="replace").splitlines()
+            if "Booting worker" in line
+        )
 
 
 def measure(servers: Servers, url: str, args, folder: Path) -> dict:
@@ -179,8 +232,10 @@ def measure(servers: Servers, url: str, args, folder: Path) -> dict:
     plan_file = folder / "plan.json"
     plan = build(url, servers.base, plan_file)
     health = [run_load(servers.port, [Target("health", "/healthz")], 8, args.health_seconds).summary()]
-    steps, acknowledged = [], {"payments": [], "transitions": [], "reports": [], "tried_households": [],
-                               "tried_tickets": []}
+    steps, acknowledged = (
+        [],
+        {"payments": [], "transitions": [], "reports": [], "tried_households": [], "tried_tickets": []},
+    )
     for users in [int(u) for u in args.users.split(",")]:
         step = run_step(servers, plan_file, run, users, args, folder)
         writes = step.pop("writes")
@@ -192,27 +247,52 @@ def measure(servers: Servers, url: str, args, folder: Path) -> dict:
             break
         used(plan, plan_file, writes)
     health.append(run_load(servers.port, [Target("health", "/healthz")], 8, args.health_seconds).summary())
-    return {"run": run, "base": servers.base, "gunicorn_workers": servers.worker_count(), "cores": os.cpu_count(),
-            "health": health, "health_rps": round(sum(h["rps"] for h in health) / len(health), 1),
-            "steps": steps, "acknowledged": acknowledged, "accounts": len(plan["accounts"])}
+    return {
+        "run": run,
+        "base": servers.base,
+        "gunicorn_workers": servers.worker_count(),
+        "cores": os.cpu_count(),
+        "health": health,
+        "health_rps": round(sum(h["rps"] for h in health) / len(health), 1),
+        "steps": steps,
+        "acknowledged": acknowledged,
+        "accounts": len(plan["accounts"]),
+    }
 
 
 def run_step(servers: Servers, plan_file: Path, run: str, users: int, args, folder: Path) -> dict:
+    """One step: `users` people for --step-seconds; the figures of the requests begun after the
+    warm-up, the machine's load, and where its CPU went (py-spy on the workers with --profile-users)."""
     record = folder / f"step-{users}.json"
     env = {**os.environ, "PEAK_PLAN": str(plan_file), "PEAK_RECORD": str(record), "PEAK_RUN": run}
-    cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
+    options = f"--headless --only-summary --loglevel WARNING --exit-code-on-error 0 -u {users} -r {max(1, users // 5)}"
+    command = [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--host", servers.base, *options.split()]
     started = time.time()
-    subprocess.run([sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--host", servers.base,
-                    "-u", str(users), "-r", str(max(1, users // 5)), "--run-time", f"{args.step_seconds:.0f}s",
-                    "--only-summary", "--loglevel", "WARNING", "--exit-code-on-error", "0"],
-                   cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=(folder / "locust.log").open("ab"))
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    locust = subprocess.Popen(
+        [*command, "--run-time", f"{args.step_seconds:.0f}s"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=(folder / "locust.log").open("ab"),
+    )
+    split = CpuSplit(servers.groups(locust.pid))
+    try:
+        time.sleep(args.warmup)
+        split.start()
+        profiled = users == args.profile_users
+        spies = cpu_profile.record(servers.worker_pids(), args.step_seconds - args.warmup - 2) if profiled else []
+        locust.wait()
+    finally:
+        if locust.poll() is None:
+            locust.kill()
+    cpu = split.stop(time.time() - started - args.warmup)
     load = os.getloadavg()
     kept = json.loads(record.read_text())
     figures = step_figures(kept["requests"], started + args.warmup, started + args.step_seconds)
-    client_cpu = (after.ru_utime + after.ru_stime) - (cpu.ru_utime + cpu.ru_stime)
-    return {"users": users, **figures, "load_1min": round(load[0], 2), "load_5min": round(load[1], 2),
-            "client_cpu_share": round(client_cpu / (time.time() - started), 2), "writes": kept["writes"]}
+    figures |= {"load_1min": round(load[0], 2), "load_5min": round(load[1], 2), "cores_used": cpu}
+    if spies:
+        figures["profile"] = cpu_profile.summarise(spies)
+    return {"users": users, **figures, "writes": kept["writes"]}
 
 
 def used(plan: dict, plan_file: Path, writes: dict) -> None:
@@ -221,15 +301,20 @@ def used(plan: dict, plan_file: Path, writes: dict) -> None:
     (the product may have made it: its state is no longer known to the script)."""
     taken = set(writes["tried_households"])
     reached = {moved["ticket_id"]: moved["to"] for moved in writes["transitions"]}
-    lost = {t for t in writes["tried_tickets"]
-            if writes["tried_tickets"].count(t) > sum(1 for m in writes["transitions"] if m["ticket_id"] == t)}
+    lost = {
+        t
+        for t in writes["tried_tickets"]
+        if writes["tried_tickets"].count(t) > sum(1 for m in writes["transitions"] if m["ticket_id"] == t)
+    }
     for account in plan["accounts"]:
         if "households" in account:
             account["households"] = [h for h in account["households"] if h["id"] not in taken]
         if "tickets" in account:
-            account["tickets"] = [{"id": t["id"], "status": reached.get(t["id"], t["status"])}
-                                  for t in account["tickets"]
-                                  if t["id"] not in lost and reached.get(t["id"], t["status"]) != "resolved"]
+            account["tickets"] = [
+                {"id": t["id"], "status": reached.get(t["id"], t["status"])}
+                for t in account["tickets"]
+                if t["id"] not in lost and reached.get(t["id"], t["status"]) != "resolved"
+            ]
     plan_file.write_text(json.dumps(plan))
 
 

@@ -6,6 +6,7 @@ Every request and every acknowledged write is kept and written at the end to PEA
 which bench/peak_hour.py reads: the latencies per step of load, and the writes it then looks for
 in the database. PEAK_PLAN names the file of accounts and work (plan.py).
 """
+
 from __future__ import annotations
 
 import json

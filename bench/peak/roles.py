@@ -9,6 +9,7 @@ Writes are real and acknowledged only when the product says so (201 for a paymen
 receipt, 200 for a ticket moved, a redirect to the tracking page for a report); WRITES keeps each
 one for bench/peak_hour.py to find in the database afterwards, exactly once.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -25,7 +26,13 @@ from requests.cookies import create_cookie
 
 PLAN = json.loads(Path(os.environ["PEAK_PLAN"]).read_text())
 RUN = os.environ.get("PEAK_RUN", "peak")
-WRITES: dict[str, list] = {"payments": [], "transitions": [], "reports": [], "tried_households": [], "tried_tickets": []}
+WRITES: dict[str, list] = {
+    "payments": [],
+    "transitions": [],
+    "reports": [],
+    "tried_households": [],
+    "tried_tickets": [],
+}
 NEXT_STATUS = {"new": "assigned", "assigned": "in_progress", "in_progress": "resolved"}
 RETRY_SHARE = 0.1  # a cashier whose first answer got lost sends the same payment again
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -119,23 +126,43 @@ class StreetOffice(Staff):
         self.page(f"/households/{household['id']}/account", "street: household account")
         self.then()
         key = str(uuid.uuid4())
-        body = {"amount": f"{household['owed_fen'] // 100}.{household['owed_fen'] % 100:02d}", "method": "cash",
-                "bill_ids": household["bill_ids"], "expected_total": None, "payer_name": household["owner"][:32] or None}
+        body = {
+            "amount": f"{household['owed_fen'] // 100}.{household['owed_fen'] % 100:02d}",
+            "method": "cash",
+            "bill_ids": household["bill_ids"],
+            "expected_total": None,
+            "payer_name": household["owner"][:32] or None,
+        }
         body["expected_total"] = body["amount"]
         headers = {**self.auth, "Idempotency-Key": key}
-        answer = self.client.post(f"/api/v1/households/{household['id']}/payments", json=body, headers=headers,
-                                  name="street: pay several months (API)")
+        answer = self.client.post(
+            f"/api/v1/households/{household['id']}/payments",
+            json=body,
+            headers=headers,
+            name="street: pay several months (API)",
+        )
         if answer.status_code != 201:
             return
         if random.random() < RETRY_SHARE:
-            again = self.client.post(f"/api/v1/households/{household['id']}/payments", json=body, headers=headers,
-                                     name="street: the same payment sent again")
+            again = self.client.post(
+                f"/api/v1/households/{household['id']}/payments",
+                json=body,
+                headers=headers,
+                name="street: the same payment sent again",
+            )
             if again.status_code != 201 or again.json()["receipt"]["id"] != answer.json()["receipt"]["id"]:
                 return
         paid = answer.json()
-        WRITES["payments"].append({"key": key, "household_id": household["id"], "amount_fen": household["owed_fen"],
-                                   "payment_ids": [p["id"] for p in paid["payments"]],
-                                   "receipt_id": paid["receipt"]["id"], "receipt_number": paid["receipt"]["number"]})
+        WRITES["payments"].append(
+            {
+                "key": key,
+                "household_id": household["id"],
+                "amount_fen": household["owed_fen"],
+                "payment_ids": [p["id"] for p in paid["payments"]],
+                "receipt_id": paid["receipt"]["id"],
+                "receipt_number": paid["receipt"]["number"],
+            }
+        )
         self.page(f"/receipts/{paid['receipt']['id']}?print=1", "street: receipt")
 
     @task(2)
@@ -144,8 +171,10 @@ class StreetOffice(Staff):
         self.then()
         self.api("/api/v1/tickets?overdue=true", "street API: overdue tickets")
         self.then()
-        self.api(f"/api/v1/collection-rates?scope=street&id={self.account['street_id']}&{MONTHS}",
-                 "street API: collection rates")
+        self.api(
+            f"/api/v1/collection-rates?scope=street&id={self.account['street_id']}&{MONTHS}",
+            "street API: collection rates",
+        )
 
 
 class FirmStaff(Staff):
@@ -171,8 +200,12 @@ class FirmStaff(Staff):
         body = {"to": to, "note": "峰值测试：已处理"}
         if to == "resolved":
             body["cost"] = "120.00"
-        answer = self.client.post(f"/api/v1/tickets/{ticket['id']}/transitions", json=body, headers=self.auth,
-                                  name="firm: move a ticket (API)")
+        answer = self.client.post(
+            f"/api/v1/tickets/{ticket['id']}/transitions",
+            json=body,
+            headers=self.auth,
+            name="firm: move a ticket (API)",
+        )
         if answer.status_code == 200:
             WRITES["transitions"].append({"ticket_id": ticket["id"], "to": to, "username": self.account["username"]})
             if to in NEXT_STATUS:
@@ -191,7 +224,9 @@ class FirmStaff(Staff):
         compound = random.choice(self.account["compounds"])
         self.api(f"/api/v1/bills?compound_id={compound}&period={PERIOD}", "firm API: a compound's bills")
         self.then()
-        self.api(f"/api/v1/collection-rates?scope=firm&id={self.account['firm_id']}&{MONTHS}", "firm API: collection rates")
+        self.api(
+            f"/api/v1/collection-rates?scope=firm&id={self.account['firm_id']}&{MONTHS}", "firm API: collection rates"
+        )
         self.then()
         self.api("/api/v1/tickets", "firm API: tickets")
 
@@ -253,6 +288,7 @@ class Regulator(Staff):
 class Resident(FastHttpUser):
     """A resident scans the stairwell's QR code, reports a repair and follows it on the tracking
     page; each comes from an address of its own, as from the street (nginx forwards it)."""
+
     weight = 15
     wait_time = between(5, 15)
     serial = itertools.count()
@@ -271,17 +307,31 @@ class Resident(FastHttpUser):
             return
         self.wait()
         marker = f"{RUN}-{uuid.uuid4().hex[:12]}"
-        data = {"csrf_token": csrf.group(1), "what": random.choice(["light", "drain", "stairwell", "road"]),
-                "priority": "normal", "building": "", "location": "3单元门口",
-                "description": f"楼道灯不亮，晚上看不见台阶。{marker}", "reporter_name": "", "reporter_phone": "",
-                "website": ""}
-        answer = self.client.post(f"/c/{compound['code']}", data=data, name="public: send a report",
-                                  headers=self.address, allow_redirects=False)
+        data = {
+            "csrf_token": csrf.group(1),
+            "what": random.choice(["light", "drain", "stairwell", "road"]),
+            "priority": "normal",
+            "building": "",
+            "location": "3单元门口",
+            "description": f"楼道灯不亮，晚上看不见台阶。{marker}",
+            "reporter_name": "",
+            "reporter_phone": "",
+            "website": "",
+        }
+        answer = self.client.post(
+            f"/c/{compound['code']}",
+            data=data,
+            name="public: send a report",
+            headers=self.address,
+            allow_redirects=False,
+        )
         where = answer.headers.get("Location", "") if answer.status_code == 302 else ""
         found = re.search(r"/track/([^/?]+)", where)
         if not found:
             return
-        WRITES["reports"].append({"marker": marker, "tracking_code": found.group(1), "compound_id": compound["compound_id"]})
+        WRITES["reports"].append(
+            {"marker": marker, "tracking_code": found.group(1), "compound_id": compound["compound_id"]}
+        )
         link = urlsplit(where)
         self.client.get(f"{link.path}?{link.query}", name="public: tracking page (new)", headers=self.address)
         self.tracking.append(found.group(1))
@@ -289,8 +339,9 @@ class Resident(FastHttpUser):
     @task(2)
     def track(self):
         if self.tracking:
-            self.client.get(f"/track/{random.choice(self.tracking)}", name="public: tracking page",
-                            headers=self.address)
+            self.client.get(
+                f"/track/{random.choice(self.tracking)}", name="public: tracking page", headers=self.address
+            )
 
     @task(1)
     def rankings(self):

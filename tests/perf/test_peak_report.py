@@ -1,13 +1,21 @@
 """bench/peak_hour.py's table is the closing note's: a step over 300 ms or with one error does not
 count, a step after a failed one is not capacity, and a write found missing or twice fails the run."""
+
 from __future__ import annotations
 
 from bench.peak.report import highest_sustained, holds, step_figures, targets
 
 
 def _step(rate, p95, errors=0):
-    return {"users": int(rate * 10), "rate": rate, "requests": int(rate * 45), "p50_ms": p95 / 3, "p95_ms": p95,
-            "p99_ms": p95 * 2, "errors": errors}
+    return {
+        "users": int(rate * 10),
+        "rate": rate,
+        "requests": int(rate * 45),
+        "p50_ms": p95 / 3,
+        "p95_ms": p95,
+        "p99_ms": p95 * 2,
+        "errors": errors,
+    }
 
 
 def _row(rows, start):
