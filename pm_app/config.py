@@ -122,6 +122,10 @@ class Config:
     DB_STATEMENT_TIMEOUT_MS = _non_negative_int("PM_APP_DB_STATEMENT_TIMEOUT_MS", "0")
     # How the app's sessions are named in pg_stat_activity.
     DB_APPLICATION_NAME = os.environ.get("PM_APP_DB_APPLICATION_NAME", "changxiao")
+    # A streaming replica of the database for the dashboards' reads (common/replica.py,
+    # docs/scaling.md); unset, they read the primary like everything else.
+    DATABASE_REPLICA_URL = _database_url(os.environ.get("DATABASE_REPLICA_URL"), INSTANCE_DIR) \
+        if os.environ.get("DATABASE_REPLICA_URL") else None
     REDIS_URL = os.environ.get("REDIS_URL") or None
     # The API's reads cached in Redis, exact by table versions (pm_app/common/api_cache.py); this is
     # also the longest an answer lives, which bounds what only the clock changes. 0 turns it off.
@@ -141,6 +145,9 @@ class Config:
     MAX_CONTENT_LENGTH = int(os.environ.get("PM_APP_MAX_UPLOAD_MB", "20")) * 1024 * 1024
     # An XLSX upload whose parts unpack to more than this is refused before parsing (zip bombs).
     IMPORT_MAX_UNZIPPED_MB = int(os.environ.get("PM_APP_IMPORT_MAX_UNZIPPED_MB", "200"))
+    # An API upload of more rows than this (estimated from the file) is imported by a background
+    # job and answered 202 with the job; a smaller one at once, 201 or 422 (jobs/imports.py).
+    IMPORT_INLINE_ROWS = _non_negative_int("PM_APP_IMPORT_INLINE_ROWS", "2000")
 
     # The public report form and tracking page (no account): limits per client address.
     # A Redis outage must not stop residents reporting: fall back to counting in memory.
@@ -198,6 +205,9 @@ class Config:
     # The address residents reach the app at ("https://baoxiu.example.gov.cn"): every absolute URL
     # the app prints (the QR poster) starts with it, whatever Host header a request carried.
     PUBLIC_BASE_URL = _base_url(os.environ.get("PUBLIC_BASE_URL"))
+    # The city a city-level deployment serves (issue 30): migration a30a00000014 creates it and puts
+    # the existing districts in it. A province deployment adds its other cities from the admin pages.
+    CITY_NAME = os.environ.get("PM_APP_CITY_NAME", "本市")
     # Logs (common/logs.py): "text" for a person at a terminal, "json" (one object a line) for a
     # log collector; every line carries the request id either way.
     LOG_FORMAT = os.environ.get("PM_APP_LOG_FORMAT", "text")
@@ -211,6 +221,12 @@ class Config:
     OUTBOX_KEEP_DAYS = _non_negative_int("PM_APP_OUTBOX_KEEP_DAYS", "90")
     # Who may read /metrics (Prometheus' scrapers): addresses or networks, comma-separated.
     METRICS_ALLOW = _networks("PM_APP_METRICS_ALLOW", "127.0.0.1, ::1")
+    # Error reports (common/error_reports.py): with no DSN nothing is sent and sentry-sdk is not
+    # even imported. The environment's name tells one deployment's reports from another's.
+    SENTRY_DSN = os.environ.get("SENTRY_DSN") or None
+    SENTRY_ENVIRONMENT = os.environ.get("SENTRY_ENVIRONMENT") or os.environ.get("PM_APP_ENV") or "production"
+    # Where the reports go; None is the SDK's own HTTP transport (tests keep them in memory).
+    SENTRY_TRANSPORT = None
 
     SESSION_COOKIE_HTTPONLY = True
     # Secure always when PM_APP_HTTPS=1; otherwise whenever the request itself came over HTTPS.
@@ -243,6 +259,8 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = _database_url(_url, INSTANCE_DIR) if _url else None
     REDIS_URL = os.environ.get("TEST_REDIS_URL") or os.environ.get("REDIS_URL") or None
     REQUIRE_SERVICES = os.environ.get("PM_APP_REQUIRE_SERVICES") == "1"
+    DATABASE_REPLICA_URL = None  # a test that wants a replica sets one (tests/common/test_replica.py)
+    SENTRY_DSN = None  # the suite never reports; tests/common/test_error_reports.py sets its own
     JOBS_MODE = "sync"
     API_CACHE_SECONDS = 0  # each test's rolled-back data must not meet another's answers; tests/common turn it on
     SMTP_HOST = None
@@ -255,6 +273,16 @@ class TestConfig(Config):
     @classmethod
     def secret_key(cls) -> str:
         return cls.SECRET_KEY
+
+
+def binds(config) -> dict:
+    """Flask-SQLAlchemy's extra engines: the replica (common/replica.py) when
+    DATABASE_REPLICA_URL is set, with the primary's pool, timeout and application name."""
+    found = dict(config.get("SQLALCHEMY_BINDS") or {})
+    url = config.get("DATABASE_REPLICA_URL")
+    if url:
+        found["replica"] = {"url": url, **engine_options(url, config)}
+    return found
 
 
 def engine_options(uri: str, config) -> dict:
