@@ -15,6 +15,9 @@ from pm_app.auth.models import Role
 from pm_app.common.clock import now
 from pm_app.committees import queries as ledger_queries
 from pm_app.extensions import db
+from pm_app.rankings import appeal_list
+from pm_app.rankings.models import AppealState
+from pm_app.rankings.periods import can_run
 from pm_app.tickets import queries
 from pm_app.tickets.models import TicketStatus
 
@@ -65,6 +68,15 @@ def items(user, at: datetime) -> list[Item]:
         add("queries", ledger_queries.listed(user, open_only=True),
             "%(num)d ledger query to answer", "%(num)d ledger queries to answer",
             url_for("accounts.queries_list", open=1))
+    # appeals: the regulator decides them (rankings.periods.can_run), the firm waits on its own
+    if can_run(user):
+        add("appeals", appeal_list.listed(user, AppealState.pending),
+            "%(num)d appeal awaiting your decision", "%(num)d appeals awaiting your decision",
+            url_for("rankings.appeals", state="pending"))
+    elif user.role == Role.firm_staff and user.firm_id:
+        add("appeals", appeal_list.listed(user, AppealState.pending),
+            "%(num)d of your appeals awaiting the regulator", "%(num)d of your appeals awaiting the regulator",
+            url_for("rankings.appeals", state="pending"))
     return found
 
 

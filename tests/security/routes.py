@@ -23,6 +23,7 @@ PUBLIC = {
 SCOPED = {
     "home.index", "auth.logout", "auth.change_password", "auth_api.me", "auth_api.change_password",
     "admin.users", "admin.set_active", "admin.reset_password", "admin.new_user", "admin.end_sessions",
+    "admin.cities", "admin.regulator_city",
     "audit.index", "audit_api.events",
     "alerts.inbox", "alerts.act", "alerts.health", "alerts_api.Alerts", "alerts_api.alert", "alerts_api.ack",
     "alerts_api.resolve", "alerts_api.health", "alerts_api.Endpoints",
@@ -61,6 +62,7 @@ SCOPED = {
     "rankings_api.period_publish", "rankings_api.period_review", "rankings_api.Schemes",
     "rankings.index", "rankings.decide", "ranking_firms.appeal", "rankings.create", "rankings.period",
     "rankings.step", "rankings.add_adjustment", "ranking_firms.result", "rankings.scheme",
+    "rankings.appeals", "warranty_lists.export_items",  # issue 27: pending appeals; /warranties as filtered
     "committees_api.Committees", "committees_api.CommitteeItem", "committees_api.Filing",
     "committees_api.Coverage", "committees_api.Status", "committees_api.Votes", "committees_api.VoteItem",
     "committees_api.Answer", "committees_api.Balances", "committees_api.Entries", "committees_api.EntryItem",
