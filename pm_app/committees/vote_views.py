@@ -11,13 +11,14 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from pm_app.committees import fund
-from pm_app.committees.majorities import DRAWABLE, MAJORITIES, MAJORITY, MATTERS
+from pm_app.committees.majorities import DRAWABLE, MAJORITIES, MAJORITY, MATTERS, owner_count
 from pm_app.committees.models import FundVote
 from pm_app.committees.views import compound_or_404
 from pm_app.committees.vote_forms import VoteForm
 from pm_app.common.forms import report
 from pm_app.errors import DomainError
 from pm_app.extensions import db
+from pm_app.org.services import compound_counts
 
 bp = Blueprint("fund_votes", __name__)
 
@@ -50,7 +51,12 @@ def page(compound_id: int):
                                     .order_by(FundVote.voted_on.desc(), FundVote.id.desc())))
     drawn = fund.drawn_by_vote([vote.id for vote in votes])
     rows = [_row(vote, drawn.get(vote.id, 0)) for vote in votes]
-    return render_template("committees/fund_votes.html", compound=compound, rows=rows, form=form,
+    # What the vote is judged against, beside the form: the two-thirds turnout is counted from these.
+    counts = compound_counts([compound.id]).get(compound.id) or {"floor_area_dm2": 0, "households": 0}
+    area, owners = counts["floor_area_dm2"], owner_count(compound.id)
+    base = {"area": _m2(area), "households": counts["households"], "owners": owners,
+            "area_part": _m2(-(-area * 2 // 3)), "owners_part": -(-owners * 2 // 3)}  # two-thirds, rounded up
+    return render_template("committees/fund_votes.html", compound=compound, rows=rows, form=form, base=base,
                            balance=fund.balance(compound.id), rules=[(MATTERS[m], MAJORITIES[MAJORITY[m]])
                                                                      for m in MATTERS]), status
 
@@ -66,6 +72,11 @@ def _row(vote: FundVote, drawn_fen: int) -> dict:
             "owner_share": _share(vote.approving_households, vote.participating_households),
             "turnout_area": _share(vote.participating_area_dm2, vote.total_area_dm2),
             "turnout_owners": _share(vote.participating_households, owners)}
+
+
+def _m2(dm2: int) -> str:
+    """An area kept in dm² as the form takes it, in m² with two places (100 dm² = 1 m²)."""
+    return f"{dm2 // 100}.{dm2 % 100:02d}"
 
 
 def _share(part: int, whole: int) -> str:
