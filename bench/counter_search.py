@@ -44,7 +44,7 @@ with app.app_context():
                     conn.execute(text(statement))
         print("households", conn.execute(text("SELECT count(*) FROM household")).scalar())
     from pm_app.auth.models import Role, User
-    from pm_app.fees import household_search
+    from pm_app.fees.counter import household_search
     admin = User(id=999001, username="bench-admin", password_hash="x", role=Role.admin, active=True)
     firm = User(id=999002, username="bench-firm", password_hash="x", role=Role.firm_staff, firm_id=900007, active=True)
     db.session.add_all([admin, firm])

@@ -129,7 +129,7 @@ def register_blueprints(app: Flask) -> None:
     from pm_app.alerts.api import blp as alerts_api
     from pm_app.alerts.views import bp as alerts_views
     from pm_app.fees.api import blp as fees_api
-    from pm_app.fees.counter_api import blp as counter_api
+    from pm_app.fees.counter.api import blp as counter_api
     from pm_app.warranties.api import blp as warranties_api
     from pm_app.warranties.funding_api import blp as funding_api
     from pm_app.warranties.acceptance_api import blp as acceptance_api
@@ -155,7 +155,7 @@ def register_blueprints(app: Flask) -> None:
     from pm_app.jobs.views import bp as jobs_views
     from pm_app.fees.bulk_views import bp as bulk_views
     from pm_app.fees import bill_views, overview_views, views as fee_views
-    from pm_app.fees.counter_views import bp as counter_views
+    from pm_app.fees.counter.views import bp as counter_views
     from pm_app.warranties import list_views as warranty_list_views, project_views, views as warranty_views
     from pm_app.warranties import funding_views
     from pm_app.tickets import list_views as ticket_list_views, views as ticket_views

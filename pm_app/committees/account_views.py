@@ -18,9 +18,8 @@ from pm_app.common.forms import report
 from pm_app.common.listing import page_number, page_of
 from pm_app.errors import DomainError
 from pm_app.extensions import db
-from pm_app.fees import exports
+from pm_app.fees.services import PeriodError, download, parse_period, period_of, shift
 from pm_app.org.models import Compound
-from pm_app.fees.periods import PeriodError, parse_period, period_of, shift
 
 bp = Blueprint("accounts", __name__)
 
@@ -44,7 +43,7 @@ def export_statement(compound_id: int, fmt: str):
     rows = statements.statement_table(statements.statement(compound.id, month), anchor,
                                       fee_books.fee_check(compound.id, month))
     db.session.commit()  # the anchor printed in the file is recorded
-    return exports.download(fmt, statements.STATEMENT_COLUMNS, rows, f"statement-{compound.code}-{month}",
+    return download(fmt, statements.STATEMENT_COLUMNS, rows, f"statement-{compound.code}-{month}",
                             _("Statement of accounts %(month)s", month=month), compound.name)
 
 

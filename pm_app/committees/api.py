@@ -20,7 +20,7 @@ from pm_app.common.clock import today
 from pm_app.common.money import fen_to_yuan
 from pm_app.common.pagination import paginate
 from pm_app.extensions import db
-from pm_app.fees.periods import first_day, last_day
+from pm_app.fees.services import first_day, last_day
 
 blp = Blueprint("committees_api", __name__, url_prefix="/api/v1",
                 description="Owners' committees, the compound's hash-chained books, queries and maintenance-fund votes")

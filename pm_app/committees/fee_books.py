@@ -31,7 +31,7 @@ from pm_app.committees.models import Account, Direction, FeeIncomePosting, Ledge
 from pm_app.common.clock import CITY_TZ, today
 from pm_app.extensions import db
 from pm_app.fees.models import Bill, Payment
-from pm_app.fees.periods import first_day, last_day, period_of, period_range, shift
+from pm_app.fees.services import first_day, last_day, period_of, period_range, shift
 from pm_app.org.imports import lock_compound
 
 # Stored in the books (and in their hashes), so one fixed wording whoever or whatever ran the sweep.

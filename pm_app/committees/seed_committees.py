@@ -29,7 +29,7 @@ from pm_app.committees.models import (Account, Committee, CommitteeKind, Committ
                                       LedgerEntry, LedgerHead, MemberRole, PartyRecord)
 from pm_app.committees.services import SMALL_COMPOUND_HOUSEHOLDS
 from pm_app.extensions import db
-from pm_app.fees.periods import first_day, period_of, shift
+from pm_app.fees.services import first_day, period_of, shift
 from pm_app.org.models import Compound, Household, ManagementMode, ServiceContract
 from pm_app.org.seed_names import GIVEN, SURNAMES
 from pm_app.org.seed_run import PlannedCompound, SeedRun, insert_returning_ids, insert_rows

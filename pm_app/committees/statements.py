@@ -18,7 +18,7 @@ from pm_app.committees.anchors import Anchor
 from pm_app.committees.models import Account, Direction, LedgerEntry
 from pm_app.common.cells import money
 from pm_app.extensions import db
-from pm_app.fees.periods import first_day, last_day, period_of, period_range
+from pm_app.fees.services import first_day, last_day, period_of, period_range
 
 ACCOUNTS = {
     Account.fee_income: _l("Fee income"),

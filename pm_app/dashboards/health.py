@@ -42,10 +42,8 @@ from pm_app.alerts.models import Alert
 from pm_app.committees.status import RE_ELECTION_DAYS, status_columns
 from pm_app.common.types import UTCDateTime
 from pm_app.extensions import db
-from pm_app.fees import rates
-from pm_app.fees.billing import FEE_TYPE
 from pm_app.fees.models import BillTotal
-from pm_app.fees.periods import period_of, shift
+from pm_app.fees.services import FEE_TYPE, Rate, grouped, period_of, rates_of, shift, sums_by_key
 from pm_app.org.models import Compound, Household
 from pm_app.tickets import sla
 from pm_app.tickets.models import Ticket
@@ -80,7 +78,7 @@ class Health:
     parts: dict[str, tuple[object, Decimal]] = field(default_factory=dict)
     households: int = 0
     # the last closed month's rates (both definitions), for pages that add them up by street
-    rate: rates.Rate | None = None
+    rate: Rate | None = None
     # what the homes show beside the score, read by the same statement
     code: str = ""
     name: str = ""
@@ -101,13 +99,13 @@ def last_closed_period(as_of: date) -> str:
 
 
 def scores(compound_ids: Select | Sequence[int], as_of: date, at: datetime,
-           collected: dict[int, rates.Rate] | None = None) -> dict[int, Health]:
+           collected: dict[int, Rate] | None = None) -> dict[int, Health]:
     """compound id → its health, for every compound of `compound_ids`: the ids themselves, or a
     select of them (a filtered list). Given the ids, the statements are the ones built once per
     process (building them costs more than running them for a street); given a select, they are
     built for it.
     `collected`: the last closed month's rates by compound when the caller has them already
-    (the homes read them with their trend, rates.trend_and_last_by_compound)."""
+    (the homes read them with their trend, fees.services.trend_and_last_by_compound)."""
     if isinstance(compound_ids, Select):
         base, counted, last_month = _statements(compound_ids)
         params = _params(as_of, at)
@@ -128,7 +126,7 @@ def scores(compound_ids: Select | Sequence[int], as_of: date, at: datetime,
         found[part][cid] = int(n)
     households, overdue, lapsing, alerts = (found[p] for p in COUNTED)
     if collected is None:
-        collected = rates.rates_of(rates.sums_by_key(db.session.execute(last_month, params).all(), 1))
+        collected = rates_of(sums_by_key(db.session.execute(last_month, params).all(), 1))
     limit, weight = limits(), weights()  # once: a city has 1,130 compounds
     overdue_zero, items_zero, alerts_zero = limit["overdue_per_100"], limit["warranty_items"], limit["alerts"]
     for cid, health in result.items():
@@ -216,8 +214,8 @@ def _statements(compound_ids) -> tuple[Select, CompoundSelect, Select]:
         .group_by(WarrantyItem.compound_id),
         select(literal("alerts"), Alert.compound_id, func.count())
         .where(_among(Alert.compound_id, compound_ids), Alert.state != "resolved").group_by(Alert.compound_id))
-    last_month = rates.grouped([BillTotal.compound_id], _among(BillTotal.compound_id, compound_ids)
-                               & (BillTotal.fee_type == FEE_TYPE) & (BillTotal.period == PERIOD))
+    last_month = grouped([BillTotal.compound_id], _among(BillTotal.compound_id, compound_ids)
+                         & (BillTotal.fee_type == FEE_TYPE) & (BillTotal.period == PERIOD))
     return base, counted, last_month
 
 

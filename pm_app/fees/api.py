@@ -13,8 +13,9 @@ from pm_app.common.clock import today
 from pm_app.common.filters import where_equal
 from pm_app.common.pagination import paginate
 from pm_app.extensions import db
-from pm_app.fees import arrears, billing, bulk, counter, payments, rates
+from pm_app.fees import arrears, billing, bulk, payments, rates
 from pm_app.fees import schemas as s
+from pm_app.fees.counter import desk
 from pm_app.fees.models import Bill, Payment
 from pm_app.fees.queries import refuse_without_fees
 from pm_app.jobs import services as jobs
@@ -139,7 +140,7 @@ class HouseholdPayments(MethodView):
     def post(self, data, household_id):
         """Record one sum for a household, spread over its unsettled bills (or the ones named) oldest
         period first, and issue its receipt (收据)"""
-        collected = counter.collect(current_user, household_id, amount_fen=data["amount"], method=data["method"],
+        collected = desk.collect(current_user, household_id, amount_fen=data["amount"], method=data["method"],
                                     paid_at=data["paid_at"], key=request.headers.get(KEY_HEADER),
                                     bill_ids=data["bill_ids"], expected_fen=data["expected_total"],
                                     payer_name=data["payer_name"])

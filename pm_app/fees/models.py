@@ -1,9 +1,9 @@
 """Property fees: bills, payments (append-only, with reversals) and waivers.
 
 Money is integer fen. A bill keeps running totals of what was paid and waived and a status
-derived from them, maintained by `fees.services` under a row lock on the bill, so lists, filters
-and city-wide rates read one row per bill instead of summing payments each time. The payment
-and waiver rows stay the record: `services.check_totals` recomputes the totals from them.
+derived from them, maintained by `fees.payments` (the only writer) under a row lock on the bill,
+so lists, filters and city-wide rates read one row per bill instead of summing payments each time.
+The payment and waiver rows stay the record: `payments.check_totals` recomputes the totals from them.
 """
 from __future__ import annotations
 
@@ -149,7 +149,7 @@ class BillTotal(db.Model):
 class ReceiptSequence(db.Model):
     """The last receipt number issued by one collecting organisation in one year. A payment locks
     its row (SELECT … FOR UPDATE) and takes the next number in its own transaction, so a payment
-    that rolls back gives its number back and the numbers stay gap-free (fees.receipts)."""
+    that rolls back gives its number back and the numbers stay gap-free (fees.counter.receipts)."""
     __tablename__ = "receipt_sequence"
     organisation: Mapped[str] = mapped_column(String(32), primary_key=True)  # "firm:3", "street:2"
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)

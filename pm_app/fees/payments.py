@@ -26,7 +26,8 @@ from pm_app.common.money import fen_to_yuan
 from pm_app.errors import Conflict, DomainError
 from pm_app.locks import is_unique_violation
 from pm_app.extensions import db
-from pm_app.fees import keys, receipts
+from pm_app.fees import keys
+from pm_app.fees.counter import receipts
 from pm_app.fees.models import Bill, BillStatus, Payment, PaymentMethod, Waiver
 from pm_app.org.models import Compound
 from pm_app.org import parties

@@ -6,7 +6,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from pm_app.common.clock import CITY_TZ
 from pm_app.common.fields import DecimalString, Line, Money
-from pm_app.fees.counter_schemas import ReceiptBriefOut
+from pm_app.fees.counter.schemas import ReceiptBriefOut
 from pm_app.fees.models import BillStatus, PaymentMethod
 from pm_app.fees.periods import PeriodError, parse_period
 from pm_app.fees.rates import SCOPES

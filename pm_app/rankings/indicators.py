@@ -26,8 +26,7 @@ from sqlalchemy import and_, case, func, select
 
 from pm_app.common.clock import CITY_TZ
 from pm_app.extensions import db
-from pm_app.fees.periods import end_of_day, period_of
-from pm_app.fees.rates import any_fee_bills, rates_by_firm, ratio
+from pm_app.fees.services import any_fee_bills, end_of_day, period_of, rates_by_firm, ratio
 from pm_app.org.models import Firm, FirmKind, Household, ServiceContract
 from pm_app.tickets.models import BY_REPORTER, ResponsibleParty, Ticket, TicketSource
 from pm_app.warranties.models import Inspection

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from pm_app.auth.models import User
 from pm_app.extensions import db
-from pm_app.fees.household_search import query
+from pm_app.fees.counter.household_search import query
 from pm_app.fees.models import Bill, BillStatus, Receipt
 from tests.browser.test_homes import sign_in
 

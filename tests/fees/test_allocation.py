@@ -6,7 +6,7 @@ import uuid
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pm_app.fees.allocation import allocate
+from pm_app.fees.counter.allocation import allocate
 from pm_app.fees.payments import check_totals
 from tests.fees.conftest import bills_of
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from pm_app.auth.models import Role
 from pm_app.common.clock import today
 from pm_app.extensions import db
-from pm_app.fees.capitals import capitals
+from pm_app.fees.counter.capitals import capitals
 from pm_app.fees.models import Payment, Receipt
 from pm_app.fees.payments import check_totals
 from tests.factories import BuildingFactory, HouseholdFactory, UserFactory

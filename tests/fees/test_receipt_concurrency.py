@@ -11,7 +11,7 @@ from sqlalchemy import select
 from pm_app.auth.models import Role
 from pm_app.auth.services import issue_token
 from pm_app.extensions import db
-from pm_app.fees import receipts
+from pm_app.fees.counter import receipts
 from pm_app.fees.billing import generate_for_compound
 from pm_app.fees.models import Receipt
 from tests.factories import BuildingFactory, ContractFactory, FirmFactory, HouseholdFactory, UserFactory

@@ -11,7 +11,7 @@ from pm_app.alerts.rules import compound_audiences
 from pm_app.alerts.services import open_alert, Finding
 from pm_app.auth.models import Role
 from pm_app.extensions import db
-from pm_app.fees import receipts
+from pm_app.fees.counter import receipts
 from pm_app.org.models import FirmKind
 from tests.factories import FirmFactory, UserFactory
 

@@ -23,9 +23,9 @@ from pm_app.common.clock import now
 from pm_app.common.money import fen_to_yuan
 from pm_app.errors import Conflict, DomainError
 from pm_app.extensions import db
-from pm_app.locks import is_unique_violation
 from pm_app.fees import keys, payments
 from pm_app.fees.models import Bill, BillStatus, Payment, PaymentMethod
+from pm_app.locks import is_unique_violation
 from pm_app.org.models import Household
 from pm_app.org.services import ensure
 

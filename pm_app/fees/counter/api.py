@@ -10,8 +10,8 @@ from pm_app.common.api import Blueprint
 from pm_app.common.clock import today
 from pm_app.common.pagination import count_of
 from pm_app.extensions import db
-from pm_app.fees import cashup, household_search, receipts
-from pm_app.fees import counter_schemas as s
+from pm_app.fees.counter import cashup, household_search, receipts
+from pm_app.fees.counter import schemas as s
 from pm_app.fees.models import Receipt
 
 blp = Blueprint("counter_api", __name__, url_prefix="/api/v1",

@@ -83,7 +83,7 @@ def void_for(payment: Payment, reason: str) -> Receipt | None:
 def printed(receipt: Receipt) -> dict:
     """What a receipt shows, printed or in the API: its own fields and the names around it."""
     from pm_app.auth.models import User
-    from pm_app.fees.capitals import capitals
+    from pm_app.fees.counter.capitals import capitals
 
     household = receipt.household
     cashier = db.session.get(User, receipt.cashier_id) if receipt.cashier_id else None

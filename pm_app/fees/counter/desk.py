@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 
 from pm_app.common.inputs import normal
 from pm_app.errors import Conflict
-from pm_app.fees import allocation, receipts
+from pm_app.fees.counter import allocation, receipts
 from pm_app.fees.models import Payment, PaymentMethod, Receipt
 
 

@@ -17,8 +17,9 @@ from pm_app.common.money import fen_to_yuan, yuan_display
 from pm_app.common.privacy import mask_name
 from pm_app.errors import DomainError, NotFound
 from pm_app.extensions import db
-from pm_app.fees import cashup, counter, exports, household_search, page_args, payments, receipts
-from pm_app.fees.counter_forms import CounterPayForm, read_snapshot, snapshot
+from pm_app.fees import exports, page_args, payments
+from pm_app.fees.counter import cashup, desk, household_search, receipts
+from pm_app.fees.counter.forms import CounterPayForm, read_snapshot, snapshot
 from pm_app.fees.forms import new_key
 from pm_app.fees.models import Bill, BillStatus, Payment, PaymentMethod, Receipt, ReceiptLine, Waiver
 from pm_app.org.models import Compound, Household
@@ -58,7 +59,7 @@ def pay(household_id: int):
         try:
             if not chosen:
                 raise DomainError(_("Tick the months to pay."), {"bill_ids": [_("choose at least one month")]})
-            collected = counter.collect(
+            collected = desk.collect(
                 current_user, household.id, amount_fen=form.amount.fen, method=PaymentMethod(form.method.data),
                 key=form.key.data, bill_ids=chosen, payer_name=form.payer_name.data,
                 expected_fen=sum(shown.get(bill_id, -1) for bill_id in chosen) if shown else None)
