@@ -72,26 +72,37 @@ def header_key(text) -> str:
 
 def find_header(lines: Iterator[Line], layout: Layout) -> tuple[Header, Iterator[Line]]:
     """The header and the lines after it. Raises UnreadableFile when the file has no text at all."""
-    seen: list[Line] = []
+    buffered: list[Line] = []  # every line read, blank ones too: those below the header are rows
+    seen: list[int] = []       # positions in `buffered` of the lines with text
     for line in lines:
+        buffered.append(line)
         if not is_blank(line.cells):
-            seen.append(line)
+            seen.append(len(buffered) - 1)
             if len(seen) == HEADER_SEARCH:
                 break
     if not seen:
         raise UnreadableFile(_("The file is empty."))
     table = layout.alias_table()
     best, best_score = None, 0
-    for index, line in enumerate(seen):
-        above = seen[index - 1] if index and seen[index - 1].number == line.number - 1 else None
+    for order, position in enumerate(seen):
+        line = buffered[position]
+        previous = buffered[seen[order - 1]] if order else None
+        above = previous if previous is not None and previous.number == line.number - 1 else None
         header = _read(line, above, layout, table)
         score = len(header.columns)
         if score > best_score:
-            best, best_score = (index, header), score
+            best, best_score = (position, header), score
     if best is None:
-        return _no_header(seen[0], layout, table), iter(())
-    index, header = best
-    return header, chain(seen[index + 1:], lines)
+        return _said(_no_header(buffered[seen[0]], layout, table)), iter(())
+    position, header = best
+    return _said(header), chain(buffered[position + 1:], lines)
+
+
+def _said(header: Header) -> Header:
+    # Problems are worded only for the row taken as the header: every candidate row is read as
+    # one, and wording each one's problems would cost a translation lookup per cell.
+    header.problems = [problem() for problem in header.problems]
+    return header
 
 
 def _texts(line: Line | None, index: int) -> str:
@@ -115,7 +126,7 @@ def _read(line: Line, above: Line | None, layout: Layout, table: dict) -> Header
         if not text and not group:
             continue  # blank header cells are formatting spill-over, not columns
         width = index + 1
-        shown = text or group
+        shown = cell_text(cell).strip() or cell_text(above.cells[index]).strip()  # as the file writes it
         candidates = [text, group + text, _GROUP_WORDS.sub("", group) + text] if group and group != text else [text]
         if not text:
             candidates = [group]
@@ -128,7 +139,7 @@ def _read(line: Line, above: Line | None, layout: Layout, table: dict) -> Header
             unknown.append(shown)
             continue
         if key in keys:
-            problems.append(_("column \"%(column)s\" appears twice", column=shown))
+            problems.append(lambda shown=shown: _("column \"%(column)s\" appears twice", column=shown))
             continue
         keys.add(key)
         if key in layout.shared:
@@ -137,7 +148,7 @@ def _read(line: Line, above: Line | None, layout: Layout, table: dict) -> Header
         target, rank = table[key]
         if target in columns:
             if not layout.repeats_allowed:
-                problems.append(_("column \"%(column)s\" appears twice", column=shown))
+                problems.append(lambda shown=shown: _("column \"%(column)s\" appears twice", column=shown))
                 continue
             if rank >= ranks[target]:
                 continue
@@ -151,22 +162,26 @@ def _read(line: Line, above: Line | None, layout: Layout, table: dict) -> Header
     missing = [column for column in layout.columns if column.required and column.field not in columns
                and not (column.instead and column.instead in columns)]
     if missing:
-        problems = [_("unknown column \"%(column)s\"", column=text) for text in unknown] + problems
-        problems += [_("missing column %(column)s", column=layout.shown.get(c.field, c.field)) for c in missing]
+        problems = [lambda text=text: _("unknown column \"%(column)s\"", column=text) for text in unknown] + problems
+        names = [layout.shown.get(column.field, column.field) for column in missing]
+        problems += [lambda name=name: _("missing column %(column)s", column=name) for name in names]
     return Header(line.number, columns, written, units, unknown, width, problems)
 
 
 def _unit(kind: str | None, unit: str | None, shown: str, problems: list[str]) -> Unit | None:
+    """The unit `unit` (NFKC: ㎡ is m2 by then) of a header written `shown`, named as written."""
+    written = split_unit(shown)[1]
     try:
-        return read_unit(kind, unit, shown)
+        found = read_unit(kind, unit, shown)
+        return Unit(written, found.factor) if found is not None and written else found
     except UnitError as exc:
-        problems.append(str(exc))
+        problems.append(exc.message)
         return None
 
 
 def _no_header(first: Line, layout: Layout, table: dict) -> Header:
     header = _read(first, None, layout, table)
     names = "、".join(layout.shown.get(c.field, c.field) for c in layout.columns if c.required)
-    header.problems.insert(0, _("No header row was found in the first %(rows)d rows: the header names the "
-                                "columns, such as %(names)s.", rows=HEADER_SEARCH, names=names))
+    header.problems.insert(0, lambda: _("No header row was found in the first %(rows)d rows: the header names the "
+                                        "columns, such as %(names)s.", rows=HEADER_SEARCH, names=names))
     return header

@@ -39,7 +39,16 @@ KIND_NAMES = {"money": _l("元 or 万元"), "term": _l("年, 月 or 采暖期"),
 
 
 class UnitError(ValueError):
-    """A header's unit that its column's kind does not know; the message names the column."""
+    """A header's unit that its column's kind does not know; `message()` names the column."""
+
+    def __init__(self, kind: str, written: str, column: str):
+        super().__init__(written)
+        self.kind, self.written, self.column = kind, written, column
+
+    def message(self) -> str:
+        known = KIND_NAMES.get(self.kind if self.kind != "quantity" else "area")
+        return _("column \"%(column)s\": the unit \"%(unit)s\" is not one this column takes (%(known)s)",
+                 column=self.column, unit=self.written, known=known)
 
 
 def split_unit(header: str) -> tuple[str, str | None]:
@@ -60,9 +69,7 @@ def read_unit(kind: str | None, written: str | None, column: str) -> Unit | None
     if factor is None and kind == "quantity" and key in COUNTS:
         factor = 1
     if factor is None:
-        known = KIND_NAMES.get(kind if kind != "quantity" else "area")
-        raise UnitError(_("column \"%(column)s\": the unit \"%(unit)s\" is not one this column takes (%(known)s)",
-                          column=column, unit=written, known=known))
+        raise UnitError(kind, written, column)
     return Unit(written, Decimal(factor))
 
 
