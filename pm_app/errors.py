@@ -91,11 +91,13 @@ def error_response(status: int, message: str, errors: dict | None = None, header
         body = {"code": code or CODES.get(status, str(status)), "message": message, "errors": errors or {},
                 **(extra or {})}
         return body, status, headers or {}
-    from pm_app.common.field_messages import translated
+    from pm_app.common.field_messages import field_label, translated
 
     # On a page, marshmallow's own English ("Not a valid integer.") in the reader's language; the
     # API keeps its messages as they are, for the clients that match on them.
-    page = render_template("errors/error.html", status=status, message=message, errors=translated(errors or {}))
+    # and each field by its label ("工单"), never its key ("ticket_id")
+    page = render_template("errors/error.html", status=status, message=message, errors=translated(errors or {}),
+                           field_label=field_label)
     return page, status, headers or {}
 
 

@@ -9,6 +9,7 @@ import re
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 
 FIXED = {
     "Missing data for required field.": _l("Missing data for required field."),
@@ -56,3 +57,63 @@ def translated(messages):
             if match:
                 return say(match)
     return messages
+
+
+# The fields the pages' forms and the API post, by the label a reader knows them by (issue 27: the
+# error page said "ticket_id: …"). Context "field": these are form labels, apart from the same
+# English words elsewhere in the catalogue ("Category" of a warranty item, "Grounds" of a compound).
+FIELD_LABELS = {
+    "ticket_id": _lp("field", "Ticket"), "compound_id": _lp("field", "Compound"),
+    "building_id": _lp("field", "Building"), "household_id": _lp("field", "Household"),
+    "firm_id": _lp("field", "Firm"), "contractor_id": _lp("field", "Contractor"),
+    "street_id": _lp("field", "Street"), "project_id": _lp("field", "Project"),
+    "warranty_item_id": _lp("field", "Warranty item"), "inspection_id": _lp("field", "Inspection"),
+    "period_id": _lp("field", "Ranking period"), "period": _lp("field", "Period"),
+    "adjustment_id": _lp("field", "Deduction"), "appeal_id": _lp("field", "Appeal"),
+    "bill_id": _lp("field", "Bill"), "bill_ids": _lp("field", "Bills"), "payment_id": _lp("field", "Payment"),
+    "claim_id": _lp("field", "Warranty claim"), "contract_id": _lp("field", "Fee arrangement"),
+    "committee_id": _lp("field", "Committee"), "user_id": _lp("field", "User"),
+    "assignee_firm_id": _lp("field", "Assigned unit"), "assignee_user_id": _lp("field", "Assigned person"),
+    "category": _lp("field", "Category"), "priority": _lp("field", "Priority"), "source": _lp("field", "Source"),
+    "channel": _lp("field", "Channel"), "description": _lp("field", "Description"), "note": _lp("field", "Note"),
+    "reason": _lp("field", "Reason"), "grounds": _lp("field", "Grounds of the appeal"),
+    "accept": _lp("field", "Decision"), "responsible_party": _lp("field", "Responsible party"),
+    "routing_note": _lp("field", "Reason for re-routing"), "resolution": _lp("field", "What was done"),
+    "satisfaction": _lp("field", "Satisfaction"), "satisfaction_comment": _lp("field", "Comment"),
+    "reporter_name": _lp("field", "Reporter's name"), "reporter_phone": _lp("field", "Reporter's phone"),
+    "external_ref": _lp("field", "12345 order number"), "tracking_code": _lp("field", "Tracking code"),
+    "inspected_on": _lp("field", "Inspection date"), "participants": _lp("field", "Participants"),
+    "score": _lp("field", "Score"), "summary": _lp("field", "Summary"), "findings": _lp("field", "Findings"),
+    "warranty_start": _lp("field", "Warranty start"), "warranty_end": _lp("field", "Warranty end"),
+    "warranty_years": _lp("field", "Warranty years"), "quantity": _lp("field", "Quantity"),
+    "unit": _lp("field", "Unit of measure"), "location": _lp("field", "Location"),
+    "acceptance_date": _lp("field", "Acceptance date"), "deposit": _lp("field", "Quality deposit"),
+    "quality_deposit": _lp("field", "Quality deposit"), "year": _lp("field", "Year"),
+    "name": _lp("field", "Name"), "code": _lp("field", "Code"), "address": _lp("field", "Address"),
+    "phone": _lp("field", "Phone"), "username": _lp("field", "Username"), "password": _lp("field", "Password"),
+    "current_password": _lp("field", "Current password"), "new_password": _lp("field", "New password"),
+    "role": _lp("field", "Role"), "amount": _lp("field", "Amount"), "method": _lp("field", "Payment method"),
+    "paid_on": _lp("field", "Payment date"), "due_date": _lp("field", "Due date"),
+    "occurred_on": _lp("field", "Date"), "rectify_by": _lp("field", "Rectify by"), "points": _lp("field", "Points"),
+    "kind": _lp("field", "Kind"), "veto": _lp("field", "Veto"), "document": _lp("field", "Document number"),
+    "question": _lp("field", "Question"), "answer": _lp("field", "Answer"), "reply": _lp("field", "Reply"),
+    "voted_on": _lp("field", "Vote date"), "elected_on": _lp("field", "Election date"),
+    "term_years": _lp("field", "Term (years)"), "starts_on": _lp("field", "Start date"),
+    "ends_on": _lp("field", "End date"), "state": _lp("field", "State"), "status": _lp("field", "Status"),
+    "as_of": _lp("field", "As of"), "page": _lp("field", "Page"), "q": _lp("field", "Search"),
+    "key": _lp("field", "Request key"), "Idempotency-Key": _lp("field", "Request key"),
+    "file": _lp("field", "File"), "photo": _lp("field", "Photo"), "photos": _lp("field", "Photos"),
+    "cost": _lp("field", "Cost (yuan)"), "cost_yuan": _lp("field", "Cost (yuan)"),
+}
+
+
+def field_label(name) -> str:
+    """A field's name as the error page shows it: its label, a nested one as its parts
+    ("findings.0.warranty_item_id" → "发现的问题 · 第 1 条 · 质保项目"), an unknown one as it is."""
+    parts = []
+    for part in str(name).split("."):
+        if part.isdigit():
+            parts.append(_("no. %(n)d", n=int(part) + 1))
+        else:
+            parts.append(str(FIELD_LABELS.get(part, part)))
+    return " · ".join(parts)

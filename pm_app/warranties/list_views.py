@@ -17,13 +17,15 @@ from pm_app.common.clock import today
 from pm_app.common.listing import page_number, page_of
 from pm_app.extensions import db
 from pm_app.org.models import Compound
-from pm_app.warranties import page_queries, queries
-from pm_app.warranties.labels import ITEM_STATES, WITHIN_DAYS
+from pm_app.warranties import claim_codes, item_filters, page_queries, queries
+from pm_app.warranties.labels import WITHIN_DAYS
 from pm_app.warranties.models import WarrantyItem
 from pm_app.common.listing import day_arg
 from pm_app.common.inputs import InputError, parse_int
 
 bp = Blueprint("warranty_lists", __name__)
+# A page that lists claims beside others' (the contractor's home) names them by tracking code too.
+bp.add_app_template_global(lambda claims: claim_codes.codes(current_user, claims), "claim_codes")
 
 DEFAULT_WITHIN = 90
 SORTS = ("end", "compound")
@@ -78,19 +80,47 @@ def export_expiring(fmt: str):
 @login_required
 def index():
     as_of = day_arg(request.args, "as_of") or today()
-    wanted = request.args.get("state") or None
-    if wanted is not None and wanted not in ITEM_STATES:
-        abort(400)
-    items = page_of(queries.items_query(current_user, {"state": wanted}, as_of)
-                    .options(joinedload(WarrantyItem.project)), page_number(request.args))
+    filters = item_filters.parse(request.args)
+    items = page_of(item_filters.items(current_user, filters, as_of).options(joinedload(WarrantyItem.project)),
+                    page_number(request.args))
     queries.with_state(items.items, as_of)
-    claims = db.session.scalars(page_queries.claims_query(current_user, open_only=True)).all()
+    claims, code = _claims()
     return render_template(
-        "warranties/index.html", as_of=as_of, wanted=wanted, states=ITEM_STATES, items=items,
-        counts=page_queries.state_counts(current_user, as_of), claims=claims,
+        "warranties/index.html", as_of=as_of, filters=filters, wanted=filters.state, states=item_filters.STATES,
+        items=items, explicit_as_of=request.args.get("as_of") or None, **item_filters.choices(current_user, filters),
+        counts=page_queries.state_counts(current_user, as_of), claims=claims, claim_code=code,
+        codes=claim_codes.codes(current_user, claims),
         compounds=page_queries.compounds_by_id(current_user, [i.compound_id for i in items.items]
                                                + [c.item.compound_id for c in claims]),
         title=_("My warranties") if current_user.role.value == "contractor_staff" else _("Warranties"))
+
+
+@bp.route("/warranties/export.<any(csv, xlsx):fmt>")
+@login_required
+def export_items(fmt: str):
+    """The list as filtered on the page, every page of it."""
+    as_of = day_arg(request.args, "as_of") or today()
+    filters = item_filters.parse(request.args)
+    found = queries.with_state(db.session.scalars(item_filters.items(current_user, filters, as_of)
+                                                  .options(joinedload(WarrantyItem.project))).all(), as_of)
+    compounds = page_queries.compounds_by_id(current_user, (i.compound_id for i in found))
+    mimetype, write = EXPORT_TYPES[fmt]
+    columns = (*EXPIRING_COLUMNS, (_l("State"), lambda i, c: str(item_filters.STATES[i.state])))
+    rows = ([value(item, compounds[item.compound_id]) for _title, value in columns] for item in found)
+    body = write(rows, [str(title) for title, _value in columns], title=_("Warranty items"),
+                 scope=scope_of(current_user), as_of=as_of)
+    return Response(stream_with_context(body), mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="warranties-{as_of:%Y%m%d}.{fmt}"'})
+
+
+def _claims():
+    """The open claims; with a tracking code typed in "find by tracking code", that claim in
+    whatever state (a closed one is still asked about), and the code as read."""
+    code = claim_codes.typed_code(request.args.get("claim"))
+    query = page_queries.claims_query(current_user, open_only=not code)
+    if code:
+        query = claim_codes.with_code(query, code)
+    return db.session.scalars(query).all(), code
 
 
 def _expiring_args():

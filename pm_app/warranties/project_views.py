@@ -14,7 +14,7 @@ from pm_app.common.money import yuan_display
 from pm_app.errors import DomainError
 from pm_app.extensions import db
 from pm_app.common.forms import report
-from pm_app.warranties import acceptance_views, deposit, page_queries, queries, services
+from pm_app.warranties import acceptance_views, claim_codes, deposit, page_queries, queries, services
 from pm_app.warranties import funding_views  # issue 26: the schedule and payments section
 from pm_app.warranties.forms import CloseClaimForm, DepositForm
 from pm_app.warranties.models import RenovationProject, WarrantyClaim
@@ -101,6 +101,7 @@ def _page(project: RenovationProject, forms=None, close_form=None, closing=None,
     funding_total = sum(f.amount_fen for f in project.funding)
     return render_template(
         "warranties/project.html", project=project, compound=project.compound, items=items, claims=claims,
+        codes=claim_codes.codes(current_user, claims),
         open_claims=sum(c.state.value == "open" for c in claims), funding_total=funding_total,
         remaining=deposit.remaining(project), decisions=page_queries.decisions_of(current_user, project.id),
         may_decide=services.can_manage_works(current_user, project.compound),
