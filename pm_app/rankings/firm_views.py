@@ -18,6 +18,23 @@ from pm_app.rankings.models import Adjustment, PeriodState, RankingPeriod, Ranki
 from pm_app.rankings.views import _form
 
 bp = Blueprint("ranking_firms", __name__)
+BREAKDOWNS = 4  # the firm's newest periods linked from its home; the rankings page has them all
+
+
+def own_breakdowns() -> list:
+    """The reader's firm's results with their periods, newest first: the firm home's links to its
+    breakdowns (issue 27: reached only by clicking its own name in a period's table). The scope
+    shows a firm its own results in review and published periods only."""
+    if current_user.role != Role.firm_staff or not current_user.firm_id:
+        return []
+    return list(db.session.execute(
+        visible(RankingResult, current_user).add_columns(RankingPeriod)
+        .join(RankingPeriod, RankingPeriod.id == RankingResult.period_id)
+        .where(RankingResult.firm_id == current_user.firm_id)
+        .order_by(RankingPeriod.ends_on.desc(), RankingPeriod.revision.desc()).limit(BREAKDOWNS)).all())
+
+
+bp.add_app_template_global(own_breakdowns, "own_breakdowns")
 
 
 @bp.route("/rankings/periods/<int:period_id>/firms/<int:firm_id>")
