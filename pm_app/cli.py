@@ -115,7 +115,7 @@ def demo_command(host, port, no_serve):
         click.echo(f"  {user.username:<11} {user.role.value:<17} {user.display_name or ''}")
     if not no_serve:
         if not current_app.config.get("REDIS_URL"):
-            from jobs import local_cron
+            from pm_app.alerts import local_cron
 
             local_cron.start(current_app._get_current_object())  # no Redis: the schedule runs on a thread
         # app.run() refuses to serve from inside a `flask`-style CLI command; this is what it would call.
