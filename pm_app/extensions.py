@@ -1,4 +1,6 @@
 """Unbound extension objects; create_app binds them. Nothing here connects anywhere."""
+from typing import TYPE_CHECKING
+
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -26,7 +28,11 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-db = SQLAlchemy(model_class=Base)
+if TYPE_CHECKING:
+    # The type checker reads db from a stub whose Model is Base itself (pm_app/_typed_db.pyi).
+    from pm_app import _typed_db as db
+else:
+    db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

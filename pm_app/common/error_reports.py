@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import TYPE_CHECKING
 
 from flask import Flask
 
 from pm_app.common import logs
+
+if TYPE_CHECKING:
+    from sentry_sdk._types import Event, Hint
 
 log = logging.getLogger(__name__)
 FILTERED = "[Filtered]"
@@ -54,7 +58,7 @@ def init_app(app: Flask) -> bool:
     return True
 
 
-def scrub(event: dict, _hint: dict) -> dict:
+def scrub(event: Event, _hint: Hint) -> Event:
     """The last look at an event before it is sent: the request id as a tag, secrets withheld."""
     found = logs.request_id()
     if found:
@@ -64,14 +68,17 @@ def scrub(event: dict, _hint: dict) -> dict:
         request.pop("cookies", None)
         request.pop("data", None)
         for part in ("headers", "env"):
-            if isinstance(request.get(part), dict):
+            fields = request.get(part)
+            if isinstance(fields, dict):
                 request[part] = {
-                    name: FILTERED if SECRET_NAMES.search(name) else value for name, value in request[part].items()
+                    name: FILTERED if SECRET_NAMES.search(name) else value for name, value in fields.items()
                 }
-        if isinstance(request.get("query_string"), str):
-            request["query_string"] = _scrub_query(request["query_string"])
-        if isinstance(request.get("url"), str) and "?" in request["url"]:
-            base, _, query = request["url"].partition("?")
+        query = request.get("query_string")
+        if isinstance(query, str):
+            request["query_string"] = _scrub_query(query)
+        url = request.get("url")
+        if isinstance(url, str) and "?" in url:
+            base, _, query = url.partition("?")
             request["url"] = f"{base}?{_scrub_query(query)}"
     return event
 
