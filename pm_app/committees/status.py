@@ -19,6 +19,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import and_, case, exists, func, literal, select
 from sqlalchemy.orm import aliased
 
@@ -33,9 +34,11 @@ FILING_DAYS = 30
 STATUSES = {
     "none": _l("No committee"),
     "preparing": _l("Preparing"),
-    "active": _l("Active"),
+    # In context: a user account is 启用 when active and a warranty 已到期 when expired; a committee
+    # is in office (在任) and its term has run out (任期已届满).
+    "active": lazy_pgettext("committee", "Active"),
     "re_election_due": _l("Re-election due"),
-    "expired": _l("Expired"),
+    "expired": lazy_pgettext("committee", "Expired"),
 }
 
 
