@@ -55,7 +55,7 @@ def import_models() -> None:
     import pm_app.audit.trail  # noqa: F401  (the session events that write the change trail)
     import pm_app.jobs.models  # noqa: F401
     import pm_app.jobs.scope  # noqa: F401
-    import pm_app.fees.bulk  # noqa: F401  (job runners register themselves)
+    import pm_app.fees.billing.bulk  # noqa: F401  (job runners register themselves)
 
 
 @event.listens_for(Engine, "connect")
@@ -153,7 +153,7 @@ def register_blueprints(app: Flask) -> None:
     from pm_app.ops.views import bp as ops_views
     from pm_app.jobs.api import blp as jobs_api
     from pm_app.jobs.views import bp as jobs_views
-    from pm_app.fees.bulk_views import bp as bulk_views
+    from pm_app.fees.billing.views import bp as bulk_views
     from pm_app.fees import bill_views, overview_views, views as fee_views
     from pm_app.fees.counter.views import bp as counter_views
     from pm_app.warranties import list_views as warranty_list_views, project_views, views as warranty_views

@@ -13,8 +13,9 @@ from pm_app.common.clock import today
 from pm_app.common.filters import where_equal
 from pm_app.common.pagination import paginate
 from pm_app.extensions import db
-from pm_app.fees import arrears, billing, bulk, payments, rates
+from pm_app.fees import arrears, billing, payments, rates
 from pm_app.fees import schemas as s
+from pm_app.fees.billing import bulk
 from pm_app.fees.counter import desk
 from pm_app.fees.models import Bill, Payment
 from pm_app.fees.queries import refuse_without_fees

@@ -164,7 +164,7 @@ def test_a_real_worker_on_real_redis_runs_the_job(app, api, city, firm4, monkeyp
 
 
 def test_a_job_that_dies_half_way_is_failed_keeps_what_it_did_and_frees_its_scope(api, city, firm4, monkeypatch):
-    from pm_app.fees import billing
+    from pm_app.fees.billing import generate as billing
 
     real = billing.generate_for_compound
 

@@ -37,7 +37,7 @@ def organisation_of(bills: Sequence[Bill]) -> tuple[str, int | None]:
 
 def next_number(organisation: str, year: int) -> str:
     """The organisation's next receipt number of `year`, its sequence row locked until commit."""
-    from pm_app.fees.billing import _dialect_insert
+    from pm_app.fees.billing.generate import _dialect_insert
 
     db.session.execute(_dialect_insert()(ReceiptSequence)
                        .values(organisation=organisation, year=year, last_number=0)

@@ -20,7 +20,7 @@ from pm_app.common.confirm import confirmed
 from pm_app.common.forms import report
 from pm_app.errors import Conflict, DomainError, NotFound
 from pm_app.extensions import db
-from pm_app.fees import bulk
+from pm_app.fees.billing import bulk
 from pm_app.fees.forms import GenerateForm
 from pm_app.fees.periods import period_of
 from pm_app.jobs import services as jobs

@@ -1,5 +1,5 @@
 """Bills for many compounds at once: a period for every compound a firm or a street manages, as
-one tracked job (pm_app/jobs) that bills each compound through `billing.generate_for_compound`,
+one tracked job (pm_app/jobs) that bills each compound through `generate.generate_for_compound`,
 the same rules as one compound at a time, and commits after each.
 
 Which compounds: for a firm, those where one of its contracts overlaps the period or is still in
@@ -23,7 +23,7 @@ from pm_app.auth.scope import get_visible, scope_clause
 from pm_app.common.clock import today
 from pm_app.errors import DomainError
 from pm_app.extensions import db
-from pm_app.fees import billing
+from pm_app.fees.billing import generate
 from pm_app.fees.periods import first_day, last_day, period_of, shift
 from pm_app.jobs import services as jobs
 from pm_app.jobs.models import Job
@@ -130,10 +130,10 @@ def bill_one(user, compound: Compound, period: str) -> dict:
     row = {"compound_id": compound.id, "code": compound.code, "name": compound.name, "status": "skipped",
            "reason": None, "party": None, "created": 0, "existing": 0, "skipped": 0, "notes": []}
     contract = db.session.scalar(select(ServiceContract).where(
-        ServiceContract.compound_id == compound.id, billing.contract_for_period(period)))
+        ServiceContract.compound_id == compound.id, generate.contract_for_period(period)))
     try:
         with db.session.begin_nested():
-            result = billing.generate_for_compound(user, compound, period)
+            result = generate.generate_for_compound(user, compound, period)
     except Forbidden:
         row["reason"], row["party"] = _refusal(user, contract)
         return row
