@@ -55,14 +55,16 @@ def main() -> int:
     parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1", help="the PostgreSQL server, no database")
     parser.add_argument("--database", default="pm_h_peak")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/11", help="a Redis database the run may empty")
-    parser.add_argument("--users", default="500,1000,1500,2000,2500,3000,3500,4000,5000")
+    parser.add_argument("--users", default="250,500,1000,1500,2000,2500,3000,3500,4000,5000")
     parser.add_argument("--step-seconds", type=float, default=60)
     parser.add_argument("--warmup", type=float, default=15)
     parser.add_argument("--health-seconds", type=float, default=15)
     parser.add_argument(
         "--profile-users", type=int, help="py-spy the gunicorn workers during the step of this many people"
     )
-    parser.add_argument("--keep", action="store_true", help="keep the run's database (the template is always kept)")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the run's database and logs (the template is always kept)"
+    )
     parser.add_argument("--json", default=str(ROOT / "bench" / "results" / "peak_hour.json"))
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="pm-peak-"))
@@ -81,7 +83,8 @@ def main() -> int:
     if not args.keep:
         psql(args.pg, f"DROP DATABASE {args.database}")
     flush_redis(args.redis)
-    shutil.rmtree(folder, ignore_errors=True)
+    if not args.keep:  # with --keep, gunicorn's access log and locust's stay for a look
+        shutil.rmtree(folder, ignore_errors=True)
     print("\n" + steps_table(figures["steps"]) + "\n\n" + table(figures["targets"]))
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(figures, indent=2, ensure_ascii=False, default=str))

@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from locust import FastHttpUser, between, task
+from plan import USER_AGENT
 from requests.cookies import create_cookie
 
 PLAN = json.loads(Path(os.environ["PEAK_PLAN"]).read_text())
@@ -62,6 +63,8 @@ MONTHS = f"period_from={_months(PERIOD, 2)}&period_to={PERIOD}"
 class Staff(FastHttpUser):
     abstract = True
     wait_time = between(5, 15)
+    # The browser the session was signed in with: the app's session protection ties a session to it.
+    default_headers = {"User-Agent": USER_AGENT}
     role = ""
 
     def on_start(self):
@@ -71,10 +74,17 @@ class Staff(FastHttpUser):
         self.auth = {"Authorization": f"Bearer {self.account['token']}"}
 
     def page(self, path: str, name: str):
-        return self.client.get(path, name=name)
+        return self._get(path, name, {})
 
     def api(self, path: str, name: str):
-        return self.client.get(path, name=name, headers=self.auth)
+        return self._get(path, name, self.auth)
+
+    def _get(self, path: str, name: str, headers: dict):
+        """A read answers 200 itself: a redirect (to the sign-in page, say) is a failure, not a page."""
+        with self.client.get(path, name=name, headers=headers, allow_redirects=False, catch_response=True) as answer:
+            if answer.status_code != 200:
+                answer.failure(f"{answer.status_code} {answer.headers.get('Location', '')}")
+            return answer
 
     def then(self):
         """The person reads what came back before the next click."""
@@ -100,7 +110,7 @@ class StreetOffice(Staff):
     def tickets(self):
         self.page(f"/tickets?street_id={self.account['street_id']}&open=1", "street: open tickets")
         self.then()
-        self.page("/tickets/queue", "street: ticket queue")
+        self.page(f"/tickets?street_id={self.account['street_id']}&status=new", "street: new tickets")
 
     @task(2)
     def alerts(self):
@@ -291,6 +301,7 @@ class Resident(FastHttpUser):
 
     weight = 15
     wait_time = between(5, 15)
+    default_headers = {"User-Agent": USER_AGENT}
     serial = itertools.count()
 
     def on_start(self):
