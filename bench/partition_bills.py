@@ -114,17 +114,30 @@ def partitions(parent: str, first_year: int, last_year: int) -> str:
     return ";\n".join(years + [f"CREATE TABLE {parent}_default PARTITION OF {parent} DEFAULT"])
 
 
-def convert(url: str) -> dict:
+def convert(url: str, years: tuple[int, int] | None = None) -> dict:
+    """`years` (first, last): the partitions of an empty database, converted before it is seeded
+    (bench/province.py: the province's bills go straight into their year's partition)."""
     engine = create_engine(_database_url(url, Config.INSTANCE_DIR))
     timings: dict[str, float] = {}
     with engine.begin() as connection:
         if connection.scalar(text("SELECT relkind FROM pg_class WHERE relname = 'bill'")) == "p":
             raise SystemExit("bill is already partitioned")
         low, high = connection.execute(text("SELECT min(period), max(period) FROM bill")).one()
-        first_year, last_year = int(low[:4]), int(high[:4]) + YEARS_AHEAD
+        if low is None and years is None:
+            raise SystemExit("bill is empty: name the years of its partitions (--years 2023:2028)")
+        first_year, last_year = years if low is None else (int(low[:4]), int(high[:4]) + YEARS_AHEAD)
         bill_indexes, bill_constraints = definitions(connection, "bill")
         bill_triggers = triggers(connection, "bill")
         payment_indexes, payment_constraints = definitions(connection, "payment")
+        # Other tables' keys to a bill or a payment by id alone (receipt_line → payment): a
+        # partitioned table is referenced by its whole key (id, period), which they do not carry.
+        # They are dropped, and said so; the receipt's lines are written with their payment.
+        dropped = connection.execute(text(
+            "SELECT conrelid::regclass::text, conname FROM pg_constraint WHERE contype = 'f' "
+            "AND confrelid IN (CAST('bill' AS regclass), CAST('payment' AS regclass)) "
+            "AND conrelid NOT IN (CAST('bill' AS regclass), CAST('payment' AS regclass), CAST('waiver' AS regclass))")).all()
+        for table, name in dropped:
+            print(f"  dropping {table}.{name}: it cannot reference a partitioned table by id alone", flush=True)
         step(connection, "bill: partitioned copy", f"""
             CREATE TABLE bill_new (LIKE bill INCLUDING DEFAULTS INCLUDING CONSTRAINTS) PARTITION BY RANGE (period);
             {partitions('bill_new', first_year, last_year)};
@@ -143,7 +156,8 @@ def convert(url: str) -> dict:
         step(connection, "swap the tables", """
             ALTER SEQUENCE bill_id_seq OWNED BY NONE;
             ALTER SEQUENCE payment_id_seq OWNED BY NONE;
-            ALTER TABLE waiver DROP CONSTRAINT fk_waiver_bill_id_bill;
+            ALTER TABLE waiver DROP CONSTRAINT fk_waiver_bill_id_bill;""" + "".join(
+            f"\n            ALTER TABLE {table} DROP CONSTRAINT {name};" for table, name in dropped) + """
             DROP TABLE payment;
             DROP TABLE bill;
             ALTER TABLE bill_new RENAME TO bill;
@@ -235,11 +249,13 @@ def main() -> None:
     parser.add_argument("command", choices=["convert", "compare"])
     parser.add_argument("urls", nargs="+")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--years", help="first:last, for an empty database (its bills are seeded after)")
     parser.add_argument("--json", default="partition-bench.json")
     args = parser.parse_args()
     if args.command == "convert":
         print(f"converting {args.urls[0]}")
-        figures = {"convert_seconds": convert(args.urls[0])}
+        years = tuple(int(y) for y in args.years.split(":")) if args.years else None
+        figures = {"convert_seconds": convert(args.urls[0], years)}
     else:
         figures = compare(args.urls[0], args.urls[1], args.runs)
     Path(args.json).write_text(json.dumps(figures, indent=2, ensure_ascii=False, default=str))

@@ -70,13 +70,17 @@ def bill_totals_command(rebuild):
 
 
 @click.command("seed")
-@click.option("--scale", type=click.Choice(["demo", "street", "city", "city2x", "city4x"]), default="demo",
-              show_default=True, help="street: 15 compounds; demo: 2 districts, 60 compounds; city: 1,130 compounds, "
-              "~197,000 households; city2x, city4x: twice and four times the city on its streets (benchmarks)")
+@click.option("--scale", type=click.Choice(["demo", "street", "city", "city2x", "city4x", "province"]),
+              default="demo", show_default=True,
+              help="street: 15 compounds; demo: 2 districts, 60 compounds; city: 1,130 compounds, "
+              "~197,000 households; city2x, city4x: twice and four times the city on its streets (benchmarks); "
+              "province: ten cities of the city's size, committed city by city (~70 million bills)")
+@click.option("--cities", type=click.IntRange(1, 10), default=None,
+              help="province only: seed the first N cities (a slice, to time the seed before the whole)")
 @with_appcontext
-def seed_command(scale):
+def seed_command(scale, cities):
     """Fill an empty database with a realistic city (the same city every time)."""
-    _seed(scale)
+    _seed(scale, cities=cities)
 
 
 @click.command("demo")
@@ -124,7 +128,7 @@ def demo_command(host, port, no_serve):
         run_simple(host, port, current_app._get_current_object(), use_reloader=False, threaded=True)
 
 
-def _seed(scale: str, commit: bool = True) -> None:
+def _seed(scale: str, commit: bool = True, cities: int | None = None) -> None:
     from pm_app.errors import DomainError
     from pm_app.extensions import db
     from pm_app.org.seed import seed_city
@@ -132,7 +136,8 @@ def _seed(scale: str, commit: bool = True) -> None:
     started = time.perf_counter()
     bars = _ProgressBars()
     try:
-        run = seed_city(scale, progress=bars)
+        run = seed_city(scale, progress=bars, cities=cities,
+                        after_city=_city_done(bars, started) if commit else None)
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
     finally:
@@ -141,11 +146,24 @@ def _seed(scale: str, commit: bool = True) -> None:
         db.session.commit()
     rows = run.rows
     click.echo(f"Seeded the {scale} city in {time.perf_counter() - started:.1f} s: "
-               f"{rows.get('district', 0)} districts, {rows.get('street', 0)} streets, "
+               f"{rows.get('city', 0) or 1} cities, {rows.get('district', 0)} districts, {rows.get('street', 0)} streets, "
                f"{rows.get('compound', 0):,} compounds, {rows.get('building', 0):,} buildings, "
                f"{rows.get('household', 0):,} households, {rows.get('firm', 0)} firms, "
                f"{rows.get('service_contract', 0):,} contracts, {rows.get('bill', 0):,} bills, "
                f"{rows.get('payment', 0):,} payments.")
+
+
+def _city_done(bars, started: float):
+    """A province commits each city as it is done and says how far it is (the rate to extrapolate)."""
+    from pm_app.extensions import db
+
+    def done(run) -> None:
+        db.session.commit()
+        bars.close()
+        click.echo(f"city {run.rows.get('city', 0)} committed at {time.perf_counter() - started:.0f} s: "
+                   f"{run.rows.get('compound', 0):,} compounds, {run.rows.get('bill', 0):,} bills so far")
+
+    return done
 
 
 class _ProgressBars:

@@ -20,9 +20,10 @@ from pm_app.extensions import db
 
 from tests.helpers import ApiClient
 
-# Rows the migrations themselves load (the warranty categories): kept when a test that really
-# commits is cleaned up, as they would be in any database.
-REFERENCE_TABLES = {"warranty_category"}
+# Rows the migrations themselves load (the warranty categories; the deployment's city, where a
+# district made without one goes, issue 30): kept when a test that really commits is cleaned up,
+# as they would be in any database.
+REFERENCE_TABLES = {"warranty_category", "city"}
 
 
 @pytest.fixture(scope="session")

@@ -155,6 +155,13 @@ def recipient_clause(user):
 
 def _organisation_clause(user):
     audience = AlertRecipient.audience
+    if user.city_regulator:  # the regulator's and street offices' alerts about its city's compounds
+        from pm_app.org.models import Compound
+        from pm_app.org.scope import streets_of_city
+
+        in_city = select(Alert.id).join(Compound, Compound.id == Alert.compound_id).where(
+            Compound.street_id.in_(streets_of_city(user.city_id)))
+        return audience.in_(("regulator", "street")) & AlertRecipient.alert_id.in_(in_city)
     if user.role == Role.regulator:
         return audience.in_(("regulator", "street"))
     if user.role == Role.street_officer:

@@ -18,6 +18,6 @@ blp = Blueprint("audit_api", __name__, url_prefix="/api/v1", description="The au
 @blp.response(200, s.AuditOut(many=True))
 @blp.paginate()
 def events(args, pagination_parameters):
-    if current_user.role not in READERS:
+    if current_user.role not in READERS or current_user.city_regulator:
         abort(404)  # the trail does not exist for the other roles
     return paginate(search(current_user, args), pagination_parameters)

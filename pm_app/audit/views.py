@@ -18,7 +18,7 @@ bp.add_app_template_filter(record_text, "audit_record")
 
 @bp.route("/audit")
 def index():
-    if not current_user.is_authenticated or current_user.role not in READERS:
+    if not current_user.is_authenticated or current_user.role not in READERS or current_user.city_regulator:
         abort(404)
     raw = {k: v for k, v in request.args.items() if k in AuditQuery().fields and v.strip()}
     try:

@@ -16,7 +16,7 @@ from pm_app.common.listing import page_number, page_of
 from pm_app.errors import DomainError
 from pm_app.extensions import db
 from pm_app.org.labels import ROLES
-from pm_app.org.models import Compound, Firm, FirmKind, Street
+from pm_app.org.models import City, Compound, Firm, FirmKind, Street
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -28,6 +28,7 @@ FIELD_ERRORS = {
     "firm_id": _l("Choose a firm of the kind this role needs: a property firm for firm staff, "
                   "a contractor for contractor staff."),
     "compound_id": _l("A committee member needs a compound."),
+    "city_id": _l("Only a regulator is scoped to a city, and the city must exist."),
 }
 
 
@@ -40,7 +41,8 @@ def _admins_only():
 @bp.route("/users")
 def users():
     q = (request.args.get("q") or "").strip()[:64]
-    query = (select(User).options(selectinload(User.streets), joinedload(User.firm), joinedload(User.compound))
+    query = (select(User).options(selectinload(User.streets), joinedload(User.firm), joinedload(User.compound),
+                                  joinedload(User.city))
              .order_by(User.username))
     if q:
         query = query.where(User.username.ilike(f"%{q}%") | User.display_name.ilike(f"%{q}%"))
@@ -56,7 +58,8 @@ def new_user():
         try:
             user = services.create_user(form.username.data, form.password.data, form.role.data,
                                         street_ids=form.street_ids.data or [], firm_id=form.firm_id.data,
-                                        compound_id=form.compound_id.data, display_name=form.display_name.data or None)
+                                        compound_id=form.compound_id.data, display_name=form.display_name.data or None,
+                                        city_id=form.city_id.data)
         except DomainError as error:
             _report(form, error)
         else:
@@ -133,8 +136,13 @@ def _binding_choices() -> dict:
         "streets": list(db.session.scalars(select(Street).options(joinedload(Street.district)).order_by(Street.name))),
         "firms_by_kind": by_kind,
         "compounds": db.session.execute(select(Compound.id, Compound.code, Compound.name).order_by(Compound.code)).all(),
-        "role_binding": {role.value: need for role, need in ROLE_BINDING.items()},
+        # A regulator may be scoped to one city (optional: none is every city).
+        "role_binding": {role.value: need for role, need in ROLE_BINDING.items()} | {Role.regulator.value: "city"},
+        "cities": list(db.session.scalars(select(City).order_by(City.name))),
         "firm_kind_for_role": {Role.firm_staff.value: FirmKind.property.value,
                                Role.contractor_staff.value: FirmKind.contractor.value},
         "roles": ROLES,
     }
+
+
+from pm_app.auth import city_views  # noqa: E402,F401  (its routes join this blueprint)

@@ -34,6 +34,16 @@ class UserForm(FlaskForm):
     street_ids = SelectMultipleField(_l("Streets"), coerce=int, validate_choice=False)
     firm_id = SelectField(_l("Firm"), coerce=optional_int, validate_choice=False)
     compound_id = SelectField(_l("Compound"), coerce=optional_int, validate_choice=False)
+    city_id = SelectField(_l("City"), coerce=optional_int, validate_choice=False)
+
+
+class CityForm(FlaskForm):
+    name = StringField(_l("City name"), validators=[DataRequired(), Length(max=64)])
+
+
+class RegulatorCityForm(FlaskForm):
+    """Which city a regulator sees: one, or "" for every city (the province's regulator)."""
+    city_id = SelectField(_l("Sees"), coerce=optional_int, validate_choice=False)
 
 
 class PasswordResetForm(FlaskForm):

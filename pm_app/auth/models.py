@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pm_app.common.types import UTCDateTime, value_enum
 from pm_app.extensions import db
-from pm_app.org.models import Compound, Firm, Street
+from pm_app.org.models import City, Compound, Firm, Street
 
 
 class Role(str, enum.Enum):
@@ -47,6 +47,9 @@ class User(UserMixin, db.Model):
     role: Mapped[Role] = mapped_column(value_enum(Role, "role"))
     firm_id: Mapped[int | None] = mapped_column(ForeignKey("firm.id"), index=True)
     compound_id: Mapped[int | None] = mapped_column(ForeignKey("compound.id"), index=True)
+    # A regulator's city (issue 30): set, the regulator sees that city only; None, every city of
+    # the deployment (the province's regulator, or the one regulator of a city-level deployment).
+    city_id: Mapped[int | None] = mapped_column(ForeignKey("city.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # The generation of the user's page sessions: a signed cookie cannot be taken back, so each
     # session carries the number it was opened under, and raising it ends every copy at once.
@@ -56,6 +59,7 @@ class User(UserMixin, db.Model):
     streets: Mapped[list[Street]] = relationship(secondary=user_street, order_by="Street.id")
     firm: Mapped[Firm | None] = relationship()
     compound: Mapped[Compound | None] = relationship()
+    city: Mapped[City | None] = relationship()
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -67,7 +71,15 @@ class User(UserMixin, db.Model):
 
     @property
     def sees_whole_city(self) -> bool:
-        return self.role in (Role.admin, Role.regulator)
+        """Unscoped: everything the deployment holds (every city of a province). A city's
+        regulator is not: the scope rules filter them to their city (org.scope)."""
+        return self.role == Role.admin or (self.role == Role.regulator and self.city_id is None)
+
+    @property
+    def city_regulator(self) -> bool:
+        """A regulator scoped to one city: it governs that city as the unscoped regulator
+        governs all (registers compounds, reads city-wide rates), and sees nothing else."""
+        return self.role == Role.regulator and self.city_id is not None
 
 
 class ApiToken(db.Model):

@@ -16,7 +16,7 @@ from pm_app.auth.models import ROLE_BINDING, ApiToken, Role, User
 from pm_app.common.clock import now
 from pm_app.errors import Conflict, DomainError
 from pm_app.extensions import db
-from pm_app.org.models import Compound, Firm, FirmKind, Street
+from pm_app.org.models import City, Compound, Firm, FirmKind, Street
 
 SESSION_VERSION = "_sv"  # the key of the session generation in the signed cookie
 
@@ -26,7 +26,8 @@ def hash_password(password: str) -> str:
 
 
 def create_user(username: str, password: str, role: Role | str, *, street_ids=(), firm_id=None,
-                compound_id=None, display_name: str | None = None, enforce_policy: bool = True) -> User:
+                compound_id=None, display_name: str | None = None, enforce_policy: bool = True,
+                city_id: int | None = None) -> User:
     """enforce_policy=False only for accounts whose password is published on purpose (the demo's)."""
     role = Role(role)
     errors: dict[str, list[str]] = {}
@@ -37,13 +38,39 @@ def create_user(username: str, password: str, role: Role | str, *, street_ids=()
     if enforce_policy and (broken := passwords.problems(password, username)):
         errors["password"] = passwords.english(broken)
     streets = _bindings(role, list(street_ids), firm_id, compound_id, errors)
+    _check_city(role, city_id, errors)
     if errors:
         raise DomainError("The user could not be created.", errors)
     user = User(username=username, password_hash=hash_password(password), role=role,
                 display_name=display_name, streets=streets,
                 firm_id=firm_id if ROLE_BINDING.get(role) == "firm" else None,
-                compound_id=compound_id if role == Role.committee_member else None)
+                compound_id=compound_id if role == Role.committee_member else None,
+                city_id=city_id if role == Role.regulator else None)
     db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def _check_city(role: Role, city_id: int | None, errors: dict) -> None:
+    """Only a regulator is scoped by city (None: every city); the city must exist."""
+    if city_id is None:
+        return
+    if role != Role.regulator:
+        errors["city_id"] = ["only a regulator is scoped to a city"]
+    elif db.session.get(City, city_id) is None:
+        errors["city_id"] = ["unknown city"]
+
+
+def scope_regulator(user: User, city_id: int | None) -> User:
+    """Scope a regulator to one city, or to every city (None). Their sessions end, so no page
+    already open goes on showing what they no longer see."""
+    errors: dict[str, list[str]] = {}
+    _check_city(user.role, city_id, errors)
+    if errors:
+        raise DomainError("The regulator's city could not be set.", errors)
+    if user.city_id != city_id:
+        user.city_id = city_id
+        end_sessions(user)
     db.session.flush()
     return user
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import aliased
 
 from pm_app.auth.models import Role
 from pm_app.auth.scope import visible
+from pm_app.org.services import can_manage_compound
 from pm_app.committees.majorities import DRAWABLE, MATTERS, approves, check_counted_majority, majority_rule, owner_count
 from pm_app.committees.models import Account, Direction, FundMatter, FundVote, LedgerEntry
 from pm_app.common.money import fen_to_yuan
@@ -66,7 +67,7 @@ def can_record_vote(user, compound: Compound) -> bool:
     """The committee records its compound's votes; the street office may record one for it."""
     if user.role == Role.committee_member:
         return user.compound_id == compound.id
-    return user.sees_whole_city or (user.role == Role.street_officer and compound.street_id in user.street_ids)
+    return can_manage_compound(user, compound)
 
 
 def record_vote(user, compound: Compound, data: dict) -> FundVote:

@@ -14,7 +14,7 @@ from pm_app.auth.scope import count_visible, scope_clause
 from pm_app.extensions import db
 from pm_app.fees import rates
 from pm_app.fees.periods import period_of, shift
-from pm_app.org.models import Compound, ManagementMode, Street
+from pm_app.org.models import City, Compound, District, ManagementMode, Street
 from pm_app.tickets import sla
 from pm_app.tickets.models import Ticket
 from pm_app.tickets.workflow import OPEN
@@ -144,6 +144,25 @@ def streets(user, at: datetime, health: dict) -> list[dict]:
             .group_by(Compound.street_id)):
         rows[sid]["open"], rows[sid]["overdue"] = int(n_open), int(n_overdue)
     return list(rows.values())
+
+
+def cities(street_rows: list[dict]) -> list[dict]:
+    """Per city, its streets' rows (above) added up, with each city's committee coverage to add by
+    the caller: the province regulator's home (issue 30). Empty when the viewer sees one city."""
+    ids = [row["street_id"] for row in street_rows]
+    city_of = {sid: (cid, name) for sid, cid, name in db.session.execute(
+        select(Street.id, City.id, City.name).join(District, District.id == Street.district_id)
+        .join(City, City.id == District.city_id).where(Street.id.in_(ids)))}
+    rows: dict[int, dict] = {}
+    for street in street_rows:
+        city_id, name = city_of[street["street_id"]]
+        row = rows.setdefault(city_id, {"city_id": city_id, "name": name, "streets": [], "compounds": 0,
+                                        "households": 0, "open": 0, "overdue": 0, "rate": rates.Rate()})
+        row["streets"].append(street["street_id"])
+        for key in ("compounds", "households", "open", "overdue"):
+            row[key] += street[key]
+        row["rate"].add(street["rate"])
+    return sorted(rows.values(), key=lambda row: row["name"]) if len(rows) > 1 else []
 
 
 def _month(column):

@@ -100,7 +100,8 @@ def _overview(city_wide: bool):
         period = public.publication(None)
         results = public.results_of(period, summary=True) if period else []
         history = public.blacklist_history()
-        context |= {"streets": figures.streets(current_user, at, scores), "period": period, "results": results,
+        streets = figures.streets(current_user, at, scores)
+        context |= {"streets": streets, "cities": figures.cities(streets), "period": period, "results": results,
                     "lists": public.lists_of(results), "black_history": history,
                     "black_figure": ranking_charts.blacklist_history(
                         [(p.code, black) for p, black in history], _("Black list by published period")),

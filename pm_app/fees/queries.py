@@ -83,7 +83,7 @@ def payments_of(user, bill_id: int) -> list[Payment]:
 def overview_choices(user) -> dict:
     """The scopes the overview offers this role: the city, streets, firms (all visible ones for
     the city's roles, the officer's own streets, the staff member's own firm)."""
-    if user.sees_whole_city:
+    if user.sees_whole_city or user.city_regulator:  # a city's regulator: its city's streets (scope)
         return {"city": True,
                 "streets": list(db.session.scalars(visible(Street, user).order_by(Street.name))),
                 "firms": list(db.session.scalars(visible(Firm, user).where(Firm.kind == FirmKind.property)

@@ -80,7 +80,7 @@ def scope_filter(user, scope: str, scope_id: int | None) -> Where:
     """The property-fee bills of one scope that the caller may see; 404 for a scope object it
     cannot see (looked up here, once, whichever table the clause is then built for)."""
     if scope == "city":
-        if not user.sees_whole_city:
+        if not (user.sees_whole_city or user.city_regulator):  # the latter: its city's bills (scope)
             raise Forbidden(_("City-wide rates are for the city's regulator."))
         return fee_bills(user)
     if scope == "compound":

@@ -1,5 +1,5 @@
 """Who sees which bills. A firm sees the bills it issued (not its successor's at a compound it
-left); a street office and a committee see their compounds' bills; a contractor sees none. Their
+left); a street office, a committee and a city's regulator see their compounds' bills; a contractor sees none. Their
 sums by month (BillTotal) follow the same rule on the same columns: a total is seen by whoever
 sees the bills it adds up."""
 from __future__ import annotations
@@ -18,7 +18,7 @@ def _bills(model):
             return true()
         if user.role == Role.firm_staff:
             return model.firm_id == user.firm_id if user.firm_id else false()
-        if user.role in (Role.street_officer, Role.committee_member):
+        if user.role in (Role.street_officer, Role.committee_member) or user.city_regulator:
             return model.compound_id.in_(compound_ids(user))
         return false()
 

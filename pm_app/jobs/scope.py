@@ -14,7 +14,9 @@ def _job(user) -> ColumnElement[bool]:
     if user.role == Role.admin:
         return true()
     org: ColumnElement[bool] = false()
-    if user.role == Role.regulator:
+    if user.city_regulator:
+        org = (Job.org_kind == "city") & (Job.org_id == user.city_id)
+    elif user.role == Role.regulator:
         org = Job.org_kind == "city"
     elif user.role == Role.street_officer:
         org = (Job.org_kind == "street") & Job.org_id.in_(user.street_ids)
@@ -33,4 +35,4 @@ def organisation_of(user) -> tuple[str, int | None]:
         return "compound", user.compound_id
     if user.role == Role.street_officer:
         return "street", user.street_ids[0] if user.street_ids else None
-    return "city", None
+    return "city", user.city_id  # None: the whole deployment (admin, the province's regulator)

@@ -38,7 +38,7 @@ class Districts(MethodView):
     @blp.arguments(s.DistrictIn)
     @blp.response(201, s.DistrictOut)
     def post(self, data):
-        district = services.create_district(data["name"])
+        district = services.create_district(data["name"], data.get("city_id"), current_user)
         db.session.commit()
         return district
 

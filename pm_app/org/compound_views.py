@@ -86,11 +86,11 @@ class CompoundForm(FlaskForm):
 def _own_streets(user):
     """The streets whose compounds the caller registers: the city's all, a street office its own."""
     query = visible(Street, user)
-    return query if user.sees_whole_city else query.where(Street.id.in_(user.street_ids))
+    return query if user.sees_whole_city or user.city_regulator else query.where(Street.id.in_(user.street_ids))
 
 
 def _may_register(user) -> bool:
-    return user.sees_whole_city or (user.role == Role.street_officer and bool(user.street_ids))
+    return user.sees_whole_city or user.city_regulator or (user.role == Role.street_officer and bool(user.street_ids))
 
 
 @bp.route("/compounds/new", methods=["GET", "POST"])

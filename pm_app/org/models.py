@@ -1,12 +1,13 @@
-"""Organisation and place: district → street → community → compound → building → household,
-and the firms that serve or built them."""
+"""Organisation and place: city → district → street → community → compound → building → household,
+and the firms that serve or built them. A deployment serves one city or, with several cities, a
+province (issue 30): the city is the level a regulator may be scoped to."""
 from __future__ import annotations
 
 import enum
 from datetime import date, datetime
 
 from sqlalchemy import (BigInteger, CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint, func,
-                        text)
+                        select, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pm_app.common.clock import today
@@ -34,10 +35,24 @@ class FirmKind(str, enum.Enum):
     supervisor = "supervisor"
 
 
-class District(db.Model):
-    __tablename__ = "district"
+class City(db.Model):
+    __tablename__ = "city"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(64), unique=True)
+    districts: Mapped[list[District]] = relationship(back_populates="city", order_by="District.name")
+
+
+class District(db.Model):
+    __tablename__ = "district"
+    # Two cities may each have a 鼓楼区 (Fuzhou and Nanjing do).
+    __table_args__ = (UniqueConstraint("city_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Left out, the deployment's first city (migration a30a00000014 creates it from CITY_NAME), so
+    # a city-level deployment adds districts as it always has.
+    city_id: Mapped[int] = mapped_column(ForeignKey("city.id"), index=True,
+                                         default=select(func.min(City.id)).scalar_subquery())
+    name: Mapped[str] = mapped_column(String(64))
+    city: Mapped[City] = relationship(back_populates="districts")
     streets: Mapped[list[Street]] = relationship(back_populates="district", order_by="Street.name")
 
 

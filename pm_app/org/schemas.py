@@ -30,10 +30,13 @@ class IdOut(Schema):
 
 class DistrictIn(Schema):
     name = Line(required=True, validate=validate.Length(min=1, max=64))
+    # Required when the deployment has several cities (a province); else its one city.
+    city_id = fields.Int(load_default=None)
 
 
 class DistrictOut(IdOut):
     name = fields.Str()
+    city_id = fields.Int()
 
 
 class StreetIn(Schema):

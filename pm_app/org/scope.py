@@ -1,7 +1,8 @@
 """Scope rules of the organisation models.
 
 Compounds are the unit of scope: a street officer sees its streets' compounds, a firm the
-compounds it holds or held a contract for, a committee member its one compound. Later domains
+compounds it holds or held a contract for, a committee member its one compound, a city's
+regulator the compounds of its city (the province's regulator and the admin see every city). Later domains
 widen a role's reach with `extend_compound_reach` (a contractor reaches the compounds of the
 projects it built) rather than editing this file.
 """
@@ -13,7 +14,8 @@ from sqlalchemy import ColumnElement, false, or_, select, true
 
 from pm_app.auth.models import Role
 from pm_app.auth.scope import scope_clause, scope_rule
-from pm_app.org.models import Building, Community, Compound, District, Firm, Household, ServiceContract, Street
+from pm_app.org.models import (Building, City, Community, Compound, District, Firm, Household, ServiceContract,
+                               Street)
 
 _reach: list[Callable[[object], ColumnElement[bool] | None]] = []
 
@@ -29,7 +31,9 @@ def _compound(user) -> ColumnElement[bool]:
     if user.sees_whole_city:
         return true()
     clauses: list[ColumnElement[bool]] = []
-    if user.role == Role.street_officer:
+    if user.city_regulator:
+        clauses.append(Compound.street_id.in_(streets_of_city(user.city_id)))
+    elif user.role == Role.street_officer:
         clauses.append(Compound.street_id.in_(user.street_ids))
     elif user.role == Role.firm_staff and user.firm_id:
         clauses.append(Compound.id.in_(
@@ -38,6 +42,11 @@ def _compound(user) -> ColumnElement[bool]:
         clauses.append(Compound.id == user.compound_id)
     clauses.extend(c for c in (rule(user) for rule in _reach) if c is not None)
     return or_(*clauses) if clauses else false()
+
+
+def streets_of_city(city_id: int):
+    """Subquery of the ids of a city's streets."""
+    return select(Street.id).join(District, District.id == Street.district_id).where(District.city_id == city_id)
 
 
 def compound_ids(user):
@@ -80,6 +89,8 @@ def _contract(user) -> ColumnElement[bool]:
 def _street(user) -> ColumnElement[bool]:
     if user.sees_whole_city:
         return true()
+    if user.city_regulator:  # its city's streets, with or without compounds yet
+        return Street.id.in_(streets_of_city(user.city_id))
     reached = Street.id.in_(select(Compound.street_id).where(scope_clause(Compound, user)))
     if user.role == Role.street_officer:
         return or_(Street.id.in_(user.street_ids), reached)
@@ -90,7 +101,18 @@ def _street(user) -> ColumnElement[bool]:
 def _district(user) -> ColumnElement[bool]:
     if user.sees_whole_city:
         return true()
+    if user.city_regulator:
+        return District.city_id == user.city_id
     return District.id.in_(select(Street.district_id).where(scope_clause(Street, user)))
+
+
+@scope_rule(City)
+def _city(user) -> ColumnElement[bool]:
+    if user.sees_whole_city:
+        return true()
+    if user.city_regulator:
+        return City.id == user.city_id
+    return City.id.in_(select(District.city_id).where(scope_clause(District, user)))
 
 
 @scope_rule(Community)

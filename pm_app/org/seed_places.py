@@ -4,11 +4,11 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from pm_app.extensions import db
 from pm_app.org import seed_names as names
-from pm_app.org.models import Community, Compound, District, Firm, FirmKind, ManagementMode, RenovationType, Street
+from pm_app.org.models import City, Community, Compound, District, Firm, FirmKind, ManagementMode, RenovationType, Street
 from pm_app.org.seed_run import PlannedCompound, PlannedStreet, SeedRun, insert_returning_ids
 
 # Share of compounds per management mode. Seed 003's city reports many renovated compounds
@@ -30,15 +30,21 @@ def seed_places(run: SeedRun) -> None:
     rng = run.rng("places")
     total = run.scale.districts * run.scale.streets_per_district
     for name, code, division, street_names in names.DISTRICTS[:run.scale.districts]:
-        district = _get_or_create(run, District, name=name)
+        district = _get_or_create(run, District, name=name, city_id=run.city_id or _first_city())
         for street_name in street_names[:run.scale.streets_per_district]:
             street = _get_or_create(run, Street, district_id=district.id, name=street_name)
             taken: set[str] = set()
             communities = [_get_or_create(run, Community, street_id=street.id,
                                           name=names.unique(lambda r: r.choice(names.PLACES) + "社区", taken, rng))
                            for _ in range(rng.randint(2, 4))]
-            run.streets.append(PlannedStreet(street.id, name, code, division, [c.id for c in communities]))
+            run.streets.append(PlannedStreet(street.id, name, run.code_prefix + code, division,
+                                             [c.id for c in communities]))
             run.report("places", len(run.streets), total)
+
+
+def _first_city() -> int:
+    """The deployment's city (migration a30a00000014 creates it; a city-scale seed fills it)."""
+    return db.session.scalar(select(func.min(City.id)))
 
 
 def _get_or_create(run: SeedRun, model, **fields):

@@ -24,6 +24,10 @@ class Scale:
     property_firms: int
     contractors: int
     supervisors: int
+    # A province (issue 30) seeds `cities` cities of the sizes above, each in its own City row
+    # (pm_app.org.seed: _seed_province); with cities=1 it is the first city of the province alone.
+    province: bool = False
+    cities: int = 1
 
 
 # Sizes from design §5; "city" is seed 003's city (1,130 compounds, 196,900 households).
@@ -44,6 +48,8 @@ def times(scale: Scale, factor: int) -> Scale:
 
 # Twice and four times the city, for bench/batch.py's growth curve (province-scale planning).
 SCALES.update({s.name: s for s in (times(SCALES["city"], 2), times(SCALES["city"], 4))})
+# A province: ten cities of the city's size (11,300 compounds, ~2 million households; issue 30).
+SCALES["province"] = replace(SCALES["city"], name="province", province=True, cities=10)
 
 
 @dataclass
@@ -73,6 +79,8 @@ class SeedRun:
     scale: Scale
     as_of: date
     progress: Progress | None = None
+    city_id: int | None = None  # the city the run's districts go in (None: the deployment's first)
+    code_prefix: str = ""       # before compound codes, so two cities' GL-0001 stay apart
     streets: list[PlannedStreet] = field(default_factory=list)
     compounds: list[PlannedCompound] = field(default_factory=list)
     firms: dict[str, list[int]] = field(default_factory=dict)  # kind -> ids, in creation order

@@ -13,7 +13,7 @@ from pm_app.auth.scope import get_visible, scope_clause
 from pm_app.common.clock import today
 from pm_app.errors import Conflict, DomainError
 from pm_app.extensions import db
-from pm_app.org.models import (Building, Community, Compound, District, Firm, FirmKind, Household,
+from pm_app.org.models import (Building, City, Community, Compound, District, Firm, FirmKind, Household,
                                ServiceContract, Street)
 from pm_app.org import parties
 from pm_app.org.uscc import uscc_problem
@@ -33,7 +33,10 @@ def current_contract(compound_id: int, on: date | None = None) -> ServiceContrac
 
 
 def can_manage_compound(user, compound: Compound) -> bool:
-    """Register and edit the compound itself: the city and the compound's street office."""
+    """Register and edit the compound itself: the city (its own regulator, or the province's) and
+    the compound's street office."""
+    if user.city_regulator:
+        return compound.street.district.city_id == user.city_id
     return user.sees_whole_city or (user.role == Role.street_officer and compound.street_id in user.street_ids)
 
 
@@ -61,9 +64,29 @@ def ensure(allowed: bool, what) -> None:
 
 # --- places --------------------------------------------------------------------------------
 
-def create_district(name: str) -> District:
-    _unique(select(District.id).where(District.name == name), "name", name)
-    district = District(name=name)
+def create_city(name: str) -> City:
+    """A city of a province deployment (the admin's); its districts, streets and regulator follow."""
+    _unique(select(City.id).where(City.name == name), "name", name)
+    city = City(name=name)
+    db.session.add(city)
+    db.session.flush()
+    return city
+
+
+def create_district(name: str, city_id: int | None = None, user=None) -> District:
+    """A district of a city: the named one (seen by the caller), the city regulator's own, or the
+    deployment's only city; with several cities and none named, `city_id` is required."""
+    if city_id is not None:
+        city_id = _visible_ref(City, city_id, user, "city_id").id if user is not None else city_id
+    elif user is not None and user.city_regulator:
+        city_id = user.city_id
+    else:
+        cities = list(db.session.scalars(select(City.id).limit(2)))
+        if len(cities) != 1:
+            raise DomainError("city_id: required, the deployment has several cities", {"city_id": ["required"]})
+        city_id = cities[0]
+    _unique(select(District.id).where(District.city_id == city_id, District.name == name), "name", name)
+    district = District(name=name, city_id=city_id)
     db.session.add(district)
     db.session.flush()
     return district
@@ -80,12 +103,18 @@ def create_street(user, name: str, district_id: int) -> Street:
 
 def create_community(user, name: str, street_id: int) -> Community:
     _visible_ref(Street, street_id, user, "street_id")
-    ensure(user.sees_whole_city or street_id in user.street_ids, _l("add communities to this street"))
+    ensure(_governs(user, street_id), _l("add communities to this street"))
     _unique(select(Community.id).where(Community.street_id == street_id, Community.name == name), "name", name)
     community = Community(name=name, street_id=street_id)
     db.session.add(community)
     db.session.flush()
     return community
+
+
+def _governs(user, street_id: int) -> bool:
+    """Whether the caller runs this street's places: the city's offices (a city's regulator only
+    reaches its own city's streets, which callers have checked) and the street's own office."""
+    return user.sees_whole_city or user.city_regulator or street_id in user.street_ids
 
 
 def _unique(query, field: str, value) -> None:
@@ -109,7 +138,7 @@ COMPOUND_FIELDS = ("name", "address", "year_built", "renovation_type", "acceptan
 
 def create_compound(user, data: dict) -> Compound:
     street = _visible_ref(Street, data["street_id"], user, "street_id")
-    ensure(user.sees_whole_city or street.id in user.street_ids, _l("register compounds in this street"))
+    ensure(_governs(user, street.id), _l("register compounds in this street"))
     _unique(select(Compound.id).where(Compound.code == data["code"]), "code", data["code"])
     compound = Compound(code=data["code"])
     _apply_compound(user, compound, data)
@@ -124,7 +153,7 @@ def update_compound(user, compound: Compound, data: dict) -> Compound:
         raise DomainError("code cannot change", {"code": ["is permanent: it is printed in public links"]})
     if "street_id" in data and data["street_id"] != compound.street_id:
         street = _visible_ref(Street, data["street_id"], user, "street_id")
-        ensure(user.sees_whole_city or street.id in user.street_ids, _l("move compounds to this street"))
+        ensure(_governs(user, street.id), _l("move compounds to this street"))
     _apply_compound(user, compound, data)
     db.session.flush()
     return compound

@@ -4,7 +4,8 @@
 - a firm's staff: its own results, awards, deductions and appeals once the period is in review
   (its draft score, to check and appeal) and after publication; nothing of a draft still being
   computed, and nothing of other firms (the public page has their published results);
-- a street office: read-only, the same for the firms that served its compounds in the period;
+- a street office and a city's regulator (issue 30): read-only, the same for the firms that served
+  their compounds in the period (the rankings are run for the whole deployment);
 - contractors and committee members: nothing here (the public page is theirs).
 """
 from __future__ import annotations
@@ -22,14 +23,15 @@ SHOWN = (PeriodState.review, PeriodState.published)
 
 @scope_rule(ScoringScheme)
 def _scheme(user) -> ColumnElement[bool]:
-    return true() if user.sees_whole_city or user.role in (Role.street_officer, Role.firm_staff) else false()
+    return true() if user.sees_whole_city or user.role in (Role.regulator, Role.street_officer, Role.firm_staff) \
+        else false()
 
 
 @scope_rule(RankingPeriod)
 def _period(user) -> ColumnElement[bool]:
     if user.sees_whole_city:
         return true()
-    if user.role in (Role.street_officer, Role.firm_staff):
+    if user.role in (Role.regulator, Role.street_officer, Role.firm_staff):
         return RankingPeriod.state.in_(SHOWN)
     return false()
 
@@ -41,7 +43,7 @@ def _result(user) -> ColumnElement[bool]:
     shown = RankingResult.period_id.in_(select(RankingPeriod.id).where(RankingPeriod.state.in_(SHOWN)))
     if user.role == Role.firm_staff and user.firm_id:
         return shown & (RankingResult.firm_id == user.firm_id)
-    if user.role == Role.street_officer:
+    if user.role in (Role.street_officer, Role.regulator):
         return shown & exists(select(ResultCompound.id).where(ResultCompound.result_id == RankingResult.id,
                                                               ResultCompound.compound_id.in_(compound_ids(user))))
     return false()

@@ -20,7 +20,7 @@ from pm_app.rankings import adjustments, periods
 from pm_app.rankings.models import RankingResult
 
 # The seed acts as the city's regulator; the rows it makes have no user behind them.
-SEEDER = SimpleNamespace(id=None, role=Role.regulator, sees_whole_city=True)
+SEEDER = SimpleNamespace(id=None, role=Role.regulator, sees_whole_city=True, city_regulator=False)
 FAULTS = ("消防通道堵塞未按期整改", "12345投诉处置超时", "公共区域保洁不到位", "电梯年检逾期")
 MERITS = ("获评市级示范物业项目", "防汛抢险表现突出")
 

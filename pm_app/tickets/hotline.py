@@ -72,7 +72,7 @@ class HotlineResult:
 
 def can_import(user) -> bool:
     """The offices that receive the platform's orders: street offices (their compounds) and the city."""
-    return user.sees_whole_city or user.role == Role.street_officer
+    return user.sees_whole_city or user.city_regulator or user.role == Role.street_officer
 
 
 def compounds_in_scope(user, street_id: int | None = None) -> list[Compound]:

@@ -203,7 +203,7 @@ def parties(user, ticket: Ticket) -> set[str]:
         return {"confirmer"}
     # Only the city and street offices can manage a compound: for anyone else, do not load it (a list
     # of a firm's tickets masks every row through here, one compound lookup each).
-    if user.sees_whole_city or user.role == Role.street_officer:
+    if user.sees_whole_city or user.city_regulator or user.role == Role.street_officer:
         if can_manage_compound(user, ticket.compound):
             found |= {"office", "confirmer"}
     if user.role in (Role.firm_staff, Role.contractor_staff) and user.firm_id == ticket.assignee_firm_id:
