@@ -62,6 +62,7 @@ def _on_replica(view):
         with read_only():
             return view(*args, **kwargs)
 
+    wrapped.reads_replica = True  # type: ignore[attr-defined]
     return wrapped
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from pm_app import create_app
 from pm_app.auth.models import Role
-from pm_app.common.replica import read_only
+from pm_app.common.replica import READ_ONLY_ENDPOINTS, read_only
 from pm_app.config import TestConfig
 from pm_app.extensions import db
 from pm_app.org.models import Compound
@@ -132,3 +132,8 @@ def test_without_a_replica_url_read_only_reads_the_primary(tmp_path, schema):
             assert _count() == 1
         db.session.remove()
         db.engine.dispose()
+
+
+def test_every_endpoint_meant_for_the_replica_exists_and_is_wrapped(behind):
+    for endpoint in READ_ONLY_ENDPOINTS:
+        assert getattr(behind.view_functions[endpoint], "reads_replica", False), endpoint

@@ -70,7 +70,9 @@ def _ours(port: int) -> bool:
 
 
 def _run(*command: str) -> None:
-    subprocess.run(command, check=True, capture_output=True, text=True, timeout=180)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=180)
+    if done.returncode:
+        raise AssertionError(f"{' '.join(command)} exited {done.returncode}: {done.stderr or done.stdout}")
 
 
 def _drop(name: str) -> None:
