@@ -1,11 +1,12 @@
 """A tracked background job: long work a user started (bills for many compounds, later the
 imports), with its progress and its result kept in the database, so the page that polls it,
 the API and a reload all read the same row, whichever process runs the work."""
+
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text, func
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, LargeBinary, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pm_app.common.types import UTCDateTime
@@ -14,6 +15,9 @@ from pm_app.extensions import db
 STATES = ("queued", "running", "finished", "failed")
 ACTIVE = ("queued", "running")
 ORG_KINDS = ("city", "street", "firm", "compound")
+# job id → (done, total) of a one-transaction job running in this process on SQLite, whose own
+# connection cannot write the row while the import holds the database's one write lock (liveness.py).
+LIVE_PROGRESS: dict[int, tuple[int, int]] = {}
 
 
 class Job(db.Model):
@@ -47,8 +51,30 @@ class Job(db.Model):
 
     @property
     def progress(self) -> dict:
+        live = LIVE_PROGRESS.get(self.id) if self.state == "running" else None
+        if live:
+            return {"done": live[0], "total": live[1]}
         return {"done": self.progress_done, "total": self.progress_total}
 
     @property
     def active(self) -> bool:
         return self.state in ACTIVE
+
+
+class ImportUpload(db.Model):
+    """An uploaded file waiting for its import: kept in the database, not on a disk, so a worker on
+    another machine reads the same bytes the page previewed. Deleted when its job ends, and any
+    left over (previewed and never confirmed, or its job killed) after a day (jobs/uploads.py)."""
+
+    __tablename__ = "import_upload"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))  # a common.imports.registry kind: "households"
+    target_id: Mapped[int | None] = mapped_column(Integer)  # the compound, project or street (kind.target)
+    options: Mapped[dict] = mapped_column(JSON)  # include_hidden, and the 12345 import's assignments
+    filename: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("job.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now(), index=True)

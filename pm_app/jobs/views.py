@@ -1,6 +1,7 @@
 """The job page: a progress bar while the job runs (static/job.js polls the progress), and the
 job's summary once it has ended. The page is drawn from the job's row, so a reload, another tab
 or a colleague of the same organisation sees the same."""
+
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template
@@ -18,8 +19,12 @@ bp = Blueprint("jobs", __name__)
 @login_required
 def job(job_id: int):
     found = _current(job_id)
-    return render_template("jobs/job.html", job=found, title=services.TITLES.get(found.kind, found.kind),
-                           result_template=f"jobs/_{found.kind.replace('.', '_')}.html")
+    return render_template(
+        "jobs/job.html",
+        job=found,
+        title=services.TITLES.get(found.kind, found.kind),
+        result_template=services.TEMPLATES.get(found.kind, "jobs/_none.html"),
+    )
 
 
 @bp.route("/jobs/<int:job_id>/progress")
@@ -33,3 +38,8 @@ def progress(job_id: int):
 
 def _current(job_id: int) -> Job:
     return services.current(visible_or_404(Job, job_id))
+
+
+# The import preview's routes live on this blueprint, and importing them registers the import
+# jobs' runners (jobs/imports.py) wherever the app is built: the server and the RQ worker alike.
+from pm_app.jobs import import_views  # noqa: E402,F401

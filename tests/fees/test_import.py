@@ -15,6 +15,7 @@ from pm_app.fees.models import Bill, BillStatus, Payment, PaymentMethod
 from pm_app.fees.payments import check_totals
 from tests.factories import HouseholdFactory
 from tests import helpers
+from tests.import_jobs.conftest import confirm, preview_url
 
 URL = "/api/v1/imports/bills?lang=en"  # problems are English msgids; pin the language
 HEADER = ("building", "unit", "period", "amount_due", "due_date", "amount_paid", "paid_at", "method")
@@ -73,7 +74,7 @@ def test_a_csv_of_bills_and_payments_imports_every_row(api, city, officer, units
     response = upload(api, officer, city.compound, csv_bytes(HISTORY))
     assert response.status_code == 201, response.json
     assert response.json == {"compound_id": city.compound.id, "rows": 6, "bills_created": 5, "bills_existing": 0,
-                             "payments_created": 4, "payments_existing": 0}
+                             "payments_created": 4, "payments_existing": 0, "skipped": {"empty": 0, "totals": 0, "hidden": 0}, "hidden_rows": [], "ignored_columns": []}
     paid, partial, twice, unpaid = (bill_of(h, "2024-03") for h in units)
     assert (paid.amount_due_fen, paid.paid_fen, paid.status) == (7160, 7160, BillStatus.paid)
     assert (partial.paid_fen, partial.status, partial.due_date) == (3000, BillStatus.partial, date(2024, 4, 15))
@@ -97,7 +98,7 @@ def test_importing_the_same_file_again_changes_nothing(api, city, officer, units
     again = upload(api, officer, city.compound, content)
     assert again.status_code == 201
     assert again.json == {"compound_id": city.compound.id, "rows": 6, "bills_created": 0, "bills_existing": 5,
-                          "payments_created": 0, "payments_existing": 4}
+                          "payments_created": 0, "payments_existing": 4, "skipped": {"empty": 0, "totals": 0, "hidden": 0}, "hidden_rows": [], "ignored_columns": []}
     after = counts(), [(b.id, b.paid_fen, b.status) for b in db.session.scalars(
         select(Bill).order_by(Bill.id).execution_options(populate_existing=True))]
     assert after == before
@@ -380,17 +381,17 @@ def test_the_page_imports_a_file_and_says_what_it_did(client, city, officer, uni
     page = client.get(f"/compounds/{city.compound.id}/fees/import?lang=en")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "upload.js" in html and "<progress" in html
-    response = page_upload(client, city.compound, csv_bytes(HISTORY))
-    assert response.status_code == 200
-    assert ("Imported. Rows: 6 · Bills created: 5 · Bills already there: 0 · Payments recorded: 4 · "
-            "Payments already recorded: 0" in response.get_data(as_text=True))
+    preview = preview_url(page_upload(client, city.compound, csv_bytes(HISTORY)))
+    assert counts() == (0, 0)  # previewed, not imported
+    html = confirm(client, preview + "?lang=en").get_data(as_text=True)
+    assert ("Rows read：6 · Bills created：5 · Bills already there：0 · Payments recorded：4 · "
+            "Payments already recorded：0" in html)
 
 
 def test_the_page_lists_every_bad_row_and_imports_nothing(client, city, officer, units):
     login(client, officer)
-    response = page_upload(client, city.compound, csv_bytes(HISTORY + [("1号楼", "9-9", "2024-03", "1", "", "", "", "")]))
-    assert response.status_code == 422
-    html = response.get_data(as_text=True)
+    preview = preview_url(page_upload(client, city.compound, csv_bytes(HISTORY + [("1号楼", "9-9", "2024-03", "1", "", "", "", "")])))
+    html = confirm(client, preview + "?lang=en").get_data(as_text=True)
     assert "Nothing was imported" in html and "<td>8</td><td>1号楼 9-9 is not a household of this compound</td>" in html
     assert counts() == (0, 0)
 

@@ -72,7 +72,7 @@ SCOPED = {
     "committees.party_record", "committees_api.Party",
     "accounts.page", "accounts.post_entry", "accounts.raise_query", "accounts.reverse", "accounts.answer",
     "accounts.export_statement",
-    "jobs.job", "jobs.progress", "jobs_api.job", "bulk_bills.choose",
+    "jobs.job", "jobs.progress", "jobs_api.job", "bulk_bills.choose", "jobs.import_preview",
     "hotline_api.HotlineImport", "hotline_api.HotlineReplies", "hotline.upload", "hotline.export_replies",
 }
 
@@ -84,7 +84,7 @@ OBJECT_ARGS = {
     "query_id": "query", "vote_id": "vote", "alert_id": "alert", "appeal_id": "appeal",
     "adjustment_id": "adjustment", "period_id": "period", "user_id": "user", "code": "code",
     "tracking_code": "tracking_code", "receipt_id": "receipt", "job_id": "job",
-    "document_id": "document", "endpoint_id": "endpoint",
+    "document_id": "document", "endpoint_id": "endpoint", "upload_id": "upload",
 }
 # URL arguments that name no object: one valid value each.
 FIXED_ARGS = {"action": "ack", "kind": "release", "fmt": "csv", "step": "review", "to": "in_progress",

@@ -12,6 +12,7 @@ from pm_app.alerts.services import open_alert, Finding
 from pm_app.auth.models import Role
 from pm_app.extensions import db
 from pm_app.fees.counter import receipts
+from pm_app.jobs.models import ImportUpload
 from pm_app.org.models import FirmKind
 from tests.factories import FirmFactory, UserFactory
 
@@ -61,6 +62,14 @@ def build(api, city) -> World:
         job = _ok(api.as_(firm_users[which]).post("/api/v1/bills/generate",
                                                   json={"firm_id": firm.id, "period": "2026-09"}), 202)
         put("job", which, job["job_id"])
+        # A file staged for an import and not yet confirmed: its uploader's alone (the other side's
+        # by the other firm's staff, so even the city's roles meet it as foreign).
+        staged = ImportUpload(kind="households", target_id=compound.id, options={}, filename=f"{tag}.csv", size=3,
+                              data=b"a,b", created_by_id=(city.users["street_officer"] if which == "own"
+                                                          else firm_users["other"]).id)
+        db.session.add(staged)
+        db.session.flush()
+        put("upload", which, staged.id)
         _ok(admin.post("/api/v1/bills/generate", json={"compound_id": compound.id, "period": "2026-09"}), 200)
         bill = admin.get(f"/api/v1/bills?compound_id={compound.id}").json[0]
         put("bill", which, bill["id"])

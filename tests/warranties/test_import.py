@@ -15,6 +15,7 @@ from pm_app.extensions import db
 from pm_app.warranties import imports
 from pm_app.warranties.models import WarrantyItem
 from tests import helpers
+from tests.import_jobs.conftest import confirm, preview_url
 
 HEADER = ("category", "description", "quantity", "unit", "location", "warranty_years", "warranty_start")
 CHINESE = ("质保类别", "项目内容", "工程量", "单位", "部位", "质保年限(年)", "质保起始日")
@@ -64,7 +65,7 @@ def officer(city):
 def test_a_csv_of_items_imports_every_row_with_computed_ends(api, city, officer, project):
     response = upload(api, officer, project["id"], csv_bytes(WORKS))
     assert response.status_code == 201, response.json
-    assert response.json == {"project_id": project["id"], "imported": 3}
+    assert response.json == {"project_id": project["id"], "imported": 3, "skipped": {"empty": 0, "totals": 0, "hidden": 0}, "hidden_rows": [], "ignored_columns": []}
     assert items() == [
         # Years left blank are the category minimum; a start left blank is the acceptance, 2021-06-30.
         ("road_paving", "路面硬化", Decimal("35917.00"), "m²", "小区主干道", 5, date(2021, 6, 30), date(2026, 6, 30)),
@@ -267,17 +268,16 @@ def test_the_page_imports_a_file_and_says_what_it_did(client, city, officer, pro
     page = client.get(f"/projects/{project['id']}/items/import?lang=en")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "upload.js" in html and "<progress" in html and "2021-06-30" in html
-    response = page_upload(client, project["id"], csv_bytes(WORKS))
-    assert response.status_code == 200
-    assert "Imported. Warranty items added: 3" in response.get_data(as_text=True)
+    preview = preview_url(page_upload(client, project["id"], csv_bytes(WORKS)))
+    assert "东侧围墙" in client.get(preview).get_data(as_text=True) and count() == 0  # previewed, not imported
+    assert "Rows imported：3" in confirm(client, preview + "?lang=en").get_data(as_text=True)
     assert count() == 3
 
 
 def test_the_page_lists_every_bad_row_and_imports_nothing(client, city, officer, project):
     login(client, officer)
-    response = page_upload(client, project["id"], csv_bytes(WORKS + [("wall_fence", "围墙", "", "", "", "3", "")]))
-    assert response.status_code == 422
-    html = response.get_data(as_text=True)
+    preview = preview_url(page_upload(client, project["id"], csv_bytes(WORKS + [("wall_fence", "围墙", "", "", "", "3", "")])))
+    html = confirm(client, preview + "?lang=en").get_data(as_text=True)
     assert "Nothing was imported" in html and SOURCE in html
     assert count() == 0
 
