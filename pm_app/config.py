@@ -148,9 +148,6 @@ class Config:
     # An API upload of more rows than this (estimated from the file) is imported by a background
     # job and answered 202 with the job; a smaller one at once, 201 or 422 (jobs/imports.py).
     IMPORT_INLINE_ROWS = _non_negative_int("PM_APP_IMPORT_INLINE_ROWS", "2000")
-    # An API upload of more rows than this (estimated from the file) is imported by a background
-    # job and answered 202 with the job; a smaller one at once, 201 or 422 (jobs/imports.py).
-    IMPORT_INLINE_ROWS = _non_negative_int("PM_APP_IMPORT_INLINE_ROWS", "2000")
 
     # The public report form and tracking page (no account): limits per client address.
     # A Redis outage must not stop residents reporting: fall back to counting in memory.
