@@ -64,8 +64,9 @@ def close_claim(project_id: int, claim_id: int):
         abort(403)
     form = CloseClaimForm(prefix="close")
     if form.validate_on_submit():
+        name = _claim_name(claim)
         if not confirmed():
-            return ask(_("Close warranty claim no. %(id)d?", id=claim.id),
+            return ask(_("Close the warranty claim %(name)s?", name=name),
                        _("A closed claim cannot be reopened; a new defect is a new claim. What you wrote is "
                          "kept as what was done."), url_for(".project", project_id=project.id) + "#claims")
         try:
@@ -74,9 +75,15 @@ def close_claim(project_id: int, claim_id: int):
             report(form, error)
             return _page(project, close_form=form, closing=claim.id, status=error.status)
         db.session.commit()
-        flash(_("Warranty claim no. %(id)d closed.", id=claim.id), "success")
+        flash(_("The warranty claim %(name)s is closed.", name=name), "success")
         return redirect(url_for(".project", project_id=project.id) + "#claims")
     return _page(project, close_form=form, closing=claim.id, status=422)
+
+
+def _claim_name(claim: WarrantyClaim) -> str:
+    """As the pages name a claim: its ticket's tracking code, else where it came from (claim_codes)."""
+    found = claim_codes.codes(current_user, [claim]).get(claim.id)
+    return found[1] if found else _("from a joint inspection (no. %(id)d)", id=claim.id)
 
 
 def _ask_decision(project: RenovationProject, kind: str, form: DepositForm):
