@@ -8,8 +8,8 @@ from wtforms.validators import ValidationError
 from pm_app.common.inputs import FIRST_DAY, LAST_DAY
 from pm_app.errors import DomainError
 
-# Fields the services name differently from the forms.
-SERVICE_FIELDS = {"Idempotency-Key": "key", "quality_deposit": "deposit"}
+# Fields the services name differently from the forms (tried after the name itself).
+SERVICE_FIELDS = {"Idempotency-Key": "key", "quality_deposit": "deposit", "warranty_item_id": "item_id"}
 
 
 def day_in_range(_form, field) -> None:
@@ -24,12 +24,28 @@ def optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
+def _field(form, name: str):
+    """The form's field a service names: "findings.2.warranty_item_id" is the third row's item
+    select (a FieldList of FormFields), a plain name the field itself or its SERVICE_FIELDS alias."""
+    found = form
+    for part in name.split("."):
+        if part.isdigit():
+            entries = getattr(found, "entries", None)
+            found = entries[int(part)] if entries is not None and int(part) < len(entries) else None
+        else:
+            fields = getattr(getattr(found, "form", found), "_fields", None) or {}
+            found = fields.get(part) or fields.get(SERVICE_FIELDS.get(part, part))
+        if found is None:
+            return None
+    return found if found is not form else None
+
+
 def report(form: FlaskForm, error: DomainError) -> None:
     """A service's refusal on the form: its message above the form, its field problems next to
     the fields (problems about fields the form does not show join the message)."""
     form.form_errors.append(error.message)
     for name, problems in error.errors.items():
-        field = form._fields.get(SERVICE_FIELDS.get(name, name))
+        field = _field(form, str(name))
         if field is not None and field.type != "HiddenField":
             field.errors = [*field.errors, *problems]
         else:

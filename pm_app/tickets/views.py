@@ -157,6 +157,7 @@ def _page(ticket: Ticket, failed=None, route_form=None, status: int = 200, escal
         reporter_phone=ticket.reporter_phone if shown else mask_phone(ticket.reporter_phone),
         deadlines=deadlines_of(ticket, at), forms=forms,
         stale=failed[1] if failed and failed[0] not in forms else None,
+        stale_step=failed[0] if failed and failed[0] not in forms else None,
         photos=photo_views.photos_of(ticket.id),
         photo_form=photo_views.PhotoForm(prefix="photo") if attachments.can_attach(current_user, ticket)
         and ticket.status not in FINISHED else None,

@@ -121,8 +121,13 @@ class ItemForm(FlaskForm):
 
 class FindingForm(Form):
     """One finding row (a plain Form: the inspection form's CSRF token covers it)."""
-    text = StringField(_l("Finding"), validators=[Optional(), Length(max=2000)])
+    text = StringField(_l("Finding"), validators=[Length(max=2000)])  # no Optional: it would skip validate_text
     item_id = SelectField(_l("Warranty item"), coerce=optional_int, validators=[Optional()])
+
+    def validate_text(self, field) -> None:
+        # A row with an item but no words was dropped silently, and the chosen item with it.
+        if self.item_id.data is not None and not (field.data or "").strip():
+            raise ValidationError(_l("Say what was found on this item."))
 
 
 class InspectionForm(FlaskForm):
