@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 import psutil
@@ -40,9 +41,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "peak"))
 
 import cpu_profile  # noqa: E402
 from check import check_writes  # noqa: E402
+from costs import mix_cost, weigh  # noqa: E402
 from cpu_profile import CpuSplit, children  # noqa: E402
 from plan import PREFIX, build, make_accounts  # noqa: E402
-from report import holds, step_figures, steps_table, table, targets  # noqa: E402
+from report import costs_table, holds, step_figures, steps_table, table, targets  # noqa: E402
 from services import free_port, wait_for  # noqa: E402
 from throughput import Target, run_load  # noqa: E402
 
@@ -79,12 +81,15 @@ def main() -> int:
         servers.stop()
     figures["writes"] = check_writes(url, figures.pop("acknowledged"), figures["run"])
     figures["seed_seconds"] = seed_seconds
-    figures["targets"] = targets(figures["steps"], figures["health_rps"], figures["writes"], seed_seconds)
+    figures["targets"] = targets(
+        figures["steps"], figures["health_rps"], figures["writes"], seed_seconds, figures["mix_cost"]
+    )
     if not args.keep:
         psql(args.pg, f"DROP DATABASE {args.database}")
     flush_redis(args.redis)
     if not args.keep:  # with --keep, gunicorn's access log and locust's stay for a look
         shutil.rmtree(folder, ignore_errors=True)
+    print("\n" + costs_table(figures["costs"]))
     print("\n" + steps_table(figures["steps"]) + "\n\n" + table(figures["targets"]))
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(figures, indent=2, ensure_ascii=False, default=str))
@@ -239,9 +244,11 @@ def measure(servers: Servers, url: str, args, folder: Path) -> dict:
         [],
         {"payments": [], "transitions": [], "reports": [], "tried_households": [], "tried_tickets": []},
     )
+    examples: dict = {}
     for users in [int(u) for u in args.users.split(",")]:
         step = run_step(servers, plan_file, run, users, args, folder)
         writes = step.pop("writes")
+        examples = step.pop("examples") | examples
         for kind in acknowledged:
             acknowledged[kind] += writes[kind]
         steps.append(step)
@@ -249,8 +256,14 @@ def measure(servers: Servers, url: str, args, folder: Path) -> dict:
         if not holds(step):
             break
         used(plan, plan_file, writes)
+    costs = weigh(servers.base, plan, examples, servers.groups(0))
+    counts = Counter()
+    for step in steps:
+        counts.update({name: figures["n"] for name, figures in step["by_name"].items()})
     health.append(run_load(servers.port, [Target("health", "/healthz")], 8, args.health_seconds).summary())
     return {
+        "costs": costs,
+        "mix_cost": mix_cost(costs, counts),
         "run": run,
         "base": servers.base,
         "gunicorn_workers": servers.worker_count(),
@@ -295,7 +308,7 @@ def run_step(servers: Servers, plan_file: Path, run: str, users: int, args, fold
     figures |= {"load_1min": round(load[0], 2), "load_5min": round(load[1], 2), "cores_used": cpu}
     if spies:
         figures["profile"] = cpu_profile.summarise(spies)
-    return {"users": users, **figures, "writes": kept["writes"]}
+    return {"users": users, **figures, "writes": kept["writes"], "examples": kept.get("examples", {})}
 
 
 def used(plan: dict, plan_file: Path, writes: dict) -> None:

@@ -46,12 +46,13 @@ class CpuSplit:
     def start(self) -> None:
         self.before = self._read()
 
-    def stop(self, wall: float) -> dict:
+    def stop(self, wall: float | None) -> dict:
+        """Cores used on average over `wall` seconds; with None, the CPU seconds themselves."""
         after = self._read()
         used = {name: max(0.0, after[name] - self.before.get(name, 0.0)) for name in after}
         ours = sum(v for k, v in used.items() if k != "machine busy")
         used["everything else"] = max(0.0, used["machine busy"] - ours)
-        return {name: round(seconds / wall, 2) for name, seconds in used.items()}  # cores used on average
+        return used if wall is None else {name: round(seconds / wall, 2) for name, seconds in used.items()}
 
 
 def children(pid: int) -> list[int]:

@@ -19,7 +19,7 @@ from locust import events
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from roles import WRITES, Committee, FirmStaff, Regulator, Resident, StreetOffice  # noqa: E402,F401
+from roles import EXAMPLES, WRITES, Committee, FirmStaff, Regulator, Resident, StreetOffice  # noqa: E402,F401
 
 REQUESTS: list[tuple[float, str, float, int]] = []  # (start, name, milliseconds, ok)
 
@@ -31,4 +31,6 @@ def _keep(name, response_time, exception, start_time=None, **_kwargs):
 
 @events.quitting.add_listener
 def _write(**_kwargs):
-    Path(os.environ["PEAK_RECORD"]).write_text(json.dumps({"requests": REQUESTS, "writes": WRITES}))
+    Path(os.environ["PEAK_RECORD"]).write_text(
+        json.dumps({"requests": REQUESTS, "writes": WRITES, "examples": EXAMPLES})
+    )

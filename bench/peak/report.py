@@ -59,7 +59,9 @@ def highest_sustained(steps: list[dict]) -> dict | None:
     return best
 
 
-def targets(steps: list[dict], health_rps: float | None, writes: dict, seed_seconds: float | None) -> list[dict]:
+def targets(
+    steps: list[dict], health_rps: float | None, writes: dict, seed_seconds: float | None, cost: dict | None = None
+) -> list[dict]:
     """Every target of the peak hour: its figure and whether it holds (None: information, no target)."""
     best = highest_sustained(steps)
     rate = best["rate"] if best else 0.0
@@ -96,6 +98,15 @@ def targets(steps: list[dict], health_rps: float | None, writes: dict, seed_seco
             "holds": not writes.get("missing") and not writes.get("twice"),
         },
     ]
+    if cost:
+        rows.append(
+            {
+                "target": "CPU per read of the mix, one at a time (app + PostgreSQL)",
+                "figure": f"{cost['mean_cpu_ms']:.1f} ms → {cost['rate_on_2_free_cores']:.0f} req/s on 2 free cores",
+                "goal": "—",
+                "holds": None,
+            }
+        )
     if seed_seconds is not None:
         rows.append(
             {
@@ -143,3 +154,14 @@ def _count(names) -> dict:
     for name in names:
         counts[name] = counts.get(name, 0) + 1
     return counts
+
+
+def costs_table(costs: dict) -> str:
+    """Each read's CPU, one request at a time, dearest first."""
+    lines = [f"{'read':<45} {'cpu ms':>7} {'app':>6} {'pg':>6} {'wall ms':>8}"]
+    for name, c in sorted(costs.items(), key=lambda item: -item[1].get("cpu_ms", 0)):
+        if "cpu_ms" in c:
+            lines.append(f"{name:<45} {c['cpu_ms']:>7.1f} {c['app_ms']:>6.1f} {c['pg_ms']:>6.1f} {c['wall_ms']:>8.1f}")
+        else:
+            lines.append(f"{name:<45} answered {c.get('status')}")
+    return "\n".join(lines)

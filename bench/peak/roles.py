@@ -27,6 +27,9 @@ from requests.cookies import create_cookie
 
 PLAN = json.loads(Path(os.environ["PEAK_PLAN"]).read_text())
 RUN = os.environ.get("PEAK_RUN", "peak")
+# One example of each read, with whose session it was made: bench/peak/costs.py replays them one
+# at a time to weigh each in CPU.
+EXAMPLES: dict[str, dict] = {}
 WRITES: dict[str, list] = {
     "payments": [],
     "transitions": [],
@@ -81,6 +84,7 @@ class Staff(FastHttpUser):
 
     def _get(self, path: str, name: str, headers: dict):
         """A read answers 200 itself: a redirect (to the sign-in page, say) is a failure, not a page."""
+        EXAMPLES.setdefault(name, {"path": path, "username": self.account["username"], "api": bool(headers)})
         with self.client.get(path, name=name, headers=headers, allow_redirects=False, catch_response=True) as answer:
             if answer.status_code != 200:
                 answer.failure(f"{answer.status_code} {answer.headers.get('Location', '')}")
@@ -223,7 +227,7 @@ class FirmStaff(Staff):
 
     @task(1)
     def tickets(self):
-        self.page("/tickets?status=in_progress", "firm: tickets in progress")
+        self.page("/tickets?open=1", "firm: open tickets")
 
     @task(1)
     def fees(self):
@@ -312,6 +316,7 @@ class Resident(FastHttpUser):
     @task(2)
     def report(self):
         compound = random.choice(PLAN["public_compounds"])
+        EXAMPLES.setdefault("public: report form", {"path": f"/c/{compound['code']}", "username": None, "api": False})
         form = self.client.get(f"/c/{compound['code']}", name="public: report form", headers=self.address)
         csrf = _CSRF.search(form.text or "")
         if not csrf:
@@ -356,4 +361,5 @@ class Resident(FastHttpUser):
 
     @task(1)
     def rankings(self):
+        EXAMPLES.setdefault("public: firm rankings", {"path": "/rankings/public", "username": None, "api": False})
         self.client.get("/rankings/public", name="public: firm rankings", headers=self.address)
