@@ -32,10 +32,11 @@ from pm_app import create_app  # noqa: E402
 from pm_app.auth.models import Role, User  # noqa: E402
 from pm_app.config import Config, _database_url  # noqa: E402
 from pm_app.extensions import db  # noqa: E402
-from pm_app.fees import arrears, overview, rates  # noqa: E402
+from pm_app.fees import rates  # noqa: E402
 from pm_app.fees.billing import generate_for_city  # noqa: E402
 from pm_app.fees.models import Bill  # noqa: E402
 from pm_app.fees.periods import end_of_day, period_of, shift  # noqa: E402
+from pm_app.fees.reports import arrears, overview  # noqa: E402
 from pm_app.org.models import Compound, Street  # noqa: E402
 from pm_app.org.seed import seed_city  # noqa: E402
 

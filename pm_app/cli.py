@@ -28,9 +28,10 @@ def register_commands(app: Flask) -> None:
 @click.option("--street-id", "street_ids", type=int, multiple=True, help="street officer: a street it oversees (repeatable)")
 @click.option("--firm-id", type=int, help="firm or contractor staff: the firm")
 @click.option("--compound-id", type=int, help="committee member: the compound")
+@click.option("--city-id", type=int, help="regulator: the one city it sees (left out: every city)")
 @click.option("--display-name")
 @with_appcontext
-def create_user_command(username, password, role, street_ids, firm_id, compound_id, display_name):
+def create_user_command(username, password, role, street_ids, firm_id, compound_id, city_id, display_name):
     """Create a user with a role and the binding the role needs."""
     from pm_app.audit.context import acting_as
     from pm_app.auth.services import create_user
@@ -40,7 +41,7 @@ def create_user_command(username, password, role, street_ids, firm_id, compound_
     try:
         with acting_as("cli:create-user"):  # the trail names the command, not "system"
             user = create_user(username, password, role, street_ids=street_ids, firm_id=firm_id,
-                               compound_id=compound_id, display_name=display_name)
+                               compound_id=compound_id, display_name=display_name, city_id=city_id)
     except DomainError as exc:
         details = "; ".join(f"{k}: {', '.join(v)}" for k, v in exc.errors.items())
         raise click.ClickException(f"{exc.message} {details}".strip()) from None
@@ -54,7 +55,7 @@ def create_user_command(username, password, role, street_ids, firm_id, compound_
 def bill_totals_command(rebuild):
     """Check the bills' monthly totals (what collection rates read) against the bills."""
     from pm_app.extensions import db
-    from pm_app.fees import totals
+    from pm_app.fees.reports import totals
 
     if rebuild:
         rows = totals.rebuild()

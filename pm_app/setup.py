@@ -154,8 +154,9 @@ def register_blueprints(app: Flask) -> None:
     from pm_app.jobs.api import blp as jobs_api
     from pm_app.jobs.views import bp as jobs_views
     from pm_app.fees.billing.views import bp as bulk_views
-    from pm_app.fees import bill_views, overview_views, views as fee_views
+    from pm_app.fees import bill_views, views as fee_views
     from pm_app.fees.counter.views import bp as counter_views
+    from pm_app.fees.reports import views as overview_views
     from pm_app.warranties import list_views as warranty_list_views, project_views, views as warranty_views
     from pm_app.warranties import funding_views
     from pm_app.tickets import list_views as ticket_list_views, views as ticket_views

@@ -18,7 +18,7 @@ from pm_app.committees.status import STATUSES
 from pm_app.common.clock import now, today
 from pm_app.dashboards import charts, figures, health, worklist
 from pm_app.extensions import db
-from pm_app.fees import charts as fee_charts
+from pm_app.fees.services import rate_trend
 from pm_app.org import arrangements
 from pm_app.org.labels import MANAGEMENT_MODES
 from pm_app.org.models import Compound
@@ -65,7 +65,7 @@ def _common(as_of, at, scores: dict, trend=None) -> dict:
     return {
         "as_of": as_of, "trend": trend, "latest": trend[-1], "tickets": tile,
         "categories": categories,
-        "trend_figure": fee_charts.rate_trend(trend, _("Collection rate, last 12 months")),
+        "trend_figure": rate_trend(trend, _("Collection rate, last 12 months")),
         "category_figure": ticket_charts.by_category(categories, _("Tickets by category and status")),
         "alerts": alerts, "health_rows": _health_rows(scores), "compound_count": len(scores),
         # the header's count is the tile's: a value passed here wins over the context processor's

@@ -13,12 +13,13 @@ from pm_app.common.clock import today
 from pm_app.common.filters import where_equal
 from pm_app.common.pagination import paginate
 from pm_app.extensions import db
-from pm_app.fees import arrears, billing, payments, rates
+from pm_app.fees import billing, payments, rates
 from pm_app.fees import schemas as s
 from pm_app.fees.billing import bulk
 from pm_app.fees.counter import desk
 from pm_app.fees.models import Bill, Payment
 from pm_app.fees.queries import refuse_without_fees
+from pm_app.fees.reports import arrears
 from pm_app.jobs import services as jobs
 from pm_app.jobs.schemas import JobStartedOut
 from pm_app.org.models import Compound, Household
@@ -188,7 +189,7 @@ class CompoundRates(MethodView):
     @blp.response(200, s.CompoundRateOut(many=True))
     def get(self, args):
         """The compounds of a scope ranked by amount rate over the period range, lowest first"""
-        from pm_app.fees.overview import ranked_compounds
+        from pm_app.fees.reports.overview import ranked_compounds
 
         return ranked_compounds(current_user, args["scope"], args["id"], args["period_from"], args["period_to"],
                                 args["as_of"])

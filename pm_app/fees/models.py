@@ -129,7 +129,7 @@ class BillTotal(db.Model):
 
     Written only by the database: triggers on `bill` add every insert's, update's and delete's
     difference in the same transaction (migration d6b3f9a2c007), so a rate read from here equals
-    the same rate read from the bills. The app never writes it; `fees.totals.rebuild` recomputes
+    the same rate read from the bills. The app never writes it; `fees.reports.totals.rebuild` recomputes
     it. A bill outside any contract has no firm: the key counts a NULL firm as one firm."""
     __tablename__ = "bill_total"
     __table_args__ = (Index("uq_bill_total_key", "compound_id", "period", "fee_type", text("coalesce(firm_id, 0)"),

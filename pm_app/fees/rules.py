@@ -26,7 +26,7 @@ from pm_app.extensions import db
 from pm_app.fees import rates
 from pm_app.fees.billing import FEE_TYPE
 from pm_app.fees.models import Bill
-from pm_app.fees.overview import threshold
+from pm_app.fees.reports.overview import threshold
 from pm_app.fees.periods import period_of, shift
 from pm_app.org.models import Compound
 

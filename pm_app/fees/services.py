@@ -5,8 +5,6 @@ they need from fees comes through here, and is added here first."""
 from __future__ import annotations
 
 from pm_app.fees.billing import FEE_TYPE
-from pm_app.fees.charts import rate_trend
-from pm_app.fees.exports import download
 from pm_app.fees.periods import (
     PeriodError,
     end_of_day,
@@ -30,6 +28,8 @@ from pm_app.fees.rates import (
     sums_by_key,
     trend_and_last_by_compound,
 )
+from pm_app.fees.reports.charts import rate_trend
+from pm_app.fees.reports.exports import download
 
 __all__ = [
     # Bills: the fee type the city's property fees are billed under.

@@ -8,14 +8,15 @@ from flask_login import current_user, login_required
 
 from pm_app.common.charts import plotly_text
 from pm_app.common.clock import today
+from pm_app.common.forms import report
 from pm_app.common.listing import page_number, page_of
 from pm_app.errors import DomainError
 from pm_app.extensions import db
-from pm_app.fees import arrears, billing, charts, exports, history, imports, page_args, queries, rates
-from pm_app.common.forms import report
+from pm_app.fees import billing, history, imports, page_args, queries, rates
 from pm_app.fees.forms import GenerateForm
 from pm_app.fees.labels import BILL_STATUSES, fee_label, percent
 from pm_app.fees.periods import period_of, shift
+from pm_app.fees.reports import arrears, charts, exports
 from pm_app.org.models import Compound
 from pm_app.org.services import current_contract
 

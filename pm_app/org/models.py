@@ -106,7 +106,7 @@ class Household(db.Model):
     __table_args__ = (
         UniqueConstraint("building_id", "unit"),
         CheckConstraint("floor_area_dm2 > 0", name="area_positive"),
-        # The fee counter's search (fees.household_search): an owner's name, whole or its start
+        # The fee counter's search (fees.counter.household_search): an owner's name, whole or its start
         # (LIKE '王芳%' reads this index on PostgreSQL through the pattern operator class), and
         # the last four digits of the phone (household_search.PHONE_TAIL is the same expression).
         Index("ix_household_owner_name", "owner_name", postgresql_ops={"owner_name": "varchar_pattern_ops"}),

@@ -8,9 +8,9 @@ import re
 from decimal import Decimal
 
 from pm_app.common.charts import plotly_text
-from pm_app.fees import charts as fee_charts
-from pm_app.rankings import charts as ranking_charts
 from pm_app.extensions import db
+from pm_app.fees.reports import charts as fee_charts
+from pm_app.rankings import charts as ranking_charts
 from tests.org.conftest import city  # noqa: F401  (the fixture)
 from tests.tickets.pages import login
 

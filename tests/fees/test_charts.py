@@ -6,9 +6,9 @@ from decimal import Decimal
 import plotly.graph_objects as go
 import pytest
 
-from pm_app.fees.charts import rate_trend
 from pm_app.fees.labels import percent, percent_number
 from pm_app.fees.rates import PeriodRate
+from pm_app.fees.reports.charts import rate_trend
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ from pm_app.auth.models import Role
 from pm_app.auth.services import issue_token
 from pm_app.extensions import db
 from pm_app.fees.billing import generate_for_compound
-from pm_app.fees import totals
 from pm_app.fees.models import Bill, BillTotal, Payment
 from pm_app.fees.payments import check_totals
+from pm_app.fees.reports import totals
 from tests.factories import BuildingFactory, ContractFactory, HouseholdFactory, UserFactory
 
 

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, insert, select, text, update
 
 from pm_app.extensions import db
-from pm_app.fees import totals
 from pm_app.fees.models import Bill, BillTotal
+from pm_app.fees.reports import totals
 from tests.factories import BuildingFactory, HouseholdFactory
 from tests.fees.conftest import bills_of
 from tests.helpers import count_statements

@@ -17,11 +17,12 @@ from pm_app.common.money import fen_to_yuan, yuan_display
 from pm_app.common.privacy import mask_name
 from pm_app.errors import DomainError, NotFound
 from pm_app.extensions import db
-from pm_app.fees import exports, page_args, payments
+from pm_app.fees import page_args, payments
 from pm_app.fees.counter import cashup, desk, household_search, receipts
 from pm_app.fees.counter.forms import CounterPayForm, read_snapshot, snapshot
 from pm_app.fees.forms import new_key
 from pm_app.fees.models import Bill, BillStatus, Payment, PaymentMethod, Receipt, ReceiptLine, Waiver
+from pm_app.fees.reports import exports
 from pm_app.org.models import Compound, Household
 from pm_app.org.services import sees_personal_data
 

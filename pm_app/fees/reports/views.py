@@ -16,8 +16,9 @@ from flask_login import current_user, login_required
 from pm_app.auth.models import Role
 from pm_app.common.clock import today
 from pm_app.common.listing import PER_PAGE, Page, day_arg, page_number
-from pm_app.fees import arrears, charts, exports, overview, page_args, queries, rates
+from pm_app.fees import page_args, queries, rates
 from pm_app.fees.periods import period_of, period_range, shift
+from pm_app.fees.reports import arrears, charts, exports, overview
 
 bp = Blueprint("fees_overview", __name__)
 

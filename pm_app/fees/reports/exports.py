@@ -11,7 +11,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from pm_app.common import export
-from pm_app.common.cells import count, day, moment, money, percent as share
+from pm_app.common.cells import count, day, moment, money
+from pm_app.common.cells import percent as share
 from pm_app.common.clock import today
 from pm_app.fees.labels import fee_label, percent
 
