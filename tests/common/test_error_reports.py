@@ -118,3 +118,23 @@ def test_a_secret_named_header_field_or_parameter_is_withheld():
     assert "cookies" not in request and "data" not in request
     assert request["query_string"] == "access_token=[Filtered]&q=东门"
     assert request["url"] == "https://x/a?session_id=[Filtered]&q=1"
+
+
+def failing_job(password: str) -> None:
+    raise ValueError("the sweep met a broken row")
+
+
+def test_a_failing_rq_job_is_reported_without_its_arguments(reporting_app):
+    from fakeredis import FakeStrictRedis
+    from rq import Queue, SimpleWorker
+
+    _reporting, transport = reporting_app
+    connection = FakeStrictRedis()
+    queue = Queue("alerts", connection=connection)
+    job = queue.enqueue(failing_job, SECRETS[2])
+    SimpleWorker([queue], connection=connection).work(burst=True)
+    sentry_sdk.flush()
+    (event,) = transport.events()
+    assert event["exception"]["values"][-1]["type"] == "ValueError"
+    assert event["extra"]["rq-job"]["job_id"] == job.id
+    assert SECRETS[2] not in transport.raw()
