@@ -23,8 +23,10 @@ def weigh(base: str, plan: dict, examples: dict, groups: dict, runs: int = RUNS)
     costs = {}
     for name, example in sorted(examples.items()):
         session = requests.Session()
-        session.headers.update({"User-Agent": USER_AGENT, "X-Forwarded-For": "10.200.0.1"})
+        session.headers["User-Agent"] = USER_AGENT
         account = accounts.get(example["username"])
+        if account is None:  # a resident, from an address of its own (a session is kept to its address)
+            session.headers["X-Forwarded-For"] = "10.200.0.1"
         if account and example["api"]:
             session.headers["Authorization"] = f"Bearer {account['token']}"
         elif account:

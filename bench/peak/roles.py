@@ -226,10 +226,6 @@ class FirmStaff(Staff):
                 self.account["tickets"].insert(0, {"id": ticket["id"], "status": to})
 
     @task(1)
-    def tickets(self):
-        self.page("/tickets?open=1", "firm: open tickets")
-
-    @task(1)
     def fees(self):
         self.page("/fees", "firm: fees")
 
