@@ -59,9 +59,9 @@ def committee_term_ending(as_of: date, _at: datetime) -> list[Finding]:
     for committee_id, kind, end, compound_id, street_id, name in rows:
         days, short = (end - as_of).days, SHORT_KINDS[kind]
         if days > 0:
-            stage, severity, title = "T-90", "warning", f"{name}: {short}任期将于 {end} 届满（剩 {days} 天），请组织换届选举"
+            stage, severity, title = "T-90", "warning", f"{name}：{short}任期将于 {end} 届满（剩 {days} 天），请组织换届选举"
         else:
-            stage, severity, title = "expired", "critical", f"{name}: {short}任期已于 {end} 届满 {-days} 天，尚未换届"
+            stage, severity, title = "expired", "critical", f"{name}：{short}任期已于 {end} 届满 {-days} 天，尚未换届"
         findings.append(Finding("committee", committee_id, title, severity=severity, stage=stage,
                                 compound_id=compound_id, due_on=end,
                                 audiences=compound_audiences(street_id, compound_id)))
@@ -77,7 +77,7 @@ def committee_missing(as_of: date, _at: datetime) -> list[Finding]:
     rows = db.session.execute(
         select(Compound.id, Compound.street_id, Compound.name, Compound.acceptance_date)
         .where(Compound.acceptance_date < as_of - timedelta(days=days), ~ever).order_by(Compound.id))
-    return [Finding("compound", cid, f"{name}: 竣工验收（{accepted}）后 {(as_of - accepted).days} 天仍未成立业委会或自管会",
+    return [Finding("compound", cid, f"{name}：竣工验收（{accepted}）后 {(as_of - accepted).days} 天仍未成立业委会或自管会",
                     compound_id=cid, due_on=accepted + timedelta(days=days), audiences=(("street", street_id),))
             for cid, street_id, name, accepted in rows]
 
@@ -104,7 +104,7 @@ def maintenance_fund_low(as_of: date, _at: datetime) -> list[Finding]:
         .where(FUND_LOW_DENOMINATOR * held.c.balance < FUND_LOW_NUMERATOR * deposit.c.amount)
         .order_by(Compound.id))
     return [Finding("compound", cid,
-                    f"{name}: 专项维修资金余额 {fen_to_yuan(int(balance))} 元，低于首次缴存 {fen_to_yuan(amount)} 元的 30%",
+                    f"{name}：专项维修资金余额 {fen_to_yuan(int(balance))} 元，低于首次缴存 {fen_to_yuan(amount)} 元的 30%",
                     compound_id=cid, firm_id=firm_id, audiences=compound_audiences(street_id, cid, firm_id))
             for cid, street_id, name, balance, amount, firm_id in rows]
 
@@ -118,6 +118,6 @@ def maintenance_fund_missing(as_of: date, _at: datetime) -> list[Finding]:
         ~exists(select(reversal.id).where(reversal.reversal_of_id == LedgerEntry.id))))
     rows = db.session.execute(select(Compound.id, Compound.street_id, Compound.name)
                               .where(renovated_by(as_of), ~deposit).order_by(Compound.id))
-    return [Finding("compound", cid, f"{name}: 尚未建立专项维修资金（账簿中没有维修资金缴存记录）",
+    return [Finding("compound", cid, f"{name}：尚未建立专项维修资金（账簿中没有维修资金缴存记录）",
                     compound_id=cid, audiences=(("street", street_id),))
             for cid, street_id, name in rows]

@@ -30,7 +30,7 @@ def contract_expiring(as_of: date, _at: datetime) -> list[Finding]:
         days = (end - as_of).days
         _, stage, severity = next(s for s in CONTRACT_STAGES if days <= s[0])
         findings.append(Finding(
-            "service_contract", contract_id, f"{name}: 物业服务合同将于 {end} 到期（剩 {days} 天），尚无续签",
+            "service_contract", contract_id, f"{name}：物业服务合同将于 {end} 到期（剩 {days} 天），尚无续签",
             severity=severity, stage=stage, compound_id=compound_id, firm_id=firm_id, due_on=end,
             audiences=compound_audiences(street_id, compound_id, firm_id)))
     return findings
@@ -42,7 +42,7 @@ def compound_unmanaged(as_of: date, _at: datetime) -> list[Finding]:
         select(Compound.id, Compound.street_id, Compound.name, Compound.acceptance_date)
         .where(Compound.management_mode == ManagementMode.none,
                Compound.acceptance_date < as_of - timedelta(days=UNMANAGED_AFTER_DAYS)))
-    return [Finding("compound", cid, f"{name}: 竣工验收（{accepted}）后 {(as_of - accepted).days} 天仍无物业管理",
+    return [Finding("compound", cid, f"{name}：竣工验收（{accepted}）后 {(as_of - accepted).days} 天仍无物业管理",
                     severity="critical", compound_id=cid, due_on=accepted + timedelta(days=UNMANAGED_AFTER_DAYS),
                     audiences=(("street", street_id), ("regulator", 0)))
             for cid, street_id, name, accepted in rows]

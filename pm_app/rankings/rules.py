@@ -40,7 +40,7 @@ def firm_blacklisted(_as_of: date, _at: datetime) -> list[Finding]:
                      *(("street", s) for s in sorted(streets.get(result.id, ()))))
         # Keyed by firm and period, not by result: a correction that keeps the firm listed
         # keeps the one alert instead of telling everyone again.
-        findings.append(Finding("firm", result.firm_id, f"{result.firm_name}: 列入 {period.code} 物业企业黑榜（{why}）",
+        findings.append(Finding("firm", result.firm_id, f"{result.firm_name}：列入 {period.code} 物业企业黑榜（{why}）",
                                 severity="critical", stage=period.code, firm_id=result.firm_id,
                                 audiences=audiences))
     return findings

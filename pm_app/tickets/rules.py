@@ -50,9 +50,9 @@ def ticket_overdue(_as_of: date, at: datetime) -> list[Finding]:
         stage = stage_of(resolve_by, at)
         summary = text if len(text) <= SUMMARY_CHARS else text[:SUMMARY_CHARS] + "…"
         if stage == "respond":
-            title = f"{name}: 工单 {code}「{summary}」已超过响应时限，尚无人响应"
+            title = f"{name}：工单 {code}「{summary}」已超过响应时限，尚无人响应"
         else:
-            title = f"{name}: 工单 {code}「{summary}」已超过办结时限，仍未解决"
+            title = f"{name}：工单 {code}「{summary}」已超过办结时限，仍未解决"
         critical = stage == "resolve" or priority == Priority.emergency
         findings.append(Finding(
             "ticket", ticket_id, title, severity="critical" if critical else "warning", stage=stage,

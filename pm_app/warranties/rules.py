@@ -71,7 +71,7 @@ def warranty_expiring(as_of: date, _at: datetime) -> list[Finding]:
         stage, severity = warranty_stage(days)
         findings.append(Finding(
             "warranty_item", item_id,
-            f"{name}: {category}「{description}」质保期将于 {end} 届满（剩 {days} 天），请组织质保期满前联合检查",
+            f"{name}：{category}「{description}」质保期将于 {end} 届满（剩 {days} 天），请组织质保期满前联合检查",
             severity=severity, stage=stage, compound_id=compound_id, firm_id=contractor_id, due_on=end,
             audiences=_audiences(street_id, compound_id, firm_id, contractor_id)))
     return findings
