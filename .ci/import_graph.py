@@ -92,7 +92,7 @@ def two_way(edges) -> list[tuple[str, str]]:
 
 
 def main() -> None:
-    graph = grimp.build_graph("pm_app", "jobs", include_external_packages=False)
+    graph = grimp.build_graph("pm_app", "jobs", include_external_packages=False, exclude_type_checking_imports=True)
     edges = package_edges(graph)
     knots = components(edges)
     print(f"modules: {len(graph.modules)}; packages: {len({n for e in edges for n in e})}; "

@@ -38,7 +38,7 @@ from pm_app.fees.models import Bill  # noqa: E402
 from pm_app.fees.periods import end_of_day, period_of, shift  # noqa: E402
 from pm_app.fees.reports import arrears, overview  # noqa: E402
 from pm_app.org.models import Compound, Street  # noqa: E402
-from pm_app.org.seed import seed_city  # noqa: E402
+from pm_app.seeding import seed_city  # noqa: E402
 
 AS_OF = date(2026, 11, 15)  # the seed bills 2023-11 … 2026-10; (a) bills 2026-11
 LAST = shift(period_of(AS_OF), -1)

@@ -66,7 +66,7 @@ def prepare(scale: str) -> None:
     from pm_app.common.clock import today
     from pm_app.org.demo import create_demo_accounts
     from pm_app.org.models import Compound
-    from pm_app.org.seed import seed_city
+    from pm_app.seeding import seed_city
 
     upgrade()
     db.engine.dispose()  # database settings a migration set (planner costs) reach new connections only

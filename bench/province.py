@@ -58,7 +58,7 @@ def make_app(url: str):
 # -- seed -------------------------------------------------------------------------------------------
 
 def seed(url: str, cities: int, partition: bool = True) -> dict:
-    from pm_app.org.seed import seed_city
+    from pm_app.seeding import seed_city
     from pm_app.org.seed_run import SCALES
 
     app = make_app(url)

@@ -20,7 +20,7 @@ from flask_migrate import upgrade  # noqa: E402
 from pm_app import create_app  # noqa: E402
 from pm_app.config import Config, _database_url  # noqa: E402
 from pm_app.extensions import db  # noqa: E402
-from pm_app.org.seed import seed_city  # noqa: E402
+from pm_app.seeding import seed_city  # noqa: E402
 
 
 def bench(url: str, keep: bool) -> None:

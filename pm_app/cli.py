@@ -132,7 +132,7 @@ def demo_command(host, port, no_serve):
 def _seed(scale: str, commit: bool = True, cities: int | None = None) -> None:
     from pm_app.errors import DomainError
     from pm_app.extensions import db
-    from pm_app.org.seed import seed_city
+    from pm_app.seeding import seed_city
 
     started = time.perf_counter()
     bars = _ProgressBars()

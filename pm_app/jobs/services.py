@@ -8,7 +8,7 @@ the page polling the job sees exactly what is done) and returns the result, a JS
 Flow: `start()` writes the job (queued) in the request's transaction; the request commits and
 then calls `launch()` (enqueue after commit: a fast worker never looks for a row not yet there).
 `launch()` puts `jobs.tracked.run_job(id)` on RQ when Redis is configured and in-process
-otherwise (jobs/runtime.py). `run()` marks it running, calls the runner, and marks it finished
+otherwise (pm_app/common/queues.py). `run()` marks it running, calls the runner, and marks it finished
 or, on any exception, failed with the error, keeping what the steps before already committed.
 A job whose process died outright (a killed worker, a restarted server) stops raising its
 heartbeat; `reap_stale()` marks it failed the next time anyone asks for such a job.
@@ -35,6 +35,9 @@ from pm_app.jobs.models import ACTIVE, Job
 from pm_app.locks import is_unique_violation
 
 log = logging.getLogger(__name__)
+# The one job behind every tracked job, by the path RQ stores: jobs queued before an upgrade
+# still find it under this name.
+RUN_JOB = "jobs.tracked.run_job"
 
 Runner = Callable[[Job, "Progress"], dict]
 RUNNERS: dict[str, Runner] = {}
@@ -111,8 +114,9 @@ def start(user, kind: str, params: dict, total: int, org: tuple[str, int | None]
 
 def launch(job_id: int) -> None:
     """After the commit that wrote the job: hand it to a worker, or run it here."""
-    from jobs.runtime import enqueue, run_in_thread
-    from jobs.tracked import run_job
+    from pm_app.common.queues import enqueue, job_for, run_in_thread
+
+    run_job = job_for(RUN_JOB)
 
     try:
         queued = enqueue(run_job, job_id)

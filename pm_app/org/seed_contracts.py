@@ -7,7 +7,7 @@ Compounds in `none` (无物业) and `self_managed` (自管) mode have no propert
 
 Issue 26: a street-entrusted (街道社区托管) compound is managed by its street office itself (the
 contracts name the street, org.arrangements), after the firm some of them had before left; the
-自管会 arrangements of self-managed compounds come after the committees (seed_arrangements). And
+自管会 arrangements of self-managed compounds come after the committees (pm_app/seeding/arrangements.py). And
 one professional compound of the first street was walked out on by its firm WALKOUT_DAYS before
 the run's day with nobody in its place, so the demo shows seed 002's "撤离弃管" (firm_withdrawn).
 """

@@ -25,7 +25,7 @@ class Scale:
     contractors: int
     supervisors: int
     # A province (issue 30) seeds `cities` cities of the sizes above, each in its own City row
-    # (pm_app.org.seed: _seed_province); with cities=1 it is the first city of the province alone.
+    # (pm_app.seeding.city: _seed_province); with cities=1 it is the first city of the province alone.
     province: bool = False
     cities: int = 1
 

@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy import func, select
 
 from pm_app.committees import ledger, services
-from pm_app.committees.models import Committee, CommitteeMember, FundVote, LedgerEntry, LedgerHead
 from pm_app.committees.fund import failed_threshold
+from pm_app.committees.models import Committee, CommitteeMember, FundVote, LedgerEntry, LedgerHead
 from pm_app.extensions import db
 from pm_app.fees import seed_bills
 from pm_app.org.demo import _committee
 from pm_app.org.models import Compound
-from pm_app.org.seed import seed_city
+from pm_app.seeding import seed_city
 
 AS_OF = date(2026, 11, 21)
 

@@ -15,7 +15,7 @@ from pm_app.fees.billing import bill_amount, generate_for_city
 from pm_app.fees.models import Bill, Payment
 from pm_app.fees.payments import check_totals
 from pm_app.org.models import Building, Compound, Household, ManagementMode, ServiceContract
-from pm_app.org.seed import seed_city
+from pm_app.seeding import seed_city
 from tests.alerts.helpers import sweep
 
 AS_OF = date(2026, 6, 30)  # bills 2025-06 … 2026-05 with MONTHS = 12

@@ -13,7 +13,7 @@ from pm_app.extensions import db
 from pm_app.fees import seed_bills
 from pm_app.org.demo import DEMO_PASSWORD, DEMO_USERNAMES, create_demo_accounts, demo_accounts
 from pm_app.org.models import Compound, FirmKind, ServiceContract, Street
-from pm_app.org.seed import seed_city
+from pm_app.seeding import seed_city
 
 
 @pytest.fixture(autouse=True)

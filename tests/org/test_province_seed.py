@@ -14,8 +14,8 @@ from pm_app.extensions import db
 from pm_app.fees import seed_bills
 from pm_app.fees.models import Bill, Payment
 from pm_app.org.models import City, Compound, District, Household, Street
-from pm_app.org.seed import seed_city
 from pm_app.org.seed_run import SCALES
+from pm_app.seeding import seed_city
 from tests.factories import UserFactory
 
 AS_OF = date(2026, 6, 30)

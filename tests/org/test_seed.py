@@ -8,17 +8,27 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
+from pm_app.alerts.sweeps import run_rule
+from pm_app.committees.models import Committee, CommitteeKind
 from pm_app.errors import Conflict
 from pm_app.extensions import db
 from pm_app.fees import seed_bills
-from pm_app.org.models import (Building, Compound, District, Firm, FirmKind, Household, ManagementMode,
-                               ServiceContract, Street)
-from pm_app.alerts.sweeps import run_rule
-from pm_app.committees.models import Committee, CommitteeKind
 from pm_app.org import arrangements, seed_contracts
-from pm_app.org.seed import SCALES, seed_city
-from pm_app.warranties.models import RenovationProject
+from pm_app.org.models import (
+    Building,
+    Compound,
+    District,
+    Firm,
+    FirmKind,
+    Household,
+    ManagementMode,
+    ServiceContract,
+    Street,
+)
+from pm_app.org.seed_run import SCALES
 from pm_app.org.uscc import uscc_problem
+from pm_app.seeding import seed_city
+from pm_app.warranties.models import RenovationProject
 from tests.factories import CompoundFactory
 
 AS_OF = date(2026, 6, 30)

@@ -26,10 +26,10 @@ from pm_app.fees import seed_bills
 from pm_app.fees.periods import period_of, shift
 from pm_app.org.demo import DEMO_PASSWORD, create_demo_accounts, demo_accounts
 from pm_app.org.models import Compound, ServiceContract, Street
-from pm_app.org.seed import seed_city
 from pm_app.org.seed_run import Scale
 from pm_app.org.services import compound_counts
 from pm_app.rankings.models import RankingPeriod
+from pm_app.seeding import seed_city
 from pm_app.tickets.models import Priority, ResponsibleParty, Ticket, TicketSource, TicketStatus
 from pm_app.warranties.models import RenovationProject, WarrantyCategory, WarrantyClaim, WarrantyItem
 from tests.helpers import ApiClient

@@ -85,7 +85,7 @@ def test_the_demo_seed_publishes_last_quarter_and_drafts_this_one(monkeypatch):
 
     from pm_app.extensions import db
     from pm_app.fees import seed_bills
-    from pm_app.org.seed import seed_city
+    from pm_app.seeding import seed_city
     from pm_app.rankings.models import RankingPeriod
 
     monkeypatch.setattr(seed_bills, "MONTHS", 6)

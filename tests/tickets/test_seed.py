@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from pm_app.extensions import db
 from pm_app.fees import seed_bills
 from pm_app.org.models import Compound
-from pm_app.org.seed import seed_city
+from pm_app.seeding import seed_city
 from pm_app.tickets import sla
 from pm_app.tickets.models import ResponsibleParty, Ticket, TicketEvent, TicketSource
 from pm_app.tickets.models import TicketStatus as S

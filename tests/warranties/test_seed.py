@@ -10,11 +10,18 @@ from sqlalchemy import func, select
 from pm_app.extensions import db
 from pm_app.fees import seed_bills
 from pm_app.org.models import Building, Compound
-from pm_app.org.seed import seed_city
+from pm_app.seeding import seed_city
 from pm_app.warranties import seed_works
 from pm_app.warranties.dates import add_years
-from pm_app.warranties.models import (DepositDecision, DepositState, Inspection, ProjectFunding, RenovationProject,
-                                      WarrantyCategory, WarrantyItem)
+from pm_app.warranties.models import (
+    DepositDecision,
+    DepositState,
+    Inspection,
+    ProjectFunding,
+    RenovationProject,
+    WarrantyCategory,
+    WarrantyItem,
+)
 from tests.alerts.helpers import alerts, sweep
 
 AS_OF = date(2026, 11, 21)

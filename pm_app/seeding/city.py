@@ -2,7 +2,8 @@
 
 The city is built by a list of steps (`STEPS`). Each step has its own random.Random, seeded from
 the scale and the step's name, so adding a step later never changes what the earlier ones make.
-Later domains (bills, projects, tickets) append their step to `STEPS`.
+A domain's step is a function of its own (`fees.seed_bills.seed_bills`, `tickets.seed_tickets` …);
+this package orders them, so it imports every domain and no domain imports it.
 
 Rows go in through bulk Core inserts in chunks: the city scale (~200,000 households) must load in
 well under a minute on SQLite. seed_city flushes; the command commits.
@@ -17,17 +18,18 @@ from datetime import date
 from sqlalchemy import func, select
 
 from pm_app.audit.context import paused as audit_paused
+from pm_app.committees import seed_committees
 from pm_app.common.clock import today
 from pm_app.errors import Conflict, DomainError
 from pm_app.extensions import db
-from pm_app.committees import seed_committees
 from pm_app.fees import seed_bills
-from pm_app.org import seed_arrangements, seed_contracts, seed_households, seed_places
+from pm_app.org import seed_contracts, seed_households, seed_places
 from pm_app.org.models import City, Compound, District
-from pm_app.rankings.models import RankingPeriod
 from pm_app.org.seed_run import SCALES, Progress, Scale, SeedRun
-from pm_app.tickets import seed_tickets
 from pm_app.rankings import seed as seed_rankings
+from pm_app.rankings.models import RankingPeriod
+from pm_app.seeding import arrangements
+from pm_app.tickets import seed_tickets
 from pm_app.warranties import seed_works
 
 # Order matters: each step may use what the ones before it made (run.streets, run.compounds, run.firms).
@@ -41,7 +43,7 @@ STEPS = [
     ("works", seed_works.seed_works),
     ("tickets", seed_tickets.seed_tickets),
     ("committees", seed_committees.seed_committees),
-    ("arrangements", seed_arrangements.seed_arrangements),  # 自管会 arrangements need the committees
+    ("arrangements", arrangements.seed_arrangements),  # 自管会 arrangements need the committees
     ("rankings", seed_rankings.seed_rankings),
 ]
 
