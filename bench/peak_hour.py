@@ -41,10 +41,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "peak"))
 
 import cpu_profile  # noqa: E402
 from check import check_writes  # noqa: E402
-from costs import mix_cost, weigh  # noqa: E402
+from costs import weigh  # noqa: E402
 from cpu_profile import CpuSplit, children  # noqa: E402
 from plan import PREFIX, build, make_accounts  # noqa: E402
-from report import costs_table, holds, step_figures, steps_table, table, targets  # noqa: E402
+from report import costs_table, holds, mix_cost_of, step_figures, steps_table, table, targets  # noqa: E402
 from services import free_port, wait_for  # noqa: E402
 from throughput import Target, run_load  # noqa: E402
 
@@ -263,7 +263,7 @@ def measure(servers: Servers, url: str, args, folder: Path) -> dict:
     health.append(run_load(servers.port, [Target("health", "/healthz")], 8, args.health_seconds).summary())
     return {
         "costs": costs,
-        "mix_cost": mix_cost(costs, counts),
+        "mix_cost": mix_cost_of(costs, counts),
         "run": run,
         "base": servers.base,
         "gunicorn_workers": servers.worker_count(),

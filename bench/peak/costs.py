@@ -49,14 +49,3 @@ def weigh(base: str, plan: dict, examples: dict, groups: dict, runs: int = RUNS)
             "wall_ms": round(wall / runs * 1000, 1),
         }
     return costs
-
-
-def mix_cost(costs: dict, counts: dict) -> dict:
-    """The CPU of the average request of the run's mix (reads weighed; writes are not replayed), and
-    the rate two cores would carry at it with the load generator's share left out."""
-    weighed = [(counts[name], c["cpu_ms"]) for name, c in costs.items() if "cpu_ms" in c and counts.get(name)]
-    n = sum(w for w, _ in weighed)
-    if not n:
-        return {}
-    mean = sum(w * ms for w, ms in weighed) / n
-    return {"mean_cpu_ms": round(mean, 1), "reads_weighed": n, "rate_on_2_free_cores": round(2000 / mean, 0)}

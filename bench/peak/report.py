@@ -165,3 +165,14 @@ def costs_table(costs: dict) -> str:
         else:
             lines.append(f"{name:<45} answered {c.get('status')}")
     return "\n".join(lines)
+
+
+def mix_cost_of(costs: dict, counts: dict) -> dict:
+    """The CPU of the average read of the run's mix (each read weighed by how often the run asked
+    for it; writes are not replayed), and the rate two cores would carry at that cost."""
+    weighed = [(counts[name], c["cpu_ms"]) for name, c in costs.items() if "cpu_ms" in c and counts.get(name)]
+    n = sum(w for w, _ in weighed)
+    if not n:
+        return {}
+    mean = sum(w * ms for w, ms in weighed) / n
+    return {"mean_cpu_ms": round(mean, 1), "reads_weighed": n, "rate_on_2_free_cores": round(2000 / mean, 0)}

@@ -65,3 +65,12 @@ def test_a_step_counts_the_requests_begun_inside_its_window():
     assert step["requests"] == 2 and step["rate"] == 1.0
     assert step["errors"] == 1 and step["errors_by_name"] == {"pay": 1}
     assert step["by_name"]["pay"]["p95_ms"] == 400.0
+
+
+def test_the_mix_costs_what_its_reads_cost_weighed_by_how_often_they_were_asked_for():
+    from bench.peak.report import mix_cost_of
+
+    costs = {"home": {"cpu_ms": 40.0}, "api": {"cpu_ms": 5.0}, "broken": {"status": 302}, "unused": {"cpu_ms": 900.0}}
+    cost = mix_cost_of(costs, {"home": 1, "api": 3, "broken": 50})
+    assert cost == {"mean_cpu_ms": 13.8, "reads_weighed": 4, "rate_on_2_free_cores": 145.0}
+    assert mix_cost_of(costs, {}) == {}
