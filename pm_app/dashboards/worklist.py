@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import url_for
-from flask_login import current_user
 from flask_babel import ngettext
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from pm_app.auth.models import Role
-from pm_app.common.clock import now
 from pm_app.committees import queries as ledger_queries
+from pm_app.common.clock import now
 from pm_app.extensions import db
 from pm_app.rankings import appeal_list
 from pm_app.rankings.models import AppealState

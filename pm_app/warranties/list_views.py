@@ -14,14 +14,13 @@ from sqlalchemy.orm import joinedload
 from pm_app.common import export
 from pm_app.common.cells import count, day, scope_of
 from pm_app.common.clock import today
-from pm_app.common.listing import page_number, page_of
+from pm_app.common.inputs import InputError, parse_int
+from pm_app.common.listing import day_arg, page_number, page_of
 from pm_app.extensions import db
 from pm_app.org.models import Compound
 from pm_app.warranties import claim_codes, item_filters, page_queries, queries
 from pm_app.warranties.labels import WITHIN_DAYS
 from pm_app.warranties.models import WarrantyItem
-from pm_app.common.listing import day_arg
-from pm_app.common.inputs import InputError, parse_int
 
 bp = Blueprint("warranty_lists", __name__)
 # A page that lists claims beside others' (the contractor's home) names them by tracking code too.

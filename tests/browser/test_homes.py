@@ -27,7 +27,7 @@ PHONE = {"width": 390, "height": 844}
 HOMES = [
     ("street", 5, '.tiles a[href^="/tickets"]', r"/tickets"),
     ("regulator", 7, 'a[href^="/compounds?street_id="]', r"/compounds"),
-    ("firm", 2, "table.health-table a", r"/compounds/\d+"),
+    ("firm", 2, "#breakdowns a", r"/rankings/periods/\d+/firms/\d+"),  # its health table is folded
     ("committee", 0, 'a.button[href$="/accounts"]', r"/compounds/\d+/accounts"),
     ("contractor", 1, '.tiles a[href^="/warranties"]', r"/warranties(/.*)?"),
     ("admin", 7, 'a[href^="/rankings/public"]', r"/rankings/public"),

@@ -12,9 +12,9 @@ import pytest
 from pm_app.extensions import db
 from pm_app.warranties import services
 from pm_app.warranties.inspections import record_inspection
+from pm_app.warranties.models import RenovationProject
 from tests.dashboards.conftest import add_ticket
 from tests.warranties.pages import build_item, login, other_contractor_project, page
-from pm_app.warranties.models import RenovationProject
 
 
 @pytest.fixture
