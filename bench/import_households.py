@@ -3,6 +3,14 @@
     python bench/import_households.py                  # 20,000 and 200,000 rows
     python bench/import_households.py 5000 50000       # other sizes
     python bench/import_households.py --rss 200000 [postgresql://… [file.xlsx]]   # one import, peak RSS, as JSON
+    python bench/import_households.py --job 200000 [postgresql://…]   # through the job, as users run it (JSON)
+
+`--job` is the path of the pages and of the API above PM_APP_IMPORT_INLINE_ROWS (issue 28): the file
+staged in the database, the job started and run by the tracked-jobs runner (here in this process,
+JOBS_MODE=sync: the code a worker runs), its progress written through its own connection, its rows
+committed in the one transaction. It prints the seconds from the upload to the commit and the
+process's peak resident memory, and how the job ended. Give a scratch database: the rows are
+committed (without a URL, a temporary SQLite one).
 
 `--rss` is what bench/batch.py runs in a child process: it builds the file, then imports it once
 into a new compound of the database given (a temporary SQLite one without a URL; rolled back, so
@@ -32,6 +40,7 @@ from __future__ import annotations
 import json
 import re
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -138,7 +147,7 @@ def traced(func):
 
 
 @contextmanager
-def bench_city(folder: str, url: str | None, username: str):
+def bench_city(folder: str, url: str | None, username: str, jobs_mode: str | None = None):
     """An app on `url` (else a SQLite file in `folder`), migrated, with a street and an admin to
     import as (flushed, not committed), inside a request: problems are translated, and gettext
     needs a request to pick a language."""
@@ -146,6 +155,7 @@ def bench_city(folder: str, url: str | None, username: str):
         SQLALCHEMY_DATABASE_URI = _database_url(url, Path(folder)) if url else f"sqlite:///{folder}/bench.db"
         INSTANCE_DIR = Path(folder)
         SECRET_KEY = "bench"
+        JOBS_MODE = jobs_mode
 
     app = create_app(BenchConfig)
     with app.app_context(), app.test_request_context("/?lang=en"):
@@ -230,8 +240,47 @@ def rss_run(rows: int, url: str | None, built: Path | None = None) -> dict:
                 "database": "postgresql" if url and url.startswith("postgres") else "sqlite"}
 
 
+def job_run(rows: int, url: str | None) -> dict:
+    """One import of `rows` rows through the import job, from the staged upload to its commit.
+    The file is built by a child process, so this one's peak memory is the import's alone; CPU
+    seconds are given beside the wall clock, which a busy shared machine stretches."""
+    from pm_app.jobs import imports, services, uploads
+    from pm_app.jobs.models import Job
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"households_{rows}.xlsx"
+        subprocess.run([sys.executable, __file__, "--build", str(rows), str(path)], check=True)
+        file_mb = path.stat().st_size / 1e6
+        with bench_city(folder, url, f"bench-job-{time.time_ns()}", jobs_mode="sync") as (street, admin):
+            compound = new_compound(street, time.time_ns() % 1_000_000_000)
+            db.session.commit()
+            before = peak_rss_mb()
+            started, cpu = time.perf_counter(), time.process_time()
+            with path.open("rb") as upload:
+                staged = uploads.stage(admin, "households", compound.id, upload, path.name, {})
+            job = imports.start(admin, staged)
+            db.session.commit()
+            job_id = job.id
+            services.launch(job_id)  # sync: the runner a worker would run, here
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+            db.session.expire_all()
+            job = db.session.get(Job, job_id)
+            outcome = {"state": job.state, "error": job.error, "progress": job.progress,
+                       "imported": (job.result or {}).get("imported")}
+            db.engine.dispose()
+    return {"rows": rows, "file_mb": round(file_mb, 1), "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2),
+            "rows_per_second": round(rows / seconds), "peak_rss_mb_before": round(before, 1),
+            "peak_rss_mb": round(peak_rss_mb(), 1), **outcome,
+            "database": "postgresql" if url and url.startswith("postgres") else "sqlite"}
+
+
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["--rss"]:
+    if sys.argv[1:2] == ["--build"]:  # job_run's child: the file, Excel-like
+        build_xlsx(Path(sys.argv[3]), int(sys.argv[2]))
+        excel_like(Path(sys.argv[3]))
+    elif sys.argv[1:2] == ["--job"]:
+        print(json.dumps(job_run(int(sys.argv[2]), sys.argv[3] if len(sys.argv) > 3 else None), ensure_ascii=False))
+    elif sys.argv[1:2] == ["--rss"]:
         url, built = (sys.argv[3:] + [None, None])[:2]
         print(json.dumps(rss_run(int(sys.argv[2]), url, Path(built) if built else None)))
     else:

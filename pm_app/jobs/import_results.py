@@ -57,3 +57,46 @@ def problems(found) -> dict:
     if isinstance(found, dict):
         return found
     return {str(item.get("row")): item.get("problems") for item in found or [] if isinstance(item, dict)}
+
+
+# What a field is called on the preview (the domains name them in English; the file's own header
+# is shown beside). The 12345 and warranty imports give some names a meaning of their own.
+FIELDS = {
+    "building": _l("Building"),
+    "entrance": _l("Entrance"),
+    "unit": _l("Unit"),
+    "address": _l("Address"),
+    "floor_area_m2": _l("Floor area (m²)"),
+    "owner_name": _l("Owner"),
+    "owner_phone": _l("Phone"),
+    "household_id": _l("Household"),
+    "period": _l("Period"),
+    "amount_due": _l("Amount due"),
+    "due_date": _l("Due date"),
+    "amount_paid": _l("Amount paid"),
+    "paid_at": _l("Paid at"),
+    "method": _l("Method"),
+    "category": _l("Category"),
+    "category_id": _l("Category"),
+    "description": _l("Description"),
+    "quantity": _l("Quantity"),
+    "location": _l("Location"),
+    "warranty_years": _l("Warranty term"),
+    "warranty_start": _l("Warranty start"),
+    "warranty_end": _l("Warranty end"),
+    "external_ref": _l("Order number"),
+    "reported_at": _l("Received at"),
+    "reporter_name": _l("Reporter"),
+    "reporter_phone": _l("Phone"),
+    "content": _l("What was reported"),
+    "deadline": _l("Deadline"),
+}
+OWN_FIELDS = {
+    "warranty_items": {"unit": _l("Unit of measure")},
+    "hotline": {"category": _l("Type of problem"), "address": _l("Address")},
+}
+
+
+def field_label(kind_name: str, field: str) -> str:
+    label = OWN_FIELDS.get(kind_name, {}).get(field) or FIELDS.get(field)
+    return str(label) if label else field

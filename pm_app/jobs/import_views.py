@@ -101,3 +101,8 @@ def _import_page_url(kind_name: str, target_id: int | None) -> str:
 @bp.app_template_global("import_back_url")
 def _import_back_url(kind_name: str, target_id: int | None) -> str:
     return import_targets.back_url(kind_name, target_id)
+
+
+@bp.app_template_global("import_field")
+def _import_field(kind_name: str, field: str) -> str:
+    return import_results.field_label(kind_name, field)

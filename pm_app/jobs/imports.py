@@ -82,8 +82,9 @@ def start(user, upload: ImportUpload) -> Job:
 
 
 def _register(kind: ImportKind) -> None:
-    @jobs.runner(job_kind(kind.name), _l("Import: %(what)s", what=kind.title), template="jobs/_import.html",
-                 one_transaction=True)
+    @jobs.runner(
+        job_kind(kind.name), _l("Import: %(what)s", what=kind.title), template="jobs/_import.html", one_transaction=True
+    )
     def import_rows(job: Job, progress: jobs.Progress) -> dict:
         return run(KINDS[kind.name], job)  # looked up now: a test may stand in for a kind
 
@@ -109,8 +110,8 @@ def run(kind: ImportKind, job: Job) -> dict:
             raise
         result = {**result, "filename": job.params.get("filename"), "target_name": job.params.get("target_name")}
         db.session.delete(upload)
-        rows = int(result.get("rows") or job.progress["total"] or 0)
-        job.progress_done = job.progress_total = max(rows, job.progress["done"])
+        rows = int(result.get("rows") or result.get("imported") or 0)
+        job.progress_done = job.progress_total = max(rows, side.done)  # a full bar, whatever the estimate was
         job.state, job.result, job.finished_at, job.active_key = "finished", result, now(), None
         db.session.commit()  # the rows, the upload gone and "finished": one commit, under the lock
     return result

@@ -41,6 +41,7 @@ class SideChannel:
     def __init__(self, job_id: int):
         self.job_id = job_id
         self.connection = None
+        self.done = 0  # the last progress reported: the job's final count
 
     def __enter__(self) -> SideChannel:
         if _postgres():
@@ -51,7 +52,7 @@ class SideChannel:
         return self
 
     def progress(self, done: int, total: int) -> None:
-        total = max(total, done)
+        total, self.done = max(total, done), done
         if self.connection is None:
             LIVE_PROGRESS[self.job_id] = (done, total)
             return

@@ -1,6 +1,7 @@
 // Upload progress for the import page. Progressive enhancement: without this file the form posts
-// normally and the server's page shows the result; with it, the same request goes through
-// XMLHttpRequest so the bar can follow the upload, and the server's page then replaces this one.
+// normally and the server answers with the file's preview; with it, the same request goes through
+// XMLHttpRequest so the bar can follow the upload, and the browser then opens the preview (or the
+// server's page of errors replaces this one).
 "use strict";
 
 function setUpUpload(form) {
@@ -37,7 +38,16 @@ function setUpUpload(form) {
       bar.removeAttribute("value"); // indeterminate while the server checks the rows
       say(form.dataset.checking);
     };
-    xhr.onload = () => showPage(xhr.responseText);
+    xhr.onload = () => {
+      // A kept file is answered with its preview page (a redirect): go there, so the address,
+      // a reload and the back button are the preview's.
+      const landed = xhr.responseURL ? new URL(xhr.responseURL) : null;
+      if (xhr.status === 200 && landed && landed.pathname !== window.location.pathname) {
+        window.location.assign(xhr.responseURL);
+        return;
+      }
+      showPage(xhr.responseText);
+    };
     xhr.onerror = () => {
       button.disabled = false;
       say(form.dataset.failed);

@@ -165,7 +165,7 @@ def test_the_page_previews_then_imports_on_confirmation(client, city, officer, m
         city.compound.name,
     ):
         assert shown in page, shown
-    assert '<input checked id="include_hidden" name="include_hidden" type="checkbox"' in page  # the choice is kept
+    assert '<input checked id="include_hidden" name="include_hidden"' in page  # the choice is kept
     assert households(city.compound) == 1  # nothing before the confirmation
 
     monkeypatch.setitem(registry.KINDS, "households", real)
