@@ -150,7 +150,9 @@ def test_only_the_office_sees_and_may_use_the_route_form(client, city, items):
 def test_the_page_links_the_warranty_item_and_its_claim(client, city, items):
     ticket = build(city, item=items["pipe"])
     body = page(login(client, city.users["contractor_staff"]), f"/tickets/{ticket.id}?lang=en")
-    assert "雨水管" in body and "warranty to 2028-06-30" in body and f"no. {ticket.claim_id} · Open" in body
+    assert "雨水管" in body and "warranty to 2028-06-30" in body and f"no. {ticket.claim_id}" not in body
+    claim = body[body.index('data-field="claim"'):body.index("</dd>", body.index('data-field="claim"'))]
+    assert "/projects/" in claim and "#claims" in claim and ">Open</a>" in claim  # its project's claims, by code
     assert 'data-field="responsible_party">Contractor (warranty)' in body
 
 
