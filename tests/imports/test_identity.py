@@ -38,7 +38,7 @@ def test_a_flat_already_registered_is_never_registered_again_whatever_its_spelli
         assert households(city.compound) == before
 
 
-@pytest.mark.parametrize("written", ["3号楼", "3栋", "3幢", "3#", "三号楼", "３号楼"])
+@pytest.mark.parametrize("written", ["3栋", "3幢", "3#", "三号楼", "３号楼"])
 def test_every_way_of_writing_a_building_is_one_building(city, officer, written):
     rows = [HEADER, ("3号楼", "1-101", "80"), (written, "1-102", "80")]
     result = run("households", officer, city.compound, csv_file(rows))

@@ -14,18 +14,14 @@ from tests.imports.corpus import Refused, city, officer, project, run  # noqa: F
 from tests.imports.files import csv_file, workbook
 
 
-def test_amounts_in_wan_yuan_are_read_as_wan_yuan(city, officer):
+def test_amounts_in_wan_yuan_are_read_as_wan_yuan_and_yuan_as_yuan(city, officer):
     rows = [("楼栋", "单元/房号", "账期", "应收金额(万元)"), ("1号楼", "1-101", "2024-03", 1.2)]
-    result = run("bills", officer, city.compound, workbook(rows))
-    assert result["bills_created"] == 1
-    bill = db.session.scalar(select(Bill).where(Bill.household_id == city.household.id))
-    assert bill.amount_due_fen == 1_200_000  # 12,000.00 yuan, exactly
-
-
-def test_amounts_in_yuan_stay_yuan(city, officer):
+    assert run("bills", officer, city.compound, workbook(rows))["bills_created"] == 1
     rows = [("楼栋", "单元/房号", "账期", "应收金额（元）"), ("1号楼", "1-101", "2024-04", "71.60")]
-    run("bills", officer, city.compound, csv_file(rows))
-    assert db.session.scalar(select(Bill.amount_due_fen).where(Bill.household_id == city.household.id)) == 7160
+    assert run("bills", officer, city.compound, csv_file(rows))["bills_created"] == 1
+    amounts = db.session.execute(select(Bill.period, Bill.amount_due_fen).where(Bill.household_id == city.household.id)
+                                 .order_by(Bill.period)).all()
+    assert amounts == [("2024-03", 1_200_000), ("2024-04", 7160)]  # 12,000.00 yuan exactly, and 71.60
 
 
 def items() -> list[tuple]:

@@ -13,6 +13,7 @@ only NFKC'd and with their spaces collapsed.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pm_app.common.inputs import normal
 
@@ -22,7 +23,6 @@ _NUMBER = rf"(?:[0-9]+|{_CHINESE})"
 _BUILDING = re.compile(rf"({_NUMBER})(?:号楼|号|栋|幢|#|楼|座)")
 _ENTRANCE = re.compile(rf"({_NUMBER})(?:单元|门洞|门)")
 _ROOM = re.compile(r"([0-9]+(?:-[0-9]+)?)(?:室|号|户)?")
-_SPACES = re.compile(r"\s+")
 _UNIT_FORM = re.compile(rf"(?:({_NUMBER})(?:单元|门洞|门)-?)?([0-9A-Za-z]+(?:-[0-9A-Za-z]+)*)(?:室|号|户)?")
 # The whole address: anything before it (the road, the compound's name) is left aside.
 _ADDRESS = re.compile(rf"(?:.*?)({_NUMBER}(?:号楼|号|栋|幢|#|楼|座))-?(?:({_NUMBER})(?:单元|门洞|门)-?)?"
@@ -31,8 +31,8 @@ _DASHED = re.compile(r"([0-9]+)-([0-9]+)-([0-9]+)|([0-9]+)-([0-9]+)")
 
 
 def tidy(text: str) -> str:
-    """NFKC, trimmed, inner runs of blanks made one space."""
-    return _SPACES.sub(" ", normal(text)).strip()
+    """NFKC, trimmed, inner runs of blanks made one space. (Once per cell: ASCII skips NFKC.)"""
+    return " ".join((text if text.isascii() else normal(text)).split())
 
 
 def chinese_number(text: str) -> int | None:
@@ -62,6 +62,7 @@ def _number(text: str) -> str:
     return str(value) if value is not None else text
 
 
+@lru_cache(maxsize=4096)  # a file names tens of buildings, on every one of its rows
 def building_key(name: str) -> str:
     """The identity of a building however it is written."""
     text = tidy(name).replace(" ", "").lower()
@@ -73,6 +74,7 @@ def building_key(name: str) -> str:
     return text
 
 
+@lru_cache(maxsize=4096)
 def building_name(written: str) -> str:
     """The name a new building is stored under (see the module's docstring)."""
     text = tidy(written)

@@ -125,19 +125,21 @@ def _read(line: Line, above: Line | None, layout: Layout, table: dict) -> Header
         group = _texts(above, index)
         if not text and not group:
             continue  # blank header cells are formatting spill-over, not columns
-        width = index + 1
         shown = cell_text(cell).strip() or cell_text(above.cells[index]).strip()  # as the file writes it
         candidates = [text, group + text, _GROUP_WORDS.sub("", group) + text] if group and group != text else [text]
         if not text:
-            candidates = [group]
+            candidates = [group]  # a header merged down both rows, or a title merged across
         for candidate in candidates:
             name, unit = split_unit(candidate)
             key = header_key(name)
             if key in table or key in layout.shared:
                 break
         else:
-            unknown.append(shown)
+            if text:  # under a title or a group, a blank cell is no column
+                unknown.append(shown)
+                width = index + 1
             continue
+        width = index + 1
         if key in keys:
             problems.append(lambda shown=shown: _("column \"%(column)s\" appears twice", column=shown))
             continue

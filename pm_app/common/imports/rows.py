@@ -37,8 +37,8 @@ class Outcome:
 
 def is_totals(cells) -> bool:
     for cell in cells:
-        if isinstance(cell, str) and cell:
-            return bool(_TOTALS.match(re.sub(r"\s+", "", normal(cell))))
+        if isinstance(cell, str) and cell.strip():
+            return "计" in cell and bool(_TOTALS.match(re.sub(r"\s+", "", normal(cell))))
     return False
 
 

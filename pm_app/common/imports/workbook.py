@@ -76,8 +76,10 @@ def _lines(workbook, sheet, merges: list[tuple[int, int, int, int]]) -> Iterator
                 values = [None] * (cells[-1]["column"] if cells else 0)
                 for cell in cells:
                     values[cell["column"] - 1] = cell["value"]
-                attributes = parser.row_dimensions.pop(str(number), None) or {}
-                hidden = attributes.get("hidden") in ("1", "true")
+                hidden = False
+                if parser.row_dimensions:  # only rows with attributes besides their number are there
+                    attributes = parser.row_dimensions.pop(str(number), None) or {}
+                    hidden = attributes.get("hidden") in ("1", "true")
                 yield Line(number, filler.fill(number, values), hidden)
     except _DAMAGED as exc:
         raise UnreadableFile(_("The workbook is damaged and could not be read to the end.")) from exc
