@@ -42,15 +42,18 @@ class Line:
 class Sheet:
     """The lines of one upload, and roughly how many there are (for progress bars)."""
 
-    def __init__(self, lines: Iterator[Line], total: int):
+    def __init__(self, lines: Iterator[Line], total: int, closer=None):
         self.lines = lines
         self.total = total
+        self.closer = closer  # what to close even if no line was read (a generator never started has no finally)
 
     def __iter__(self):
         return self.lines
 
     def close(self) -> None:
         self.lines.close()
+        if self.closer is not None:
+            self.closer()
 
 
 def open_sheet(upload: IO[bytes]) -> Sheet:
@@ -69,7 +72,7 @@ def open_sheet(upload: IO[bytes]) -> Sheet:
     else:
         encoding, total = _encoding(upload)
         sheet = Sheet(_csv_lines(upload, encoding), total)
-    return Sheet(_bounded(sheet.lines), sheet.total)
+    return Sheet(_bounded(sheet.lines), sheet.total, sheet.closer)
 
 
 def _bounded(lines: Iterator[Line]) -> Iterator[Line]:

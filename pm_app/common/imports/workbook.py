@@ -62,7 +62,7 @@ def xlsx_sheet(upload: IO[bytes]) -> Sheet:
     except _DAMAGED as exc:
         workbook.close()
         raise UnreadableFile(_("The workbook is damaged and could not be read to the end.")) from exc
-    return Sheet(_lines(workbook, sheet, merges), total)
+    return Sheet(_lines(workbook, sheet, merges), total, workbook.close)
 
 
 def _lines(workbook, sheet, merges: list[tuple[int, int, int, int]]) -> Iterator[Line]:
