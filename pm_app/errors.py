@@ -172,8 +172,10 @@ def refused_field(error: Exception) -> tuple[str, str]:
         detail = getattr(diag, "message_detail", None) or ""
         if column is None and detail.startswith("Key ("):  # PostgreSQL: "Key (name)=(…) already exists."
             column = detail[5:].split(")", 1)[0].split(",")[-1].strip() or None
-        if column is None and ": " in text and "constraint failed" in lowered:  # SQLite: "... failed: table.col"
-            column = text.split(": ", 1)[1].split(",")[0].split(".")[-1].strip() or None
+        # SQLite: "... failed: table.col[, table.col2]". Of a composite key, the last column, as on
+        # PostgreSQL: the scope comes first (district.city_id, district.name), the field typed last.
+        if column is None and ": " in text and "constraint failed" in lowered:
+            column = text.split(": ", 1)[1].split(",")[-1].split(".")[-1].strip() or None
         return column or constraint or "_schema", problem
     return column or "_schema", "is out of range"
 

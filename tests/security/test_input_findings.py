@@ -226,8 +226,8 @@ def test_a_database_refusal_that_slips_through_is_a_4xx_naming_the_field(api, ci
     from pm_app.org import services
     from pm_app.org.models import District
 
-    def unchecked(name):
-        district = District(name=name)
+    def unchecked(name, city_id=None, user=None):
+        district = District(name=name, city_id=city_id or city.street.district.city_id)
         db.session.add(district)
         db.session.flush()
         return district
