@@ -5,6 +5,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 from marshmallow import ValidationError
 
+from pm_app.audit.kinds import FILTER_KINDS, kind_label
 from pm_app.audit.models import ACTIONS
 from pm_app.audit.readable import record_text
 from pm_app.audit.schemas import AuditQuery
@@ -14,6 +15,7 @@ from pm_app.common.listing import page_number, page_of
 
 bp = Blueprint("audit", __name__)
 bp.add_app_template_filter(record_text, "audit_record")
+bp.add_app_template_filter(kind_label, "audit_kind")
 
 
 @bp.route("/audit")
@@ -26,4 +28,5 @@ def index():
     except ValidationError:
         abort(400)
     page = page_of(search(current_user, args), page_number(request.args))
-    return render_template("audit/index.html", page=page, args=raw, actions=ACTIONS)
+    return render_template("audit/index.html", page=page, args=raw, actions=ACTIONS,
+                           kinds=sorted(FILTER_KINDS, key=kind_label))

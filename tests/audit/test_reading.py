@@ -80,3 +80,13 @@ def test_a_records_codes_read_as_labels_of_every_domain(app):
         text = str(record_text({"status": "paid", "method": "wechat", "ticket": {"status": "resolved"},
                                 "management_mode": "self_managed"}))
     assert "微信" in text and '"paid"' not in text and '"self_managed"' not in text and '"resolved"' not in text
+
+
+def test_the_kind_column_and_filter_read_as_labels(world, client):
+    """The 类型 column showed table names (service_contract, ranking_adjustment) and the filter asked
+    for them typed; both are labels now, and the filter still narrows to the kind chosen."""
+    login(client, world.city.users["admin"])
+    body = client.get("/audit?kind=user&lang=zh").get_data(as_text=True)
+    assert "<td>账号</td>" in body and "<td><code>user</code></td>" not in body
+    assert '<option value="service_contract">服务安排（合同）</option>' in body
+    assert '<option value="user" selected>账号</option>' in body
