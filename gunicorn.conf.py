@@ -5,6 +5,7 @@ This is the server's configuration, not the app's, so it reads its own few envir
 (PM_APP_BIND, PM_APP_WEB_WORKERS, PM_APP_WEB_WORKER_CLASS, PM_APP_WEB_THREADS); the app's settings
 stay in pm_app/config.py.
 """
+
 import multiprocessing
 import os
 
@@ -41,4 +42,5 @@ def child_exit(server, worker):
     gauges would be read forever (pm_app/ops/metrics.py)."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         from prometheus_client import multiprocess
+
         multiprocess.mark_process_dead(worker.pid)

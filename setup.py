@@ -5,6 +5,7 @@ and are copied into the built package as pm_app/bundled/ so an installed wheel s
 and migrates its database (pm_app.paths finds whichever is there). Everything else is in
 pyproject.toml.
 """
+
 import shutil
 from pathlib import Path
 
@@ -19,8 +20,12 @@ class BuildWithTemplatesAndMigrations(build_py):
     def run(self):
         super().run()
         for name in BUNDLED:
-            shutil.copytree(HERE / name, Path(self.build_lib) / "pm_app" / "bundled" / name, dirs_exist_ok=True,
-                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+            shutil.copytree(
+                HERE / name,
+                Path(self.build_lib) / "pm_app" / "bundled" / name,
+                dirs_exist_ok=True,
+                ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+            )
 
 
 setup(cmdclass={"build_py": BuildWithTemplatesAndMigrations})

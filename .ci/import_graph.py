@@ -4,6 +4,7 @@ import-linter): the edges, and the cycles among them. Used for docs/architecture
     .venv/bin/python .ci/import_graph.py            # summary: packages, edges, cycles
     .venv/bin/python .ci/import_graph.py --edges    # and every edge, with how many imports it stands for
 """
+
 from __future__ import annotations
 
 import re
@@ -11,7 +12,6 @@ import sys
 from collections import Counter
 
 import grimp
-
 
 WIRING = {"pm_app", "pm_app.setup", "pm_app.cli", "pm_app.job_commands"}
 
@@ -95,8 +95,10 @@ def main() -> None:
     graph = grimp.build_graph("pm_app", "jobs", include_external_packages=False, exclude_type_checking_imports=True)
     edges = package_edges(graph)
     knots = components(edges)
-    print(f"modules: {len(graph.modules)}; packages: {len({n for e in edges for n in e})}; "
-          f"package edges: {len(edges)}; module imports between packages: {sum(edges.values())}")
+    print(
+        f"modules: {len(graph.modules)}; packages: {len({n for e in edges for n in e})}; "
+        f"package edges: {len(edges)}; module imports between packages: {sum(edges.values())}"
+    )
     print(f"pm_app -> jobs imports: {sum(n for (a, b), n in edges.items() if b == 'jobs' and a != 'jobs')}")
     print(f"cycles: {len(knots)} strongly connected group(s) of packages")
     for knot in knots:

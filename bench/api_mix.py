@@ -4,14 +4,15 @@ reads each role makes most, and the run under gunicorn against /healthz.
 
 The accounts are committed (the gunicorn workers must see them) and deleted at the end.
 """
+
 from __future__ import annotations
 
 import http.client
 import time
 
 from sqlalchemy import delete, func, select
-
 from throughput import Gunicorn, Target, run_load
+
 from pm_app.auth.models import ApiToken, User
 from pm_app.auth.services import create_user, issue_token
 from pm_app.extensions import db
@@ -52,46 +53,62 @@ def mix(accounts: dict[str, tuple[User, str]]) -> list[Target]:
     months = f"period_from={shift(period, -2)}&period_to={period}"
     street_user, street = accounts["street"]
     street_id = street_user.street_ids[0]
-    street_compound = db.session.scalar(select(Compound.id).where(Compound.street_id == street_id)
-                                        .order_by(Compound.id).limit(1))
+    street_compound = db.session.scalar(
+        select(Compound.id).where(Compound.street_id == street_id).order_by(Compound.id).limit(1)
+    )
     firm_user, firm = accounts["firm"]
-    firm_compound = db.session.scalar(select(Bill.compound_id).where(Bill.firm_id == firm_user.firm_id,
-                                                                     Bill.period == period).limit(1))
+    firm_compound = db.session.scalar(
+        select(Bill.compound_id).where(Bill.firm_id == firm_user.firm_id, Bill.period == period).limit(1)
+    )
     committee_user, committee = accounts["committee"]
     own = committee_user.compound_id
     _, regulator = accounts["regulator"]
     return [
         Target("regulator: compounds of a street", f"/api/v1/compounds?street_id={street_id}", regulator),
         Target("regulator: alerts", "/api/v1/alerts", regulator),
-        Target("regulator: street collection rates", f"/api/v1/collection-rates?scope=street&id={street_id}&{months}",
-               regulator),
+        Target(
+            "regulator: street collection rates",
+            f"/api/v1/collection-rates?scope=street&id={street_id}&{months}",
+            regulator,
+        ),
         Target("street: one compound", f"/api/v1/compounds/{street_compound}", street),
-        Target("street: a compound's bills of a month", f"/api/v1/bills?compound_id={street_compound}&period={period}",
-               street),
+        Target(
+            "street: a compound's bills of a month",
+            f"/api/v1/bills?compound_id={street_compound}&period={period}",
+            street,
+        ),
         Target("street: overdue tickets", "/api/v1/tickets?overdue=true", street),
         Target("street: expiring warranty items", "/api/v1/warranty-items?expiring_within_days=90", street),
-        Target("firm: a compound's bills of a month", f"/api/v1/bills?compound_id={firm_compound}&period={period}", firm),
+        Target(
+            "firm: a compound's bills of a month", f"/api/v1/bills?compound_id={firm_compound}&period={period}", firm
+        ),
         Target("firm: tickets", "/api/v1/tickets", firm),
-        Target("firm: its collection rates", f"/api/v1/collection-rates?scope=firm&id={firm_user.firm_id}&{months}",
-               firm),
+        Target(
+            "firm: its collection rates", f"/api/v1/collection-rates?scope=firm&id={firm_user.firm_id}&{months}", firm
+        ),
         Target("committee: its compound", f"/api/v1/compounds/{own}", committee),
-        Target("committee: its collection rates", f"/api/v1/collection-rates?scope=compound&id={own}&{months}",
-               committee),
+        Target(
+            "committee: its collection rates", f"/api/v1/collection-rates?scope=compound&id={own}&{months}", committee
+        ),
         Target("committee: its tickets", f"/api/v1/tickets?compound_id={own}", committee),
         Target("committee: who am I", "/api/v1/auth/me", committee),
     ]
 
 
-def bench_api(url: str, seconds: float, workers: int | None = None, worker_class: str | None = None,
-              redis_url: str | None = None) -> dict:
+def bench_api(
+    url: str, seconds: float, workers: int | None = None, worker_class: str | None = None, redis_url: str | None = None
+) -> dict:
     """The mix as deployed (Redis given: the API cache on) and, for comparison, with the cache off;
     each against /healthz measured before and after it under the same gunicorn."""
     _drop_accounts()  # a run stopped half-way may have left its accounts
     accounts = _accounts()
     try:
         targets = mix(accounts)
-        figures = {"workers": workers or "gunicorn.conf.py", "worker_class": worker_class or "gunicorn.conf.py",
-                   "threads": THREADS}
+        figures = {
+            "workers": workers or "gunicorn.conf.py",
+            "worker_class": worker_class or "gunicorn.conf.py",
+            "threads": THREADS,
+        }
         runs = (("uncached", False), ("cached", True)) if redis_url else (("uncached", False),)
         for name, cache in runs:
             with Gunicorn(url, PORT, workers, worker_class, redis_url, cache):
@@ -112,8 +129,13 @@ def _run(targets: list[Target], seconds: float, cache_in: str | None) -> dict:
     mixed = run_load(PORT, targets, THREADS, seconds)
     health_again = run_load(PORT, [Target("health", "/healthz")], THREADS, seconds)
     health_rps = (health.requests + health_again.requests) / (health.seconds + health_again.seconds)
-    return {"single_request_ms": single, "health": health.summary(), "health_again": health_again.summary(),
-            "mix": mixed.summary(), "ratio": round(mixed.requests / mixed.seconds / health_rps, 2)}
+    return {
+        "single_request_ms": single,
+        "health": health.summary(),
+        "health_again": health_again.summary(),
+        "mix": mixed.summary(),
+        "ratio": round(mixed.requests / mixed.seconds / health_rps, 2),
+    }
 
 
 def _flush_cache(redis_url: str) -> None:

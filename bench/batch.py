@@ -18,6 +18,7 @@ Every measurement leaves the databases as they were (rolled back, or its rows de
   growth   sweep, one period's bills, city-wide collection rates and database size at 1×, 2×, 4×.
 Jobs' commits become savepoints of one outer transaction rolled back at the end (as in the tests).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,15 +45,22 @@ from pm_app.fees.models import Bill  # noqa: E402
 from pm_app.fees.periods import shift  # noqa: E402
 from pm_app.org.models import Compound, Household  # noqa: E402
 
-TARGETS = {"sweeps_first_s": 60, "sweeps_ratio_2x": 2.3, "ranking_s": 10, "import_s": 60, "import_rss_mb": 300,
-           "bills_s": 15, "api_ratio": 0.4}
+TARGETS = {
+    "sweeps_first_s": 60,
+    "sweeps_ratio_2x": 2.3,
+    "ranking_s": 10,
+    "import_s": 60,
+    "import_rss_mb": 300,
+    "bills_s": 15,
+    "api_ratio": 0.4,
+}
 
 
 def make_app(url: str):
     class BenchConfig(Config):
         SQLALCHEMY_DATABASE_URI = _database_url(url, Config.INSTANCE_DIR)
         SECRET_KEY = "bench"
-        JOBS_MODE = "sync"   # the relay the sweep jobs kick runs in this process (nothing is pending)
+        JOBS_MODE = "sync"  # the relay the sweep jobs kick runs in this process (nothing is pending)
         REDIS_URL = None
 
     return create_app(BenchConfig)
@@ -95,6 +103,7 @@ def last_billed_period() -> str:
 
 # -- sweeps -----------------------------------------------------------------------------------------
 
+
 def sweep_all(as_of) -> tuple[float, dict]:
     from jobs.alerts import sweep
     from pm_app.alerts.schedule import scheduled_rules
@@ -127,11 +136,18 @@ def bench_sweeps(runs: int) -> dict:
         firsts.append(first)
         repeats.append(repeat)
     assert all(r["opened"] == 0 for r in detail["repeat"].values()), detail["repeat"]
-    return {"as_of": as_of.isoformat(), "first": stats(firsts), "repeat": stats(repeats), "per_rule": detail,
-            "opened": sum(r["opened"] for r in detail["first"].values()), "cleared": cleared}
+    return {
+        "as_of": as_of.isoformat(),
+        "first": stats(firsts),
+        "repeat": stats(repeats),
+        "per_rule": detail,
+        "opened": sum(r["opened"] for r in detail["first"].values()),
+        "cleared": cleared,
+    }
 
 
 # -- ranking ----------------------------------------------------------------------------------------
+
 
 def bench_ranking(runs: int) -> dict:
     from pm_app.rankings import periods
@@ -153,12 +169,14 @@ def bench_ranking(runs: int) -> dict:
             started = time.perf_counter()
             periods.compute(admin, period)
             times.append(time.perf_counter() - started)
-            firms = db.session.scalar(select(func.count()).select_from(RankingResult)
-                                      .where(RankingResult.period_id == period.id))
+            firms = db.session.scalar(
+                select(func.count()).select_from(RankingResult).where(RankingResult.period_id == period.id)
+            )
     return {"period": code, "firms": firms, **stats(times)}
 
 
 # -- import, bills ----------------------------------------------------------------------------------
+
 
 def bench_import(url: str, runs: int, rows: int = 200_000) -> dict:
     import subprocess
@@ -167,8 +185,12 @@ def bench_import(url: str, runs: int, rows: int = 200_000) -> dict:
     import import_households
 
     def child(path: Path) -> dict:
-        out = subprocess.run([sys.executable, str(Path(__file__).parent / "import_households.py"), "--rss",
-                              str(rows), url, str(path)], capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, str(Path(__file__).parent / "import_households.py"), "--rss", str(rows), url, str(path)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         return json.loads(out.stdout.strip().splitlines()[-1])
 
     with tempfile.TemporaryDirectory() as folder:
@@ -177,25 +199,37 @@ def bench_import(url: str, runs: int, rows: int = 200_000) -> dict:
         inline = child(path)  # openpyxl's own file: every text inline, its reader's slowest path
         import_households.excel_like(path)  # as Excel and WPS save it: the target's measure
         results = [child(path) for _ in range(runs)]
-    return {"rows": rows, "file_mb": results[0]["file_mb"], "seconds": stats([r["seconds"] for r in results]),
-            "peak_rss_mb": stats([r["peak_rss_mb"] for r in results]),
-            "rss_before_import_mb": results[0]["peak_rss_mb_before"],
-            "openpyxl_inline_file": {k: inline[k] for k in ("seconds", "peak_rss_mb", "file_mb")}}
+    return {
+        "rows": rows,
+        "file_mb": results[0]["file_mb"],
+        "seconds": stats([r["seconds"] for r in results]),
+        "peak_rss_mb": stats([r["peak_rss_mb"] for r in results]),
+        "rss_before_import_mb": results[0]["peak_rss_mb_before"],
+        "openpyxl_inline_file": {k: inline[k] for k in ("seconds", "peak_rss_mb", "file_mb")},
+    }
 
 
 def bench_bills(runs: int) -> dict:
     measured = [fees_bench.bench_generate() for _ in range(runs)]
-    return {"period": measured[0]["period"], "created": measured[0]["created"],
-            "seconds": stats([m["seconds"] for m in measured]),
-            "again_seconds": stats([m["again_seconds"] for m in measured])}
+    return {
+        "period": measured[0]["period"],
+        "created": measured[0]["created"],
+        "seconds": stats([m["seconds"] for m in measured]),
+        "again_seconds": stats([m["again_seconds"] for m in measured]),
+    }
 
 
 # -- growth -----------------------------------------------------------------------------------------
 
+
 def size_of_city() -> dict:
     count = lambda model: db.session.scalar(select(func.count()).select_from(model))  # noqa: E731
-    return {"compounds": count(Compound), "households": count(Household), "bill_rows": count(Bill),
-            "db_mb": round(db.session.scalar(text("SELECT pg_database_size(current_database())")) / 2**20)}
+    return {
+        "compounds": count(Compound),
+        "households": count(Household),
+        "bill_rows": count(Bill),
+        "db_mb": round(db.session.scalar(text("SELECT pg_database_size(current_database())")) / 2**20),
+    }
 
 
 def bench_growth(url: str, runs: int, known: dict | None = None) -> dict:
@@ -203,56 +237,94 @@ def bench_growth(url: str, runs: int, known: dict | None = None) -> dict:
     known = known or {}
     with make_app(url).app_context():
         point_fees_bench_at(last_billed_period())
-        figures = {**size_of_city(), "sweeps": known.get("sweeps") or bench_sweeps(runs),
-                   "bills": known.get("bills") or bench_bills(runs), "rates": fees_bench.bench_rates()}
+        figures = {
+            **size_of_city(),
+            "sweeps": known.get("sweeps") or bench_sweeps(runs),
+            "bills": known.get("bills") or bench_bills(runs),
+            "rates": fees_bench.bench_rates(),
+        }
         db.engine.dispose()
     return figures
 
 
 # -- report -----------------------------------------------------------------------------------------
 
+
 def report(f: dict) -> list[tuple]:
     lines = []
     add = lambda name, value, target, holds: lines.append((name, value, target, "yes" if holds else "NO"))  # noqa: E731
     if "sweeps" in f:
         s = f["sweeps"]
-        add(f"all sweeps, first ({s['opened']:,} alerts opened), median", f"{s['first']['median']} s", "≤ 60 s",
-            s["first"]["median"] <= TARGETS["sweeps_first_s"])
+        add(
+            f"all sweeps, first ({s['opened']:,} alerts opened), median",
+            f"{s['first']['median']} s",
+            "≤ 60 s",
+            s["first"]["median"] <= TARGETS["sweeps_first_s"],
+        )
         add("all sweeps, repeat (opens nothing), median", f"{s['repeat']['median']} s", "—", True)
         if "ratio_2x" in s:
-            add("all sweeps first, 2× city ÷ 1× city", f"{s['ratio_2x']}", "≤ 2.3", s["ratio_2x"] <= TARGETS["sweeps_ratio_2x"])
+            add(
+                "all sweeps first, 2× city ÷ 1× city",
+                f"{s['ratio_2x']}",
+                "≤ 2.3",
+                s["ratio_2x"] <= TARGETS["sweeps_ratio_2x"],
+            )
     if "ranking" in f:
         r = f["ranking"]
-        add(f"ranking {r['period']}, {r['firms']} firms, median", f"{r['median']} s", "≤ 10 s", r["median"] <= TARGETS["ranking_s"])
+        add(
+            f"ranking {r['period']}, {r['firms']} firms, median",
+            f"{r['median']} s",
+            "≤ 10 s",
+            r["median"] <= TARGETS["ranking_s"],
+        )
     if "import" in f:
         i = f["import"]
-        add(f"household import {i['rows']:,} rows XLSX (as Excel saves it), median", f"{i['seconds']['median']} s", "≤ 60 s",
-            i["seconds"]["median"] <= TARGETS["import_s"])
-        add("  peak RSS of the importing process, median", f"{i['peak_rss_mb']['median']} MB", "≤ 300 MB",
-            i["peak_rss_mb"]["median"] <= TARGETS["import_rss_mb"])
+        add(
+            f"household import {i['rows']:,} rows XLSX (as Excel saves it), median",
+            f"{i['seconds']['median']} s",
+            "≤ 60 s",
+            i["seconds"]["median"] <= TARGETS["import_s"],
+        )
+        add(
+            "  peak RSS of the importing process, median",
+            f"{i['peak_rss_mb']['median']} MB",
+            "≤ 300 MB",
+            i["peak_rss_mb"]["median"] <= TARGETS["import_rss_mb"],
+        )
     if "bills" in f:
         b = f["bills"]
-        add(f"bills {b['period']} for the city ({b['created']:,}), median", f"{b['seconds']['median']} s", "≤ 15 s",
-            b["seconds"]["median"] <= TARGETS["bills_s"])
+        add(
+            f"bills {b['period']} for the city ({b['created']:,}), median",
+            f"{b['seconds']['median']} s",
+            "≤ 15 s",
+            b["seconds"]["median"] <= TARGETS["bills_s"],
+        )
     if "api" in f:
         a = f["api"]
         headline = "cached" if "cached" in a else "uncached"  # the product as deployed, with Redis
         for name in ("cached", "uncached"):
             if name in a:
                 r = a[name]
-                add(f"API mix ÷ /healthz, {name}: {r['mix']['rps']} vs {r['health']['rps']} req/s, p99 {r['mix']['p99_ms']} ms",
-                    f"{r['ratio']}", "≥ 0.4" if name == headline else "—",
-                    r["ratio"] >= TARGETS["api_ratio"] if name == headline else True)
+                add(
+                    f"API mix ÷ /healthz, {name}: {r['mix']['rps']} vs {r['health']['rps']} req/s, p99 {r['mix']['p99_ms']} ms",
+                    f"{r['ratio']}",
+                    "≥ 0.4" if name == headline else "—",
+                    r["ratio"] >= TARGETS["api_ratio"] if name == headline else True,
+                )
     print(f"\n{'measure':<64} {'value':>10} {'target':>9} {'holds':>6}")
     for name, value, target, holds in lines:
         print(f"{name:<64} {value:>10} {target:>9} {holds:>6}")
     if "growth" in f:
-        print(f"\n{'scale':<6} {'compounds':>9} {'households':>10} {'bills':>11} {'DB MB':>7} {'sweeps s':>9} "
-              f"{'repeat s':>9} {'bills s':>8} {'rates s':>8} {'as-of s':>8}")
+        print(
+            f"\n{'scale':<6} {'compounds':>9} {'households':>10} {'bills':>11} {'DB MB':>7} {'sweeps s':>9} "
+            f"{'repeat s':>9} {'bills s':>8} {'rates s':>8} {'as-of s':>8}"
+        )
         for scale, g in f["growth"].items():
-            print(f"{scale:<6} {g['compounds']:>9,} {g['households']:>10,} {g['bill_rows']:>11,} {g['db_mb']:>7,} "
-                  f"{g['sweeps']['first']['median']:>9} {g['sweeps']['repeat']['median']:>9} "
-                  f"{g['bills']['seconds']['median']:>8} {g['rates']['now']['seconds']:>8} {g['rates']['as_of']['seconds']:>8}")
+            print(
+                f"{scale:<6} {g['compounds']:>9,} {g['households']:>10,} {g['bill_rows']:>11,} {g['db_mb']:>7,} "
+                f"{g['sweeps']['first']['median']:>9} {g['sweeps']['repeat']['median']:>9} "
+                f"{g['bills']['seconds']['median']:>8} {g['rates']['now']['seconds']:>8} {g['rates']['as_of']['seconds']:>8}"
+            )
     return lines
 
 
@@ -266,8 +338,11 @@ def main() -> None:
     parser.add_argument("--api-seconds", type=float, default=20)
     parser.add_argument("--api-workers", type=int, help="gunicorn workers (default: gunicorn.conf.py's)")
     parser.add_argument("--api-class", choices=["sync", "gthread"], help="gunicorn worker class")
-    parser.add_argument("--redis", default="redis://127.0.0.1:6379/12",
-                        help="Redis for the API run, as deployed (the API cache); 'none' for the uncached run only")
+    parser.add_argument(
+        "--redis",
+        default="redis://127.0.0.1:6379/12",
+        help="Redis for the API run, as deployed (the API cache); 'none' for the uncached run only",
+    )
     parser.add_argument("--json", default="batch-bench.json")
     args = parser.parse_args()
     only, figures = set(args.only.split(",")), {}
@@ -284,15 +359,21 @@ def main() -> None:
         if "api" in only:
             from api_mix import bench_api
 
-            figures["api"] = bench_api(args.url, args.api_seconds, args.api_workers, args.api_class,
-                                       None if args.redis == "none" else args.redis)
+            figures["api"] = bench_api(
+                args.url,
+                args.api_seconds,
+                args.api_workers,
+                args.api_class,
+                None if args.redis == "none" else args.redis,
+            )
         db.engine.dispose()
     if "import" in only:
         figures["import"] = bench_import(args.url, args.runs)
     if "sweeps" in only and args.times2:
         figures["sweeps_2x"] = bench_growth(args.times2, args.runs)
-        figures["sweeps"]["ratio_2x"] = round(figures["sweeps_2x"]["sweeps"]["first"]["median"]
-                                              / figures["sweeps"]["first"]["median"], 2)
+        figures["sweeps"]["ratio_2x"] = round(
+            figures["sweeps_2x"]["sweeps"]["first"]["median"] / figures["sweeps"]["first"]["median"], 2
+        )
     if "growth" in only and args.times2:
         figures["growth"] = {"1×": bench_growth(args.url, args.runs, figures)}
         figures["growth"]["2×"] = figures.pop("sweeps_2x", None) or bench_growth(args.times2, args.runs)

@@ -15,6 +15,7 @@ period's bills, API throughput under gunicorn and, with --times2, the growth cur
 each in a process of its own. Without --times2 the sweeps' growth ratio is not measured, and the
 table says so rather than leaving the row out.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -82,8 +83,9 @@ def settle(url: str, wait_s: int = 300) -> None:
         except DBAPIError as error:  # superusers and pg_checkpoint only: then the writes overlap, say so
             print(f"no CHECKPOINT ({error.orig}); the first figures may pay for the seed's writes")
         deadline = time.monotonic() + wait_s
-        while time.monotonic() < deadline and connection.scalar(text(
-                "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'")):
+        while time.monotonic() < deadline and connection.scalar(
+            text("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'")
+        ):
             time.sleep(2)
     engine.dispose()
 
@@ -100,24 +102,40 @@ def rows_of(figures: dict) -> list[dict]:
     """Every figure of issue 10 as (measure, value, ratio, target, holds)."""
     rows = []
     seed_s = figures["seed_s"]
-    rows.append({"measure": "seed, city (pm-app seed --scale city)",
-                 "value": f"{seed_s} s" if seed_s is not None else "already seeded: not timed",
-                 "target": "≤ 300 s", "holds": None if seed_s is None else seed_s <= SEED_TARGET_S})
+    rows.append(
+        {
+            "measure": "seed, city (pm-app seed --scale city)",
+            "value": f"{seed_s} s" if seed_s is not None else "already seeded: not timed",
+            "target": "≤ 300 s",
+            "holds": None if seed_s is None else seed_s <= SEED_TARGET_S,
+        }
+    )
     for p in figures["pages"]["pages"]:
         if p["page"] == "floor":
             continue
         # The ratio to the hand-written SQL is information: issue 30 withdrew its target.
-        rows.append({"measure": f"{p['page']}: median {p['median_ms']} ms, reference {p['reference_median_ms']} ms "
-                                f"({p['ratio']}×)",
-                     "value": f"p95 {p['p95_ms']} ms",
-                     "target": f"p95 ≤ {p['target_p95_ms']} ms" if p.get("target_p95_ms") else "—",
-                     "holds": p["holds"]})
+        rows.append(
+            {
+                "measure": f"{p['page']}: median {p['median_ms']} ms, reference {p['reference_median_ms']} ms "
+                f"({p['ratio']}×)",
+                "value": f"p95 {p['p95_ms']} ms",
+                "target": f"p95 ≤ {p['target_p95_ms']} ms" if p.get("target_p95_ms") else "—",
+                "holds": p["holds"],
+            }
+        )
     for name, value, target, holds in figures["batch"]["table"]:
-        rows.append({"measure": name, "value": value, "target": target,
-                     "holds": None if target == "—" else holds == "yes"})
+        rows.append(
+            {"measure": name, "value": value, "target": target, "holds": None if target == "—" else holds == "yes"}
+        )
     if "ratio_2x" not in figures["batch"].get("sweeps", {}):
-        rows.append({"measure": "all sweeps first, 2× city ÷ 1× city", "value": "not measured: give --times2",
-                     "target": "≤ 2.3", "holds": None})
+        rows.append(
+            {
+                "measure": "all sweeps first, 2× city ÷ 1× city",
+                "value": "not measured: give --times2",
+                "target": "≤ 2.3",
+                "holds": None,
+            }
+        )
     return rows
 
 

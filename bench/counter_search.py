@@ -7,12 +7,14 @@ search for the city and for one firm, and shows the plan of one.
 It writes its rows (ids from 900001) into that database and leaves them: use a scratch database
 migrated to head (the test suite's leaves one).
 """
+
 import os
 import statistics
 import time
 
 os.environ.setdefault("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1/pm_h_counter")
 from sqlalchemy import text
+
 from pm_app import create_app
 from pm_app.config import TestConfig
 from pm_app.extensions import db
@@ -45,6 +47,7 @@ with app.app_context():
         print("households", conn.execute(text("SELECT count(*) FROM household")).scalar())
     from pm_app.auth.models import Role, User
     from pm_app.fees.counter import household_search
+
     admin = User(id=999001, username="bench-admin", password_hash="x", role=Role.admin, active=True)
     firm = User(id=999002, username="bench-firm", password_hash="x", role=Role.firm_staff, firm_id=900007, active=True)
     db.session.add_all([admin, firm])
@@ -61,5 +64,12 @@ with app.app_context():
     for user, q in ((admin, "3-2-301"), (admin, "5678"), (admin, "王伟"), (firm, "3栋301")):
         sql = str(household_search.query(user, q).limit(50).compile(db.engine, compile_kwargs={"literal_binds": True}))
         plan = db.session.execute(text("EXPLAIN ANALYZE " + sql)).scalars().all()
-        print(user.role.value, q, "|", plan[-1], "|", next((p.strip() for p in plan if "household" in p and "Index" in p), ""))
+        print(
+            user.role.value,
+            q,
+            "|",
+            plan[-1],
+            "|",
+            next((p.strip() for p in plan if "household" in p and "Index" in p), ""),
+        )
     db.session.rollback()

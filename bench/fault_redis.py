@@ -2,6 +2,7 @@
 read, and a sweep opens alerts whose webhooks must go out; `pm-app worker` and `pm-app cron`
 run throughout. Every payment must commit, no page may fail, and every delivery must be sent
 within two minutes of Redis returning."""
+
 from __future__ import annotations
 
 import os
@@ -21,12 +22,20 @@ def run(world, outage: float = 60.0, payments: int = 100) -> dict:
     sink = Sink()
     add_webhooks(url, sink.url)
     server = Gunicorn(url, world.redis.url, inst).start()
-    jobs = [pm_app(name, database_url=url, redis_url=world.redis.url, instance=inst, log=inst / f"{name}.log")
-            for name in ("worker", "cron")]
+    jobs = [
+        pm_app(name, database_url=url, redis_url=world.redis.url, instance=inst, log=inst / f"{name}.log")
+        for name in ("worker", "cron")
+    ]
     admin = token(server.base, "admin")
     street = Browser(server.base, "street")
-    bills = [b for (b,) in query(url, "SELECT id FROM bill WHERE amount_due_fen - paid_fen - waived_fen >= 100 "
-                                      "ORDER BY id LIMIT %s", (payments,))]
+    bills = [
+        b
+        for (b,) in query(
+            url,
+            "SELECT id FROM bill WHERE amount_due_fen - paid_fen - waived_fen >= 100 ORDER BY id LIMIT %s",
+            (payments,),
+        )
+    ]
     lead, tail = min(10.0, outage / 3), min(20.0, outage / 2)
     interval = (lead + outage + tail) / payments
     t0 = time.monotonic()
@@ -50,12 +59,20 @@ def run(world, outage: float = 60.0, payments: int = 100) -> dict:
     def sweep_during_outage():
         # Alerts open while Redis is down: the sweep commits and its deliveries wait in the outbox.
         started = time.monotonic()
-        sweep = subprocess.run([sys.executable, "-c", "from pm_app.cli import cli; cli()", "sweep"], cwd=ROOT,
-                               env=app_env(DATABASE_URL=url, REDIS_URL=world.redis.url, PM_APP_INSTANCE=inst,
-                                           SECRET_KEY="bench-secret"), capture_output=True, text=True)
-        events["sweep_during_outage"] = {"exit": sweep.returncode, "seconds": round(time.monotonic() - started, 1),
-                                         "ended_at": round(time.monotonic() - t0, 1), "ended_epoch": time.time(),
-                                         "stderr_tail": sweep.stderr[-300:] if sweep.returncode else ""}
+        sweep = subprocess.run(
+            [sys.executable, "-c", "from pm_app.cli import cli; cli()", "sweep"],
+            cwd=ROOT,
+            env=app_env(DATABASE_URL=url, REDIS_URL=world.redis.url, PM_APP_INSTANCE=inst, SECRET_KEY="bench-secret"),
+            capture_output=True,
+            text=True,
+        )
+        events["sweep_during_outage"] = {
+            "exit": sweep.returncode,
+            "seconds": round(time.monotonic() - started, 1),
+            "ended_at": round(time.monotonic() - t0, 1),
+            "ended_epoch": time.time(),
+            "stderr_tail": sweep.stderr[-300:] if sweep.returncode else "",
+        }
 
     def redis_off_and_on():
         time.sleep(max(0.0, down_at - time.monotonic()))
@@ -88,8 +105,11 @@ def run(world, outage: float = 60.0, payments: int = 100) -> dict:
     # Deliveries can only be due once both Redis is back and the sweep has committed them.
     redis_back = max(events["redis_started_epoch"], events["sweep_during_outage"]["ended_epoch"])
     webhooks = query(url, "SELECT count(*) FROM delivery WHERE channel = 'webhook'")[0][0]
-    drained = wait_until(lambda: not query(url, "SELECT 1 FROM delivery WHERE channel = 'webhook' AND state <> 'sent'"),
-                         timeout=300, step=1)
+    drained = wait_until(
+        lambda: not query(url, "SELECT 1 FROM delivery WHERE channel = 'webhook' AND state <> 'sent'"),
+        timeout=300,
+        step=1,
+    )
     last_sent = max((t for _, t in sink.received), default=None)
     stop.set()
     alive = {name: p.poll() is None for name, p in zip(("worker", "cron"), jobs)}
@@ -118,7 +138,9 @@ def _pay(base, admin, bill_id, key, at) -> dict:
 def _figures(url, results, pages, events, sink, webhooks, drained, redis_back, last_sent, alive, outage) -> dict:
     down, up = events["redis_stopped"], events["redis_started"]
     during = [r for r in results if down <= r["at"] <= up]
-    rows = query(url, "SELECT count(*), coalesce(sum(amount_fen), 0) FROM payment WHERE idempotency_key LIKE 'outage-%'")[0]
+    rows = query(
+        url, "SELECT count(*), coalesce(sum(amount_fen), 0) FROM payment WHERE idempotency_key LIKE 'outage-%'"
+    )[0]
     answered = {r["id"] for r in results if r["id"]}
     in_table = {i for (i,) in query(url, "SELECT id FROM payment WHERE idempotency_key LIKE 'outage-%'")}
     outage_pages = [p for p in pages if down <= p[0] <= up]
@@ -126,9 +148,13 @@ def _figures(url, results, pages, events, sink, webhooks, drained, redis_back, l
     sink.close()
     after_return = (last_sent - redis_back) if last_sent and drained is not None else None
     figures = {
-        "outage_s": round(up - down, 1), "payments": len(results), "payments_during_outage": len(during),
+        "outage_s": round(up - down, 1),
+        "payments": len(results),
+        "payments_during_outage": len(during),
         "payments_201_first_try": sum(1 for r in results if r["statuses"][:1] == [201]),
-        "payments_201": sum(1 for r in results if r["id"]), "payment_rows": rows[0], "payment_total_fen": rows[1],
+        "payments_201": sum(1 for r in results if r["id"]),
+        "payment_rows": rows[0],
+        "payment_total_fen": rows[1],
         "answered_ids_equal_table": answered == in_table,
         "payment_p95_s_during_outage": round(percentile([r["seconds"] for r in during if r["seconds"]], 95), 3),
         "payment_max_s_during_outage": round(max((r["seconds"] for r in during if r["seconds"]), default=0), 3),
@@ -138,15 +164,24 @@ def _figures(url, results, pages, events, sink, webhooks, drained, redis_back, l
         "page_p95_s_during_outage": round(percentile([p[3] for p in outage_pages], 95), 3),
         **{k: v for k, v in events.items() if not k.endswith("epoch")},
         "sweep_finished_during_outage": events["sweep_during_outage"]["ended_at"] <= up,
-        "webhook_deliveries": webhooks, "webhooks_received": len(received),
+        "webhook_deliveries": webhooks,
+        "webhooks_received": len(received),
         "webhooks_received_twice": len(received) - len(set(received)),
         "all_sent_s_after_redis_returned_and_sweep_done": round(after_return, 1) if after_return is not None else None,
         "worker_and_cron_alive": alive,
     }
-    figures["ok"] = (figures["payments_201"] == len(results) == rows[0] and rows[1] == 100 * len(results)
-                     and figures["answered_ids_equal_table"] and figures["page_failures_during_outage"] == 0
-                     and figures["page_5xx_total"] == 0 and events["sweep_during_outage"]["exit"] == 0
-                     and events.get("sign_in_during_outage") == 200 and webhooks > 0
-                     and figures["webhooks_received_twice"] == 0 and after_return is not None
-                     and after_return <= 120 and all(alive.values()))
+    figures["ok"] = (
+        figures["payments_201"] == len(results) == rows[0]
+        and rows[1] == 100 * len(results)
+        and figures["answered_ids_equal_table"]
+        and figures["page_failures_during_outage"] == 0
+        and figures["page_5xx_total"] == 0
+        and events["sweep_during_outage"]["exit"] == 0
+        and events.get("sign_in_during_outage") == 200
+        and webhooks > 0
+        and figures["webhooks_received_twice"] == 0
+        and after_return is not None
+        and after_return <= 120
+        and all(alive.values())
+    )
     return figures

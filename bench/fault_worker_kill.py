@@ -1,6 +1,7 @@
 """worker-kill: SIGKILL the RQ worker while it runs a sweep or a delivery job, restart it, again
 and again; then let the product recover (the catch-up of vanished sweeps, the relay of pending
 deliveries) and compare with the same sweeps run once without faults on a copy of the same data."""
+
 from __future__ import annotations
 
 import os
@@ -13,13 +14,12 @@ from collections import Counter
 
 from redis import Redis
 from rq import Queue, Retry
-
 from services import ROOT
 from world import Sink, add_webhooks, pm_app, query, wait_until
 
 sys.path.insert(0, str(ROOT))
-from pm_app.common.queues import ALL_QUEUES  # noqa: E402
 from pm_app.alerts.schedule import scheduled_rules  # noqa: E402
+from pm_app.common.queues import ALL_QUEUES  # noqa: E402
 
 # What cron would enqueue: every scheduled sweep and the outbox relay.
 SWEEP_OPTIONS = {"job_timeout": 1800, "retry": Retry(max=2, interval=[30, 120])}
@@ -80,9 +80,13 @@ class Watch:
         self.conn = psycopg.connect(url, autocommit=True)
 
     def in_transaction(self) -> bool:
-        return bool(self.conn.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid() "
-            "AND xact_start IS NOT NULL", (self.database,)).fetchone()[0])
+        return bool(
+            self.conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid() "
+                "AND xact_start IS NOT NULL",
+                (self.database,),
+            ).fetchone()[0]
+        )
 
 
 def _wait_for_job(worker, want, watch, patience: float):
@@ -114,8 +118,14 @@ def _kill_one(worker, watch, rng, want, killed, started, patience) -> None:
         return  # it finished first: not a mid-job kill
     in_transaction = watch.in_transaction()
     worker.kill()
-    killed.append({"job": job[1].split("(")[0], "args": job[1][job[1].find("("):][:60],
-                   "in_transaction": in_transaction, "at": round(time.monotonic() - started, 2)})
+    killed.append(
+        {
+            "job": job[1].split("(")[0],
+            "args": job[1][job[1].find("(") :][:60],
+            "in_transaction": in_transaction,
+            "at": round(time.monotonic() - started, 2),
+        }
+    )
     worker.start()
 
 
@@ -184,18 +194,25 @@ def _baseline(world) -> dict:
     url = world.clone("worker_kill_baseline")
     sink = Sink()
     add_webhooks(url, sink.url)
-    subprocess.run([sys.executable, "-c", "from pm_app.cli import cli; cli()", "sweep"], check=True, cwd=ROOT,
-                   env=__import__("services").app_env(DATABASE_URL=url, PM_APP_JOBS_MODE="sync",
-                                                      PM_APP_INSTANCE=world.instance("baseline"),
-                                                      SECRET_KEY="bench"), stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-c", "from pm_app.cli import cli; cli()", "sweep"],
+        check=True,
+        cwd=ROOT,
+        env=__import__("services").app_env(
+            DATABASE_URL=url, PM_APP_JOBS_MODE="sync", PM_APP_INSTANCE=world.instance("baseline"), SECRET_KEY="bench"
+        ),
+        stdout=subprocess.DEVNULL,
+    )
     result = {"url": url}
     sink.close()
     return result
 
 
 ALERTS = "SELECT dedup_key, state FROM alert"
-DELIVERIES = ("SELECT a.dedup_key, r.audience, r.org_id, d.channel FROM delivery d JOIN alert a ON a.id = d.alert_id "
-              "JOIN alert_recipient r ON r.id = d.recipient_id")
+DELIVERIES = (
+    "SELECT a.dedup_key, r.audience, r.org_id, d.channel FROM delivery d JOIN alert a ON a.id = d.alert_id "
+    "JOIN alert_recipient r ON r.id = d.recipient_id"
+)
 
 
 def _compare(url, baseline, sink, killed, rounds, kill_phase, recovered, caught_up, endpoints, queues) -> dict:
@@ -211,24 +228,40 @@ def _compare(url, baseline, sink, killed, rounds, kill_phase, recovered, caught_
     # Read without RQ's cleanup: these are the killed jobs RQ has not noticed yet.
     abandoned = sum(q.connection.zcard(StartedJobRegistry(queue=q).key) for q in queues.values())
     return {
-        "kills": len(killed), "kills_inside_a_sweep_transaction": sum(
-            1 for k in killed if k["job"].endswith("sweep") and k["in_transaction"]), "kills_by_job": dict(Counter(k["job"] for k in killed)), "relay_runs_enqueued": rounds,
-        "kill_phase_s": round(kill_phase, 1), "recovery_s": round(recovered, 1),
+        "kills": len(killed),
+        "kills_inside_a_sweep_transaction": sum(
+            1 for k in killed if k["job"].endswith("sweep") and k["in_transaction"]
+        ),
+        "kills_by_job": dict(Counter(k["job"] for k in killed)),
+        "relay_runs_enqueued": rounds,
+        "kill_phase_s": round(kill_phase, 1),
+        "recovery_s": round(recovered, 1),
         "sweeps_killed": sorted({k["args"].split("'")[1] for k in killed if k["job"].endswith("sweep")}),
         "catch_up_reran": [r for (r,) in caught_up],
-        "alerts_expected": len(expected), "alerts_found": len(got),
-        "alerts_lost": sorted(k for k, _ in expected - got)[:20], "alerts_extra": sorted(k for k, _ in got - expected)[:20],
-        "deliveries_expected": sum(expected_d.values()), "deliveries_found": sum(got_d.values()),
+        "alerts_expected": len(expected),
+        "alerts_found": len(got),
+        "alerts_lost": sorted(k for k, _ in expected - got)[:20],
+        "alerts_extra": sorted(k for k, _ in got - expected)[:20],
+        "deliveries_expected": sum(expected_d.values()),
+        "deliveries_found": sum(got_d.values()),
         "deliveries_duplicated": sum(n - 1 for n in got_d.values() if n > 1),
         "deliveries_missing": sum((expected_d - got_d).values()),
-        "webhook_endpoints": endpoints, "webhook_states": states,
-        "webhooks_expected": sum(n for k, n in expected_d.items() if k[3] == "webhook"), "webhooks_received": len(received),
+        "webhook_endpoints": endpoints,
+        "webhook_states": states,
+        "webhooks_expected": sum(n for k, n in expected_d.items() if k[3] == "webhook"),
+        "webhooks_received": len(received),
         "webhooks_received_twice": len(received) - len(set(received)),
         "sent_but_not_received": len(sent_ids - set(received)),
-        "left_sending": len(stuck_ids), "left_sending_that_reached_the_sink": len(stuck_ids & set(received)),
+        "left_sending": len(stuck_ids),
+        "left_sending_that_reached_the_sink": len(stuck_ids & set(received)),
         "rq_jobs_left_started_by_dead_workers": abandoned,
-        "ok": (expected == got and {k["args"].split("'")[1] for k in killed if k["job"].endswith("sweep")}
-               <= {r for (r,) in caught_up} and expected_d == got_d and len(received) == len(set(received))
-               and not sent_ids - set(received) and not states.get("pending")),
+        "ok": (
+            expected == got
+            and {k["args"].split("'")[1] for k in killed if k["job"].endswith("sweep")} <= {r for (r,) in caught_up}
+            and expected_d == got_d
+            and len(received) == len(set(received))
+            and not sent_ids - set(received)
+            and not states.get("pending")
+        ),
         "killed": killed,
     }

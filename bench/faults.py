@@ -9,6 +9,7 @@ never the machine's shared servers.
 Each seeds the demo city once (about a minute), prints its figures and exits non-zero when a
 promise broke; --json writes them. See docs/reliability.md, "Faults".
 """
+
 from __future__ import annotations
 
 import argparse

@@ -13,6 +13,7 @@ minutes) and commits, so later runs start at once; give it a database of its own
       street of 10 and of 100 compounds: the count must not grow.
 It prints a table and writes the figures as JSON.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -76,8 +77,12 @@ def prepare() -> dict:
     db.session.execute(text("ANALYZE"))  # fresh statistics, as autovacuum would give them later
     db.session.commit()
     print()
-    return {"seeded": "now", "seed_seconds": round(seconds, 1), "steps": {k: round(v, 1) for k, v in run.seconds.items()},
-            "rows": run.rows}
+    return {
+        "seeded": "now",
+        "seed_seconds": round(seconds, 1),
+        "steps": {k: round(v, 1) for k, v in run.seconds.items()},
+        "rows": run.rows,
+    }
 
 
 def _progress(step: str, done: int, total: int) -> None:
@@ -93,8 +98,15 @@ def bench_generate() -> dict:
     again = generate_for_city(period)
     repeat_seconds = time.perf_counter() - started
     db.session.rollback()
-    return {"period": period, "created": first.created, "skipped": first.skipped, "seconds": round(seconds, 2),
-            "again_created": again.created, "again_seconds": round(repeat_seconds, 2), "target_seconds": 15}
+    return {
+        "period": period,
+        "created": first.created,
+        "skipped": first.skipped,
+        "seconds": round(seconds, 2),
+        "again_created": again.created,
+        "again_seconds": round(repeat_seconds, 2),
+        "target_seconds": 15,
+    }
 
 
 def _timed(call) -> tuple[float, object]:
@@ -115,15 +127,27 @@ def bench_rates() -> dict:
         ref_seconds, ref = _timed(lambda: db.session.execute(text(sql), params).all())  # noqa: B023
         ours = [(r.period, r.receivable, r.received, r.households_billed, r.households_paid) for r in rows]
         assert ours == [tuple(int(v) if i else v for i, v in enumerate(r)) for r in ref], (ours[:2], ref[:2])
-        result[label] = {"periods": len(rows), "bills": sum(r.households_billed for r in rows),
-                         "seconds": round(app_seconds, 3), "reference_seconds": round(ref_seconds, 3),
-                         "ratio": round(app_seconds / ref_seconds, 2), "target_seconds": 1}
+        result[label] = {
+            "periods": len(rows),
+            "bills": sum(r.households_billed for r in rows),
+            "seconds": round(app_seconds, 3),
+            "reference_seconds": round(ref_seconds, 3),
+            "ratio": round(app_seconds / ref_seconds, 2),
+            "target_seconds": 1,
+        }
     return result
 
 
 def bench_street_overview() -> dict:
-    compound_ids = list(db.session.scalars(select(Bill.compound_id).where(Bill.period == LAST)
-                                           .group_by(Bill.compound_id).order_by(Bill.compound_id).limit(110)))
+    compound_ids = list(
+        db.session.scalars(
+            select(Bill.compound_id)
+            .where(Bill.period == LAST)
+            .group_by(Bill.compound_id)
+            .order_by(Bill.compound_id)
+            .limit(110)
+        )
+    )
     district_id = db.session.scalar(select(Street.district_id).limit(1))
     result = {}
     for size, chosen in ((10, compound_ids[:10]), (100, compound_ids[10:110])):
@@ -166,15 +190,20 @@ def _count(call) -> tuple[int, float, object]:
 
 def report(figures: dict) -> None:
     a, b, c = figures["generate"], figures["rates"], figures["street_overview"]
-    lines = [("(a) generate_for_city " + a["period"] + f" ({a['created']:,} bills)", f"{a['seconds']:.2f} s", "≤ 15 s"),
-             (f"    the same again (creates {a['again_created']})", f"{a['again_seconds']:.2f} s", "")]
+    lines = [
+        ("(a) generate_for_city " + a["period"] + f" ({a['created']:,} bills)", f"{a['seconds']:.2f} s", "≤ 15 s"),
+        (f"    the same again (creates {a['again_created']})", f"{a['again_seconds']:.2f} s", ""),
+    ]
     for label, row in b.items():
         when = f"as of {RATES_AS_OF}" if label == "as_of" else "now"
-        lines += [(f"(b) rates_by_period, 12 months, {when}", f"{row['seconds']:.3f} s", "≤ 1 s"),
-                  (f"    hand-written SQL (ours ÷ it = {row['ratio']})", f"{row['reference_seconds']:.3f} s", "")]
+        lines += [
+            (f"(b) rates_by_period, 12 months, {when}", f"{row['seconds']:.3f} s", "≤ 1 s"),
+            (f"    hand-written SQL (ours ÷ it = {row['ratio']})", f"{row['reference_seconds']:.3f} s", ""),
+        ]
     for size, row in c.items():
-        lines.append((f"(c) street overview, {size} compounds: statements", str(row["statements"]),
-                      f"{row['seconds']:.3f} s"))
+        lines.append(
+            (f"(c) street overview, {size} compounds: statements", str(row["statements"]), f"{row['seconds']:.3f} s")
+        )
     print(f"\n{'measure':<58} {'value':>10} {'target':>8}")
     for name, value, target in lines:
         print(f"{name:<58} {value:>10} {target:>8}")
@@ -193,8 +222,12 @@ def main() -> None:
     app = create_app(BenchConfig)
     with app.app_context():
         upgrade()
-        figures = {"database": db.engine.url.render_as_string(hide_password=True), "as_of": str(AS_OF),
-                   "bills": None, "prepare": prepare()}
+        figures = {
+            "database": db.engine.url.render_as_string(hide_password=True),
+            "as_of": str(AS_OF),
+            "bills": None,
+            "prepare": prepare(),
+        }
         figures["bills"] = db.session.scalar(select(func.count()).select_from(Bill))
         figures["generate"] = bench_generate()
         figures["rates"] = bench_rates()

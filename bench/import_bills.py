@@ -16,6 +16,7 @@ What grows with the rows: per bill of the file its amount, first row and what ma
 and per payment its row (packed ints, about 200 bytes a row in all), so a later row can be held to
 an earlier one; and openpyxl's emptied XML elements (about 80 bytes a row) until the sheet ends.
 """
+
 from __future__ import annotations
 
 import sys
@@ -37,8 +38,17 @@ from pm_app.config import Config  # noqa: E402
 from pm_app.extensions import db  # noqa: E402
 from pm_app.fees.imports import import_bills  # noqa: E402
 from pm_app.fees.periods import shift  # noqa: E402
-from pm_app.org.models import (Building, Compound, District, Firm, FirmKind, Household, ManagementMode,  # noqa: E402
-                               ServiceContract, Street)
+from pm_app.org.models import (  # noqa: E402
+    Building,
+    Compound,
+    District,
+    Firm,
+    FirmKind,
+    Household,
+    ManagementMode,
+    ServiceContract,
+    Street,
+)
 
 HOUSEHOLDS = 2000
 HEADER = ("building", "unit", "period", "amount_due", "due_date", "amount_paid", "paid_at", "method")
@@ -58,20 +68,37 @@ def build_xlsx(path: Path, rows: int) -> None:
 
 
 def new_compound(street: Street, firm: Firm, n: int) -> Compound:
-    compound = Compound(code=f"BENCH-BILLS-{n}", name=f"测试小区{n}", street_id=street.id,
-                        management_mode=ManagementMode.professional)
+    compound = Compound(
+        code=f"BENCH-BILLS-{n}", name=f"测试小区{n}", street_id=street.id, management_mode=ManagementMode.professional
+    )
     db.session.add(compound)
     db.session.flush()
-    db.session.add(ServiceContract(compound_id=compound.id, firm_id=firm.id, start_date=date(2020, 1, 1),
-                                   end_date=date(2035, 12, 31), fee_rate_fen=85))
+    db.session.add(
+        ServiceContract(
+            compound_id=compound.id,
+            firm_id=firm.id,
+            start_date=date(2020, 1, 1),
+            end_date=date(2035, 12, 31),
+            fee_rate_fen=85,
+        )
+    )
     buildings = []
     for b in range(HOUSEHOLDS // 100):
         buildings.append(Building(compound_id=compound.id, name=f"{b + 1}号楼"))
     db.session.add_all(buildings)
     db.session.flush()
-    db.session.execute(insert(Household), [
-        {"compound_id": compound.id, "building_id": buildings[h // 100].id, "unit": f"{h % 100 + 1:03d}",
-         "floor_area_dm2": 8640} for h in range(HOUSEHOLDS)])
+    db.session.execute(
+        insert(Household),
+        [
+            {
+                "compound_id": compound.id,
+                "building_id": buildings[h // 100].id,
+                "unit": f"{h % 100 + 1:03d}",
+                "floor_area_dm2": 8640,
+            }
+            for h in range(HOUSEHOLDS)
+        ],
+    )
     return compound
 
 
@@ -123,13 +150,17 @@ def main(sizes: list[int]) -> None:
                 other = new_compound(street, firm, 2 * n + 1)
                 _result, peak = traced(lambda: run(user, other, path))
                 peaks[size] = peak
-                print(f"{size:>8,} {path.stat().st_size / 1e6:>8.1f} {seconds:>9.1f} {size / seconds:>8,.0f} "
-                      f"{again_seconds:>8.1f} {peak / 1e6:>8.1f}")
+                print(
+                    f"{size:>8,} {path.stat().st_size / 1e6:>8.1f} {seconds:>9.1f} {size / seconds:>8,.0f} "
+                    f"{again_seconds:>8.1f} {peak / 1e6:>8.1f}"
+                )
             if len(sizes) > 1:
                 first, last = sizes[0], sizes[-1]
-                print(f"\npeak memory, {last:,} rows / {first:,} rows ({last / first:.0f}x the rows): "
-                      f"{peaks[last] / peaks[first]:.1f}x; about {(peaks[last] - peaks[first]) / (last - first):.0f} "
-                      "bytes per extra row")
+                print(
+                    f"\npeak memory, {last:,} rows / {first:,} rows ({last / first:.0f}x the rows): "
+                    f"{peaks[last] / peaks[first]:.1f}x; about {(peaks[last] - peaks[first]) / (last - first):.0f} "
+                    "bytes per extra row"
+                )
         finally:
             db.session.remove()
             outer.rollback()  # leave the database as it was

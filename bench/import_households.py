@@ -35,6 +35,7 @@ smallest file read as a whole workbook. What grows with the rows:
 openpyxl writes strings inline while Excel writes them to a shared table, and openpyxl leaves out
 the sheet size, so the reader makes one extra pass: files saved by Excel read faster than these.
 """
+
 from __future__ import annotations
 
 import json
@@ -72,7 +73,9 @@ def build_xlsx(path: Path, rows: int) -> None:
     sheet = workbook.create_sheet()
     sheet.append(HEADER)
     for i in range(rows):
-        sheet.append((f"{i // 120 + 1}号楼", f"{i % 120 // 4 + 1}-{i:06d}", round(86.4 + i % 50, 2), "王小明", "13812345678"))
+        sheet.append(
+            (f"{i // 120 + 1}号楼", f"{i % 120 // 4 + 1}-{i:06d}", round(86.4 + i % 50, 2), "王小明", "13812345678")
+        )
     workbook.save(path)
 
 
@@ -97,14 +100,22 @@ def excel_like(path: Path) -> None:
     sheet = INLINE.sub(shared, parts["xl/worksheets/sheet1.xml"])
     # Excel also records the sheet's size; without it openpyxl reads the whole sheet once to find it.
     last = re.findall(rb'<c r="([A-Z]+[0-9]+)"', sheet[-4000:])[-1]
-    parts["xl/worksheets/sheet1.xml"] = sheet.replace(b"<sheetViews>", b'<dimension ref="A1:%s" /><sheetViews>' % last, 1)
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace(
+        b"<sheetViews>", b'<dimension ref="A1:%s" /><sheetViews>' % last, 1
+    )
     parts["xl/sharedStrings.xml"] = (
         b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="%d" uniqueCount="%d">'
-        % (len(strings), len(strings)) + b"".join(b"<si><t>%s</t></si>" % text for text in strings) + b"</sst>")
+        % (len(strings), len(strings))
+        + b"".join(b"<si><t>%s</t></si>" % text for text in strings)
+        + b"</sst>"
+    )
     parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
-        b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="%s" /></Types>' % SST_TYPE)
+        b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="%s" /></Types>' % SST_TYPE
+    )
     parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
-        b"</Relationships>", b'<Relationship Type="%s" Target="sharedStrings.xml" Id="rIdSST" /></Relationships>' % SST_REL)
+        b"</Relationships>",
+        b'<Relationship Type="%s" Target="sharedStrings.xml" Id="rIdSST" /></Relationships>' % SST_REL,
+    )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for name, data in parts.items():
             target.writestr(name, data)
@@ -129,8 +140,9 @@ def read_and_check(path: Path) -> int:
 
 
 def new_compound(street: Street, n: int) -> Compound:
-    compound = Compound(code=f"BENCH-{n}", name=f"测试小区{n}", street_id=street.id,
-                        management_mode=ManagementMode.professional)
+    compound = Compound(
+        code=f"BENCH-{n}", name=f"测试小区{n}", street_id=street.id, management_mode=ManagementMode.professional
+    )
     db.session.add(compound)
     db.session.flush()
     return compound
@@ -151,6 +163,7 @@ def bench_city(folder: str, url: str | None, username: str, jobs_mode: str | Non
     """An app on `url` (else a SQLite file in `folder`), migrated, with a street and an admin to
     import as (flushed, not committed), inside a request: problems are translated, and gettext
     needs a request to pick a language."""
+
     class BenchConfig(Config):
         SQLALCHEMY_DATABASE_URI = _database_url(url, Path(folder)) if url else f"sqlite:///{folder}/bench.db"
         INSTANCE_DIR = Path(folder)
@@ -172,7 +185,9 @@ def main(sizes: list[int]) -> None:
         with bench_city(folder, None, "bench") as (street, admin):
             db.session.commit()
             peaks = {}
-            print(f"{'rows':>8} {'file MB':>8} {'import s':>9} {'rows/s':>8}   peak MB: {'read':>6} {'+check':>7} {'import':>7}")
+            print(
+                f"{'rows':>8} {'file MB':>8} {'import s':>9} {'rows/s':>8}   peak MB: {'read':>6} {'+check':>7} {'import':>7}"
+            )
             for n, size in enumerate(sizes):
                 path = Path(folder) / f"households_{size}.xlsx"
                 build_xlsx(path, size)
@@ -189,20 +204,28 @@ def main(sizes: list[int]) -> None:
                 _rows, _s, read_peak = traced(lambda: read_only(path))
                 _rows, _s, check_peak = traced(lambda: read_and_check(path))
                 peaks[size] = (read_peak, check_peak, import_peak)
-                print(f"{size:>8,} {path.stat().st_size / 1e6:>8.1f} {seconds:>9.1f} {size / seconds:>8,.0f}   "
-                      f"{'':>8} {read_peak / 1e6:>6.1f} {check_peak / 1e6:>7.1f} {import_peak / 1e6:>7.1f}")
+                print(
+                    f"{size:>8,} {path.stat().st_size / 1e6:>8.1f} {seconds:>9.1f} {size / seconds:>8,.0f}   "
+                    f"{'':>8} {read_peak / 1e6:>6.1f} {check_peak / 1e6:>7.1f} {import_peak / 1e6:>7.1f}"
+                )
             if len(sizes) > 1:
                 first, last = sizes[0], sizes[-1]
                 ratios = [peaks[last][i] / peaks[first][i] for i in range(3)]
-                print(f"\npeak memory, {last:,} rows / {first:,} rows ({last / first:.0f}x the rows): "
-                      f"read {ratios[0]:.1f}x, read+check {ratios[1]:.1f}x, import {ratios[2]:.1f}x")
+                print(
+                    f"\npeak memory, {last:,} rows / {first:,} rows ({last / first:.0f}x the rows): "
+                    f"read {ratios[0]:.1f}x, read+check {ratios[1]:.1f}x, import {ratios[2]:.1f}x"
+                )
                 first_path = Path(folder) / f"households_{first}.xlsx"
                 _rows, _s, whole_peak = traced(lambda: whole_workbook(first_path))
-                print(f"for comparison, {first:,} rows read as a whole workbook (not read_only): "
-                      f"{whole_peak / 1e6:.1f} MB peak")
+                print(
+                    f"for comparison, {first:,} rows read as a whole workbook (not read_only): "
+                    f"{whole_peak / 1e6:.1f} MB peak"
+                )
                 growth = (peaks[last][1] - peaks[first][1]) / (last - first)
-                print(f"the check keeps about {growth:.0f} bytes per row: the unit and first row number of the "
-                      "duplicate check, which must outlive the row to name a repeat")
+                print(
+                    f"the check keeps about {growth:.0f} bytes per row: the unit and first row number of the "
+                    "duplicate check, which must outlive the row to name a repeat"
+                )
             db.engine.dispose()
 
 
@@ -234,10 +257,15 @@ def rss_run(rows: int, url: str | None, built: Path | None = None) -> dict:
             db.session.rollback()
             db.engine.dispose()
         assert result.imported == rows, result
-        return {"rows": rows, "file_mb": round(file_mb, 1),
-                "seconds": round(seconds, 2), "rows_per_second": round(rows / seconds),
-                "peak_rss_mb_before": round(before, 1), "peak_rss_mb": round(peak_rss_mb(), 1),
-                "database": "postgresql" if url and url.startswith("postgres") else "sqlite"}
+        return {
+            "rows": rows,
+            "file_mb": round(file_mb, 1),
+            "seconds": round(seconds, 2),
+            "rows_per_second": round(rows / seconds),
+            "peak_rss_mb_before": round(before, 1),
+            "peak_rss_mb": round(peak_rss_mb(), 1),
+            "database": "postgresql" if url and url.startswith("postgres") else "sqlite",
+        }
 
 
 def job_run(rows: int, url: str | None) -> dict:
@@ -265,13 +293,24 @@ def job_run(rows: int, url: str | None) -> dict:
             seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
             db.session.expire_all()
             job = db.session.get(Job, job_id)
-            outcome = {"state": job.state, "error": job.error, "progress": job.progress,
-                       "imported": (job.result or {}).get("imported")}
+            outcome = {
+                "state": job.state,
+                "error": job.error,
+                "progress": job.progress,
+                "imported": (job.result or {}).get("imported"),
+            }
             db.engine.dispose()
-    return {"rows": rows, "file_mb": round(file_mb, 1), "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2),
-            "rows_per_second": round(rows / seconds), "peak_rss_mb_before": round(before, 1),
-            "peak_rss_mb": round(peak_rss_mb(), 1), **outcome,
-            "database": "postgresql" if url and url.startswith("postgres") else "sqlite"}
+    return {
+        "rows": rows,
+        "file_mb": round(file_mb, 1),
+        "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu, 2),
+        "rows_per_second": round(rows / seconds),
+        "peak_rss_mb_before": round(before, 1),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+        **outcome,
+        "database": "postgresql" if url and url.startswith("postgres") else "sqlite",
+    }
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ the gunicorn workers and the number of PostgreSQL connections to the database. F
 last scheduled minute's maximum RSS is within 10 % of the second minute's, and its mean number of
 connections within 10 % + 1.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,15 +35,25 @@ from world import Browser, World, call, percentile, query, token, write_json
 
 ROLES = ("admin", "regulator", "street", "firm", "contractor", "committee")
 PAGES = ("/compounds", "/alerts", "/fees", "/tickets", "/warranties", "/warranties/expiring", "/tickets/queue")
-API = ("/api/v1/compounds?page_size=50", "/api/v1/bills?page_size=50", "/api/v1/alerts?page_size=50",
-       "/api/v1/warranty-items?page_size=50", "/api/v1/tickets?page_size=50", "/api/v1/collection-rates")
+API = (
+    "/api/v1/compounds?page_size=50",
+    "/api/v1/bills?page_size=50",
+    "/api/v1/alerts?page_size=50",
+    "/api/v1/warranty-items?page_size=50",
+    "/api/v1/tickets?page_size=50",
+    "/api/v1/collection-rates",
+)
 
 
 def allowed(browsers, tokens) -> dict:
     """What each role may open (its menu): a contractor has no fee pages, so it does not ask for them."""
-    return {role: {"page": [p for p in PAGES if browsers[role].get(p).status == 200],
-                   "api": [p for p in API if call(browsers[role].base, "GET", p, tokens[role]).status == 200]}
-            for role in browsers}
+    return {
+        role: {
+            "page": [p for p in PAGES if browsers[role].get(p).status == 200],
+            "api": [p for p in API if call(browsers[role].base, "GET", p, tokens[role]).status == 200],
+        }
+        for role in browsers
+    }
 
 
 def mix(rng, browsers, tokens, menu, bills, counter):
@@ -63,9 +74,15 @@ def mix(rng, browsers, tokens, menu, bills, counter):
     twice = rng.random() < 0.25
 
     def pay():
-        answer = call(browsers["admin"].base, "POST", "/api/v1/payments", tokens["admin"], body, {"Idempotency-Key": key})
-        return call(browsers["admin"].base, "POST", "/api/v1/payments", tokens["admin"], body,
-                    {"Idempotency-Key": key}) if twice else answer
+        answer = call(
+            browsers["admin"].base, "POST", "/api/v1/payments", tokens["admin"], body, {"Idempotency-Key": key}
+        )
+        return (
+            call(browsers["admin"].base, "POST", "/api/v1/payments", tokens["admin"], body, {"Idempotency-Key": key})
+            if twice
+            else answer
+        )
+
     return "write", pay
 
 
@@ -108,10 +125,14 @@ def run(server, url, args) -> dict:
     browsers = {role: Browser(server.base, role, args.password) for role in ROLES}
     tokens = {role: token(server.base, role, args.password) for role in ROLES}
     menu = allowed(browsers, tokens)
-    bills = [b for (b,) in query(url, "SELECT id FROM bill WHERE amount_due_fen - paid_fen - waived_fen >= 10000 "
-                                      "ORDER BY id LIMIT 2000")]
+    bills = [
+        b
+        for (b,) in query(
+            url, "SELECT id FROM bill WHERE amount_due_fen - paid_fen - waived_fen >= 10000 ORDER BY id LIMIT 2000"
+        )
+    ]
     database = url.rsplit("/", 1)[1].split("?")[0]
-    counter = iter(range(10 ** 9))
+    counter = iter(range(10**9))
     results = defaultdict(list)  # kind → [(latency, status)]
     samples, lock, stop = [], threading.Lock(), threading.Event()
     duration, t0 = args.minutes * 60, time.monotonic()
@@ -119,10 +140,16 @@ def run(server, url, args) -> dict:
     def sample():
         while not stop.wait(0 if not samples else 10):
             pids = server.worker_pids()
-            connections = query(url, "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> "
-                                     "pg_backend_pid()", (database,))[0][0]
-            samples.append({"t": round(time.monotonic() - t0), "rss_mb": [round(rss_mb(p), 1) for p in pids],
-                            "pg_connections": connections})
+            connections = query(
+                url, "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (database,)
+            )[0][0]
+            samples.append(
+                {
+                    "t": round(time.monotonic() - t0),
+                    "rss_mb": [round(rss_mb(p), 1) for p in pids],
+                    "pg_connections": connections,
+                }
+            )
 
     threading.Thread(target=sample, daemon=True).start()
 
@@ -164,27 +191,45 @@ def summarise(results, samples, elapsed, args) -> dict:
     end = args.minutes * 60
     second = (window_max(rss, 60, 120), window_mean(conns, 60, 120))
     last = (window_max(rss, end - 60, end + 1), window_mean(conns, end - 60, end + 1))
-    flat = [a is not None and b is not None and b <= a * 1.10 + (1 if i else 0) for i, (a, b) in enumerate(zip(second, last))]
+    flat = [
+        a is not None and b is not None and b <= a * 1.10 + (1 if i else 0)
+        for i, (a, b) in enumerate(zip(second, last))
+    ]
     figures = {
-        "minutes": args.minutes, "rate_per_s": args.rate, "requests": len(every),
+        "minutes": args.minutes,
+        "rate_per_s": args.rate,
+        "requests": len(every),
         "achieved_per_s": round(len(every) / elapsed, 1),
-        "p50_ms": round(percentile(latencies, 50) * 1000), "p95_ms": round(percentile(latencies, 95) * 1000),
-        "p99_ms": round(percentile(latencies, 99) * 1000), "max_ms": round(max(latencies, default=0) * 1000),
+        "p50_ms": round(percentile(latencies, 50) * 1000),
+        "p95_ms": round(percentile(latencies, 95) * 1000),
+        "p99_ms": round(percentile(latencies, 99) * 1000),
+        "max_ms": round(max(latencies, default=0) * 1000),
         "service_p50_p95_p99_ms": [round(percentile(service, q) * 1000) for q in (50, 95, 99)],
-        "error_rate": round(len(errors) / max(1, len(every)), 5), "errors_by_status": dict(Counter(errors)),
+        "error_rate": round(len(errors) / max(1, len(every)), 5),
+        "errors_by_status": dict(Counter(errors)),
         "5xx": sum(1 for s in errors if s >= 500),
-        "by_kind": {kind: {"n": len(rows), "p50_ms": round(percentile([r[0] for r in rows], 50) * 1000),
-                           "p95_ms": round(percentile([r[0] for r in rows], 95) * 1000),
-                           "p99_ms": round(percentile([r[0] for r in rows], 99) * 1000)}
-                    for kind, rows in sorted(results.items())},
+        "by_kind": {
+            kind: {
+                "n": len(rows),
+                "p50_ms": round(percentile([r[0] for r in rows], 50) * 1000),
+                "p95_ms": round(percentile([r[0] for r in rows], 95) * 1000),
+                "p99_ms": round(percentile([r[0] for r in rows], 99) * 1000),
+            }
+            for kind, rows in sorted(results.items())
+        },
         "worker_rss_mb_first_second_last_minute_max": [round(rss[0], 1) if rss else None, second[0], last[0]],
-        "pg_connections_first_sample_max_second_last_minute_mean": [conns[0] if conns else None, max(conns, default=None),
-                                                                    second[1], last[1]],
-        "rss_flat": flat[0], "connections_flat": flat[1], "samples": samples,
+        "pg_connections_first_sample_max_second_last_minute_mean": [
+            conns[0] if conns else None,
+            max(conns, default=None),
+            second[1],
+            last[1],
+        ],
+        "rss_flat": flat[0],
+        "connections_flat": flat[1],
+        "samples": samples,
     }
     figures["ok"] = figures["5xx"] == 0 and figures["error_rate"] < 0.001 and all(flat)
     return figures
-
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ costs before its own data).
 
 Demo mode: a temporary SQLite database with the demo city; each role's home, target < 1 s.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -107,8 +108,10 @@ def by_turns(calls, runs: int) -> list[list[float]]:
 
 def summary(times: list[float]) -> dict:
     ordered = sorted(times)
-    return {"median_ms": round(statistics.median(ordered), 1),
-            "p95_ms": round(ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))], 1)}
+    return {
+        "median_ms": round(statistics.median(ordered), 1),
+        "p95_ms": round(ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))], 1),
+    }
 
 
 class Visitor:
@@ -137,19 +140,33 @@ def city_targets(users) -> dict:
 
     street = users["street"].street_ids[0]
     # the street's largest compound: the heaviest compound page an officer opens
-    compound = db.session.scalar(text(
-        "SELECT h.compound_id FROM household h JOIN compound c ON c.id = h.compound_id WHERE c.street_id = :s "
-        "GROUP BY h.compound_id ORDER BY count(*) DESC, h.compound_id LIMIT 1"), {"s": street})
+    compound = db.session.scalar(
+        text(
+            "SELECT h.compound_id FROM household h JOIN compound c ON c.id = h.compound_id WHERE c.street_id = :s "
+            "GROUP BY h.compound_id ORDER BY count(*) DESC, h.compound_id LIMIT 1"
+        ),
+        {"s": street},
+    )
     last = shift(period_of(today()), -1)
-    return {"street": street, "compound": compound, "last": last, "first": shift(last, -11),
-            "today": today(), "at": now()}
+    return {
+        "street": street,
+        "compound": compound,
+        "last": last,
+        "first": shift(last, -11),
+        "today": today(),
+        "at": now(),
+    }
 
 
 def urls(p: dict) -> dict[str, str]:
     rates = f"period_from={p['first']}&period_to={p['last']}"
-    return {"street_home": "/", "regulator_home": "/", "compound_page": f"/compounds/{p['compound']}",
-            "rates_street": f"/api/v1/collection-rates?scope=street&id={p['street']}&{rates}",
-            "rates_city": f"/api/v1/collection-rates?scope=city&{rates}"}
+    return {
+        "street_home": "/",
+        "regulator_home": "/",
+        "compound_page": f"/compounds/{p['compound']}",
+        "rates_street": f"/api/v1/collection-rates?scope=street&id={p['street']}&{rates}",
+        "rates_city": f"/api/v1/collection-rates?scope=city&{rates}",
+    }
 
 
 def reference(engine, page: str, params: dict):
@@ -201,12 +218,22 @@ def bench_city(url: str, runs: int) -> list[dict]:
     rows.append({"page": "floor", "role": "street", "url": "/_bench/floor", **floor, "holds": None})
     for page, url_ in urls(params).items():
         role, p95_target = CITY_PAGES[page]
-        measured, limit = (summary(t) for t in by_turns([lambda: visitors[role].get(url_),
-                                                           reference(engine, page, params)], runs))
-        rows.append({"page": page, "role": role, "url": url_, **measured, "reference_median_ms": limit["median_ms"],
-                     "reference_p95_ms": limit["p95_ms"], "ratio": round(measured["median_ms"] / limit["median_ms"], 2),
-                     "target_p95_ms": p95_target,
-                     "holds": None if p95_target is None else measured["p95_ms"] <= p95_target})
+        measured, limit = (
+            summary(t) for t in by_turns([lambda: visitors[role].get(url_), reference(engine, page, params)], runs)
+        )
+        rows.append(
+            {
+                "page": page,
+                "role": role,
+                "url": url_,
+                **measured,
+                "reference_median_ms": limit["median_ms"],
+                "reference_p95_ms": limit["p95_ms"],
+                "ratio": round(measured["median_ms"] / limit["median_ms"], 2),
+                "target_p95_ms": p95_target,
+                "holds": None if p95_target is None else measured["p95_ms"] <= p95_target,
+            }
+        )
     engine.dispose()
     return rows
 
@@ -221,8 +248,16 @@ def bench_demo(runs: int) -> list[dict]:
             engine = db.engine
         for role, visitor in visitors.items():  # each request in its own app context, as above
             measured = summary(timed(lambda: visitor.get("/"), runs))
-            rows.append({"page": f"{role}_home", "role": role, "url": "/", **measured, "target_p95_ms": 1000,
-                         "holds": measured["p95_ms"] < 1000})
+            rows.append(
+                {
+                    "page": f"{role}_home",
+                    "role": role,
+                    "url": "/",
+                    **measured,
+                    "target_p95_ms": 1000,
+                    "holds": measured["p95_ms"] < 1000,
+                }
+            )
         engine.dispose()
     return rows
 

@@ -5,11 +5,14 @@ price of the app (ORM, scope clauses, templates, charts) over the limit set by t
 
 `{scope}` below is the set of compound ids the viewer sees: a street's, or every compound.
 """
+
 from __future__ import annotations
 
 OPEN = "('new', 'assigned', 'in_progress', 'reopened')"
-OVERDUE = (f"((t.status IN ('new', 'assigned') AND t.responded_at IS NULL AND t.respond_by < %(at)s) "
-           f"OR (t.status IN {OPEN} AND t.resolve_by < %(at)s))")
+OVERDUE = (
+    f"((t.status IN ('new', 'assigned') AND t.responded_at IS NULL AND t.respond_by < %(at)s) "
+    f"OR (t.status IN {OPEN} AND t.resolve_by < %(at)s))"
+)
 
 # Both collection rates per period (the trend, the API), on the bills' totals by compound and month
 # (bill_total, kept by the database in step with the bills: a person who knows the schema reads

@@ -26,6 +26,7 @@ partition key appended where it must be unique, and so is every trigger of bill 
 city-wide collection rates of 12 months (now and as of a past day, rolled back), and prints their
 times side by side and whether the results are the same.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,8 +42,10 @@ from sqlalchemy import create_engine, text  # noqa: E402
 from pm_app.config import Config, _database_url  # noqa: E402
 
 YEARS_AHEAD = 2
-PAYMENT_COLUMNS = ("id, bill_id, amount_fen, method, paid_at, recorded_by_id, recorded_at, idempotency_key, "
-                   "request_digest, reversal_of_id, note")
+PAYMENT_COLUMNS = (
+    "id, bill_id, amount_fen, method, paid_at, recorded_by_id, recorded_at, idempotency_key, "
+    "request_digest, reversal_of_id, note"
+)
 
 PAYMENT_VIEW = f"""
 CREATE VIEW payment AS SELECT {PAYMENT_COLUMNS} FROM payment_part;
@@ -91,26 +94,42 @@ def statements(sql: str) -> list[str]:
 def definitions(connection, table: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(index name, CREATE INDEX …) of the table's non-constraint indexes, and (constraint name,
     definition) of its unique and outgoing foreign-key constraints except those to bill/payment."""
-    indexes = connection.execute(text(
-        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = :t AND indexname NOT IN "
-        "(SELECT conname FROM pg_constraint WHERE conrelid = CAST(:t AS regclass))"), {"t": table}).all()
-    constraints = connection.execute(text(
-        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = CAST(:t AS regclass) "
-        "AND contype IN ('u', 'f') AND NOT (contype = 'f' AND confrelid IN (CAST('bill' AS regclass), "
-        "CAST('payment' AS regclass)))"), {"t": table}).all()
+    indexes = connection.execute(
+        text(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = :t AND indexname NOT IN "
+            "(SELECT conname FROM pg_constraint WHERE conrelid = CAST(:t AS regclass))"
+        ),
+        {"t": table},
+    ).all()
+    constraints = connection.execute(
+        text(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = CAST(:t AS regclass) "
+            "AND contype IN ('u', 'f') AND NOT (contype = 'f' AND confrelid IN (CAST('bill' AS regclass), "
+            "CAST('payment' AS regclass)))"
+        ),
+        {"t": table},
+    ).all()
     return list(indexes), list(constraints)
 
 
 def triggers(connection, table: str) -> list[str]:
     """CREATE TRIGGER … of the table's own triggers (not the ones its constraints make)."""
-    return list(connection.scalars(text(
-        "SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgrelid = CAST(:t AS regclass) AND NOT tgisinternal "
-        "ORDER BY tgname"), {"t": table}))
+    return list(
+        connection.scalars(
+            text(
+                "SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgrelid = CAST(:t AS regclass) AND NOT tgisinternal "
+                "ORDER BY tgname"
+            ),
+            {"t": table},
+        )
+    )
 
 
 def partitions(parent: str, first_year: int, last_year: int) -> str:
-    years = [f"CREATE TABLE {parent}_{y} PARTITION OF {parent} FOR VALUES FROM ('{y}-01') TO ('{y + 1}-01')"
-             for y in range(first_year, last_year + 1)]
+    years = [
+        f"CREATE TABLE {parent}_{y} PARTITION OF {parent} FOR VALUES FROM ('{y}-01') TO ('{y + 1}-01')"
+        for y in range(first_year, last_year + 1)
+    ]
     return ";\n".join(years + [f"CREATE TABLE {parent}_default PARTITION OF {parent} DEFAULT"])
 
 
@@ -132,55 +151,104 @@ def convert(url: str, years: tuple[int, int] | None = None) -> dict:
         # Other tables' keys to a bill or a payment by id alone (receipt_line → payment): a
         # partitioned table is referenced by its whole key (id, period), which they do not carry.
         # They are dropped, and said so; the receipt's lines are written with their payment.
-        dropped = connection.execute(text(
-            "SELECT conrelid::regclass::text, conname FROM pg_constraint WHERE contype = 'f' "
-            "AND confrelid IN (CAST('bill' AS regclass), CAST('payment' AS regclass)) "
-            "AND conrelid NOT IN (CAST('bill' AS regclass), CAST('payment' AS regclass), CAST('waiver' AS regclass))")).all()
+        dropped = connection.execute(
+            text(
+                "SELECT conrelid::regclass::text, conname FROM pg_constraint WHERE contype = 'f' "
+                "AND confrelid IN (CAST('bill' AS regclass), CAST('payment' AS regclass)) "
+                "AND conrelid NOT IN (CAST('bill' AS regclass), CAST('payment' AS regclass), CAST('waiver' AS regclass))"
+            )
+        ).all()
         for table, name in dropped:
             print(f"  dropping {table}.{name}: it cannot reference a partitioned table by id alone", flush=True)
-        step(connection, "bill: partitioned copy", f"""
+        step(
+            connection,
+            "bill: partitioned copy",
+            f"""
             CREATE TABLE bill_new (LIKE bill INCLUDING DEFAULTS INCLUDING CONSTRAINTS) PARTITION BY RANGE (period);
-            {partitions('bill_new', first_year, last_year)};
-            INSERT INTO bill_new SELECT * FROM bill""", timings)
-        step(connection, "payment: partitioned copy with its bill's period", f"""
+            {partitions("bill_new", first_year, last_year)};
+            INSERT INTO bill_new SELECT * FROM bill""",
+            timings,
+        )
+        step(
+            connection,
+            "payment: partitioned copy with its bill's period",
+            f"""
             CREATE TABLE payment_new (LIKE payment INCLUDING DEFAULTS INCLUDING CONSTRAINTS,
                                       bill_period varchar(7) NOT NULL) PARTITION BY RANGE (bill_period);
-            {partitions('payment_new', first_year, last_year)};
+            {partitions("payment_new", first_year, last_year)};
             INSERT INTO payment_new SELECT p.*, b.period FROM payment p JOIN bill b ON b.id = p.bill_id;
             CREATE TABLE payment_key (idempotency_key varchar(128) PRIMARY KEY);
-            INSERT INTO payment_key SELECT idempotency_key FROM payment""", timings)
-        step(connection, "waiver: its bill's period", """
+            INSERT INTO payment_key SELECT idempotency_key FROM payment""",
+            timings,
+        )
+        step(
+            connection,
+            "waiver: its bill's period",
+            """
             ALTER TABLE waiver ADD COLUMN bill_period varchar(7);
             UPDATE waiver SET bill_period = bill.period FROM bill WHERE bill.id = waiver.bill_id;
-            ALTER TABLE waiver ALTER COLUMN bill_period SET NOT NULL""", timings)
-        step(connection, "swap the tables", """
+            ALTER TABLE waiver ALTER COLUMN bill_period SET NOT NULL""",
+            timings,
+        )
+        step(
+            connection,
+            "swap the tables",
+            """
             ALTER SEQUENCE bill_id_seq OWNED BY NONE;
             ALTER SEQUENCE payment_id_seq OWNED BY NONE;
-            ALTER TABLE waiver DROP CONSTRAINT fk_waiver_bill_id_bill;""" + "".join(
-            f"\n            ALTER TABLE {table} DROP CONSTRAINT {name};" for table, name in dropped) + """
+            ALTER TABLE waiver DROP CONSTRAINT fk_waiver_bill_id_bill;"""
+            + "".join(f"\n            ALTER TABLE {table} DROP CONSTRAINT {name};" for table, name in dropped)
+            + """
             DROP TABLE payment;
             DROP TABLE bill;
             ALTER TABLE bill_new RENAME TO bill;
             ALTER TABLE payment_new RENAME TO payment_part;
             ALTER SEQUENCE bill_id_seq OWNED BY bill.id;
-            ALTER SEQUENCE payment_id_seq OWNED BY payment_part.id""" + "".join(
-            f";\nALTER TABLE bill_new_{y} RENAME TO bill_{y};\nALTER TABLE payment_new_{y} RENAME TO payment_{y}"
-            for y in [*range(first_year, last_year + 1), "default"]), timings)
-        step(connection, "bill: keys, indexes, foreign keys", ";\n".join([
-            "ALTER TABLE bill ADD CONSTRAINT pk_bill PRIMARY KEY (id, period)",
-            *(f"ALTER TABLE bill ADD CONSTRAINT {name} {_with_key(d, 'period')}" for name, d in bill_constraints),
-            *(d for _name, d in bill_indexes), *bill_triggers]), timings)
-        step(connection, "payment: keys, indexes, foreign keys", ";\n".join([
-            "ALTER TABLE payment_part ADD CONSTRAINT pk_payment PRIMARY KEY (id, bill_period)",
-            "ALTER TABLE payment_part ADD CONSTRAINT fk_payment_bill_id_bill FOREIGN KEY (bill_id, bill_period) "
-            "REFERENCES bill (id, period)",
-            "ALTER TABLE payment_part ADD CONSTRAINT fk_payment_reversal_of_id_payment "
-            "FOREIGN KEY (reversal_of_id, bill_period) REFERENCES payment_part (id, bill_period)",
-            *(f"ALTER TABLE payment_part ADD CONSTRAINT {name} {_with_key(d, 'bill_period')}"
-              for name, d in payment_constraints if name != "uq_payment_idempotency_key"),
-            *(d.replace(" ON public.payment ", " ON public.payment_part ") for _name, d in payment_indexes),
-            "ALTER TABLE waiver ADD CONSTRAINT fk_waiver_bill_id_bill FOREIGN KEY (bill_id, bill_period) "
-            "REFERENCES bill (id, period)"]), timings)
+            ALTER SEQUENCE payment_id_seq OWNED BY payment_part.id"""
+            + "".join(
+                f";\nALTER TABLE bill_new_{y} RENAME TO bill_{y};\nALTER TABLE payment_new_{y} RENAME TO payment_{y}"
+                for y in [*range(first_year, last_year + 1), "default"]
+            ),
+            timings,
+        )
+        step(
+            connection,
+            "bill: keys, indexes, foreign keys",
+            ";\n".join(
+                [
+                    "ALTER TABLE bill ADD CONSTRAINT pk_bill PRIMARY KEY (id, period)",
+                    *(
+                        f"ALTER TABLE bill ADD CONSTRAINT {name} {_with_key(d, 'period')}"
+                        for name, d in bill_constraints
+                    ),
+                    *(d for _name, d in bill_indexes),
+                    *bill_triggers,
+                ]
+            ),
+            timings,
+        )
+        step(
+            connection,
+            "payment: keys, indexes, foreign keys",
+            ";\n".join(
+                [
+                    "ALTER TABLE payment_part ADD CONSTRAINT pk_payment PRIMARY KEY (id, bill_period)",
+                    "ALTER TABLE payment_part ADD CONSTRAINT fk_payment_bill_id_bill FOREIGN KEY (bill_id, bill_period) "
+                    "REFERENCES bill (id, period)",
+                    "ALTER TABLE payment_part ADD CONSTRAINT fk_payment_reversal_of_id_payment "
+                    "FOREIGN KEY (reversal_of_id, bill_period) REFERENCES payment_part (id, bill_period)",
+                    *(
+                        f"ALTER TABLE payment_part ADD CONSTRAINT {name} {_with_key(d, 'bill_period')}"
+                        for name, d in payment_constraints
+                        if name != "uq_payment_idempotency_key"
+                    ),
+                    *(d.replace(" ON public.payment ", " ON public.payment_part ") for _name, d in payment_indexes),
+                    "ALTER TABLE waiver ADD CONSTRAINT fk_waiver_bill_id_bill FOREIGN KEY (bill_id, bill_period) "
+                    "REFERENCES bill (id, period)",
+                ]
+            ),
+            timings,
+        )
         step(connection, "payment view, triggers", PAYMENT_VIEW, timings)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         step(connection, "analyze", "ANALYZE bill;\nANALYZE payment_part;\nANALYZE waiver", timings)
@@ -216,9 +284,17 @@ def measure(url: str, runs: int) -> dict:
             found[label] = [(r.period, r.receivable, r.received, r.households_billed, r.households_paid) for r in rows]
             seconds[label] = batch.stats(times)
         bills = batch.bench_bills(runs)
-        figures = {**batch.size_of_city(), "sweeps": sweeps, "rates": seconds, "bills": bills,
-                   "results": {"opened": {rule: r["opened"] for rule, r in sweeps["per_rule"]["first"].items()},
-                               "rates": found, "bills_created": bills["created"]}}
+        figures = {
+            **batch.size_of_city(),
+            "sweeps": sweeps,
+            "rates": seconds,
+            "bills": bills,
+            "results": {
+                "opened": {rule: r["opened"] for rule, r in sweeps["per_rule"]["first"].items()},
+                "rates": found,
+                "bills_created": bills["created"],
+            },
+        }
         db.engine.dispose()
     return figures
 
@@ -226,15 +302,22 @@ def measure(url: str, runs: int) -> dict:
 def compare(plain_url: str, partitioned_url: str, runs: int) -> dict:
     plain, parted = measure(plain_url, runs), measure(partitioned_url, runs)
     print(f"\n{'measure (median of ' + str(runs) + ')':<48} {'plain':>9} {'partitioned':>12}")
-    rows = [("all sweeps, first", plain["sweeps"]["first"]["median"], parted["sweeps"]["first"]["median"]),
-            ("all sweeps, repeat", plain["sweeps"]["repeat"]["median"], parted["sweeps"]["repeat"]["median"]),
-            ("collection rates, 12 months city-wide, now", plain["rates"]["now"]["median"],
-             parted["rates"]["now"]["median"]),
-            ("collection rates, 12 months city-wide, as of", plain["rates"]["as_of"]["median"],
-             parted["rates"]["as_of"]["median"]),
-            ("one period's bills for the city", plain["bills"]["seconds"]["median"],
-             parted["bills"]["seconds"]["median"]),
-            ("database size, MB", plain["db_mb"], parted["db_mb"])]
+    rows = [
+        ("all sweeps, first", plain["sweeps"]["first"]["median"], parted["sweeps"]["first"]["median"]),
+        ("all sweeps, repeat", plain["sweeps"]["repeat"]["median"], parted["sweeps"]["repeat"]["median"]),
+        (
+            "collection rates, 12 months city-wide, now",
+            plain["rates"]["now"]["median"],
+            parted["rates"]["now"]["median"],
+        ),
+        (
+            "collection rates, 12 months city-wide, as of",
+            plain["rates"]["as_of"]["median"],
+            parted["rates"]["as_of"]["median"],
+        ),
+        ("one period's bills for the city", plain["bills"]["seconds"]["median"], parted["bills"]["seconds"]["median"]),
+        ("database size, MB", plain["db_mb"], parted["db_mb"]),
+    ]
     for name, a, b in rows:
         print(f"{name:<48} {a:>9} {b:>12}")
     same = plain["results"] == parted["results"]

@@ -19,6 +19,7 @@ table target / figure / holds and records the figures under that size in bench/r
 The street home's target compares with the same street's home measured at one city (the city
 scale), and the sizes recorded at each number of cities are the growth curve.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,11 +33,11 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent))
 sys.path.insert(0, str(BENCH))
 
+import batch  # noqa: E402
+import partition_bills  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import func, select, text  # noqa: E402
 
-import batch  # noqa: E402
-import partition_bills  # noqa: E402
 from pm_app.auth.models import Role, User  # noqa: E402
 from pm_app.extensions import db  # noqa: E402
 from pm_app.org.models import City, Street  # noqa: E402
@@ -44,8 +45,15 @@ from pm_app.org.models import City, Street  # noqa: E402
 RESULTS = BENCH / "results" / "province.json"
 PASSWORD = "bench-province-1"
 USERS = {"province": "bench-province", "city": "bench-city", "street": "bench-street"}
-TARGETS = {"province_home_p95_ms": 1000, "city_home_p95_ms": 800, "street_home_ratio": 1.3, "rates_s": 0.3,
-           "sweeps_s": 60, "bills_s": 150, "seed_s": 3600}
+TARGETS = {
+    "province_home_p95_ms": 1000,
+    "city_home_p95_ms": 800,
+    "street_home_ratio": 1.3,
+    "rates_s": 0.3,
+    "sweeps_s": 60,
+    "bills_s": 150,
+    "seed_s": 3600,
+}
 FULL = 10  # cities in the province
 
 
@@ -57,9 +65,10 @@ def make_app(url: str):
 
 # -- seed -------------------------------------------------------------------------------------------
 
+
 def seed(url: str, cities: int, partition: bool = True) -> dict:
-    from pm_app.seeding import seed_city
     from pm_app.org.seed_run import SCALES
+    from pm_app.seeding import seed_city
 
     app = make_app(url)
     with app.app_context():
@@ -78,12 +87,16 @@ def seed(url: str, cities: int, partition: bool = True) -> dict:
     started = time.perf_counter()
     marks: list[tuple[int, float, int]] = []
     with app.app_context():
+
         def committed(run) -> None:
             db.session.commit()
             marks.append((run.rows.get("city", 0), time.perf_counter() - started, run.rows.get("bill", 0)))
             n, seconds, bills = marks[-1]
-            print(f"  city {done + n}: {seconds:,.0f} s in this run, {bills:,} bills; {seconds / n:,.0f} s a city; "
-                  f"{FULL} cities at this rate: about {seconds / n * FULL / 60:,.0f} min", flush=True)
+            print(
+                f"  city {done + n}: {seconds:,.0f} s in this run, {bills:,} bills; {seconds / n:,.0f} s a city; "
+                f"{FULL} cities at this rate: about {seconds / n * FULL / 60:,.0f} min",
+                flush=True,
+            )
 
         run = seed_city(SCALES["province"], progress=None, cities=cities, after_city=committed)
         db.session.commit()
@@ -91,19 +104,33 @@ def seed(url: str, cities: int, partition: bool = True) -> dict:
         db.engine.dispose()
     _vacuum(url)
     added = cities - done
-    figures = {"cities": cities, "added": added, "seconds": round(seconds), "rows": run.rows,
-               "per_city_s": [round(s) for _n, s, _b in marks],
-               "estimate_full_s": round(seconds / added * FULL)}
-    print(f"seeded {added} cities in {seconds:,.0f} s ({seconds / added:,.0f} s a city); "
-          f"the province ({FULL}) at this rate: {figures['estimate_full_s'] / 60:,.0f} min")
+    figures = {
+        "cities": cities,
+        "added": added,
+        "seconds": round(seconds),
+        "rows": run.rows,
+        "per_city_s": [round(s) for _n, s, _b in marks],
+        "estimate_full_s": round(seconds / added * FULL),
+    }
+    print(
+        f"seeded {added} cities in {seconds:,.0f} s ({seconds / added:,.0f} s a city); "
+        f"the province ({FULL}) at this rate: {figures['estimate_full_s'] / 60:,.0f} min"
+    )
     _record(cities, {"seed": figures})
     return figures
 
 
 def _cities_seeded(url: str) -> int:
     with make_app(url).app_context():
-        return db.session.scalar(text("SELECT count(DISTINCT d.city_id) FROM district d JOIN street s "
-                                      "ON s.district_id = d.id JOIN compound c ON c.street_id = s.id")) or 0
+        return (
+            db.session.scalar(
+                text(
+                    "SELECT count(DISTINCT d.city_id) FROM district d JOIN street s "
+                    "ON s.district_id = d.id JOIN compound c ON c.street_id = s.id"
+                )
+            )
+            or 0
+        )
 
 
 def _vacuum(url: str) -> None:
@@ -117,6 +144,7 @@ def _vacuum(url: str) -> None:
 
 
 # -- measure ----------------------------------------------------------------------------------------
+
 
 def measure(url: str, runs: int) -> dict:
     from pm_app.fees import rates
@@ -154,8 +182,11 @@ def _users() -> dict[str, int]:
 
     first_city = db.session.scalar(select(func.min(City.id)))
     first_street = db.session.scalar(select(func.min(Street.id)))
-    wanted = {"province": {"role": Role.regulator}, "city": {"role": Role.regulator, "city_id": first_city},
-              "street": {"role": Role.street_officer, "street_ids": [first_street]}}
+    wanted = {
+        "province": {"role": Role.regulator},
+        "city": {"role": Role.regulator, "city_id": first_city},
+        "street": {"role": Role.street_officer, "street_ids": [first_street]},
+    }
     ids = {}
     for who, username in USERS.items():
         user = db.session.scalar(select(User).where(User.username == username))
@@ -193,10 +224,12 @@ def _summary(times: list[float]) -> dict:
 
 def _without_detail(sweeps: dict) -> dict:
     return {k: v for k, v in sweeps.items() if k != "per_rule"} | {
-        "per_rule_s": {rule: r["seconds"] for rule, r in sweeps["per_rule"]["first"].items()}}
+        "per_rule_s": {rule: r["seconds"] for rule, r in sweeps["per_rule"]["first"].items()}
+    }
 
 
 # -- results ----------------------------------------------------------------------------------------
+
 
 def _record(cities: int, figures: dict) -> None:
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {"by_cities": {}}
@@ -216,31 +249,58 @@ def table() -> list[tuple]:
     n = sizes[-1]
     ratio = round(top["street_home"]["p95_ms"] / base["street_home"]["p95_ms"], 2)
     seed = results.get(str(n), {}).get("seed") or next(
-        (r["seed"] for r in reversed([results[str(s)] for s in sizes]) if "seed" in r), None)
+        (r["seed"] for r in reversed([results[str(s)] for s in sizes]) if "seed" in r), None
+    )
     rows = [
-        (f"provincial regulator's home p95 ≤ 1 s ({n} cities)", f"{top['province_home']['p95_ms']} ms",
-         top["province_home"]["p95_ms"] <= TARGETS["province_home_p95_ms"]),
-        ("a city regulator's home p95 ≤ 800 ms", f"{top['city_home']['p95_ms']} ms",
-         top["city_home"]["p95_ms"] <= TARGETS["city_home_p95_ms"]),
-        (f"street home p95 ≤ 1.3× at one city ({base['street_home']['p95_ms']} ms)",
-         f"{top['street_home']['p95_ms']} ms ({ratio}×)", ratio <= TARGETS["street_home_ratio"]),
-        ("province's collection rates, 12 periods ≤ 300 ms", f"{round(top['rates']['median'] * 1000)} ms",
-         top["rates"]["median"] <= TARGETS["rates_s"]),
-        ("all sweeps ≤ 60 s", f"{top['sweeps']['first']['median']} s ({top['sweeps']['opened']:,} alerts)",
-         top["sweeps"]["first"]["median"] <= TARGETS["sweeps_s"]),
-        ("one period's bills for the province ≤ 150 s",
-         f"{top['bills']['seconds']['median']} s ({top['bills']['created']:,} bills)",
-         top["bills"]["seconds"]["median"] <= TARGETS["bills_s"]),
+        (
+            f"provincial regulator's home p95 ≤ 1 s ({n} cities)",
+            f"{top['province_home']['p95_ms']} ms",
+            top["province_home"]["p95_ms"] <= TARGETS["province_home_p95_ms"],
+        ),
+        (
+            "a city regulator's home p95 ≤ 800 ms",
+            f"{top['city_home']['p95_ms']} ms",
+            top["city_home"]["p95_ms"] <= TARGETS["city_home_p95_ms"],
+        ),
+        (
+            f"street home p95 ≤ 1.3× at one city ({base['street_home']['p95_ms']} ms)",
+            f"{top['street_home']['p95_ms']} ms ({ratio}×)",
+            ratio <= TARGETS["street_home_ratio"],
+        ),
+        (
+            "province's collection rates, 12 periods ≤ 300 ms",
+            f"{round(top['rates']['median'] * 1000)} ms",
+            top["rates"]["median"] <= TARGETS["rates_s"],
+        ),
+        (
+            "all sweeps ≤ 60 s",
+            f"{top['sweeps']['first']['median']} s ({top['sweeps']['opened']:,} alerts)",
+            top["sweeps"]["first"]["median"] <= TARGETS["sweeps_s"],
+        ),
+        (
+            "one period's bills for the province ≤ 150 s",
+            f"{top['bills']['seconds']['median']} s ({top['bills']['created']:,} bills)",
+            top["bills"]["seconds"]["median"] <= TARGETS["bills_s"],
+        ),
     ]
     if seed:
         timed = f"timed: {seed.get('added', seed['cities'])} of {seed['cities']} cities"
-        rows.append((f"seed of the province ≤ 60 min ({timed})",
-                     f"{seed['seconds'] / 60:,.0f} min; 10 cities ≈ {seed['estimate_full_s'] / 60:,.0f} min",
-                     seed["estimate_full_s"] <= TARGETS["seed_s"]))
+        rows.append(
+            (
+                f"seed of the province ≤ 60 min ({timed})",
+                f"{seed['seconds'] / 60:,.0f} min; 10 cities ≈ {seed['estimate_full_s'] / 60:,.0f} min",
+                seed["estimate_full_s"] <= TARGETS["seed_s"],
+            )
+        )
     for size in sizes:
         m = results[str(size)]["measure"]
-        rows.append((f"database at {size} cities", f"{m['db_mb']:,} MB, {m['bill_rows']:,} bills, "
-                     f"{m['households']:,} households", None))
+        rows.append(
+            (
+                f"database at {size} cities",
+                f"{m['db_mb']:,} MB, {m['bill_rows']:,} bills, {m['households']:,} households",
+                None,
+            )
+        )
     return rows
 
 
@@ -259,8 +319,11 @@ def main() -> None:
     parser.add_argument("url", nargs="?")
     parser.add_argument("--cities", type=int, default=FULL)
     parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--no-partition", action="store_true",
-                        help="seed: leave bill and payment plain (to grow a database seeded so, e.g. by pm-app seed)")
+    parser.add_argument(
+        "--no-partition",
+        action="store_true",
+        help="seed: leave bill and payment plain (to grow a database seeded so, e.g. by pm-app seed)",
+    )
     args = parser.parse_args()
     if args.command == "seed":
         seed(args.url, args.cities, partition=not args.no_partition)

@@ -6,6 +6,7 @@
 The PostgreSQL database is migrated, seeded inside a transaction, timed, and rolled back, so it
 is left as empty as it was (it must hold no compounds to begin with).
 """
+
 from __future__ import annotations
 
 import sys

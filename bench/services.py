@@ -5,6 +5,7 @@ them at the end, so it can stop, kill and restart them at will without touching 
 PostgreSQL (5432) or Redis (6379) of the machine. As root, PostgreSQL runs as the `postgres`
 user (it refuses to run as root).
 """
+
 from __future__ import annotations
 
 import os
@@ -65,9 +66,26 @@ class OwnRedis:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> OwnRedis:
-        subprocess.run(["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                        "--appendonly", "no", "--daemonize", "yes", "--dir", str(self.dir),
-                        "--logfile", str(self.dir / "log")], check=True)
+        subprocess.run(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "yes",
+                "--dir",
+                str(self.dir),
+                "--logfile",
+                str(self.dir / "log"),
+            ],
+            check=True,
+        )
         wait_for(lambda: port_open(self.port), what="redis")
         return self
 
@@ -114,11 +132,29 @@ class OwnPostgres:
         if not self.data.exists():
             if self.as_root:
                 shutil.chown(self.dir, "postgres", "postgres")
-            self._run(_pg_bin("initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-                      "--locale=C.UTF-8")
-        self._run(_pg_bin("pg_ctl"), "-D", str(self.data), "-l", str(self.dir / "log"), "-w", "start", "-o",
-                  f"-c port={self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.dir} "
-                  f"-c max_connections=200")
+            self._run(
+                _pg_bin("initdb"),
+                "-D",
+                str(self.data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            )
+        self._run(
+            _pg_bin("pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.dir / "log"),
+            "-w",
+            "start",
+            "-o",
+            f"-c port={self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.dir} "
+            f"-c max_connections=200",
+        )
         return self
 
     def stop(self, mode: str = "fast") -> None:
@@ -133,8 +169,12 @@ class OwnPostgres:
         return self.url(name)
 
     def psql(self, database: str, sql: str) -> str:
-        return subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", database,
-                               "-At", "-c", sql], check=True, capture_output=True, text=True).stdout.strip()
+        return subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", database, "-At", "-c", sql],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
 
     def close(self) -> None:
         self.stop("immediate")
@@ -144,22 +184,51 @@ class OwnPostgres:
 def prepare_demo(database_url: str, redis_url: str | None, instance: Path) -> None:
     """Migrate and load the demo city with its accounts (`pm-app demo --no-serve`)."""
     instance.mkdir(parents=True, exist_ok=True)
-    subprocess.run([sys.executable, "-c", "from pm_app.cli import cli; cli()", "demo", "--no-serve"], check=True, cwd=ROOT,
-                   env=app_env(DATABASE_URL=database_url, REDIS_URL=redis_url, PM_APP_INSTANCE=instance),
-                   stdout=subprocess.DEVNULL, stderr=(instance / "seed.log").open("ab"))
+    subprocess.run(
+        [sys.executable, "-c", "from pm_app.cli import cli; cli()", "demo", "--no-serve"],
+        check=True,
+        cwd=ROOT,
+        env=app_env(DATABASE_URL=database_url, REDIS_URL=redis_url, PM_APP_INSTANCE=instance),
+        stdout=subprocess.DEVNULL,
+        stderr=(instance / "seed.log").open("ab"),
+    )
 
 
 class Gunicorn:
     """`gunicorn 'pm_app:create_app()'`, as the README deploys it."""
 
-    def __init__(self, database_url: str, redis_url: str | None, instance: Path, workers: int = 2,
-                 threads: int = 4, port: int | None = None, **env):
+    def __init__(
+        self,
+        database_url: str,
+        redis_url: str | None,
+        instance: Path,
+        workers: int = 2,
+        threads: int = 4,
+        port: int | None = None,
+        **env,
+    ):
         self.port = port or free_port()
-        self.command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
-                        "--bind", f"127.0.0.1:{self.port}", "--timeout", "60", "--graceful-timeout", "5",
-                        "--log-level", "warning", "pm_app:create_app()"]
-        self.env = app_env(DATABASE_URL=database_url, REDIS_URL=redis_url, PM_APP_INSTANCE=instance,
-                           SECRET_KEY="bench-secret", **env)
+        self.command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--timeout",
+            "60",
+            "--graceful-timeout",
+            "5",
+            "--log-level",
+            "warning",
+            "pm_app:create_app()",
+        ]
+        self.env = app_env(
+            DATABASE_URL=database_url, REDIS_URL=redis_url, PM_APP_INSTANCE=instance, SECRET_KEY="bench-secret", **env
+        )
         self.log = Path(instance) / "gunicorn.log"
         self.process: subprocess.Popen | None = None
 
@@ -168,10 +237,14 @@ class Gunicorn:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> Gunicorn:
-        self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env, stdout=self.log.open("ab"),
-                                        stderr=subprocess.STDOUT)
-        wait_for(lambda: urllib.request.urlopen(self.base + "/api/v1/openapi.json", timeout=2).status == 200,
-                 timeout=60, what="gunicorn")
+        self.process = subprocess.Popen(
+            self.command, cwd=ROOT, env=self.env, stdout=self.log.open("ab"), stderr=subprocess.STDOUT
+        )
+        wait_for(
+            lambda: urllib.request.urlopen(self.base + "/api/v1/openapi.json", timeout=2).status == 200,
+            timeout=60,
+            what="gunicorn",
+        )
         return self
 
     def worker_pids(self) -> list[int]:

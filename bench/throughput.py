@@ -8,6 +8,7 @@ reader can see how much it took. Each target is measured for a fixed time after 
 figure that matters is the ratio of the API mix to /healthz in the same run: the machine, the
 other tenants and the client cancel out of it.
 """
+
 from __future__ import annotations
 
 import http.client
@@ -44,12 +45,17 @@ class LoadResult:
     def summary(self) -> dict:
         ordered = sorted(self.latencies)
         pick = lambda q: round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000, 1) if ordered else None  # noqa: E731
-        return {"requests": self.requests, "errors": self.errors, "seconds": round(self.seconds, 1),
-                "rps": round(self.requests / self.seconds, 1) if self.seconds else 0,
-                "p50_ms": pick(0.50), "p99_ms": pick(0.99),
-                "mean_ms": round(statistics.fmean(ordered) * 1000, 1) if ordered else None,
-                "client_cpu_share": round(self.client_cpu_seconds / self.seconds, 2) if self.seconds else None,
-                "statuses": {str(k): v for k, v in sorted(self.statuses.items())}}
+        return {
+            "requests": self.requests,
+            "errors": self.errors,
+            "seconds": round(self.seconds, 1),
+            "rps": round(self.requests / self.seconds, 1) if self.seconds else 0,
+            "p50_ms": pick(0.50),
+            "p99_ms": pick(0.99),
+            "mean_ms": round(statistics.fmean(ordered) * 1000, 1) if ordered else None,
+            "client_cpu_share": round(self.client_cpu_seconds / self.seconds, 2) if self.seconds else None,
+            "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
+        }
 
 
 def run_load(port: int, targets: list[Target], threads: int, seconds: float, warmup: float = 3.0) -> LoadResult:
@@ -102,15 +108,28 @@ def run_load(port: int, targets: list[Target], threads: int, seconds: float, war
 class Gunicorn:
     """gunicorn 'pm_app:create_app()' with gunicorn.conf.py, on a free local port, as a context."""
 
-    def __init__(self, url: str, port: int, workers: int | None = None, worker_class: str | None = None,
-                 redis_url: str | None = None, cache: bool = True):
+    def __init__(
+        self,
+        url: str,
+        port: int,
+        workers: int | None = None,
+        worker_class: str | None = None,
+        redis_url: str | None = None,
+        cache: bool = True,
+    ):
         self.url, self.port, self.workers, self.worker_class = url, port, workers, worker_class
         self.redis_url, self.cache = redis_url, cache
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> Gunicorn:
-        env = {**os.environ, "DATABASE_URL": self.url, "PYTHONPATH": str(ROOT), "SECRET_KEY": "bench",
-               "PM_APP_BIND": f"127.0.0.1:{self.port}", "PM_APP_JOBS_MODE": "sync"}
+        env = {
+            **os.environ,
+            "DATABASE_URL": self.url,
+            "PYTHONPATH": str(ROOT),
+            "SECRET_KEY": "bench",
+            "PM_APP_BIND": f"127.0.0.1:{self.port}",
+            "PM_APP_JOBS_MODE": "sync",
+        }
         env.pop("REDIS_URL", None)
         if self.redis_url:  # as deployed: the API's cache (and the limiter) in Redis; jobs stay in-process
             env["REDIS_URL"] = self.redis_url
@@ -119,9 +138,13 @@ class Gunicorn:
             env["PM_APP_WEB_WORKERS"] = str(self.workers)
         if self.worker_class:
             env["PM_APP_WEB_WORKER_CLASS"] = self.worker_class
-        self.process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
-                                         "pm_app:create_app()"], env=env, cwd=ROOT,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "pm_app:create_app()"],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         deadline = time.time() + 60
         while time.time() < deadline:
             try:

@@ -1,6 +1,7 @@
 """The world the fault, replay and load runs share: a private PostgreSQL cluster and Redis with
 the demo city seeded once into a template database (each scenario gets a copy in a second),
 an HTTP client, a webhook sink that records what it receives, and RQ worker processes."""
+
 from __future__ import annotations
 
 import http.client
@@ -17,7 +18,6 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import psycopg
-
 from services import ROOT, OwnPostgres, OwnRedis, app_env, prepare_demo
 
 TEMPLATE = "demo_template"
@@ -35,8 +35,11 @@ class World:
         self.redis.start()
         self.pg.createdb(TEMPLATE)
         prepare_demo(self.pg.url(TEMPLATE), None, self.dir / "seed")
-        print(f"[world] PostgreSQL :{self.pg.port}, Redis :{self.redis.port}, demo city seeded in "
-              f"{time.perf_counter() - started:.0f} s", flush=True)
+        print(
+            f"[world] PostgreSQL :{self.pg.port}, Redis :{self.redis.port}, demo city seeded in "
+            f"{time.perf_counter() - started:.0f} s",
+            flush=True,
+        )
         return self
 
     def __exit__(self, *exc) -> None:
@@ -62,6 +65,7 @@ def query(url: str, sql: str, params=()) -> list[tuple]:
 
 # --- HTTP -------------------------------------------------------------------------------------
 
+
 @dataclass
 class Answer:
     status: int
@@ -71,8 +75,9 @@ class Answer:
     headers: dict = field(default_factory=dict)
 
 
-def call(base: str, method: str, path: str, token: str | None = None, body=None, headers=None,
-         timeout: float = 30) -> Answer:
+def call(
+    base: str, method: str, path: str, token: str | None = None, body=None, headers=None, timeout: float = 30
+) -> Answer:
     """One request on a fresh connection; a connection failure is status 0 with its error."""
     parsed = urlparse(base)
     sent = dict(headers or {})
@@ -107,6 +112,7 @@ def token(base: str, username: str, password: str = "demo1234") -> str:
 
 
 # --- the webhook sink -------------------------------------------------------------------------
+
 
 class Sink:
     """A webhook receiver recording each X-Changxiao-Delivery id with the time it arrived."""
@@ -154,21 +160,32 @@ def add_webhooks(url: str, sink_url: str) -> int:
     rows += [("regulator", 0)]
     with psycopg.connect(url, autocommit=True) as conn:
         for audience, org_id in rows:
-            conn.execute("INSERT INTO notification_endpoint (audience, org_id, channel, target, format, active) "
-                         "VALUES (%s, %s, 'webhook', %s, 'json', true)", (audience, org_id, sink_url))
+            conn.execute(
+                "INSERT INTO notification_endpoint (audience, org_id, channel, target, format, active) "
+                "VALUES (%s, %s, 'webhook', %s, 'json', true)",
+                (audience, org_id, sink_url),
+            )
     return len(rows)
 
 
 # --- jobs -------------------------------------------------------------------------------------
 
-def pm_app(*args: str, database_url: str, redis_url: str | None, instance: Path, log: Path | None = None,
-           **env) -> subprocess.Popen:
+
+def pm_app(
+    *args: str, database_url: str, redis_url: str | None, instance: Path, log: Path | None = None, **env
+) -> subprocess.Popen:
     """`pm-app <args>` of this checkout, as a child process."""
     out = log.open("ab") if log else subprocess.DEVNULL
-    return subprocess.Popen([sys.executable, "-c", "from pm_app.cli import cli; cli()", *args], cwd=ROOT,
-                            env=app_env(DATABASE_URL=database_url, REDIS_URL=redis_url, PM_APP_INSTANCE=instance,
-                                        SECRET_KEY="bench-secret", **env),
-                            stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", "from pm_app.cli import cli; cli()", *args],
+        cwd=ROOT,
+        env=app_env(
+            DATABASE_URL=database_url, REDIS_URL=redis_url, PM_APP_INSTANCE=instance, SECRET_KEY="bench-secret", **env
+        ),
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
 
 
 def wait_until(check, timeout: float, step: float = 0.5) -> float | None:

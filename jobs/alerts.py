@@ -1,4 +1,5 @@
 """Thin jobs of the alerts domain: they take names and ids and call services."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta

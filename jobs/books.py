@@ -1,4 +1,5 @@
 """Thin jobs of the compound's books."""
+
 from __future__ import annotations
 
 from datetime import date

@@ -1,5 +1,6 @@
 """The daily retention run: the audit trail past its keeping time (archived first), expired API
 tokens, long-sent outbox deliveries. Each part with its own setting (pm_app/config.py)."""
+
 from __future__ import annotations
 
 from datetime import timedelta

@@ -1,6 +1,7 @@
 """How a job runs. The job decorator gives every job the same defaults and its own app context
 and transaction: a job commits once, at its end. How it is queued (RQ or in-process) is the
 app's business: pm_app/common/queues.py."""
+
 from __future__ import annotations
 
 import logging
@@ -35,21 +36,32 @@ def job(queue: str, *, timeout: int = 600, failure_ttl: int = 7 * 24 * 3600, ret
                 except Exception:
                     db.session.rollback()
                     seconds = round(time.perf_counter() - began, 3)
-                    log.exception("job %s failed after %.3f s", ids["job"], seconds,
-                                  extra={**ids, "outcome": "failed", "seconds": seconds})
+                    log.exception(
+                        "job %s failed after %.3f s",
+                        ids["job"],
+                        seconds,
+                        extra={**ids, "outcome": "failed", "seconds": seconds},
+                    )
                     raise
                 finally:
                     if owned:
                         db.session.remove()
                 after_commit()
             seconds = round(time.perf_counter() - began, 3)
-            log.info("job %s finished in %.3f s", ids["job"], seconds,
-                     extra={**ids, "outcome": "finished", "seconds": seconds})
+            log.info(
+                "job %s finished in %.3f s",
+                ids["job"],
+                seconds,
+                extra={**ids, "outcome": "finished", "seconds": seconds},
+            )
             return result
 
         run.queue = queue
-        run.rq_options = {"job_timeout": timeout, "failure_ttl": failure_ttl,
-                          "retry": Retry(max=retries, interval=[30, 120, 600][:retries]) if retries else None}
+        run.rq_options = {
+            "job_timeout": timeout,
+            "failure_ttl": failure_ttl,
+            "retry": Retry(max=retries, interval=[30, 120, 600][:retries]) if retries else None,
+        }
         run.delay = lambda *a, **kw: queues.enqueue(run, *a, **kw)
         return run
 

@@ -1,4 +1,5 @@
 """The one thin job behind every tracked job (pm_app/jobs/services.py): it takes the job's id."""
+
 from __future__ import annotations
 
 from jobs.runtime import job

@@ -1,4 +1,5 @@
 """Changxiao (长效): the platform that keeps renovated residential compounds in good order."""
+
 from __future__ import annotations
 
 from flask import Flask

@@ -1,4 +1,5 @@
 """The `pm-app` console script: Flask's CLI group over create_app, plus our commands."""
+
 from __future__ import annotations
 
 import time
@@ -23,9 +24,14 @@ def register_commands(app: Flask) -> None:
 @click.command("create-user")
 @click.option("--username", required=True)
 @click.option("--password", required=True, prompt=True, hide_input=True)
-@click.option("--role", required=True,
-              type=click.Choice(["admin", "regulator", "street_officer", "firm_staff", "contractor_staff", "committee_member"]))
-@click.option("--street-id", "street_ids", type=int, multiple=True, help="street officer: a street it oversees (repeatable)")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["admin", "regulator", "street_officer", "firm_staff", "contractor_staff", "committee_member"]),
+)
+@click.option(
+    "--street-id", "street_ids", type=int, multiple=True, help="street officer: a street it oversees (repeatable)"
+)
 @click.option("--firm-id", type=int, help="firm or contractor staff: the firm")
 @click.option("--compound-id", type=int, help="committee member: the compound")
 @click.option("--city-id", type=int, help="regulator: the one city it sees (left out: every city)")
@@ -40,8 +46,16 @@ def create_user_command(username, password, role, street_ids, firm_id, compound_
 
     try:
         with acting_as("cli:create-user"):  # the trail names the command, not "system"
-            user = create_user(username, password, role, street_ids=street_ids, firm_id=firm_id,
-                               compound_id=compound_id, display_name=display_name, city_id=city_id)
+            user = create_user(
+                username,
+                password,
+                role,
+                street_ids=street_ids,
+                firm_id=firm_id,
+                compound_id=compound_id,
+                display_name=display_name,
+                city_id=city_id,
+            )
     except DomainError as exc:
         details = "; ".join(f"{k}: {', '.join(v)}" for k, v in exc.errors.items())
         raise click.ClickException(f"{exc.message} {details}".strip()) from None
@@ -71,13 +85,21 @@ def bill_totals_command(rebuild):
 
 
 @click.command("seed")
-@click.option("--scale", type=click.Choice(["demo", "street", "city", "city2x", "city4x", "province"]),
-              default="demo", show_default=True,
-              help="street: 15 compounds; demo: 2 districts, 60 compounds; city: 1,130 compounds, "
-              "~197,000 households; city2x, city4x: twice and four times the city on its streets (benchmarks); "
-              "province: ten cities of the city's size, committed city by city (~70 million bills)")
-@click.option("--cities", type=click.IntRange(1, 10), default=None,
-              help="province only: seed the first N cities (a slice, to time the seed before the whole)")
+@click.option(
+    "--scale",
+    type=click.Choice(["demo", "street", "city", "city2x", "city4x", "province"]),
+    default="demo",
+    show_default=True,
+    help="street: 15 compounds; demo: 2 districts, 60 compounds; city: 1,130 compounds, "
+    "~197,000 households; city2x, city4x: twice and four times the city on its streets (benchmarks); "
+    "province: ten cities of the city's size, committed city by city (~70 million bills)",
+)
+@click.option(
+    "--cities",
+    type=click.IntRange(1, 10),
+    default=None,
+    help="province only: seed the first N cities (a slice, to time the seed before the whole)",
+)
 @with_appcontext
 def seed_command(scale, cities):
     """Fill an empty database with a realistic city (the same city every time)."""
@@ -108,14 +130,14 @@ def demo_command(host, port, no_serve):
         raise click.ClickException(
             "This database holds compounds but no demo accounts, so it is not a demo city, and pm-app demo "
             f"will not add accounts with the password {DEMO_PASSWORD} to it. Point PM_APP_INSTANCE at a new "
-            "folder (or DATABASE_URL at an empty database) and run pm-app demo again.")
+            "folder (or DATABASE_URL at an empty database) and run pm-app demo again."
+        )
     else:
         click.echo("The demo city is already loaded.")
     create_demo_accounts()
     db.session.commit()
     current_app.config["DEMO_MODE"] = True
-    click.echo(f"\nOpen http://{host}:{port}/ and sign in with one of these accounts "
-               f"(password {DEMO_PASSWORD}):")
+    click.echo(f"\nOpen http://{host}:{port}/ and sign in with one of these accounts (password {DEMO_PASSWORD}):")
     for user in demo_accounts():
         click.echo(f"  {user.username:<11} {user.role.value:<17} {user.display_name or ''}")
     if not no_serve:
@@ -137,8 +159,7 @@ def _seed(scale: str, commit: bool = True, cities: int | None = None) -> None:
     started = time.perf_counter()
     bars = _ProgressBars()
     try:
-        run = seed_city(scale, progress=bars, cities=cities,
-                        after_city=_city_done(bars, started) if commit else None)
+        run = seed_city(scale, progress=bars, cities=cities, after_city=_city_done(bars, started) if commit else None)
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
     finally:
@@ -146,12 +167,14 @@ def _seed(scale: str, commit: bool = True, cities: int | None = None) -> None:
     if commit:
         db.session.commit()
     rows = run.rows
-    click.echo(f"Seeded the {scale} city in {time.perf_counter() - started:.1f} s: "
-               f"{rows.get('city', 0) or 1} cities, {rows.get('district', 0)} districts, {rows.get('street', 0)} streets, "
-               f"{rows.get('compound', 0):,} compounds, {rows.get('building', 0):,} buildings, "
-               f"{rows.get('household', 0):,} households, {rows.get('firm', 0)} firms, "
-               f"{rows.get('service_contract', 0):,} contracts, {rows.get('bill', 0):,} bills, "
-               f"{rows.get('payment', 0):,} payments.")
+    click.echo(
+        f"Seeded the {scale} city in {time.perf_counter() - started:.1f} s: "
+        f"{rows.get('city', 0) or 1} cities, {rows.get('district', 0)} districts, {rows.get('street', 0)} streets, "
+        f"{rows.get('compound', 0):,} compounds, {rows.get('building', 0):,} buildings, "
+        f"{rows.get('household', 0):,} households, {rows.get('firm', 0)} firms, "
+        f"{rows.get('service_contract', 0):,} contracts, {rows.get('bill', 0):,} bills, "
+        f"{rows.get('payment', 0):,} payments."
+    )
 
 
 def _city_done(bars, started: float):
@@ -161,8 +184,10 @@ def _city_done(bars, started: float):
     def done(run) -> None:
         db.session.commit()
         bars.close()
-        click.echo(f"city {run.rows.get('city', 0)} committed at {time.perf_counter() - started:.0f} s: "
-                   f"{run.rows.get('compound', 0):,} compounds, {run.rows.get('bill', 0):,} bills so far")
+        click.echo(
+            f"city {run.rows.get('city', 0)} committed at {time.perf_counter() - started:.0f} s: "
+            f"{run.rows.get('compound', 0):,} compounds, {run.rows.get('bill', 0):,} bills so far"
+        )
 
     return done
 

@@ -5,6 +5,7 @@ in a TOML file named by PM_APP_CONFIG (deploy/pm-app.toml.example): one `NAME = 
 setting, by the same names; a variable set in the environment wins over the file. A name in the
 file that no setting reads stops the app at start, naming it (a typo must not pass silently).
 """
+
 from __future__ import annotations
 
 import os
@@ -53,8 +54,10 @@ def _secret_key(instance_dir: Path) -> str:
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
     if os.environ.get("PM_APP_ENV") == "production":
-        raise RuntimeError("SECRET_KEY must be set in production (PM_APP_ENV=production): "
-                           "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'")
+        raise RuntimeError(
+            "SECRET_KEY must be set in production (PM_APP_ENV=production): "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+        )
     path = instance_dir / "secret_key"
     if not path.exists():
         instance_dir.mkdir(parents=True, exist_ok=True)
@@ -88,8 +91,9 @@ def _at_least(name: str, default: str, low: int) -> int:
 
 
 def _networks(name: str, default: str) -> tuple:
-    """"10.0.0.0/8, 127.0.0.1" → networks; a wrong entry stops the app at start, naming it."""
+    """ "10.0.0.0/8, 127.0.0.1" → networks; a wrong entry stops the app at start, naming it."""
     import ipaddress
+
     found = []
     for item in filter(None, (part.strip() for part in os.environ.get(name, default).split(","))):
         try:
@@ -124,8 +128,11 @@ class Config:
     DB_APPLICATION_NAME = os.environ.get("PM_APP_DB_APPLICATION_NAME", "changxiao")
     # A streaming replica of the database for the dashboards' reads (common/replica.py,
     # docs/scaling.md); unset, they read the primary like everything else.
-    DATABASE_REPLICA_URL = _database_url(os.environ.get("DATABASE_REPLICA_URL"), INSTANCE_DIR) \
-        if os.environ.get("DATABASE_REPLICA_URL") else None
+    DATABASE_REPLICA_URL = (
+        _database_url(os.environ.get("DATABASE_REPLICA_URL"), INSTANCE_DIR)
+        if os.environ.get("DATABASE_REPLICA_URL")
+        else None
+    )
     REDIS_URL = os.environ.get("REDIS_URL") or None
     # The API's reads cached in Redis, exact by table versions (pm_app/common/api_cache.py); this is
     # also the longest an answer lives, which bounds what only the clock changes. 0 turns it off.
@@ -177,8 +184,14 @@ class Config:
 
     # Compound health (pm_app/dashboards/health.py): the weight of each part in the 0–100 score,
     # and the figures at which a falling part reaches 0. Override either dict in part or in full.
-    HEALTH_WEIGHTS = {"collection": 30, "overdue_tickets": 20, "warranties": 15, "committee": 15,
-                      "management": 10, "alerts": 10}
+    HEALTH_WEIGHTS = {
+        "collection": 30,
+        "overdue_tickets": 20,
+        "warranties": 15,
+        "committee": 15,
+        "management": 10,
+        "alerts": 10,
+    }
     HEALTH_LIMITS = {"overdue_per_100": 5, "warranty_items": 10, "alerts": 5}
 
     BABEL_DEFAULT_LOCALE = "zh"
@@ -191,9 +204,7 @@ class Config:
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
     API_SPEC_OPTIONS = {
-        "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}
-        },
+        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
         "security": [{"bearer": []}],
     }
     API_TOKEN_TTL_HOURS = 24 * 7
@@ -293,6 +304,5 @@ def engine_options(uri: str, config) -> dict:
         startup = f"-c statement_timeout={int(config['DB_STATEMENT_TIMEOUT_MS'])}"
         options.setdefault("pool_size", config["DB_POOL_SIZE"])
         options.setdefault("max_overflow", config["DB_MAX_OVERFLOW"])
-        options.setdefault("connect_args", {"application_name": config["DB_APPLICATION_NAME"][:63],
-                                            "options": startup})
+        options.setdefault("connect_args", {"application_name": config["DB_APPLICATION_NAME"][:63], "options": startup})
     return options

@@ -1,4 +1,5 @@
 """One error handler set: JSON {"code","message","errors"} under /api, HTML pages elsewhere."""
+
 from __future__ import annotations
 
 import logging
@@ -31,7 +32,7 @@ class DomainError(Exception):
     """A rule refused the request; services raise it, the handler turns it into JSON or a page."""
 
     status = 422
-    code: str | None = None    # a more precise code than the status's (CODES), for clients to act on
+    code: str | None = None  # a more precise code than the status's (CODES), for clients to act on
     extra: dict | None = None  # fields beside code/message/errors in the JSON body
 
     def __init__(self, message: str, errors: dict | None = None, status: int | None = None):
@@ -80,24 +81,35 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def error_response(status: int, message: str, errors: dict | None = None, headers=None, code: str | None = None,
-                   extra: dict | None = None):
+def error_response(
+    status: int,
+    message: str,
+    errors: dict | None = None,
+    headers=None,
+    code: str | None = None,
+    extra: dict | None = None,
+):
     from pm_app.audit.denials import note_denial
 
     note_denial(status)  # 401, 403 and 404 on a route go into the audit trail
     errors = _string_keys(errors or {})
     if wants_json():
         # `code` and `extra`: a refusal a client acts on by name (the hotline's `unmatched_orders`).
-        body = {"code": code or CODES.get(status, str(status)), "message": message, "errors": errors or {},
-                **(extra or {})}
+        body = {
+            "code": code or CODES.get(status, str(status)),
+            "message": message,
+            "errors": errors or {},
+            **(extra or {}),
+        }
         return body, status, headers or {}
     from pm_app.common.field_messages import field_label, translated
 
     # On a page, marshmallow's own English ("Not a valid integer.") in the reader's language; the
     # API keeps its messages as they are, for the clients that match on them.
     # and each field by its label ("工单"), never its key ("ticket_id")
-    page = render_template("errors/error.html", status=status, message=message, errors=translated(errors or {}),
-                           field_label=field_label)
+    page = render_template(
+        "errors/error.html", status=status, message=message, errors=translated(errors or {}), field_label=field_label
+    )
     return page, status, headers or {}
 
 
@@ -126,9 +138,14 @@ def register_error_handlers(app: Flask) -> None:
         # retry, and a payment retried with the same Idempotency-Key is never recorded twice.
         log.warning("database unavailable on %s %s: %s", request.method, request.path, error.orig or error)
         _forget_broken_session()
-        return error_response(503, _("The database is unavailable for a moment. Please try again; a payment "
-                                     "sent again with the same Idempotency-Key is recorded once."),
-                              headers={"Retry-After": "5"})
+        return error_response(
+            503,
+            _(
+                "The database is unavailable for a moment. Please try again; a payment "
+                "sent again with the same Idempotency-Key is recorded once."
+            ),
+            headers={"Retry-After": "5"},
+        )
 
     @app.errorhandler(DataError)
     @app.errorhandler(IntegrityError)

@@ -1,4 +1,5 @@
 """Unbound extension objects; create_app binds them. Nothing here connects anywhere."""
+
 from typing import TYPE_CHECKING
 
 from flask_limiter import Limiter

@@ -1,6 +1,7 @@
 """`pm-app sweep`, `pm-app post-fee-income`, `pm-app worker`, `pm-app cron`: the commands that run
 jobs. They name jobs by dotted path (pm_app/alerts/schedule.py) and never import the worker
 package `jobs/`; RQ imports it in the worker."""
+
 from __future__ import annotations
 
 import time
@@ -25,8 +26,9 @@ def sweep_command(as_of, rules):
 
     unknown = set(rules) - set(RULES)
     if unknown:
-        raise click.BadParameter(f"unknown rule(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(RULES))}",
-                                 param_hint="--rule")
+        raise click.BadParameter(
+            f"unknown rule(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(RULES))}", param_hint="--rule"
+        )
     day: date = as_of.date() if as_of else today()
     for name in rules or sorted(RULES):
         result = run_rule(name, day, trigger="cli")
@@ -36,8 +38,11 @@ def sweep_command(as_of, rules):
 
 
 @click.command("post-fee-income")
-@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="post the months closed before this day's month "
-                                                                  "(default: today in Asia/Shanghai)")
+@click.option(
+    "--as-of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="post the months closed before this day's month (default: today in Asia/Shanghai)",
+)
 @with_appcontext
 def post_fee_income_command(as_of):
     """Post the fees received of every closed month to each compound's books (what they still lack)."""
@@ -48,7 +53,9 @@ def post_fee_income_command(as_of):
     result = post_fee_income(as_of.date() if as_of else None)
     db.session.commit()
     for posted in result.posted:
-        click.echo(f"compound {posted.compound_id} {posted.month}: {fen_to_yuan(posted.amount_fen)} (version {posted.version})")
+        click.echo(
+            f"compound {posted.compound_id} {posted.month}: {fen_to_yuan(posted.amount_fen)} (version {posted.version})"
+        )
     click.echo(f"{result.months} closed months checked, {len(result.posted)} entries posted")
 
 
@@ -69,8 +76,7 @@ def worker_command(burst, queues):
     def work():
         # SimpleWorker: jobs run in this process, each in its own app context and transaction, so
         # no database connection is ever shared across a fork.
-        worker = SimpleWorker([Queue(q, connection=connection) for q in (queues or ALL_QUEUES)],
-                              connection=connection)
+        worker = SimpleWorker([Queue(q, connection=connection) for q in (queues or ALL_QUEUES)], connection=connection)
         worker.work(burst=burst, with_scheduler=True)
 
     outlive_redis_outages(work, "worker")
@@ -95,8 +101,14 @@ def cron_command():
         for entry in SCHEDULE:
             job = job_for(entry.job)
             for utc in to_utc_crons(entry.cron):
-                scheduler.register(job, job.queue, kwargs=entry.kwargs, cron=utc, name=f"{entry.name}@{utc}",
-                                   job_timeout=job.rq_options["job_timeout"])
+                scheduler.register(
+                    job,
+                    job.queue,
+                    kwargs=entry.kwargs,
+                    cron=utc,
+                    name=f"{entry.name}@{utc}",
+                    job_timeout=job.rq_options["job_timeout"],
+                )
                 if not shown:
                     click.echo(f"{entry.name:28} {entry.cron:14} Asia/Shanghai = {utc:14} UTC")
         shown.append(True)
@@ -112,7 +124,8 @@ def outlive_redis_outages(run, what: str, sleep=time.sleep, max_wait: float = 10
     would restart them, but `pm-app worker &` has none, and deliveries must go out within two
     minutes of Redis returning. Waits grow 1, 2, 4 … up to `max_wait` seconds; firings the cron
     missed meanwhile are made up by the relay (every minute) and the sweep catch-up."""
-    from redis.exceptions import ConnectionError as RedisConnectionError, TimeoutError as RedisTimeoutError
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
 
     wait = 1.0
     while True:

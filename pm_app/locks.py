@@ -11,6 +11,7 @@ state and both write, unless the second one waits. So:
   guard (there is no row to lock before the first insert): the loser of the race gets the
   conflict it names, a 409, and its transaction stays usable.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -30,13 +31,18 @@ def locked(obj: T) -> T:
     model = type(obj)
     key = inspect(obj).identity
     where = [column == value for column, value in zip(inspect(model).primary_key, key)]
-    return db.session.scalars(select(model).where(*where).with_for_update()
-                              .execution_options(populate_existing=True)).one()
+    return db.session.scalars(
+        select(model).where(*where).with_for_update().execution_options(populate_existing=True)
+    ).one()
 
 
 def locked_id(model: type[T], object_id: int) -> T | None:
-    return db.session.scalars(select(model).where(inspect(model).primary_key[0] == object_id).with_for_update()
-                              .execution_options(populate_existing=True)).one_or_none()
+    return db.session.scalars(
+        select(model)
+        .where(inspect(model).primary_key[0] == object_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one_or_none()
 
 
 def is_unique_violation(error: IntegrityError) -> bool:

@@ -1,5 +1,6 @@
 """Where the page templates and the migrations are: beside the package in a checkout (an
 editable install), inside it (pm_app/bundled/, copied by setup.py's build step) in a wheel."""
+
 from __future__ import annotations
 
 from pathlib import Path

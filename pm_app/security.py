@@ -1,5 +1,6 @@
 """Response headers every answer carries, and the session's lifetime rules (idle and absolute
 timeouts, re-checking the account on each request)."""
+
 from __future__ import annotations
 
 import time
@@ -12,8 +13,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 # Plotly draws with inline style attributes; scripts come only from our own static files (chart data
 # travels in <script type="application/json"> blocks, which are never executed).
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-       "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
 HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Frame-Options": "DENY",
@@ -48,8 +51,9 @@ def _headers(response):
         # Owners' names, phones and arrears must not stay in a browser's cache or a proxy's.
         response.headers.setdefault("Cache-Control", "no-store")
     if request.is_secure and current_app.config.get("HSTS_SECONDS"):
-        response.headers.setdefault("Strict-Transport-Security",
-                                    f"max-age={current_app.config['HSTS_SECONDS']}; includeSubDomains")
+        response.headers.setdefault(
+            "Strict-Transport-Security", f"max-age={current_app.config['HSTS_SECONDS']}; includeSubDomains"
+        )
     return response
 
 
@@ -92,7 +96,7 @@ def start_session() -> None:
 
 
 def _login_name() -> str:
-    name = (request.form.get("username") or (request.get_json(silent=True) or {}).get("username") or "")
+    name = request.form.get("username") or (request.get_json(silent=True) or {}).get("username") or ""
     if not name and current_user.is_authenticated:
         name = current_user.username  # a password change: guesses of the current password count too
     return str(name).strip().casefold()[:64]
@@ -123,7 +127,17 @@ def login_limits(view):
     X-Forwarded-For (TRUSTED_PROXY_COUNT)."""
     from pm_app.extensions import limiter
 
-    view = limiter.shared_limit(lambda: current_app.config["LOGIN_LIMIT_USER"], "login-address-user",
-                                key_func=_address_and_name, methods=["POST"], deduct_when=_failed)(view)
-    return limiter.shared_limit(lambda: current_app.config["LOGIN_LIMIT_ADDRESS"], "login-address",
-                                key_func=get_remote_address, methods=["POST"], deduct_when=_failed)(view)
+    view = limiter.shared_limit(
+        lambda: current_app.config["LOGIN_LIMIT_USER"],
+        "login-address-user",
+        key_func=_address_and_name,
+        methods=["POST"],
+        deduct_when=_failed,
+    )(view)
+    return limiter.shared_limit(
+        lambda: current_app.config["LOGIN_LIMIT_ADDRESS"],
+        "login-address",
+        key_func=get_remote_address,
+        methods=["POST"],
+        deduct_when=_failed,
+    )(view)

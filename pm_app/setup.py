@@ -1,4 +1,5 @@
 """The register_* steps of create_app, each small enough to read at a glance."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,7 +14,6 @@ from pm_app.extensions import api, babel, csrf, db, limiter, login_manager, migr
 from pm_app.security import register_security
 
 
-
 def register_database(app: Flask) -> None:
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite:///"):
@@ -25,37 +25,37 @@ def register_database(app: Flask) -> None:
 
 def import_models() -> None:
     """Every domain's models and scope rules, so metadata and scope are complete."""
-    import pm_app.auth.models  # noqa: F401
-    import pm_app.org.models  # noqa: F401
-    import pm_app.org.scope  # noqa: F401
     import pm_app.alerts.models  # noqa: F401
     import pm_app.alerts.scope  # noqa: F401
     import pm_app.alerts.stale  # noqa: F401  (rules register themselves)
-    import pm_app.org.rules  # noqa: F401
-    import pm_app.fees.models  # noqa: F401
-    import pm_app.fees.scope  # noqa: F401
-    import pm_app.fees.rules  # noqa: F401
-    import pm_app.warranties.models  # noqa: F401
-    import pm_app.warranties.funding_models  # noqa: F401
-    import pm_app.warranties.scope  # noqa: F401
-    import pm_app.warranties.acceptance_scope  # noqa: F401  (and its models)
-    import pm_app.warranties.rules  # noqa: F401
-    import pm_app.tickets.models  # noqa: F401
-    import pm_app.tickets.scope  # noqa: F401
-    import pm_app.tickets.rules  # noqa: F401
-    import pm_app.rankings.models  # noqa: F401
-    import pm_app.rankings.scope  # noqa: F401
-    import pm_app.rankings.freeze  # noqa: F401  (the guard on published periods)
-    import pm_app.rankings.rules  # noqa: F401
-    import pm_app.committees.models  # noqa: F401
-    import pm_app.committees.scope  # noqa: F401
-    import pm_app.committees.rules  # noqa: F401
     import pm_app.audit.models  # noqa: F401
     import pm_app.audit.scope  # noqa: F401
     import pm_app.audit.trail  # noqa: F401  (the session events that write the change trail)
+    import pm_app.auth.models  # noqa: F401
+    import pm_app.committees.models  # noqa: F401
+    import pm_app.committees.rules  # noqa: F401
+    import pm_app.committees.scope  # noqa: F401
+    import pm_app.fees.billing.bulk  # noqa: F401  (job runners register themselves)
+    import pm_app.fees.models  # noqa: F401
+    import pm_app.fees.rules  # noqa: F401
+    import pm_app.fees.scope  # noqa: F401
     import pm_app.jobs.models  # noqa: F401
     import pm_app.jobs.scope  # noqa: F401
-    import pm_app.fees.billing.bulk  # noqa: F401  (job runners register themselves)
+    import pm_app.org.models  # noqa: F401
+    import pm_app.org.rules  # noqa: F401
+    import pm_app.org.scope  # noqa: F401
+    import pm_app.rankings.freeze  # noqa: F401  (the guard on published periods)
+    import pm_app.rankings.models  # noqa: F401
+    import pm_app.rankings.rules  # noqa: F401
+    import pm_app.rankings.scope  # noqa: F401
+    import pm_app.tickets.models  # noqa: F401
+    import pm_app.tickets.rules  # noqa: F401
+    import pm_app.tickets.scope  # noqa: F401
+    import pm_app.warranties.acceptance_scope  # noqa: F401  (and its models)
+    import pm_app.warranties.funding_models  # noqa: F401
+    import pm_app.warranties.models  # noqa: F401
+    import pm_app.warranties.rules  # noqa: F401
+    import pm_app.warranties.scope  # noqa: F401
 
 
 @event.listens_for(Engine, "connect")
@@ -104,7 +104,9 @@ def register_i18n(app: Flask) -> None:
             session["lang"] = chosen
         return session.get("lang") or app.config["BABEL_DEFAULT_LOCALE"]
 
-    babel.init_app(app, locale_selector=locale, default_translation_directories=str(Path(__file__).parent / "translations"))
+    babel.init_app(
+        app, locale_selector=locale, default_translation_directories=str(Path(__file__).parent / "translations")
+    )
 
     @app.context_processor
     def _lang():
@@ -114,72 +116,130 @@ def register_i18n(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from pm_app.auth import access
-    from pm_app.auth.services import token_is_valid
-    from pm_app.common import api_cache
-    from pm_app.auth.api import PUBLIC_ENDPOINTS
-    from pm_app.auth.admin_views import bp as admin_views
-    from pm_app.auth.api import blp as auth_api
-    from pm_app.auth.views import bp as auth_views
-    from pm_app.dashboards.views import bp as home
-    from pm_app.org.api import blp as org_api
-    from pm_app.org.views import bp as org_views
-    from pm_app.org.import_views import bp as org_import_views
-    from pm_app.org.imports_api import blp as imports_api
     from pm_app.alerts.api import blp as alerts_api
     from pm_app.alerts.views import bp as alerts_views
-    from pm_app.fees.api import blp as fees_api
-    from pm_app.fees.counter.api import blp as counter_api
-    from pm_app.warranties.api import blp as warranties_api
-    from pm_app.warranties.funding_api import blp as funding_api
-    from pm_app.warranties.acceptance_api import blp as acceptance_api
-    from pm_app.warranties import acceptance_views
-    from pm_app.tickets.api import blp as tickets_api
-    from pm_app.tickets.attachments_api import blp as ticket_attachments_api
-    from pm_app.tickets import photo_views as ticket_photos, public_views as tickets_public
-    from pm_app.rankings.api import blp as rankings_api
-    from pm_app.rankings.public_api import blp as public_rankings_api
-    from pm_app.rankings import firm_views as ranking_firm_views, public_views as rankings_public, views as rankings_views
-    from pm_app.committees.api import blp as committees_api
-    from pm_app.committees import account_views, views as committee_views, vote_views
-    from pm_app.warranties.imports_api import blp as warranties_imports_api
-    from pm_app.warranties.import_views import bp as warranties_import_views
-    from pm_app.fees.import_views import bp as fees_import_views
-    from pm_app.fees.imports_api import blp as fees_imports_api
-    from pm_app.common.assets import bp as assets
     from pm_app.audit.api import blp as audit_api
     from pm_app.audit.views import bp as audit_views
+    from pm_app.auth import access
+    from pm_app.auth.admin_views import bp as admin_views
+    from pm_app.auth.api import PUBLIC_ENDPOINTS
+    from pm_app.auth.api import blp as auth_api
+    from pm_app.auth.services import token_is_valid
+    from pm_app.auth.views import bp as auth_views
+    from pm_app.committees import account_views, vote_views
+    from pm_app.committees import views as committee_views
+    from pm_app.committees.api import blp as committees_api
+    from pm_app.common import api_cache
+    from pm_app.common.assets import bp as assets
     from pm_app.common.liveness import bp as liveness
-    from pm_app.ops.views import bp as ops_views
+    from pm_app.dashboards.views import bp as home
+    from pm_app.fees import bill_views
+    from pm_app.fees import views as fee_views
+    from pm_app.fees.api import blp as fees_api
+    from pm_app.fees.billing.views import bp as bulk_views
+    from pm_app.fees.counter.api import blp as counter_api
+    from pm_app.fees.counter.views import bp as counter_views
+    from pm_app.fees.import_views import bp as fees_import_views
+    from pm_app.fees.imports_api import blp as fees_imports_api
+    from pm_app.fees.reports import views as overview_views
     from pm_app.jobs.api import blp as jobs_api
     from pm_app.jobs.views import bp as jobs_views
-    from pm_app.fees.billing.views import bp as bulk_views
-    from pm_app.fees import bill_views, views as fee_views
-    from pm_app.fees.counter.views import bp as counter_views
-    from pm_app.fees.reports import views as overview_views
-    from pm_app.warranties import list_views as warranty_list_views, project_views, views as warranty_views
-    from pm_app.warranties import funding_views
-    from pm_app.tickets import list_views as ticket_list_views, views as ticket_views
+    from pm_app.ops.views import bp as ops_views
+    from pm_app.org.api import blp as org_api
+    from pm_app.org.import_views import bp as org_import_views
+    from pm_app.org.imports_api import blp as imports_api
+    from pm_app.org.views import bp as org_views
+    from pm_app.rankings import firm_views as ranking_firm_views
+    from pm_app.rankings import public_views as rankings_public
+    from pm_app.rankings import views as rankings_views
+    from pm_app.rankings.api import blp as rankings_api
+    from pm_app.rankings.public_api import blp as public_rankings_api
+    from pm_app.tickets import list_views as ticket_list_views
+    from pm_app.tickets import photo_views as ticket_photos
+    from pm_app.tickets import public_views as tickets_public
+    from pm_app.tickets import views as ticket_views
+    from pm_app.tickets.api import blp as tickets_api
+    from pm_app.tickets.attachments_api import blp as ticket_attachments_api
     from pm_app.tickets.hotline_api import blp as hotline_api
     from pm_app.tickets.hotline_views import bp as hotline_views
+    from pm_app.warranties import acceptance_views, funding_views, project_views
+    from pm_app.warranties import list_views as warranty_list_views
+    from pm_app.warranties import views as warranty_views
+    from pm_app.warranties.acceptance_api import blp as acceptance_api
+    from pm_app.warranties.api import blp as warranties_api
+    from pm_app.warranties.funding_api import blp as funding_api
+    from pm_app.warranties.import_views import bp as warranties_import_views
+    from pm_app.warranties.imports_api import blp as warranties_imports_api
 
-    for blueprint in (auth_api, org_api, alerts_api, imports_api, fees_api, counter_api, fees_imports_api, warranties_api,
-                      warranties_imports_api, tickets_api, ticket_attachments_api, rankings_api, public_rankings_api,
-                      committees_api, acceptance_api, audit_api, jobs_api, funding_api, hotline_api):
+    for blueprint in (
+        auth_api,
+        org_api,
+        alerts_api,
+        imports_api,
+        fees_api,
+        counter_api,
+        fees_imports_api,
+        warranties_api,
+        warranties_imports_api,
+        tickets_api,
+        ticket_attachments_api,
+        rankings_api,
+        public_rankings_api,
+        committees_api,
+        acceptance_api,
+        audit_api,
+        jobs_api,
+        funding_api,
+        hotline_api,
+    ):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens only: a browser never sends them by itself
-    for blueprint in (home, auth_views, admin_views, org_views, org_import_views, alerts_views, fees_import_views,
-                      assets, acceptance_views.bp, fee_views.bp, bill_views.bp, overview_views.bp, counter_views, warranties_import_views,
-                      warranty_views.bp, project_views.bp, warranty_list_views.bp, tickets_public.bp,
-                      ticket_list_views.bp, ticket_views.bp, ticket_photos.bp, rankings_public.bp, rankings_views.bp,
-                      ranking_firm_views.bp, committee_views.bp, account_views.bp, vote_views.bp, audit_views, liveness, ops_views, jobs_views,
-                      bulk_views, funding_views.bp, hotline_views):
+    for blueprint in (
+        home,
+        auth_views,
+        admin_views,
+        org_views,
+        org_import_views,
+        alerts_views,
+        fees_import_views,
+        assets,
+        acceptance_views.bp,
+        fee_views.bp,
+        bill_views.bp,
+        overview_views.bp,
+        counter_views,
+        warranties_import_views,
+        warranty_views.bp,
+        project_views.bp,
+        warranty_list_views.bp,
+        tickets_public.bp,
+        ticket_list_views.bp,
+        ticket_views.bp,
+        ticket_photos.bp,
+        rankings_public.bp,
+        rankings_views.bp,
+        ranking_firm_views.bp,
+        committee_views.bp,
+        account_views.bp,
+        vote_views.bp,
+        audit_views,
+        liveness,
+        ops_views,
+        jobs_views,
+        bulk_views,
+        funding_views.bp,
+        hotline_views,
+    ):
         app.register_blueprint(blueprint)
 
     @app.before_request
     def _api_auth():
-        if request.path.startswith("/api/") and request.endpoint not in PUBLIC_ENDPOINTS \
-                and not request.path.startswith("/api/v1/openapi") and request.endpoint is not None:
+        if (
+            request.path.startswith("/api/")
+            and request.endpoint not in PUBLIC_ENDPOINTS
+            and not request.path.startswith("/api/v1/openapi")
+            and request.endpoint is not None
+        ):
             token = access.bearer_token()
             api_cache.begin(token)  # the versions are read before the token is checked
             cached = api_cache.served()

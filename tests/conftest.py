@@ -1,6 +1,7 @@
 """Test harness: the schema is built once per run by the migrations themselves, and each test
 runs inside a transaction that is rolled back, on SQLite by default or on the database that
 TEST_DATABASE_URL / DATABASE_URL names (CI gives PostgreSQL and Redis)."""
+
 from __future__ import annotations
 
 import ipaddress
@@ -17,7 +18,6 @@ from pm_app import create_app
 from pm_app.audit import denials
 from pm_app.config import TestConfig
 from pm_app.extensions import db
-
 from tests.helpers import ApiClient
 
 # Rows the migrations themselves load (the warranty categories; the deployment's city, where a
@@ -29,8 +29,9 @@ REFERENCE_TABLES = {"warranty_category", "city"}
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     class Config(TestConfig):
-        SQLALCHEMY_DATABASE_URI = TestConfig.SQLALCHEMY_DATABASE_URI or \
-            f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        SQLALCHEMY_DATABASE_URI = (
+            TestConfig.SQLALCHEMY_DATABASE_URI or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        )
         INSTANCE_DIR = tmp_path_factory.mktemp("instance")
 
     if TestConfig.REQUIRE_SERVICES:
@@ -51,9 +52,13 @@ def _require_services(config) -> None:
     for url in (config.SQLALCHEMY_DATABASE_URI.replace("+psycopg", ""), config.REDIS_URL or "redis://missing:0"):
         parsed = urlparse(url)
         try:
-            socket.create_connection((parsed.hostname, parsed.port or {"postgresql": 5432, "redis": 6379}[parsed.scheme]), 3).close()
+            socket.create_connection(
+                (parsed.hostname, parsed.port or {"postgresql": 5432, "redis": 6379}[parsed.scheme]), 3
+            ).close()
         except OSError as exc:
-            pytest.exit(f"required service unreachable: {parsed.scheme}://{parsed.hostname}:{parsed.port} ({exc})", returncode=3)
+            pytest.exit(
+                f"required service unreachable: {parsed.scheme}://{parsed.hostname}:{parsed.port} ({exc})", returncode=3
+            )
 
 
 def _reset_schema() -> None:
@@ -106,8 +111,9 @@ def append_only_lifted(connection, table: str):
         yield
         connection.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
         return
-    triggers = connection.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
-                                       "AND tbl_name = :table"), {"table": table}).all()
+    triggers = connection.execute(
+        text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :table"), {"table": table}
+    ).all()
     for name, _ in triggers:
         connection.execute(text(f"DROP TRIGGER {name}"))
     yield
@@ -129,6 +135,7 @@ def client(app):
 @pytest.fixture
 def csrf_client(app, tmp_path):
     """A second app with CSRF protection on, as in production, on the same test database."""
+
     class Config(TestConfig):
         WTF_CSRF_ENABLED = True
         SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]

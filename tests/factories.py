@@ -1,4 +1,5 @@
 """factory_boy factories for the rows tests need; they flush into the test's transaction."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -9,8 +10,19 @@ from factory.alchemy import SQLAlchemyModelFactory
 from pm_app.auth.models import Role, User
 from pm_app.auth.services import hash_password
 from pm_app.extensions import db
-from pm_app.org.models import (Building, Community, Compound, District, Firm, FirmKind, Household,
-                               ManagementMode, RenovationType, ServiceContract, Street)
+from pm_app.org.models import (
+    Building,
+    Community,
+    Compound,
+    District,
+    Firm,
+    FirmKind,
+    Household,
+    ManagementMode,
+    RenovationType,
+    ServiceContract,
+    Street,
+)
 from pm_app.org.uscc import make_uscc
 
 _PASSWORD_HASH = hash_password("password123")  # hashing is slow on purpose: do it once

@@ -1,15 +1,14 @@
 """Named helpers the tests share: an API client that speaks as a user, a statement counter, and
 small builders."""
+
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import event
-
-import io
-
 from openpyxl import Workbook
+from sqlalchemy import event
 
 from pm_app.auth.services import issue_token
 from pm_app.extensions import db

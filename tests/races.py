@@ -4,6 +4,7 @@ Each request runs in its own thread with its own test client (so its own app con
 database session); a barrier lets them all go together, which on PostgreSQL puts them inside
 the database side by side, where a read-then-write without a lock lets two of them through.
 The test must be marked `commits` (the rows have to be committed for other sessions to see)."""
+
 from __future__ import annotations
 
 import threading

@@ -1,4 +1,5 @@
 """The pm-app commands that build a city: `seed` and `demo` (with --no-serve, so nothing listens)."""
+
 from __future__ import annotations
 
 import re

@@ -1,6 +1,7 @@
 """Settings from a TOML file (PM_APP_CONFIG) beside the environment, which wins; a name that is
 no setting stops the start; production needs a SECRET_KEY; PostgreSQL gets the pool, statement
 timeout and application name."""
+
 from __future__ import annotations
 
 import os
@@ -19,11 +20,18 @@ def _settings(tmp_path, body: str, **env) -> subprocess.CompletedProcess:
     """A fresh interpreter, as a server start is: the module reads its settings when imported."""
     path = tmp_path / "pm-app.toml"
     path.write_text(body, encoding="utf-8")
-    program = ("from pm_app.config import Config; "
-               "print(Config.MAX_CONTENT_LENGTH, Config.FEE_COLLECTION_LOW_THRESHOLD, Config.HSTS_SECONDS)")
+    program = (
+        "from pm_app.config import Config; "
+        "print(Config.MAX_CONTENT_LENGTH, Config.FEE_COLLECTION_LOW_THRESHOLD, Config.HSTS_SECONDS)"
+    )
     clean = {k: v for k, v in os.environ.items() if not k.startswith("PM_APP_") and k != "SECRET_KEY"}
-    return subprocess.run([sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True,
-                          env={**clean, "PM_APP_CONFIG": str(path), "PM_APP_INSTANCE": str(tmp_path), **env})
+    return subprocess.run(
+        [sys.executable, "-c", program],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**clean, "PM_APP_CONFIG": str(path), "PM_APP_INSTANCE": str(tmp_path), **env},
+    )
 
 
 def test_the_file_sets_what_the_environment_leaves_unset(tmp_path):
@@ -54,8 +62,13 @@ def test_production_refuses_to_make_up_a_secret_key(tmp_path, monkeypatch):
 
 
 def test_postgresql_gets_the_pool_timeout_and_name_and_sqlite_none_of_them():
-    settings = {"SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True}, "DB_POOL_SIZE": 3, "DB_MAX_OVERFLOW": 2,
-                "DB_STATEMENT_TIMEOUT_MS": 60000, "DB_APPLICATION_NAME": "changxiao-web"}
+    settings = {
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "DB_POOL_SIZE": 3,
+        "DB_MAX_OVERFLOW": 2,
+        "DB_STATEMENT_TIMEOUT_MS": 60000,
+        "DB_APPLICATION_NAME": "changxiao-web",
+    }
     options = config_module.engine_options("postgresql+psycopg://db/x", settings)
     assert (options["pool_size"], options["max_overflow"]) == (3, 2)
     assert options["connect_args"] == {"application_name": "changxiao-web", "options": "-c statement_timeout=60000"}
@@ -64,5 +77,12 @@ def test_postgresql_gets_the_pool_timeout_and_name_and_sqlite_none_of_them():
 
 def test_every_setting_the_readme_lists_is_known():
     known = config_module._known_names()
-    assert {"DATABASE_URL", "SECRET_KEY", "PM_APP_MAX_UPLOAD_MB", "PM_APP_TRUSTED_PROXY_COUNT",
-            "PM_APP_METRICS_ALLOW", "PM_APP_DB_POOL_SIZE", "PM_APP_LOG_FORMAT"} <= known
+    assert {
+        "DATABASE_URL",
+        "SECRET_KEY",
+        "PM_APP_MAX_UPLOAD_MB",
+        "PM_APP_TRUSTED_PROXY_COUNT",
+        "PM_APP_METRICS_ALLOW",
+        "PM_APP_DB_POOL_SIZE",
+        "PM_APP_LOG_FORMAT",
+    } <= known

@@ -1,4 +1,5 @@
 """The models and the migrations agree: autogenerate against the migrated schema finds nothing."""
+
 from __future__ import annotations
 
 import pytest

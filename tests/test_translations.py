@@ -1,5 +1,6 @@
 """Every string the source marks for translation has a Chinese translation, and the compiled
 catalogue the app loads is the one the .po file describes (docs/i18n.md says how to update)."""
+
 from __future__ import annotations
 
 import io
@@ -29,7 +30,8 @@ def source_msgids() -> dict[str, str]:
         method_map, options_map = parse_mapping_cfg(cfg, "babel.cfg")
     found = {}
     for filename, lineno, message, _comments, _context in extract_from_dir(
-            str(ROOT), method_map, options_map, keywords=KEYWORDS):
+        str(ROOT), method_map, options_map, keywords=KEYWORDS
+    ):
         msgid = message[0] if isinstance(message, tuple) else message
         found.setdefault(msgid, f"{filename}:{lineno}")
     return found
@@ -37,8 +39,14 @@ def source_msgids() -> dict[str, str]:
 
 def test_the_extraction_sees_the_files_that_must_be_translated():
     places = {where.split(":")[0] for where in source_msgids().values()}
-    for path in ("pm_app/errors.py", "pm_app/auth/forms.py", "pm_app/auth/views.py",
-                 "templates/auth/login.html", "templates/errors/error.html", "templates/base.html"):
+    for path in (
+        "pm_app/errors.py",
+        "pm_app/auth/forms.py",
+        "pm_app/auth/views.py",
+        "templates/auth/login.html",
+        "templates/errors/error.html",
+        "templates/base.html",
+    ):
         assert path in places, f"no strings extracted from {path}: check babel.cfg"
 
 
@@ -46,8 +54,11 @@ def test_every_msgid_in_the_source_has_a_chinese_translation(catalog):
     missing = []
     for msgid, where in sorted(source_msgids().items()):
         message = catalog.get(msgid)
-        strings = message.string if message is not None and isinstance(message.string, tuple) else \
-            (message.string if message is not None else "",)
+        strings = (
+            message.string
+            if message is not None and isinstance(message.string, tuple)
+            else (message.string if message is not None else "",)
+        )
         if message is None or message.fuzzy or not all(strings):
             missing.append(f"{where}: {msgid!r}")
     assert not missing, "untranslated (see docs/i18n.md):\n" + "\n".join(missing)
@@ -65,12 +76,14 @@ def test_the_compiled_catalogue_is_up_to_date_with_the_po_file(catalog):
     write_mo(compiled, catalog)
     compiled.seek(0)
     with open(CATALOG / "messages.mo", "rb") as mo:
-        assert _messages(read_mo(mo)) == _messages(read_mo(compiled)), \
+        assert _messages(read_mo(mo)) == _messages(read_mo(compiled)), (
             "messages.mo is stale: run `pybabel compile -d pm_app/translations` (docs/i18n.md)"
+        )
 
 
 def _messages(catalog) -> dict:
     """msgid (or its plural forms) → translation(s), the header's fields under the empty id."""
+
     def key(value):
         return tuple(value) if isinstance(value, (list, tuple)) else value
 

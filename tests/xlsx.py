@@ -1,5 +1,6 @@
 """Reading the exports' XLSX in tests: row 1 is the title (export · scope · as of), row 2 the
 header, then the data (common.export's layout)."""
+
 import io
 
 from openpyxl import load_workbook

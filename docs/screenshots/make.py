@@ -7,6 +7,7 @@ phone, in Chinese, with Debian's Chromium (never a downloaded one).
 It prepares a demo city in a temporary folder exactly as the browser tests do (tests/browser/live.py:
 `pm-app demo --no-serve`, the sweeps, one unanswered report) and serves it on a free port; nothing
 in instance/ is touched. PM_APP_CHROMIUM names another Chromium."""
+
 from __future__ import annotations
 
 import os
@@ -30,8 +31,14 @@ CHROMIUM = os.environ.get("PM_APP_CHROMIUM") or shutil.which("chromium") or "/us
 DESKTOP = {"width": 1280, "height": 960}
 PHONE = {"width": 390, "height": 844}
 # file name → demo account; the order the README shows them in
-HOMES = {"street": "street", "firm": "firm", "contractor": "contractor", "committee": "committee",
-         "regulator": "regulator", "admin": "admin"}
+HOMES = {
+    "street": "street",
+    "firm": "firm",
+    "contractor": "contractor",
+    "committee": "committee",
+    "regulator": "regulator",
+    "admin": "admin",
+}
 
 
 def sign_in(page, username: str) -> None:
@@ -62,8 +69,14 @@ def main() -> None:
                 drawn(page)
                 page.screenshot(path=HERE / f"home-{name}.png")
                 print(f"home-{name}.png")
-            phone = browser.new_context(base_url=server.url, viewport=PHONE, locale="zh-CN", is_mobile=True,
-                                        has_touch=True, device_scale_factor=1)
+            phone = browser.new_context(
+                base_url=server.url,
+                viewport=PHONE,
+                locale="zh-CN",
+                is_mobile=True,
+                has_touch=True,
+                device_scale_factor=1,
+            )
             page = phone.new_page()
             with server.app.app_context():  # the page a notice board's QR code opens, for the first compound
                 code = db.session.scalar(select(Compound.code).order_by(Compound.code).limit(1))

@@ -17,6 +17,7 @@ registered before this step have none ("on record before the date was kept": bil
 Downgrade drops `registered_on`; the hashed keys stay hashed (the raw keys are not kept), so a
 retry of a payment recorded before the downgrade is no longer recognised by the old code.
 """
+
 import hashlib
 import re
 
@@ -36,11 +37,17 @@ def upgrade():
     connection = op.get_bind()
     spaces = _spaces(connection)
     _rehash_payments(connection, spaces)
-    waivers = connection.execute(sa.text(
-        "SELECT id, idempotency_key, recorded_by_id FROM waiver WHERE idempotency_key IS NOT NULL")).all()
-    _update(connection, "waiver", [
-        {"id": row.id, "key": _digest("waiver", _space(spaces, row.recorded_by_id), 0, row.idempotency_key)}
-        for row in waivers])
+    waivers = connection.execute(
+        sa.text("SELECT id, idempotency_key, recorded_by_id FROM waiver WHERE idempotency_key IS NOT NULL")
+    ).all()
+    _update(
+        connection,
+        "waiver",
+        [
+            {"id": row.id, "key": _digest("waiver", _space(spaces, row.recorded_by_id), 0, row.idempotency_key)}
+            for row in waivers
+        ],
+    )
 
 
 def downgrade():
@@ -48,9 +55,12 @@ def downgrade():
 
 
 def _rehash_payments(connection, spaces) -> None:
-    rows = connection.execute(sa.text(
-        "SELECT id, idempotency_key, recorded_by_id, request_digest FROM payment WHERE reversal_of_id IS NULL "
-        "AND idempotency_key NOT LIKE 'import:%' AND idempotency_key NOT LIKE 'seed:%'")).all()
+    rows = connection.execute(
+        sa.text(
+            "SELECT id, idempotency_key, recorded_by_id, request_digest FROM payment WHERE reversal_of_id IS NULL "
+            "AND idempotency_key NOT LIKE 'import:%' AND idempotency_key NOT LIKE 'seed:%'"
+        )
+    ).all()
     firsts = {(row.request_digest, row.recorded_by_id, row.idempotency_key) for row in rows}
     changes = []
     for row in rows:
@@ -73,7 +83,8 @@ def _spaces(connection) -> dict:
         streets.setdefault(user_id, []).append(street_id)
     spaces = {}
     for user_id, role, firm_id, compound_id in connection.execute(
-            sa.text('SELECT id, role, firm_id, compound_id FROM "user"')):
+        sa.text('SELECT id, role, firm_id, compound_id FROM "user"')
+    ):
         if role in ("admin", "regulator"):
             spaces[user_id] = "city"
         elif role in ("firm_staff", "contractor_staff") and firm_id is not None:

@@ -7,6 +7,7 @@ Create Date: 2026-12-06
 No schema change: sign-in failures are counted in flask-limiter's store and the session
 generation already existed. The step stays so the chain of issue 23's revisions keeps its ids.
 """
+
 revision = "a23c00000003"
 down_revision = "a23b00000002"
 branch_labels = None

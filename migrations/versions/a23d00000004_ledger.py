@@ -14,6 +14,7 @@ Create Date: 2026-12-06
 A role that owns these tables can still ALTER TABLE … DISABLE TRIGGER; docs/committees.md says how
 to run the app under a role that does not own them.
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -26,11 +27,15 @@ HEAD_GUARD = "ledger_head only advances to the last entry of its compound"
 ANCHOR_APPEND_ONLY = "ledger anchors are append-only and name an existing entry"
 
 # True when NEW does not name its compound's last entry by seq and hash.
-NOT_LAST_ENTRY = ("NOT EXISTS (SELECT 1 FROM ledger_entry e WHERE e.compound_id = NEW.compound_id "
-                  "AND e.seq = NEW.seq AND e.hash = NEW.hash) "
-                  "OR EXISTS (SELECT 1 FROM ledger_entry e WHERE e.compound_id = NEW.compound_id AND e.seq > NEW.seq)")
-NO_SUCH_ENTRY = ("NOT EXISTS (SELECT 1 FROM ledger_entry e WHERE e.compound_id = NEW.compound_id "
-                 "AND e.seq = NEW.seq AND e.hash = NEW.hash)")
+NOT_LAST_ENTRY = (
+    "NOT EXISTS (SELECT 1 FROM ledger_entry e WHERE e.compound_id = NEW.compound_id "
+    "AND e.seq = NEW.seq AND e.hash = NEW.hash) "
+    "OR EXISTS (SELECT 1 FROM ledger_entry e WHERE e.compound_id = NEW.compound_id AND e.seq > NEW.seq)"
+)
+NO_SUCH_ENTRY = (
+    "NOT EXISTS (SELECT 1 FROM ledger_entry e WHERE e.compound_id = NEW.compound_id "
+    "AND e.seq = NEW.seq AND e.hash = NEW.hash)"
+)
 MOVED_BACK = "NEW.compound_id <> OLD.compound_id OR NEW.seq <= OLD.seq"
 
 PG_FUNCTIONS = f"""
@@ -60,12 +65,12 @@ CREATE TRIGGER ledger_anchor_no_truncate BEFORE TRUNCATE ON ledger_anchor
 
 SQLITE_TRIGGERS = {
     "ledger_head_insert": f"BEFORE INSERT ON ledger_head WHEN {NOT_LAST_ENTRY} "
-                          f"BEGIN SELECT RAISE(ABORT, '{HEAD_GUARD}'); END",
+    f"BEGIN SELECT RAISE(ABORT, '{HEAD_GUARD}'); END",
     "ledger_head_update": f"BEFORE UPDATE ON ledger_head WHEN {MOVED_BACK} OR {NOT_LAST_ENTRY} "
-                          f"BEGIN SELECT RAISE(ABORT, '{HEAD_GUARD}'); END",
+    f"BEGIN SELECT RAISE(ABORT, '{HEAD_GUARD}'); END",
     "ledger_head_delete": f"BEFORE DELETE ON ledger_head BEGIN SELECT RAISE(ABORT, '{HEAD_GUARD}'); END",
     "ledger_anchor_insert": f"BEFORE INSERT ON ledger_anchor WHEN {NO_SUCH_ENTRY} "
-                            f"BEGIN SELECT RAISE(ABORT, '{ANCHOR_APPEND_ONLY}'); END",
+    f"BEGIN SELECT RAISE(ABORT, '{ANCHOR_APPEND_ONLY}'); END",
     "ledger_anchor_update": f"BEFORE UPDATE ON ledger_anchor BEGIN SELECT RAISE(ABORT, '{ANCHOR_APPEND_ONLY}'); END",
     "ledger_anchor_delete": f"BEFORE DELETE ON ledger_anchor BEGIN SELECT RAISE(ABORT, '{ANCHOR_APPEND_ONLY}'); END",
 }
@@ -98,8 +103,10 @@ def upgrade():
 def downgrade():
     dialect = op.get_bind().dialect.name
     if dialect == "postgresql":
-        for table, triggers in (("ledger_head", ("ledger_head_advance_only", "ledger_head_no_truncate")),
-                                ("ledger_anchor", ("ledger_anchor_append_only", "ledger_anchor_no_truncate"))):
+        for table, triggers in (
+            ("ledger_head", ("ledger_head_advance_only", "ledger_head_no_truncate")),
+            ("ledger_anchor", ("ledger_anchor_append_only", "ledger_anchor_no_truncate")),
+        ):
             for trigger in triggers:
                 op.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
         op.execute("DROP FUNCTION IF EXISTS ledger_head_advance_only()")

@@ -8,6 +8,7 @@ A public confirmation needs the reporter's confirmation key (stored hashed); eve
 gave it. Ratings already given keep the attribution their closing step recorded: the reporter
 when nobody was signed in, else the signed-in user's role. An alert resolved by hand records by whom.
 """
+
 import sqlalchemy as sa
 from alembic import op
 

@@ -9,6 +9,7 @@ covers, and the indexes the counter's household search reads: building names, ow
 (by their start on PostgreSQL) and the last four digits of the owner's phone. That last one is an
 expression index, declared here only (as uq_bill_total_key is): SQLAlchemy cannot reflect it.
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -38,8 +39,22 @@ def upgrade():
         sa.Column("compound_id", sa.Integer(), nullable=False),
         sa.Column("firm_id", sa.Integer(), nullable=True),
         sa.Column("amount_fen", sa.BigInteger(), nullable=False),
-        sa.Column("method", sa.Enum("cash", "wechat", "alipay", "bank_transfer", "pos", "other", name="payment_method",
-                                    native_enum=False, create_constraint=True, length=16), nullable=False),
+        sa.Column(
+            "method",
+            sa.Enum(
+                "cash",
+                "wechat",
+                "alipay",
+                "bank_transfer",
+                "pos",
+                "other",
+                name="payment_method",
+                native_enum=False,
+                create_constraint=True,
+                length=16,
+            ),
+            nullable=False,
+        ),
         sa.Column("payer_name", sa.String(length=64), nullable=True),
         sa.Column("cashier_id", sa.Integer(), nullable=True),
         sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
@@ -75,8 +90,12 @@ def upgrade():
     with op.batch_alter_table("building") as batch:
         batch.create_index(batch.f("ix_building_name"), ["name"], unique=False)
     with op.batch_alter_table("household") as batch:
-        batch.create_index("ix_household_owner_name", ["owner_name"], unique=False,
-                           postgresql_ops={"owner_name": "varchar_pattern_ops"})
+        batch.create_index(
+            "ix_household_owner_name",
+            ["owner_name"],
+            unique=False,
+            postgresql_ops={"owner_name": "varchar_pattern_ops"},
+        )
     op.execute(f"CREATE INDEX ix_household_phone_tail ON household ({PHONE_TAIL})")
 
 

@@ -4,6 +4,7 @@ Revision ID: a24b00000007
 Revises: a24a00000006
 Create Date: 2026-12-06
 """
+
 import sqlalchemy as sa
 from alembic import op
 

@@ -8,6 +8,7 @@ A fee arrangement (service_contract) names who collects: a property firm as befo
 the compound's self-management committee (自管会) or its street office (托管). Exactly one of
 the three; the existing rows all name a firm, so they keep meaning what they meant.
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -16,8 +17,10 @@ down_revision = "a24c00000008"
 branch_labels = None
 depends_on = None
 
-ONE_PARTY = ("(CASE WHEN firm_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN committee_id IS NULL THEN 0 ELSE 1 END)"
-             " + (CASE WHEN street_id IS NULL THEN 0 ELSE 1 END) = 1")
+ONE_PARTY = (
+    "(CASE WHEN firm_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN committee_id IS NULL THEN 0 ELSE 1 END)"
+    " + (CASE WHEN street_id IS NULL THEN 0 ELSE 1 END) = 1"
+)
 
 
 def upgrade():
@@ -25,10 +28,10 @@ def upgrade():
         batch_op.add_column(sa.Column("committee_id", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("street_id", sa.Integer(), nullable=True))
         batch_op.alter_column("firm_id", existing_type=sa.Integer(), nullable=True)
-        batch_op.create_foreign_key(batch_op.f("fk_service_contract_committee_id_committee"), "committee",
-                                    ["committee_id"], ["id"])
-        batch_op.create_foreign_key(batch_op.f("fk_service_contract_street_id_street"), "street",
-                                    ["street_id"], ["id"])
+        batch_op.create_foreign_key(
+            batch_op.f("fk_service_contract_committee_id_committee"), "committee", ["committee_id"], ["id"]
+        )
+        batch_op.create_foreign_key(batch_op.f("fk_service_contract_street_id_street"), "street", ["street_id"], ["id"])
         batch_op.create_index(batch_op.f("ix_service_contract_committee_id"), ["committee_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_service_contract_street_id"), ["street_id"], unique=False)
         batch_op.create_check_constraint(batch_op.f("ck_service_contract_one_collecting_party"), ONE_PARTY)

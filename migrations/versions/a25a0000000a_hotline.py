@@ -8,6 +8,7 @@ A ticket keeps the platform's order number (unique per source) and the moment th
 reported it; tickets recorded before this step were reported when they were recorded. The new
 complaint categories need no schema change: `ticket.category` is text checked by the API.
 """
+
 import warnings
 from contextlib import contextmanager
 
@@ -25,20 +26,24 @@ def _household_index_unreflected():
     """SQLite rebuilds `ticket` to alter it, reflecting the tables it refers to: household's
     expression index (a24a00000006) cannot be reflected, and need not be (household is not rebuilt)."""
     with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based index",
-                                sa.exc.SAWarning)
+        warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based index", sa.exc.SAWarning)
         yield
 
 
 def upgrade():
     with _household_index_unreflected(), op.batch_alter_table("ticket") as batch:
         batch.add_column(sa.Column("external_ref", sa.String(length=64), nullable=True))
-        batch.add_column(sa.Column("reported_at", sa.DateTime(timezone=True), server_default=sa.func.now(),
-                                   nullable=True))
+        batch.add_column(
+            sa.Column("reported_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=True)
+        )
     op.execute("UPDATE ticket SET reported_at = created_at")
     with _household_index_unreflected(), op.batch_alter_table("ticket") as batch:
-        batch.alter_column("reported_at", existing_type=sa.DateTime(timezone=True), nullable=False,
-                           existing_server_default=sa.func.now())
+        batch.alter_column(
+            "reported_at",
+            existing_type=sa.DateTime(timezone=True),
+            nullable=False,
+            existing_server_default=sa.func.now(),
+        )
         batch.create_unique_constraint(batch.f("uq_ticket_source_external_ref"), ["source", "external_ref"])
         batch.create_index(batch.f("ix_ticket_reported_at"), ["reported_at"], unique=False)
 

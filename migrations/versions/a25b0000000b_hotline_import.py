@@ -6,6 +6,7 @@ Create Date: 2026-12-06
 
 This step changes no schema.
 """
+
 import sqlalchemy as sa  # noqa: F401
 from alembic import op  # noqa: F401
 

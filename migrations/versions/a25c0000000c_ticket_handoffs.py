@@ -8,6 +8,7 @@ Create Date: 2026-12-06
 ticket was dispatched to; NULL until someone dispatches it. Indexed: every home counts
 "tickets dispatched to you" and the queue filters on it.
 """
+
 import sqlalchemy as sa
 from alembic import op
 

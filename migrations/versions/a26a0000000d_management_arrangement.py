@@ -9,6 +9,7 @@ when the regulator overrides seed 004 §九(五) ("未能确定改造后管理�
 reason is kept on the project. The arrangement itself is the compound's service contracts
 (org.arrangements), so nothing else changes.
 """
+
 import sqlalchemy as sa
 from alembic import op
 

@@ -11,6 +11,7 @@ existing votes were all on using the fund, `use`) and the number of owners its h
 judged against (null on the existing votes, which were counted by household). party_record
 holds, per compound, whether it has a party organisation and is 红色物业.
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -33,9 +34,14 @@ def upgrade():
         batch_op.drop_constraint(op.f("ck_committee_committee_kind"), type_="check")
         batch_op.create_check_constraint("committee_kind", _in("kind", NEW))
     with op.batch_alter_table("fund_vote", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("matter", sa.Enum(*MATTERS, name="fund_vote_matter", native_enum=False,
-                                                        create_constraint=True, length=16),
-                                      server_default="use", nullable=False))
+        batch_op.add_column(
+            sa.Column(
+                "matter",
+                sa.Enum(*MATTERS, name="fund_vote_matter", native_enum=False, create_constraint=True, length=16),
+                server_default="use",
+                nullable=False,
+            )
+        )
         batch_op.add_column(sa.Column("total_owners", sa.Integer(), nullable=True))
     op.create_table(
         "party_record",
@@ -56,8 +62,10 @@ def downgrade():
         batch_op.drop_column("total_owners")
         batch_op.drop_column("matter")
     # The new kinds cannot be kept in the old shape.
-    op.execute("DELETE FROM committee_member WHERE committee_id IN (SELECT id FROM committee WHERE kind IN "
-               "('temporary_committee', 'supervision_committee'))")
+    op.execute(
+        "DELETE FROM committee_member WHERE committee_id IN (SELECT id FROM committee WHERE kind IN "
+        "('temporary_committee', 'supervision_committee'))"
+    )
     op.execute("DELETE FROM committee WHERE kind IN ('temporary_committee', 'supervision_committee')")
     with op.batch_alter_table("committee", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("ck_committee_committee_kind"), type_="check")

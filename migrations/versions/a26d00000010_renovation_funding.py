@@ -9,6 +9,7 @@ is text checked by a named constraint, which is replaced. A project gains its pl
 completion, its settlement amount and what the contract says of the quality deposit
 (deposit_terms). Payments made on a project are rows of project_disbursement.
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -31,8 +32,13 @@ def upgrade():
         batch_op.drop_constraint(op.f("ck_project_funding_funding_source"), type_="check")
         batch_op.create_check_constraint(op.f("ck_project_funding_funding_source"), _in(NEW))
     with op.batch_alter_table("renovation_project", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("deposit_terms", sa.Enum(*TERMS, name="deposit_terms", native_enum=False,
-                                                               create_constraint=True, length=32), nullable=True))
+        batch_op.add_column(
+            sa.Column(
+                "deposit_terms",
+                sa.Enum(*TERMS, name="deposit_terms", native_enum=False, create_constraint=True, length=32),
+                nullable=True,
+            )
+        )
         batch_op.add_column(sa.Column("settlement_amount_fen", sa.BigInteger(), nullable=True))
         batch_op.add_column(sa.Column("planned_start", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("planned_completion", sa.Date(), nullable=True))
@@ -42,16 +48,23 @@ def upgrade():
         sa.Column("project_id", sa.Integer(), nullable=False),
         sa.Column("paid_on", sa.Date(), nullable=False),
         sa.Column("amount_fen", sa.BigInteger(), nullable=False),
-        sa.Column("source", sa.Enum(*NEW, name="funding_source", native_enum=False, create_constraint=True,
-                                    length=32), nullable=False),
+        sa.Column(
+            "source",
+            sa.Enum(*NEW, name="funding_source", native_enum=False, create_constraint=True, length=32),
+            nullable=False,
+        ),
         sa.Column("note", sa.String(length=200), nullable=True),
         sa.Column("recorded_by_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(),
-                  nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
         sa.CheckConstraint("amount_fen > 0", name=op.f("ck_project_disbursement_amount_positive")),
-        sa.ForeignKeyConstraint(["project_id"], ["renovation_project.id"],
-                                name=op.f("fk_project_disbursement_project_id_renovation_project")),
-        sa.ForeignKeyConstraint(["recorded_by_id"], ["user.id"], name=op.f("fk_project_disbursement_recorded_by_id_user")),
+        sa.ForeignKeyConstraint(
+            ["project_id"],
+            ["renovation_project.id"],
+            name=op.f("fk_project_disbursement_project_id_renovation_project"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["recorded_by_id"], ["user.id"], name=op.f("fk_project_disbursement_recorded_by_id_user")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_project_disbursement")),
     )
     with op.batch_alter_table("project_disbursement", schema=None) as batch_op:

@@ -11,6 +11,7 @@ a row of `alert_ack` for the person who made them, and their alerts open again f
 
 `notification_endpoint.digest`: `none` (a message per alert) or `daily` (one message a day).
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -27,8 +28,9 @@ def upgrade():
         sa.Column("alert_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["alert_id"], ["alert.id"], name=op.f("fk_alert_ack_alert_id_alert"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["alert_id"], ["alert.id"], name=op.f("fk_alert_ack_alert_id_alert"), ondelete="CASCADE"
+        ),
         sa.ForeignKeyConstraint(["user_id"], ["user.id"], name=op.f("fk_alert_ack_user_id_user"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_alert_ack")),
         sa.UniqueConstraint("alert_id", "user_id", name=op.f("uq_alert_ack_alert_id_user_id")),
@@ -36,8 +38,10 @@ def upgrade():
     op.create_index("ix_alert_ack_user", "alert_ack", ["user_id", "alert_id"], unique=False)
     with op.batch_alter_table("notification_endpoint") as batch:
         batch.add_column(sa.Column("digest", sa.String(length=16), nullable=False, server_default="none"))
-    op.execute("INSERT INTO alert_ack (alert_id, user_id, at) SELECT id, acknowledged_by_id, acknowledged_at "
-               "FROM alert WHERE acknowledged_by_id IS NOT NULL AND acknowledged_at IS NOT NULL")
+    op.execute(
+        "INSERT INTO alert_ack (alert_id, user_id, at) SELECT id, acknowledged_by_id, acknowledged_at "
+        "FROM alert WHERE acknowledged_by_id IS NOT NULL AND acknowledged_at IS NOT NULL"
+    )
     op.execute("UPDATE alert SET state = 'open' WHERE state = 'acknowledged'")
 
 

@@ -9,6 +9,7 @@ scanning every bill (5.0 million, 466,225 unsettled): 3.1–3.3 s under load, th
 saturate. Indexing only the unsettled bills, with the figures the count adds up, brought the same
 statement to 0.73–0.88 s (docs/performance.md). Built in about 4 s at city scale.
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -21,9 +22,14 @@ UNSETTLED = sa.text("status IN ('unpaid', 'partial')")
 
 
 def upgrade():
-    op.create_index("ix_bill_unsettled", "bill", ["compound_id", "household_id"],
-                    postgresql_include=["amount_due_fen", "paid_fen", "waived_fen", "due_date", "firm_id"],
-                    postgresql_where=UNSETTLED, sqlite_where=UNSETTLED)
+    op.create_index(
+        "ix_bill_unsettled",
+        "bill",
+        ["compound_id", "household_id"],
+        postgresql_include=["amount_due_fen", "paid_fen", "waived_fen", "due_date", "firm_id"],
+        postgresql_where=UNSETTLED,
+        sqlite_where=UNSETTLED,
+    )
 
 
 def downgrade():

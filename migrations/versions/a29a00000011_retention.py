@@ -10,9 +10,9 @@ deleting transaction has first written a purge window (`audit_purge`) whose cuto
 the row and itself at least 180 days in the past. The database holds that floor, not the app: an
 app (or a stolen app password) cannot remove a recent row. UPDATE and TRUNCATE stay refused.
 """
+
 import sqlalchemy as sa
 from alembic import op
-
 
 revision = "a29a00000011"
 down_revision = "a26d00000010"
@@ -61,6 +61,8 @@ def downgrade():
             BEGIN RAISE EXCEPTION '{APPEND_ONLY} (% refused)', TG_OP; END $$""")
     elif dialect == "sqlite":
         op.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
-        op.execute(f"CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event "
-                   f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END")
+        op.execute(
+            f"CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event "
+            f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END"
+        )
     op.drop_table("audit_purge")

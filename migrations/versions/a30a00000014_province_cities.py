@@ -9,6 +9,7 @@ Revision ID: a30a00000014
 Revises: a28a00000013
 Create Date: 2026-12-06
 """
+
 import sqlalchemy as sa
 from alembic import op
 from flask import current_app

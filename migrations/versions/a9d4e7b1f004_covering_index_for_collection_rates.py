@@ -10,6 +10,7 @@ docs/performance.md). On a city of 5 million bills it takes about 20 s and block
 bill meanwhile: run it in a quiet hour. Also indexes alert recipients by organisation, where
 every page header's count of open alerts starts.
 """
+
 from alembic import op
 
 revision = "a9d4e7b1f004"
@@ -21,8 +22,12 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table("bill", schema=None) as batch_op:
-        batch_op.create_index("ix_bill_compound_rates", ["compound_id", "period"], unique=False,
-                              postgresql_include=["fee_type", "amount_due_fen", "paid_fen", "waived_fen"])
+        batch_op.create_index(
+            "ix_bill_compound_rates",
+            ["compound_id", "period"],
+            unique=False,
+            postgresql_include=["fee_type", "amount_due_fen", "paid_fen", "waived_fen"],
+        )
         batch_op.drop_index("ix_bill_compound_period")
     with op.batch_alter_table("alert_recipient", schema=None) as batch_op:
         batch_op.create_index("ix_alert_recipient_org", ["audience", "org_id", "alert_id"], unique=False)

@@ -16,6 +16,7 @@ Set on the database, so every connection gets it, through PgBouncer too. A role 
 alter its database leaves the setting as it was, with a notice: the schema does not depend on it.
 SQLite has no such setting.
 """
+
 from alembic import op
 
 revision = "c5f2a8e1d006"

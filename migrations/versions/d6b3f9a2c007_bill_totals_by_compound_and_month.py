@@ -23,6 +23,7 @@ SQLite: a trigger per row (it has no statement triggers).
 firm_id may be NULL (a bill outside any contract), so the key is unique on coalesce(firm_id, 0).
 A row whose bills are all gone is deleted.
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -32,22 +33,27 @@ branch_labels = None
 depends_on = None
 
 KEY = "compound_id, period, fee_type, coalesce(firm_id, 0)"
-COLUMNS = "compound_id, firm_id, period, fee_type, bills, receivable_fen, received_fen, households_billed, " \
-          "households_paid"
-ADD = ("bills = t.bills + excluded.bills, receivable_fen = t.receivable_fen + excluded.receivable_fen, "
-       "received_fen = t.received_fen + excluded.received_fen, "
-       "households_billed = t.households_billed + excluded.households_billed, "
-       "households_paid = t.households_paid + excluded.households_paid")
+COLUMNS = (
+    "compound_id, firm_id, period, fee_type, bills, receivable_fen, received_fen, households_billed, households_paid"
+)
+ADD = (
+    "bills = t.bills + excluded.bills, receivable_fen = t.receivable_fen + excluded.receivable_fen, "
+    "received_fen = t.received_fen + excluded.received_fen, "
+    "households_billed = t.households_billed + excluded.households_billed, "
+    "households_paid = t.households_paid + excluded.households_paid"
+)
 BILLED = "(b.waived_fen < b.amount_due_fen)"
 SETTLED = "(b.waived_fen < b.amount_due_fen AND b.paid_fen + b.waived_fen >= b.amount_due_fen)"
 
 
 def _figures(sign: str) -> str:
     """One bill's contribution, signed: + for a row as it is now, - for a row as it was."""
-    return (f"b.compound_id, b.firm_id, b.period, b.fee_type, {sign}1 AS bills, "
-            f"{sign}(b.amount_due_fen - b.waived_fen) AS receivable_fen, {sign}b.paid_fen AS received_fen, "
-            f"{sign}CASE WHEN {BILLED} THEN 1 ELSE 0 END AS households_billed, "
-            f"{sign}CASE WHEN {SETTLED} THEN 1 ELSE 0 END AS households_paid")
+    return (
+        f"b.compound_id, b.firm_id, b.period, b.fee_type, {sign}1 AS bills, "
+        f"{sign}(b.amount_due_fen - b.waived_fen) AS receivable_fen, {sign}b.paid_fen AS received_fen, "
+        f"{sign}CASE WHEN {BILLED} THEN 1 ELSE 0 END AS households_billed, "
+        f"{sign}CASE WHEN {SETTLED} THEN 1 ELSE 0 END AS households_paid"
+    )
 
 
 def _upsert(rows: str) -> str:
@@ -140,8 +146,12 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_bill_total")),
     )
     # the upserts' conflict target (an expression: a NULL firm is a key like any other)
-    op.create_index("uq_bill_total_key", "bill_total",
-                    ["compound_id", "period", "fee_type", sa.text("coalesce(firm_id, 0)")], unique=True)
+    op.create_index(
+        "uq_bill_total_key",
+        "bill_total",
+        ["compound_id", "period", "fee_type", sa.text("coalesce(firm_id, 0)")],
+        unique=True,
+    )
     op.create_index("ix_bill_total_period", "bill_total", ["period"])
     op.execute(BACKFILL)
     dialect = op.get_bind().dialect.name
@@ -155,8 +165,9 @@ def upgrade():
 def downgrade():
     dialect = op.get_bind().dialect.name
     for name in ("bill_total_insert", "bill_total_update", "bill_total_delete", "bill_total_truncate"):
-        op.execute(f"DROP TRIGGER IF EXISTS {name} ON bill" if dialect == "postgresql"
-                   else f"DROP TRIGGER IF EXISTS {name}")
+        op.execute(
+            f"DROP TRIGGER IF EXISTS {name} ON bill" if dialect == "postgresql" else f"DROP TRIGGER IF EXISTS {name}"
+        )
     if dialect == "postgresql":
         op.execute("DROP FUNCTION IF EXISTS bill_total_apply()")
         op.execute("DROP FUNCTION IF EXISTS bill_total_truncate()")

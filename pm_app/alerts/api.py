@@ -1,11 +1,12 @@
 """Alerts API: the inbox of the caller's organisation, acknowledging, job health, endpoints."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
 from flask_login import current_user
 
-from pm_app.alerts import schemas as s
 from pm_app.alerts import acks, grouping, services
+from pm_app.alerts import schemas as s
 from pm_app.alerts.health import job_health
 from pm_app.alerts.models import Alert, NotificationEndpoint
 from pm_app.auth.access import require_role
@@ -62,8 +63,10 @@ def ack_many(data):
     if "ids" in data:
         result = acks.acknowledge_ids(data["ids"], current_user)
     else:
-        result = acks.acknowledge_matching(visible(Alert, current_user).where(
-            *grouping.clauses(current_user, {**data["filter"], "state": "open"})), current_user)
+        result = acks.acknowledge_matching(
+            visible(Alert, current_user).where(*grouping.clauses(current_user, {**data["filter"], "state": "open"})),
+            current_user,
+        )
     db.session.commit()
     return result
 
@@ -101,8 +104,9 @@ class Endpoints(MethodView):
     @blp.response(200, s.EndpointOut(many=True))
     @blp.paginate()
     def get(self, pagination_parameters):
-        return paginate(visible(NotificationEndpoint, current_user).order_by(NotificationEndpoint.id),
-                        pagination_parameters)
+        return paginate(
+            visible(NotificationEndpoint, current_user).order_by(NotificationEndpoint.id), pagination_parameters
+        )
 
     @blp.arguments(s.EndpointIn)
     @blp.response(201, s.EndpointOut)

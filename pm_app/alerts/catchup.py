@@ -7,6 +7,7 @@ A sweep the cron could not enqueue because Redis was down is not even abandoned:
 existed. Sweeps are idempotent, so the cure is simple: every ten minutes, a rule whose latest
 scheduled time is at least GRACE old and has no run recorded as finished since is run again.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -32,8 +33,13 @@ def last_due(cron: str, at: datetime, grace: timedelta = GRACE) -> datetime:
 def missed_sweeps(at: datetime, grace: timedelta = GRACE) -> list[str]:
     """Scheduled rules with no run finished (successfully or not) since their last due time.
     A failed run is not missed: RQ retries it and job health shows its error."""
-    finished = dict(db.session.execute(select(SweepRun.rule, func.max(SweepRun.finished_at))
-                                       .where(SweepRun.finished_at.is_not(None)).group_by(SweepRun.rule)).all())
+    finished = dict(
+        db.session.execute(
+            select(SweepRun.rule, func.max(SweepRun.finished_at))
+            .where(SweepRun.finished_at.is_not(None))
+            .group_by(SweepRun.rule)
+        ).all()
+    )
     missed = []
     for entry in SCHEDULE:
         rule = entry.kwargs.get("rule")

@@ -1,5 +1,6 @@
 """Sending one delivery: email over SMTP, or a webhook speaking plain JSON or the group-robot
 formats of WeCom (企业微信) and DingTalk (钉钉), where Chinese offices read their alerts."""
+
 from __future__ import annotations
 
 import json
@@ -47,13 +48,15 @@ def header_text(value: str, limit: int = HEADER_CHARS) -> str:
     A line break in a header is refused by the email package (and would be header injection)."""
     text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in str(value))
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def text_of(alert: Alert) -> str:
     kind = notices.KINDS_ZH.get(alert.rule)
-    lines = [f"【长效·{SEVERITY_ZH.get(alert.severity, alert.severity)}】{alert.title}",
-             f"类型: {kind or labels.in_chinese(labels.rule_label, alert.rule)}"]
+    lines = [
+        f"【长效·{SEVERITY_ZH.get(alert.severity, alert.severity)}】{alert.title}",
+        f"类型: {kind or labels.in_chinese(labels.rule_label, alert.rule)}",
+    ]
     if alert.stage:
         lines.append(f"阶段: {labels.in_chinese(labels.stage_label, alert.stage)}")
     if alert.due_on:
@@ -102,10 +105,21 @@ def webhook_body(fmt: str, alert: Alert, delivery_id: int) -> dict:
         return {"msgtype": "markdown", "markdown": {"content": text}}
     if fmt == "dingtalk":
         return {"msgtype": "markdown", "markdown": {"title": alert.title[:64], "text": text}}
-    return {"delivery_id": delivery_id, "alert": {
-        "id": alert.id, "rule": alert.rule, "subject_type": alert.subject_type, "subject_id": alert.subject_id,
-        "compound_id": alert.compound_id, "stage": alert.stage, "severity": alert.severity, "title": alert.title,
-        "due_on": alert.due_on.isoformat() if alert.due_on else None, "dedup_key": alert.dedup_key}}
+    return {
+        "delivery_id": delivery_id,
+        "alert": {
+            "id": alert.id,
+            "rule": alert.rule,
+            "subject_type": alert.subject_type,
+            "subject_id": alert.subject_id,
+            "compound_id": alert.compound_id,
+            "stage": alert.stage,
+            "severity": alert.severity,
+            "title": alert.title,
+            "due_on": alert.due_on.isoformat() if alert.due_on else None,
+            "dedup_key": alert.dedup_key,
+        },
+    }
 
 
 def send_webhook(delivery: Delivery) -> None:
@@ -114,9 +128,12 @@ def send_webhook(delivery: Delivery) -> None:
 
 
 def post_json(url: str, body: dict, delivery_id: int) -> None:
-    request = urllib.request.Request(url, data=json.dumps(body, ensure_ascii=False).encode(), method="POST",
-                                     headers={"Content-Type": "application/json; charset=utf-8",
-                                              "X-Changxiao-Delivery": str(delivery_id)})
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body, ensure_ascii=False).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json; charset=utf-8", "X-Changxiao-Delivery": str(delivery_id)},
+    )
     try:
         with urllib.request.urlopen(request, timeout=current_app.config.get("WEBHOOK_TIMEOUT", 5)) as response:
             reply = response.read(65536)

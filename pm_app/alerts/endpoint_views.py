@@ -1,6 +1,7 @@
 """The page where an organisation's people set up where its alerts go beyond the inbox: e-mail
 addresses, a WeCom (企业微信) or DingTalk (钉钉) group robot, or another system's webhook. Saving
 is services.save_endpoint, as the API; what a page may point at is narrower (alerts.endpoints)."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -41,8 +42,15 @@ class EndpointForm(FlaskForm):
     def data_for_service(self) -> dict:
         audience, org_id = self.organisation.data.split(":")
         channel, fmt = endpoints.KINDS[self.kind.data]
-        return {"audience": audience, "org_id": int(org_id), "channel": channel, "format": fmt, "active": True,
-                "target": endpoints.clean_target(self.kind.data, self.target.data), "digest": self.digest.data}
+        return {
+            "audience": audience,
+            "org_id": int(org_id),
+            "channel": channel,
+            "format": fmt,
+            "active": True,
+            "target": endpoints.clean_target(self.kind.data, self.target.data),
+            "digest": self.digest.data,
+        }
 
 
 @bp.route("/alerts/endpoints", methods=["GET", "POST"])
@@ -55,8 +63,12 @@ def endpoints_page():
         try:
             endpoint = services.save_endpoint(form.data_for_service())
         except DomainError as error:
-            report(form, DomainError(_("Not saved."), {k: [str(PROBLEMS.get(p, p)) for p in v]
-                                                       for k, v in error.errors.items()}))
+            report(
+                form,
+                DomainError(
+                    _("Not saved."), {k: [str(PROBLEMS.get(p, p)) for p in v] for k, v in error.errors.items()}
+                ),
+            )
         else:
             db.session.commit()
             flash(_("Saved: alerts will also go to %(target)s.", target=endpoint.target), "success")
@@ -64,8 +76,16 @@ def endpoints_page():
     rows = db.session.scalars(endpoints.own_endpoints(current_user)).all()
     names = {(a, o): name for a, o, name in endpoints.organisations(current_user)}
     status = 422 if form.is_submitted() else 200
-    return render_template("alerts/endpoints.html", form=form, rows=rows, names=names, actions=FlaskForm(),
-                           kinds=endpoints.KIND_LABELS, kind_of=endpoints.kind_of, digests=DIGEST_LABELS), status
+    return render_template(
+        "alerts/endpoints.html",
+        form=form,
+        rows=rows,
+        names=names,
+        actions=FlaskForm(),
+        kinds=endpoints.KIND_LABELS,
+        kind_of=endpoints.kind_of,
+        digests=DIGEST_LABELS,
+    ), status
 
 
 @bp.route("/alerts/endpoints/<int:endpoint_id>/<any(disable, enable, delete, test):change>", methods=["POST"])
@@ -90,8 +110,11 @@ def endpoint_change(endpoint_id: int, change: str):
         flash(_("Removed: alerts no longer go to %(target)s.", target=target), "success")
     else:
         endpoint.active = change == "enable"
-        flash(_("Turned on: alerts go to %(target)s.", target=endpoint.target) if endpoint.active
-              else _("Paused: alerts do not go to %(target)s until you turn it on.", target=endpoint.target),
-              "success")
+        flash(
+            _("Turned on: alerts go to %(target)s.", target=endpoint.target)
+            if endpoint.active
+            else _("Paused: alerts do not go to %(target)s until you turn it on.", target=endpoint.target),
+            "success",
+        )
     db.session.commit()
     return redirect(url_for(".endpoints_page"))

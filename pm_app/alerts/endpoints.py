@@ -6,6 +6,7 @@ internal http address. A page is open to every role for its own organisation, so
 is narrower: the server itself posts to the address, and an officer must not be able to make it
 call the intranet. Webhooks are https to a public host name (no IP literal, no localhost or
 internal names), and a WeCom or DingTalk robot must be on that service's own robot host."""
+
 from __future__ import annotations
 
 import ipaddress
@@ -57,8 +58,9 @@ def organisations(user) -> list[tuple[str, int, str]]:
 
     if user.role == Role.admin:
         streets = db.session.scalars(select(Street).order_by(Street.name))
-        return [("admin", 0, _("System administrators")), ("regulator", 0, _("City housing bureau (regulator)"))] + \
-            [("street", s.id, _("%(street)s street office", street=s.name)) for s in streets]
+        return [("admin", 0, _("System administrators")), ("regulator", 0, _("City housing bureau (regulator)"))] + [
+            ("street", s.id, _("%(street)s street office", street=s.name)) for s in streets
+        ]
     if user.role == Role.regulator:
         return [("regulator", 0, _("City housing bureau (regulator)"))]
     if user.role == Role.street_officer:
@@ -74,11 +76,14 @@ def organisations(user) -> list[tuple[str, int, str]]:
 
 def own_endpoints(user):
     """The endpoints of the user's organisations (an administrator's: all of them)."""
-    query = select(NotificationEndpoint).order_by(NotificationEndpoint.audience, NotificationEndpoint.org_id,
-                                                  NotificationEndpoint.channel)
+    query = select(NotificationEndpoint).order_by(
+        NotificationEndpoint.audience, NotificationEndpoint.org_id, NotificationEndpoint.channel
+    )
     if user.role == Role.admin:
         return query
-    orgs = [(NotificationEndpoint.audience == a) & (NotificationEndpoint.org_id == o) for a, o, _n in organisations(user)]
+    orgs = [
+        (NotificationEndpoint.audience == a) & (NotificationEndpoint.org_id == o) for a, o, _n in organisations(user)
+    ]
     return query.where(or_(*orgs)) if orgs else query.where(NotificationEndpoint.id.is_(None))
 
 
@@ -101,8 +106,9 @@ def target_problem(kind: str, target: str):
         return _l("Write the full https:// address of the robot.")
     host = parts.hostname.lower()
     if kind in ROBOT_HOSTS and host != ROBOT_HOSTS[kind]:
-        return _l("A %(kind)s robot's address starts with https://%(host)s/", kind=KIND_LABELS[kind],
-                  host=ROBOT_HOSTS[kind])
+        return _l(
+            "A %(kind)s robot's address starts with https://%(host)s/", kind=KIND_LABELS[kind], host=ROBOT_HOSTS[kind]
+        )
     if _internal(host) or parts.username or parts.password:
         return _l("The address must be a public host name, not an internal or IP address.")
     return None
@@ -126,9 +132,11 @@ def clean_target(kind: str, target: str) -> str:
 def delete_endpoint(endpoint: NotificationEndpoint) -> None:
     """Remove it. Deliveries already sent keep their record without it; those still waiting are
     failed with the reason, not sent to an address its owners took away."""
-    db.session.execute(update(Delivery).where(Delivery.endpoint_id == endpoint.id,
-                                              Delivery.state.in_(("pending", "held")))
-                       .values(state="failed", last_error="endpoint removed before sending"))
+    db.session.execute(
+        update(Delivery)
+        .where(Delivery.endpoint_id == endpoint.id, Delivery.state.in_(("pending", "held")))
+        .values(state="failed", last_error="endpoint removed before sending")
+    )
     db.session.execute(update(Delivery).where(Delivery.endpoint_id == endpoint.id).values(endpoint_id=None))
     db.session.delete(endpoint)
     db.session.flush()
@@ -140,10 +148,16 @@ def send_test(endpoint: NotificationEndpoint) -> None:
     if endpoint.channel == "email":
         _email(endpoint.target, text)
         return
-    body = {"wecom": {"msgtype": "text", "text": {"content": text}},
-            "dingtalk": {"msgtype": "text", "text": {"content": text}}}.get(endpoint.format, {"test": True, "text": text})
-    request = urllib.request.Request(endpoint.target, data=json.dumps(body, ensure_ascii=False).encode(),
-                                     method="POST", headers={"Content-Type": "application/json; charset=utf-8"})
+    body = {
+        "wecom": {"msgtype": "text", "text": {"content": text}},
+        "dingtalk": {"msgtype": "text", "text": {"content": text}},
+    }.get(endpoint.format, {"test": True, "text": text})
+    request = urllib.request.Request(
+        endpoint.target,
+        data=json.dumps(body, ensure_ascii=False).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json; charset=utf-8"},
+    )
     try:
         with _NO_REDIRECTS.open(request, timeout=current_app.config.get("WEBHOOK_TIMEOUT", 5)) as response:
             reply = response.read(65536)

@@ -4,6 +4,7 @@ count, the most severe level and the earliest due date, expanding to its alerts.
 Two statements for a page of groups (the GROUP BY, and the alerts of the groups shown) plus their
 count, whatever the number of alerts; a group's count is the number of alerts it expands to.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -59,17 +60,27 @@ def clauses(user, args: dict) -> list:
 
 def group_page(user, args: dict, number: int) -> Page:
     where = clauses(user, args)
-    grouped = (select(Alert.rule, Alert.compound_id, Compound.name, func.count(Alert.id), func.max(_rank),
-                      func.min(Alert.due_on))
-               .outerjoin(Compound, Compound.id == Alert.compound_id).where(*where)
-               .group_by(Alert.rule, Alert.compound_id, Compound.name))
+    grouped = (
+        select(
+            Alert.rule, Alert.compound_id, Compound.name, func.count(Alert.id), func.max(_rank), func.min(Alert.due_on)
+        )
+        .outerjoin(Compound, Compound.id == Alert.compound_id)
+        .where(*where)
+        .group_by(Alert.rule, Alert.compound_id, Compound.name)
+    )
     total = db.session.scalar(select(func.count()).select_from(grouped.subquery())) or 0
-    rows = db.session.execute(grouped.order_by(func.max(_rank).desc(), func.min(Alert.due_on).is_(None),
-                                               func.min(Alert.due_on), Alert.rule, Compound.name)
-                              .limit(GROUPS_PER_PAGE).offset((number - 1) * GROUPS_PER_PAGE)).all()
+    rows = db.session.execute(
+        grouped.order_by(
+            func.max(_rank).desc(), func.min(Alert.due_on).is_(None), func.min(Alert.due_on), Alert.rule, Compound.name
+        )
+        .limit(GROUPS_PER_PAGE)
+        .offset((number - 1) * GROUPS_PER_PAGE)
+    ).all()
     by_rank = {r: s for s, r in SEVERITY_RANK.items()}
-    groups = [Group(rule, compound_id, name, count, by_rank.get(rank, "info"), due)
-              for rule, compound_id, name, count, rank, due in rows]
+    groups = [
+        Group(rule, compound_id, name, count, by_rank.get(rank, "info"), due)
+        for rule, compound_id, name, count, rank, due in rows
+    ]
     _expand(groups, where)
     return Page(items=groups, number=number, per_page=GROUPS_PER_PAGE, total=total)
 
@@ -77,10 +88,18 @@ def group_page(user, args: dict, number: int) -> Page:
 def _expand(groups: list[Group], where: list) -> None:
     if not groups:
         return
-    which = or_(*(and_(Alert.rule == g.rule, Alert.compound_id == g.compound_id if g.compound_id is not None
-                       else Alert.compound_id.is_(None)) for g in groups))
-    rows = db.session.scalars(select(Alert).where(*where, which)
-                              .order_by(_rank.desc(), Alert.due_on.is_(None), Alert.due_on, Alert.id))
+    which = or_(
+        *(
+            and_(
+                Alert.rule == g.rule,
+                Alert.compound_id == g.compound_id if g.compound_id is not None else Alert.compound_id.is_(None),
+            )
+            for g in groups
+        )
+    )
+    rows = db.session.scalars(
+        select(Alert).where(*where, which).order_by(_rank.desc(), Alert.due_on.is_(None), Alert.due_on, Alert.id)
+    )
     index = {(g.rule, g.compound_id): g for g in groups}
     for alert in rows:
         group = index[(alert.rule, alert.compound_id)]
@@ -120,11 +139,12 @@ def group_query(user, args: dict, rule: str, compound_id: int | None):
 def filter_choices(user, args: dict) -> dict:
     """Streets and compounds to filter by: only those the user has alerts in."""
     scoped = scope_clause(Alert, user)
-    streets = db.session.execute(select(Street.id, Street.name).where(Street.id.in_(
-        select(Compound.street_id).join(Alert, Alert.compound_id == Compound.id).where(scoped)))
-        .order_by(Street.name)).all()
-    compounds = select(Compound.id, Compound.name).where(Compound.id.in_(
-        select(Alert.compound_id).where(scoped)))
+    streets = db.session.execute(
+        select(Street.id, Street.name)
+        .where(Street.id.in_(select(Compound.street_id).join(Alert, Alert.compound_id == Compound.id).where(scoped)))
+        .order_by(Street.name)
+    ).all()
+    compounds = select(Compound.id, Compound.name).where(Compound.id.in_(select(Alert.compound_id).where(scoped)))
     if args.get("street_id"):
         compounds = compounds.where(Compound.street_id == args["street_id"])
     return {"streets": streets, "compounds": db.session.execute(compounds.order_by(Compound.name)).all()}

@@ -4,6 +4,7 @@ The rules registry keeps an English description for developers; pages and messag
 labels (Chinese through the catalogue). A worker sends e-mails with no reader's language, so
 `in_chinese` renders a label in the city's language outside a request.
 """
+
 from __future__ import annotations
 
 import re

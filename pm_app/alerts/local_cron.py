@@ -1,5 +1,6 @@
 """The schedule on a background thread, for the embedded default (no Redis): `pm-app demo`
 runs the same SCHEDULE that `pm-app cron` gives RQ, in Asia/Shanghai time."""
+
 from __future__ import annotations
 
 import logging

@@ -1,4 +1,5 @@
 """Alerts, who they are for, and the outbox of their deliveries; sweep runs for job health."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -45,9 +46,11 @@ class AlertAck(db.Model):
     """One person has read (acknowledged) one alert, and when."""
 
     __tablename__ = "alert_ack"
-    __table_args__ = (UniqueConstraint("alert_id", "user_id"),
-                      # "my unread" is NOT EXISTS (ack of this user for this alert): from the user's side.
-                      Index("ix_alert_ack_user", "user_id", "alert_id"))
+    __table_args__ = (
+        UniqueConstraint("alert_id", "user_id"),
+        # "my unread" is NOT EXISTS (ack of this user for this alert): from the user's side.
+        Index("ix_alert_ack_user", "user_id", "alert_id"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     alert_id: Mapped[int] = mapped_column(ForeignKey("alert.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))

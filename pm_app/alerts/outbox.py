@@ -2,6 +2,7 @@
 queues one job per due delivery. Sending is at most once: a delivery is claimed (pending →
 sending) and the claim committed before anything leaves; a worker that dies mid-send leaves it
 `sending`, which the relay later marks failed instead of risking a second message."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -36,23 +37,32 @@ def due_deliveries(at: datetime | None = None, limit: int = BATCH, after_id: int
     """Ids of pending deliveries whose time has come, in id order from `after_id` (a page)."""
     at = at or now()
     _fail_stuck(at)
-    return list(db.session.scalars(select(Delivery.id).where(
-        Delivery.state == "pending", Delivery.next_attempt_at <= at, Delivery.id > after_id)
-        .order_by(Delivery.id).limit(limit)))
+    return list(
+        db.session.scalars(
+            select(Delivery.id)
+            .where(Delivery.state == "pending", Delivery.next_attempt_at <= at, Delivery.id > after_id)
+            .order_by(Delivery.id)
+            .limit(limit)
+        )
+    )
 
 
 def _fail_stuck(at: datetime) -> None:
-    db.session.execute(update(Delivery).where(Delivery.state == "sending", Delivery.claimed_at < at - STUCK_AFTER)
-                       .values(state="failed", last_error="worker stopped while sending; not retried so that "
-                                                          "nobody receives it twice"))
+    db.session.execute(
+        update(Delivery)
+        .where(Delivery.state == "sending", Delivery.claimed_at < at - STUCK_AFTER)
+        .values(state="failed", last_error="worker stopped while sending; not retried so that nobody receives it twice")
+    )
 
 
 def claim(delivery_id: int, at: datetime | None = None) -> bool:
     """pending → sending, for exactly one caller however many relays race for it."""
     at = at or now()
-    result = db.session.execute(update(Delivery).where(
-        Delivery.id == delivery_id, Delivery.state == "pending", Delivery.next_attempt_at <= at)
-        .values(state="sending", claimed_at=at, attempts=Delivery.attempts + 1))
+    result = db.session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id, Delivery.state == "pending", Delivery.next_attempt_at <= at)
+        .values(state="sending", claimed_at=at, attempts=Delivery.attempts + 1)
+    )
     return result.rowcount == 1
 
 
@@ -67,7 +77,9 @@ def send_claimed(delivery_id: int, at: datetime | None = None) -> str:
             delivery.state = "failed"
         else:
             delivery.state = "pending"
-            delivery.next_attempt_at = at + timedelta(seconds=BACKOFF_SECONDS[min(delivery.attempts, len(BACKOFF_SECONDS)) - 1])
+            delivery.next_attempt_at = at + timedelta(
+                seconds=BACKOFF_SECONDS[min(delivery.attempts, len(BACKOFF_SECONDS)) - 1]
+            )
     else:
         delivery.state, delivery.sent_at, delivery.last_error = "sent", at, None
     db.session.flush()

@@ -1,6 +1,7 @@
 """The rules registry. A rule is a function of the sweep date that returns everything that is
 due now (a Finding per subject and stage); the sweep engine opens what is new, moves staged
 alerts along and resolves what has cleared. Rules stay SQL-sized: they select only due rows."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -5,6 +5,7 @@ It lives beside the alert rules because the rules read it: catch-up (catchup.py)
 (stale.py) and job health (health.py). Each entry names its job by dotted path in the worker
 package `jobs/` (the string RQ stores), so the app never imports `jobs`; `pm-app cron` hands the
 entries to RQ's cron and `pm-app demo` without Redis runs them on a thread (local_cron.py)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -15,8 +16,8 @@ CITY_UTC_OFFSET_HOURS = 8
 @dataclass(frozen=True)
 class Entry:
     name: str
-    job: str                      # dotted path of a job in jobs/ (what RQ stores: never rename one)
-    cron: str                     # minute hour day-of-month month day-of-week, Asia/Shanghai
+    job: str  # dotted path of a job in jobs/ (what RQ stores: never rename one)
+    cron: str  # minute hour day-of-month month day-of-week, Asia/Shanghai
     kwargs: dict = field(default_factory=dict)
 
 

@@ -17,6 +17,7 @@ class AlertQuery(Schema):
 class AckIn(Schema):
     """Either ids (all of them, or none when one is out of scope) or a filter (everything unread
     for the caller that matches it)."""
+
     ids = fields.List(fields.Int(), validate=validate.Length(min=1, max=1000))
     filter = fields.Nested(AlertQuery(only=("rule", "severity", "compound_id", "street_id")))
 
@@ -28,8 +29,8 @@ class AckIn(Schema):
 
 class AckOut(Schema):
     acknowledged = fields.Int()  # newly acknowledged by the caller
-    already = fields.Int()       # the caller had acknowledged them before
-    resolved = fields.Int()      # resolved meanwhile: left as they are
+    already = fields.Int()  # the caller had acknowledged them before
+    resolved = fields.Int()  # resolved meanwhile: left as they are
 
 
 class AckByOut(Schema):

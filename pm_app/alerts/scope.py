@@ -1,4 +1,5 @@
 """An alert is visible to the organisations it was addressed to (admin sees all)."""
+
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, exists, false, select, true

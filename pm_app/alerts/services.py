@@ -1,4 +1,5 @@
 """Opening, acknowledging and resolving alerts; who receives them and through which channels."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -30,42 +31,83 @@ def open_alerts(rule: str, findings: dict[str, Finding]) -> list[int]:
     if not findings:
         return []
     at = now()
-    alert_rows = [{"rule": rule, "dedup_key": key, "subject_type": f.subject_type, "subject_id": f.subject_id,
-                   "compound_id": f.compound_id, "firm_id": f.firm_id, "stage": f.stage, "severity": f.severity,
-                   "title": f.title, "due_on": f.due_on, "state": "open"} for key, f in findings.items()]
+    alert_rows = [
+        {
+            "rule": rule,
+            "dedup_key": key,
+            "subject_type": f.subject_type,
+            "subject_id": f.subject_id,
+            "compound_id": f.compound_id,
+            "firm_id": f.firm_id,
+            "stage": f.stage,
+            "severity": f.severity,
+            "title": f.title,
+            "due_on": f.due_on,
+            "state": "open",
+        }
+        for key, f in findings.items()
+    ]
     table = Alert.__table__
-    opened = dict(db.session.execute(
-        _insert(table).on_conflict_do_nothing(index_elements=["dedup_key"])
-        .returning(table.c.dedup_key, table.c.id), alert_rows).all())
+    opened = dict(
+        db.session.execute(
+            _insert(table)
+            .on_conflict_do_nothing(index_elements=["dedup_key"])
+            .returning(table.c.dedup_key, table.c.id),
+            alert_rows,
+        ).all()
+    )
     if not opened:
         return []
-    recipient_rows = [{"alert_id": opened[key], "audience": audience, "org_id": org_id}
-                      for key, finding in findings.items() if key in opened
-                      for audience, org_id in dict.fromkeys(finding.audiences)]
+    recipient_rows = [
+        {"alert_id": opened[key], "audience": audience, "org_id": org_id}
+        for key, finding in findings.items()
+        if key in opened
+        for audience, org_id in dict.fromkeys(finding.audiences)
+    ]
     recipients = AlertRecipient.__table__
     endpoints = _endpoints({a for f in findings.values() for a in f.audiences})
     delivery_rows = []
     if recipient_rows:
         for recipient_id, alert_id, audience, org_id in db.session.execute(
-                insert(recipients).returning(recipients.c.id, recipients.c.alert_id, recipients.c.audience,
-                                             recipients.c.org_id), recipient_rows):
+            insert(recipients).returning(
+                recipients.c.id, recipients.c.alert_id, recipients.c.audience, recipients.c.org_id
+            ),
+            recipient_rows,
+        ):
             # The inbox is the alert list itself: delivered the moment the alert exists.
             delivery_rows.append(_delivery(alert_id, recipient_id, "inbox", None, "sent", sent_at=at))
             # A daily-digest endpoint's deliveries are held for the digest job (pm_app/alerts/digest.py).
-            delivery_rows += [_delivery(alert_id, recipient_id, endpoint.channel, endpoint.id, "pending",
-                                        next_attempt_at=at) if endpoint.digest == "none" else
-                              _delivery(alert_id, recipient_id, endpoint.channel, endpoint.id, "held")
-                              for endpoint in endpoints.get((audience, org_id), [])]
+            delivery_rows += [
+                _delivery(alert_id, recipient_id, endpoint.channel, endpoint.id, "pending", next_attempt_at=at)
+                if endpoint.digest == "none"
+                else _delivery(alert_id, recipient_id, endpoint.channel, endpoint.id, "held")
+                for endpoint in endpoints.get((audience, org_id), [])
+            ]
     if delivery_rows:
         db.session.execute(insert(Delivery.__table__), delivery_rows)
     db.session.info["outbox_dirty"] = True
     return list(opened.values())
 
 
-def _delivery(alert_id: int, recipient_id: int, channel: str, endpoint_id: int | None, state: str,
-              sent_at=None, next_attempt_at=None) -> dict:
-    return {"alert_id": alert_id, "recipient_id": recipient_id, "channel": channel, "endpoint_id": endpoint_id,
-            "state": state, "attempts": 0, "sent_at": sent_at, "next_attempt_at": next_attempt_at}
+def _delivery(
+    alert_id: int,
+    recipient_id: int,
+    channel: str,
+    endpoint_id: int | None,
+    state: str,
+    sent_at=None,
+    next_attempt_at=None,
+) -> dict:
+    return {
+        "alert_id": alert_id,
+        "recipient_id": recipient_id,
+        "channel": channel,
+        "endpoint_id": endpoint_id,
+        "state": state,
+        "attempts": 0,
+        "sent_at": sent_at,
+        "next_attempt_at": next_attempt_at,
+    }
 
 
 def _insert(table):
@@ -79,9 +121,11 @@ def _insert(table):
 def _endpoints(audiences) -> dict[tuple[str, int], list[NotificationEndpoint]]:
     if not audiences:
         return {}
-    rows = db.session.scalars(select(NotificationEndpoint).where(
-        NotificationEndpoint.active.is_(True),
-        NotificationEndpoint.audience.in_({a for a, _ in audiences})))
+    rows = db.session.scalars(
+        select(NotificationEndpoint).where(
+            NotificationEndpoint.active.is_(True), NotificationEndpoint.audience.in_({a for a, _ in audiences})
+        )
+    )
     found: dict[tuple[str, int], list[NotificationEndpoint]] = {}
     for endpoint in rows:
         found.setdefault((endpoint.audience, endpoint.org_id), []).append(endpoint)
@@ -124,8 +168,9 @@ def can_resolve(user, alert: Alert) -> bool:
 def resolve_by_hand(alert: Alert, user) -> Alert:
     """Resolve it, recording who and when."""
     if not can_resolve(user, alert):
-        raise DomainError(_("This alert is shared with the street office or the regulator: they resolve it."),
-                          status=403)
+        raise DomainError(
+            _("This alert is shared with the street office or the regulator: they resolve it."), status=403
+        )
     if alert.state != "resolved":
         resolve(alert, "manual")
         alert.resolved_by_id = user.id
@@ -159,8 +204,11 @@ def _organisation_clause(user):
         from pm_app.org.models import Compound
         from pm_app.org.scope import streets_of_city
 
-        in_city = select(Alert.id).join(Compound, Compound.id == Alert.compound_id).where(
-            Compound.street_id.in_(streets_of_city(user.city_id)))
+        in_city = (
+            select(Alert.id)
+            .join(Compound, Compound.id == Alert.compound_id)
+            .where(Compound.street_id.in_(streets_of_city(user.city_id)))
+        )
         return audience.in_(("regulator", "street")) & AlertRecipient.alert_id.in_(in_city)
     if user.role == Role.regulator:
         return audience.in_(("regulator", "street"))
@@ -181,9 +229,13 @@ def save_endpoint(data: dict) -> NotificationEndpoint:
         from pm_app.errors import DomainError
 
         raise DomainError("target: not a URL", {"target": ["a webhook needs an http(s) URL"]})
-    endpoint = db.session.scalar(select(NotificationEndpoint).where(
-        NotificationEndpoint.audience == data["audience"], NotificationEndpoint.org_id == data["org_id"],
-        NotificationEndpoint.channel == data["channel"]))
+    endpoint = db.session.scalar(
+        select(NotificationEndpoint).where(
+            NotificationEndpoint.audience == data["audience"],
+            NotificationEndpoint.org_id == data["org_id"],
+            NotificationEndpoint.channel == data["channel"],
+        )
+    )
     if endpoint is None:
         endpoint = NotificationEndpoint(audience=data["audience"], org_id=data["org_id"], channel=data["channel"])
         db.session.add(endpoint)

@@ -3,6 +3,7 @@
 Idempotent by construction: an alert's dedup key is rule + subject + stage (unique in the
 database), so a repeated or concurrent run finds the alert already there and adds nothing.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -55,8 +56,16 @@ def apply_rule(name: str, as_of: date, at: datetime | None = None) -> SweepResul
 def _record_failure(name, as_of, trigger, started_at, exc) -> None:
     # The one commit inside a service: the rule's work was rolled back, and job health must
     # still learn that the run failed, whatever the caller does next.
-    db.session.add(SweepRun(rule=name, as_of=as_of, trigger=trigger, started_at=started_at,
-                            finished_at=now(), error=f"{type(exc).__name__}: {exc}"[:2000]))
+    db.session.add(
+        SweepRun(
+            rule=name,
+            as_of=as_of,
+            trigger=trigger,
+            started_at=started_at,
+            finished_at=now(),
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+        )
+    )
     db.session.commit()
 
 
@@ -83,17 +92,21 @@ def _reconcile(name: str, findings: list[Finding]) -> SweepResult:
     return result
 
 
-
 KEYS_PER_LOOKUP = 5_000  # far below PostgreSQL's 65,535 parameters per statement
 
 
 def _existing(name: str, wanted: dict[str, Finding]) -> dict[str, Alert]:
     """The rule's alerts that are not resolved, and those of the wanted keys that are (to reopen);
     the keys looked up in chunks, since a first sweep at province scale wants tens of thousands."""
-    found = {a.dedup_key: a for a in db.session.scalars(select(Alert).where(Alert.rule == name,
-                                                                             Alert.state != "resolved"))}
+    found = {
+        a.dedup_key: a for a in db.session.scalars(select(Alert).where(Alert.rule == name, Alert.state != "resolved"))
+    }
     missing = [key for key in wanted if key not in found]
     for start in range(0, len(missing), KEYS_PER_LOOKUP):
-        found.update((a.dedup_key, a) for a in db.session.scalars(select(Alert).where(
-            Alert.rule == name, Alert.dedup_key.in_(missing[start:start + KEYS_PER_LOOKUP]))))
+        found.update(
+            (a.dedup_key, a)
+            for a in db.session.scalars(
+                select(Alert).where(Alert.rule == name, Alert.dedup_key.in_(missing[start : start + KEYS_PER_LOOKUP]))
+            )
+        )
     return found

@@ -1,4 +1,5 @@
 """The inbox page (alerts of the caller's organisation) and the job health page."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -51,13 +52,22 @@ def inbox():
     shown = [alert for group in page.items for alert in group.alerts]
     acks.reader_states(shown, current_user)
     # Recipients are read by can_resolve for each row: loaded with the page, not one query a row.
-    db.session.scalars(select(Alert).where(Alert.id.in_([a.id for a in shown]))
-                       .options(selectinload(Alert.recipients))).all()
-    return render_template("alerts/inbox.html", page=page, args=args, rules=labels.all_rules(),
-                           choices=grouping.filter_choices(current_user, args),
-                           acknowledged=acks.acknowledgements(a.id for a in shown), form=FlaskForm(),
-                           can_resolve=services.can_resolve, notices=notices.NOTICES, labels=labels,
-                           expand_max=grouping.EXPAND_MAX)
+    db.session.scalars(
+        select(Alert).where(Alert.id.in_([a.id for a in shown])).options(selectinload(Alert.recipients))
+    ).all()
+    return render_template(
+        "alerts/inbox.html",
+        page=page,
+        args=args,
+        rules=labels.all_rules(),
+        choices=grouping.filter_choices(current_user, args),
+        acknowledged=acks.acknowledgements(a.id for a in shown),
+        form=FlaskForm(),
+        can_resolve=services.can_resolve,
+        notices=notices.NOTICES,
+        labels=labels,
+        expand_max=grouping.EXPAND_MAX,
+    )
 
 
 def inbox_args(source) -> dict:
@@ -87,8 +97,10 @@ def ack_many():
     args = inbox_args(request.form)
     try:
         ids = [parse_int(v, "alert", 1) for v in request.form.getlist("alert")]
-        groups = [(rule, parse_int(compound, "group", 0)) for rule, _, compound in
-                  (v.rpartition(":") for v in request.form.getlist("group"))]
+        groups = [
+            (rule, parse_int(compound, "group", 0))
+            for rule, _, compound in (v.rpartition(":") for v in request.form.getlist("group"))
+        ]
     except InputError:
         abort(400)
     if not ids and not groups:
@@ -97,8 +109,9 @@ def ack_many():
     try:
         done = acks.acknowledge_ids(ids, current_user)["acknowledged"]
         for rule, compound_id in groups:
-            done += acks.acknowledge_matching(grouping.group_query(current_user, args, rule, compound_id or None),
-                                              current_user)["acknowledged"]
+            done += acks.acknowledge_matching(
+                grouping.group_query(current_user, args, rule, compound_id or None), current_user
+            )["acknowledged"]
     except NotFound:
         abort(404)
     db.session.commit()

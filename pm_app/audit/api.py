@@ -1,4 +1,5 @@
 """GET /api/v1/audit-events: the trail, filtered and paginated, for the admin and the regulator."""
+
 from __future__ import annotations
 
 from flask import abort

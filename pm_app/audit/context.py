@@ -1,5 +1,6 @@
 """Who is acting and from where, for every audit row; and the switch that keeps seeding out of
 the trail (a demo city is millions of rows that nobody changed)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -68,13 +69,31 @@ def where() -> dict:
     """The request's id, client address, method and path; empty outside a request."""
     if not has_request_context():
         return {}
-    return {"request_id": request_id(), "ip": (request.remote_addr or "")[:45] or None,
-            "method": request.method[:8], "path": request.path[:512]}
+    return {
+        "request_id": request_id(),
+        "ip": (request.remote_addr or "")[:45] or None,
+        "method": request.method[:8],
+        "path": request.path[:512],
+    }
 
 
 def new_row(action: str, kind: str, object_id: str | None, before=None, after=None, detail=None) -> dict:
     """The values of one audit row: the action, and who, when and where it happened."""
     actor_id, actor_name = who()
-    return {"at": now(), "actor_id": actor_id, "actor_name": actor_name, "action": action, "kind": kind,
-            "object_id": object_id, "before": before, "after": after, "detail": detail,
-            "request_id": None, "ip": None, "method": None, "path": None, "status": None, **where()}
+    return {
+        "at": now(),
+        "actor_id": actor_id,
+        "actor_name": actor_name,
+        "action": action,
+        "kind": kind,
+        "object_id": object_id,
+        "before": before,
+        "after": after,
+        "detail": detail,
+        "request_id": None,
+        "ip": None,
+        "method": None,
+        "path": None,
+        "status": None,
+        **where(),
+    }

@@ -5,6 +5,7 @@ The answer is noted when it is made (pm_app.errors) and written when the request
 transaction of its own: a refused request's own work is rolled back, its denial is not. Writing
 after the request's session has let go also keeps SQLite, which has one writer at a time, from
 waiting on the request's own uncommitted rows."""
+
 from __future__ import annotations
 
 import logging

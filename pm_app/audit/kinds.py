@@ -2,6 +2,7 @@
 by its label, never the table's name (`service_contract`, `ranking_adjustment`), and the filter as
 a choice among them instead of a code to type. A kind with no label (a refusal about a table not
 listed) shows its code rather than nothing."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_pgettext

@@ -1,6 +1,7 @@
 """The audit trail: one append-only table of who changed what (with the columns before and after)
 and of every request the app refused. The database refuses UPDATE and DELETE on it (triggers in
 migration f1c3a9d2e003), so not even the application can rewrite its own history."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -22,9 +23,7 @@ REQUEST, LOGIN = "request", "login"
 
 class AuditEvent(db.Model):
     __tablename__ = "audit_event"
-    __table_args__ = (
-        Index("ix_audit_event_kind_object", "kind", "object_id"),
-    )
+    __table_args__ = (Index("ix_audit_event_kind_object", "kind", "object_id"),)
     # BIGINT on PostgreSQL (many rows over the years); SQLite's rowid alias must be INTEGER.
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
@@ -50,6 +49,7 @@ class AuditPurge(db.Model):
     """One run of the retention job over the trail: the cutoff it removed rows before, the archive
     it wrote them to first, how many. The database lets a DELETE of audit_event through only
     within such a window, and only for a cutoff at least 180 days old (a29a00000011)."""
+
     __tablename__ = "audit_purge"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     cutoff: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,6 +1,7 @@
 """An audit record's before/after as the audit page shows it: the stored JSON, with moments on the
 city's clock (the record keeps them in UTC, ISO 8601) and every domain's codes (roles, modes, bill
 statuses, payment methods, ticket states…) by their labels; Chinese as characters, not \\u escapes. The record itself is untouched."""
+
 from __future__ import annotations
 
 import re
@@ -22,6 +23,7 @@ def _label_maps():
     from pm_app.fees import labels as fees
     from pm_app.tickets import labels as tickets
     from pm_app.warranties import labels as warranties
+
     for module in (labels, fees, tickets, committees, warranties):
         yield from module._BY_ENUM.values()  # noqa: SLF001 (each module's own maps; read, not changed)
 

@@ -1,6 +1,7 @@
 """What the trail records: the audited model classes and, per class, what must never be written
 out in clear. Adding a model here is all it takes for its creates, updates, deletes and bulk
 statements to be recorded (pm_app.audit.trail)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -29,17 +30,28 @@ class Audited:
 
 AUDITED: dict[type, Audited] = {
     # money
-    Bill: Audited(), Payment: Audited(), Waiver: Audited(), ServiceContract: Audited(),
+    Bill: Audited(),
+    Payment: Audited(),
+    Waiver: Audited(),
+    ServiceContract: Audited(),
     # books and committees
-    LedgerEntry: Audited(), LedgerQuery: Audited(), FundVote: Audited(), Committee: Audited(),
+    LedgerEntry: Audited(),
+    LedgerQuery: Audited(),
+    FundVote: Audited(),
+    Committee: Audited(),
     PartyRecord: Audited(),
     CommitteeMember: Audited(personal=frozenset({"phone"})),
     # rankings (computed results are derived from these and frozen on publication)
-    ScoringScheme: Audited(), RankingPeriod: Audited(), Adjustment: Audited(), Appeal: Audited(),
+    ScoringScheme: Audited(),
+    RankingPeriod: Audited(),
+    Adjustment: Audited(),
+    Appeal: Audited(),
     # works: who registered a project, and the regulator's override of seed 004 §九(五) with its reason
     RenovationProject: Audited(),
     # joint acceptance: who recorded which result, and which re-acceptance closed which defect
-    ProjectAcceptance: Audited(), AcceptanceFinding: Audited(), ProjectDocument: Audited(),
+    ProjectAcceptance: Audited(),
+    AcceptanceFinding: Audited(),
+    ProjectDocument: Audited(),
     # accounts
     User: Audited(secret=frozenset({"password_hash"}), collections={"streets": "street_ids"}),
 }

@@ -7,6 +7,7 @@ then removed in the same transaction as the purge window that lets the database 
 DELETE. A run that fails removes nothing; a file written by a run that then failed is a harmless
 duplicate, named by its own run.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -45,8 +46,7 @@ def purge(before: datetime, archive_dir: Path) -> dict:
 
 def _archive(before: datetime, path: Path) -> int:
     count = 0
-    query = select(AuditEvent).where(AuditEvent.at < before).order_by(AuditEvent.id).execution_options(
-        yield_per=BATCH)
+    query = select(AuditEvent).where(AuditEvent.at < before).order_by(AuditEvent.id).execution_options(yield_per=BATCH)
     with gzip.open(path, "wt", encoding="utf-8") as out:
         for event in db.session.scalars(query):
             out.write(json.dumps(_row(event), ensure_ascii=False, default=str) + "\n")

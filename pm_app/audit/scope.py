@@ -4,6 +4,7 @@ requests and sign-ins: those are about people's accounts and the system's securi
 concern. A city's regulator (issue 30) reads nothing: the trail's rows name no city, and the
 province's business is the province regulator's. Every other role reads nothing, and the pages
 answer it 404."""
+
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, false, true

@@ -1,7 +1,8 @@
 """Reading the trail: one filtered, scoped query shared by the page and the API."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Select
 
@@ -11,7 +12,7 @@ from pm_app.common.inputs import InputError, parse_int
 
 
 def _utc_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=timezone.utc)
+    return datetime.combine(day, time(0), tzinfo=UTC)
 
 
 def search(user, args: dict) -> Select:

@@ -11,12 +11,14 @@
   summary row `bulk_insert|bulk_update|bulk_delete` with the row count and the statement's
   parameters as its scope.
 """
+
 from __future__ import annotations
 
-from sqlalchemy import event, inspect, insert, select
+from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
 
-from pm_app.audit.context import is_paused, new_row as _row
+from pm_app.audit.context import is_paused
+from pm_app.audit.context import new_row as _row
 from pm_app.audit.models import AuditEvent
 from pm_app.audit.registry import AUDITED, AUDITED_TABLES, Audited
 from pm_app.audit.values import plain, shown

@@ -1,5 +1,6 @@
 """Turning column values into the JSON of an audit row: money stays integer fen, dates ISO 8601,
 enums their value, secrets masked."""
+
 from __future__ import annotations
 
 import enum

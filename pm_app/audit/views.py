@@ -1,4 +1,5 @@
 """The audit trail page (/audit) for the admin and the regulator; 404 for everyone else."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
@@ -28,5 +29,6 @@ def index():
     except ValidationError:
         abort(400)
     page = page_of(search(current_user, args), page_number(request.args))
-    return render_template("audit/index.html", page=page, args=raw, actions=ACTIONS,
-                           kinds=sorted(FILTER_KINDS, key=kind_label))
+    return render_template(
+        "audit/index.html", page=page, args=raw, actions=ACTIONS, kinds=sorted(FILTER_KINDS, key=kind_label)
+    )

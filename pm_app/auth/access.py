@@ -1,4 +1,5 @@
 """Coarse gates as decorators; object rules live in the domain services and raise."""
+
 from __future__ import annotations
 
 from functools import wraps

@@ -1,5 +1,6 @@
 """User administration pages, for the admin role only. Everyone else gets 404, signed in or
 not: the pages do not exist for them, so they learn nothing by probing."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -25,8 +26,9 @@ FIELD_ERRORS = {
     "username": _l("This username is already taken."),
     "password": _l("The password is too short."),
     "street_ids": _l("A street officer needs at least one existing street."),
-    "firm_id": _l("Choose a firm of the kind this role needs: a property firm for firm staff, "
-                  "a contractor for contractor staff."),
+    "firm_id": _l(
+        "Choose a firm of the kind this role needs: a property firm for firm staff, a contractor for contractor staff."
+    ),
     "compound_id": _l("A committee member needs a compound."),
     "city_id": _l("Only a regulator is scoped to a city, and the city must exist."),
 }
@@ -41,13 +43,20 @@ def _admins_only():
 @bp.route("/users")
 def users():
     q = (request.args.get("q") or "").strip()[:64]
-    query = (select(User).options(selectinload(User.streets), joinedload(User.firm), joinedload(User.compound),
-                                  joinedload(User.city))
-             .order_by(User.username))
+    query = (
+        select(User)
+        .options(selectinload(User.streets), joinedload(User.firm), joinedload(User.compound), joinedload(User.city))
+        .order_by(User.username)
+    )
     if q:
         query = query.where(User.username.ilike(f"%{q}%") | User.display_name.ilike(f"%{q}%"))
-    return render_template("admin/users.html", page=page_of(query, page_number(request.args)), q=q,
-                           active_form=ActiveForm(), sign_out_form=SignOutForm())
+    return render_template(
+        "admin/users.html",
+        page=page_of(query, page_number(request.args)),
+        q=q,
+        active_form=ActiveForm(),
+        sign_out_form=SignOutForm(),
+    )
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -56,10 +65,16 @@ def new_user():
     status = 200
     if form.validate_on_submit():
         try:
-            user = services.create_user(form.username.data, form.password.data, form.role.data,
-                                        street_ids=form.street_ids.data or [], firm_id=form.firm_id.data,
-                                        compound_id=form.compound_id.data, display_name=form.display_name.data or None,
-                                        city_id=form.city_id.data)
+            user = services.create_user(
+                form.username.data,
+                form.password.data,
+                form.role.data,
+                street_ids=form.street_ids.data or [],
+                firm_id=form.firm_id.data,
+                compound_id=form.compound_id.data,
+                display_name=form.display_name.data or None,
+                city_id=form.city_id.data,
+            )
         except DomainError as error:
             _report(form, error)
         else:
@@ -83,8 +98,12 @@ def set_active(user_id: int):
     else:
         services.set_active(user, active)
         db.session.commit()
-        flash(_("User %(name)s enabled.", name=user.username) if active
-              else _("User %(name)s disabled; their API tokens were revoked.", name=user.username), "success")
+        flash(
+            _("User %(name)s enabled.", name=user.username)
+            if active
+            else _("User %(name)s disabled; their API tokens were revoked.", name=user.username),
+            "success",
+        )
     return redirect(url_for("admin.users"))
 
 
@@ -96,8 +115,7 @@ def end_sessions(user_id: int):
         abort(400)
     services.end_sessions(user)
     db.session.commit()
-    flash(_("%(name)s is signed out everywhere: every session and API token has ended.", name=user.username),
-          "success")
+    flash(_("%(name)s is signed out everywhere: every session and API token has ended.", name=user.username), "success")
     return redirect(url_for("admin.users"))
 
 
@@ -127,20 +145,25 @@ def _report(form: UserForm, error: DomainError) -> None:
 def _binding_choices() -> dict:
     """What the binding selects offer: every street, property and contractor firms (grouped by
     kind so the page shows only the kind the chosen role needs), every compound."""
-    firms = db.session.scalars(select(Firm).where(Firm.kind.in_([FirmKind.property, FirmKind.contractor]))
-                               .order_by(Firm.kind, Firm.name))
+    firms = db.session.scalars(
+        select(Firm).where(Firm.kind.in_([FirmKind.property, FirmKind.contractor])).order_by(Firm.kind, Firm.name)
+    )
     by_kind: dict[FirmKind, list[Firm]] = {FirmKind.property: [], FirmKind.contractor: []}
     for firm in firms:
         by_kind[firm.kind].append(firm)
     return {
         "streets": list(db.session.scalars(select(Street).options(joinedload(Street.district)).order_by(Street.name))),
         "firms_by_kind": by_kind,
-        "compounds": db.session.execute(select(Compound.id, Compound.code, Compound.name).order_by(Compound.code)).all(),
+        "compounds": db.session.execute(
+            select(Compound.id, Compound.code, Compound.name).order_by(Compound.code)
+        ).all(),
         # A regulator may be scoped to one city (optional: none is every city).
         "role_binding": {role.value: need for role, need in ROLE_BINDING.items()} | {Role.regulator.value: "city"},
         "cities": list(db.session.scalars(select(City).order_by(City.name))),
-        "firm_kind_for_role": {Role.firm_staff.value: FirmKind.property.value,
-                               Role.contractor_staff.value: FirmKind.contractor.value},
+        "firm_kind_for_role": {
+            Role.firm_staff.value: FirmKind.property.value,
+            Role.contractor_staff.value: FirmKind.contractor.value,
+        },
         "roles": ROLES,
     }
 

@@ -1,4 +1,5 @@
 """Bearer tokens for the API: POST /api/v1/auth/token, then `Authorization: Bearer <token>`."""
+
 from __future__ import annotations
 
 from flask import abort, current_app
@@ -8,8 +9,8 @@ from pm_app.audit.denials import note_failed_login
 from pm_app.auth import services
 from pm_app.auth.schemas import MeOut, PasswordChangeIn, TokenIn, TokenOut
 from pm_app.common.api import Blueprint
-from pm_app.extensions import db
 from pm_app.errors import DomainError
+from pm_app.extensions import db
 from pm_app.security import login_limits, note_failed_sign_in
 
 blp = Blueprint("auth_api", __name__, url_prefix="/api/v1/auth", description="API tokens")
@@ -34,8 +35,12 @@ def token(data):
 
 @blp.route("/password", methods=["POST"])
 @blp.arguments(PasswordChangeIn)
-@blp.response(200, TokenOut, description="the password is changed; every earlier token and page "
-                                         "session has ended, and this new token replaces the caller's")
+@blp.response(
+    200,
+    TokenOut,
+    description="the password is changed; every earlier token and page "
+    "session has ended, and this new token replaces the caller's",
+)
 @blp.alt_response(422, description="the current password is wrong, or the new one breaks the policy")
 @blp.alt_response(429, description="too many wrong current passwords from this address")
 @login_limits

@@ -1,5 +1,6 @@
 """The admin's pages for a province deployment (issue 30): the cities, and which city a regulator
 sees. Same blueprint and rule as the user pages: 404 for everyone but the admin."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -33,10 +34,17 @@ def cities():
             flash(_("City %(name)s created.", name=city.name), "success")
             return redirect(url_for("admin.cities"))
     districts = dict(db.session.execute(select(District.city_id, func.count()).group_by(District.city_id)).all())
-    regulators = dict(db.session.execute(select(User.city_id, func.count()).where(
-        User.role == Role.regulator, User.city_id.is_not(None)).group_by(User.city_id)).all())
-    rows = [(city, districts.get(city.id, 0), regulators.get(city.id, 0))
-            for city in db.session.scalars(select(City).order_by(City.name))]
+    regulators = dict(
+        db.session.execute(
+            select(User.city_id, func.count())
+            .where(User.role == Role.regulator, User.city_id.is_not(None))
+            .group_by(User.city_id)
+        ).all()
+    )
+    rows = [
+        (city, districts.get(city.id, 0), regulators.get(city.id, 0))
+        for city in db.session.scalars(select(City).order_by(City.name))
+    ]
     return render_template("admin/cities.html", form=form, rows=rows), 422 if form.errors else 200
 
 
@@ -54,16 +62,23 @@ def regulator_city(user_id: int):
             _report(form, error)
         else:
             db.session.commit()
-            flash(_("%(name)s now sees %(scope)s.", name=user.username,
-                    scope=user.city.name if user.city else _("every city")), "success")
+            flash(
+                _(
+                    "%(name)s now sees %(scope)s.",
+                    name=user.username,
+                    scope=user.city.name if user.city else _("every city"),
+                ),
+                "success",
+            )
             return redirect(url_for("admin.users"))
     return render_template("admin/user_city.html", form=form, user=user), 422 if form.errors else 200
 
 
 def city_choices() -> list[tuple[str, str]]:
-    """"" is the province (every city); then each city by name."""
+    """ "" is the province (every city); then each city by name."""
     return [("", _("Every city (the province)"))] + [
-        (str(city.id), city.name) for city in db.session.scalars(select(City).order_by(City.name))]
+        (str(city.id), city.name) for city in db.session.scalars(select(City).order_by(City.name))
+    ]
 
 
 def _report(form, error: DomainError) -> None:

@@ -1,5 +1,6 @@
 """Forms of the login and user-admin pages. Validation here is about shape; the rules (which
 binding a role needs, unique usernames) are in pm_app.auth.services and reported on the form."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, SelectField, SelectMultipleField, StringField
@@ -43,13 +44,16 @@ class CityForm(FlaskForm):
 
 class RegulatorCityForm(FlaskForm):
     """Which city a regulator sees: one, or "" for every city (the province's regulator)."""
+
     city_id = SelectField(_l("Sees"), coerce=optional_int, validate_choice=False)
 
 
 class PasswordResetForm(FlaskForm):
     password = PasswordField(_l("New password"), validators=[DataRequired(), MeetsPolicy()])
-    confirm = PasswordField(_l("Repeat the new password"),
-                            validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))])
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
 
 
 class PasswordChangeForm(FlaskForm):
@@ -57,8 +61,10 @@ class PasswordChangeForm(FlaskForm):
 
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=1024)])
     new_password = PasswordField(_l("New password"), validators=[DataRequired(), MeetsPolicy()])
-    confirm = PasswordField(_l("Repeat the new password"),
-                            validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))])
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
+    )
 
 
 class ActiveForm(FlaskForm):

@@ -1,4 +1,5 @@
 """Users, their role and the bindings that give the role its scope; API tokens."""
+
 from __future__ import annotations
 
 import enum

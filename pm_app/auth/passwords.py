@@ -3,6 +3,7 @@ create-user command, the admin pages, a change or reset), never at sign-in, so a
 before the policy keeps working until its password is next changed.
 
 Each rule has a code; the API reports the English text and the pages the translated one."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -18,9 +19,14 @@ MIN_DISTINCT = 5  # "aaaaaaaaaa", "1212121212"
 RULES = {
     "too_short": ("must be at least 10 characters", _l("The password must be at least 10 characters long.")),
     "too_long": ("must be at most 128 characters", _l("The password must be at most 128 characters long.")),
-    "too_simple": ("must use at least 5 different characters",
-                   _l("The password must use at least 5 different characters.")),
-    "common": ("is one of the most common passwords", _l("This password is one of the most common ones; choose another.")),
+    "too_simple": (
+        "must use at least 5 different characters",
+        _l("The password must use at least 5 different characters."),
+    ),
+    "common": (
+        "is one of the most common passwords",
+        _l("This password is one of the most common ones; choose another."),
+    ),
     "username": ("must not contain the username", _l("The password must not contain the username.")),
     "control": ("must not contain control characters", _l("The password must not contain control characters.")),
 }
@@ -28,7 +34,7 @@ RULES = {
 
 @lru_cache(maxsize=1)
 def common_passwords() -> frozenset[str]:
-    lines = (Path(__file__).with_name("common_passwords.txt").read_text(encoding="utf-8").splitlines())
+    lines = Path(__file__).with_name("common_passwords.txt").read_text(encoding="utf-8").splitlines()
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 

@@ -4,6 +4,7 @@ Only a path on this site: it starts with one "/" and holds no backslash and no c
 character. Browsers drop tabs and line breaks from URLs and read "\\" as "/", so `/\\t/evil`
 and `/\\evil` would both become `//evil`, another site; a line break would also be refused by
 the server as a header value (a 500). Anything else goes to the fallback, the home page."""
+
 from __future__ import annotations
 
 import unicodedata

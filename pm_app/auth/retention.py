@@ -1,4 +1,5 @@
 """API tokens that expired more than a week ago are of no use to anyone: removed daily."""
+
 from __future__ import annotations
 
 from datetime import datetime

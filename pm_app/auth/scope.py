@@ -4,6 +4,7 @@ through `visible(Model, user)`. An object outside the caller's scope does not ex
 Each domain registers a rule per model with `@scope_rule(Model)`; a model without a rule cannot
 be queried through here at all, so a forgotten rule fails loudly instead of leaking.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -54,8 +55,11 @@ def count_visible(model: type, user, *criteria) -> int:
 def get_visible(model: type[M], object_id: int, user, *options) -> M:
     """The object if the caller may see it; NotFound (404) whether it is missing or foreign.
     `options`: loader options, for what the caller reads next (its many-to-ones, say)."""
-    obj = db.session.scalar(visible(model, user).where(model.id == object_id)  # type: ignore[attr-defined]
-                            .options(*options))
+    obj = db.session.scalar(
+        visible(model, user)
+        .where(model.id == object_id)  # type: ignore[attr-defined]
+        .options(*options)
+    )
     if obj is None:
         note_object(model, object_id)  # the audit trail says which object was refused
         raise NotFound(f"{model.__name__} {object_id} not found")

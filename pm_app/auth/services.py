@@ -1,4 +1,5 @@
 """Accounts: creating users with the binding their role needs, passwords, API tokens."""
+
 from __future__ import annotations
 
 import hashlib
@@ -25,9 +26,18 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password)  # scrypt, werkzeug's current default
 
 
-def create_user(username: str, password: str, role: Role | str, *, street_ids=(), firm_id=None,
-                compound_id=None, display_name: str | None = None, enforce_policy: bool = True,
-                city_id: int | None = None) -> User:
+def create_user(
+    username: str,
+    password: str,
+    role: Role | str,
+    *,
+    street_ids=(),
+    firm_id=None,
+    compound_id=None,
+    display_name: str | None = None,
+    enforce_policy: bool = True,
+    city_id: int | None = None,
+) -> User:
     """enforce_policy=False only for accounts whose password is published on purpose (the demo's)."""
     role = Role(role)
     errors: dict[str, list[str]] = {}
@@ -41,11 +51,16 @@ def create_user(username: str, password: str, role: Role | str, *, street_ids=()
     _check_city(role, city_id, errors)
     if errors:
         raise DomainError("The user could not be created.", errors)
-    user = User(username=username, password_hash=hash_password(password), role=role,
-                display_name=display_name, streets=streets,
-                firm_id=firm_id if ROLE_BINDING.get(role) == "firm" else None,
-                compound_id=compound_id if role == Role.committee_member else None,
-                city_id=city_id if role == Role.regulator else None)
+    user = User(
+        username=username,
+        password_hash=hash_password(password),
+        role=role,
+        display_name=display_name,
+        streets=streets,
+        firm_id=firm_id if ROLE_BINDING.get(role) == "firm" else None,
+        compound_id=compound_id if role == Role.committee_member else None,
+        city_id=city_id if role == Role.regulator else None,
+    )
     db.session.add(user)
     db.session.flush()
     return user
@@ -110,7 +125,9 @@ def change_password(user: User, current: str, new: str) -> None:
     if not check_password_hash(user.password_hash, current):
         raise DomainError("The current password is wrong.", {"current_password": ["is wrong"]})
     if check_password_hash(user.password_hash, new):
-        raise DomainError("The new password is the current one.", {"new_password": ["must differ from the current one"]})
+        raise DomainError(
+            "The new password is the current one.", {"new_password": ["must differ from the current one"]}
+        )
     set_password(user, new, field="new_password")
 
 
@@ -162,10 +179,10 @@ def issue_token(user: User) -> str:
 
 # Built once: every API request runs one of these, and building the expression each time was a
 # tenth of a cached answer's time.
-_TOKEN_GOOD = (ApiToken.token_hash == bindparam("digest"), ApiToken.expires_at > bindparam("at"),
-               User.active.is_(True))
-_TOKEN_USER = (select(User).join(ApiToken, ApiToken.user_id == User.id).where(*_TOKEN_GOOD)
-               .options(joinedload(User.streets)))  # the scope of a street officer's request reads them
+_TOKEN_GOOD = (ApiToken.token_hash == bindparam("digest"), ApiToken.expires_at > bindparam("at"), User.active.is_(True))
+_TOKEN_USER = (
+    select(User).join(ApiToken, ApiToken.user_id == User.id).where(*_TOKEN_GOOD).options(joinedload(User.streets))
+)  # the scope of a street officer's request reads them
 _TOKEN_VALID = select(ApiToken.id).join(User, User.id == ApiToken.user_id).where(*_TOKEN_GOOD)
 
 

@@ -1,4 +1,5 @@
 """Sign-in, sign-out and the signed-in user's own password change."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for

@@ -1,6 +1,7 @@
 """The compound's accounts page: balances, the chain check, a month's statement (and its
 CSV/XLSX), income vs expense by month, the entries with their queries, and the forms with which
 the firm posts and answers and the committee asks."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -40,11 +41,18 @@ def export_statement(compound_id: int, fmt: str):
     compound = compound_or_404(compound_id)
     month = _month(compound.id)
     anchor = anchors.issue(compound.id, month, current_user, fmt)
-    rows = statements.statement_table(statements.statement(compound.id, month), anchor,
-                                      fee_books.fee_check(compound.id, month))
+    rows = statements.statement_table(
+        statements.statement(compound.id, month), anchor, fee_books.fee_check(compound.id, month)
+    )
     db.session.commit()  # the anchor printed in the file is recorded
-    return download(fmt, statements.STATEMENT_COLUMNS, rows, f"statement-{compound.code}-{month}",
-                            _("Statement of accounts %(month)s", month=month), compound.name)
+    return download(
+        fmt,
+        statements.STATEMENT_COLUMNS,
+        rows,
+        f"statement-{compound.code}-{month}",
+        _("Statement of accounts %(month)s", month=month),
+        compound.name,
+    )
 
 
 @bp.route("/compounds/<int:compound_id>/accounts/entries", methods=["POST"])
@@ -78,8 +86,11 @@ def reverse(compound_id: int, entry_id: int):
         flash(_("Say why the entry is reversed."), "error")
     else:
         try:
-            done = entries.post_entry(current_user, compound, {"reversal_of": entry.id, "entry_date": today(),
-                                                               "description": form.reason.data})
+            done = entries.post_entry(
+                current_user,
+                compound,
+                {"reversal_of": entry.id, "entry_date": today(), "description": form.reason.data},
+            )
         except DomainError as error:
             flash(error.message, "error")
         else:
@@ -129,8 +140,9 @@ def answer(compound_id: int, query_id: int):
 
 
 def _entry(compound_id: int, entry_id: int) -> LedgerEntry:
-    entry = db.session.scalar(visible(LedgerEntry, current_user).where(LedgerEntry.id == entry_id,
-                                                                       LedgerEntry.compound_id == compound_id))
+    entry = db.session.scalar(
+        visible(LedgerEntry, current_user).where(LedgerEntry.id == entry_id, LedgerEntry.compound_id == compound_id)
+    )
     if entry is None:
         abort(404)
     return entry
@@ -158,25 +170,50 @@ def _page(compound, entry_form=None, status=200):
     month = _month(compound.id)
     paper, paper_errors = _paper_anchor()
     flows = statements.monthly_flows(compound.id, shift(month, 1 - CHART_MONTHS), month)
-    listed = page_of(visible(LedgerEntry, current_user).where(LedgerEntry.compound_id == compound.id)
-                     .options(selectinload(LedgerEntry.queries)).order_by(LedgerEntry.seq.desc()),
-                     page_number(request.args))
+    listed = page_of(
+        visible(LedgerEntry, current_user)
+        .where(LedgerEntry.compound_id == compound.id)
+        .options(selectinload(LedgerEntry.queries))
+        .order_by(LedgerEntry.seq.desc()),
+        page_number(request.args),
+    )
     may_post = entries.can_post(current_user, compound)
-    reversed_ids = set(db.session.scalars(visible(LedgerEntry, current_user).with_only_columns(
-        LedgerEntry.reversal_of_id).where(LedgerEntry.compound_id == compound.id,
-                                          LedgerEntry.reversal_of_id.is_not(None))))
+    reversed_ids = set(
+        db.session.scalars(
+            visible(LedgerEntry, current_user)
+            .with_only_columns(LedgerEntry.reversal_of_id)
+            .where(LedgerEntry.compound_id == compound.id, LedgerEntry.reversal_of_id.is_not(None))
+        )
+    )
     return render_template(
-        "committees/accounts.html", compound=compound, month=month, prev_month=shift(month, -1),
-        next_month=shift(month, 1), balances=statements.balances(compound.id),
-        statement=statements.statement(compound.id, month), check=ledger.verify(compound.id, paper), flows=flows,
-        paper=paper, paper_errors=paper_errors,
+        "committees/accounts.html",
+        compound=compound,
+        month=month,
+        prev_month=shift(month, -1),
+        next_month=shift(month, 1),
+        balances=statements.balances(compound.id),
+        statement=statements.statement(compound.id, month),
+        check=ledger.verify(compound.id, paper),
+        flows=flows,
+        paper=paper,
+        paper_errors=paper_errors,
         anchor=anchors.issue(compound.id, month, current_user, "page"),
         figure=charts.income_expense(flows, _("Income and expense, last %(n)d months", n=CHART_MONTHS)),
-        entries=listed, reversed_ids=reversed_ids, may_post=may_post, may_query=queries.can_raise(current_user, compound),
+        entries=listed,
+        reversed_ids=reversed_ids,
+        may_post=may_post,
+        may_query=queries.can_raise(current_user, compound),
         fees=fee_books.fee_check(compound.id, month),
-        entry_form=entry_form or (EntryForm(formdata=None, prefix="entry", entry_date=today())
-                                  .with_votes(fund.vote_choices(compound.id)) if may_post else None),
-        query_form=QueryForm, answer_form=AnswerForm, reverse_form=ReverseForm), status
+        entry_form=entry_form
+        or (
+            EntryForm(formdata=None, prefix="entry", entry_date=today()).with_votes(fund.vote_choices(compound.id))
+            if may_post
+            else None
+        ),
+        query_form=QueryForm,
+        answer_form=AnswerForm,
+        reverse_form=ReverseForm,
+    ), status
 
 
 @bp.route("/accounts/queries")
@@ -186,10 +223,22 @@ def queries_list():
     answer to (answered here), or, for a committee member, those awaiting the keeper's answer.
     `open=1` (the home's link) keeps the unanswered."""
     open_only = request.args.get("open") in ("1", "true", "on")
-    listed = page_of(queries.listed(current_user, open_only).options(selectinload(LedgerQuery.entry)),
-                     page_number(request.args))
-    compounds = {c.id: c for c in db.session.scalars(visible(Compound, current_user).where(
-        Compound.id.in_({q.compound_id for q in listed.items})))}
+    listed = page_of(
+        queries.listed(current_user, open_only).options(selectinload(LedgerQuery.entry)), page_number(request.args)
+    )
+    compounds = {
+        c.id: c
+        for c in db.session.scalars(
+            visible(Compound, current_user).where(Compound.id.in_({q.compound_id for q in listed.items}))
+        )
+    }
     may_answer = {cid for cid, c in compounds.items() if entries.can_post(current_user, c)}
-    return render_template("committees/queries.html", page=listed, open_only=open_only, compounds=compounds,
-                           may_answer=may_answer, answer_form=AnswerForm, period_of=period_of)
+    return render_template(
+        "committees/queries.html",
+        page=listed,
+        open_only=open_only,
+        compounds=compounds,
+        may_answer=may_answer,
+        answer_form=AnswerForm,
+        period_of=period_of,
+    )

@@ -8,6 +8,7 @@ entry `seq` depends on every entry up to it, so a rewrite changes the hash print
 the committee already holds: verify checks the chain against every anchor ever printed and names
 the first that no longer matches (and so the month, and the range of entries rewritten).
 """
+
 from __future__ import annotations
 
 import re
@@ -60,10 +61,17 @@ def issue(compound_id: int, month: str, user, issued_as: str) -> Anchor | None:
         return None
     key = (LedgerAnchor.compound_id == compound_id, LedgerAnchor.month == month, LedgerAnchor.seq == head.seq)
     if db.session.scalar(select(LedgerAnchor.id).where(*key)) is None:
-        row = {"compound_id": compound_id, "month": month, "seq": head.seq, "hash": head.hash,
-               "issued_as": issued_as, "issued_by_id": getattr(user, "id", None)}
-        db.session.execute(_insert()(LedgerAnchor).values(row).on_conflict_do_nothing(
-            index_elements=["compound_id", "month", "seq"]))
+        row = {
+            "compound_id": compound_id,
+            "month": month,
+            "seq": head.seq,
+            "hash": head.hash,
+            "issued_as": issued_as,
+            "issued_by_id": getattr(user, "id", None),
+        }
+        db.session.execute(
+            _insert()(LedgerAnchor).values(row).on_conflict_do_nothing(index_elements=["compound_id", "month", "seq"])
+        )
     return Anchor(month, head.seq, head.hash)
 
 
@@ -85,8 +93,12 @@ class Broken:
 def check(compound_id: int, hashes: dict[int, str], paper: Anchor | None = None) -> tuple[int, Broken | None]:
     """(anchors checked, the first by seq the chain `hashes` (seq → hash) no longer matches):
     every anchor printed, and the one held on `paper` if given."""
-    anchors = [Anchor(row.month, row.seq, row.hash, row.issued_at) for row in db.session.scalars(
-        select(LedgerAnchor).where(LedgerAnchor.compound_id == compound_id).order_by(LedgerAnchor.id))]
+    anchors = [
+        Anchor(row.month, row.seq, row.hash, row.issued_at)
+        for row in db.session.scalars(
+            select(LedgerAnchor).where(LedgerAnchor.compound_id == compound_id).order_by(LedgerAnchor.id)
+        )
+    ]
     anchors.sort(key=lambda anchor: anchor.seq)  # stable: at one seq, the first printed first
     if paper is not None:
         anchors.insert(next((i for i, a in enumerate(anchors) if a.seq > paper.seq), len(anchors)), paper)

@@ -1,6 +1,7 @@
 """REST API of committees and accounts (design §6): committees and their status and coverage,
 the ledger (append-only: no PUT, PATCH or DELETE route exists, so those answer 405), statements,
 the chain check, queries on entries, and maintenance-fund votes."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -9,8 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from pm_app.auth.access import OFFICE, require_role
 from pm_app.auth.scope import get_visible, object_in_scope, visible
-from pm_app.committees import (anchors, coverage, entries, fee_books, fund, ledger, party, queries, services,
-                               statements)
+from pm_app.committees import anchors, coverage, entries, fee_books, fund, ledger, party, queries, services, statements
 from pm_app.committees import schemas as s
 from pm_app.committees.models import Committee, FundVote, LedgerEntry, LedgerQuery
 from pm_app.committees.scope import visible_compound
@@ -22,8 +22,12 @@ from pm_app.common.pagination import paginate
 from pm_app.extensions import db
 from pm_app.fees.services import first_day, last_day
 
-blp = Blueprint("committees_api", __name__, url_prefix="/api/v1",
-                description="Owners' committees, the compound's hash-chained books, queries and maintenance-fund votes")
+blp = Blueprint(
+    "committees_api",
+    __name__,
+    url_prefix="/api/v1",
+    description="Owners' committees, the compound's hash-chained books, queries and maintenance-fund votes",
+)
 
 
 @blp.route("/committees")
@@ -65,8 +69,9 @@ class Filing(MethodView):
     @blp.response(200, s.CommitteeOut)
     def post(self, data, committee_id):
         """Record the committee's filing (备案) with the street office"""
-        committee = services.record_filing(current_user, get_visible(Committee, committee_id, current_user),
-                                           data["filed_on"])
+        committee = services.record_filing(
+            current_user, get_visible(Committee, committee_id, current_user), data["filed_on"]
+        )
         db.session.commit()
         return committee
 
@@ -79,9 +84,15 @@ class Status(MethodView):
         """The compound's committee status as of a day (today by default), derived from the dates"""
         compound = visible_compound(compound_id, current_user)
         found = services.status_of(compound.id, args.get("as_of"))
-        return {"compound_id": compound.id, "as_of": found.as_of, "status": found.status, "kind": found.kind,
-                "days_to_term_end": found.days_to_term_end, "committee": found.committee,
-                "filing_overdue": bool(found.committee and services.filing_overdue(found.committee, found.as_of))}
+        return {
+            "compound_id": compound.id,
+            "as_of": found.as_of,
+            "status": found.status,
+            "kind": found.kind,
+            "days_to_term_end": found.days_to_term_end,
+            "committee": found.committee,
+            "filing_overdue": bool(found.committee and services.filing_overdue(found.committee, found.as_of)),
+        }
 
 
 @blp.route("/committees/coverage")
@@ -101,11 +112,18 @@ class Coverage(MethodView):
         def counted(counts):
             return {key: one(n) for key, n in counts.items()}
 
-        return {"as_of": found.as_of.isoformat(), "base": found.base, "compounds": found.total,
-                "left_out": found.left_out, "by_status": counted(found.by_status),
-                "established": one(found.established), "by_kind": counted(found.by_kind),
-                "preparing": counted(found.preparing), "party_organisation": one(found.party_organisation),
-                "red_property": one(found.red_property)}
+        return {
+            "as_of": found.as_of.isoformat(),
+            "base": found.base,
+            "compounds": found.total,
+            "left_out": found.left_out,
+            "by_status": counted(found.by_status),
+            "established": one(found.established),
+            "by_kind": counted(found.by_kind),
+            "preparing": counted(found.preparing),
+            "party_organisation": one(found.party_organisation),
+            "red_property": one(found.red_property),
+        }
 
 
 @blp.route("/compounds/<int:compound_id>/party-record")
@@ -136,8 +154,9 @@ class Entries(MethodView):
         if args.get("account"):
             query = query.where(LedgerEntry.account == args["account"])
         if args.get("month"):
-            query = query.where(LedgerEntry.entry_date >= first_day(args["month"]),
-                                LedgerEntry.entry_date <= last_day(args["month"]))
+            query = query.where(
+                LedgerEntry.entry_date >= first_day(args["month"]), LedgerEntry.entry_date <= last_day(args["month"])
+            )
         return paginate(query.order_by(LedgerEntry.seq), pagination_parameters)
 
     @blp.arguments(s.EntryIn)
@@ -171,10 +190,16 @@ class Statement(MethodView):
         anchor = anchors.issue(compound_id, args["month"], current_user, "api")
         db.session.commit()  # the anchor this answer prints is recorded
         fees = fee_books.fee_check(compound_id, args["month"])
-        return {"compound_id": compound_id, "month": args["month"],
-                "accounts": statements.statement(compound_id, args["month"]), "anchor": anchor,
-                "fees_received": fees.received_fen, "fees_difference": fees.difference_fen,
-                "fees_agree": fees.agrees, "month_closed": fees.month_closed}
+        return {
+            "compound_id": compound_id,
+            "month": args["month"],
+            "accounts": statements.statement(compound_id, args["month"]),
+            "anchor": anchor,
+            "fees_received": fees.received_fen,
+            "fees_difference": fees.difference_fen,
+            "fees_agree": fees.agrees,
+            "month_closed": fees.month_closed,
+        }
 
 
 @blp.route("/ledger/<int:compound_id>/balances")
@@ -183,8 +208,12 @@ class Balances(MethodView):
     def get(self, compound_id):
         """Each account's balance (in − out) over all entries"""
         visible_compound(compound_id, current_user)
-        return {"compound_id": compound_id, "balances": {
-            account.value: fen_to_yuan(total) for account, total in statements.balances(compound_id).items()}}
+        return {
+            "compound_id": compound_id,
+            "balances": {
+                account.value: fen_to_yuan(total) for account, total in statements.balances(compound_id).items()
+            },
+        }
 
 
 @blp.route("/ledger/<int:compound_id>/verify")
@@ -204,8 +233,13 @@ class EntryQueries(MethodView):
     @blp.response(200, s.QueryOut(many=True))
     def get(self, compound_id, entry_id):
         visible_compound(compound_id, current_user)
-        return list(db.session.scalars(visible(LedgerQuery, current_user).where(
-            LedgerQuery.entry_id == entry_id, LedgerQuery.compound_id == compound_id).order_by(LedgerQuery.id)))
+        return list(
+            db.session.scalars(
+                visible(LedgerQuery, current_user)
+                .where(LedgerQuery.entry_id == entry_id, LedgerQuery.compound_id == compound_id)
+                .order_by(LedgerQuery.id)
+            )
+        )
 
     @blp.arguments(s.QuestionIn)
     @blp.response(201, s.QueryOut)

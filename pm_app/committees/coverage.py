@@ -12,6 +12,7 @@
   those served as 红色物业 (models.PartyRecord).
 
 Shares are of the base, four places, half up. One GROUP BY over the compounds the caller sees."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -65,16 +66,21 @@ def coverage(user, as_of: date, street_id: int | None = None, base: str = "renov
     in_base = renovated_by(as_of) if base == "renovated" else true()
     party = func.coalesce(PartyRecord.party_organisation, false())
     red = func.coalesce(PartyRecord.red_property, false())
-    inner = (joins(select(Compound.street_id, status, kind, in_base.label("in_base"), party.label("party"),
-                          red.label("red")).select_from(Compound))
-             .outerjoin(PartyRecord, PartyRecord.compound_id == Compound.id)
-             .where(scope_clause(Compound, user)))
+    inner = (
+        joins(
+            select(
+                Compound.street_id, status, kind, in_base.label("in_base"), party.label("party"), red.label("red")
+            ).select_from(Compound)
+        )
+        .outerjoin(PartyRecord, PartyRecord.compound_id == Compound.id)
+        .where(scope_clause(Compound, user))
+    )
     if street_id is not None:
         inner = inner.where(Compound.street_id == street_id)
     rows = inner.subquery()
-    query = (select(rows.c.street_id, rows.c.status, rows.c.kind, func.count(), rows.c.party, rows.c.red,
-                    rows.c.in_base)
-             .group_by(rows.c.street_id, rows.c.status, rows.c.kind, rows.c.party, rows.c.red, rows.c.in_base))
+    query = select(
+        rows.c.street_id, rows.c.status, rows.c.kind, func.count(), rows.c.party, rows.c.red, rows.c.in_base
+    ).group_by(rows.c.street_id, rows.c.status, rows.c.kind, rows.c.party, rows.c.red, rows.c.in_base)
     counted, left_out = [], 0
     for *row, in_base_value in db.session.execute(query):
         if in_base_value:
@@ -90,8 +96,12 @@ def tally(as_of: date, rows) -> Coverage:
     """Coverage from (street id, status, committee kind, count[, has party organisation, is 红色物业])
     rows: the query above, or the homes' compounds, whose health has read each one's status and
     kind already (without the party flags)."""
-    result = Coverage(as_of, by_status={s: 0 for s in STATUSES}, by_kind={**{k: 0 for k in GOVERNING_KINDS}, "none": 0},
-                      preparing={k: 0 for k in GOVERNING_KINDS})
+    result = Coverage(
+        as_of,
+        by_status={s: 0 for s in STATUSES},
+        by_kind={**{k: 0 for k in GOVERNING_KINDS}, "none": 0},
+        preparing={k: 0 for k in GOVERNING_KINDS},
+    )
     for street, state, committee_kind, count, *flags in rows:
         kind_key = CommitteeKind(committee_kind).value if committee_kind else None
         result.total += count

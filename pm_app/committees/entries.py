@@ -3,6 +3,7 @@ or its 自管会 or street office under a fee arrangement: org.parties) posts en
 reverses its mistakes; a maintenance-fund draw needs a passing owners' vote (see fund.py).
 Fee income is not posted by hand: the system posts it from the fees received (fee_books.py).
 There is no edit and no delete, here or in the database (see the migration's triggers)."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -14,16 +15,18 @@ from pm_app.committees.models import Account, Direction, FundVote, LedgerEntry
 from pm_app.common.clock import today
 from pm_app.errors import Conflict, DomainError
 from pm_app.extensions import db
-from pm_app.org.models import Compound
 from pm_app.org import parties
+from pm_app.org.models import Compound
 from pm_app.org.services import ensure
 
 FIELDS = ("account", "direction", "amount_fen")
 # Fee income is what the fee module received, posted once a month by the system (fee_books.py);
 # an entry by hand would count the same fees twice, and a reversal would be posted back.
 HAND_ACCOUNTS = tuple(account for account in Account if account != Account.fee_income)
-FEE_INCOME_REFUSED = _l("Fee income is posted by the system from the fees received, once a month after the month "
-                        "closes; record a payment or a reversal in the fee module instead.")
+FEE_INCOME_REFUSED = _l(
+    "Fee income is posted by the system from the fees received, once a month after the month "
+    "closes; record a payment or a reversal in the fee module instead."
+)
 
 
 def can_post(user, compound: Compound) -> bool:
@@ -40,16 +43,26 @@ def post_entry(user, compound: Compound, data: dict) -> LedgerEntry:
     if original is not None:
         _check_reversal(original, data)
     else:
-        missing = {name: [_("Missing data for required field.")] for name in ("account", "direction", "amount")
-                   if data.get(_field(name)) is None}
+        missing = {
+            name: [_("Missing data for required field.")]
+            for name in ("account", "direction", "amount")
+            if data.get(_field(name)) is None
+        }
         if missing:
             raise DomainError(_("Invalid input."), missing)
         if Account(data["account"]) == Account.fee_income:
             raise DomainError(str(FEE_INCOME_REFUSED), {"account": [str(FEE_INCOME_REFUSED)]})
     entry = LedgerEntry(
-        compound_id=compound.id, account=Account(data["account"]), direction=Direction(data["direction"]),
-        amount_fen=data["amount_fen"], entry_date=data["entry_date"], counterparty=data.get("counterparty"),
-        voucher_no=data.get("voucher_no"), description=data["description"], posted_by_id=user.id)
+        compound_id=compound.id,
+        account=Account(data["account"]),
+        direction=Direction(data["direction"]),
+        amount_fen=data["amount_fen"],
+        entry_date=data["entry_date"],
+        counterparty=data.get("counterparty"),
+        voucher_no=data.get("voucher_no"),
+        description=data["description"],
+        posted_by_id=user.id,
+    )
     if original is None and entry.account == Account.maintenance_fund and entry.direction == Direction.out:
         vote_id = data.get("fund_vote_id")
         fund.check_draw(compound.id, db.session.get(FundVote, vote_id) if vote_id else None, entry.amount_fen)
@@ -62,19 +75,25 @@ def _field(name: str) -> str:
 
 
 def _original(compound: Compound, entry_id: int) -> LedgerEntry:
-    original = db.session.scalar(select(LedgerEntry).where(LedgerEntry.id == entry_id,
-                                                           LedgerEntry.compound_id == compound.id))
+    original = db.session.scalar(
+        select(LedgerEntry).where(LedgerEntry.id == entry_id, LedgerEntry.compound_id == compound.id)
+    )
     if original is None:
-        raise DomainError(_("reversal_of: no such entry in this compound's books"),
-                          {"reversal_of": [_("No such entry in this compound's books.")]})
+        raise DomainError(
+            _("reversal_of: no such entry in this compound's books"),
+            {"reversal_of": [_("No such entry in this compound's books.")]},
+        )
     if original.account == Account.fee_income:
         raise DomainError(str(FEE_INCOME_REFUSED), {"reversal_of": [str(FEE_INCOME_REFUSED)]})
     if original.reversal_of_id is not None:
-        raise DomainError(_("A reversal cannot be reversed; post the entry again instead."),
-                          {"reversal_of": [_("is itself a reversal")]})
+        raise DomainError(
+            _("A reversal cannot be reversed; post the entry again instead."),
+            {"reversal_of": [_("is itself a reversal")]},
+        )
     if db.session.scalar(select(LedgerEntry.id).where(LedgerEntry.reversal_of_id == original.id)) is not None:
-        raise Conflict(_("Entry %(seq)d has already been reversed.", seq=original.seq),
-                       {"reversal_of": [_("already reversed")]})
+        raise Conflict(
+            _("Entry %(seq)d has already been reversed.", seq=original.seq), {"reversal_of": [_("already reversed")]}
+        )
     return original
 
 

@@ -18,6 +18,7 @@ month is the one thing that moves a closed month: the next sweep posts it as a c
 (version 2, 3 … of that month, voucher FEE-YYYY-MM-2), dated in that month, so the statement
 keeps agreeing with the fees received.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -55,15 +56,21 @@ class SweepResult:
 
 def month_bounds(month: str) -> tuple[datetime, datetime]:
     """The month as instants: from its first midnight in the city to the next month's."""
-    return (datetime.combine(first_day(month), time(0), tzinfo=CITY_TZ),
-            datetime.combine(first_day(shift(month, 1)), time(0), tzinfo=CITY_TZ))
+    return (
+        datetime.combine(first_day(month), time(0), tzinfo=CITY_TZ),
+        datetime.combine(first_day(shift(month, 1)), time(0), tzinfo=CITY_TZ),
+    )
 
 
 def received(month: str, compound_ids: list[int] | None = None) -> dict[int, int]:
     """Compound id → the fees received in `month`: payments dated in it, net of the reversals dated in it."""
     start, end = month_bounds(month)
-    query = (select(Bill.compound_id, func.sum(Payment.amount_fen)).join(Bill, Bill.id == Payment.bill_id)
-             .where(Payment.paid_at >= start, Payment.paid_at < end).group_by(Bill.compound_id))
+    query = (
+        select(Bill.compound_id, func.sum(Payment.amount_fen))
+        .join(Bill, Bill.id == Payment.bill_id)
+        .where(Payment.paid_at >= start, Payment.paid_at < end)
+        .group_by(Bill.compound_id)
+    )
     if compound_ids is not None:
         query = query.where(Bill.compound_id.in_(compound_ids))
     return {compound_id: int(total) for compound_id, total in db.session.execute(query)}
@@ -72,9 +79,11 @@ def received(month: str, compound_ids: list[int] | None = None) -> dict[int, int
 def booked(compound_id: int | None = None) -> dict[tuple[int, str], int]:
     """(compound id, month) → the net fee income in the books (in − out), for one compound or all."""
     signed = func.sum(LedgerEntry.amount_fen)
-    query = (select(LedgerEntry.compound_id, LedgerEntry.entry_date, LedgerEntry.direction, signed)
-             .where(LedgerEntry.account == Account.fee_income)
-             .group_by(LedgerEntry.compound_id, LedgerEntry.entry_date, LedgerEntry.direction))
+    query = (
+        select(LedgerEntry.compound_id, LedgerEntry.entry_date, LedgerEntry.direction, signed)
+        .where(LedgerEntry.account == Account.fee_income)
+        .group_by(LedgerEntry.compound_id, LedgerEntry.entry_date, LedgerEntry.direction)
+    )
     if compound_id is not None:
         query = query.where(LedgerEntry.compound_id == compound_id)
     totals: dict[tuple[int, str], int] = defaultdict(int)
@@ -99,18 +108,25 @@ def post_fee_income(as_of: date | None = None) -> SweepResult:
     result.months = len(months)
     wanted = {(compound, month): total for month in months for compound, total in received(month).items()}
     in_books = booked()
-    differing = sorted({compound for compound, month in wanted.keys() | in_books.keys()
-                        if month <= last and wanted.get((compound, month), 0) != in_books.get((compound, month), 0)})
+    differing = sorted(
+        {
+            compound
+            for compound, month in wanted.keys() | in_books.keys()
+            if month <= last and wanted.get((compound, month), 0) != in_books.get((compound, month), 0)
+        }
+    )
     for compound_id in differing:
-        result.posted.extend(_post_compound(compound_id, {k[1]: v for k, v in wanted.items() if k[0] == compound_id},
-                                            last))
+        result.posted.extend(
+            _post_compound(compound_id, {k[1]: v for k, v in wanted.items() if k[0] == compound_id}, last)
+        )
     return result
 
 
 def _first_month() -> str | None:
     first_paid = db.session.scalar(select(func.min(Payment.paid_at)))
-    first_booked = db.session.scalar(select(func.min(LedgerEntry.entry_date))
-                                     .where(LedgerEntry.account == Account.fee_income))
+    first_booked = db.session.scalar(
+        select(func.min(LedgerEntry.entry_date)).where(LedgerEntry.account == Account.fee_income)
+    )
     candidates = [period_of(first_paid.astimezone(CITY_TZ).date())] if first_paid else []
     candidates += [period_of(first_booked)] if first_booked else []
     return min(candidates) if candidates else None
@@ -121,9 +137,13 @@ def _post_compound(compound_id: int, wanted: dict[str, int], last: str) -> list[
     each closed month's difference between the fees received and the books."""
     lock_compound(compound_id)
     in_books = {month: total for (_compound, month), total in booked(compound_id).items()}
-    versions = dict(db.session.execute(
-        select(FeeIncomePosting.month, func.max(FeeIncomePosting.version))
-        .where(FeeIncomePosting.compound_id == compound_id).group_by(FeeIncomePosting.month)).all())
+    versions = dict(
+        db.session.execute(
+            select(FeeIncomePosting.month, func.max(FeeIncomePosting.version))
+            .where(FeeIncomePosting.compound_id == compound_id)
+            .group_by(FeeIncomePosting.month)
+        ).all()
+    )
     rows = []
     for month in sorted(wanted.keys() | in_books.keys()):
         difference = wanted.get(month, 0) - in_books.get(month, 0)
@@ -131,17 +151,30 @@ def _post_compound(compound_id: int, wanted: dict[str, int], last: str) -> list[
             continue
         version = versions.get(month, 0) + 1
         entry = LedgerEntry(
-            compound_id=compound_id, account=Account.fee_income,
-            direction=Direction.in_ if difference > 0 else Direction.out, amount_fen=abs(difference),
-            entry_date=last_day(month), voucher_no=f"FEE-{month}" if version == 1 else f"FEE-{month}-{version}",
-            description=(DESCRIPTION if version == 1 else CORRECTION).format(month=month), posted_by_id=None)
+            compound_id=compound_id,
+            account=Account.fee_income,
+            direction=Direction.in_ if difference > 0 else Direction.out,
+            amount_fen=abs(difference),
+            entry_date=last_day(month),
+            voucher_no=f"FEE-{month}" if version == 1 else f"FEE-{month}-{version}",
+            description=(DESCRIPTION if version == 1 else CORRECTION).format(month=month),
+            posted_by_id=None,
+        )
         rows.append((entry, Posted(compound_id, month, difference, version), in_books.get(month, 0)))
     if not rows:
         return []
     ledger.append_all(compound_id, [entry for entry, _posted, _booked in rows])
-    db.session.add_all(FeeIncomePosting(compound_id=compound_id, month=posted.month, version=posted.version,
-                                        received_fen=wanted.get(posted.month, 0), booked_fen=before,
-                                        entry_id=entry.id) for entry, posted, before in rows)
+    db.session.add_all(
+        FeeIncomePosting(
+            compound_id=compound_id,
+            month=posted.month,
+            version=posted.version,
+            received_fen=wanted.get(posted.month, 0),
+            booked_fen=before,
+            entry_id=entry.id,
+        )
+        for entry, posted, before in rows
+    )
     db.session.flush()
     return [posted for _entry, posted, _booked in rows]
 
@@ -149,6 +182,7 @@ def _post_compound(compound_id: int, wanted: dict[str, int], last: str) -> list[
 @dataclass
 class FeeCheck:
     """The statement's fee income beside the fee module's figure for the same month."""
+
     received_fen: int
     booked_fen: int
     month_closed: bool
@@ -163,5 +197,8 @@ class FeeCheck:
 
 
 def fee_check(compound_id: int, month: str) -> FeeCheck:
-    return FeeCheck(received(month, [compound_id]).get(compound_id, 0),
-                    booked(compound_id).get((compound_id, month), 0), closed(month))
+    return FeeCheck(
+        received(month, [compound_id]).get(compound_id, 0),
+        booked(compound_id).get((compound_id, month), 0),
+        closed(month),
+    )

@@ -1,5 +1,6 @@
 """Forms of the committee and accounts pages. They check shape; the rules (member counts, who may
 post, Art. 278) are in the services, whose refusals `common.forms.report` shows by the fields."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -15,8 +16,13 @@ from pm_app.common.forms import day_in_range
 from pm_app.common.money import AmountError, yuan_to_fen
 from pm_app.org.labels import choices
 
-_ROLE_WORDS = {**{m.value: m for m in MemberRole}, **{str(t): m for m, t in ROLES.items()},
-               "主任": MemberRole.chair, "副主任": MemberRole.vice_chair, "委员": MemberRole.member}
+_ROLE_WORDS = {
+    **{m.value: m for m in MemberRole},
+    **{str(t): m for m, t in ROLES.items()},
+    "主任": MemberRole.chair,
+    "副主任": MemberRole.vice_chair,
+    "委员": MemberRole.member,
+}
 
 
 def _members(form, field):
@@ -38,12 +44,19 @@ class CommitteeForm(FlaskForm):
     elected_on = DateField(_l("Elected on"), validators=[DataRequired(), day_in_range])
     term_years = IntegerField(_l("Term (years)"), default=5, validators=[DataRequired(), NumberRange(min=1)])
     filed_on = DateField(_l("Filed with the street on"), validators=[Optional(), day_in_range])
-    members = TextAreaField(_l("Members, one per line: name, role, phone (role: chair, vice_chair or member)"),
-                            validators=[DataRequired(), _members])
+    members = TextAreaField(
+        _l("Members, one per line: name, role, phone (role: chair, vice_chair or member)"),
+        validators=[DataRequired(), _members],
+    )
 
     def data_for_service(self) -> dict:
-        return {"kind": self.kind.data, "elected_on": self.elected_on.data, "term_years": self.term_years.data,
-                "filed_on": self.filed_on.data, "members": self.members.members}
+        return {
+            "kind": self.kind.data,
+            "elected_on": self.elected_on.data,
+            "term_years": self.term_years.data,
+            "filed_on": self.filed_on.data,
+            "members": self.members.members,
+        }
 
 
 class PartyForm(FlaskForm):
@@ -74,19 +87,27 @@ class EntryForm(FlaskForm):
     counterparty = StringField(_l("Counterparty"), validators=[Optional(), Length(max=128)])
     voucher_no = StringField(_l("Voucher no."), validators=[Optional(), Length(max=64)])
     # The compound's passing votes, offered by the page (with_votes): a draw picks its vote by subject.
-    fund_vote_id = SelectField(_l("Approving owners' vote (for a maintenance-fund draw)"),
-                               coerce=lambda value: int(value) if value not in (None, "", "None") else None,
-                               choices=[("", "—")])
+    fund_vote_id = SelectField(
+        _l("Approving owners' vote (for a maintenance-fund draw)"),
+        coerce=lambda value: int(value) if value not in (None, "", "None") else None,
+        choices=[("", "—")],
+    )
 
     def with_votes(self, votes: list[tuple[int, str]]) -> EntryForm:
         self.fund_vote_id.choices = [("", _l("— none —"))] + [(str(vote_id), label) for vote_id, label in votes]
         return self
 
     def data_for_service(self) -> dict:
-        return {"account": self.account.data, "direction": self.direction.data, "amount_fen": self.amount.fen,
-                "entry_date": self.entry_date.data, "description": self.description.data,
-                "counterparty": self.counterparty.data or None, "voucher_no": self.voucher_no.data or None,
-                "fund_vote_id": self.fund_vote_id.data}
+        return {
+            "account": self.account.data,
+            "direction": self.direction.data,
+            "amount_fen": self.amount.fen,
+            "entry_date": self.entry_date.data,
+            "description": self.description.data,
+            "counterparty": self.counterparty.data or None,
+            "voucher_no": self.voucher_no.data or None,
+            "fund_vote_id": self.fund_vote_id.data,
+        }
 
 
 class QueryForm(FlaskForm):

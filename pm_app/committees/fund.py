@@ -10,6 +10,7 @@ vote raises the fund, alters or rebuilds, or changes the use of common parts (th
 each counted once however many households they hold (majorities.owner_count); totals are the
 compound's owners and registered floor area when the vote is recorded.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -21,14 +22,13 @@ from sqlalchemy.orm import aliased
 
 from pm_app.auth.models import Role
 from pm_app.auth.scope import visible
-from pm_app.org.services import can_manage_compound
 from pm_app.committees.majorities import DRAWABLE, MATTERS, approves, check_counted_majority, majority_rule, owner_count
 from pm_app.committees.models import Account, Direction, FundMatter, FundVote, LedgerEntry
 from pm_app.common.money import fen_to_yuan
 from pm_app.errors import DomainError
 from pm_app.extensions import db
 from pm_app.org.models import Compound
-from pm_app.org.services import compound_counts, ensure
+from pm_app.org.services import can_manage_compound, compound_counts, ensure
 from pm_app.tickets.models import Ticket
 from pm_app.warranties.models import RenovationProject
 
@@ -78,14 +78,23 @@ def record_vote(user, compound: Compound, data: dict) -> FundVote:
     if not counts or not counts["households"]:
         message = _("Register the compound's households first: the vote is judged against their area and number.")
         raise DomainError(message, {"compound_id": [message]})
-    vote = FundVote(compound_id=compound.id, purpose=data["purpose"], matter=matter, amount_fen=data["amount_fen"],
-                    voted_on=data["voted_on"], ticket_id=data.get("ticket_id"), project_id=data.get("project_id"),
-                    total_area_dm2=counts["floor_area_dm2"], total_households=counts["households"],
-                    total_owners=owner_count(compound.id),
-                    participating_area_dm2=data["participating_area_dm2"],
-                    participating_households=data["participating_households"],
-                    approving_area_dm2=data["approving_area_dm2"], approving_households=data["approving_households"],
-                    recorded_by_id=user.id)
+    vote = FundVote(
+        compound_id=compound.id,
+        purpose=data["purpose"],
+        matter=matter,
+        amount_fen=data["amount_fen"],
+        voted_on=data["voted_on"],
+        ticket_id=data.get("ticket_id"),
+        project_id=data.get("project_id"),
+        total_area_dm2=counts["floor_area_dm2"],
+        total_households=counts["households"],
+        total_owners=owner_count(compound.id),
+        participating_area_dm2=data["participating_area_dm2"],
+        participating_households=data["participating_households"],
+        approving_area_dm2=data["approving_area_dm2"],
+        approving_households=data["approving_households"],
+        recorded_by_id=user.id,
+    )
     _check_counts(vote)
     db.session.add(vote)
     db.session.flush()
@@ -120,7 +129,8 @@ def _check_counts(vote: FundVote) -> None:
 def balance(compound_id: int, as_of: date | None = None) -> int:
     signed = case((LedgerEntry.direction == Direction.in_, LedgerEntry.amount_fen), else_=-LedgerEntry.amount_fen)
     query = select(func.coalesce(func.sum(signed), 0)).where(
-        LedgerEntry.compound_id == compound_id, LedgerEntry.account == Account.maintenance_fund)
+        LedgerEntry.compound_id == compound_id, LedgerEntry.account == Account.maintenance_fund
+    )
     if as_of is not None:
         query = query.where(LedgerEntry.entry_date <= as_of)
     return int(db.session.scalar(query))
@@ -130,8 +140,13 @@ def drawn_against(vote_id: int) -> int:
     """What has been drawn on a vote, net of reversals of those draws."""
     signed = case((LedgerEntry.direction == Direction.out, LedgerEntry.amount_fen), else_=-LedgerEntry.amount_fen)
     reversed_draws = select(LedgerEntry.id).where(LedgerEntry.fund_vote_id == vote_id)
-    return int(db.session.scalar(select(func.coalesce(func.sum(signed), 0)).where(
-        (LedgerEntry.fund_vote_id == vote_id) | LedgerEntry.reversal_of_id.in_(reversed_draws))))
+    return int(
+        db.session.scalar(
+            select(func.coalesce(func.sum(signed), 0)).where(
+                (LedgerEntry.fund_vote_id == vote_id) | LedgerEntry.reversal_of_id.in_(reversed_draws)
+            )
+        )
+    )
 
 
 def drawn_by_vote(vote_ids: list[int]) -> dict[int, int]:
@@ -143,23 +158,41 @@ def drawn_by_vote(vote_ids: list[int]) -> dict[int, int]:
     # A reversal counts against the vote of the draw it reverses.
     vote = case((original.fund_vote_id.in_(vote_ids), original.fund_vote_id), else_=LedgerEntry.fund_vote_id)
     rows = db.session.execute(
-        select(vote, func.sum(signed)).select_from(LedgerEntry)
+        select(vote, func.sum(signed))
+        .select_from(LedgerEntry)
         .outerjoin(original, original.id == LedgerEntry.reversal_of_id)
-        .where(LedgerEntry.fund_vote_id.in_(vote_ids) | original.fund_vote_id.in_(vote_ids)).group_by(vote))
+        .where(LedgerEntry.fund_vote_id.in_(vote_ids) | original.fund_vote_id.in_(vote_ids))
+        .group_by(vote)
+    )
     return {int(v): int(n) for v, n in rows}
 
 
 def vote_choices(compound_id: int) -> list[tuple[int, str]]:
     """The compound's votes that meet Art. 278 and have something left to draw, newest first, as
     (id, label naming its subject, what is left and the day): what the entry form offers a draw."""
-    votes = list(db.session.scalars(select(FundVote).where(FundVote.compound_id == compound_id)
-                                    .order_by(FundVote.voted_on.desc(), FundVote.id.desc())))
+    votes = list(
+        db.session.scalars(
+            select(FundVote)
+            .where(FundVote.compound_id == compound_id)
+            .order_by(FundVote.voted_on.desc(), FundVote.id.desc())
+        )
+    )
     drawn = drawn_by_vote([vote.id for vote in votes])
-    return [(vote.id, _("No. %(id)d %(purpose)s: %(left)s of %(amount)s yuan left (voted %(day)s)", id=vote.id,
-                        purpose=vote.purpose, left=fen_to_yuan(vote.amount_fen - drawn.get(vote.id, 0)),
-                        amount=fen_to_yuan(vote.amount_fen), day=vote.voted_on.isoformat()))
-            for vote in votes if failed_threshold(vote) is None and vote.matter in DRAWABLE
-            and vote.amount_fen > drawn.get(vote.id, 0)]
+    return [
+        (
+            vote.id,
+            _(
+                "No. %(id)d %(purpose)s: %(left)s of %(amount)s yuan left (voted %(day)s)",
+                id=vote.id,
+                purpose=vote.purpose,
+                left=fen_to_yuan(vote.amount_fen - drawn.get(vote.id, 0)),
+                amount=fen_to_yuan(vote.amount_fen),
+                day=vote.voted_on.isoformat(),
+            ),
+        )
+        for vote in votes
+        if failed_threshold(vote) is None and vote.matter in DRAWABLE and vote.amount_fen > drawn.get(vote.id, 0)
+    ]
 
 
 def check_draw(compound_id: int, vote: FundVote | None, amount_fen: int) -> None:

@@ -1,5 +1,6 @@
 """How committee and ledger values read on pages: kinds, member roles, accounts, directions,
 statuses. The API keeps the English values; templates use the `committee_label` filter."""
+
 from __future__ import annotations
 
 import enum
@@ -20,8 +21,10 @@ KINDS = {
 }
 # The short names alerts use in their titles, which are written in Chinese when raised (rules.py).
 SHORT_KINDS = {
-    CommitteeKind.owners_committee: "业委会", CommitteeKind.management_committee: "物管会",
-    CommitteeKind.self_management: "自管会", CommitteeKind.temporary_committee: "临时业委会",
+    CommitteeKind.owners_committee: "业委会",
+    CommitteeKind.management_committee: "物管会",
+    CommitteeKind.self_management: "自管会",
+    CommitteeKind.temporary_committee: "临时业委会",
     CommitteeKind.supervision_committee: "改造工作监督委员会",
 }
 ROLES = {MemberRole.chair: _l("Chair"), MemberRole.vice_chair: _l("Vice chair"), MemberRole.member: _l("Member")}

@@ -18,6 +18,7 @@ catch a rewrite that recomputed every hash and the head.
 Appends to one compound's chain take turns on the compound's row lock (PostgreSQL; SQLite
 serialises writers), so two posts never link to the same previous entry.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -37,11 +38,20 @@ GENESIS = "0" * 64
 
 def canonical(entry: LedgerEntry, reversal_of_seq: int | None) -> bytes:
     body = {
-        "v": 1, "compound_id": entry.compound_id, "seq": entry.seq, "account": Account(entry.account).value,
-        "direction": Direction(entry.direction).value, "amount_fen": entry.amount_fen,
-        "date": entry.entry_date.isoformat(), "counterparty": entry.counterparty, "voucher_no": entry.voucher_no,
-        "description": entry.description, "reversal_of_seq": reversal_of_seq, "fund_vote_id": entry.fund_vote_id,
-        "posted_by_id": entry.posted_by_id, "prev_hash": entry.prev_hash,
+        "v": 1,
+        "compound_id": entry.compound_id,
+        "seq": entry.seq,
+        "account": Account(entry.account).value,
+        "direction": Direction(entry.direction).value,
+        "amount_fen": entry.amount_fen,
+        "date": entry.entry_date.isoformat(),
+        "counterparty": entry.counterparty,
+        "voucher_no": entry.voucher_no,
+        "description": entry.description,
+        "reversal_of_seq": reversal_of_seq,
+        "fund_vote_id": entry.fund_vote_id,
+        "posted_by_id": entry.posted_by_id,
+        "prev_hash": entry.prev_hash,
     }
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
@@ -111,13 +121,17 @@ def verify(compound_id: int, paper: Anchor | None = None) -> Verification:
     holds on a printed statement, is checked the same way (its month is None)."""
     rows = db.session.execute(
         select(LedgerEntry, LedgerEntry.reversal_of_id)
-        .where(LedgerEntry.compound_id == compound_id).order_by(LedgerEntry.seq, LedgerEntry.id)).all()
+        .where(LedgerEntry.compound_id == compound_id)
+        .order_by(LedgerEntry.seq, LedgerEntry.id)
+    ).all()
     seq_of = {entry.id: entry.seq for entry, _ in rows}
     expected_prev, expected_seq = GENESIS, 1
     for entry, reversal_of_id in rows:
         reversal_seq = seq_of.get(reversal_of_id) if reversal_of_id else None
         if entry.seq != expected_seq:
-            return Verification(False, len(rows), entry.id, entry.seq, f"expected seq {expected_seq}, found {entry.seq}")
+            return Verification(
+                False, len(rows), entry.id, entry.seq, f"expected seq {expected_seq}, found {entry.seq}"
+            )
         if entry.prev_hash != expected_prev:
             return Verification(False, len(rows), entry.id, entry.seq, "does not link to the entry before it")
         if entry_hash(entry, reversal_seq) != entry.hash:
@@ -132,7 +146,13 @@ def verify(compound_id: int, paper: Anchor | None = None) -> Verification:
         what = "is missing" if broken.found_hash is None else f"now has hash {broken.found_hash}"
         statement = f"the statement of {anchor.month}" if anchor.month else "the statement you hold"
         return Verification(
-            False, len(rows), None, broken.first_seq,
+            False,
+            len(rows),
+            None,
+            broken.first_seq,
             f"{statement} printed entry {anchor.seq} with hash {anchor.hash}; the entry {what}: "
-            f"entries {broken.first_seq} to {anchor.seq} were rewritten after it was issued", checked, anchor)
+            f"entries {broken.first_seq} to {anchor.seq} were rewritten after it was issued",
+            checked,
+            anchor,
+        )
     return Verification(True, len(rows), anchors=checked)

@@ -15,6 +15,7 @@ are one owner only when both the name and the phone are given and agree. A house
 them counts as an owner of its own — the count can only err towards more owners, never merge
 two people who merely share a common name.
 """
+
 from __future__ import annotations
 
 import re
@@ -29,8 +30,12 @@ from pm_app.extensions import db
 from pm_app.org.models import Household
 
 HALF, THREE_QUARTERS = "half", "three_quarters"
-MAJORITY = {FundMatter.use: HALF, FundMatter.raise_: THREE_QUARTERS, FundMatter.rebuild: THREE_QUARTERS,
-            FundMatter.common_use: THREE_QUARTERS}
+MAJORITY = {
+    FundMatter.use: HALF,
+    FundMatter.raise_: THREE_QUARTERS,
+    FundMatter.rebuild: THREE_QUARTERS,
+    FundMatter.common_use: THREE_QUARTERS,
+}
 # A draw on the fund spends it: a vote to use it, or to rebuild with it. Raising the fund puts
 # money in, and a change of use of the common parts decides no spending.
 DRAWABLE = (FundMatter.use, FundMatter.rebuild)
@@ -53,17 +58,22 @@ def approves(matter: FundMatter, approving: int, participating: int) -> bool:
 
 def majority_rule(matter: FundMatter) -> str:
     """The rule a matter's vote is judged by, as the refusals quote it."""
-    return _("Civil Code Art. 278: %(matter)s needs %(majority)s of the participating floor area and of the "
-             "participating owners, with owners holding at least 2/3 of the area and 2/3 of the headcount taking "
-             "part", matter=MATTERS[matter], majority=MAJORITIES[MAJORITY[matter]])
+    return _(
+        "Civil Code Art. 278: %(matter)s needs %(majority)s of the participating floor area and of the "
+        "participating owners, with owners holding at least 2/3 of the area and 2/3 of the headcount taking "
+        "part",
+        matter=MATTERS[matter],
+        majority=MAJORITIES[MAJORITY[matter]],
+    )
 
 
 def check_counted_majority(matter: FundMatter, counted: str | None) -> None:
     """A vote the committee counted against another majority than its matter's is refused (422)."""
     if counted is None or counted == MAJORITY[matter]:
         return
-    message = _("%(rule)s; this vote was counted against %(counted)s.", rule=majority_rule(matter),
-                counted=MAJORITIES[counted])
+    message = _(
+        "%(rule)s; this vote was counted against %(counted)s.", rule=majority_rule(matter), counted=MAJORITIES[counted]
+    )
     raise DomainError(message, {"majority": [message]})
 
 
@@ -81,6 +91,7 @@ def owner_key(household_id: int, name: str | None, phone: str | None) -> tuple:
 
 def owner_count(compound_id: int) -> int:
     """The compound's owners, each counted once however many households they hold."""
-    rows = db.session.execute(select(Household.id, Household.owner_name, Household.owner_phone)
-                              .where(Household.compound_id == compound_id))
+    rows = db.session.execute(
+        select(Household.id, Household.owner_name, Household.owner_phone).where(Household.compound_id == compound_id)
+    )
     return len({owner_key(*row) for row in rows})

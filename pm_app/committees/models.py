@@ -1,13 +1,24 @@
 """Committees (业委会 / 物管会 / 自管会) with their members, and the compound's books: ledger
 entries chained by SHA-256 (see `ledger.canonical`), the committee's queries on them, and the
 owners' votes that a maintenance-fund draw needs (Civil Code Art. 278)."""
+
 from __future__ import annotations
 
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import (BigInteger, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint,
-                        false, func)
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pm_app.common.types import UTCDateTime, value_enum
@@ -15,9 +26,9 @@ from pm_app.extensions import db
 
 
 class CommitteeKind(str, enum.Enum):
-    owners_committee = "owners_committee"          # 业主委员会, elected by the owners' assembly
+    owners_committee = "owners_committee"  # 业主委员会, elected by the owners' assembly
     management_committee = "management_committee"  # 物业管理委员会, set up by the street where none can be elected
-    self_management = "self_management"            # 自管委员会, residents managing the compound themselves
+    self_management = "self_management"  # 自管委员会, residents managing the compound themselves
     # 临时业委会: seed 002 "还未成立业委会的可以帮助成立小区临时业委会" — stands in until an owners'
     # committee is elected, so it governs (and is succeeded) like one, but is not counted as one.
     temporary_committee = "temporary_committee"
@@ -28,23 +39,24 @@ class CommitteeKind(str, enum.Enum):
 
 
 class MemberRole(str, enum.Enum):
-    chair = "chair"            # 主任
+    chair = "chair"  # 主任
     vice_chair = "vice_chair"  # 副主任
-    member = "member"          # 委员
+    member = "member"  # 委员
 
 
 class Account(str, enum.Enum):
-    fee_income = "fee_income"                # 物业费收入
-    public_revenue = "public_revenue"        # 公共收益: parking, advertising, venue rental …
+    fee_income = "fee_income"  # 物业费收入
+    public_revenue = "public_revenue"  # 公共收益: parking, advertising, venue rental …
     operating_expense = "operating_expense"  # 运营支出
-    maintenance_fund = "maintenance_fund"    # 专项维修资金
+    maintenance_fund = "maintenance_fund"  # 专项维修资金
 
 
 class FundMatter(str, enum.Enum):
     """What the owners decided (Civil Code Art. 278 items (五)–(八)); the majority depends on it."""
-    use = "use"                # (五) 使用维修资金: more than half
-    raise_ = "raise"           # (六) 筹集维修资金: three-quarters
-    rebuild = "rebuild"        # (七) 改建、重建建筑物及其附属设施: three-quarters
+
+    use = "use"  # (五) 使用维修资金: more than half
+    raise_ = "raise"  # (六) 筹集维修资金: three-quarters
+    rebuild = "rebuild"  # (七) 改建、重建建筑物及其附属设施: three-quarters
     common_use = "common_use"  # (八) 改变共有部分的用途或者利用共有部分从事经营活动: three-quarters
 
 
@@ -56,6 +68,7 @@ class Direction(str, enum.Enum):
 class Committee(db.Model):
     """One elected committee of a compound. A compound's later committee succeeds the earlier
     one; nothing is deleted, so the rows are the compound's committee history."""
+
     __tablename__ = "committee"
     __table_args__ = (
         UniqueConstraint("compound_id", "elected_on"),
@@ -89,6 +102,7 @@ class CommitteeMember(db.Model):
 class LedgerEntry(db.Model):
     """An entry of a compound's books. Never updated or deleted (the database refuses both);
     a mistake is corrected by a reversal entry pointing at the original."""
+
     __tablename__ = "ledger_entry"
     __table_args__ = (
         UniqueConstraint("compound_id", "seq"),
@@ -117,6 +131,7 @@ class LedgerEntry(db.Model):
 class LedgerHead(db.Model):
     """The last link of each compound's chain, so removing the newest entries is noticed too
     (a chain alone cannot tell a shortened chain from a shorter one)."""
+
     __tablename__ = "ledger_head"
     compound_id: Mapped[int] = mapped_column(ForeignKey("compound.id"), primary_key=True)
     seq: Mapped[int] = mapped_column(Integer)
@@ -127,6 +142,7 @@ class LedgerAnchor(db.Model):
     """The chain's head as printed on a monthly statement (page, CSV, XLSX or API answer): what
     the committee holds on paper. Never updated or deleted (the database refuses both, and takes
     only an anchor that matches an entry); verify checks the chain against every one."""
+
     __tablename__ = "ledger_anchor"
     __table_args__ = (UniqueConstraint("compound_id", "month", "seq"),)
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -141,6 +157,7 @@ class LedgerAnchor(db.Model):
 
 class LedgerQuery(db.Model):
     """A committee member's question on an entry, which the serving firm must answer."""
+
     __tablename__ = "ledger_query"
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("ledger_entry.id"), index=True)
@@ -158,19 +175,27 @@ class LedgerQuery(db.Model):
 class FundVote(db.Model):
     """The owners' vote on a use of the maintenance fund, with the compound's totals as they
     stood when it was recorded (the thresholds are judged against those)."""
+
     __tablename__ = "fund_vote"
     __table_args__ = (
-        CheckConstraint("participating_area_dm2 <= total_area_dm2 AND approving_area_dm2 <= participating_area_dm2",
-                        name="areas_nested"),
-        CheckConstraint("participating_households <= total_households "
-                        "AND approving_households <= participating_households", name="heads_nested"),
+        CheckConstraint(
+            "participating_area_dm2 <= total_area_dm2 AND approving_area_dm2 <= participating_area_dm2",
+            name="areas_nested",
+        ),
+        CheckConstraint(
+            "participating_households <= total_households AND approving_households <= participating_households",
+            name="heads_nested",
+        ),
         CheckConstraint("amount_fen > 0", name="amount_positive"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     compound_id: Mapped[int] = mapped_column(ForeignKey("compound.id"), index=True)
     purpose: Mapped[str] = mapped_column(String(500))
-    matter: Mapped[FundMatter] = mapped_column(value_enum(FundMatter, "fund_vote_matter", length=16),
-                                               default=FundMatter.use, server_default=FundMatter.use.value)
+    matter: Mapped[FundMatter] = mapped_column(
+        value_enum(FundMatter, "fund_vote_matter", length=16),
+        default=FundMatter.use,
+        server_default=FundMatter.use.value,
+    )
     amount_fen: Mapped[int] = mapped_column(BigInteger)  # the most the owners approved drawing
     voted_on: Mapped[date] = mapped_column(Date)
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"), index=True)
@@ -192,6 +217,7 @@ class PartyRecord(db.Model):
     """Whether a compound has a party organisation (党组织, its own or a joint branch) and is
     served as 红色物业 (party-led property service): seed 001 counts both beside committees
     ("基本实现老旧小区党组织全覆盖", "“红色物业”托管"). Kept by the street office; no row means neither."""
+
     __tablename__ = "party_record"
     compound_id: Mapped[int] = mapped_column(ForeignKey("compound.id"), primary_key=True)
     party_organisation: Mapped[bool] = mapped_column(default=False, server_default=false())
@@ -205,6 +231,7 @@ class FeeIncomePosting(db.Model):
     received then and what the books held, and the entry that made up the difference. Version 1
     is the month's posting; 2, 3 … correct it (a payment recorded late, dated in the month). The
     unique key lets two sweeps at once post a month's version only once."""
+
     __tablename__ = "fee_income_posting"
     __table_args__ = (UniqueConstraint("compound_id", "month", "version"),)
     id: Mapped[int] = mapped_column(primary_key=True)

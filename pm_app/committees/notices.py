@@ -1,6 +1,7 @@
 """A committee's question on the books reaches whoever keeps them (the firm holding the
 contract, or the 自管会 or street office of a fee arrangement: org.parties), through the alerts'
 outbox; answering it takes the notice out of their open list."""
+
 from __future__ import annotations
 
 from flask import url_for
@@ -36,10 +37,16 @@ def raised(query: LedgerQuery) -> None:
     entry = db.session.get(LedgerEntry, query.entry_id)
     text = " ".join(query.question.split())
     text = text if len(text) <= QUESTION_CHARS else text[:QUESTION_CHARS] + "…"
-    notify(RULE, "raised", "ledger_query", query.id,
-           f"{compound.name}: 业委会对第 {entry.seq} 笔账目提出质询「{text}」，请回复",
-           [audience] if audience else [], compound_id=compound.id,
-           firm_id=audience[1] if audience and audience[0] == "firm" else None)
+    notify(
+        RULE,
+        "raised",
+        "ledger_query",
+        query.id,
+        f"{compound.name}: 业委会对第 {entry.seq} 笔账目提出质询「{text}」，请回复",
+        [audience] if audience else [],
+        compound_id=compound.id,
+        firm_id=audience[1] if audience and audience[0] == "firm" else None,
+    )
 
 
 def answered(query: LedgerQuery) -> None:

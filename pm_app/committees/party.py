@@ -2,6 +2,7 @@
 office that registers its committees). Seed 001: "通过单独建或联合建方式，基本实现老旧小区党组织全覆盖"
 and "因地制宜创新“红色物业”托管"; seed 002: "条件成熟的小区可以建立党支部". The coverage report
 counts them beside the committees (coverage.py)."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -16,7 +17,8 @@ from pm_app.org.services import ensure
 def record_of(compound_id: int) -> PartyRecord:
     """The compound's record; an unsaved blank one (neither) when none was kept."""
     return db.session.get(PartyRecord, compound_id) or PartyRecord(
-        compound_id=compound_id, party_organisation=False, red_property=False)
+        compound_id=compound_id, party_organisation=False, red_property=False
+    )
 
 
 def keep_record(user, compound: Compound, data: dict) -> PartyRecord:

@@ -1,5 +1,6 @@
 """The committee's questions on entries, which the serving firm must answer (the entry itself
 never changes: the answer explains it, or the firm reverses it)."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -47,15 +48,18 @@ def kept_compounds(user):
     """Subquery of the compounds whose books the user keeps today (their party holds the contract
     in force: the firm, the 自管会 or the street office; see org.parties)."""
     on = today()
-    in_force = select(ServiceContract.compound_id).where(ServiceContract.start_date <= on,
-                                                         ServiceContract.end_date >= on)
+    in_force = select(ServiceContract.compound_id).where(
+        ServiceContract.start_date <= on, ServiceContract.end_date >= on
+    )
     if user.role == Role.firm_staff and user.firm_id:
         return in_force.where(ServiceContract.firm_id == user.firm_id)
     if user.role == Role.street_officer:
         return in_force.where(ServiceContract.street_id.in_(user.street_ids))
     if user.role == Role.committee_member and user.compound_id:
-        return in_force.where(ServiceContract.compound_id == user.compound_id, ServiceContract.committee_id.in_(
-            select(Committee.id).where(Committee.compound_id == user.compound_id)))
+        return in_force.where(
+            ServiceContract.compound_id == user.compound_id,
+            ServiceContract.committee_id.in_(select(Committee.id).where(Committee.compound_id == user.compound_id)),
+        )
     return in_force.where(false())
 
 

@@ -1,5 +1,6 @@
 """Input and output schemas of the committees and accounts API. Members' phones are masked for
 roles that do not register committees (see `MemberOut`)."""
+
 from __future__ import annotations
 
 from flask_login import current_user
@@ -85,13 +86,18 @@ class StatusOut(Schema):
 class CoverageQuery(Schema):
     street_id = fields.Int()
     as_of = fields.Date()
-    base = fields.Str(load_default="renovated", validate=validate.OneOf(BASES), metadata={
-        "description": "renovated (default): compounds accepted on or before as_of, the audit's base; all: every compound"})
+    base = fields.Str(
+        load_default="renovated",
+        validate=validate.OneOf(BASES),
+        metadata={
+            "description": "renovated (default): compounds accepted on or before as_of, the audit's base; all: every compound"
+        },
+    )
 
 
 class ShareOut(Schema):
     count = fields.Int()
-    share = fields.Str(metadata={"description": "of all compounds counted, four places: \"0.2500\""})
+    share = fields.Str(metadata={"description": 'of all compounds counted, four places: "0.2500"'})
 
 
 class CoverageOut(Schema):
@@ -99,21 +105,34 @@ class CoverageOut(Schema):
     base = fields.Str(metadata={"description": "the base the shares are of: renovated or all"})
     compounds = fields.Int(metadata={"description": "compounds counted (the base)"})
     left_out = fields.Int(metadata={"description": "compounds in scope outside the base (not renovated by as_of)"})
-    by_status = fields.Dict(keys=fields.Str(), values=fields.Nested(ShareOut),
-                            metadata={"description": "active, expired, none, …"})
+    by_status = fields.Dict(
+        keys=fields.Str(), values=fields.Nested(ShareOut), metadata={"description": "active, expired, none, …"}
+    )
     established = fields.Nested(ShareOut, metadata={"description": "compounds with a committee in office (已成立)"})
-    by_kind = fields.Dict(keys=fields.Str(), values=fields.Nested(ShareOut), metadata={
-        "description": "committees in office by kind (owners_committee, self_management, …); none: no committee "
-                       "in office (being prepared, expired or never had one)"})
-    preparing = fields.Dict(keys=fields.Str(), values=fields.Nested(ShareOut),
-                            metadata={"description": "committees being prepared, by kind (not counted in by_kind)"})
-    party_organisation = fields.Nested(ShareOut, metadata={"description": "compounds with a party organisation (党组织)"})
+    by_kind = fields.Dict(
+        keys=fields.Str(),
+        values=fields.Nested(ShareOut),
+        metadata={
+            "description": "committees in office by kind (owners_committee, self_management, …); none: no committee "
+            "in office (being prepared, expired or never had one)"
+        },
+    )
+    preparing = fields.Dict(
+        keys=fields.Str(),
+        values=fields.Nested(ShareOut),
+        metadata={"description": "committees being prepared, by kind (not counted in by_kind)"},
+    )
+    party_organisation = fields.Nested(
+        ShareOut, metadata={"description": "compounds with a party organisation (党组织)"}
+    )
     red_property = fields.Nested(ShareOut, metadata={"description": "compounds served as 红色物业"})
 
 
 class PartyIn(Schema):
-    party_organisation = fields.Bool(required=True, metadata={"description": "the compound has a party organisation "
-                                                                             "(党组织: its own or a joint branch)"})
+    party_organisation = fields.Bool(
+        required=True,
+        metadata={"description": "the compound has a party organisation (党组织: its own or a joint branch)"},
+    )
     red_property = fields.Bool(required=True, metadata={"description": "the compound is served as 红色物业"})
 
 
@@ -124,8 +143,11 @@ class PartyOut(PartyIn):
 
 class BalancesOut(Schema):
     compound_id = fields.Int()
-    balances = fields.Dict(keys=fields.Str(), values=fields.Str(),
-                           metadata={"description": "account → yuan, in − out over all entries (\"1000.00\")"})
+    balances = fields.Dict(
+        keys=fields.Str(),
+        values=fields.Str(),
+        metadata={"description": 'account → yuan, in − out over all entries ("1000.00")'},
+    )
 
 
 class EntryIn(Schema):
@@ -189,6 +211,7 @@ class StatementLineOut(Schema):
 
 class PrintedAnchorOut(Schema):
     """The chain's head printed on a statement: its last entry's seq and hash then."""
+
     month = fields.Str(allow_none=True, metadata={"description": "null: the anchor given to verify"})
     seq = fields.Int()
     hash = fields.Str()
@@ -202,18 +225,29 @@ class StatementOut(Schema):
     compound_id = fields.Int()
     month = fields.Str()
     accounts = fields.List(fields.Nested(StatementLineOut))
-    anchor = fields.Nested(PrintedAnchorOut, allow_none=True,
-                           metadata={"description": "the ledger anchor printed on this statement (null: no entries)"})
-    fees_received = Money(metadata={"description": "the fee module's figure: payments dated in the month, net of "
-                                                   "the reversals dated in it"})
+    anchor = fields.Nested(
+        PrintedAnchorOut,
+        allow_none=True,
+        metadata={"description": "the ledger anchor printed on this statement (null: no entries)"},
+    )
+    fees_received = Money(
+        metadata={
+            "description": "the fee module's figure: payments dated in the month, net of the reversals dated in it"
+        }
+    )
     fees_difference = Money(metadata={"description": "fee income in the books (in − out) less fees_received"})
     fees_agree = fields.Bool(metadata={"description": "the books' fee income equals fees_received"})
-    month_closed = fields.Bool(metadata={"description": "the month is over: its fee income has been or is due to "
-                                                        "be posted (by the first sweep of the next month)"})
+    month_closed = fields.Bool(
+        metadata={
+            "description": "the month is over: its fee income has been or is due to "
+            "be posted (by the first sweep of the next month)"
+        }
+    )
 
 
 class VerifyQuery(Schema):
     """An anchor printed on a statement you hold (both or neither), to check the books against."""
+
     seq = fields.Str(metadata={"description": "the entry number printed as the anchor"})
     hash = fields.Str(metadata={"description": "the 64-character hash printed as the anchor"})
 
@@ -225,8 +259,9 @@ class VerifyOut(Schema):
     first_broken_seq = fields.Int(allow_none=True)
     problem = fields.Str(allow_none=True)
     anchors = fields.Int(metadata={"description": "anchors printed on statements that the chain was checked against"})
-    broken_anchor = fields.Nested(AnchorOut, allow_none=True,
-                                  metadata={"description": "the first printed anchor the chain no longer matches"})
+    broken_anchor = fields.Nested(
+        AnchorOut, allow_none=True, metadata={"description": "the first printed anchor the chain no longer matches"}
+    )
 
 
 class QuestionIn(Schema):
@@ -244,19 +279,32 @@ class QueryListQuery(Schema):
 class VoteIn(Schema):
     compound_id = fields.Int(required=True)
     purpose = fields.Str(required=True, validate=validate.Length(min=2, max=500))
-    matter = fields.Enum(FundMatter, by_value=True, load_default=FundMatter.use, metadata={
-        "description": "Civil Code Art. 278: use (more than half), raise, rebuild, common_use (three-quarters)"})
-    majority = fields.Str(validate=validate.OneOf((HALF, THREE_QUARTERS)), metadata={
-        "description": "the majority the vote was counted against; refused unless it is the matter's"})
+    matter = fields.Enum(
+        FundMatter,
+        by_value=True,
+        load_default=FundMatter.use,
+        metadata={
+            "description": "Civil Code Art. 278: use (more than half), raise, rebuild, common_use (three-quarters)"
+        },
+    )
+    majority = fields.Str(
+        validate=validate.OneOf((HALF, THREE_QUARTERS)),
+        metadata={"description": "the majority the vote was counted against; refused unless it is the matter's"},
+    )
     amount = Money(positive=True, required=True, attribute="amount_fen")
     voted_on = fields.Date(required=True)
-    participating_area = Area(required=True, attribute="participating_area_dm2",
-                              metadata={"description": "m² of the owners who took part"})
-    participating_households = fields.Int(required=True, validate=validate.Range(min=0), metadata={
-        "description": "owners (业主) who took part, each once however many households they hold"})
+    participating_area = Area(
+        required=True, attribute="participating_area_dm2", metadata={"description": "m² of the owners who took part"}
+    )
+    participating_households = fields.Int(
+        required=True,
+        validate=validate.Range(min=0),
+        metadata={"description": "owners (业主) who took part, each once however many households they hold"},
+    )
     approving_area = Area(required=True, attribute="approving_area_dm2")
-    approving_households = fields.Int(required=True, validate=validate.Range(min=0),
-                                      metadata={"description": "owners who approved, each once"})
+    approving_households = fields.Int(
+        required=True, validate=validate.Range(min=0), metadata={"description": "owners who approved, each once"}
+    )
     ticket_id = fields.Int(allow_none=True)
     project_id = fields.Int(allow_none=True)
 
@@ -270,17 +318,22 @@ class VoteOut(Schema):
     compound_id = fields.Int()
     purpose = fields.Str()
     matter = fields.Enum(FundMatter, by_value=True)
-    majority = fields.Method("_majority", metadata={"description": "the majority the matter needs: half or "
-                                                                   "three_quarters"})
+    majority = fields.Method(
+        "_majority", metadata={"description": "the majority the matter needs: half or three_quarters"}
+    )
     amount = Money(attribute="amount_fen")
     voted_on = fields.Date()
     ticket_id = fields.Int(allow_none=True)
     project_id = fields.Int(allow_none=True)
     total_area = Area(attribute="total_area_dm2")
     total_households = fields.Int()
-    total_owners = fields.Int(allow_none=True, metadata={
-        "description": "the owners the headcount is judged against (null: recorded before owners were counted, "
-                       "judged against total_households)"})
+    total_owners = fields.Int(
+        allow_none=True,
+        metadata={
+            "description": "the owners the headcount is judged against (null: recorded before owners were counted, "
+            "judged against total_households)"
+        },
+    )
     participating_area = Area(attribute="participating_area_dm2")
     participating_households = fields.Int()
     approving_area = Area(attribute="approving_area_dm2")

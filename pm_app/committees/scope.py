@@ -1,6 +1,7 @@
 """Who sees committees and books: whoever sees the compound (its street office, the firms that
 serve or served it, its committee members, the city), except contractors, who reach a compound
 only for the works they built. Members, entries, queries and votes follow their compound."""
+
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, false, select, true

@@ -4,6 +4,7 @@ the street office, and read a compound's status and history. Functions flush; th
 Member count (业主大会议事规则 practice, design §2): an odd number from 5 to 11, or 3 for a
 compound under 100 households (counted from its registered households).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -50,9 +51,13 @@ def member_count_problem(count: int, households: int) -> str | None:
         return None
     if count == 3 and households < SMALL_COMPOUND_HOUSEHOLDS:
         return None
-    return _("A committee has an odd number of members from 5 to 11 (3 only for a compound under "
-             "%(small)d households; this one has %(households)d); got %(count)d.",
-             small=SMALL_COMPOUND_HOUSEHOLDS, households=households, count=count)
+    return _(
+        "A committee has an odd number of members from 5 to 11 (3 only for a compound under "
+        "%(small)d households; this one has %(households)d); got %(count)d.",
+        small=SMALL_COMPOUND_HOUSEHOLDS,
+        households=households,
+        count=count,
+    )
 
 
 def can_register(user, compound: Compound) -> bool:
@@ -64,8 +69,10 @@ def register_committee(user, compound: Compound, data: dict) -> Committee:
     ensure(can_register(user, compound), _l("register committees for this compound"))
     years = data["term_years"]
     if not 1 <= years <= MAX_TERM_YEARS:
-        raise DomainError(_("term_years: a term is 1 to 5 years"),
-                          {"term_years": [_("A committee's term is at most %(max)d years.", max=MAX_TERM_YEARS)]})
+        raise DomainError(
+            _("term_years: a term is 1 to 5 years"),
+            {"term_years": [_("A committee's term is at most %(max)d years.", max=MAX_TERM_YEARS)]},
+        )
     members = data["members"]
     # A supervision committee is made of representatives (seed 004 §九(九): "街道、社区的工作人员及居民
     # 代表、物业公司代表、驻区相关单位代表"), not owners elected to it: the count rule is not its.
@@ -82,19 +89,36 @@ def register_committee(user, compound: Compound, data: dict) -> Committee:
     filed = data.get("filed_on")
     if filed is not None and filed < elected:
         raise DomainError(_("filed_on is before the election"), {"filed_on": [_("Must be on or after the election.")]})
-    if db.session.scalar(select(Committee.id).where(Committee.compound_id == compound.id,
-                                                    Committee.elected_on == elected)) is not None:
-        raise Conflict(_("This compound already has a committee elected on %(day)s.", day=elected),
-                       {"elected_on": [_("already registered")]})
-    committee = Committee(compound_id=compound.id, kind=CommitteeKind(data["kind"]), elected_on=elected,
-                          term_years=years, term_end=add_years(elected, years), filed_on=filed,
-                          created_by_id=getattr(user, "id", None))
-    committee.members = [CommitteeMember(name=m["name"], role=MemberRole(m["role"]), phone=m.get("phone"))
-                         for m in members]
+    if (
+        db.session.scalar(
+            select(Committee.id).where(Committee.compound_id == compound.id, Committee.elected_on == elected)
+        )
+        is not None
+    ):
+        raise Conflict(
+            _("This compound already has a committee elected on %(day)s.", day=elected),
+            {"elected_on": [_("already registered")]},
+        )
+    committee = Committee(
+        compound_id=compound.id,
+        kind=CommitteeKind(data["kind"]),
+        elected_on=elected,
+        term_years=years,
+        term_end=add_years(elected, years),
+        filed_on=filed,
+        created_by_id=getattr(user, "id", None),
+    )
+    committee.members = [
+        CommitteeMember(name=m["name"], role=MemberRole(m["role"]), phone=m.get("phone")) for m in members
+    ]
     # (compound, elected_on) is unique: a twin registration sent at once gets the same 409.
-    return insert_or_conflict(committee, lambda: Conflict(
-        _("This compound already has a committee elected on %(day)s.", day=elected),
-        {"elected_on": [_("already registered")]}))
+    return insert_or_conflict(
+        committee,
+        lambda: Conflict(
+            _("This compound already has a committee elected on %(day)s.", day=elected),
+            {"elected_on": [_("already registered")]},
+        ),
+    )
 
 
 def record_filing(user, committee: Committee, filed_on: date) -> Committee:
@@ -121,16 +145,20 @@ def filing_overdue(committee: Committee, as_of: date) -> bool:
 def status_of(compound_id: int, as_of: date | None = None) -> CommitteeStatus:
     as_of = as_of or today()
     status, kind, committee_id, joins = status_columns(as_of)
-    row = db.session.execute(joins(select(status, kind, committee_id).select_from(Compound))
-                             .where(Compound.id == compound_id)).one()
+    row = db.session.execute(
+        joins(select(status, kind, committee_id).select_from(Compound)).where(Compound.id == compound_id)
+    ).one()
     committee = db.session.get(Committee, row.committee_id) if row.committee_id else None
     return CommitteeStatus(row.status, committee, CommitteeKind(row.kind) if row.kind else None, as_of)
 
 
 def history(compound_id: int) -> list[Committee]:
     """Every committee of the compound, newest election first."""
-    return list(db.session.scalars(select(Committee).where(Committee.compound_id == compound_id)
-                                   .order_by(Committee.elected_on.desc())))
+    return list(
+        db.session.scalars(
+            select(Committee).where(Committee.compound_id == compound_id).order_by(Committee.elected_on.desc())
+        )
+    )
 
 
 def sees_member_contacts(user) -> bool:

@@ -6,6 +6,7 @@ in and out = the month's entries by direction; closing = opening + in − out. R
 in the month they are dated, in their own direction, so a closed month's figures never change
 when a later mistake is corrected.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -51,10 +52,15 @@ def statement(compound_id: int, month: str) -> list[StatementLine]:
     before, within = LedgerEntry.entry_date < start, LedgerEntry.entry_date >= start
     is_in, is_out = LedgerEntry.direction == Direction.in_, LedgerEntry.direction == Direction.out
     rows = db.session.execute(
-        select(LedgerEntry.account, _sum(and_(before, is_in)) - _sum(and_(before, is_out)),
-               _sum(and_(within, is_in)), _sum(and_(within, is_out)))
+        select(
+            LedgerEntry.account,
+            _sum(and_(before, is_in)) - _sum(and_(before, is_out)),
+            _sum(and_(within, is_in)),
+            _sum(and_(within, is_out)),
+        )
         .where(LedgerEntry.compound_id == compound_id, LedgerEntry.entry_date <= end)
-        .group_by(LedgerEntry.account))
+        .group_by(LedgerEntry.account)
+    )
     found = {Account(account): (int(o), int(i), int(x)) for account, o, i, x in rows}
     return [StatementLine(account, *found.get(account, (0, 0, 0))) for account in ACCOUNTS]
 
@@ -67,8 +73,11 @@ def last_month(compound_id: int) -> str | None:
 
 def balances(compound_id: int) -> dict[Account, int]:
     signed = case((LedgerEntry.direction == Direction.in_, LedgerEntry.amount_fen), else_=-LedgerEntry.amount_fen)
-    rows = db.session.execute(select(LedgerEntry.account, func.sum(signed))
-                              .where(LedgerEntry.compound_id == compound_id).group_by(LedgerEntry.account))
+    rows = db.session.execute(
+        select(LedgerEntry.account, func.sum(signed))
+        .where(LedgerEntry.compound_id == compound_id)
+        .group_by(LedgerEntry.account)
+    )
     found = {Account(account): int(total) for account, total in rows}
     return {account: found.get(account, 0) for account in ACCOUNTS}
 
@@ -84,16 +93,28 @@ def monthly_flows(compound_id: int, first: str, last: str) -> list[dict]:
     draws = func.sum(case((LedgerEntry.account == Account.maintenance_fund, -signed_in), else_=0))
     rows = db.session.execute(
         select(year, month, income, expense, draws)
-        .where(LedgerEntry.compound_id == compound_id, LedgerEntry.entry_date >= first_day(first),
-               LedgerEntry.entry_date <= last_day(last))
-        .group_by(year, month))
+        .where(
+            LedgerEntry.compound_id == compound_id,
+            LedgerEntry.entry_date >= first_day(first),
+            LedgerEntry.entry_date <= last_day(last),
+        )
+        .group_by(year, month)
+    )
     found = {f"{int(y):04d}-{int(m):02d}": (int(i), int(e), max(int(d), 0)) for y, m, i, e, d in rows}
-    return [{"month": p, "income": found.get(p, (0, 0, 0))[0], "expense": found.get(p, (0, 0, 0))[1],
-             "fund_draws": found.get(p, (0, 0, 0))[2]} for p in period_range(first, last)]
+    return [
+        {
+            "month": p,
+            "income": found.get(p, (0, 0, 0))[0],
+            "expense": found.get(p, (0, 0, 0))[1],
+            "fund_draws": found.get(p, (0, 0, 0))[2],
+        }
+        for p in period_range(first, last)
+    ]
 
 
-STATEMENT_COLUMNS = tuple((title, itemgetter(i)) for i, title in enumerate(
-    (_l("Account"), _l("Opening"), _l("In"), _l("Out"), _l("Closing"))))
+STATEMENT_COLUMNS = tuple(
+    (title, itemgetter(i)) for i, title in enumerate((_l("Account"), _l("Opening"), _l("In"), _l("Out"), _l("Closing")))
+)
 ANCHOR_LABEL = _l("Ledger anchor (the last entry's seq and hash when this statement was issued)")
 FEES_RECEIVED_LABEL = _l("Fees received (fee module)")
 FEES_DIFFER_LABEL = _l("Difference: fee income in the books less fees received")
@@ -103,8 +124,10 @@ def statement_table(lines: list[StatementLine], anchor: Anchor | None, fees=None
     """The statement as the CSV and XLSX write it: one row per account; the fee module's figure
     under In beside fee income (and the difference when the two disagree); then the anchor
     printed on it (seq under Opening, hash under In), which the committee keeps to check the books by."""
-    rows = [(str(ACCOUNTS[line.account]), money(line.opening), money(line.in_), money(line.out),
-             money(line.closing)) for line in lines]
+    rows = [
+        (str(ACCOUNTS[line.account]), money(line.opening), money(line.in_), money(line.out), money(line.closing))
+        for line in lines
+    ]
     if fees is not None:
         rows.append((str(FEES_RECEIVED_LABEL), "", money(fees.received_fen), "", ""))
         if not fees.agrees:

@@ -14,6 +14,7 @@ this: it sits beside the compound's committee for one renovation, so it neither 
 ends a term (ATTENDANT_KINDS are left out everywhere here). One SQL expression serves a single compound, a street's coverage
 page and the alert rules alike.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -44,9 +45,12 @@ STATUSES = {
 
 def in_office(as_of):
     """compound_id → the election date of the committee in office on as_of (subquery)."""
-    return (select(Committee.compound_id, func.max(Committee.elected_on).label("elected_on"))
-            .where(Committee.elected_on <= as_of, governing(Committee))
-            .group_by(Committee.compound_id).subquery())
+    return (
+        select(Committee.compound_id, func.max(Committee.elected_on).label("elected_on"))
+        .where(Committee.elected_on <= as_of, governing(Committee))
+        .group_by(Committee.compound_id)
+        .subquery()
+    )
 
 
 def governing(committee):
@@ -67,19 +71,20 @@ def status_columns(as_of, due_from=None):
     upcoming = aliased(Committee, name="upcoming_committee")
     later = and_(upcoming.compound_id == Compound.id, upcoming.elected_on > as_of, governing(upcoming))
     preparing = exists(select(upcoming.id).where(later))
-    next_kind = (select(upcoming.kind).where(later)
-                 .order_by(upcoming.elected_on).limit(1).scalar_subquery())
+    next_kind = select(upcoming.kind).where(later).order_by(upcoming.elected_on).limit(1).scalar_subquery()
     status = case(
         (and_(current.id.is_not(None), current.term_end > due_from), literal("active")),
         (and_(current.id.is_not(None), current.term_end > as_of), literal("re_election_due")),
         (preparing, literal("preparing")),
         (current.id.is_not(None), literal("expired")),
-        else_=literal("none"))
+        else_=literal("none"),
+    )
     kind = case((current.id.is_not(None), current.kind), else_=next_kind)
 
     def joins(query):
-        return (query.outerjoin(office, office.c.compound_id == Compound.id)
-                .outerjoin(current, and_(current.compound_id == Compound.id, current.elected_on == office.c.elected_on,
-                                         governing(current))))
+        return query.outerjoin(office, office.c.compound_id == Compound.id).outerjoin(
+            current,
+            and_(current.compound_id == Compound.id, current.elected_on == office.c.elected_on, governing(current)),
+        )
 
     return status.label("status"), kind.label("kind"), current.id.label("committee_id"), joins

@@ -1,5 +1,6 @@
 """The committee's home page (status, members, term countdown, history, registration and
 filing for the street office) and the street's committee coverage overview."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -55,8 +56,14 @@ def register(compound_id: int):
             report(form, error)
         else:
             db.session.commit()
-            flash(_("Committee elected on %(day)s registered; its term ends on %(end)s.",
-                    day=committee.elected_on, end=committee.term_end), "success")
+            flash(
+                _(
+                    "Committee elected on %(day)s registered; its term ends on %(end)s.",
+                    day=committee.elected_on,
+                    end=committee.term_end,
+                ),
+                "success",
+            )
             return redirect(url_for(".home", compound_id=compound.id))
     return _home(compound, form, status=422)
 
@@ -88,8 +95,11 @@ def party_record(compound_id: int):
         abort(403)
     form = PartyForm(prefix="party")
     if form.validate_on_submit():
-        party.keep_record(current_user, compound, {"party_organisation": form.party_organisation.data,
-                                                   "red_property": form.red_property.data})
+        party.keep_record(
+            current_user,
+            compound,
+            {"party_organisation": form.party_organisation.data, "red_property": form.red_property.data},
+        )
         db.session.commit()
         flash(_("Party organisation record saved."), "success")
     return redirect(url_for(".home", compound_id=compound.id))
@@ -101,12 +111,20 @@ def _home(compound, form=None, status=200):
     may_register = services.can_register(current_user, compound)
     record = party.record_of(compound.id)
     return render_template(
-        "committees/home.html", compound=compound, found=found, as_of=as_of, history=services.history(compound.id),
-        filing_due=services.filing_due, filing_overdue=services.filing_overdue,
-        sees_contacts=services.sees_member_contacts(current_user), may_register=may_register,
+        "committees/home.html",
+        compound=compound,
+        found=found,
+        as_of=as_of,
+        history=services.history(compound.id),
+        filing_due=services.filing_due,
+        filing_overdue=services.filing_overdue,
+        sees_contacts=services.sees_member_contacts(current_user),
+        may_register=may_register,
         form=form or (CommitteeForm(formdata=None, prefix="committee") if may_register else None),
-        filing_form=FilingForm(formdata=None, prefix="filing", filed_on=as_of), party=record,
-        party_form=PartyForm(formdata=None, prefix="party", obj=record) if may_register else None), status
+        filing_form=FilingForm(formdata=None, prefix="filing", filed_on=as_of),
+        party=record,
+        party_form=PartyForm(formdata=None, prefix="party", obj=record) if may_register else None,
+    ), status
 
 
 @bp.route("/committees/coverage")
@@ -117,5 +135,12 @@ def coverage():
     base = request.args.get("base") if request.args.get("base") in coverage_service.BASES else "renovated"
     found = coverage_service.coverage(current_user, as_of, base=base)
     streets = {s.id: s for s in db.session.scalars(visible(Street, current_user).where(Street.id.in_(found.by_street)))}
-    return render_template("committees/coverage.html", found=found, as_of=as_of, statuses=STATUSES, kinds=KINDS,
-                           streets=streets, governing=coverage_service.GOVERNING_KINDS)
+    return render_template(
+        "committees/coverage.html",
+        found=found,
+        as_of=as_of,
+        statuses=STATUSES,
+        kinds=KINDS,
+        streets=streets,
+        governing=coverage_service.GOVERNING_KINDS,
+    )

@@ -1,6 +1,7 @@
 """The form with which a committee (or its street office) records an owners' vote on the
 maintenance fund: what was decided, and the four figures Art. 278 is judged by. Shape only; the
 thresholds and the majority by matter are the service's (fund.record_vote, majorities)."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -37,14 +38,21 @@ class VoteForm(FlaskForm):
     purpose = TextAreaField(_l("Purpose (what the money is for)"), validators=[DataRequired(), Length(min=2, max=500)])
     amount = StringField(_l("Amount (yuan)"), validators=[DataRequired(), _amount])
     voted_on = DateField(_l("Voted on"), validators=[DataRequired(), day_in_range])
-    participating_area = StringField(_l("Floor area of the owners who took part (m²)"),
-                                     validators=[DataRequired(), _area])
+    participating_area = StringField(
+        _l("Floor area of the owners who took part (m²)"), validators=[DataRequired(), _area]
+    )
     participating_owners = StringField(_l("Owners who took part"), validators=[DataRequired(), _owners])
     approving_area = StringField(_l("Floor area of the owners who approved (m²)"), validators=[DataRequired(), _area])
     approving_owners = StringField(_l("Owners who approved"), validators=[DataRequired(), _owners])
 
     def data_for_service(self) -> dict:
-        return {"matter": self.matter.data, "purpose": self.purpose.data.strip(), "amount_fen": self.amount.fen,
-                "voted_on": self.voted_on.data, "participating_area_dm2": self.participating_area.dm2,
-                "participating_households": self.participating_owners.count,
-                "approving_area_dm2": self.approving_area.dm2, "approving_households": self.approving_owners.count}
+        return {
+            "matter": self.matter.data,
+            "purpose": self.purpose.data.strip(),
+            "amount_fen": self.amount.fen,
+            "voted_on": self.voted_on.data,
+            "participating_area_dm2": self.participating_area.dm2,
+            "participating_households": self.participating_owners.count,
+            "approving_area_dm2": self.approving_area.dm2,
+            "approving_households": self.approving_owners.count,
+        }

@@ -1,6 +1,7 @@
 """The compound's maintenance-fund votes (维修资金表决): every vote with whether it meets Civil
 Code Art. 278 and what is left to draw on it, and the form with which the committee (or its
 street office) records one. A draw on the accounts page then picks a passing vote by its subject."""
+
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
@@ -40,38 +41,68 @@ def page(compound_id: int):
             else:
                 db.session.commit()
                 passed = fund.failed_threshold(vote) is None
-                flash(_("Vote No. %(id)d recorded: it meets Civil Code Art. 278.", id=vote.id) if passed else
-                      _("Vote No. %(id)d recorded: it does not meet Civil Code Art. 278, so nothing may be drawn on "
-                        "it.", id=vote.id), "success" if passed else "error")
+                flash(
+                    _("Vote No. %(id)d recorded: it meets Civil Code Art. 278.", id=vote.id)
+                    if passed
+                    else _(
+                        "Vote No. %(id)d recorded: it does not meet Civil Code Art. 278, so nothing may be drawn on "
+                        "it.",
+                        id=vote.id,
+                    ),
+                    "success" if passed else "error",
+                )
                 return redirect(url_for(".page", compound_id=compound.id))
         status = 422
     elif form is None and request.method == "POST":
         abort(403)
-    votes = list(db.session.scalars(select(FundVote).where(FundVote.compound_id == compound.id)
-                                    .order_by(FundVote.voted_on.desc(), FundVote.id.desc())))
+    votes = list(
+        db.session.scalars(
+            select(FundVote)
+            .where(FundVote.compound_id == compound.id)
+            .order_by(FundVote.voted_on.desc(), FundVote.id.desc())
+        )
+    )
     drawn = fund.drawn_by_vote([vote.id for vote in votes])
     rows = [_row(vote, drawn.get(vote.id, 0)) for vote in votes]
     # What the vote is judged against, beside the form: the two-thirds turnout is counted from these.
     counts = compound_counts([compound.id]).get(compound.id) or {"floor_area_dm2": 0, "households": 0}
     area, owners = counts["floor_area_dm2"], owner_count(compound.id)
-    base = {"area": _m2(area), "households": counts["households"], "owners": owners,
-            "area_part": _m2(-(-area * 2 // 3)), "owners_part": -(-owners * 2 // 3)}  # two-thirds, rounded up
-    return render_template("committees/fund_votes.html", compound=compound, rows=rows, form=form, base=base,
-                           balance=fund.balance(compound.id), rules=[(MATTERS[m], MAJORITIES[MAJORITY[m]])
-                                                                     for m in MATTERS]), status
+    base = {
+        "area": _m2(area),
+        "households": counts["households"],
+        "owners": owners,
+        "area_part": _m2(-(-area * 2 // 3)),
+        "owners_part": -(-owners * 2 // 3),
+    }  # two-thirds, rounded up
+    return render_template(
+        "committees/fund_votes.html",
+        compound=compound,
+        rows=rows,
+        form=form,
+        base=base,
+        balance=fund.balance(compound.id),
+        rules=[(MATTERS[m], MAJORITIES[MAJORITY[m]]) for m in MATTERS],
+    ), status
 
 
 def _row(vote: FundVote, drawn_fen: int) -> dict:
     failed = fund.failed_threshold(vote)
     owners = fund.heads_base(vote)
-    return {"vote": vote, "matter": MATTERS[vote.matter], "majority": MAJORITIES[MAJORITY[vote.matter]],
-            "passed": failed is None, "why": fund.refusal(failed, vote) if failed else "",
-            "drawable": failed is None and vote.matter in DRAWABLE, "drawn": drawn_fen,
-            "left": vote.amount_fen - drawn_fen, "owners": owners,
-            "area_share": _share(vote.approving_area_dm2, vote.participating_area_dm2),
-            "owner_share": _share(vote.approving_households, vote.participating_households),
-            "turnout_area": _share(vote.participating_area_dm2, vote.total_area_dm2),
-            "turnout_owners": _share(vote.participating_households, owners)}
+    return {
+        "vote": vote,
+        "matter": MATTERS[vote.matter],
+        "majority": MAJORITIES[MAJORITY[vote.matter]],
+        "passed": failed is None,
+        "why": fund.refusal(failed, vote) if failed else "",
+        "drawable": failed is None and vote.matter in DRAWABLE,
+        "drawn": drawn_fen,
+        "left": vote.amount_fen - drawn_fen,
+        "owners": owners,
+        "area_share": _share(vote.approving_area_dm2, vote.participating_area_dm2),
+        "owner_share": _share(vote.approving_households, vote.participating_households),
+        "turnout_area": _share(vote.participating_area_dm2, vote.total_area_dm2),
+        "turnout_owners": _share(vote.participating_households, owners),
+    }
 
 
 def _m2(dm2: int) -> str:

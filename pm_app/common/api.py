@@ -1,11 +1,14 @@
 """The REST API object and its one error shape: {"code", "message", "errors"}."""
+
 from __future__ import annotations
 
 from flask_smorest import Api as _Api
 from flask_smorest import Blueprint as _Blueprint
-from flask_smorest.pagination import PaginationMetadataSchema
 from flask_smorest.fields import Upload
-from flask_smorest.pagination import PaginationParameters  # noqa: F401  (re-exported for views)
+from flask_smorest.pagination import (
+    PaginationMetadataSchema,
+    PaginationParameters,  # noqa: F401  (re-exported for views)
+)
 from marshmallow import Schema, fields, validate
 from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
@@ -41,9 +44,14 @@ class Api(_Api):
     def _register_pagination_header(self):
         # X-Pagination is JSON text; a header `schema` of type object would mean OpenAPI's
         # "simple" style (total,3,page,1), which clients and schemathesis then read it as.
-        self.spec.components.header("PAGINATION", {
-            "description": "Pagination metadata, as JSON", "content": {"application/json": {"schema": PaginationMetadataSchema}},
-        }, lazy=True)
+        self.spec.components.header(
+            "PAGINATION",
+            {
+                "description": "Pagination metadata, as JSON",
+                "content": {"application/json": {"schema": PaginationMetadataSchema}},
+            },
+            lazy=True,
+        )
 
 
 class _PageParser(FlaskParser):

@@ -28,6 +28,7 @@ How it stays exact, with no list of what each endpoint reads to keep up to date 
   Without REDIS_URL, or with API_CACHE_SECONDS = 0, nothing is cached, but the raises still
   happen wherever REDIS_URL is set, so another process's cache stays exact.
 """
+
 from __future__ import annotations
 
 import contextvars
@@ -71,6 +72,7 @@ TRIGGER_WRITES: dict[str, set[str]] = {
 @dataclass
 class Seen:
     """What one cacheable request has seen: the versions before it began, the tables it read."""
+
     key: str
     epoch: bytes
     versions: dict[bytes, bytes]
@@ -137,8 +139,9 @@ def _statement(conn, _cursor, statement, _params, context, _many):
     """Writes note their tables on the connection; a cacheable request's reads note theirs."""
     writes = context is not None and (context.isinsert or context.isupdate or context.isdelete)
     # matched in place: a batch of many inserted rows is one long string, not to be copied per statement
-    writes = writes or bool(WRITES.match(statement)) or (bool(CTE.match(statement))
-                                                          and bool(CTE_WRITES.search(statement)))
+    writes = (
+        writes or bool(WRITES.match(statement)) or (bool(CTE.match(statement)) and bool(CTE_WRITES.search(statement)))
+    )
     recording = _recording.get()
     if writes:
         conn.info.setdefault("pm_api_cache_written", set()).update(tables().written(statement))
@@ -222,8 +225,12 @@ def begin(token: str) -> None:
     The answer is served by `served()` once the token has been accepted."""
     if request.method != "GET" or not token or not _enabled() or _marked_uncached():
         return
-    key = ENTRY + hashlib.sha256("\n".join(
-        (token, str(session.get("lang", "")), today().isoformat(), request.full_path)).encode()).hexdigest()
+    key = (
+        ENTRY
+        + hashlib.sha256(
+            "\n".join((token, str(session.get("lang", "")), today().isoformat(), request.full_path)).encode()
+        ).hexdigest()
+    )
     client = _client()
     try:
         pipe = client.pipeline(transaction=False)
@@ -263,15 +270,26 @@ def _answer(stored: bytes, state: Seen) -> Response | None:
 def store(response: Response) -> Response:
     """After the view: keep a cacheable answer under the versions read before it ran."""
     state = _recording.get()
-    if state is None or state.hit is not None or state.wrote or response.status_code != 200 \
-            or response.is_streamed or response.direct_passthrough:
+    if (
+        state is None
+        or state.hit is not None
+        or state.wrote
+        or response.status_code != 200
+        or response.is_streamed
+        or response.direct_passthrough
+    ):
         return response
     body = response.get_data()
     if len(body) > current_app.config.get("API_CACHE_MAX_BYTES", 512 * 1024):
         return response
     versions = {table: int(state.versions.get(table.encode(), 0)) for table in state.reads}
-    head = json.dumps({"epoch": state.epoch.decode(), "versions": versions,
-                       "headers": [(k, v) for k, v in response.headers.items() if k.lower() in KEPT_HEADERS]})
+    head = json.dumps(
+        {
+            "epoch": state.epoch.decode(),
+            "versions": versions,
+            "headers": [(k, v) for k, v in response.headers.items() if k.lower() in KEPT_HEADERS],
+        }
+    )
     try:
         _client().set(state.key, head.encode() + b"\n" + body, ex=int(current_app.config["API_CACHE_SECONDS"]))
     except RedisError as exc:

@@ -6,6 +6,7 @@ the description must list every status an operation can answer, and an id too la
 database integer must be refused as input (422, or 404 in a path), not fail in the database (a
 500: SQLite cannot bind it, PostgreSQL raises "integer out of range").
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -26,7 +27,7 @@ _DAYS = validate.Range(min=FIRST_DAY, max=LAST_DAY, error="must be between {min}
 class _Instants(validate.Validator):
     """The DateTime counterpart of _DAYS: the instant's own day within the range."""
 
-    error = "must be between {min} and {max}".format(min=FIRST_DAY, max=LAST_DAY)
+    error = f"must be between {FIRST_DAY} and {LAST_DAY}"
 
     def __call__(self, value: datetime) -> datetime:
         if not FIRST_DAY <= value.date() <= LAST_DAY:

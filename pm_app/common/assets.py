@@ -4,6 +4,7 @@ the users' office networks are often closed to the internet, and a strict CSP al
 The URL carries the package version (`?v=`), so browsers may keep the file for a year and still
 fetch the new one the day the package is upgraded.
 """
+
 from __future__ import annotations
 
 from functools import cache

@@ -6,6 +6,7 @@ when every getter returned text ("1234.50", "81.3 %", "2024-03-01 09:30"); the X
 its `value` as a number, date or datetime with `number_format`, so a spreadsheet can sum the
 money, sort the dates and chart the rates. Plain strings stay text cells in both.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,8 +19,15 @@ from pm_app.common.clock import CITY_TZ
 from pm_app.common.money import dm2_to_m2, fen_to_yuan, yuan_display
 
 # Excel's number formats for each kind (also what LibreOffice and WPS read).
-FORMATS = {"money": "#,##0.00", "area": "#,##0.00", "percent": "0.0%", "date": "yyyy-mm-dd",
-           "datetime": "yyyy-mm-dd hh:mm", "seconds": "yyyy-mm-dd hh:mm:ss", "int": "0"}
+FORMATS = {
+    "money": "#,##0.00",
+    "area": "#,##0.00",
+    "percent": "0.0%",
+    "date": "yyyy-mm-dd",
+    "datetime": "yyyy-mm-dd hh:mm",
+    "seconds": "yyyy-mm-dd hh:mm:ss",
+    "int": "0",
+}
 
 
 @dataclass(frozen=True, slots=True)

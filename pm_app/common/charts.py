@@ -8,6 +8,7 @@ chart's title. So every string in a figure has `&`, `<` and `>` written as entit
 Plotly shows as the characters themselves. Hover and text templates keep the markup the
 charts.py modules write (`<br>`, `<extra>…</extra>`); any other tag in them is escaped too.
 """
+
 from __future__ import annotations
 
 import re
@@ -32,8 +33,9 @@ def _escaped(value, key: str | None):
         return [_escaped(v, key) for v in value]
     if isinstance(value, str):
         if key in TEMPLATE_KEYS:
-            return "".join(part if AUTHORED_TAG.fullmatch(part) else escape_text(part)
-                           for part in AUTHORED_TAG.split(value))
+            return "".join(
+                part if AUTHORED_TAG.fullmatch(part) else escape_text(part) for part in AUTHORED_TAG.split(value)
+            )
         return escape_text(value)
     if value is not None and not isinstance(value, (int, float, bool)):
         return escape_text(str(value))  # a lazy translation string, a date…

@@ -16,13 +16,13 @@ cells of common.cells as numbers, percentages, dates and city datetimes. Column 
 the header and the first `WIDTH_ROWS` rows, held back until the widths are set (write-only
 worksheets take widths only before the first row): the rest stream as before.
 """
+
 from __future__ import annotations
 
 import io
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-
 from datetime import date
 from itertools import islice
 
@@ -55,8 +55,9 @@ def neutralise(value):
     """
     if not isinstance(value, str) or not value:
         return value
-    if unicodedata.category(value[0]) == "Cc" or \
-            unicodedata.normalize("NFKC", value).lstrip().startswith(FORMULA_STARTS):
+    if unicodedata.category(value[0]) == "Cc" or unicodedata.normalize("NFKC", value).lstrip().startswith(
+        FORMULA_STARTS
+    ):
         return "'" + value
     return value
 
@@ -92,8 +93,13 @@ def _csv_cell(value) -> str:
     return text
 
 
-def write_xlsx(rows: Iterable[Sequence], headers: Sequence[str], title: str | None = None,
-               scope: str = "", as_of: date | None = None) -> Iterator[bytes]:
+def write_xlsx(
+    rows: Iterable[Sequence],
+    headers: Sequence[str],
+    title: str | None = None,
+    scope: str = "",
+    as_of: date | None = None,
+) -> Iterator[bytes]:
     """The XLSX workbook, written whole before this returns (openpyxl's write-only mode keeps one
     row in memory; the file goes through a temporary file), then handed out in chunks."""
     title = title or _("Export")
@@ -150,7 +156,7 @@ def _widths(headers: Sequence[str], rows: list[Sequence]) -> list[float]:
     """Each column as wide as its widest header or early cell, a CJK character counting two."""
     widths = [_text_width(str(h)) for h in headers]
     for row in rows:
-        for index, value in enumerate(row[:len(widths)]):
+        for index, value in enumerate(row[: len(widths)]):
             text = value.width_text if isinstance(value, Cell) else ("" if value is None else str(value))
             widths[index] = max(widths[index], _text_width(text))
     return [min(max(width + 2, MIN_WIDTH), MAX_WIDTH) for width in widths]

@@ -1,4 +1,5 @@
 """Marshmallow fields for money and areas: decimal strings outside, integers inside."""
+
 from __future__ import annotations
 
 import re
@@ -28,7 +29,7 @@ class _Decimal(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise ValidationError("must be a decimal string such as \"12.50\"")
+            raise ValidationError('must be a decimal string such as "12.50"')
         try:
             number = self.to_int(value)
         except AmountError as exc:

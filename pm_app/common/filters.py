@@ -1,4 +1,5 @@
 """Query-string filters shared by lists in the API and the pages."""
+
 from __future__ import annotations
 
 from sqlalchemy import Select

@@ -1,4 +1,5 @@
 """What every page form shares: a service's refusal shown where the reader will look for it."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -15,8 +16,9 @@ SERVICE_FIELDS = {"Idempotency-Key": "key", "quality_deposit": "deposit", "warra
 def day_in_range(_form, field) -> None:
     """The pages' counterpart of the API's date bound (common.inputs): 1990-01-01 to 2100-12-31."""
     if field.data is not None and not FIRST_DAY <= field.data <= LAST_DAY:
-        raise ValidationError(_l("Choose a date between %(first)s and %(last)s.", first=FIRST_DAY.isoformat(),
-                                 last=LAST_DAY.isoformat()))
+        raise ValidationError(
+            _l("Choose a date between %(first)s and %(last)s.", first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat())
+        )
 
 
 def optional_int(value):

@@ -6,6 +6,7 @@ the compound page as many: about a millisecond a page for the same answer each t
 first lookup of a request is kept on Flask-Babel's own per-request namespace, under the name its
 `refresh()` clears, so a locale changed mid-request (refresh, then translate) is still honoured.
 """
+
 from __future__ import annotations
 
 from functools import cached_property
@@ -33,6 +34,7 @@ class RequestBabel(Babel):
 
     def init_app(self, app, *args, **kwargs):
         super().init_app(app, *args, **kwargs)
+
         # Babel's template callables go through its module-level lookup (context, then domain,
         # then catalogue); these go to the domain above, the same catalogue in one step.
         def catalogue():  # the domain is made at the first lookup: it reads the app's config

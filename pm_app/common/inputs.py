@@ -12,6 +12,7 @@ read here, so no two spellings of one value can coexist and no value can cost un
 - Text: no NUL or other C0/C1 control character (tab, line feed and carriage return are allowed
   where a line break means something; single-line values refuse them too).
 """
+
 from __future__ import annotations
 
 import re
@@ -21,14 +22,14 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 
-DB_INT_MAX = 2**31 - 1      # PostgreSQL integer
-DB_BIGINT_MAX = 2**63 - 1   # PostgreSQL bigint
+DB_INT_MAX = 2**31 - 1  # PostgreSQL integer
+DB_BIGINT_MAX = 2**63 - 1  # PostgreSQL bigint
 FIRST_DAY = date(1990, 1, 1)
 LAST_DAY = date(2100, 12, 31)
-AMOUNT_DIGITS = 12          # integer digits of an amount: up to 999,999,999,999.99 yuan
-MAX_PAGE = 1_000_000        # far past any list's end; bounds the OFFSET a page can ask for
-MAX_RAW = 64                # longer than any number, date or period: refused before any parsing
-MAX_PROBLEMS = 200          # rows of an import's problems kept for the reply; the rest are counted
+AMOUNT_DIGITS = 12  # integer digits of an amount: up to 999,999,999,999.99 yuan
+MAX_PAGE = 1_000_000  # far past any list's end; bounds the OFFSET a page can ask for
+MAX_RAW = 64  # longer than any number, date or period: refused before any parsing
+MAX_PROBLEMS = 200  # rows of an import's problems kept for the reply; the rest are counted
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 LINE_BREAK = re.compile(r"[\n\r\u2028\u2029]")
@@ -72,7 +73,7 @@ def token(value, pattern: re.Pattern, what: str, message: str) -> str:
 
 def _short_ascii(value, what: str) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise InputError(f"{what} must be written as text such as \"12\"")
+        raise InputError(f'{what} must be written as text such as "12"')
     if isinstance(value, str) and len(value) > 4 * MAX_RAW:
         raise InputError(f"{what} is too long")
     text = normal(str(value)).strip(" ") if isinstance(value, str) else str(value)
@@ -99,12 +100,13 @@ def parse_amount(value, places: int = 2, what: str = "amount", digits: int = AMO
     """A decimal written "71.60": at most `digits` integer digits and `places` decimals (trailing
     zeros past them are fine), no exponent, no "_", no float. Bounded time whatever the input."""
     if isinstance(value, float) or isinstance(value, bool):
-        raise InputError(f"{what} must be a decimal string such as \"71.60\", not a float")
+        raise InputError(f'{what} must be a decimal string such as "71.60", not a float')
     text = _short_ascii(value, what)
     match = _AMOUNT.fullmatch(text)
     if not match:
-        raise InputError(f"{what} must be a number such as \"71.60\" with at most {AMOUNT_DIGITS} digits "
-                         f"before the point")
+        raise InputError(
+            f'{what} must be a number such as "71.60" with at most {AMOUNT_DIGITS} digits before the point'
+        )
     sign, whole, decimals = match.group(1), match.group(2), (match.group(3) or "")
     if len(whole.lstrip("0")) > digits:
         raise InputError(f"{what} has more than {digits} digits before the point")
@@ -160,5 +162,13 @@ class RowProblems(dict):
     def summarise(self) -> None:
         """Once, when the file has been read: say how many rows are not listed."""
         if self.rows > MAX_PROBLEMS:
-            super().__setitem__("more", [_("%(num)d more rows have problems; the first %(shown)d are listed.",
-                                           num=self.rows - MAX_PROBLEMS, shown=MAX_PROBLEMS)])
+            super().__setitem__(
+                "more",
+                [
+                    _(
+                        "%(num)d more rows have problems; the first %(shown)d are listed.",
+                        num=self.rows - MAX_PROBLEMS,
+                        shown=MAX_PROBLEMS,
+                    )
+                ],
+            )

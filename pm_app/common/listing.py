@@ -1,5 +1,6 @@
 """Paged lists for HTML pages: one COUNT and one LIMIT/OFFSET query, whatever the table size
 (or one statement, where the count can ride along)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -69,8 +70,9 @@ def page_counted_along(query: Select, number: int, per_page: int = PER_PAGE) -> 
     a list the database sorts whole before it cuts the page (a compound's households, in building
     order): there the window costs nothing, while on an indexed list it would read every row that
     the LIMIT spares. A page past the end has no row to carry the count: it is counted apart."""
-    rows = db.session.execute(query.add_columns(func.count().over()).limit(per_page)
-                              .offset((number - 1) * per_page)).all()
+    rows = db.session.execute(
+        query.add_columns(func.count().over()).limit(per_page).offset((number - 1) * per_page)
+    ).all()
     if not rows:  # past the end: the page is empty, only the count is missing
         return Page(items=[], number=number, per_page=per_page, total=count_of(query))
     return Page(items=[row[0] for row in rows], number=number, per_page=per_page, total=rows[0][1])

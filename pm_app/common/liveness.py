@@ -6,6 +6,7 @@ It touches neither the database nor Redis on purpose: when PostgreSQL is down ev
 equally unable to help, and a balancer that took them all out would turn a degraded service into
 no service. Job and sweep health, which do need the database, are at /api/v1/jobs/health.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint

@@ -6,6 +6,7 @@ The request id is the proxy's `X-Request-ID` when it sends a sane one (nginx's `
 deploy/nginx), a new one otherwise; it is returned on the answer and kept on every audit event
 of the request (audit.context), so one id finds nginx's line, the app's lines and the trail.
 """
+
 from __future__ import annotations
 
 import json
@@ -13,7 +14,7 @@ import logging
 import re
 import sys
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import Flask, g, has_request_context, request
 
@@ -42,9 +43,13 @@ class RequestIdFilter(logging.Filter):
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        line = {"time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
-                "level": record.levelname, "logger": record.name, "message": record.getMessage(),
-                "request_id": getattr(record, "request_id", "-")}
+        line = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": getattr(record, "request_id", "-"),
+        }
         for name in ("job_id", "job", "outcome", "seconds"):
             if hasattr(record, name):
                 line[name] = getattr(record, name)

@@ -2,6 +2,7 @@
 
 The one rounding step (ROUND_HALF_UP) is `round_fen`, used where a rate meets an area.
 """
+
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal

@@ -1,4 +1,5 @@
 """Pagination of scoped queries for flask-smorest's @paginate (page, page_size, X-Pagination)."""
+
 from __future__ import annotations
 
 from sqlalchemy import Select, func, select

@@ -1,4 +1,5 @@
 """Masking personal data for roles that do not need it."""
+
 from __future__ import annotations
 
 

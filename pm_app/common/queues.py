@@ -4,6 +4,7 @@ otherwise in-process (a thread pool in the server, or synchronously in tests).
 The app names a job by its dotted path (`jobs.alerts.relay_outbox`), the same string RQ stores
 with every queued job, and never imports the worker package `jobs/`, which imports the app.
 A job's path is therefore an interface: renaming one strands the jobs already queued under it."""
+
 from __future__ import annotations
 
 import importlib
@@ -16,9 +17,9 @@ from rq import Queue
 
 from pm_app.extensions import redis_client
 
-QUEUE_SWEEPS = "sweeps"        # the scheduled rule sweeps
-QUEUE_DELIVERY = "delivery"    # outbox relay and sending
-QUEUE_DEFAULT = "default"      # imports, bulk generation and other long work
+QUEUE_SWEEPS = "sweeps"  # the scheduled rule sweeps
+QUEUE_DELIVERY = "delivery"  # outbox relay and sending
+QUEUE_DEFAULT = "default"  # imports, bulk generation and other long work
 
 ALL_QUEUES = (QUEUE_DELIVERY, QUEUE_SWEEPS, QUEUE_DEFAULT)  # a worker drains them in this order
 

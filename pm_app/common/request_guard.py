@@ -9,6 +9,7 @@ cannot store or show is refused here, once, for all routes (common.inputs says w
 
 A refusal is 400 with the field named: {"errors": {"path" | "<argument>" | "<json.path>": [...]}}.
 """
+
 from __future__ import annotations
 
 from flask import Flask, request
@@ -43,8 +44,10 @@ def refuse_bad_text() -> None:
     if request.is_json and request.content_length != 0:
         _check_json(problems)
     if problems:
-        raise BadText(_("The request contains characters that cannot be stored (control characters)."),
-                      dict(list(problems.items())[:20]))
+        raise BadText(
+            _("The request contains characters that cannot be stored (control characters)."),
+            dict(list(problems.items())[:20]),
+        )
 
 
 def _form() -> MultiDict:

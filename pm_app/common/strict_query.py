@@ -1,6 +1,7 @@
 """Query strings that say what they mean: a list's filters are a schema, and a name the schema
 does not know is refused (422 naming it), never ignored — `?sourse=hotline_12345` must not return
 every ticket as if it had filtered. Pagination and the language travel on every list and pass."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, pre_load
@@ -14,6 +15,7 @@ class StrictQuery(Schema):
         known = {field.data_key or name for name, field in self.load_fields.items()} | PASSED
         unknown = sorted(set(data.keys()) - known)
         if unknown:
-            raise ValidationError({name: ["unknown filter; known: " + ", ".join(sorted(known - PASSED))]
-                                   for name in unknown})
+            raise ValidationError(
+                {name: ["unknown filter; known: " + ", ".join(sorted(known - PASSED))] for name in unknown}
+            )
         return data

@@ -1,6 +1,7 @@
 """The numbers of the homes, each one scoped statement (or a fixed few) for the whole scope of
 the viewer, whatever the number of compounds: every query starts from pm_app.auth.scope, so an
 object out of the viewer's sight is never counted."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -59,9 +60,11 @@ def collection_trend_and_health_rates(user, as_of: date, city_wide: bool):
 
 
 def tickets(user, at: datetime, *criteria) -> Tickets:
-    row = db.session.execute(select(func.count(case((Ticket.status.in_(OPEN), 1))),
-                                    func.count(case((sla.overdue_clause(at), 1))))
-                             .where(scope_clause(Ticket, user), *criteria)).one()
+    row = db.session.execute(
+        select(func.count(case((Ticket.status.in_(OPEN), 1))), func.count(case((sla.overdue_clause(at), 1)))).where(
+            scope_clause(Ticket, user), *criteria
+        )
+    ).one()
     return Tickets(int(row[0]), int(row[1]))
 
 
@@ -69,17 +72,20 @@ def tickets_and_categories(user, at: datetime) -> tuple[Tickets, list[tuple]]:
     """The tickets tile and the (category, status, count) rows of its chart from one grouped
     statement: the tile's open count is the sum of the open statuses' rows, its overdue count
     rides along as a filtered count (one statement on the tickets instead of two)."""
-    rows = db.session.execute(select(Ticket.category, Ticket.status, func.count(),
-                                     func.count(case((sla.overdue_clause(at), 1))))
-                              .where(scope_clause(Ticket, user)).group_by(Ticket.category, Ticket.status)
-                              .order_by(Ticket.category, Ticket.status)).all()
+    rows = db.session.execute(
+        select(Ticket.category, Ticket.status, func.count(), func.count(case((sla.overdue_clause(at), 1))))
+        .where(scope_clause(Ticket, user))
+        .group_by(Ticket.category, Ticket.status)
+        .order_by(Ticket.category, Ticket.status)
+    ).all()
     tile = Tickets(sum(int(n) for _c, status, n, _o in rows if status in OPEN), sum(int(o) for *_r, o in rows))
     return tile, [(category, status, n) for category, status, n, _o in rows]
 
 
 def warranties_ending(user, as_of: date, days: int = ENDING_DAYS) -> int:
-    return count_visible(WarrantyItem, user, WarrantyItem.warranty_end > as_of,
-                         WarrantyItem.warranty_end <= as_of + timedelta(days=days))
+    return count_visible(
+        WarrantyItem, user, WarrantyItem.warranty_end > as_of, WarrantyItem.warranty_end <= as_of + timedelta(days=days)
+    )
 
 
 def warranty_ends(user, as_of: date, days: int = ENDING_DAYS) -> tuple[list[dict], int]:
@@ -87,18 +93,29 @@ def warranty_ends(user, as_of: date, days: int = ENDING_DAYS) -> tuple[list[dict
     how many of them end within `days` (the tile), from the same grouped statement."""
     month = _month(WarrantyItem.warranty_end)
     soon = func.count().filter(WarrantyItem.warranty_end <= as_of + timedelta(days=days))
-    rows = db.session.execute(select(month, func.count(), soon).where(
-        scope_clause(WarrantyItem, user), WarrantyItem.warranty_end > as_of,
-        WarrantyItem.warranty_end <= as_of + timedelta(days=365)).group_by(month).order_by(month)).all()
+    rows = db.session.execute(
+        select(month, func.count(), soon)
+        .where(
+            scope_clause(WarrantyItem, user),
+            WarrantyItem.warranty_end > as_of,
+            WarrantyItem.warranty_end <= as_of + timedelta(days=365),
+        )
+        .group_by(month)
+        .order_by(month)
+    ).all()
     return [{"month": m, "items": int(n)} for m, n, _soon in rows], sum(int(n) for *_rest, n in rows)
 
 
 def items_by_state(user, as_of: date) -> dict[str, int]:
     """active / expiring / expired, as warranties.dates.state reads them."""
-    state = case((WarrantyItem.warranty_end <= as_of, "expired"),
-                 (WarrantyItem.warranty_end <= as_of + timedelta(days=EXPIRING_DAYS), "expiring"), else_="active")
-    found = dict(db.session.execute(select(state, func.count()).where(scope_clause(WarrantyItem, user))
-                                    .group_by(state)).all())
+    state = case(
+        (WarrantyItem.warranty_end <= as_of, "expired"),
+        (WarrantyItem.warranty_end <= as_of + timedelta(days=EXPIRING_DAYS), "expiring"),
+        else_="active",
+    )
+    found = dict(
+        db.session.execute(select(state, func.count()).where(scope_clause(WarrantyItem, user)).group_by(state)).all()
+    )
     return {name: int(found.get(name, 0)) for name in ("active", "expiring", "expired")}
 
 
@@ -114,8 +131,12 @@ def open_alerts(user, listed: int) -> tuple[int, list[Alert]]:
     """The open alerts the user sees: how many (the tile and the header's count) and the newest
     `listed`, in one statement: the count rides along as a window (the scope clause built and
     planned once, not twice)."""
-    rows = db.session.execute(select(Alert, func.count().over()).where(unread(user))
-                              .order_by(Alert.opened_at.desc(), Alert.id.desc()).limit(listed)).all()
+    rows = db.session.execute(
+        select(Alert, func.count().over())
+        .where(unread(user))
+        .order_by(Alert.opened_at.desc(), Alert.id.desc())
+        .limit(listed)
+    ).all()
     return (rows[0][1] if rows else 0), [alert for alert, _count in rows]
 
 
@@ -127,21 +148,39 @@ def streets(user, at: datetime, health: dict) -> list[dict]:
     statements for the whole city."""
     seen = scope_clause(Compound, user)
     rows: dict[int, dict] = {}
-    for cid, sid, name in db.session.execute(select(Compound.id, Street.id, Street.name)
-                                             .join(Street, Street.id == Compound.street_id).where(seen)
-                                             .order_by(Street.name, Street.id)):
-        row = rows.setdefault(sid, {"street_id": sid, "name": name, "compounds": 0, "households": 0, "open": 0,
-                                    "overdue": 0, "rate": rates.Rate()})
+    for cid, sid, name in db.session.execute(
+        select(Compound.id, Street.id, Street.name)
+        .join(Street, Street.id == Compound.street_id)
+        .where(seen)
+        .order_by(Street.name, Street.id)
+    ):
+        row = rows.setdefault(
+            sid,
+            {
+                "street_id": sid,
+                "name": name,
+                "compounds": 0,
+                "households": 0,
+                "open": 0,
+                "overdue": 0,
+                "rate": rates.Rate(),
+            },
+        )
         row["compounds"] += 1
         if cid in health:
             row["households"] += health[cid].households
             if health[cid].rate is not None:
                 row["rate"].add(health[cid].rate)
     for sid, n_open, n_overdue in db.session.execute(
-            select(Compound.street_id, func.count(case((Ticket.status.in_(OPEN), 1))),
-                   func.count(case((sla.overdue_clause(at), 1))))
-            .join(Ticket, Ticket.compound_id == Compound.id).where(seen, scope_clause(Ticket, user))
-            .group_by(Compound.street_id)):
+        select(
+            Compound.street_id,
+            func.count(case((Ticket.status.in_(OPEN), 1))),
+            func.count(case((sla.overdue_clause(at), 1))),
+        )
+        .join(Ticket, Ticket.compound_id == Compound.id)
+        .where(seen, scope_clause(Ticket, user))
+        .group_by(Compound.street_id)
+    ):
         rows[sid]["open"], rows[sid]["overdue"] = int(n_open), int(n_overdue)
     return list(rows.values())
 
@@ -150,14 +189,31 @@ def cities(street_rows: list[dict]) -> list[dict]:
     """Per city, its streets' rows (above) added up, with each city's committee coverage to add by
     the caller: the province regulator's home (issue 30). Empty when the viewer sees one city."""
     ids = [row["street_id"] for row in street_rows]
-    city_of = {sid: (cid, name) for sid, cid, name in db.session.execute(
-        select(Street.id, City.id, City.name).join(District, District.id == Street.district_id)
-        .join(City, City.id == District.city_id).where(Street.id.in_(ids)))}
+    city_of = {
+        sid: (cid, name)
+        for sid, cid, name in db.session.execute(
+            select(Street.id, City.id, City.name)
+            .join(District, District.id == Street.district_id)
+            .join(City, City.id == District.city_id)
+            .where(Street.id.in_(ids))
+        )
+    }
     rows: dict[int, dict] = {}
     for street in street_rows:
         city_id, name = city_of[street["street_id"]]
-        row = rows.setdefault(city_id, {"city_id": city_id, "name": name, "streets": [], "compounds": 0,
-                                        "households": 0, "open": 0, "overdue": 0, "rate": rates.Rate()})
+        row = rows.setdefault(
+            city_id,
+            {
+                "city_id": city_id,
+                "name": name,
+                "streets": [],
+                "compounds": 0,
+                "households": 0,
+                "open": 0,
+                "overdue": 0,
+                "rate": rates.Rate(),
+            },
+        )
         row["streets"].append(street["street_id"])
         for key in ("compounds", "households", "open", "overdue"):
             row[key] += street[key]

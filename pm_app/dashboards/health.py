@@ -24,6 +24,7 @@ compounds with their committee status, the four counted parts in one UNION ALL, 
 closed month's bills (none when the caller has them already). Given the ids, the statements are
 built once per process; building them cost more than running them (docs/performance.md).
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -34,8 +35,20 @@ from functools import cache, lru_cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (BindParameter, CompoundSelect, Date, Integer, Select, String, any_, bindparam, func, literal,
-                        select, union_all)
+from sqlalchemy import (
+    BindParameter,
+    CompoundSelect,
+    Date,
+    Integer,
+    Select,
+    String,
+    any_,
+    bindparam,
+    func,
+    literal,
+    select,
+    union_all,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from pm_app.alerts.models import Alert
@@ -49,8 +62,14 @@ from pm_app.tickets import sla
 from pm_app.tickets.models import Ticket
 from pm_app.warranties.models import Inspection, WarrantyItem
 
-DEFAULT_WEIGHTS = {"collection": 30, "overdue_tickets": 20, "warranties": 15, "committee": 15,
-                   "management": 10, "alerts": 10}
+DEFAULT_WEIGHTS = {
+    "collection": 30,
+    "overdue_tickets": 20,
+    "warranties": 15,
+    "committee": 15,
+    "management": 10,
+    "alerts": 10,
+}
 DEFAULT_LIMITS = {"overdue_per_100": 5, "warranty_items": 10, "alerts": 5}
 WARRANTY_DAYS = 90
 INSPECTION_DAYS = 180
@@ -63,10 +82,20 @@ PARTS = {
     "management": _l("Management mode"),
     "alerts": _l("Open alerts"),
 }
-COMMITTEE_VALUES = {"active": Decimal("1"), "re_election_due": Decimal("0.75"), "preparing": Decimal("0.5"),
-                    "expired": Decimal("0.25"), "none": Decimal("0")}
-MODE_VALUES = {"professional": Decimal("1"), "street_entrusted": Decimal("0.75"), "quasi": Decimal("0.5"),
-               "self_managed": Decimal("0.25"), "none": Decimal("0")}
+COMMITTEE_VALUES = {
+    "active": Decimal("1"),
+    "re_election_due": Decimal("0.75"),
+    "preparing": Decimal("0.5"),
+    "expired": Decimal("0.25"),
+    "none": Decimal("0"),
+}
+MODE_VALUES = {
+    "professional": Decimal("1"),
+    "street_entrusted": Decimal("0.75"),
+    "quasi": Decimal("0.5"),
+    "self_managed": Decimal("0.25"),
+    "none": Decimal("0"),
+}
 ONE = Decimal(1)
 
 
@@ -98,8 +127,9 @@ def last_closed_period(as_of: date) -> str:
     return shift(period_of(as_of), -1)
 
 
-def scores(compound_ids: Select | Sequence[int], as_of: date, at: datetime,
-           collected: dict[int, Rate] | None = None) -> dict[int, Health]:
+def scores(
+    compound_ids: Select | Sequence[int], as_of: date, at: datetime, collected: dict[int, Rate] | None = None
+) -> dict[int, Health]:
     """compound id → its health, for every compound of `compound_ids`: the ids themselves, or a
     select of them (a filtered list). Given the ids, the statements are the ones built once per
     process (building them costs more than running them for a street); given a select, they are
@@ -161,16 +191,22 @@ def combine(parts: dict[str, tuple[object, Decimal]], weight: dict[str, int] | N
 
 # The days and times the statements compare with, bound at execution (see _params).
 AS_OF, AT = bindparam("as_of", type_=Date), bindparam("at", type_=UTCDateTime())
-DUE_FROM, LAPSE_BY, INSPECTED_AFTER = (bindparam(name, type_=Date)
-                                       for name in ("due_from", "lapse_by", "inspected_after"))
+DUE_FROM, LAPSE_BY, INSPECTED_AFTER = (
+    bindparam(name, type_=Date) for name in ("due_from", "lapse_by", "inspected_after")
+)
 PERIOD = bindparam("period", type_=String)
 COUNTED = ("households", "overdue", "lapsing", "alerts")
 
 
 def _params(as_of: date, at: datetime) -> dict:
-    return {"as_of": as_of, "at": at, "due_from": as_of + timedelta(days=RE_ELECTION_DAYS),
-            "lapse_by": as_of + timedelta(days=WARRANTY_DAYS),
-            "inspected_after": as_of - timedelta(days=INSPECTION_DAYS), "period": last_closed_period(as_of)}
+    return {
+        "as_of": as_of,
+        "at": at,
+        "due_from": as_of + timedelta(days=RE_ELECTION_DAYS),
+        "lapse_by": as_of + timedelta(days=WARRANTY_DAYS),
+        "inspected_after": as_of - timedelta(days=INSPECTION_DAYS),
+        "period": last_closed_period(as_of),
+    }
 
 
 # From this many ids on, PostgreSQL gets them as one array parameter (= ANY). Expanded into the
@@ -199,23 +235,37 @@ def _statements(compound_ids) -> tuple[Select, CompoundSelect, Select]:
     """The compounds with their committee status; the four counted parts (part, compound id,
     count) in one UNION ALL; the last closed month's bill figures by compound."""
     status, kind, _committee, joins = status_columns(AS_OF, DUE_FROM)
-    base = joins(select(Compound.id, Compound.code, Compound.name, Compound.street_id, Compound.management_mode,
-                        status, kind).select_from(Compound)).where(_among(Compound.id, compound_ids))
-    inspected = select(Inspection.compound_id).where(Inspection.inspected_on > INSPECTED_AFTER,
-                                                     Inspection.inspected_on <= AS_OF)
+    base = joins(
+        select(
+            Compound.id, Compound.code, Compound.name, Compound.street_id, Compound.management_mode, status, kind
+        ).select_from(Compound)
+    ).where(_among(Compound.id, compound_ids))
+    inspected = select(Inspection.compound_id).where(
+        Inspection.inspected_on > INSPECTED_AFTER, Inspection.inspected_on <= AS_OF
+    )
     counted = union_all(
         select(literal("households"), Household.compound_id, func.count())
-        .where(_among(Household.compound_id, compound_ids)).group_by(Household.compound_id),
+        .where(_among(Household.compound_id, compound_ids))
+        .group_by(Household.compound_id),
         select(literal("overdue"), Ticket.compound_id, func.count())
-        .where(_among(Ticket.compound_id, compound_ids), sla.overdue_clause(AT)).group_by(Ticket.compound_id),
+        .where(_among(Ticket.compound_id, compound_ids), sla.overdue_clause(AT))
+        .group_by(Ticket.compound_id),
         select(literal("lapsing"), WarrantyItem.compound_id, func.count())
-        .where(_among(WarrantyItem.compound_id, compound_ids), WarrantyItem.warranty_end > AS_OF,
-               WarrantyItem.warranty_end <= LAPSE_BY, WarrantyItem.compound_id.not_in(inspected))
+        .where(
+            _among(WarrantyItem.compound_id, compound_ids),
+            WarrantyItem.warranty_end > AS_OF,
+            WarrantyItem.warranty_end <= LAPSE_BY,
+            WarrantyItem.compound_id.not_in(inspected),
+        )
         .group_by(WarrantyItem.compound_id),
         select(literal("alerts"), Alert.compound_id, func.count())
-        .where(_among(Alert.compound_id, compound_ids), Alert.state != "resolved").group_by(Alert.compound_id))
-    last_month = grouped([BillTotal.compound_id], _among(BillTotal.compound_id, compound_ids)
-                         & (BillTotal.fee_type == FEE_TYPE) & (BillTotal.period == PERIOD))
+        .where(_among(Alert.compound_id, compound_ids), Alert.state != "resolved")
+        .group_by(Alert.compound_id),
+    )
+    last_month = grouped(
+        [BillTotal.compound_id],
+        _among(BillTotal.compound_id, compound_ids) & (BillTotal.fee_type == FEE_TYPE) & (BillTotal.period == PERIOD),
+    )
     return base, counted, last_month
 
 

@@ -1,6 +1,7 @@
 """The home page: one per role, composed of the domains' own aggregates (dashboards.figures) and
 figures. The admin and the regulator see the city; a street officer its streets; a firm, a
 committee member and a contractor their own objects. Every figure is the viewer's scope."""
+
 from __future__ import annotations
 
 import heapq
@@ -12,8 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from pm_app.auth.models import Role
 from pm_app.auth.scope import visible
-from pm_app.committees import statements
-from pm_app.committees import coverage
+from pm_app.committees import coverage, statements
 from pm_app.committees.status import STATUSES
 from pm_app.common.clock import now, today
 from pm_app.dashboards import charts, figures, health, worklist
@@ -63,11 +63,16 @@ def _common(as_of, at, scores: dict, trend=None) -> dict:
     alerts, alert_rows = figures.open_alerts(current_user, RECENT)
     tile, categories = figures.tickets_and_categories(current_user, at)
     return {
-        "as_of": as_of, "trend": trend, "latest": trend[-1], "tickets": tile,
+        "as_of": as_of,
+        "trend": trend,
+        "latest": trend[-1],
+        "tickets": tile,
         "categories": categories,
         "trend_figure": rate_trend(trend, _("Collection rate, last 12 months")),
         "category_figure": ticket_charts.by_category(categories, _("Tickets by category and status")),
-        "alerts": alerts, "health_rows": _health_rows(scores), "compound_count": len(scores),
+        "alerts": alerts,
+        "health_rows": _health_rows(scores),
+        "compound_count": len(scores),
         # the header's count is the tile's: a value passed here wins over the context processor's
         "unread_alerts": lambda: alerts,
         "open_alert_rows": alert_rows,
@@ -79,34 +84,51 @@ def _overview(city_wide: bool):
     trend, collected = figures.collection_trend_and_health_rates(current_user, as_of, city_wide)
     scores = health.scores(figures.compound_ids(current_user), as_of, at, collected)
     # the health has read each compound's committee status and kind: coverage counts them
-    cover = coverage.tally(as_of, ((h.street_id, h.parts["committee"][0], h.committee_kind, 1)
-                                   for h in scores.values()))
+    cover = coverage.tally(
+        as_of, ((h.street_id, h.parts["committee"][0], h.committee_kind, 1) for h in scores.values())
+    )
     ends, ending = figures.warranty_ends(current_user, as_of)
     modes = figures.modes(scores)
     context = _common(as_of, at, scores, trend) | {
-        "city_wide": city_wide, "households": sum(h.households for h in scores.values()),
+        "city_wide": city_wide,
+        "households": sum(h.households for h in scores.values()),
         # seed 002's walk-out: compounds a firm left with nothing in its place (org.arrangements)
         "walkouts": arrangements.walkouts(as_of, figures.visible_compound_ids(current_user)),
         "walkout_days": arrangements.walkout_days(),
-        "ending": ending, "coverage": cover,
+        "ending": ending,
+        "coverage": cover,
         "covered": cover.by_status["active"] + cover.by_status["re_election_due"],
-        "ends": ends, "modes": modes, "statuses": STATUSES, "mode_labels": {m.value: t for m, t in MANAGEMENT_MODES.items()},
+        "ends": ends,
+        "modes": modes,
+        "statuses": STATUSES,
+        "mode_labels": {m.value: t for m, t in MANAGEMENT_MODES.items()},
         "ends_figure": charts.ends_by_month(ends, _("Warranty ends by month, next 12 months")),
         "status_figure": charts.bars(cover.by_status, STATUSES, _("Committee status"), _("Compounds")),
-        "mode_figure": charts.bars(modes, {m.value: t for m, t in MANAGEMENT_MODES.items()},
-                                   _("Management mode"), _("Compounds")),
+        "mode_figure": charts.bars(
+            modes, {m.value: t for m, t in MANAGEMENT_MODES.items()}, _("Management mode"), _("Compounds")
+        ),
     }
     if city_wide:
         period = public.publication(None)
         results = public.results_of(period, summary=True) if period else []
         history = public.blacklist_history()
         streets = figures.streets(current_user, at, scores)
-        context |= {"streets": streets, "cities": figures.cities(streets), "period": period, "results": results,
-                    "lists": public.lists_of(results), "black_history": history,
-                    "black_figure": ranking_charts.blacklist_history(
-                        [(p.code, black) for p, black in history], _("Black list by published period")),
-                    "ranking_figure": ranking_charts.score_distribution(
-                        results, _("Score distribution, %(period)s", period=period.code)) if period else None}
+        context |= {
+            "streets": streets,
+            "cities": figures.cities(streets),
+            "period": period,
+            "results": results,
+            "lists": public.lists_of(results),
+            "black_history": history,
+            "black_figure": ranking_charts.blacklist_history(
+                [(p.code, black) for p, black in history], _("Black list by published period")
+            ),
+            "ranking_figure": ranking_charts.score_distribution(
+                results, _("Score distribution, %(period)s", period=period.code)
+            )
+            if period
+            else None,
+        }
     return render_template("dashboards/overview.html", **context)
 
 
@@ -117,37 +139,75 @@ def _firm():
     period = public.publication(None)
     result = adjustments = None
     if period is not None:
-        result = db.session.scalar(visible(RankingResult, current_user).where(
-            RankingResult.period_id == period.id, RankingResult.firm_id == firm_id))
-        adjustments = list(db.session.scalars(visible(Adjustment, current_user).where(
-            Adjustment.period_id == period.id, Adjustment.firm_id == firm_id).order_by(Adjustment.occurred_on,
-                                                                                      Adjustment.id)))
+        result = db.session.scalar(
+            visible(RankingResult, current_user).where(
+                RankingResult.period_id == period.id, RankingResult.firm_id == firm_id
+            )
+        )
+        adjustments = list(
+            db.session.scalars(
+                visible(Adjustment, current_user)
+                .where(Adjustment.period_id == period.id, Adjustment.firm_id == firm_id)
+                .order_by(Adjustment.occurred_on, Adjustment.id)
+            )
+        )
     scores = health.scores(figures.compound_ids(current_user), as_of, at)
-    return render_template("dashboards/firm.html", **_common(as_of, at, scores), queue=queue, period=period,
-                           result=result, adjustments=adjustments or [])
+    return render_template(
+        "dashboards/firm.html",
+        **_common(as_of, at, scores),
+        queue=queue,
+        period=period,
+        result=result,
+        adjustments=adjustments or [],
+    )
 
 
 def _committee():
     as_of, at = today(), now()
     compound = db.session.get(Compound, current_user.compound_id)
     score = health.scores([compound.id], as_of, at)[compound.id]
-    recent = list(db.session.scalars(visible(Ticket, current_user).order_by(Ticket.created_at.desc(), Ticket.id.desc())
-                                     .limit(RECENT)))
+    recent = list(
+        db.session.scalars(
+            visible(Ticket, current_user).order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(RECENT)
+        )
+    )
     rated = [t.satisfaction for t in recent if t.satisfaction is not None]
-    return render_template("dashboards/committee.html", compound=compound, health=score, parts=health.PARTS,
-                           weights=health.weights(), describe=health.describe, as_of=as_of,
-                           balances=statements.balances(compound.id), accounts=statements.ACCOUNTS,
-                           recent=recent, rated=rated, tickets=figures.tickets(current_user, at))
+    return render_template(
+        "dashboards/committee.html",
+        compound=compound,
+        health=score,
+        parts=health.PARTS,
+        weights=health.weights(),
+        describe=health.describe,
+        as_of=as_of,
+        balances=statements.balances(compound.id),
+        accounts=statements.ACCOUNTS,
+        recent=recent,
+        rated=rated,
+        tickets=figures.tickets(current_user, at),
+    )
 
 
 def _contractor():
     as_of, at = today(), now()
     states = figures.items_by_state(current_user, as_of)
-    claims = list(db.session.scalars(visible(WarrantyClaim, current_user).where(WarrantyClaim.state == ClaimState.open)
-                                     .order_by(WarrantyClaim.opened_at, WarrantyClaim.id)
-                                     .options(selectinload(WarrantyClaim.item))))
-    return render_template("dashboards/contractor.html", as_of=as_of, states=states, claims=claims,
-                           state_labels=ITEM_STATES, ending=figures.warranties_ending(current_user, as_of),
-                           queue=figures.tickets(current_user, at, Ticket.assignee_firm_id == current_user.firm_id,
-                                                 Ticket.status.in_(OPEN)),
-                           state_figure=charts.bars(states, ITEM_STATES, _("Warranty items by state"), _("Items")))
+    claims = list(
+        db.session.scalars(
+            visible(WarrantyClaim, current_user)
+            .where(WarrantyClaim.state == ClaimState.open)
+            .order_by(WarrantyClaim.opened_at, WarrantyClaim.id)
+            .options(selectinload(WarrantyClaim.item))
+        )
+    )
+    return render_template(
+        "dashboards/contractor.html",
+        as_of=as_of,
+        states=states,
+        claims=claims,
+        state_labels=ITEM_STATES,
+        ending=figures.warranties_ending(current_user, as_of),
+        queue=figures.tickets(
+            current_user, at, Ticket.assignee_firm_id == current_user.firm_id, Ticket.status.in_(OPEN)
+        ),
+        state_figure=charts.bars(states, ITEM_STATES, _("Warranty items by state"), _("Items")),
+    )

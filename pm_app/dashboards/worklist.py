@@ -1,6 +1,7 @@
 """What awaits the reader, on their home: "2 张工单待您确认", "1 条账目质询待回复", "3 张工单派给您".
 Each line is a count and a link to the list it counts, and is counted by that list's own query
 (the board's, the queue's, the queries page's), so the number is what the link shows."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -46,37 +47,69 @@ def items(user, at: datetime) -> list[Item]:
             found.append(Item(key, n, ngettext(singular, plural, n), href))
 
     if user.role in FIRM_ROLES and user.firm_id:
-        add("dispatched", queries.queue_query(user, queries.Filters(assignee_user_id=user.id), at),
-            "%(num)d ticket dispatched to you", "%(num)d tickets dispatched to you",
-            url_for("ticket_lists.queue", mine=1))
-        add("new", queries.queue_query(user, queries.Filters(status=TicketStatus.new), at),
-            "%(num)d new ticket to accept", "%(num)d new tickets to accept",
-            url_for("ticket_lists.queue", status="new"))
+        add(
+            "dispatched",
+            queries.queue_query(user, queries.Filters(assignee_user_id=user.id), at),
+            "%(num)d ticket dispatched to you",
+            "%(num)d tickets dispatched to you",
+            url_for("ticket_lists.queue", mine=1),
+        )
+        add(
+            "new",
+            queries.queue_query(user, queries.Filters(status=TicketStatus.new), at),
+            "%(num)d new ticket to accept",
+            "%(num)d new tickets to accept",
+            url_for("ticket_lists.queue", status="new"),
+        )
     if user.role in (Role.street_officer, Role.committee_member):  # the confirmers with a home to read it on
-        add("confirm", queries.board_query(user, queries.Filters(status=TicketStatus.resolved), at),
-            "%(num)d ticket awaiting your confirmation", "%(num)d tickets awaiting your confirmation",
-            url_for("ticket_lists.board", status="resolved"))
+        add(
+            "confirm",
+            queries.board_query(user, queries.Filters(status=TicketStatus.resolved), at),
+            "%(num)d ticket awaiting your confirmation",
+            "%(num)d tickets awaiting your confirmation",
+            url_for("ticket_lists.board", status="resolved"),
+        )
     if user.role == Role.street_officer:
-        add("dispatched", queries.board_query(user, queries.Filters(assignee_user_id=user.id, open=True), at),
-            "%(num)d ticket dispatched to you", "%(num)d tickets dispatched to you",
-            url_for("ticket_lists.board", mine=1, open=1))
+        add(
+            "dispatched",
+            queries.board_query(user, queries.Filters(assignee_user_id=user.id, open=True), at),
+            "%(num)d ticket dispatched to you",
+            "%(num)d tickets dispatched to you",
+            url_for("ticket_lists.board", mine=1, open=1),
+        )
     if user.role == Role.committee_member:
-        add("queries", ledger_queries.listed(user, open_only=True),
-            "%(num)d ledger query awaiting an answer", "%(num)d ledger queries awaiting an answer",
-            url_for("accounts.queries_list", open=1))
+        add(
+            "queries",
+            ledger_queries.listed(user, open_only=True),
+            "%(num)d ledger query awaiting an answer",
+            "%(num)d ledger queries awaiting an answer",
+            url_for("accounts.queries_list", open=1),
+        )
     elif user.role in (Role.firm_staff, Role.street_officer):
-        add("queries", ledger_queries.listed(user, open_only=True),
-            "%(num)d ledger query to answer", "%(num)d ledger queries to answer",
-            url_for("accounts.queries_list", open=1))
+        add(
+            "queries",
+            ledger_queries.listed(user, open_only=True),
+            "%(num)d ledger query to answer",
+            "%(num)d ledger queries to answer",
+            url_for("accounts.queries_list", open=1),
+        )
     # appeals: the regulator decides them (rankings.periods.can_run), the firm waits on its own
     if can_run(user):
-        add("appeals", appeal_list.listed(user, AppealState.pending),
-            "%(num)d appeal awaiting your decision", "%(num)d appeals awaiting your decision",
-            url_for("rankings.appeals", state="pending"))
+        add(
+            "appeals",
+            appeal_list.listed(user, AppealState.pending),
+            "%(num)d appeal awaiting your decision",
+            "%(num)d appeals awaiting your decision",
+            url_for("rankings.appeals", state="pending"),
+        )
     elif user.role == Role.firm_staff and user.firm_id:
-        add("appeals", appeal_list.listed(user, AppealState.pending),
-            "%(num)d of your appeals awaiting the regulator", "%(num)d of your appeals awaiting the regulator",
-            url_for("rankings.appeals", state="pending"))
+        add(
+            "appeals",
+            appeal_list.listed(user, AppealState.pending),
+            "%(num)d of your appeals awaiting the regulator",
+            "%(num)d of your appeals awaiting the regulator",
+            url_for("rankings.appeals", state="pending"),
+        )
     return found
 
 

@@ -1,4 +1,5 @@
 """REST API of the fee domain: bills, payments (idempotent), waivers, collection rates, arrears."""
+
 from __future__ import annotations
 
 from flask import jsonify, request
@@ -24,9 +25,13 @@ from pm_app.jobs import services as jobs
 from pm_app.jobs.schemas import JobStartedOut
 from pm_app.org.models import Compound, Household
 
-blp = Blueprint("fees_api", __name__, url_prefix="/api/v1",
-                description="Bills, payments, waivers, collection rates and arrears. Money is a decimal string "
-                            "of yuan; rates are decimal strings with four places.")
+blp = Blueprint(
+    "fees_api",
+    __name__,
+    url_prefix="/api/v1",
+    description="Bills, payments, waivers, collection rates and arrears. Money is a decimal string "
+    "of yuan; rates are decimal strings with four places.",
+)
 blp.before_request(refuse_without_fees)
 
 KEY_HEADER = "Idempotency-Key"
@@ -36,8 +41,11 @@ KEY_HEADER = "Idempotency-Key"
 class GenerateBills(MethodView):
     @blp.arguments(s.GenerateIn)
     @blp.response(200, s.GenerateOut)
-    @blp.alt_response(202, schema=JobStartedOut, description="firm_id or street_id: a job bills each of its "
-                      "compounds; follow it at GET /api/v1/jobs/{job_id}")
+    @blp.alt_response(
+        202,
+        schema=JobStartedOut,
+        description="firm_id or street_id: a job bills each of its compounds; follow it at GET /api/v1/jobs/{job_id}",
+    )
     @blp.alt_response(403, description="the caller may not bill this compound")
     @blp.alt_response(404, description="no compound, firm or street with this id that the caller can see")
     @blp.alt_response(409, description="a job for the same firm or street and period is still running")
@@ -69,7 +77,9 @@ class Bills(MethodView):
     @blp.response(200, s.BillOut(many=True))
     @blp.paginate()
     def get(self, args, pagination_parameters):
-        query = where_equal(visible(Bill, current_user), Bill, args, ("compound_id", "household_id", "period", "status"))
+        query = where_equal(
+            visible(Bill, current_user), Bill, args, ("compound_id", "household_id", "period", "status")
+        )
         return paginate(query.order_by(Bill.period.desc(), Bill.household_id), pagination_parameters)
 
 
@@ -91,12 +101,27 @@ class Waivers(MethodView):
 
     @blp.arguments(s.WaiverIn)
     @blp.response(201, s.WaiverOut)
-    @blp.doc(parameters=[{"in": "header", "name": KEY_HEADER, "required": False, "schema": {"type": "string"},
-                          "description": "optional; with it, a retry returns the first waiver instead of a second"}])
+    @blp.doc(
+        parameters=[
+            {
+                "in": "header",
+                "name": KEY_HEADER,
+                "required": False,
+                "schema": {"type": "string"},
+                "description": "optional; with it, a retry returns the first waiver instead of a second",
+            }
+        ]
+    )
     def post(self, data, bill_id):
         """Waive (减免) part or all of what is outstanding, with the reason and the approver"""
-        waiver = payments.waive(current_user, bill_id, data["amount"], data["reason"], data["approved_by"],
-                                key=request.headers.get(KEY_HEADER))
+        waiver = payments.waive(
+            current_user,
+            bill_id,
+            data["amount"],
+            data["reason"],
+            data["approved_by"],
+            key=request.headers.get(KEY_HEADER),
+        )
         db.session.commit()
         return waiver
 
@@ -115,14 +140,28 @@ class Payments(MethodView):
     @blp.alt_response(400, description="no Idempotency-Key header")
     @blp.alt_response(409, description="the Idempotency-Key was used with a different body")
     @blp.alt_response(422, description="more than the outstanding amount, or an invalid field")
-    @blp.doc(parameters=[{"in": "header", "name": KEY_HEADER, "required": True, "schema": {"type": "string"},
-                          "description": "a new random key (UUID) per payment; the same key on a retry returns "
-                                         "the first result instead of paying twice"}])
+    @blp.doc(
+        parameters=[
+            {
+                "in": "header",
+                "name": KEY_HEADER,
+                "required": True,
+                "schema": {"type": "string"},
+                "description": "a new random key (UUID) per payment; the same key on a retry returns "
+                "the first result instead of paying twice",
+            }
+        ]
+    )
     def post(self, data):
         """Record a payment; a retry with the same Idempotency-Key returns the first result"""
-        result = payments.record_payment(current_user, bill_id=data["bill_id"], amount_fen=data["amount"],
-                                         method=data["method"], paid_at=data["paid_at"],
-                                         key=request.headers.get(KEY_HEADER))
+        result = payments.record_payment(
+            current_user,
+            bill_id=data["bill_id"],
+            amount_fen=data["amount"],
+            method=data["method"],
+            paid_at=data["paid_at"],
+            key=request.headers.get(KEY_HEADER),
+        )
         db.session.commit()
         return result.payment, 201, {"Idempotent-Replayed": "true" if result.replayed else "false"}
 
@@ -134,18 +173,29 @@ class HouseholdPayments(MethodView):
     @blp.arguments(s.HouseholdPaymentIn)
     @blp.response(201, s.HouseholdPaymentOut)
     @blp.alt_response(400, description="no Idempotency-Key header")
-    @blp.alt_response(409, description="the Idempotency-Key was used with a different body, or the bills named "
-                                       "no longer owe `expected_total` (someone paid meanwhile)")
-    @blp.alt_response(422, description="more than the household owes, a bill named that it does not owe, or an "
-                                       "invalid field")
+    @blp.alt_response(
+        409,
+        description="the Idempotency-Key was used with a different body, or the bills named "
+        "no longer owe `expected_total` (someone paid meanwhile)",
+    )
+    @blp.alt_response(
+        422, description="more than the household owes, a bill named that it does not owe, or an invalid field"
+    )
     @blp.doc(parameters=[{"in": "header", "name": KEY_HEADER, "required": True, "schema": {"type": "string"}}])
     def post(self, data, household_id):
         """Record one sum for a household, spread over its unsettled bills (or the ones named) oldest
         period first, and issue its receipt (收据)"""
-        collected = desk.collect(current_user, household_id, amount_fen=data["amount"], method=data["method"],
-                                    paid_at=data["paid_at"], key=request.headers.get(KEY_HEADER),
-                                    bill_ids=data["bill_ids"], expected_fen=data["expected_total"],
-                                    payer_name=data["payer_name"])
+        collected = desk.collect(
+            current_user,
+            household_id,
+            amount_fen=data["amount"],
+            method=data["method"],
+            paid_at=data["paid_at"],
+            key=request.headers.get(KEY_HEADER),
+            bill_ids=data["bill_ids"],
+            expected_fen=data["expected_total"],
+            payer_name=data["payer_name"],
+        )
         db.session.commit()
         return collected, 201, {"Idempotent-Replayed": "true" if collected.replayed else "false"}
 
@@ -168,7 +218,9 @@ class Reversal(MethodView):
     @blp.alt_response(409, description="already reversed, or the row is itself a reversal")
     def post(self, data, payment_id):
         """Reverse a payment made by mistake: a row with the opposite amount; nothing is deleted"""
-        reversal = payments.reverse_payment(current_user, get_visible(Payment, payment_id, current_user), data["reason"])
+        reversal = payments.reverse_payment(
+            current_user, get_visible(Payment, payment_id, current_user), data["reason"]
+        )
         db.session.commit()
         return reversal
 
@@ -179,8 +231,9 @@ class CollectionRates(MethodView):
     @blp.response(200, s.RateOut(many=True))
     def get(self, args):
         """Both collection rates per period for a compound, street, firm or the city"""
-        return rates.collection_rates(current_user, args["scope"], args["id"], args["period_from"],
-                                      args["period_to"], args["as_of"])
+        return rates.collection_rates(
+            current_user, args["scope"], args["id"], args["period_from"], args["period_to"], args["as_of"]
+        )
 
 
 @blp.route("/collection-rates/compounds")
@@ -191,8 +244,9 @@ class CompoundRates(MethodView):
         """The compounds of a scope ranked by amount rate over the period range, lowest first"""
         from pm_app.fees.reports.overview import ranked_compounds
 
-        return ranked_compounds(current_user, args["scope"], args["id"], args["period_from"], args["period_to"],
-                                args["as_of"])
+        return ranked_compounds(
+            current_user, args["scope"], args["id"], args["period_from"], args["period_to"], args["as_of"]
+        )
 
 
 @blp.route("/arrears")

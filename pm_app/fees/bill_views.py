@@ -4,6 +4,7 @@ that record a payment, reverse one, or waive part of the bill.
 The payment form carries an idempotency key drawn when the form is rendered, so its second
 submit (a double click, a reload after POST) replays the first payment instead of adding one.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -11,13 +12,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from pm_app.common import clock
-from pm_app.common.money import yuan_display
 from pm_app.common.confirm import ask, confirmed
+from pm_app.common.forms import report
+from pm_app.common.money import yuan_display
 from pm_app.common.privacy import mask_name
 from pm_app.errors import DomainError
 from pm_app.extensions import db
 from pm_app.fees import page_args, payments, queries
-from pm_app.common.forms import report
 from pm_app.fees.forms import PaymentForm, ReversalForm, WaiverForm, new_key
 from pm_app.fees.models import Bill, Payment, PaymentMethod
 from pm_app.org.models import Compound
@@ -45,9 +46,14 @@ def pay(bill_id: int):
     form = PaymentForm(prefix="payment")
     if form.validate_on_submit():
         try:
-            result = payments.record_payment(current_user, bill_id=bill.id, amount_fen=form.amount.fen,
-                                             method=PaymentMethod(form.method.data), paid_at=form.paid_at_aware,
-                                             key=form.key.data)
+            result = payments.record_payment(
+                current_user,
+                bill_id=bill.id,
+                amount_fen=form.amount.fen,
+                method=PaymentMethod(form.method.data),
+                paid_at=form.paid_at_aware,
+                key=form.key.data,
+            )
         except DomainError as error:
             report(form, error)
             if error.status == 409:
@@ -72,10 +78,14 @@ def reverse(bill_id: int, payment_id: int):
     form = ReversalForm(prefix="reversal")
     if form.validate_on_submit():
         if not confirmed():
-            return ask(_("Reverse the payment of %(amount)s yuan?", amount=yuan_display(payment.amount_fen)),
-                       _("A reversal cannot be undone: the bill owes this amount again and the payment stays on "
-                         "the record as reversed; money taken again is a new payment."),
-                       url_for(".bill", bill_id=bill.id))
+            return ask(
+                _("Reverse the payment of %(amount)s yuan?", amount=yuan_display(payment.amount_fen)),
+                _(
+                    "A reversal cannot be undone: the bill owes this amount again and the payment stays on "
+                    "the record as reversed; money taken again is a new payment."
+                ),
+                url_for(".bill", bill_id=bill.id),
+            )
         try:
             payments.reverse_payment(current_user, payment, form.reason.data)
         except DomainError as error:
@@ -94,8 +104,9 @@ def waive(bill_id: int):
     form = WaiverForm(prefix="waiver")
     if form.validate_on_submit():
         try:
-            waiver = payments.waive(current_user, bill.id, form.amount.fen, form.reason.data, form.approved_by.data,
-                                    key=form.key.data)
+            waiver = payments.waive(
+                current_user, bill.id, form.amount.fen, form.reason.data, form.approved_by.data, key=form.key.data
+            )
         except DomainError as error:
             report(form, error)
             if error.status == 409:
@@ -118,12 +129,22 @@ def _collectable(bill_id: int) -> Bill:
 def _page(bill: Bill, payment_form=None, reversal_form=None, reversal_of=None, waiver_form=None, status=200):
     rows = queries.payments_of(current_user, bill.id)
     household = bill.household
-    owner = household.owner_name if sees_personal_data(current_user, bill.compound_id) else mask_name(household.owner_name)
+    owner = (
+        household.owner_name if sees_personal_data(current_user, bill.compound_id) else mask_name(household.owner_name)
+    )
     return render_template(
-        "fees/bill.html", bill=bill, household=household, compound=db.session.get(Compound, bill.compound_id),
-        owner=owner or "", payments=rows, reversed_ids={p.reversal_of_id for p in rows if p.reversal_of_id},
-        waivers=payments.waivers_of(bill.id), may_collect=payments.can_collect(current_user, bill),
+        "fees/bill.html",
+        bill=bill,
+        household=household,
+        compound=db.session.get(Compound, bill.compound_id),
+        owner=owner or "",
+        payments=rows,
+        reversed_ids={p.reversal_of_id for p in rows if p.reversal_of_id},
+        waivers=payments.waivers_of(bill.id),
+        may_collect=payments.can_collect(current_user, bill),
         # The forms not being submitted are drawn fresh (formdata=None: this POST is not theirs).
         payment_form=payment_form or PaymentForm(formdata=None, prefix="payment", key=new_key()),
-        reversal_form=reversal_form or ReversalForm(formdata=None, prefix="reversal"), reversal_of=reversal_of,
-        waiver_form=waiver_form or WaiverForm(formdata=None, prefix="waiver", key=new_key())), status
+        reversal_form=reversal_form or ReversalForm(formdata=None, prefix="reversal"),
+        reversal_of=reversal_of,
+        waiver_form=waiver_form or WaiverForm(formdata=None, prefix="waiver", key=new_key()),
+    ), status

@@ -1,6 +1,7 @@
 """Forms of the fee pages. They check shape (an amount in yuan, a month, a reason); the rules
 (outstanding amount, who may collect, replays) are in the services, whose refusals `report`
 puts next to the fields they concern."""
+
 from __future__ import annotations
 
 import uuid
@@ -17,6 +18,7 @@ from pm_app.fees.payments import KEY_MAX
 from pm_app.fees.periods import PeriodError, parse_period
 from pm_app.org.labels import choices
 
+
 def new_key() -> str:
     """A fresh idempotency key, issued when the payment form is drawn: the form's two
     submits (a double click, a browser resubmit) carry the same one and record one payment."""
@@ -25,6 +27,7 @@ def new_key() -> str:
 
 class _Money(StringField):
     """Yuan as typed ("71.6", "71.60"); `fen` holds the parsed amount after validation."""
+
     fen: int | None = None
 
     def post_validate(self, form, validation_stopped):
@@ -53,8 +56,7 @@ class PaymentForm(FlaskForm):
     key = HiddenField(validators=[DataRequired(), Length(max=KEY_MAX)])
     amount = _Money(_l("Amount (yuan)"), validators=[DataRequired()])
     method = SelectField(_l("Method"), choices=choices(PAYMENT_METHODS))
-    paid_at = DateTimeLocalField(_l("Paid at (leave empty for now)"), format="%Y-%m-%dT%H:%M",
-                                 validators=[Optional()])
+    paid_at = DateTimeLocalField(_l("Paid at (leave empty for now)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
 
     @property
     def paid_at_aware(self):

@@ -11,6 +11,7 @@ appeared on, and what may still be paid into it) and one per payment (the row it
 a later row can be held to an earlier one: the part of the import that grows with the file, kept
 as packed ints (`fees.import_keys`).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -23,8 +24,8 @@ from sqlalchemy.orm import aliased
 from pm_app.common.money import fen_to_yuan
 from pm_app.extensions import db
 from pm_app.fees.billing import FEE_TYPE, contract_for_period
-from pm_app.fees.import_keys import bill_key, key_of, pack_bill, pack_payment, payment_key, unpack_bill
 from pm_app.fees.import_columns import BillRow
+from pm_app.fees.import_keys import bill_key, key_of, pack_bill, pack_payment, payment_key, unpack_bill
 from pm_app.fees.models import Bill, Payment
 from pm_app.fees.payments import request_digest, status_of
 from pm_app.fees.periods import due_date
@@ -45,8 +46,9 @@ class ImportCounts:
 @dataclass
 class _Chunk:
     """What the checks of one chunk find in the database and leave to write."""
-    in_db: dict        # (household id, period) → that bill's row, locked
-    recorded: dict     # idempotency key → method of the chunk's payments already recorded
+
+    in_db: dict  # (household id, period) → that bill's row, locked
+    recorded: dict  # idempotency key → method of the chunk's payments already recorded
     new_bills: dict[tuple[int, str], dict] = field(default_factory=dict)
     new_payments: list[tuple[tuple[int, str], dict]] = field(default_factory=list)
     paid: dict[tuple[int, str], int] = field(default_factory=dict)  # fen this chunk pays into each bill
@@ -58,8 +60,8 @@ class BillBook:
         self.user_id = user_id
         self.firm_only = firm_only  # a firm may import only the periods its own contracts billed
         self.pending: list[tuple[int, BillRow]] = []
-        self.bills: dict[int, int] = {}      # bill key → packed (room, amount due, first row)
-        self.payments: dict[int, int] = {}   # packed (bill key, paid at, amount) → row
+        self.bills: dict[int, int] = {}  # bill key → packed (room, amount due, first row)
+        self.payments: dict[int, int] = {}  # packed (bill key, paid at, amount) → row
         self.periods: dict[str, tuple[int | None, int | None, object]] = {}
         self.rows = self.bills_created = self.bills_existing = self.payments_created = self.payments_existing = 0
 
@@ -70,8 +72,9 @@ class BillBook:
             self.settle(errors)
 
     def counts(self) -> ImportCounts:
-        return ImportCounts(self.rows, self.bills_created, self.bills_existing, self.payments_created,
-                            self.payments_existing)
+        return ImportCounts(
+            self.rows, self.bills_created, self.bills_existing, self.payments_created, self.payments_existing
+        )
 
     def settle(self, errors: dict) -> None:
         """Check the pending rows against earlier rows and the database; write them if all is well."""
@@ -90,20 +93,35 @@ class BillBook:
     def _check(self, number: int, row: BillRow, chunk: _Chunk) -> list[str]:
         firm_id, contract_id, default_due = self._period(row.period)
         if self.firm_only is not None and firm_id != self.firm_only:
-            return [_("%(period)s was not billed under your firm's contract; the street office can import it",
-                      period=row.period)]
+            return [
+                _(
+                    "%(period)s was not billed under your firm's contract; the street office can import it",
+                    period=row.period,
+                )
+            ]
         key = bill_key(row)
         state = self.bills.get(key)
         if state is not None:
             room, due, first = unpack_bill(state)
             if due != row.amount_due_fen:
-                return [_("amount_due %(amount)s differs from %(first)s on row %(row)d for the same bill",
-                          amount=fen_to_yuan(row.amount_due_fen), first=fen_to_yuan(due), row=first)]
+                return [
+                    _(
+                        "amount_due %(amount)s differs from %(first)s on row %(row)d for the same bill",
+                        amount=fen_to_yuan(row.amount_due_fen),
+                        first=fen_to_yuan(due),
+                        row=first,
+                    )
+                ]
         else:
             found = chunk.in_db.get((row.household_id, row.period))
             if found is not None and found.amount_due_fen != row.amount_due_fen:
-                return [_("%(period)s is already billed at %(amount)s", period=row.period,
-                          amount=fen_to_yuan(found.amount_due_fen))]
+                return [
+                    _(
+                        "%(period)s is already billed at %(amount)s",
+                        period=row.period,
+                        amount=fen_to_yuan(found.amount_due_fen),
+                    )
+                ]
             first = number
             if found is not None:
                 room = found.amount_due_fen - found.paid_fen - found.waived_fen
@@ -112,10 +130,17 @@ class BillBook:
                 room = row.amount_due_fen
                 self.bills_created += 1
                 chunk.new_bills[(row.household_id, row.period)] = {
-                    "household_id": row.household_id, "compound_id": self.compound_id, "firm_id": firm_id,
-                    "contract_id": contract_id, "period": row.period, "fee_type": FEE_TYPE,
-                    "amount_due_fen": row.amount_due_fen, "due_date": row.due_date or default_due,
-                    "waived_fen": 0, "source": "imported"}
+                    "household_id": row.household_id,
+                    "compound_id": self.compound_id,
+                    "firm_id": firm_id,
+                    "contract_id": contract_id,
+                    "period": row.period,
+                    "fee_type": FEE_TYPE,
+                    "amount_due_fen": row.amount_due_fen,
+                    "due_date": row.due_date or default_due,
+                    "waived_fen": 0,
+                    "source": "imported",
+                }
         problems = []
         if row.amount_paid_fen:
             room, problems = self._payment(number, row, key, room, chunk)
@@ -126,22 +151,40 @@ class BillBook:
         idempotency_key = payment_key(row)
         if idempotency_key in chunk.recorded:
             if chunk.recorded[idempotency_key] != row.method:
-                return room, [_("this payment was imported before with method %(method)s",
-                                method=chunk.recorded[idempotency_key].value)]
+                return room, [
+                    _(
+                        "this payment was imported before with method %(method)s",
+                        method=chunk.recorded[idempotency_key].value,
+                    )
+                ]
             self.payments_existing += 1
             return room, []
         first = self.payments.setdefault(pack_payment(key, row), number)
         if first != number:
             return room, [_("the same payment is also on row %(row)d", row=first)]
         if row.amount_paid_fen > room:
-            return room, [_("amount_paid %(amount)s is more than the %(outstanding)s outstanding on this bill",
-                            amount=fen_to_yuan(row.amount_paid_fen), outstanding=fen_to_yuan(room))]
+            return room, [
+                _(
+                    "amount_paid %(amount)s is more than the %(outstanding)s outstanding on this bill",
+                    amount=fen_to_yuan(row.amount_paid_fen),
+                    outstanding=fen_to_yuan(room),
+                )
+            ]
         self.payments_created += 1
         bill = (row.household_id, row.period)
         chunk.paid[bill] = chunk.paid.get(bill, 0) + row.amount_paid_fen
-        chunk.new_payments.append((bill, {
-            "amount_fen": row.amount_paid_fen, "method": row.method, "paid_at": row.paid_at,
-            "recorded_by_id": self.user_id, "idempotency_key": idempotency_key}))
+        chunk.new_payments.append(
+            (
+                bill,
+                {
+                    "amount_fen": row.amount_paid_fen,
+                    "method": row.method,
+                    "paid_at": row.paid_at,
+                    "recorded_by_id": self.user_id,
+                    "idempotency_key": idempotency_key,
+                },
+            )
+        )
         return room - row.amount_paid_fen, []
 
     def _write(self, chunk: _Chunk) -> None:
@@ -155,10 +198,17 @@ class BillBook:
             db.session.execute(insert(Bill.__table__), list(chunk.new_bills.values()))
         if chunk.paid:
             raised = [chunk.in_db[bill] for bill in chunk.paid]
-            db.session.execute(update(Bill), [
-                {"id": found.id, "paid_fen": found.paid_fen + chunk.paid[bill],
-                 "status": status_of(found.amount_due_fen, found.paid_fen + chunk.paid[bill], found.waived_fen)}
-                for bill, found in zip(chunk.paid, raised)])
+            db.session.execute(
+                update(Bill),
+                [
+                    {
+                        "id": found.id,
+                        "paid_fen": found.paid_fen + chunk.paid[bill],
+                        "status": status_of(found.amount_due_fen, found.paid_fen + chunk.paid[bill], found.waived_fen),
+                    }
+                    for bill, found in zip(chunk.paid, raised)
+                ],
+            )
         if not chunk.new_payments:
             return
         ids = {bill: found.id for bill, found in chunk.in_db.items()}
@@ -166,8 +216,9 @@ class BillBook:
             ids.update((bill, found.id) for bill, found in self._bills_in_db(set(chunk.new_bills)).items())
         for bill, payment in chunk.new_payments:
             payment["bill_id"] = ids[bill]
-            payment["request_digest"] = request_digest(payment["bill_id"], payment["amount_fen"],
-                                                       payment["method"].value, payment["paid_at"])
+            payment["request_digest"] = request_digest(
+                payment["bill_id"], payment["amount_fen"], payment["method"].value, payment["paid_at"]
+            )
         db.session.execute(insert(Payment.__table__), [payment for _, payment in chunk.new_payments])
 
     def _bills_in_db(self, keys: set[tuple[int, str]], lock: bool = False) -> dict:
@@ -176,11 +227,17 @@ class BillBook:
             # PostgreSQL plans a 5,000-pair (a, b) IN (…) badly, seconds per chunk; two array
             # parameters unnested into a join walk the unique index once per pair, and compile once.
             households, periods = zip(*keys)
-            wanted = func.unnest(bindparam("households", list(households), type_=ARRAY(Integer)),
-                                 bindparam("periods", list(periods), type_=ARRAY(String))) \
-                .table_valued("household_id", "period").render_derived(name="wanted")
-            query = select(*columns).join(wanted, (Bill.household_id == wanted.c.household_id)
-                                          & (Bill.period == wanted.c.period))
+            wanted = (
+                func.unnest(
+                    bindparam("households", list(households), type_=ARRAY(Integer)),
+                    bindparam("periods", list(periods), type_=ARRAY(String)),
+                )
+                .table_valued("household_id", "period")
+                .render_derived(name="wanted")
+            )
+            query = select(*columns).join(
+                wanted, (Bill.household_id == wanted.c.household_id) & (Bill.period == wanted.c.period)
+            )
         else:
             query = select(*columns).where(tuple_(Bill.household_id, Bill.period).in_(list(keys)))
         query = query.where(Bill.fee_type == FEE_TYPE)
@@ -196,15 +253,21 @@ class BillBook:
         reversed), so a history exported here and imported again adds nothing."""
         if not keys:
             return {}
-        recorded = dict(db.session.execute(select(Payment.idempotency_key, Payment.method)
-                                           .where(Payment.idempotency_key.in_(keys))).all())
+        recorded = dict(
+            db.session.execute(
+                select(Payment.idempotency_key, Payment.method).where(Payment.idempotency_key.in_(keys))
+            ).all()
+        )
         bills = {found.id: bill for bill, found in in_db.items() if found.paid_fen}
         if bills:
             reversal = aliased(Payment)
             standing = db.session.execute(
-                select(Payment.bill_id, Payment.paid_at, Payment.amount_fen, Payment.method)
-                .where(Payment.bill_id.in_(list(bills)), Payment.reversal_of_id.is_(None),
-                       ~exists(select(reversal.id).where(reversal.reversal_of_id == Payment.id))))
+                select(Payment.bill_id, Payment.paid_at, Payment.amount_fen, Payment.method).where(
+                    Payment.bill_id.in_(list(bills)),
+                    Payment.reversal_of_id.is_(None),
+                    ~exists(select(reversal.id).where(reversal.reversal_of_id == Payment.id)),
+                )
+            )
             for bill_id, paid_at, amount, method in standing:
                 recorded.setdefault(key_of(*bills[bill_id], paid_at, amount), method)
         return recorded
@@ -212,8 +275,11 @@ class BillBook:
     def _period(self, period: str):
         """(firm id, contract id, default due date) of a period, looked up once per period."""
         if period not in self.periods:
-            contract = db.session.execute(select(ServiceContract.firm_id, ServiceContract.id).where(
-                ServiceContract.compound_id == self.compound_id, contract_for_period(period))).first()
+            contract = db.session.execute(
+                select(ServiceContract.firm_id, ServiceContract.id).where(
+                    ServiceContract.compound_id == self.compound_id, contract_for_period(period)
+                )
+            ).first()
             settings = current_app.config
             due = due_date(period, settings["FEE_DUE_DAY_OF_MONTH"], settings["FEE_DUE_MONTHS_AFTER"])
             self.periods[period] = (*(contract or (None, None)), due)

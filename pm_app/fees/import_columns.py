@@ -5,6 +5,7 @@ Rules that need other rows or the database (the same bill twice, a bill billed b
 amount, more paid than due) are `fees.import_book`'s. Every problem of a row is reported, not only
 the first, so one round of corrections is enough. Amounts are yuan unless the header says 万元.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -38,14 +39,18 @@ LAYOUT = Layout(
 )
 METHODS = {
     **{method.value: method for method in PaymentMethod},
-    "现金": PaymentMethod.cash, "微信": PaymentMethod.wechat, "微信支付": PaymentMethod.wechat,
-    "支付宝": PaymentMethod.alipay, "银行转账": PaymentMethod.bank_transfer, "转账": PaymentMethod.bank_transfer,
-    "刷卡": PaymentMethod.pos, "pos机": PaymentMethod.pos, "其他": PaymentMethod.other,
+    "现金": PaymentMethod.cash,
+    "微信": PaymentMethod.wechat,
+    "微信支付": PaymentMethod.wechat,
+    "支付宝": PaymentMethod.alipay,
+    "银行转账": PaymentMethod.bank_transfer,
+    "转账": PaymentMethod.bank_transfer,
+    "刷卡": PaymentMethod.pos,
+    "pos机": PaymentMethod.pos,
+    "其他": PaymentMethod.other,
 }
 MAX_YUAN = 1_000_000  # one household's month: more is a typo, and it keeps "1e30" out of BIGINT
 EARLIEST_PAYMENT = datetime(2000, 1, 1, tzinfo=CITY_TZ)  # periods start in 2000 too
-
-
 
 
 @dataclass(slots=True)
@@ -53,8 +58,8 @@ class BillRow:
     household_id: int
     period: str
     amount_due_fen: int
-    due_date: date | None       # None: the configured rule
-    amount_paid_fen: int        # 0: the row records no payment
+    due_date: date | None  # None: the configured rule
+    amount_paid_fen: int  # 0: the row records no payment
     paid_at: datetime | None
     method: PaymentMethod
 
@@ -84,8 +89,13 @@ class RowReader:
         if address and not (building and unit):
             split = split_address(address)
             if split is None:
-                problems.append(_("address \"%(value)s\" is not written as building, entrance and flat, "
-                                  "such as 3栋2单元301 or 3-2-301", value=address[:60]))
+                problems.append(
+                    _(
+                        'address "%(value)s" is not written as building, entrance and flat, '
+                        "such as 3栋2单元301 or 3-2-301",
+                        value=address[:60],
+                    )
+                )
                 return None
             building, unit = split
         elif unit:
@@ -98,8 +108,9 @@ class RowReader:
             return None
         household_id = self.households.get(building_key(building), {}).get(unit_name(unit))
         if household_id is None:
-            problems.append(_("%(building)s %(unit)s is not a household of this compound",
-                              building=building, unit=unit))
+            problems.append(
+                _("%(building)s %(unit)s is not a household of this compound", building=building, unit=unit)
+            )
         return household_id
 
 
@@ -114,7 +125,7 @@ def _period(value, problems: list[str]) -> str | None:
     try:
         return parse_period(text.replace("/", "-"))
     except PeriodError:
-        problems.append(_("period \"%(value)s\" is not a month written YYYY-MM", value=text))
+        problems.append(_('period "%(value)s" is not a month written YYYY-MM', value=text))
         return None
 
 
@@ -123,7 +134,7 @@ def _amount_due(value, unit, problems: list[str]) -> int | None:
     if text == "":
         problems.append(_("amount_due is missing"))
     elif number is None:
-        problems.append(_("amount_due \"%(value)s\" is not a number", value=text))
+        problems.append(_('amount_due "%(value)s" is not a number', value=text))
     elif number <= 0:
         problems.append(_("amount_due must be greater than 0"))
     elif number > MAX_YUAN:  # before the decimals: bounds keep absurd exponents out of the arithmetic
@@ -149,7 +160,7 @@ def _amount_paid(value, unit, problems: list[str]) -> int | None:
     if text == "":
         return 0
     if number is None:
-        problems.append(_("amount_paid \"%(value)s\" is not a number", value=text))
+        problems.append(_('amount_paid "%(value)s" is not a number', value=text))
     elif number < 0:
         problems.append(_("amount_paid must not be negative"))
     elif number > MAX_YUAN:
@@ -165,8 +176,9 @@ def _payment(paid_at, method, amount_cell, paid_fen: int | None, problems: list[
     method_text = cell_text(method)
     chosen = METHODS.get(method_text.lower()) if method_text else PaymentMethod.other
     if chosen is None:
-        problems.append(_("method \"%(value)s\" is not one of cash, wechat, alipay, bank_transfer, pos, other",
-                          value=method_text))
+        problems.append(
+            _('method "%(value)s" is not one of cash, wechat, alipay, bank_transfer, pos, other', value=method_text)
+        )
     if not paid_fen:
         if cell_text(amount_cell) == "" and cell_text(paid_at) != "":
             problems.append(_("paid_at is given but amount_paid is missing"))
@@ -176,8 +188,9 @@ def _payment(paid_at, method, amount_cell, paid_fen: int | None, problems: list[
         return None, chosen
     when = when_cell(paid_at)
     if when is None:
-        problems.append(_("paid_at \"%(value)s\" is not a date written YYYY-MM-DD or YYYY-MM-DD HH:MM",
-                          value=cell_text(paid_at)))
+        problems.append(
+            _('paid_at "%(value)s" is not a date written YYYY-MM-DD or YYYY-MM-DD HH:MM', value=cell_text(paid_at))
+        )
     elif not EARLIEST_PAYMENT <= when <= now() + FUTURE_TOLERANCE:
         problems.append(_("paid_at %(value)s is not between 2000-01-01 and now", value=cell_text(paid_at)))
     return when, chosen
@@ -188,6 +201,6 @@ def _due_date(value, problems: list[str]) -> date | None:
         return None
     when = when_cell(value)
     if when is None:
-        problems.append(_("due_date \"%(value)s\" is not a date written YYYY-MM-DD", value=cell_text(value)))
+        problems.append(_('due_date "%(value)s" is not a date written YYYY-MM-DD', value=cell_text(value)))
         return None
     return when.date()

@@ -5,14 +5,15 @@ Those records are the part of the import that grows with the file (a 100,000-row
 100,000 of each), so they are single ints rather than tuples: a dict of packed ints took 92 bytes
 an entry against 212 for a dict of (room, due, row) tuples, measured with tracemalloc.
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from pm_app.fees.import_columns import BillRow
 
-_FEN_BITS = 40    # amounts: a bill is at most import_columns.MAX_YUAN (10⁸ fen) < 2⁴⁰
-_TIME_BITS = 34   # seconds since 1970 of a payment made since 2000: < 2³⁴ until the year 2514
+_FEN_BITS = 40  # amounts: a bill is at most import_columns.MAX_YUAN (10⁸ fen) < 2⁴⁰
+_TIME_BITS = 34  # seconds since 1970 of a payment made since 2000: < 2³⁴ until the year 2514
 _FEN_MASK = (1 << _FEN_BITS) - 1
 
 
@@ -29,7 +30,7 @@ def payment_key(row: BillRow) -> str:
 
 def key_of(household_id: int, period: str, paid_at: datetime, amount_fen: int) -> str:
     """A payment named by its bill, its second and its amount (what a history export writes)."""
-    paid_at = paid_at.astimezone(timezone.utc).isoformat(timespec="seconds")
+    paid_at = paid_at.astimezone(UTC).isoformat(timespec="seconds")
     return f"import:{household_id}:{period}:{paid_at}:{amount_fen}"
 
 

@@ -7,6 +7,7 @@ writing and the savepoint undoes what went in before it. It is idempotent: a bil
 at the same amount counts as existing, and each payment row carries a key derived from what it
 says (`import_keys.payment_key`), so the same file imported again writes nothing.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -49,8 +50,9 @@ def can_import_bills(user, compound: Compound) -> bool:
     return can_bill(user, compound, current_contract(compound.id))
 
 
-def import_bills(user, compound: Compound, upload: IO[bytes], options: Options | None = None,
-                 progress=None) -> BillImportResult:
+def import_bills(
+    user, compound: Compound, upload: IO[bytes], options: Options | None = None, progress=None
+) -> BillImportResult:
     """Import every row of `upload` or none; DomainError(422) names each bad row."""
     ensure(can_import_bills(user, compound), _l("import bills into this compound"))
     firm_only = None if can_manage_compound(user, compound) else user.firm_id
@@ -60,8 +62,15 @@ def import_bills(user, compound: Compound, upload: IO[bytes], options: Options |
         with db.session.begin_nested():
             book = BillBook(compound.id, user.id, firm_only)
             errors = RowProblems()
-            outcome = read_file(upload, LAYOUT, reader.check, lambda number, row: book.add(number, row, errors),
-                                options, progress, errors=errors)
+            outcome = read_file(
+                upload,
+                LAYOUT,
+                reader.check,
+                lambda number, row: book.add(number, row, errors),
+                options,
+                progress,
+                errors=errors,
+            )
             if outcome.header is not None and not outcome.header.problems:
                 book.settle(errors)  # the last, partial chunk
             if not errors and book.rows == 0:
@@ -70,8 +79,12 @@ def import_bills(user, compound: Compound, upload: IO[bytes], options: Options |
                 raise DomainError(refusal(errors), in_row_order(errors))  # leaving the block undoes the savepoint
     except IntegrityError:
         # A bill or payment of the file was written by someone else while the file was being read.
-        raise Conflict(_("A bill or payment in the file was recorded by someone else meanwhile; nothing was "
-                         "imported. Upload the file again to see which.")) from None
+        raise Conflict(
+            _(
+                "A bill or payment in the file was recorded by someone else meanwhile; nothing was "
+                "imported. Upload the file again to see which."
+            )
+        ) from None
     return BillImportResult(compound.id, **vars(book.counts()), report=outcome.skipped.as_dict())
 
 
@@ -90,16 +103,25 @@ def preview(user, compound: Compound, stream: IO[bytes], options: Options | None
 def _shown(row) -> dict:
     def yuan(fen: int) -> str:
         return f"{fen // 100}.{fen % 100:02d}"
-    return {"household_id": row.household_id, "period": row.period, "amount_due": yuan(row.amount_due_fen),
-            "due_date": row.due_date, "amount_paid": yuan(row.amount_paid_fen) if row.amount_paid_fen else "",
-            "paid_at": row.paid_at, "method": row.method if row.amount_paid_fen else None}
+
+    return {
+        "household_id": row.household_id,
+        "period": row.period,
+        "amount_due": yuan(row.amount_due_fen),
+        "due_date": row.due_date,
+        "amount_paid": yuan(row.amount_paid_fen) if row.amount_paid_fen else "",
+        "paid_at": row.paid_at,
+        "method": row.method if row.amount_paid_fen else None,
+    }
 
 
 def _households(compound_id: int) -> dict[str, dict[str, int]]:
     """building key → unit in its one spelling → household id, for the whole compound in one query."""
     households: dict[str, dict[str, int]] = {}
     for building, unit, household_id in db.session.execute(
-            select(Building.name, Household.unit, Household.id).join(Building, Building.id == Household.building_id)
-            .where(Household.compound_id == compound_id)):
+        select(Building.name, Household.unit, Household.id)
+        .join(Building, Building.id == Household.building_id)
+        .where(Household.compound_id == compound_id)
+    ):
         households.setdefault(building_key(building), {}).setdefault(unit_name(unit), household_id)
     return households

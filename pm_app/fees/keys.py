@@ -11,6 +11,7 @@ the raw key in one shared column did not (issue 23, finding 6):
   `import:…`, `seed:<bill id>`): those hold a colon and are never 64 hex digits, so no caller
   key can ever take one. A reversal is found by `reversal_of_id` (unique), not by its key.
 """
+
 from __future__ import annotations
 
 import hashlib

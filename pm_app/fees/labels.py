@@ -3,6 +3,7 @@
 The API keeps the English enum values and four-place ratios ("0.8125"); people read
 "部分缴纳" and "81.3 %". Templates use the `fee_label` and `percent` filters.
 """
+
 from __future__ import annotations
 
 import enum

@@ -5,13 +5,13 @@ derived from them, maintained by `fees.payments` (the only writer) under a row l
 so lists, filters and city-wide rates read one row per bill instead of summing payments each time.
 The payment and waiver rows stay the record: `payments.check_totals` recomputes the totals from them.
 """
+
 from __future__ import annotations
 
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import (BigInteger, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint,
-                        func, text)
+from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pm_app.common.types import UTCDateTime, value_enum
@@ -40,26 +40,39 @@ class Bill(db.Model):
     __table_args__ = (
         UniqueConstraint("household_id", "period", "fee_type"),
         CheckConstraint("amount_due_fen >= 0", name="due_not_negative"),
-        CheckConstraint("paid_fen >= 0 AND waived_fen >= 0 AND paid_fen + waived_fen <= amount_due_fen",
-                        name="totals_within_due"),
+        CheckConstraint(
+            "paid_fen >= 0 AND waived_fen >= 0 AND paid_fen + waived_fen <= amount_due_fen", name="totals_within_due"
+        ),
         # Collection rates group a compound's (or a street's) bills by period. On PostgreSQL the
         # index carries the figures the rates add up, so they are read from it alone (index-only
         # scan): a street's twelve months went from a 1.5 s scan of the table to 0.1 s
         # (docs/performance.md). The price: recording a payment rewrites index entries.
-        Index("ix_bill_compound_rates", "compound_id", "period",
-              postgresql_include=["fee_type", "amount_due_fen", "paid_fen", "waived_fen"]),
+        Index(
+            "ix_bill_compound_rates",
+            "compound_id",
+            "period",
+            postgresql_include=["fee_type", "amount_due_fen", "paid_fen", "waived_fen"],
+        ),
         # The same by period first, for what groups every compound or a firm's over a few months
         # (the fee sweeps, a firm's rates, the city): at twice the city the planner had given up
         # the bare (period, firm_id) index for a scan of the whole table (migration b3e7c2d4f005).
-        Index("ix_bill_period_rates", "period", "firm_id",
-              postgresql_include=["fee_type", "compound_id", "amount_due_fen", "paid_fen", "waived_fen"]),
+        Index(
+            "ix_bill_period_rates",
+            "period",
+            "firm_id",
+            postgresql_include=["fee_type", "compound_id", "amount_due_fen", "paid_fen", "waived_fen"],
+        ),
         # Arrears read only the unsettled bills (about one in ten): the city's and a firm's /fees
         # counted them by scanning all 5 million bills, 3.1 s at the peak hour; from this index
         # 0.7–0.9 s (docs/performance.md, "Peak hour"). Paying a bill off drops its entry.
-        Index("ix_bill_unsettled", "compound_id", "household_id",
-              postgresql_include=["amount_due_fen", "paid_fen", "waived_fen", "due_date", "firm_id"],
-              postgresql_where=text("status IN ('unpaid', 'partial')"),
-              sqlite_where=text("status IN ('unpaid', 'partial')")),
+        Index(
+            "ix_bill_unsettled",
+            "compound_id",
+            "household_id",
+            postgresql_include=["amount_due_fen", "paid_fen", "waived_fen", "due_date", "firm_id"],
+            postgresql_where=text("status IN ('unpaid', 'partial')"),
+            sqlite_where=text("status IN ('unpaid', 'partial')"),
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"))
@@ -87,11 +100,14 @@ class Bill(db.Model):
 class Payment(db.Model):
     """Never updated or deleted. A reversal is a row with the negative amount pointing at the
     payment it cancels (`reversal_of_id`, unique: a payment is reversed at most once)."""
+
     __tablename__ = "payment"
     __table_args__ = (
         CheckConstraint("amount_fen <> 0", name="amount_not_zero"),
-        CheckConstraint("(reversal_of_id IS NULL AND amount_fen > 0) OR (reversal_of_id IS NOT NULL AND amount_fen < 0)",
-                        name="sign_matches_kind"),
+        CheckConstraint(
+            "(reversal_of_id IS NULL AND amount_fen > 0) OR (reversal_of_id IS NOT NULL AND amount_fen < 0)",
+            name="sign_matches_kind",
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     bill_id: Mapped[int] = mapped_column(ForeignKey("bill.id"), index=True)
@@ -115,6 +131,7 @@ class Payment(db.Model):
 
 class Waiver(db.Model):
     """减免: part or all of a bill forgiven, with the reason and who approved it."""
+
     __tablename__ = "waiver"
     __table_args__ = (CheckConstraint("amount_fen > 0", name="amount_positive"),)
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -138,9 +155,11 @@ class BillTotal(db.Model):
     difference in the same transaction (migration d6b3f9a2c007), so a rate read from here equals
     the same rate read from the bills. The app never writes it; `fees.reports.totals.rebuild` recomputes
     it. A bill outside any contract has no firm: the key counts a NULL firm as one firm."""
+
     __tablename__ = "bill_total"
-    __table_args__ = (Index("uq_bill_total_key", "compound_id", "period", "fee_type", text("coalesce(firm_id, 0)"),
-                            unique=True),)
+    __table_args__ = (
+        Index("uq_bill_total_key", "compound_id", "period", "fee_type", text("coalesce(firm_id, 0)"), unique=True),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     compound_id: Mapped[int]
     firm_id: Mapped[int | None]
@@ -157,6 +176,7 @@ class ReceiptSequence(db.Model):
     """The last receipt number issued by one collecting organisation in one year. A payment locks
     its row (SELECT … FOR UPDATE) and takes the next number in its own transaction, so a payment
     that rolls back gives its number back and the numbers stay gap-free (fees.counter.receipts)."""
+
     __tablename__ = "receipt_sequence"
     organisation: Mapped[str] = mapped_column(String(32), primary_key=True)  # "firm:3", "street:2"
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
@@ -166,6 +186,7 @@ class ReceiptSequence(db.Model):
 class Receipt(db.Model):
     """收据: what a household paid at once, over one or more months. Never deleted; a reversal of
     one of its payments voids it, and its number stays used."""
+
     __tablename__ = "receipt"
     __table_args__ = (
         UniqueConstraint("organisation", "number"),
@@ -202,6 +223,7 @@ class Receipt(db.Model):
 
 class ReceiptLine(db.Model):
     """One month on a receipt: the payment row that settled (part of) that month's bill."""
+
     __tablename__ = "receipt_line"
     id: Mapped[int] = mapped_column(primary_key=True)
     receipt_id: Mapped[int] = mapped_column(ForeignKey("receipt.id"), index=True)

@@ -1,7 +1,7 @@
 """Query-string arguments of the fee pages. An empty value means "the default"; junk is a 400,
 as on the organisation pages, so a mistyped link never shows silently different numbers."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 from flask import abort
 from flask_login import current_user

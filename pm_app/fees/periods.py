@@ -2,6 +2,7 @@
 so SQL can compare and group them as strings. There is one spelling of each: what a caller writes
 is read through common.inputs (NFKC, then ASCII digits only), so "２０２６-11" is "2026-11" and
 "٢٠٢٦-11" is refused, and every range of periods is at most FIRST..LAST long."""
+
 from __future__ import annotations
 
 import calendar

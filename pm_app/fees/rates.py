@@ -18,6 +18,7 @@ A scope is a `Where`: a function from the table (Bill or BillTotal, which share 
 compound_id, firm_id, period and fee_type) to its clause, so one scope reads the totals now and
 the bills for an as-of correction.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -121,15 +122,22 @@ def bill_sums(paid, waived):
     settled = billed & (paid + waived >= Bill.amount_due_fen)
     # count(*) FILTER, not count(CASE …): PostgreSQL skips the CASE per bill, 2 ms of a street's
     # 19 ms twelve-month trend (SQLite has FILTER since 3.30)
-    return [func.coalesce(func.sum(Bill.amount_due_fen - waived), 0), func.coalesce(func.sum(paid), 0),
-            func.count().filter(billed), func.count().filter(settled)]
+    return [
+        func.coalesce(func.sum(Bill.amount_due_fen - waived), 0),
+        func.coalesce(func.sum(paid), 0),
+        func.count().filter(billed),
+        func.count().filter(settled),
+    ]
 
 
 def _totals():
     """The same four figures, added up from bill_total."""
-    return [func.coalesce(func.sum(BillTotal.receivable_fen), 0), func.coalesce(func.sum(BillTotal.received_fen), 0),
-            func.coalesce(func.sum(BillTotal.households_billed), 0),
-            func.coalesce(func.sum(BillTotal.households_paid), 0)]
+    return [
+        func.coalesce(func.sum(BillTotal.receivable_fen), 0),
+        func.coalesce(func.sum(BillTotal.received_fen), 0),
+        func.coalesce(func.sum(BillTotal.households_billed), 0),
+        func.coalesce(func.sum(BillTotal.households_paid), 0),
+    ]
 
 
 def within(model, period_from: str, period_to: str):
@@ -163,10 +171,18 @@ def rates_of(sums: dict[tuple, list[int]]) -> dict[int, Rate]:
 def _late(as_of: date):
     """Per bill, what was paid and waived after the as-of day (a few rows when the day is recent)."""
     cutoff = end_of_day(as_of)
-    late_paid = (select(Payment.bill_id, func.sum(Payment.amount_fen).label("fen"))
-                 .where(Payment.paid_at >= cutoff).group_by(Payment.bill_id).subquery())
-    late_waived = (select(Waiver.bill_id, func.sum(Waiver.amount_fen).label("fen"))
-                   .where(Waiver.waived_at >= cutoff).group_by(Waiver.bill_id).subquery())
+    late_paid = (
+        select(Payment.bill_id, func.sum(Payment.amount_fen).label("fen"))
+        .where(Payment.paid_at >= cutoff)
+        .group_by(Payment.bill_id)
+        .subquery()
+    )
+    late_waived = (
+        select(Waiver.bill_id, func.sum(Waiver.amount_fen).label("fen"))
+        .where(Waiver.waived_at >= cutoff)
+        .group_by(Waiver.bill_id)
+        .subquery()
+    )
     return late_paid, late_waived
 
 
@@ -191,12 +207,16 @@ def _grouped(group_by: GroupBy, where: Where, as_of: date | None) -> dict[tuple,
     only = Bill.id.in_(ids) if len(ids) <= LISTED_BILLS else Bill.id.in_(touched)
     keys = group_by(Bill)
     corrections = db.session.execute(
-        select(*keys, *(a - b for a, b in zip(then, now))).select_from(Bill)
-        .outerjoin(late_paid, late_paid.c.bill_id == Bill.id).outerjoin(late_waived, late_waived.c.bill_id == Bill.id)
-        .where(where(Bill), only).group_by(*keys))
+        select(*keys, *(a - b for a, b in zip(then, now)))
+        .select_from(Bill)
+        .outerjoin(late_paid, late_paid.c.bill_id == Bill.id)
+        .outerjoin(late_waived, late_waived.c.bill_id == Bill.id)
+        .where(where(Bill), only)
+        .group_by(*keys)
+    )
     for row in corrections:
-        sums = result.setdefault(tuple(row[:len(keys)]), [0, 0, 0, 0])
-        for i, delta in enumerate(row[len(keys):]):
+        sums = result.setdefault(tuple(row[: len(keys)]), [0, 0, 0, 0])
+        for i, delta in enumerate(row[len(keys) :]):
             sums[i] += int(delta)
     return result
 
@@ -208,18 +228,24 @@ def _rate(sums: list[int]) -> dict:
 
 def rates_by_period(where: Where, period_from: str, period_to: str, as_of: date | None = None) -> list[PeriodRate]:
     """A row for every period of the range, zeros where nothing was billed."""
-    found = {key[0]: _rate(sums) for key, sums in _grouped(
-        lambda m: [m.period], _and_within(where, period_from, period_to), as_of).items()}
+    found = {
+        key[0]: _rate(sums)
+        for key, sums in _grouped(lambda m: [m.period], _and_within(where, period_from, period_to), as_of).items()
+    }
     return [PeriodRate(period=p, **found.get(p, {})) for p in period_range(period_from, period_to)]
 
 
-def trend_and_last_by_compound(where: Where, period_from: str, period_to: str
-                               ) -> tuple[list[PeriodRate], dict[int, Rate]]:
+def trend_and_last_by_compound(
+    where: Where, period_from: str, period_to: str
+) -> tuple[list[PeriodRate], dict[int, Rate]]:
     """`rates_by_period` over the range and `rates_by_compound` of its last period, in one pass
     over the totals: grouped by period, and by compound within the last period only (a city's
     ~1,100 compounds, not 12 times as many)."""
-    rows = _grouped(lambda m: [m.period, case((m.period == _written(period_to), m.compound_id))],
-                    _and_within(where, period_from, period_to), None)
+    rows = _grouped(
+        lambda m: [m.period, case((m.period == _written(period_to), m.compound_id))],
+        _and_within(where, period_from, period_to),
+        None,
+    )
     by_period: dict[str, list[int]] = {}
     by_compound: dict[int, Rate] = {}
     for (period, compound_id), sums in rows.items():
@@ -228,13 +254,16 @@ def trend_and_last_by_compound(where: Where, period_from: str, period_to: str
             totals[i] += value
         if compound_id is not None:
             by_compound[compound_id] = Rate(**_rate(sums))
-    trend = [PeriodRate(period=p, **(_rate(by_period[p]) if p in by_period else {}))
-             for p in period_range(period_from, period_to)]
+    trend = [
+        PeriodRate(period=p, **(_rate(by_period[p]) if p in by_period else {}))
+        for p in period_range(period_from, period_to)
+    ]
     return trend, by_compound
 
 
-def collection_rates(user, scope: str, scope_id: int | None, period_from: str, period_to: str,
-                     as_of: date | None = None) -> list[PeriodRate]:
+def collection_rates(
+    user, scope: str, scope_id: int | None, period_from: str, period_to: str, as_of: date | None = None
+) -> list[PeriodRate]:
     return rates_by_period(scope_filter(user, scope, scope_id), period_from, period_to, as_of)
 
 
@@ -245,13 +274,18 @@ def rates_by_compound(where: Where, period_from: str, period_to: str, as_of: dat
 
 def rates_by_firm(where: Where, period_from: str, period_to: str, as_of: date | None = None) -> dict[int, Rate]:
     """firm id → the rate of the bills it issued over the range (the rankings' fee indicator)."""
-    return rates_of(_grouped(lambda m: [m.firm_id],
-                             lambda m: and_(where(m), m.firm_id.is_not(None), within(m, period_from, period_to)),
-                             as_of))
+    return rates_of(
+        _grouped(
+            lambda m: [m.firm_id],
+            lambda m: and_(where(m), m.firm_id.is_not(None), within(m, period_from, period_to)),
+            as_of,
+        )
+    )
 
 
-def rates_by_compound_and_period(where: Where, period_from: str, period_to: str,
-                                 as_of: date | None = None) -> dict[tuple[int, str], Rate]:
+def rates_by_compound_and_period(
+    where: Where, period_from: str, period_to: str, as_of: date | None = None
+) -> dict[tuple[int, str], Rate]:
     rows = _grouped(lambda m: [m.compound_id, m.period], _and_within(where, period_from, period_to), as_of)
     return {key: Rate(**_rate(sums)) for key, sums in rows.items()}
 

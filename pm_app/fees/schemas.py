@@ -1,5 +1,6 @@
 """Input and output schemas of the fee API. Money is a decimal string of yuan ("71.60") both
 ways; rates are decimal strings with four places ("0.8125"). Inputs refuse unknown fields."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -22,6 +23,7 @@ class Period(fields.String):
 
 class GenerateIn(Schema):
     """One of compound_id (billed now: 200) or firm_id / street_id (every compound of it, as a job: 202)."""
+
     compound_id = fields.Int()
     firm_id = fields.Int()
     street_id = fields.Int()
@@ -78,9 +80,11 @@ class PaymentIn(Schema):
     bill_id = fields.Int(required=True)
     amount = Money(required=True, positive=True, metadata={"example": "71.60"})
     method = fields.Enum(PaymentMethod, by_value=True, required=True)
-    paid_at = fields.AwareDateTime(load_default=None, default_timezone=CITY_TZ,
-                                   metadata={"description": "when the money was received (Asia/Shanghai if no "
-                                                            "offset is given); now if left out"})
+    paid_at = fields.AwareDateTime(
+        load_default=None,
+        default_timezone=CITY_TZ,
+        metadata={"description": "when the money was received (Asia/Shanghai if no offset is given); now if left out"},
+    )
 
 
 class PaymentRowOut(Schema):
@@ -97,9 +101,11 @@ class PaymentRowOut(Schema):
 
 class PaymentOut(PaymentRowOut):
     bill = fields.Nested(BillOut, metadata={"description": "the bill as it stands now"})
-    receipt = fields.Nested(ReceiptBriefOut, allow_none=True,
-                            metadata={"description": "the receipt (收据) this payment is printed on; null for a "
-                                                     "reversal"})
+    receipt = fields.Nested(
+        ReceiptBriefOut,
+        allow_none=True,
+        metadata={"description": "the receipt (收据) this payment is printed on; null for a reversal"},
+    )
 
 
 class PaymentQuery(Schema):
@@ -113,8 +119,11 @@ class ReversalIn(Schema):
 class WaiverIn(Schema):
     amount = Money(required=True, positive=True)
     reason = fields.Str(required=True, validate=validate.Length(min=1, max=500))
-    approved_by = fields.Str(required=True, validate=validate.Length(min=1, max=128),
-                             metadata={"description": "who approved it: a person, or e.g. a committee resolution"})
+    approved_by = fields.Str(
+        required=True,
+        validate=validate.Length(min=1, max=128),
+        metadata={"description": "who approved it: a person, or e.g. a committee resolution"},
+    )
 
 
 class WaiverOut(Schema):
@@ -137,8 +146,10 @@ class RateQuery(Schema):
     id = fields.Int(load_default=None, metadata={"description": "the compound, street or firm; not for city"})
     period_from = Period(required=True)
     period_to = Period(required=True)
-    as_of = fields.Date(load_default=None, metadata={"description": "count payments made by the end of this day "
-                                                                    "(Asia/Shanghai); now if left out"})
+    as_of = fields.Date(
+        load_default=None,
+        metadata={"description": "count payments made by the end of this day (Asia/Shanghai); now if left out"},
+    )
 
     @validates_schema
     def _consistent(self, data, **kwargs):
@@ -206,13 +217,24 @@ class HouseholdPaymentIn(Schema):
     amount = Money(required=True, positive=True, metadata={"example": "430.00"})
     method = fields.Enum(PaymentMethod, by_value=True, required=True)
     paid_at = fields.AwareDateTime(load_default=None, default_timezone=CITY_TZ)
-    bill_ids = fields.List(fields.Int(), load_default=None, validate=validate.Length(min=1, max=120),
-                           metadata={"description": "only these bills (the months chosen); all unsettled ones if left "
-                                                    "out. Each must still be owed (422)"})
-    expected_total = Money(load_default=None, metadata={"description": "what the caller was shown these bills owe; "
-                                                                       "409 if that is no longer so"})
-    payer_name = Line(load_default=None, validate=validate.Length(max=64),
-                      metadata={"description": "who paid, printed on the receipt"})
+    bill_ids = fields.List(
+        fields.Int(),
+        load_default=None,
+        validate=validate.Length(min=1, max=120),
+        metadata={
+            "description": "only these bills (the months chosen); all unsettled ones if left "
+            "out. Each must still be owed (422)"
+        },
+    )
+    expected_total = Money(
+        load_default=None,
+        metadata={"description": "what the caller was shown these bills owe; 409 if that is no longer so"},
+    )
+    payer_name = Line(
+        load_default=None,
+        validate=validate.Length(max=64),
+        metadata={"description": "who paid, printed on the receipt"},
+    )
 
 
 class HouseholdPaymentOut(Schema):

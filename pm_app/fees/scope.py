@@ -2,6 +2,7 @@
 left); a street office, a committee and a city's regulator see their compounds' bills; a contractor sees none. Their
 sums by month (BillTotal) follow the same rule on the same columns: a total is seen by whoever
 sees the bills it adds up."""
+
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, false, select, true

@@ -14,11 +14,12 @@ rules `generate_for_city` applies; `source` is "seed". Payments have the idempot
 `seed:<bill id>`, no recording user (the system) and the request digest "seed": a client that
 sent such a key would get a conflict, never a replay.
 """
+
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 
 from flask import current_app
 from sqlalchemy import String, case, cast, column, func, insert, literal, literal_column, select, table
@@ -36,8 +37,20 @@ from pm_app.org.seed_run import SeedRun
 MONTHS = 36
 DECLINING_PER_COMPOUNDS = 40  # one declining compound per this many (at least one)
 DECLINING_MIN_HOUSEHOLDS = 100  # big enough that the drop is the trend, not chance
-BILL_COLUMNS = ["household_id", "compound_id", "firm_id", "contract_id", "period", "fee_type", "amount_due_fen",
-                "due_date", "paid_fen", "waived_fen", "status", "source"]
+BILL_COLUMNS = [
+    "household_id",
+    "compound_id",
+    "firm_id",
+    "contract_id",
+    "period",
+    "fee_type",
+    "amount_due_fen",
+    "due_date",
+    "paid_fen",
+    "waived_fen",
+    "status",
+    "source",
+]
 PAYMENT_COLUMNS = ["bill_id", "amount_fen", "method", "paid_at", "idempotency_key", "request_digest"]
 
 
@@ -66,13 +79,16 @@ def seed_bills(run: SeedRun) -> None:
         run.count(Payment.__tablename__, payments)
         run.report("bills", done, len(periods))
     if partitioned:
-        connection.exec_driver_sql("ALTER TABLE payment_part ADD CONSTRAINT fk_payment_bill_id_bill "
-                                   "FOREIGN KEY (bill_id, bill_period) REFERENCES bill (id, period)")
+        connection.exec_driver_sql(
+            "ALTER TABLE payment_part ADD CONSTRAINT fk_payment_bill_id_bill "
+            "FOREIGN KEY (bill_id, bill_period) REFERENCES bill (id, period)"
+        )
 
 
 @dataclass(frozen=True)
 class Keys:
     """What the pattern hashes: ids relative to the run's first household and compound."""
+
     first_household: int
     first_compound: int
     declining: list[int]  # relative compound ids
@@ -86,8 +102,12 @@ class Keys:
 
 def _keys(run: SeedRun) -> Keys:
     first_compound = min((c.id for c in run.compounds), default=0)
-    first_household = db.session.scalar(select(func.min(Household.id)).where(
-        Household.compound_id.in_([c.id for c in run.compounds]))) or 0
+    first_household = (
+        db.session.scalar(
+            select(func.min(Household.id)).where(Household.compound_id.in_([c.id for c in run.compounds]))
+        )
+        or 0
+    )
     return Keys(first_household, first_compound, [c - first_compound for c in declining_compounds(run)])
 
 
@@ -101,8 +121,11 @@ def declining_compounds(run: SeedRun) -> list[int]:
     demo street office sees it), the rest anywhere; managed, billed for a year at least, big."""
     rng = run.rng("bills:declining")
     year_ago = run.as_of.replace(year=run.as_of.year - 1)
-    candidates = [c for c in run.compounds
-                  if c.mode in seed_contracts.RATES and c.acceptance_date < year_ago and c.households >= DECLINING_MIN_HOUSEHOLDS]
+    candidates = [
+        c
+        for c in run.compounds
+        if c.mode in seed_contracts.RATES and c.acceptance_date < year_ago and c.households >= DECLINING_MIN_HOUSEHOLDS
+    ]
     if not candidates:
         return []
     wanted = min(len(candidates), math.ceil(len(run.compounds) / DECLINING_PER_COMPOUNDS))
@@ -119,23 +142,38 @@ def _insert_bills(period: str, keys: Keys, months_before_last: int, horizon: int
     month = pattern.month_number(period)
     household = keys.household(Household.id)
     amount = (ServiceContract.fee_rate_fen * Household.floor_area_dm2 + 50) // 100  # billing.bill_amount
-    paid_now = (pattern.pays(household, keys.compound(Household.compound_id), month, keys.declining,
-                             months_before_last)
-                & (pattern.minutes_after_month_start(household, month) < horizon))
+    paid_now = pattern.pays(
+        household, keys.compound(Household.compound_id), month, keys.declining, months_before_last
+    ) & (pattern.minutes_after_month_start(household, month) < horizon)
     rows = (
-        select(Household.id.label("household_id"), Household.compound_id, ServiceContract.firm_id,
-               ServiceContract.id.label("contract_id"), amount.label("amount"),
-               case((paid_now, amount // pattern.paid_share(household, month)), else_=0).label("paid"))
+        select(
+            Household.id.label("household_id"),
+            Household.compound_id,
+            ServiceContract.firm_id,
+            ServiceContract.id.label("contract_id"),
+            amount.label("amount"),
+            case((paid_now, amount // pattern.paid_share(household, month)), else_=0).label("paid"),
+        )
         .join(ServiceContract, ServiceContract.compound_id == Household.compound_id)
-        .where(contract_for_period(period), ServiceContract.fee_rate_fen > 0,
-               Household.compound_id >= keys.first_compound)  # this run's city: a province seeds several
+        .where(
+            contract_for_period(period), ServiceContract.fee_rate_fen > 0, Household.compound_id >= keys.first_compound
+        )  # this run's city: a province seeds several
     ).subquery()
     status = _status(rows.c.amount, rows.c.paid)
     select_bills = select(
-        rows.c.household_id, rows.c.compound_id, rows.c.firm_id, rows.c.contract_id, literal(period),
-        literal(FEE_TYPE), rows.c.amount,
+        rows.c.household_id,
+        rows.c.compound_id,
+        rows.c.firm_id,
+        rows.c.contract_id,
+        literal(period),
+        literal(FEE_TYPE),
+        rows.c.amount,
         literal(due_date(period, settings["FEE_DUE_DAY_OF_MONTH"], settings["FEE_DUE_MONTHS_AFTER"])),
-        rows.c.paid, literal(0), status, literal("seed"))
+        rows.c.paid,
+        literal(0),
+        status,
+        literal("seed"),
+    )
     return insert(Bill.__table__).from_select(BILL_COLUMNS, select_bills)
 
 
@@ -147,19 +185,30 @@ def _status(amount, paid):
 def _payments_partitioned(connection) -> bool:
     """Whether bench/partition_bills.py has made `payment` a view over the partitioned
     `payment_part` (a province's database, partitioned before its seed, PostgreSQL only)."""
-    return (connection.dialect.name == "postgresql"
-            and connection.exec_driver_sql("SELECT to_regclass('payment_part')").scalar() is not None)
+    return (
+        connection.dialect.name == "postgresql"
+        and connection.exec_driver_sql("SELECT to_regclass('payment_part')").scalar() is not None
+    )
 
 
 def _insert_payments(period: str, start: datetime, keys: Keys, partitioned: bool = False):
     month = pattern.month_number(period)
     household = keys.household(Bill.household_id)
     minutes = pattern.minutes_after_month_start(household, month)
-    select_payments = (
-        select(Bill.id, Bill.paid_fen, pattern.method(household, month), _plus_minutes(start, minutes),
-               literal("seed:") + cast(Bill.id, String), literal("seed"))
-        .where(Bill.period == period, Bill.fee_type == FEE_TYPE, Bill.source == "seed", Bill.paid_fen > 0,
-               Bill.compound_id >= keys.first_compound))
+    select_payments = select(
+        Bill.id,
+        Bill.paid_fen,
+        pattern.method(household, month),
+        _plus_minutes(start, minutes),
+        literal("seed:") + cast(Bill.id, String),
+        literal("seed"),
+    ).where(
+        Bill.period == period,
+        Bill.fee_type == FEE_TYPE,
+        Bill.source == "seed",
+        Bill.paid_fen > 0,
+        Bill.compound_id >= keys.first_compound,
+    )
     if partitioned:
         # Straight into the month's partition: the view's INSTEAD OF trigger would run three
         # statements a row (a province seeds some 60 million payments).
@@ -172,8 +221,9 @@ def _insert_payment_keys(period: str, keys: Keys):
     part = table("payment_part", column("idempotency_key"), column("bill_period"), column("bill_id"))
     bills = select(Bill.id).where(Bill.period == period, Bill.compound_id >= keys.first_compound)
     return insert(table("payment_key", column("idempotency_key"))).from_select(
-        ["idempotency_key"], select(part.c.idempotency_key).where(part.c.bill_period == period,
-                                                                  part.c.bill_id.in_(bills)))
+        ["idempotency_key"],
+        select(part.c.idempotency_key).where(part.c.bill_period == period, part.c.bill_id.in_(bills)),
+    )
 
 
 def _plus_minutes(start: datetime, minutes):
@@ -181,5 +231,5 @@ def _plus_minutes(start: datetime, minutes):
     if db.session.get_bind().dialect.name == "postgresql":
         return literal(start, Payment.__table__.c.paid_at.type) + minutes * literal_column("INTERVAL '1 minute'")
     # SQLAlchemy's SQLite DATETIME text form, in UTC (what UTCDateTime binds), microseconds included.
-    base = start.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    base = start.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
     return func.strftime("%Y-%m-%d %H:%M:%S.000000", base, literal("+") + cast(minutes, String) + " minutes")

@@ -16,6 +16,7 @@ The pattern (rates are shares of bills, before the months' late payments arrive)
 - declining compounds (chosen by the seed step) lose payers over their last months, from about
   94 % to about 65 %, which is what `fee_collection_drop` is for.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import BigInteger, case, cast
@@ -73,8 +74,9 @@ def paid_share(household_id, month: int):
 
 
 def pays(household_id, compound_id, month: int, declining: list[int], months_before_last: int):
-    return draw(household_id, month, 41) % 1000 < pay_per_mille(household_id, compound_id, declining,
-                                                                  months_before_last)
+    return draw(household_id, month, 41) % 1000 < pay_per_mille(
+        household_id, compound_id, declining, months_before_last
+    )
 
 
 def minutes_after_month_start(household_id, month: int):
@@ -86,7 +88,8 @@ def minutes_after_month_start(household_id, month: int):
     late_days = case(
         (kind == 2, case((late < 950, 0), (late < 990, 30), else_=60)),
         (kind == 1, case((late < 500, 0), (late < 700, 30), (late < 850, 60), (late < 950, 120), else_=180)),
-        else_=case((late < 300, 90), (late < 600, 180), else_=330))
+        else_=case((late < 300, 90), (late < 600, 180), else_=330),
+    )
     day = (value // 1000) % 28
     minute = (value // 28_000) % 720
     return (late_days + day) * MINUTES_PER_DAY + 8 * 60 + minute
@@ -95,5 +98,6 @@ def minutes_after_month_start(household_id, month: int):
 def method(household_id, month: int):
     """Mostly WeChat and Alipay, then cash, bank transfer and card (POS)."""
     pick = draw(household_id, month, 67) % 100
-    return case((pick < 45, "wechat"), (pick < 70, "alipay"), (pick < 82, "cash"), (pick < 92, "bank_transfer"),
-                else_="pos")
+    return case(
+        (pick < 45, "wechat"), (pick < 70, "alipay"), (pick < 82, "cash"), (pick < 92, "bank_transfer"), else_="pos"
+    )

@@ -1,5 +1,6 @@
 """The compound fee page: both collection rates over a year, a period's bills, arrears, bill
 generation, and the bills and arrears as spreadsheets."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -65,8 +66,14 @@ def export_bills(compound_id: int, fmt: str):
     compound = page_args.visible_or_404(Compound, compound_id)
     period = _selected_period(compound)
     query = queries.bills_query(current_user, compound.id, period, page_args.status(request.args))
-    return exports.download(fmt, exports.BILLS, queries.export_bills(query), f"bills-{compound.code}-{period}",
-                            _("Bills %(period)s", period=period), compound.name)
+    return exports.download(
+        fmt,
+        exports.BILLS,
+        queries.export_bills(query),
+        f"bills-{compound.code}-{period}",
+        _("Bills %(period)s", period=period),
+        compound.name,
+    )
 
 
 @bp.route("/compounds/<int:compound_id>/fees/arrears.<any(csv, xlsx):fmt>")
@@ -90,22 +97,31 @@ def _page(compound: Compound, form: GenerateForm, status: int = 200):
     args = request.args
     period = _selected_period(compound)
     bill_status = page_args.status(args)
-    trend = rates.rates_by_period(rates.scope_filter(current_user, "compound", compound.id),
-                                  shift(period, 1 - TREND_PERIODS), period)
+    trend = rates.rates_by_period(
+        rates.scope_filter(current_user, "compound", compound.id), shift(period, 1 - TREND_PERIODS), period
+    )
     owing = arrears.compound_arrears(current_user, compound.id, _min_periods(), today())
     return render_template(
-        "fees/compound.html", compound=compound, period=period, bill_status=bill_status, statuses=BILL_STATUSES,
-        trend=trend, figure=charts.rate_trend(trend, _("Collection rates, last %(n)d periods", n=TREND_PERIODS)),
+        "fees/compound.html",
+        compound=compound,
+        period=period,
+        bill_status=bill_status,
+        statuses=BILL_STATUSES,
+        trend=trend,
+        figure=charts.rate_trend(trend, _("Collection rates, last %(n)d periods", n=TREND_PERIODS)),
         bills=page_of(queries.bills_query(current_user, compound.id, period, bill_status), page_number(args)),
-        totals=queries.period_totals(current_user, compound.id, period), arrears=owing, shown=ARREARS_SHOWN,
-        form=form, may_generate=_may_generate(compound),
-        may_import=imports.can_import_bills(current_user, compound)), status
+        totals=queries.period_totals(current_user, compound.id, period),
+        arrears=owing,
+        shown=ARREARS_SHOWN,
+        form=form,
+        may_generate=_may_generate(compound),
+        may_import=imports.can_import_bills(current_user, compound),
+    ), status
 
 
 def _selected_period(compound: Compound) -> str:
     """The asked-for period, else the latest one billed, else this month."""
-    return (page_args.period(request.args) or queries.latest_period(current_user, compound.id)
-            or period_of(today()))
+    return page_args.period(request.args) or queries.latest_period(current_user, compound.id) or period_of(today())
 
 
 def _min_periods() -> int:
@@ -119,9 +135,16 @@ def _may_generate(compound: Compound) -> bool:
 
 
 def _flash_result(result: billing.GenerateResult) -> None:
-    flash(_("Bills for %(period)s: %(created)d created, %(existing)d already there, %(skipped)d not billed.",
-            period=result.period, created=result.created, existing=result.existing, skipped=result.skipped),
-          "success" if result.created or result.existing else "error")
+    flash(
+        _(
+            "Bills for %(period)s: %(created)d created, %(existing)d already there, %(skipped)d not billed.",
+            period=result.period,
+            created=result.created,
+            existing=result.existing,
+            skipped=result.skipped,
+        ),
+        "success" if result.created or result.existing else "error",
+    )
     reasons = sorted({problem["reason"] for problem in result.problems})
     if reasons:
         flash(_("Not billed because: %(reasons)s", reasons="; ".join(reasons)), "error")

@@ -1,4 +1,5 @@
 """REST API of tracked jobs: what a started job is doing, and what it did."""
+
 from __future__ import annotations
 
 from flask_login import current_user
@@ -10,9 +11,12 @@ from pm_app.jobs import schemas as s
 from pm_app.jobs import services
 from pm_app.jobs.models import Job
 
-blp = Blueprint("jobs_api", __name__, url_prefix="/api/v1",
-                description="Background jobs a user started (bills for many compounds; imports): state, "
-                            "progress and result.")
+blp = Blueprint(
+    "jobs_api",
+    __name__,
+    url_prefix="/api/v1",
+    description="Background jobs a user started (bills for many compounds; imports): state, progress and result.",
+)
 
 
 @blp.route("/jobs/<int:job_id>", methods=["GET"])

@@ -1,5 +1,6 @@
 """A job is seen by its creator, the organisation it was started for, and the admin; for
 anyone else it does not exist (404)."""
+
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, false, or_, true

@@ -18,6 +18,7 @@ transaction, committed at the end with the job's "finished", and reports progres
 findable dead through jobs/liveness.py; it raises `Refused` for an expected refusal (a file with
 bad rows), which fails the job with its summary as the result and without a traceback.
 """
+
 from __future__ import annotations
 
 import logging
@@ -45,13 +46,14 @@ TITLES: dict[str, object] = {}  # kind → a lazy title for the job's page
 TEMPLATES: dict[str, str] = {}  # kind → its result's partial, when not jobs/_<kind with _ for .>.html
 ONE_TRANSACTION: set[str] = set()  # kinds whose work commits once, at the end (liveness.py)
 STALE_RUNNING = timedelta(minutes=15)  # no progress step for this long: the process is gone
-STALE_QUEUED = timedelta(hours=6)      # never picked up: no worker is draining the queue
+STALE_QUEUED = timedelta(hours=6)  # never picked up: no worker is draining the queue
 ERROR_MAX = 2000
 
 
 def runner(kind: str, title, template: str | None = None, one_transaction: bool = False):
     """Register the function that does a kind of job; its page shows `title` and the partial
     `template` (else templates/jobs/_<kind with _ for .>.html) for the result."""
+
     def register(fn: Runner) -> Runner:
         RUNNERS[kind], TITLES[kind] = fn, title
         TEMPLATES[kind] = template or f"jobs/_{kind.replace('.', '_')}.html"
@@ -85,20 +87,34 @@ class Progress:
         db.session.commit()
 
 
-def start(user, kind: str, params: dict, total: int, org: tuple[str, int | None], active_key: str | None,
-          busy_message: Callable[[Job], str]) -> Job:
+def start(
+    user,
+    kind: str,
+    params: dict,
+    total: int,
+    org: tuple[str, int | None],
+    active_key: str | None,
+    busy_message: Callable[[Job], str],
+) -> Job:
     """A queued job (flushed, not committed). With `active_key`, a second job for the same key
     while one is queued or running is a 409 naming the running one."""
     if kind not in RUNNERS:
         raise LookupError(f"no runner registered for job kind {kind!r}")
     if active_key:
         reap_stale(active_key)
-        holder = db.session.scalar(select(Job).where(Job.active_key == active_key)) \
-            if kind in ONE_TRANSACTION else None
+        holder = db.session.scalar(select(Job).where(Job.active_key == active_key)) if kind in ONE_TRANSACTION else None
         if holder is not None and liveness.gone(holder):
             reap_stale(job_id=holder.id, now_dead=True)
-    job = Job(kind=kind, state="queued", params=params, progress_total=total, created_by_id=user.id,
-              org_kind=org[0], org_id=org[1], active_key=active_key)
+    job = Job(
+        kind=kind,
+        state="queued",
+        params=params,
+        progress_total=total,
+        created_by_id=user.id,
+        org_kind=org[0],
+        org_id=org[1],
+        active_key=active_key,
+    )
     try:
         with db.session.begin_nested():  # the unique active_key decides a race; the session stays usable
             db.session.add(job)
@@ -129,9 +145,12 @@ def launch(job_id: int) -> None:
 
 
 def run(job_id: int) -> Job | None:
-    claimed = db.session.execute(update(Job).where(Job.id == job_id, Job.state == "queued")
-                                 .values(state="running", started_at=now(), heartbeat_at=now())
-                                 .execution_options(preserve_rowcount=True)).rowcount
+    claimed = db.session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.state == "queued")
+        .values(state="running", started_at=now(), heartbeat_at=now())
+        .execution_options(preserve_rowcount=True)
+    ).rowcount
     db.session.commit()
     job = db.session.get(Job, job_id)
     if not claimed:
@@ -190,8 +209,9 @@ def reap_stale(active_key: str | None = None, job_id: int | None = None, now_dea
     `now_dead`, the running job `job_id` whose lock says so (liveness.gone). Flushes only: the
     caller's transaction commits it."""
     moment = now()
-    dead = ((Job.state == "running") & (Job.heartbeat_at < moment - STALE_RUNNING)) | \
-           ((Job.state == "queued") & (Job.created_at < moment - STALE_QUEUED))
+    dead = ((Job.state == "running") & (Job.heartbeat_at < moment - STALE_RUNNING)) | (
+        (Job.state == "queued") & (Job.created_at < moment - STALE_QUEUED)
+    )
     if now_dead:
         dead = Job.state == "running"
     query = update(Job).where(dead)
@@ -199,6 +219,11 @@ def reap_stale(active_key: str | None = None, job_id: int | None = None, now_dea
         query = query.where(Job.active_key == active_key)
     if job_id is not None:
         query = query.where(Job.id == job_id)
-    db.session.execute(query.values(state="failed", finished_at=moment, active_key=None,
-                                    error="the job stopped reporting progress (its process ended)")
-                       .execution_options(synchronize_session="fetch"))
+    db.session.execute(
+        query.values(
+            state="failed",
+            finished_at=moment,
+            active_key=None,
+            error="the job stopped reporting progress (its process ended)",
+        ).execution_options(synchronize_session="fetch")
+    )

@@ -12,6 +12,7 @@ Under gunicorn each worker process counts its own requests; with PROMETHEUS_MULT
 Only the addresses in PM_APP_METRICS_ALLOW may read it; anyone else gets the 404 of a page that
 does not exist.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -26,9 +27,12 @@ from sqlalchemy import func, select
 from pm_app.common.clock import now
 from pm_app.extensions import db
 
-REQUESTS = Histogram("pm_app_http_request_duration_seconds", "Time to answer a request, by endpoint",
-                     ("endpoint", "method", "status"),
-                     buckets=(0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2.5, 5, 10, 30, 60))
+REQUESTS = Histogram(
+    "pm_app_http_request_duration_seconds",
+    "Time to answer a request, by endpoint",
+    ("endpoint", "method", "status"),
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2.5, 5, 10, 30, 60),
+)
 
 
 def started() -> None:
@@ -40,7 +44,8 @@ def answered(response):
     if began is not None:
         endpoint = request.url_rule.endpoint if request.url_rule else "unmatched"
         REQUESTS.labels(endpoint, request.method, f"{response.status_code // 100}xx").observe(
-            time.perf_counter() - began)
+            time.perf_counter() - began
+        )
     return response
 
 
@@ -56,6 +61,7 @@ def exposition() -> tuple[bytes, str]:
     registry = CollectorRegistry()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         from prometheus_client import multiprocess
+
         multiprocess.MultiProcessCollector(registry)
     else:
         registry.register(REQUESTS)
@@ -79,8 +85,9 @@ class WorkCollector:
         for state, count in db.session.execute(select(Job.state, func.count()).group_by(Job.state)):
             jobs.add_metric((state,), count)
         yield jobs
-        age = GaugeMetricFamily("pm_app_sweep_last_success_age_seconds",
-                                "Seconds since each alert sweep last succeeded", labels=("rule",))
+        age = GaugeMetricFamily(
+            "pm_app_sweep_last_success_age_seconds", "Seconds since each alert sweep last succeeded", labels=("rule",)
+        )
         moment = now()
         for rule, at in sorted(last_successes().items()):
             if at is not None:
@@ -97,9 +104,9 @@ def _queues():
 
     from pm_app.common.queues import ALL_QUEUES
     from pm_app.extensions import redis_client
+
     depth = GaugeMetricFamily("pm_app_queue_depth", "Jobs waiting in each RQ queue", labels=("queue",))
-    failed = GaugeMetricFamily("pm_app_queue_failed_jobs", "Jobs in each RQ queue's failed registry",
-                               labels=("queue",))
+    failed = GaugeMetricFamily("pm_app_queue_failed_jobs", "Jobs in each RQ queue's failed registry", labels=("queue",))
     try:
         connection = redis_client.connection()
         for name in ALL_QUEUES:

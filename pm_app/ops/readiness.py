@@ -6,6 +6,7 @@ Unlike /healthz (liveness, touches nothing) this is for a deployment's rollout a
 balancer's "ready" probe. It says which check failed, never why: the reason (a host name, a
 driver message) is in the log, not in an answer anyone can read.
 """
+
 from __future__ import annotations
 
 import logging
@@ -46,6 +47,7 @@ def _redis() -> str:
     from redis.exceptions import RedisError
 
     from pm_app.extensions import redis_client
+
     try:
         redis_client.connection().ping()
         return "ok"

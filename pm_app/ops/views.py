@@ -1,4 +1,5 @@
 """The operations endpoints: /readyz for the balancer and rollouts, /metrics for Prometheus."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, request

@@ -1,4 +1,5 @@
 """REST API of the organisation domain: parse, check scope, call a service, dump."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -16,7 +17,9 @@ from pm_app.org import schemas as s
 from pm_app.org import services
 from pm_app.org.models import Community, Compound, District, Firm, Household, ServiceContract, Street
 
-blp = Blueprint("org_api", __name__, url_prefix="/api/v1", description="Districts, streets, compounds, households, firms, contracts")
+blp = Blueprint(
+    "org_api", __name__, url_prefix="/api/v1", description="Districts, streets, compounds, households, firms, contracts"
+)
 
 
 def _with_stats(compounds):
@@ -123,8 +126,12 @@ class Households(MethodView):
     @blp.response(200, s.HouseholdOut(many=True))
     @blp.paginate()
     def get(self, compound_id, pagination_parameters):
-        query = (visible(Household, current_user).where(Household.compound_id == compound_id).order_by(Household.id)
-                 .options(joinedload(Household.building)))  # the building name of each row, same statement
+        query = (
+            visible(Household, current_user)
+            .where(Household.compound_id == compound_id)
+            .order_by(Household.id)
+            .options(joinedload(Household.building))
+        )  # the building name of each row, same statement
         return paginate(query, pagination_parameters)
 
     @blp.arguments(s.HouseholdIn)

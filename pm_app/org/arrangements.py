@@ -12,6 +12,7 @@ its dates: one record of who manages and collects, not a second table that could
 the first. A community's residents' committee acts through its street office here; the street
 office is the party that signs.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -55,12 +56,16 @@ class Walkout:
     firm_id: int
     firm_name: str
     ended_on: date  # the last day of the firm's last contract
-    days: int       # days since, on the day asked
+    days: int  # days since, on the day asked
 
     @property
     def text(self) -> str:
-        return _("%(firm)s: no managing body since its contract ended on %(day)s, %(days)d days ago.",
-                 firm=self.firm_name, day=self.ended_on.isoformat(), days=self.days)
+        return _(
+            "%(firm)s: no managing body since its contract ended on %(day)s, %(days)d days ago.",
+            firm=self.firm_name,
+            day=self.ended_on.isoformat(),
+            days=self.days,
+        )
 
 
 def walkouts(as_of: date, compound_ids=None, longer_than: int = 0) -> list[Walkout]:
@@ -69,27 +74,36 @@ def walkouts(as_of: date, compound_ids=None, longer_than: int = 0) -> list[Walko
     whatever the number of compounds; `compound_ids` (a list or a select of ids) narrows it."""
     # Contracts of a compound never overlap, so the one that started last before as_of is its
     # latest; if it has ended, nothing is in force.
-    started = (select(ServiceContract.compound_id, func.max(ServiceContract.start_date).label("start"))
-               .where(ServiceContract.start_date <= as_of).group_by(ServiceContract.compound_id))
+    started = (
+        select(ServiceContract.compound_id, func.max(ServiceContract.start_date).label("start"))
+        .where(ServiceContract.start_date <= as_of)
+        .group_by(ServiceContract.compound_id)
+    )
     if compound_ids is not None:
         started = started.where(ServiceContract.compound_id.in_(compound_ids))
     latest = started.subquery()
     rows = db.session.execute(
         select(Compound.id, Compound.name, Compound.street_id, Firm.id, Firm.name, ServiceContract.end_date)
         .join(latest, latest.c.compound_id == Compound.id)
-        .join(ServiceContract, (ServiceContract.compound_id == Compound.id)
-              & (ServiceContract.start_date == latest.c.start))
+        .join(
+            ServiceContract,
+            (ServiceContract.compound_id == Compound.id) & (ServiceContract.start_date == latest.c.start),
+        )
         .join(Firm, Firm.id == ServiceContract.firm_id)
         .where(Compound.management_mode.in_(FIRM_MODES), ServiceContract.end_date < as_of)
-        .order_by(ServiceContract.end_date, Compound.id))
-    found = [Walkout(cid, name, street_id, firm_id, firm, end, (as_of - end).days)
-             for cid, name, street_id, firm_id, firm, end in rows]
+        .order_by(ServiceContract.end_date, Compound.id)
+    )
+    found = [
+        Walkout(cid, name, street_id, firm_id, firm, end, (as_of - end).days)
+        for cid, name, street_id, firm_id, firm, end in rows
+    ]
     return [w for w in found if w.days > longer_than]
 
 
 @dataclass(frozen=True)
 class Arrangement:
     """A compound's managing body on a day: the contract in force, else the next one to start."""
+
     mode: ManagementMode
     contract: ServiceContract | None
     in_force: bool
@@ -107,31 +121,47 @@ class Arrangement:
 
 def arrangement_of(compound: Compound, on: date) -> Arrangement:
     contract = db.session.scalar(
-        select(ServiceContract).where(ServiceContract.compound_id == compound.id, ServiceContract.end_date >= on)
+        select(ServiceContract)
+        .where(ServiceContract.compound_id == compound.id, ServiceContract.end_date >= on)
         # the page names the body: read it along, so every kind of body costs the same statements
         .options(joinedload(ServiceContract.firm), joinedload(ServiceContract.street))
-        .order_by(ServiceContract.start_date).limit(1))
-    return Arrangement(compound.management_mode, contract, contract is not None and contract.start_date <= on,
-                       compound.id not in undecided([compound.id], on))
+        .order_by(ServiceContract.start_date)
+        .limit(1)
+    )
+    return Arrangement(
+        compound.management_mode,
+        contract,
+        contract is not None and contract.start_date <= on,
+        compound.id not in undecided([compound.id], on),
+    )
 
 
 def mismatch(arrangement: Arrangement) -> str | None:
     """What is wrong between the mode and the contracts in force, in a sentence; None if nothing."""
     mode, party = arrangement.mode, arrangement.party if arrangement.in_force else None
     if mode == ManagementMode.none:
-        return (_("The mode says no property service, yet a managing body is in force; update the mode.")
-                if party is not None else None)
+        return (
+            _("The mode says no property service, yet a managing body is in force; update the mode.")
+            if party is not None
+            else None
+        )
     if party is None:
         return _("The mode names a managing body, but none is in force.")
     if party.kind not in MODE_PARTIES[mode]:
-        return _("The body in force (%(party)s) is not one this mode admits (%(admitted)s).",
-                 party=party_label(party.kind), admitted="、".join(party_label(k) for k in sorted(MODE_PARTIES[mode])))
+        return _(
+            "The body in force (%(party)s) is not one this mode admits (%(admitted)s).",
+            party=party_label(party.kind),
+            admitted="、".join(party_label(k) for k in sorted(MODE_PARTIES[mode])),
+        )
     return None
 
 
 def party_label(kind: str) -> str:
-    return {parties.FIRM: _("a property firm"), parties.COMMITTEE: _("the self-management committee (自管会)"),
-            parties.STREET: _("the street office (entrusted)")}[kind]
+    return {
+        parties.FIRM: _("a property firm"),
+        parties.COMMITTEE: _("the self-management committee (自管会)"),
+        parties.STREET: _("the street office (entrusted)"),
+    }[kind]
 
 
 def undecided(compound_ids, on: date) -> set[int]:
@@ -143,10 +173,16 @@ def undecided(compound_ids, on: date) -> set[int]:
     modes = dict(db.session.execute(select(Compound.id, Compound.management_mode).where(Compound.id.in_(ids))).all())
     bodies: dict[int, set[str]] = {}
     for cid, firm_id, committee_id, _street_id in db.session.execute(
-            select(ServiceContract.compound_id, ServiceContract.firm_id, ServiceContract.committee_id,
-                   ServiceContract.street_id)
-            .where(ServiceContract.compound_id.in_(ids), ServiceContract.end_date >= on)):
-        kind = parties.FIRM if firm_id is not None else parties.COMMITTEE if committee_id is not None else parties.STREET
+        select(
+            ServiceContract.compound_id,
+            ServiceContract.firm_id,
+            ServiceContract.committee_id,
+            ServiceContract.street_id,
+        ).where(ServiceContract.compound_id.in_(ids), ServiceContract.end_date >= on)
+    ):
+        kind = (
+            parties.FIRM if firm_id is not None else parties.COMMITTEE if committee_id is not None else parties.STREET
+        )
         bodies.setdefault(cid, set()).add(kind)
     return {cid for cid, mode in modes.items() if not (bodies.get(cid, set()) & MODE_PARTIES[mode])}
 
@@ -156,13 +192,19 @@ def refusal(compound: Compound) -> tuple[str, str]:
     the problem to put on `compound_id`. In English without a request (jobs, the CLI, the seed)."""
     values = {"compound": compound.name, "source": DEFER_SOURCE, "rule": DEFER_RULE}
     if not has_request_context():
-        return (f"{compound.name} has no management arrangement decided: its mode and the body that carries it "
-                f"out must be settled before renovation. {DEFER_SOURCE}: “{DEFER_RULE}”.",
-                f"has no management arrangement decided ({DEFER_SOURCE})")
-    return (_("%(compound)s has no management arrangement decided: its mode and the body that carries it out "
-              "(a contract in force or to start) must be settled before renovation. %(source)s: “%(rule)s”.",
-              **values),
-            _("has no management arrangement decided (%(source)s)", source=DEFER_SOURCE))
+        return (
+            f"{compound.name} has no management arrangement decided: its mode and the body that carries it "
+            f"out must be settled before renovation. {DEFER_SOURCE}: “{DEFER_RULE}”.",
+            f"has no management arrangement decided ({DEFER_SOURCE})",
+        )
+    return (
+        _(
+            "%(compound)s has no management arrangement decided: its mode and the body that carries it out "
+            "(a contract in force or to start) must be settled before renovation. %(source)s: “%(rule)s”.",
+            **values,
+        ),
+        _("has no management arrangement decided (%(source)s)", source=DEFER_SOURCE),
+    )
 
 
 def flag(projects: list, on: date) -> list:

@@ -1,6 +1,7 @@
 """The street office's pages to register a compound and to correct its record: the same service as
 `POST /api/v1/compounds` and `PATCH /api/v1/compounds/<id>` (org.services), with the street and
 community offered only from the caller's own streets and every enum by its Chinese label."""
+
 from __future__ import annotations
 
 import re
@@ -61,26 +62,41 @@ class CompoundForm(FlaskForm):
     year_built = IntegerField(_l("Year built"), validators=[Optional(), NumberRange(min=1900, max=2100)])
     renovation_type = SelectField(_l("Renovation type"), coerce=_enum_or_none(RenovationType))
     acceptance_date = DateField(_l("Acceptance date"), validators=[Optional(), day_in_range])
-    management_mode = SelectField(_l("Management mode"), coerce=_enum_or_none(ManagementMode),
-                                  validators=[DataRequired()])
+    management_mode = SelectField(
+        _l("Management mode"), coerce=_enum_or_none(ManagementMode), validators=[DataRequired()]
+    )
 
     def offer(self, user) -> CompoundForm:
         """The caller's streets and their communities; the enums by label."""
         streets = list(db.session.scalars(_own_streets(user).order_by(Street.name)))
         self.street_id.choices = [("", "—")] + [(s.id, s.name) for s in streets]
-        communities = db.session.execute(select(Community.id, Community.name, Street.name).join(Street)
-                                         .where(Community.street_id.in_([s.id for s in streets]))
-                                         .order_by(Street.name, Community.name))
-        self.community_id.choices = [("", _l("— none —"))] + [(cid, f"{street} · {name}")
-                                                              for cid, name, street in communities]
+        communities = db.session.execute(
+            select(Community.id, Community.name, Street.name)
+            .join(Street)
+            .where(Community.street_id.in_([s.id for s in streets]))
+            .order_by(Street.name, Community.name)
+        )
+        self.community_id.choices = [("", _l("— none —"))] + [
+            (cid, f"{street} · {name}") for cid, name, street in communities
+        ]
         self.renovation_type.choices = [("", "—")] + labels.choices(labels.RENOVATION_TYPES)
         self.management_mode.choices = [("", "—")] + labels.choices(labels.MANAGEMENT_MODES)
         return self
 
     def data_for_service(self) -> dict:
-        return {name: getattr(self, name).data for name in (
-            "name", "street_id", "community_id", "address", "year_built", "renovation_type", "acceptance_date",
-            "management_mode")} | {"address": (self.address.data or "").strip() or None}
+        return {
+            name: getattr(self, name).data
+            for name in (
+                "name",
+                "street_id",
+                "community_id",
+                "address",
+                "year_built",
+                "renovation_type",
+                "acceptance_date",
+                "management_mode",
+            )
+        } | {"address": (self.address.data or "").strip() or None}
 
 
 def _own_streets(user):

@@ -2,6 +2,7 @@
 property firm, the compound's own 自管会, or the street office itself (托管) — the rate and the
 term. The same service as `POST /api/v1/contracts` (org.services.create_contract); and ending one early,
 as `PATCH /api/v1/contracts/<id>` (org.services.end_contract)."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -24,8 +25,11 @@ from pm_app.org.schemas import MAX_FEE_RATE_FEN
 from pm_app.org.services import can_manage_compound, create_contract, end_contract, ensure
 from pm_app.org.views import bp
 
-PARTIES = (("firm", _l("A property firm")), ("committee", _l("The compound's self-management committee (自管会)")),
-           ("street", _l("The street office (entrusted, 托管)")))
+PARTIES = (
+    ("firm", _l("A property firm")),
+    ("committee", _l("The compound's self-management committee (自管会)")),
+    ("street", _l("The street office (entrusted, 托管)")),
+)
 
 
 def _rate(form, field):
@@ -45,10 +49,18 @@ class ContractForm(FlaskForm):
     fee_rate = StringField(_l("Fee rate (yuan/m²/month)"), validators=[DataRequired(), _rate])
 
     def data_for_service(self, compound: Compound, committee_id: int | None) -> dict:
-        party = {"firm": {"firm_id": self.firm_id.data}, "committee": {"committee_id": committee_id},
-                 "street": {"street_id": compound.street_id}}[self.party.data]
-        return {"compound_id": compound.id, "start": self.start.data, "end": self.end.data,
-                "fee_rate_fen": self.fee_rate.fen, **party}
+        party = {
+            "firm": {"firm_id": self.firm_id.data},
+            "committee": {"committee_id": committee_id},
+            "street": {"street_id": compound.street_id},
+        }[self.party.data]
+        return {
+            "compound_id": compound.id,
+            "start": self.start.data,
+            "end": self.end.data,
+            "fee_rate_fen": self.fee_rate.fen,
+            **party,
+        }
 
 
 @bp.route("/compounds/<int:compound_id>/contracts/new", methods=["GET", "POST"])
@@ -58,8 +70,15 @@ def new_contract(compound_id: int):
     ensure(can_manage_compound(current_user, compound), _l("register contracts for this compound"))
     committee = _self_management_committee(compound.id)
     form = ContractForm()
-    form.firm_id.choices = [("", "—"), *((firm_id, name) for firm_id, name in db.session.execute(
-        select(Firm.id, Firm.name).where(Firm.kind == FirmKind.property).order_by(Firm.name)))]
+    form.firm_id.choices = [
+        ("", "—"),
+        *(
+            (firm_id, name)
+            for firm_id, name in db.session.execute(
+                select(Firm.id, Firm.name).where(Firm.kind == FirmKind.property).order_by(Firm.name)
+            )
+        ),
+    ]
     if form.validate_on_submit() and _party_known(form, committee):
         try:
             create_contract(current_user, form.data_for_service(compound, committee and committee.id))
@@ -87,9 +106,12 @@ def _self_management_committee(compound_id: int):
     """The compound's latest self-management committee (自管会), if it has one."""
     from pm_app.committees.models import Committee, CommitteeKind
 
-    return db.session.scalar(select(Committee).where(
-        Committee.compound_id == compound_id, Committee.kind == CommitteeKind.self_management)
-        .order_by(Committee.elected_on.desc()).limit(1))
+    return db.session.scalar(
+        select(Committee)
+        .where(Committee.compound_id == compound_id, Committee.kind == CommitteeKind.self_management)
+        .order_by(Committee.elected_on.desc())
+        .limit(1)
+    )
 
 
 class EndContractForm(FlaskForm):
@@ -111,14 +133,23 @@ def end_contract_page(contract_id: int):
     form = EndContractForm(data={"end": min(today(), contract.end_date)} if request.method == "GET" else None)
     if form.validate_on_submit():
         if form.end.data > contract.end_date:
-            form.end.errors = [_("The contract already ends on %(day)s: a later day would lengthen it. "
-                                 "Register a new arrangement instead.", day=contract.end_date)]
+            form.end.errors = [
+                _(
+                    "The contract already ends on %(day)s: a later day would lengthen it. "
+                    "Register a new arrangement instead.",
+                    day=contract.end_date,
+                )
+            ]
         else:
             try:
                 end_contract(current_user, contract, form.end.data)
             except DomainError as error:
-                report(form, DomainError(_("Not saved."), {k: [str(END_PROBLEMS.get(p, p)) for p in v]
-                                                           for k, v in error.errors.items()}))
+                report(
+                    form,
+                    DomainError(
+                        _("Not saved."), {k: [str(END_PROBLEMS.get(p, p)) for p in v] for k, v in error.errors.items()}
+                    ),
+                )
             else:
                 db.session.commit()
                 flash(_("The fee arrangement ends on %(day)s.", day=contract.end_date), "success")

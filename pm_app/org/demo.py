@@ -3,6 +3,7 @@
 They all share the password the login page shows in demo mode; they are only ever created by
 `pm-app demo`, never by a normal deployment.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -52,10 +53,13 @@ def _busiest_firm() -> Binding:
     day = today()
     firm_id = db.session.scalar(
         select(ServiceContract.firm_id)
-        .where(ServiceContract.start_date <= day, ServiceContract.end_date >= day,
-               ServiceContract.firm_id.is_not(None))  # not the 自管会's or street office's contracts
+        .where(
+            ServiceContract.start_date <= day, ServiceContract.end_date >= day, ServiceContract.firm_id.is_not(None)
+        )  # not the 自管会's or street office's contracts
         .group_by(ServiceContract.firm_id)
-        .order_by(func.count().desc(), ServiceContract.firm_id).limit(1))
+        .order_by(func.count().desc(), ServiceContract.firm_id)
+        .limit(1)
+    )
     firm = db.session.get(Firm, firm_id) if firm_id else None
     return {"firm_id": firm.id, "display_name": firm.name[:64]} if firm else None
 
@@ -70,10 +74,12 @@ def _committee() -> Binding:
     the first by code with a current property firm's contract, so the account sees a firm at work."""
     day = today()
     compound = db.session.scalar(
-        select(Compound).join(ServiceContract, ServiceContract.compound_id == Compound.id)
-        .where(ServiceContract.start_date <= day, ServiceContract.end_date >= day,
-               ServiceContract.firm_id.is_not(None))
-        .order_by(Compound.code).limit(1))
+        select(Compound)
+        .join(ServiceContract, ServiceContract.compound_id == Compound.id)
+        .where(ServiceContract.start_date <= day, ServiceContract.end_date >= day, ServiceContract.firm_id.is_not(None))
+        .order_by(Compound.code)
+        .limit(1)
+    )
     return {"compound_id": compound.id, "display_name": f"{compound.name} 业委会"} if compound else None
 
 

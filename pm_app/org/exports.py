@@ -1,4 +1,5 @@
 """The compound list as a spreadsheet: the same filtered, scoped rows the page shows."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator

@@ -5,6 +5,7 @@ address cell (3栋2单元301); both are brought to one spelling (common.imports.
 they are compared with each other and with the compound's registered flats, so one flat written
 two ways is still one flat. Every problem of a row is reported, not only the first.
 """
+
 from __future__ import annotations
 
 import re
@@ -52,8 +53,13 @@ class RowChecker:
         if address and not (values["building"] and values["unit"]):
             split = split_address(address)
             if split is None:
-                problems.append(_("address \"%(value)s\" is not written as building, entrance and flat, "
-                                  "such as 3栋2单元301 or 3-2-301", value=address[:60]))
+                problems.append(
+                    _(
+                        'address "%(value)s" is not written as building, entrance and flat, '
+                        "such as 3栋2单元301 or 3-2-301",
+                        value=address[:60],
+                    )
+                )
             else:
                 values["building"], values["unit"] = split
         elif values["unit"]:
@@ -65,7 +71,7 @@ class RowChecker:
         if problem:
             problems.append(problem)
         if values["owner_phone"] and not PHONE.match(values["owner_phone"]):
-            problems.append(_("owner_phone \"%(value)s\" is not a phone number", value=values["owner_phone"]))
+            problems.append(_('owner_phone "%(value)s" is not a phone number', value=values["owner_phone"]))
         values["owner_name"] = values["owner_name"] or None
         values["owner_phone"] = values["owner_phone"] or None
         if values["building"] and values["unit"]:
@@ -78,12 +84,18 @@ class RowChecker:
         problems = []
         key, unit = values["building_key"], values["unit"]
         if unit in self.registered.get(key, ()):
-            problems.append(_("%(building)s %(unit)s is already registered in this compound",
-                              building=values["building"], unit=unit))
+            problems.append(
+                _(
+                    "%(building)s %(unit)s is already registered in this compound",
+                    building=values["building"],
+                    unit=unit,
+                )
+            )
         first = self.first_seen.setdefault(key, {}).setdefault(unit, number)
         if first != number:
-            problems.append(_("%(building)s %(unit)s is also on row %(row)d", building=values["building"], unit=unit,
-                              row=first))
+            problems.append(
+                _("%(building)s %(unit)s is also on row %(row)d", building=values["building"], unit=unit, row=first)
+            )
         return problems
 
 
@@ -107,7 +119,7 @@ def _area(value, unit) -> tuple[int | None, str | None]:
     if text == "":
         return None, _("floor_area_m2 is missing")
     if number is None:
-        return None, _("floor_area_m2 \"%(value)s\" is not a number", value=text)
+        return None, _('floor_area_m2 "%(value)s" is not a number', value=text)
     # Bounds first: they keep "1e30" away from quantize, which cannot hold that many digits.
     if number <= 0:
         return None, _("floor_area_m2 must be greater than 0")

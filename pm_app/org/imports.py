@@ -8,6 +8,7 @@ before it, buildings included. Reading goes on to the end so that every bad row 
 already registered (compared in its one spelling: `３号楼 ３０１` is `3号楼 301`) is a bad row, so
 an import never makes a second household for one flat.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -40,8 +41,9 @@ class ImportResult:
     report: dict = field(default_factory=dict)  # rows skipped and why, columns ignored
 
 
-def import_households(user, compound: Compound, upload: IO[bytes], options: Options | None = None,
-                      progress=None) -> ImportResult:
+def import_households(
+    user, compound: Compound, upload: IO[bytes], options: Options | None = None, progress=None
+) -> ImportResult:
     """Import every row of `upload` or none; DomainError(422) names each bad row."""
     ensure(can_manage_households(user, compound), _l("import households into this compound"))
     lock_compound(compound.id)
@@ -50,8 +52,9 @@ def import_households(user, compound: Compound, upload: IO[bytes], options: Opti
         with db.session.begin_nested():
             errors = RowProblems()
             writer = _Writer(compound.id, buildings, errors)
-            outcome = read_file(upload, LAYOUT, RowChecker(registered).check, writer.add, options, progress,
-                                errors=errors)
+            outcome = read_file(
+                upload, LAYOUT, RowChecker(registered).check, writer.add, options, progress, errors=errors
+            )
             if not errors and writer.imported == 0:
                 errors["file"] = [_("The file has a header but no households.")]
             if errors:
@@ -59,8 +62,12 @@ def import_households(user, compound: Compound, upload: IO[bytes], options: Opti
             writer.finish()
     except IntegrityError:
         # Someone added one of these units while the file was being read.
-        raise Conflict(_("A unit in the file was registered by someone else meanwhile; nothing was imported. "
-                         "Upload the file again to see which.")) from None
+        raise Conflict(
+            _(
+                "A unit in the file was registered by someone else meanwhile; nothing was imported. "
+                "Upload the file again to see which."
+            )
+        ) from None
     return ImportResult(compound.id, writer.imported, writer.buildings_created, outcome.skipped.as_dict())
 
 
@@ -78,9 +85,13 @@ def preview(user, compound: Compound, stream: IO[bytes], options: Options | None
 
 def _shown(values: dict) -> dict:
     area = values["floor_area_dm2"]
-    return {"building": values["building"], "unit": values["unit"],
-            "floor_area_m2": f"{area // 100}.{area % 100:02d}", "owner_name": values["owner_name"],
-            "owner_phone": values["owner_phone"]}
+    return {
+        "building": values["building"],
+        "unit": values["unit"],
+        "floor_area_m2": f"{area // 100}.{area % 100:02d}",
+        "owner_name": values["owner_name"],
+        "owner_phone": values["owner_phone"],
+    }
 
 
 def lock_compound(compound_id: int) -> None:
@@ -95,7 +106,9 @@ def _existing_units(compound_id: int) -> tuple[dict[str, int], dict[str, set[str
     rows = db.session.execute(
         select(Building.id, Building.name, Household.unit)
         .outerjoin(Household, Household.building_id == Building.id)
-        .where(Building.compound_id == compound_id).order_by(Building.id))
+        .where(Building.compound_id == compound_id)
+        .order_by(Building.id)
+    )
     buildings: dict[str, int] = {}
     registered: dict[str, set[str]] = {}
     for building_id, name, unit in rows:
@@ -125,9 +138,16 @@ class _Writer:
         building_id = self.buildings.get(values["building_key"])
         if building_id is None:
             building_id = self._create_building(values["building_key"], values["building"])
-        self.buffer.append({"compound_id": self.compound_id, "building_id": building_id, "unit": values["unit"],
-                            "floor_area_dm2": values["floor_area_dm2"], "owner_name": values["owner_name"],
-                            "owner_phone": values["owner_phone"]})
+        self.buffer.append(
+            {
+                "compound_id": self.compound_id,
+                "building_id": building_id,
+                "unit": values["unit"],
+                "floor_area_dm2": values["floor_area_dm2"],
+                "owner_name": values["owner_name"],
+                "owner_phone": values["owner_phone"],
+            }
+        )
         if len(self.buffer) >= CHUNK:
             self.finish()
 
@@ -138,8 +158,9 @@ class _Writer:
 
     def _create_building(self, key: str, name: str) -> int:
         # Few per file (a compound has tens of buildings), so one INSERT each is fine.
-        building_id = db.session.scalar(insert(Building).values(compound_id=self.compound_id, name=name)
-                                        .returning(Building.id))
+        building_id = db.session.scalar(
+            insert(Building).values(compound_id=self.compound_id, name=name).returning(Building.id)
+        )
         self.buildings[key] = building_id
         self.buildings_created += 1
         return building_id

@@ -3,6 +3,7 @@
 The database and the API keep the English values (`street_entrusted`); people read the label
 (街道社区托管 in Chinese). Templates use the `label` filter: `{{ compound.management_mode|label }}`.
 """
+
 from __future__ import annotations
 
 import enum

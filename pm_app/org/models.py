@@ -1,13 +1,25 @@
 """Organisation and place: city → district → street → community → compound → building → household,
 and the firms that serve or built them. A deployment serves one city or, with several cities, a
 province (issue 30): the city is the level a regulator may be scoped to."""
+
 from __future__ import annotations
 
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import (BigInteger, CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint, func,
-                        select, text)
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    func,
+    select,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pm_app.common.clock import today
@@ -16,17 +28,17 @@ from pm_app.extensions import db
 
 
 class RenovationType(str, enum.Enum):
-    basic = "basic"              # 基础类
+    basic = "basic"  # 基础类
     improvement = "improvement"  # 完善类
-    upgrade = "upgrade"          # 提升类
+    upgrade = "upgrade"  # 提升类
 
 
 class ManagementMode(str, enum.Enum):
-    professional = "professional"          # 专业物业
+    professional = "professional"  # 专业物业
     street_entrusted = "street_entrusted"  # 街道社区托管
-    quasi = "quasi"                        # 准物业
-    self_managed = "self_managed"          # 自管
-    none = "none"                          # 无物业
+    quasi = "quasi"  # 准物业
+    self_managed = "self_managed"  # 自管
+    none = "none"  # 无物业
 
 
 class FirmKind(str, enum.Enum):
@@ -49,8 +61,9 @@ class District(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # Left out, the deployment's first city (migration a30a00000014 creates it from CITY_NAME), so
     # a city-level deployment adds districts as it always has.
-    city_id: Mapped[int] = mapped_column(ForeignKey("city.id"), index=True,
-                                         default=select(func.min(City.id)).scalar_subquery())
+    city_id: Mapped[int] = mapped_column(
+        ForeignKey("city.id"), index=True, default=select(func.min(City.id)).scalar_subquery()
+    )
     name: Mapped[str] = mapped_column(String(64))
     city: Mapped[City] = relationship(back_populates="districts")
     streets: Mapped[list[Street]] = relationship(back_populates="district", order_by="Street.name")
@@ -141,8 +154,11 @@ class ServiceContract(db.Model):
     __table_args__ = (
         CheckConstraint("end_date >= start_date", name="dates_ordered"),
         CheckConstraint("fee_rate_fen >= 0", name="rate_not_negative"),
-        CheckConstraint("(CASE WHEN firm_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN committee_id IS NULL THEN 0 ELSE 1 END)"
-                        " + (CASE WHEN street_id IS NULL THEN 0 ELSE 1 END) = 1", name="one_collecting_party"),
+        CheckConstraint(
+            "(CASE WHEN firm_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN committee_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN street_id IS NULL THEN 0 ELSE 1 END) = 1",
+            name="one_collecting_party",
+        ),
         Index("ix_service_contract_compound_dates", "compound_id", "start_date", "end_date"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)

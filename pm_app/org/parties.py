@@ -8,6 +8,7 @@ A user acts for a party as follows: a firm's staff for their firm; a committee m
 compound for that compound's committee; a street officer for the streets they serve. The
 street office and the city keep their own wider rights besides (org.services.can_manage_compound).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -74,8 +75,12 @@ def acts_for(user, party: Party | None, compound_id: int) -> bool:
     from pm_app.committees.models import Committee
 
     committee = db.session.get(Committee, party.id)
-    return (user.role == Role.committee_member and user.compound_id == compound_id
-            and committee is not None and committee.compound_id == compound_id)
+    return (
+        user.role == Role.committee_member
+        and user.compound_id == compound_id
+        and committee is not None
+        and committee.compound_id == compound_id
+    )
 
 
 def collects(user, compound_id: int, on: date | None = None) -> bool:
@@ -87,8 +92,16 @@ def still_serves(party: Party | None, compound_id: int) -> bool:
     """The party has an arrangement for the compound that has not ended (in force, or to start)."""
     if party is None:
         return False
-    column = {FIRM: ServiceContract.firm_id, COMMITTEE: ServiceContract.committee_id,
-              STREET: ServiceContract.street_id}[party.kind]
-    return db.session.scalar(select(ServiceContract.id).where(
-        ServiceContract.compound_id == compound_id, column == party.id,
-        ServiceContract.end_date >= today()).limit(1)) is not None
+    column = {
+        FIRM: ServiceContract.firm_id,
+        COMMITTEE: ServiceContract.committee_id,
+        STREET: ServiceContract.street_id,
+    }[party.kind]
+    return (
+        db.session.scalar(
+            select(ServiceContract.id)
+            .where(ServiceContract.compound_id == compound_id, column == party.id, ServiceContract.end_date >= today())
+            .limit(1)
+        )
+        is not None
+    )

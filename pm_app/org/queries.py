@@ -1,6 +1,7 @@
 """Read-only queries behind the organisation pages. Each one starts from the caller's scope
 (pm_app.auth.scope) and aggregates in SQL, so a page's statement count does not grow with
 the number of compounds it covers."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -47,27 +48,38 @@ def export_rows(compounds: Select) -> Iterator[tuple[Compound, dict]]:
 
 
 def buildings_with_households(user, compound_id: int) -> list[tuple[Building, int]]:
-    query = (select(Building, func.count(Household.id))
-             .outerjoin(Household, Household.building_id == Building.id)
-             .where(Building.compound_id == compound_id, scope_clause(Building, user))
-             .group_by(Building.id).order_by(Building.name))
+    query = (
+        select(Building, func.count(Household.id))
+        .outerjoin(Household, Household.building_id == Building.id)
+        .where(Building.compound_id == compound_id, scope_clause(Building, user))
+        .group_by(Building.id)
+        .order_by(Building.name)
+    )
     return [(building, n) for building, n in db.session.execute(query)]
 
 
 def households_query(user, compound_id: int) -> Select:
     # The building is joined once, for the order and the page's column alike, and by the compound
     # too: PostgreSQL then reads the compound's buildings by index instead of hashing them all.
-    return (visible(Household, user).where(Household.compound_id == compound_id)
-            .join(Building, (Building.id == Household.building_id) & (Building.compound_id == compound_id))
-            .options(contains_eager(Household.building))
-            .order_by(Building.name, Household.unit))
+    return (
+        visible(Household, user)
+        .where(Household.compound_id == compound_id)
+        .join(Building, (Building.id == Household.building_id) & (Building.compound_id == compound_id))
+        .options(contains_eager(Household.building))
+        .order_by(Building.name, Household.unit)
+    )
 
 
 def compound_contracts(user, compound_id: int) -> list[ServiceContract]:
     """The compound's contracts the caller may see, newest first (a firm sees only its own)."""
-    return list(db.session.scalars(
-        visible(ServiceContract, user).where(ServiceContract.compound_id == compound_id)
-        .options(joinedload(ServiceContract.firm)).order_by(ServiceContract.start_date.desc())))
+    return list(
+        db.session.scalars(
+            visible(ServiceContract, user)
+            .where(ServiceContract.compound_id == compound_id)
+            .options(joinedload(ServiceContract.firm))
+            .order_by(ServiceContract.start_date.desc())
+        )
+    )
 
 
 def current_of(contracts: list[ServiceContract]) -> ServiceContract | None:
@@ -77,10 +89,14 @@ def current_of(contracts: list[ServiceContract]) -> ServiceContract | None:
 
 def firm_contracts(user, firm_id: int) -> list[ServiceContract]:
     """A firm's contracts at compounds the caller sees, newest first."""
-    return list(db.session.scalars(
-        visible(ServiceContract, user).where(ServiceContract.firm_id == firm_id)
-        .options(selectinload(ServiceContract.compound).joinedload(Compound.street))
-        .order_by(ServiceContract.start_date.desc(), ServiceContract.id)))
+    return list(
+        db.session.scalars(
+            visible(ServiceContract, user)
+            .where(ServiceContract.firm_id == firm_id)
+            .options(selectinload(ServiceContract.compound).joinedload(Compound.street))
+            .order_by(ServiceContract.start_date.desc(), ServiceContract.id)
+        )
+    )
 
 
 def filter_firms(query: Select, kind=None, q: str | None = None) -> Select:

@@ -1,5 +1,6 @@
 """Input and output schemas of the organisation API. Inputs refuse unknown fields, so a body
 cannot set what the caller may not (ids of other objects, roles, derived fields)."""
+
 from __future__ import annotations
 
 from flask import g
@@ -147,13 +148,18 @@ class ContractIn(Schema):
     compound_id = fields.Int(required=True)
     # Who collects: exactly one of the three (org.services checks it and names the field).
     firm_id = fields.Int(metadata={"description": "a property firm"})
-    committee_id = fields.Int(metadata={"description": "instead of firm_id: the compound's self-management "
-                                                       "committee (自管会)"})
+    committee_id = fields.Int(
+        metadata={"description": "instead of firm_id: the compound's self-management committee (自管会)"}
+    )
     street_id = fields.Int(metadata={"description": "instead of firm_id: the compound's street office (托管)"})
     start = fields.Date(required=True)
     end = fields.Date(required=True)
-    fee_rate_fen = Money(required=True, data_key="fee_rate", max_units=MAX_FEE_RATE_FEN,
-                         metadata={"description": "yuan per m² per month, e.g. \"0.85\""})
+    fee_rate_fen = Money(
+        required=True,
+        data_key="fee_rate",
+        max_units=MAX_FEE_RATE_FEN,
+        metadata={"description": 'yuan per m² per month, e.g. "0.85"'},
+    )
     billing_cycle = fields.Str(validate=validate.OneOf(["monthly", "quarterly", "yearly"]))
 
 

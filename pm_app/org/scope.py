@@ -6,6 +6,7 @@ regulator the compounds of its city (the province's regulator and the admin see 
 widen a role's reach with `extend_compound_reach` (a contractor reaches the compounds of the
 projects it built) rather than editing this file.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -14,8 +15,7 @@ from sqlalchemy import ColumnElement, false, or_, select, true
 
 from pm_app.auth.models import Role
 from pm_app.auth.scope import scope_clause, scope_rule
-from pm_app.org.models import (Building, City, Community, Compound, District, Firm, Household, ServiceContract,
-                               Street)
+from pm_app.org.models import Building, City, Community, Compound, District, Firm, Household, ServiceContract, Street
 
 _reach: list[Callable[[object], ColumnElement[bool] | None]] = []
 
@@ -36,8 +36,9 @@ def _compound(user) -> ColumnElement[bool]:
     elif user.role == Role.street_officer:
         clauses.append(Compound.street_id.in_(user.street_ids))
     elif user.role == Role.firm_staff and user.firm_id:
-        clauses.append(Compound.id.in_(
-            select(ServiceContract.compound_id).where(ServiceContract.firm_id == user.firm_id)))
+        clauses.append(
+            Compound.id.in_(select(ServiceContract.compound_id).where(ServiceContract.firm_id == user.firm_id))
+        )
     elif user.role == Role.committee_member and user.compound_id:
         clauses.append(Compound.id == user.compound_id)
     clauses.extend(c for c in (rule(user) for rule in _reach) if c is not None)

@@ -11,6 +11,7 @@ contracts name the street, org.arrangements), after the firm some of them had be
 one professional compound of the first street was walked out on by its firm WALKOUT_DAYS before
 the run's day with nobody in its place, so the demo shows seed 002's "撤离弃管" (firm_withdrawn).
 """
+
 from __future__ import annotations
 
 import random
@@ -46,23 +47,27 @@ def seed_contracts(run: SeedRun) -> None:
     run.report("contracts", len(rows), len(rows))
 
 
-def _chain(rng: random.Random, compound: PlannedCompound, firms: list[int], weights: list[float],
-           as_of: date) -> list[dict]:
+def _chain(
+    rng: random.Random, compound: PlannedCompound, firms: list[int], weights: list[float], as_of: date
+) -> list[dict]:
     low, high = RATES[compound.mode]
     firm, rate = rng.choices(firms, weights)[0], rng.randint(low, high)
     start = _month_start(compound.acceptance_date, rng.choice((1, 1, 2, 3)))
     chain: list[dict] = []
     if len(firms) > 1 and rng.random() < SHARE_WITH_HISTORY:
         former = rng.choice([f for f in firms if f != firm])
-        chain.append(_contract(compound, former, start, _years_later(start, rng.choice((1, 2))), rng.randint(low, high)))
+        chain.append(
+            _contract(compound, former, start, _years_later(start, rng.choice((1, 2))), rng.randint(low, high))
+        )
         start = chain[-1]["end_date"] + timedelta(days=1)
     while not chain or chain[-1]["end_date"] < as_of:
         chain.append(_contract(compound, firm, start, _years_later(start, rng.choice(TERM_YEARS)), rate))
         start = chain[-1]["end_date"] + timedelta(days=1)
         rate = min(high, rate + rng.choice((0, 0, 5, 10)))  # renewals sometimes raise the fee
     if compound.mode == ManagementMode.street_entrusted:  # the street office manages it, not a firm
-        chain = [dict(row, firm_id=None, street_id=compound.street_id) if row["firm_id"] == firm else row
-                 for row in chain]
+        chain = [
+            dict(row, firm_id=None, street_id=compound.street_id) if row["firm_id"] == firm else row for row in chain
+        ]
     return chain
 
 
@@ -84,8 +89,16 @@ def _walked_out(chain: list[dict], as_of: date) -> list[dict]:
 
 
 def _contract(compound: PlannedCompound, firm_id: int, start: date, end: date, rate: int) -> dict:
-    return {"compound_id": compound.id, "firm_id": firm_id, "committee_id": None, "street_id": None,
-            "start_date": start, "end_date": end, "fee_rate_fen": rate, "billing_cycle": "monthly"}
+    return {
+        "compound_id": compound.id,
+        "firm_id": firm_id,
+        "committee_id": None,
+        "street_id": None,
+        "start_date": start,
+        "end_date": end,
+        "fee_rate_fen": rate,
+        "billing_cycle": "monthly",
+    }
 
 
 def _month_start(day: date, months_later: int) -> date:

@@ -4,6 +4,7 @@ flats per landing, numbered the way residents write them (1-101 = entrance 1, fl
 Flats stacked above each other share a floor plan, so they share an area. Buildings and their
 households go in per batch of compounds, which is also the unit of progress.
 """
+
 from __future__ import annotations
 
 import random
@@ -27,11 +28,13 @@ def seed_households(run: SeedRun) -> None:
     targets = _target_sizes(rng, len(run.compounds), run.scale.households)
     total = len(run.compounds)
     for first in range(0, total, BATCH):
-        batch = run.compounds[first:first + BATCH]
-        layouts = [_compound_layout(rng, target) for target in targets[first:first + BATCH]]
-        building_rows = [{"compound_id": compound.id, "name": f"{number}号楼"}
-                         for compound, layout in zip(batch, layouts, strict=True)
-                         for number in range(1, len(layout) + 1)]
+        batch = run.compounds[first : first + BATCH]
+        layouts = [_compound_layout(rng, target) for target in targets[first : first + BATCH]]
+        building_rows = [
+            {"compound_id": compound.id, "name": f"{number}号楼"}
+            for compound, layout in zip(batch, layouts, strict=True)
+            for number in range(1, len(layout) + 1)
+        ]
         building_ids = iter(insert_returning_ids(run, Building, building_rows))
         rows = []
         for compound, layout in zip(batch, layouts, strict=True):
@@ -66,14 +69,18 @@ def _building(rng: random.Random) -> list[tuple[str, int]]:
     floors, entrances, plan = rng.choice(FLOORS), rng.choice(ENTRANCES), rng.choice(PLANS_M2) * 100
     flats = []
     for entrance in range(1, entrances + 1):
-        stacks = [min(MAX_AREA_DM2, max(MIN_AREA_DM2, plan + rng.randint(-800, 800)))
-                  for _ in range(FLATS_PER_LANDING)]
+        stacks = [min(MAX_AREA_DM2, max(MIN_AREA_DM2, plan + rng.randint(-800, 800))) for _ in range(FLATS_PER_LANDING)]
         for floor in range(1, floors + 1):
             flats.extend((f"{entrance}-{floor}{position:02d}", area) for position, area in enumerate(stacks, 1))
     return flats
 
 
 def _household(rng: random.Random, compound_id: int, building_id: int, unit: str, area: int) -> dict:
-    return {"compound_id": compound_id, "building_id": building_id, "unit": unit, "floor_area_dm2": area,
-            "owner_name": names.person_name(rng),
-            "owner_phone": names.phone(rng) if rng.random() < SHARE_WITH_PHONE else None}
+    return {
+        "compound_id": compound_id,
+        "building_id": building_id,
+        "unit": unit,
+        "floor_area_dm2": area,
+        "owner_name": names.person_name(rng),
+        "owner_phone": names.phone(rng) if rng.random() < SHARE_WITH_PHONE else None,
+    }

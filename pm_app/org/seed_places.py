@@ -1,4 +1,5 @@
 """Seed steps for places, firms and compounds: who is where, and who could serve them."""
+
 from __future__ import annotations
 
 import random
@@ -8,7 +9,17 @@ from sqlalchemy import func, select
 
 from pm_app.extensions import db
 from pm_app.org import seed_names as names
-from pm_app.org.models import City, Community, Compound, District, Firm, FirmKind, ManagementMode, RenovationType, Street
+from pm_app.org.models import (
+    City,
+    Community,
+    Compound,
+    District,
+    Firm,
+    FirmKind,
+    ManagementMode,
+    RenovationType,
+    Street,
+)
 from pm_app.org.seed_run import PlannedCompound, PlannedStreet, SeedRun, insert_returning_ids
 
 # Share of compounds per management mode. Seed 003's city reports many renovated compounds
@@ -29,16 +40,23 @@ def seed_places(run: SeedRun) -> None:
     """Districts and streets from the name list (reused if they already exist), 2–4 communities each."""
     rng = run.rng("places")
     total = run.scale.districts * run.scale.streets_per_district
-    for name, code, division, street_names in names.DISTRICTS[:run.scale.districts]:
+    for name, code, division, street_names in names.DISTRICTS[: run.scale.districts]:
         district = _get_or_create(run, District, name=name, city_id=run.city_id or _first_city())
-        for street_name in street_names[:run.scale.streets_per_district]:
+        for street_name in street_names[: run.scale.streets_per_district]:
             street = _get_or_create(run, Street, district_id=district.id, name=street_name)
             taken: set[str] = set()
-            communities = [_get_or_create(run, Community, street_id=street.id,
-                                          name=names.unique(lambda r: r.choice(names.PLACES) + "社区", taken, rng))
-                           for _ in range(rng.randint(2, 4))]
-            run.streets.append(PlannedStreet(street.id, name, run.code_prefix + code, division,
-                                             [c.id for c in communities]))
+            communities = [
+                _get_or_create(
+                    run,
+                    Community,
+                    street_id=street.id,
+                    name=names.unique(lambda r: r.choice(names.PLACES) + "社区", taken, rng),
+                )
+                for _ in range(rng.randint(2, 4))
+            ]
+            run.streets.append(
+                PlannedStreet(street.id, name, run.code_prefix + code, division, [c.id for c in communities])
+            )
             run.report("places", len(run.streets), total)
 
 
@@ -62,8 +80,11 @@ def seed_firms(run: SeedRun) -> None:
     taken_names = set(db.session.scalars(select(Firm.name)))
     taken_codes = set(db.session.scalars(select(Firm.uscc)))
     divisions = [s.division for s in run.streets] + [names.CITY_DIVISION]
-    wanted = [(FirmKind.property, run.scale.property_firms), (FirmKind.contractor, run.scale.contractors),
-              (FirmKind.supervisor, run.scale.supervisors)]
+    wanted = [
+        (FirmKind.property, run.scale.property_firms),
+        (FirmKind.contractor, run.scale.contractors),
+        (FirmKind.supervisor, run.scale.supervisors),
+    ]
     rows = []
     for kind, count in wanted:
         for _ in range(count):
@@ -93,21 +114,26 @@ def seed_compounds(run: SeedRun) -> None:
     for index, mode in zip(placed, modes, strict=True):
         street = run.streets[index]
         numbers[street.district_code] = numbers.get(street.district_code, 0) + 1
-        rows.append({
-            "code": f"{street.district_code}-{numbers[street.district_code]:04d}",
-            "name": names.unique(names.compound_name, taken, rng),
-            "street_id": street.id,
-            "community_id": rng.choice(street.community_ids),
-            "address": names.address(rng, street.district),
-            "year_built": rng.randint(1980, 2000),
-            "renovation_type": rng.choices(*RENOVATION_MIX)[0],
-            "acceptance_date": _random_day(rng, FIRST_ACCEPTANCE, latest),
-            "management_mode": mode,
-        })
+        rows.append(
+            {
+                "code": f"{street.district_code}-{numbers[street.district_code]:04d}",
+                "name": names.unique(names.compound_name, taken, rng),
+                "street_id": street.id,
+                "community_id": rng.choice(street.community_ids),
+                "address": names.address(rng, street.district),
+                "year_built": rng.randint(1980, 2000),
+                "renovation_type": rng.choices(*RENOVATION_MIX)[0],
+                "acceptance_date": _random_day(rng, FIRST_ACCEPTANCE, latest),
+                "management_mode": mode,
+            }
+        )
     ids = insert_returning_ids(run, Compound, rows)
-    run.compounds = [PlannedCompound(cid, row["code"], run.streets[i].district, row["street_id"],
-                                     row["management_mode"], row["acceptance_date"])
-                     for cid, row, i in zip(ids, rows, placed, strict=True)]
+    run.compounds = [
+        PlannedCompound(
+            cid, row["code"], run.streets[i].district, row["street_id"], row["management_mode"], row["acceptance_date"]
+        )
+        for cid, row, i in zip(ids, rows, placed, strict=True)
+    ]
     run.report("compounds", n, n)
 
 

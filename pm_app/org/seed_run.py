@@ -1,4 +1,5 @@
 """The shared state of one seeding run and the bulk-insert helpers every seed step uses."""
+
 from __future__ import annotations
 
 import random
@@ -41,9 +42,15 @@ SCALES = {
 def times(scale: Scale, factor: int) -> Scale:
     """The scale with `factor` times its compounds, households and firms on the same streets: the
     growth curve of the scaling benchmarks (docs/scaling.md). Its own name, so its own random city."""
-    return replace(scale, name=f"{scale.name}{factor}x", compounds=scale.compounds * factor,
-                   households=scale.households * factor, property_firms=scale.property_firms * factor,
-                   contractors=scale.contractors * factor, supervisors=scale.supervisors * factor)
+    return replace(
+        scale,
+        name=f"{scale.name}{factor}x",
+        compounds=scale.compounds * factor,
+        households=scale.households * factor,
+        property_firms=scale.property_firms * factor,
+        contractors=scale.contractors * factor,
+        supervisors=scale.supervisors * factor,
+    )
 
 
 # Twice and four times the city, for bench/batch.py's growth curve (province-scale planning).
@@ -56,8 +63,8 @@ SCALES["province"] = replace(SCALES["city"], name="province", province=True, cit
 class PlannedStreet:
     id: int
     district: str
-    district_code: str   # prefix of compound codes, e.g. GL-0001
-    division: str        # administrative division code, used in firms' credit codes
+    district_code: str  # prefix of compound codes, e.g. GL-0001
+    division: str  # administrative division code, used in firms' credit codes
     community_ids: list[int]
 
 
@@ -80,7 +87,7 @@ class SeedRun:
     as_of: date
     progress: Progress | None = None
     city_id: int | None = None  # the city the run's districts go in (None: the deployment's first)
-    code_prefix: str = ""       # before compound codes, so two cities' GL-0001 stay apart
+    code_prefix: str = ""  # before compound codes, so two cities' GL-0001 stay apart
     streets: list[PlannedStreet] = field(default_factory=list)
     compounds: list[PlannedCompound] = field(default_factory=list)
     firms: dict[str, list[int]] = field(default_factory=dict)  # kind -> ids, in creation order
@@ -105,11 +112,12 @@ CHUNK = 5_000
 # Inserts go to the table on the session's connection (same transaction): the ORM's bulk path
 # costs 2–3× more per row, which at city scale is the difference between ~8 s and ~30 s.
 
+
 def insert_rows(run: SeedRun, model, rows: list[dict]) -> None:
     """Bulk Core inserts, in chunks, counted under the model's table name."""
     connection = db.session.connection()
     for start in range(0, len(rows), CHUNK):
-        connection.execute(insert(model.__table__), rows[start:start + CHUNK])
+        connection.execute(insert(model.__table__), rows[start : start + CHUNK])
     run.count(model.__tablename__, len(rows))
 
 
@@ -120,6 +128,6 @@ def insert_returning_ids(run: SeedRun, model, rows: list[dict]) -> list[int]:
     ids: list[int] = []
     for start in range(0, len(rows), CHUNK):
         statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        ids.extend(connection.execute(statement, rows[start:start + CHUNK]).scalars())
+        ids.extend(connection.execute(statement, rows[start : start + CHUNK]).scalars())
     run.count(model.__tablename__, len(rows))
     return ids

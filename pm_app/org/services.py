@@ -1,4 +1,5 @@
 """Rules of the organisation domain. Functions flush; the request or job commits once."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -13,9 +14,19 @@ from pm_app.auth.scope import get_visible, scope_clause
 from pm_app.common.clock import today
 from pm_app.errors import Conflict, DomainError
 from pm_app.extensions import db
-from pm_app.org.models import (Building, City, Community, Compound, District, Firm, FirmKind, Household,
-                               ServiceContract, Street)
 from pm_app.org import parties
+from pm_app.org.models import (
+    Building,
+    City,
+    Community,
+    Compound,
+    District,
+    Firm,
+    FirmKind,
+    Household,
+    ServiceContract,
+    Street,
+)
 from pm_app.org.uscc import uscc_problem
 
 
@@ -25,11 +36,14 @@ class Forbidden(DomainError):
 
 # --- who may change what -------------------------------------------------------------------
 
+
 def current_contract(compound_id: int, on: date | None = None) -> ServiceContract | None:
     on = on or today()
-    return db.session.scalar(select(ServiceContract).where(
-        ServiceContract.compound_id == compound_id,
-        ServiceContract.start_date <= on, ServiceContract.end_date >= on))
+    return db.session.scalar(
+        select(ServiceContract).where(
+            ServiceContract.compound_id == compound_id, ServiceContract.start_date <= on, ServiceContract.end_date >= on
+        )
+    )
 
 
 def can_manage_compound(user, compound: Compound) -> bool:
@@ -63,6 +77,7 @@ def ensure(allowed: bool, what) -> None:
 
 
 # --- places --------------------------------------------------------------------------------
+
 
 def create_city(name: str) -> City:
     """A city of a province deployment (the admin's); its districts, streets and regulator follow."""
@@ -132,8 +147,16 @@ def _visible_ref(model, object_id, user, field: str):
 
 # --- compounds -----------------------------------------------------------------------------
 
-COMPOUND_FIELDS = ("name", "address", "year_built", "renovation_type", "acceptance_date",
-                   "management_mode", "community_id", "street_id")
+COMPOUND_FIELDS = (
+    "name",
+    "address",
+    "year_built",
+    "renovation_type",
+    "acceptance_date",
+    "management_mode",
+    "community_id",
+    "street_id",
+)
 
 
 def create_compound(user, data: dict) -> Compound:
@@ -172,13 +195,20 @@ def _apply_compound(user, compound: Compound, data: dict) -> None:
 def compound_counts(compound_ids) -> dict[int, dict]:
     """Buildings, households and floor area per compound, in one grouped query."""
     rows = db.session.execute(
-        select(Household.compound_id, func.count(Household.id), func.count(func.distinct(Household.building_id)),
-               func.coalesce(func.sum(Household.floor_area_dm2), 0))
-        .where(Household.compound_id.in_(compound_ids)).group_by(Household.compound_id))
+        select(
+            Household.compound_id,
+            func.count(Household.id),
+            func.count(func.distinct(Household.building_id)),
+            func.coalesce(func.sum(Household.floor_area_dm2), 0),
+        )
+        .where(Household.compound_id.in_(compound_ids))
+        .group_by(Household.compound_id)
+    )
     return {cid: {"households": n, "buildings": b, "floor_area_dm2": int(a)} for cid, n, b, a in rows}
 
 
 # --- households ----------------------------------------------------------------------------
+
 
 def building_for(compound_id: int, name: str) -> Building:
     building = db.session.scalar(select(Building).where(Building.compound_id == compound_id, Building.name == name))
@@ -194,16 +224,24 @@ def add_household(user, compound: Compound, data: dict) -> Household:
     building = building_for(compound.id, data["building"])
     exists = select(Household.id).where(Household.building_id == building.id, Household.unit == data["unit"])
     if db.session.scalar(exists) is not None:
-        raise Conflict(f"unit {data['building']} {data['unit']} already exists", {"unit": ["already exists in this building"]})
-    household = Household(compound_id=compound.id, building_id=building.id, unit=data["unit"],
-                          floor_area_dm2=data["floor_area_dm2"], owner_name=data.get("owner_name"),
-                          owner_phone=data.get("owner_phone"))
+        raise Conflict(
+            f"unit {data['building']} {data['unit']} already exists", {"unit": ["already exists in this building"]}
+        )
+    household = Household(
+        compound_id=compound.id,
+        building_id=building.id,
+        unit=data["unit"],
+        floor_area_dm2=data["floor_area_dm2"],
+        owner_name=data.get("owner_name"),
+        owner_phone=data.get("owner_phone"),
+    )
     db.session.add(household)
     db.session.flush()
     return household
 
 
 # --- firms and contracts -------------------------------------------------------------------
+
 
 def create_firm(kind: FirmKind | str, name: str, uscc: str) -> Firm:
     uscc = uscc.strip().upper()
@@ -225,16 +263,26 @@ def create_contract(user, data: dict) -> ServiceContract:
     if end < start:
         raise DomainError("end is before start", {"end": ["must be on or after start"]})
     _lock_compound(compound.id)
-    clash = db.session.scalar(select(ServiceContract).where(
-        ServiceContract.compound_id == compound.id,
-        and_(ServiceContract.start_date <= end, ServiceContract.end_date >= start)))
+    clash = db.session.scalar(
+        select(ServiceContract).where(
+            ServiceContract.compound_id == compound.id,
+            and_(ServiceContract.start_date <= end, ServiceContract.end_date >= start),
+        )
+    )
     if clash is not None:
         raise Conflict(
             f"compound already has a contract from {clash.start_date} to {clash.end_date}; "
             "end it before starting another",
-            {"start": [f"overlaps contract {clash.id} ({clash.start_date} – {clash.end_date})"]})
-    contract = ServiceContract(compound_id=compound.id, **party, start_date=start, end_date=end,
-                               fee_rate_fen=data["fee_rate_fen"], billing_cycle=data.get("billing_cycle", "monthly"))
+            {"start": [f"overlaps contract {clash.id} ({clash.start_date} – {clash.end_date})"]},
+        )
+    contract = ServiceContract(
+        compound_id=compound.id,
+        **party,
+        start_date=start,
+        end_date=end,
+        fee_rate_fen=data["fee_rate_fen"],
+        billing_cycle=data.get("billing_cycle", "monthly"),
+    )
     db.session.add(contract)
     db.session.flush()
     return contract
@@ -261,14 +309,19 @@ def _collecting_party(user, compound: Compound, data: dict) -> dict:
     elif name == "committee_id":
         committee = db.session.get(Committee, data["committee_id"])
         if committee is None or committee.compound_id != compound.id:
-            raise DomainError(_("committee_id: not this compound's committee"),
-                              {"committee_id": [_("must be a committee of this compound")]})
+            raise DomainError(
+                _("committee_id: not this compound's committee"),
+                {"committee_id": [_("must be a committee of this compound")]},
+            )
         if committee.kind != CommitteeKind.self_management:
-            raise DomainError(_("committee_id: not a self-management committee"),
-                              {"committee_id": [_("must be the compound's self-management committee (自管会)")]})
+            raise DomainError(
+                _("committee_id: not a self-management committee"),
+                {"committee_id": [_("must be the compound's self-management committee (自管会)")]},
+            )
     elif data["street_id"] != compound.street_id:
-        raise DomainError(_("street_id: not the compound's street"),
-                          {"street_id": [_("must be the compound's own street")]})
+        raise DomainError(
+            _("street_id: not the compound's street"), {"street_id": [_("must be the compound's own street")]}
+        )
     return {name: data[name]}
 
 

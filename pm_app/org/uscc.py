@@ -3,6 +3,7 @@
 18 characters from a 31-character alphabet (digits and capitals without I, O, S, V, Z); the last
 is a check character computed from the first 17 with weights 3^i mod 31.
 """
+
 from __future__ import annotations
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"

@@ -1,4 +1,5 @@
 """HTML pages of the organisation domain: compounds (list, detail, export) and firms."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
@@ -7,6 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from pm_app.auth.models import Role
 from pm_app.auth.scope import visible, visible_or_404
 from pm_app.common import export
 from pm_app.common.cells import scope_of
@@ -17,7 +19,6 @@ from pm_app.common.money import dm2_to_m2, fen_to_yuan, group_yuan, yuan_display
 from pm_app.common.privacy import mask_name, mask_phone
 from pm_app.dashboards import health
 from pm_app.extensions import db
-from pm_app.auth.models import Role
 from pm_app.org import arrangements, exports, labels, queries, services
 from pm_app.org.api import filter_compounds
 from pm_app.org.models import Compound, Firm, FirmKind, ManagementMode, RenovationType
@@ -52,11 +53,18 @@ def compounds():
     else:
         page, scores = _page_by_health(query, number, worst_first=sort == "health")
     return render_template(
-        "org/compounds.html", page=page, rows=queries.with_counts(page.items), filters=filters, sort=sort,
+        "org/compounds.html",
+        page=page,
+        rows=queries.with_counts(page.items),
+        filters=filters,
+        sort=sort,
         health=scores,
         query_args={k: getattr(v, "value", v) for k, v in filters.items()},
-        totals=queries.filter_totals(current_user, query), streets=queries.visible_streets(current_user),
-        modes=labels.MANAGEMENT_MODES, types=labels.RENOVATION_TYPES)
+        totals=queries.filter_totals(current_user, query),
+        streets=queries.visible_streets(current_user),
+        modes=labels.MANAGEMENT_MODES,
+        types=labels.RENOVATION_TYPES,
+    )
 
 
 def _page_by_health(query, number: int, worst_first: bool):
@@ -64,11 +72,20 @@ def _page_by_health(query, number: int, worst_first: bool):
     statements), sorted here, and only the page's compounds are loaded. Unscored last either way."""
     ids = query.with_only_columns(Compound.id).order_by(None)
     scores = health.scores(ids, today(), now())
-    order = sorted(scores.values(), key=lambda h: (h.score is None, (h.score or 0) * (1 if worst_first else -1),
-                                                   h.compound_id))
-    chosen = [h.compound_id for h in order[(number - 1) * PER_PAGE:number * PER_PAGE]]
-    loaded = {c.id: c for c in db.session.scalars(
-        select(Compound).options(joinedload(Compound.street)).where(Compound.id.in_(chosen)))} if chosen else {}
+    order = sorted(
+        scores.values(), key=lambda h: (h.score is None, (h.score or 0) * (1 if worst_first else -1), h.compound_id)
+    )
+    chosen = [h.compound_id for h in order[(number - 1) * PER_PAGE : number * PER_PAGE]]
+    loaded = (
+        {
+            c.id: c
+            for c in db.session.scalars(
+                select(Compound).options(joinedload(Compound.street)).where(Compound.id.in_(chosen))
+            )
+        }
+        if chosen
+        else {}
+    )
     return Page(items=[loaded[i] for i in chosen], number=number, per_page=PER_PAGE, total=len(order)), scores
 
 
@@ -77,11 +94,15 @@ def _page_by_health(query, number: int, worst_first: bool):
 def export_compounds(fmt: str):
     query = filter_compounds(visible(Compound, current_user), _compound_filters(request.args))
     mimetype, write = EXPORT_TYPES[fmt]
-    body = write(exports.rows(queries.export_rows(query)), exports.headers(), title=_("Compounds"),
-                 scope=scope_of(current_user))
+    body = write(
+        exports.rows(queries.export_rows(query)), exports.headers(), title=_("Compounds"), scope=scope_of(current_user)
+    )
     filename = f"compounds-{today():%Y%m%d}.{fmt}"
-    return Response(stream_with_context(body), mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        stream_with_context(body),
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @bp.route("/compounds/<int:compound_id>")
@@ -98,14 +119,23 @@ def compound(compound_id: int):
     # buildings list has each building's (a building counts once it has a household, as in the list)
     counts = {"buildings": sum(1 for _building, n in buildings if n), "households": score.households}
     return render_template(
-        "org/compound.html", compound=compound, health=score,
-        health_parts=health.PARTS, health_weights=health.weights(), describe_health=health.describe, counts=counts,
+        "org/compound.html",
+        compound=compound,
+        health=score,
+        health_parts=health.PARTS,
+        health_weights=health.weights(),
+        describe_health=health.describe,
+        counts=counts,
         buildings=buildings,
-        households=households, owners=[_owner(h, personal) for h in households.items],
-        contracts=contracts, current=queries.current_of(contracts),
+        households=households,
+        owners=[_owner(h, personal) for h in households.items],
+        contracts=contracts,
+        current=queries.current_of(contracts),
         can_import=services.can_manage_households(current_user, compound),
         may_register_contract=services.can_manage_compound(current_user, compound),
-        sees_households=services.sees_households(current_user), **_arrangement(compound))
+        sees_households=services.sees_households(current_user),
+        **_arrangement(compound),
+    )
 
 
 def _arrangement(compound: Compound) -> dict:
@@ -117,9 +147,14 @@ def _arrangement(compound: Compound) -> dict:
     day = today()
     arrangement = arrangements.arrangement_of(compound, day)
     walkout = next(iter(arrangements.walkouts(day, [compound.id])), None)
-    return {"arrangement": arrangement, "walkout": walkout, "walkout_days": arrangements.walkout_days(),
-            "mismatch": None if walkout else arrangements.mismatch(arrangement),
-            "defer_rule": arrangements.DEFER_RULE, "defer_source": arrangements.DEFER_SOURCE}
+    return {
+        "arrangement": arrangement,
+        "walkout": walkout,
+        "walkout_days": arrangements.walkout_days(),
+        "mismatch": None if walkout else arrangements.mismatch(arrangement),
+        "defer_rule": arrangements.DEFER_RULE,
+        "defer_source": arrangements.DEFER_SOURCE,
+    }
 
 
 @bp.route("/firms")
@@ -128,16 +163,18 @@ def firms():
     kind = _enum_arg(request.args, "kind", FirmKind)
     q = (request.args.get("q") or "").strip()[:100]
     query = queries.filter_firms(visible(Firm, current_user), kind, q)
-    return render_template("org/firms.html", page=page_of(query, page_number(request.args)),
-                           kind=kind, q=q, kinds=labels.FIRM_KINDS)
+    return render_template(
+        "org/firms.html", page=page_of(query, page_number(request.args)), kind=kind, q=q, kinds=labels.FIRM_KINDS
+    )
 
 
 @bp.route("/firms/<int:firm_id>")
 @login_required
 def firm(firm_id: int):
     firm = visible_or_404(Firm, firm_id)
-    return render_template("org/firm.html", firm=firm, contracts=queries.firm_contracts(current_user, firm.id),
-                           today=today())
+    return render_template(
+        "org/firm.html", firm=firm, contracts=queries.firm_contracts(current_user, firm.id), today=today()
+    )
 
 
 def _compound_filters(args) -> dict:

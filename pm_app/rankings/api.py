@@ -1,5 +1,6 @@
 """REST API of the rankings workspace: periods and their life, schemes, awards and deductions,
 appeals. What the public reads is in `public_api.py`."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -17,14 +18,22 @@ from pm_app.rankings import adjustments, appeals, periods, schemes
 from pm_app.rankings import schemas as s
 from pm_app.rankings.models import Adjustment, Appeal, RankingPeriod, RankingResult, ScoringScheme
 
-blp = Blueprint("rankings_api", __name__, url_prefix="/api/v1",
-                description="Red/black rankings of property firms: periods, schemes, deductions, appeals")
+blp = Blueprint(
+    "rankings_api",
+    __name__,
+    url_prefix="/api/v1",
+    description="Red/black rankings of property firms: periods, schemes, deductions, appeals",
+)
 
 
 def _detail(period: RankingPeriod) -> RankingPeriod:
-    period.results = list(db.session.scalars(
-        visible(RankingResult, current_user).where(RankingResult.period_id == period.id)
-        .order_by(RankingResult.rank.is_(None), RankingResult.rank, RankingResult.firm_name)))
+    period.results = list(
+        db.session.scalars(
+            visible(RankingResult, current_user)
+            .where(RankingResult.period_id == period.id)
+            .order_by(RankingResult.rank.is_(None), RankingResult.rank, RankingResult.firm_name)
+        )
+    )
     return period
 
 
@@ -36,8 +45,10 @@ class Periods(MethodView):
     def get(self, args, pagination_parameters):
         """Ranking periods the caller may see, latest first"""
         query = where_equal(visible(RankingPeriod, current_user), RankingPeriod, args, ("state",))
-        return paginate(query.order_by(RankingPeriod.ends_on.desc(), RankingPeriod.code, RankingPeriod.revision.desc()),
-                        pagination_parameters)
+        return paginate(
+            query.order_by(RankingPeriod.ends_on.desc(), RankingPeriod.code, RankingPeriod.revision.desc()),
+            pagination_parameters,
+        )
 
     @blp.arguments(s.PeriodIn)
     @blp.response(201, s.PeriodOut)
@@ -65,8 +76,9 @@ def _step(name: str, service, doc: str) -> None:
         return _detail(period)
 
     step.__doc__ = doc
-    step = blp.alt_response(409, description="the period's state does not allow it "
-                                             "(a published period never changes)")(step)
+    step = blp.alt_response(409, description="the period's state does not allow it (a published period never changes)")(
+        step
+    )
     step = blp.response(200, s.PeriodDetailOut)(step)
     step = object_in_scope(RankingPeriod, "period_id")(step)
     blp.route(f"/rankings/periods/<int:period_id>/{name}", methods=["POST"], endpoint=f"period_{name}")(step)
@@ -114,8 +126,10 @@ class Deductions(MethodView):
     def get(self, args, pagination_parameters):
         """Awards and deductions the caller may see"""
         query = where_equal(visible(Adjustment, current_user), Adjustment, args, ("period_id", "firm_id"))
-        return paginate(query.order_by(Adjustment.period_id.desc(), Adjustment.id)
-                        .options(selectinload(Adjustment.appeal)), pagination_parameters)
+        return paginate(
+            query.order_by(Adjustment.period_id.desc(), Adjustment.id).options(selectinload(Adjustment.appeal)),
+            pagination_parameters,
+        )
 
     @blp.arguments(s.AdjustmentIn)
     @blp.response(201, s.AdjustmentOut)
@@ -156,8 +170,8 @@ class Appeals(MethodView):
 @blp.alt_response(409, description="already decided, or the period is published")
 def decide(data, appeal_id):
     """Accept (the deduction no longer counts) or reject with a reason (regulator)"""
-    appeal = appeals.decide_appeal(current_user, get_visible(Appeal, appeal_id, current_user), data["accept"],
-                                   data.get("reason"))
+    appeal = appeals.decide_appeal(
+        current_user, get_visible(Appeal, appeal_id, current_user), data["accept"], data.get("reason")
+    )
     db.session.commit()
     return appeal
-

@@ -1,5 +1,6 @@
 """Appeals (申诉): in review, a firm's staff appeal one of its deductions within the window; the
 regulator accepts (the deduction is void and the period rescored) or rejects it with a reason."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -25,16 +26,23 @@ def file_appeal(user, adjustment: Adjustment, grounds: str) -> Appeal:
     if period.state != PeriodState.review:
         raise Conflict(_("Appeals are filed while the period is in review."), {"state": [period.state.value]})
     if today() > period.appeal_deadline:
-        raise Conflict(_("The appeal window closed on %(day)s.", day=period.appeal_deadline),
-                       {"adjustment_id": [_("the window has closed")]})
+        raise Conflict(
+            _("The appeal window closed on %(day)s.", day=period.appeal_deadline),
+            {"adjustment_id": [_("the window has closed")]},
+        )
     if adjustment.kind != AdjustmentKind.deduction or adjustment.void:
         raise DomainError(_("Only a deduction that counts can be appealed."), {"adjustment_id": [_("not appealable")]})
     if adjustment.appeal is not None:
         raise Conflict(_("This deduction has already been appealed."), {"adjustment_id": [_("already appealed")]})
     if not grounds or not grounds.strip():
         raise DomainError(_("Say why the deduction is wrong."), {"grounds": [_("required")]})
-    appeal = Appeal(adjustment_id=adjustment.id, period_id=period.id, firm_id=adjustment.firm_id,
-                    grounds=grounds.strip(), filed_by_id=user.id)
+    appeal = Appeal(
+        adjustment_id=adjustment.id,
+        period_id=period.id,
+        firm_id=adjustment.firm_id,
+        grounds=grounds.strip(),
+        filed_by_id=user.id,
+    )
     db.session.add(appeal)
     db.session.flush()
     return appeal

@@ -2,6 +2,7 @@
 distribution of a period (firms per 10-point band, coloured by list), a firm's score over
 periods and the black list over the published periods. Pure functions; each page also shows the
 same numbers in a table."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -26,13 +27,26 @@ def score_distribution(results: Sequence, title: str) -> dict:
             counts[result.list_name][_bin(result.score)] += 1
     bars = [(None, _("Not listed"), BLUE), ("red", _("Red list"), GREEN), ("black", _("Black list"), RED)]
     return {
-        "data": [{"type": "bar", "name": name, "x": labels, "y": counts[key], "marker": {"color": color},
-                  "hovertemplate": "%{x}: %{y}<extra>" + name + "</extra>"} for key, name, color in bars],
-        "layout": {"title": {"text": title}, "barmode": "stack", "height": 320,
-                   "margin": {"l": 48, "r": 16, "t": 48, "b": 48},
-                   "xaxis": {"type": "category", "title": {"text": _("Score")}},
-                   "yaxis": {"title": {"text": _("Firms")}, "rangemode": "tozero", "dtick": 1},
-                   "legend": {"orientation": "h", "y": -0.25}},
+        "data": [
+            {
+                "type": "bar",
+                "name": name,
+                "x": labels,
+                "y": counts[key],
+                "marker": {"color": color},
+                "hovertemplate": "%{x}: %{y}<extra>" + name + "</extra>",
+            }
+            for key, name, color in bars
+        ],
+        "layout": {
+            "title": {"text": title},
+            "barmode": "stack",
+            "height": 320,
+            "margin": {"l": 48, "r": 16, "t": 48, "b": 48},
+            "xaxis": {"type": "category", "title": {"text": _("Score")}},
+            "yaxis": {"title": {"text": _("Firms")}, "rangemode": "tozero", "dtick": 1},
+            "legend": {"orientation": "h", "y": -0.25},
+        },
         "config": {"displaylogo": False, "responsive": True},
     }
 
@@ -40,12 +54,24 @@ def score_distribution(results: Sequence, title: str) -> dict:
 def score_history(rows: Sequence[tuple[str, Decimal | None]], title: str) -> dict:
     """(period code, score) oldest first; a period where the firm was not rated is a gap."""
     return {
-        "data": [{"type": "scatter", "mode": "lines+markers", "name": _("Score"), "x": [code for code, _s in rows],
-                  "y": [None if score is None else float(score) for _c, score in rows], "connectgaps": False,
-                  "line": {"color": BLUE}}],
-        "layout": {"title": {"text": title}, "height": 300, "margin": {"l": 48, "r": 16, "t": 48, "b": 48},
-                   "xaxis": {"type": "category", "title": {"text": _("Period")}},
-                   "yaxis": {"range": [0, 105], "title": {"text": _("Score")}}},
+        "data": [
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": _("Score"),
+                "x": [code for code, _s in rows],
+                "y": [None if score is None else float(score) for _c, score in rows],
+                "connectgaps": False,
+                "line": {"color": BLUE},
+            }
+        ],
+        "layout": {
+            "title": {"text": title},
+            "height": 300,
+            "margin": {"l": 48, "r": 16, "t": 48, "b": 48},
+            "xaxis": {"type": "category", "title": {"text": _("Period")}},
+            "yaxis": {"range": [0, 105], "title": {"text": _("Score")}},
+        },
         "config": {"displaylogo": False, "responsive": True},
     }
 
@@ -58,12 +84,27 @@ def blacklist_history(rows: Sequence[tuple[str, Sequence]], title: str) -> dict:
     graded = [len(results) - v for (_c, results), v in zip(rows, vetoed)]
     bars = [(_("By grade"), graded, RED), (_("Veto"), vetoed, "#5c0011")]
     return {
-        "data": [{"type": "bar", "name": name, "x": codes, "y": counts, "marker": {"color": color},
-                  "hovertemplate": "%{x}: %{y}<extra>" + name + "</extra>"} for name, counts, color in bars],
+        "data": [
+            {
+                "type": "bar",
+                "name": name,
+                "x": codes,
+                "y": counts,
+                "marker": {"color": color},
+                "hovertemplate": "%{x}: %{y}<extra>" + name + "</extra>",
+            }
+            for name, counts, color in bars
+        ],
         # No x-axis title: the labels are period codes, and on a phone a title collides with the legend.
-        "layout": {"title": {"text": title}, "barmode": "stack", "bargap": 0.5, "height": 300,
-                   "margin": {"l": 48, "r": 16, "t": 48, "b": 48}, "xaxis": {"type": "category"},
-                   "yaxis": {"title": {"text": _("Firms")}, "rangemode": "tozero", "dtick": 1},
-                   "legend": {"orientation": "h", "y": -0.2}},
+        "layout": {
+            "title": {"text": title},
+            "barmode": "stack",
+            "bargap": 0.5,
+            "height": 300,
+            "margin": {"l": 48, "r": 16, "t": 48, "b": 48},
+            "xaxis": {"type": "category"},
+            "yaxis": {"title": {"text": _("Firms")}, "rangemode": "tozero", "dtick": 1},
+            "legend": {"orientation": "h", "y": -0.2},
+        },
         "config": {"displaylogo": False, "responsive": True},
     }

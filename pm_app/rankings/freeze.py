@@ -4,6 +4,7 @@ admin, shell) tries it. PostgreSQL also refuses it below the ORM (a trigger, see
 Publishing itself writes the rows' snapshots first and turns the period published in a later
 flush, so the guard can be simple: a period that was published before the flush may not change,
 and no row of a period that is published may be added, changed or deleted."""
+
 from __future__ import annotations
 
 from flask import has_request_context
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 from pm_app.errors import Conflict
 from pm_app.locks import locked
 from pm_app.rankings.models import Adjustment, Appeal, PeriodState, RankingPeriod, RankingResult, ResultCompound
+
 
 def _(text: str, **values) -> str:
     # The guard also runs in jobs, the shell and the CLI, where there is no request to pick a language.
@@ -26,8 +28,10 @@ GUARDED = (RankingPeriod, RankingResult, ResultCompound, Adjustment, Appeal)
 def refuse_published(period: RankingPeriod) -> None:
     """409 for any change to a published period: a correction is a new publication."""
     if period.state == PeriodState.published:
-        raise Conflict(_("Period %(code)s is published and can no longer change; publish a correction instead.",
-                         code=period.code), {"period": [_("published")]})
+        raise Conflict(
+            _("Period %(code)s is published and can no longer change; publish a correction instead.", code=period.code),
+            {"period": [_("published")]},
+        )
 
 
 def lock_open(period: RankingPeriod) -> RankingPeriod:
@@ -58,8 +62,13 @@ def _guard(session: Session, _context, _instances) -> None:
             continue
         if isinstance(obj, RankingPeriod):
             if obj not in session.new and _published_before(obj):
-                raise Conflict(_("Period %(code)s is published and can no longer change; publish a correction "
-                                 "instead.", code=obj.code), {"period": [_("published")]})
+                raise Conflict(
+                    _(
+                        "Period %(code)s is published and can no longer change; publish a correction instead.",
+                        code=obj.code,
+                    ),
+                    {"period": [_("published")]},
+                )
             continue
         period = _period_of(session, obj)
         if period is not None:

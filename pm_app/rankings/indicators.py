@@ -16,6 +16,7 @@ firm and compound), whatever the number of firms, bills or tickets:
 - inspection: mean joint-inspection score of each compound over the days the firm held it,
   averaged over the compounds weighted by households (compounds not inspected drop out).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -30,7 +31,6 @@ from pm_app.fees.services import any_fee_bills, end_of_day, period_of, rates_by_
 from pm_app.org.models import Firm, FirmKind, Household, ServiceContract
 from pm_app.tickets.models import BY_REPORTER, ResponsibleParty, Ticket, TicketSource
 from pm_app.warranties.models import Inspection
-
 
 # The parties a hotline complaint can be routed to other than the property firm: not charged to it.
 LEFT_OUT = tuple(party for party in ResponsibleParty if party != ResponsibleParty.property_firm)
@@ -65,8 +65,9 @@ class Measured:
             "on_time": ratio(self.resolved_on_time, self.resolved),
             "satisfaction": _places(Decimal(self.rating_sum) / self.ratings) if self.ratings else None,
             "complaints": _places(Decimal(self.complaints) * 100 / self.households) if self.households else None,
-            "inspection": (_places(self.inspection_weighted / self.inspected_households)
-                           if self.inspected_households else None),
+            "inspection": (
+                _places(self.inspection_weighted / self.inspected_households) if self.inspected_households else None
+            ),
         }
 
     def counts(self) -> dict[str, dict]:
@@ -75,9 +76,15 @@ class Measured:
             "fee_collection": {"receivable_fen": self.receivable, "received_fen": self.received},
             "on_time": {"resolved": self.resolved, "on_time": self.resolved_on_time},
             "satisfaction": {"ratings": self.ratings, "rating_sum": self.rating_sum},
-            "complaints": {"complaints": self.complaints, "households": self.households,
-                           "left_out": {party.value: self.complaints_left_out.get(party.value, 0)
-                                        for party in ResponsibleParty if party in LEFT_OUT}},
+            "complaints": {
+                "complaints": self.complaints,
+                "households": self.households,
+                "left_out": {
+                    party.value: self.complaints_left_out.get(party.value, 0)
+                    for party in ResponsibleParty
+                    if party in LEFT_OUT
+                },
+            },
             "inspection": {"inspections": self.inspections, "inspected_households": self.inspected_households},
         }
 
@@ -91,12 +98,15 @@ def measure(starts_on: date, ends_on: date) -> dict[int, Measured]:
     contract overlapping the period."""
     start, end = datetime.combine(starts_on, time(0), tzinfo=CITY_TZ), end_of_day(ends_on)
     served = _served(starts_on, ends_on)
-    firms = {firm_id: Measured(firm_id, name) for firm_id, name in db.session.execute(
-        select(Firm.id, Firm.name).where(Firm.id.in_(select(served.c.firm_id))))}
+    firms = {
+        firm_id: Measured(firm_id, name)
+        for firm_id, name in db.session.execute(select(Firm.id, Firm.name).where(Firm.id.in_(select(served.c.firm_id))))
+    }
     for firm_id, compound_id, households in db.session.execute(
-            select(served.c.firm_id, served.c.compound_id, func.count(Household.id))
-            .join(Household, Household.compound_id == served.c.compound_id, isouter=True)
-            .group_by(served.c.firm_id, served.c.compound_id)):
+        select(served.c.firm_id, served.c.compound_id, func.count(Household.id))
+        .join(Household, Household.compound_id == served.c.compound_id, isouter=True)
+        .group_by(served.c.firm_id, served.c.compound_id)
+    ):
         firms[firm_id].compounds[compound_id] = households
     _fees(firms, starts_on, ends_on)
     _tickets(firms, start, end)
@@ -106,10 +116,15 @@ def measure(starts_on: date, ends_on: date) -> dict[int, Measured]:
 
 
 def _served(starts_on: date, ends_on: date):
-    return (select(ServiceContract.firm_id, ServiceContract.compound_id).distinct()
-            .join(Firm, Firm.id == ServiceContract.firm_id)
-            .where(Firm.kind == FirmKind.property, ServiceContract.start_date <= ends_on,
-                   ServiceContract.end_date >= starts_on).subquery())
+    return (
+        select(ServiceContract.firm_id, ServiceContract.compound_id)
+        .distinct()
+        .join(Firm, Firm.id == ServiceContract.firm_id)
+        .where(
+            Firm.kind == FirmKind.property, ServiceContract.start_date <= ends_on, ServiceContract.end_date >= starts_on
+        )
+        .subquery()
+    )
 
 
 def _fees(firms: dict[int, Measured], starts_on: date, ends_on: date) -> None:
@@ -121,16 +136,31 @@ def _fees(firms: dict[int, Measured], starts_on: date, ends_on: date) -> None:
 def _tickets(firms: dict[int, Measured], start: datetime, end: datetime) -> None:
     mine = and_(Ticket.assignee_firm_id.in_(list(firms)), Ticket.responsible_party == ResponsibleParty.property_firm)
     resolved = and_(Ticket.resolved_at >= start, Ticket.resolved_at < end)
-    closed = and_(Ticket.closed_at >= start, Ticket.closed_at < end, Ticket.satisfaction.is_not(None),
-                  Ticket.satisfaction_by == BY_REPORTER)
+    closed = and_(
+        Ticket.closed_at >= start,
+        Ticket.closed_at < end,
+        Ticket.satisfaction.is_not(None),
+        Ticket.satisfaction_by == BY_REPORTER,
+    )
     rows = db.session.execute(
-        select(Ticket.assignee_firm_id, func.count(case((resolved, 1))),
-               func.count(case((and_(resolved, Ticket.resolved_at <= Ticket.resolve_by), 1))),
-               func.count(case((closed, 1))), func.coalesce(func.sum(case((closed, Ticket.satisfaction))), 0))
-        .where(mine, (resolved | closed)).group_by(Ticket.assignee_firm_id))
+        select(
+            Ticket.assignee_firm_id,
+            func.count(case((resolved, 1))),
+            func.count(case((and_(resolved, Ticket.resolved_at <= Ticket.resolve_by), 1))),
+            func.count(case((closed, 1))),
+            func.coalesce(func.sum(case((closed, Ticket.satisfaction))), 0),
+        )
+        .where(mine, (resolved | closed))
+        .group_by(Ticket.assignee_firm_id)
+    )
     for firm_id, n_resolved, on_time, ratings, rating_sum in rows:
         firm = firms[firm_id]
-        firm.resolved, firm.resolved_on_time, firm.ratings, firm.rating_sum = n_resolved, on_time, ratings, int(rating_sum)
+        firm.resolved, firm.resolved_on_time, firm.ratings, firm.rating_sum = (
+            n_resolved,
+            on_time,
+            ratings,
+            int(rating_sum),
+        )
 
 
 def _complaints(firms: dict[int, Measured], served, start: datetime, end: datetime) -> None:
@@ -142,9 +172,9 @@ def _complaints(firms: dict[int, Measured], served, start: datetime, end: dateti
     rows = db.session.execute(
         select(served.c.firm_id, Ticket.responsible_party, func.count(Ticket.id))
         .join(Ticket, Ticket.compound_id == served.c.compound_id)
-        .where(Ticket.source == TicketSource.hotline_12345,
-               Ticket.reported_at >= start, Ticket.reported_at < end)
-        .group_by(served.c.firm_id, Ticket.responsible_party))
+        .where(Ticket.source == TicketSource.hotline_12345, Ticket.reported_at >= start, Ticket.reported_at < end)
+        .group_by(served.c.firm_id, Ticket.responsible_party)
+    )
     for firm_id, party, complaints in rows:
         if party == ResponsibleParty.property_firm:
             firms[firm_id].complaints = complaints
@@ -157,13 +187,20 @@ def _inspections(firms: dict[int, Measured], starts_on: date, ends_on: date) -> 
     rows = db.session.execute(
         select(ServiceContract.firm_id, Inspection.compound_id, func.count(Inspection.id), func.sum(Inspection.score))
         .join(Inspection, Inspection.compound_id == ServiceContract.compound_id)
-        .where(ServiceContract.firm_id.in_(list(firms)),
-               Inspection.inspected_on >= starts_on, Inspection.inspected_on <= ends_on,
-               Inspection.inspected_on >= ServiceContract.start_date, Inspection.inspected_on <= ServiceContract.end_date)
-        .group_by(ServiceContract.firm_id, Inspection.compound_id))
+        .where(
+            ServiceContract.firm_id.in_(list(firms)),
+            Inspection.inspected_on >= starts_on,
+            Inspection.inspected_on <= ends_on,
+            Inspection.inspected_on >= ServiceContract.start_date,
+            Inspection.inspected_on <= ServiceContract.end_date,
+        )
+        .group_by(ServiceContract.firm_id, Inspection.compound_id)
+    )
     for firm_id, compound_id, count, total in rows:
         firm = firms[firm_id]
         households = firm.compounds.get(compound_id, 0)
         firm.inspections += count
         firm.inspected_households += households
-        firm.inspection_weighted = (firm.inspection_weighted or Decimal(0)) + Decimal(households) * Decimal(total) / count
+        firm.inspection_weighted = (firm.inspection_weighted or Decimal(0)) + Decimal(households) * Decimal(
+            total
+        ) / count

@@ -6,14 +6,26 @@ values, the deductions and the scheme as they were on the day of publication (`s
 so a later rename, a later scheme or a deleted ticket changes nothing of what was published.
 `pm_app.rankings.freeze` refuses any change to a published period's rows (and a PostgreSQL
 trigger does the same under the ORM)."""
+
 from __future__ import annotations
 
 import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import (JSON, Boolean, CheckConstraint, Date, ForeignKey, Integer, Numeric, String, Text,
-                        UniqueConstraint, func)
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pm_app.common.types import UTCDateTime, value_enum
@@ -42,6 +54,7 @@ class ScoringScheme(db.Model):
     """One version of the rules: weights and 0–100 mappings of the indicators, grade bands and
     which grades make the lists, the award cap, the appeal window, the minimum data to be rated.
     Never edited: the regulator saves a new version, and each period keeps the one it used."""
+
     __tablename__ = "ranking_scheme"
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(Integer, unique=True)
@@ -59,7 +72,10 @@ class ScoringScheme(db.Model):
 
 class RankingPeriod(db.Model):
     __tablename__ = "ranking_period"
-    __table_args__ = (UniqueConstraint("code", "revision"), CheckConstraint("ends_on >= starts_on", name="dates_ordered"))
+    __table_args__ = (
+        UniqueConstraint("code", "revision"),
+        CheckConstraint("ends_on >= starts_on", name="dates_ordered"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(8), index=True)  # 2026Q3 or 2026
     # A correction of a published period is a new publication of the same code, one revision up.
@@ -67,8 +83,9 @@ class RankingPeriod(db.Model):
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("ranking_period.id"), unique=True)
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
-    state: Mapped[PeriodState] = mapped_column(value_enum(PeriodState, "ranking_period_state", 16),
-                                               default=PeriodState.draft, index=True)
+    state: Mapped[PeriodState] = mapped_column(
+        value_enum(PeriodState, "ranking_period_state", 16), default=PeriodState.draft, index=True
+    )
     scheme_id: Mapped[int] = mapped_column(ForeignKey("ranking_scheme.id"))
     computed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     review_opened_on: Mapped[date | None] = mapped_column(Date)
@@ -86,6 +103,7 @@ class RankingPeriod(db.Model):
 
 class RankingResult(db.Model):
     """One firm in one period: what it was measured on and what it scored."""
+
     __tablename__ = "ranking_result"
     __table_args__ = (UniqueConstraint("period_id", "firm_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -115,6 +133,7 @@ class RankingResult(db.Model):
 
 class ResultCompound(db.Model):
     """A compound a firm served in the period and its households: the weights, and who hears."""
+
     __tablename__ = "ranking_result_compound"
     __table_args__ = (UniqueConstraint("result_id", "compound_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -127,9 +146,12 @@ class ResultCompound(db.Model):
 
 class Adjustment(db.Model):
     """An award (加分) or a deduction (扣分) of a firm in a period, with its evidence."""
+
     __tablename__ = "ranking_adjustment"
-    __table_args__ = (CheckConstraint("points > 0", name="points_positive"),
-                      CheckConstraint("NOT veto OR kind = 'deduction'", name="veto_is_deduction"))
+    __table_args__ = (
+        CheckConstraint("points > 0", name="points_positive"),
+        CheckConstraint("NOT veto OR kind = 'deduction'", name="veto_is_deduction"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     period_id: Mapped[int] = mapped_column(ForeignKey("ranking_period.id"), index=True)
     firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id"), index=True)
@@ -154,14 +176,16 @@ class Adjustment(db.Model):
 
 class Appeal(db.Model):
     """A firm's appeal (申诉) against one deduction, filed in review, decided before publication."""
+
     __tablename__ = "ranking_appeal"
     id: Mapped[int] = mapped_column(primary_key=True)
     adjustment_id: Mapped[int] = mapped_column(ForeignKey("ranking_adjustment.id"), unique=True)
     period_id: Mapped[int] = mapped_column(ForeignKey("ranking_period.id"), index=True)
     firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id"), index=True)
     grounds: Mapped[str] = mapped_column(Text)
-    state: Mapped[AppealState] = mapped_column(value_enum(AppealState, "ranking_appeal_state", 16),
-                                               default=AppealState.pending, index=True)
+    state: Mapped[AppealState] = mapped_column(
+        value_enum(AppealState, "ranking_appeal_state", 16), default=AppealState.pending, index=True
+    )
     filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     filed_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())
     decision_reason: Mapped[str | None] = mapped_column(Text)

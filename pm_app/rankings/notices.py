@@ -2,6 +2,7 @@
 them, the opening of the review (their draft score to check, with the appeal deadline) and the
 decision on their appeal. A deduction recorded while the period is still a draft is not sent on
 its own: the firm cannot see drafts, and the review's notice counts it."""
+
 from __future__ import annotations
 
 from flask import url_for
@@ -43,27 +44,56 @@ def deduction(adjustment: Adjustment) -> None:
     if adjustment.kind != AdjustmentKind.deduction or period.state != PeriodState.review:
         return
     veto = "（一票否决）" if adjustment.veto else ""
-    notify(DEDUCTION, "recorded", "adjustment", adjustment.id,
-           f"{period.code} 红黑榜：扣 {adjustment.points} 分{veto}——{adjustment.reason}；"
-           f"可于 {period.appeal_deadline} 前申诉", [("firm", adjustment.firm_id)], firm_id=adjustment.firm_id)
+    notify(
+        DEDUCTION,
+        "recorded",
+        "adjustment",
+        adjustment.id,
+        f"{period.code} 红黑榜：扣 {adjustment.points} 分{veto}——{adjustment.reason}；"
+        f"可于 {period.appeal_deadline} 前申诉",
+        [("firm", adjustment.firm_id)],
+        firm_id=adjustment.firm_id,
+    )
 
 
 def review_opened(period: RankingPeriod) -> None:
     """One notice per firm measured, each with its own draft score and deductions."""
-    deductions = dict(db.session.execute(
-        select(Adjustment.firm_id, func.count()).where(Adjustment.period_id == period.id, Adjustment.void.is_(False),
-                                                      Adjustment.kind == AdjustmentKind.deduction)
-        .group_by(Adjustment.firm_id)).all())
-    for firm_id, score in db.session.execute(select(RankingResult.firm_id, RankingResult.score)
-                                             .where(RankingResult.period_id == period.id)):
+    deductions = dict(
+        db.session.execute(
+            select(Adjustment.firm_id, func.count())
+            .where(
+                Adjustment.period_id == period.id,
+                Adjustment.void.is_(False),
+                Adjustment.kind == AdjustmentKind.deduction,
+            )
+            .group_by(Adjustment.firm_id)
+        ).all()
+    )
+    for firm_id, score in db.session.execute(
+        select(RankingResult.firm_id, RankingResult.score).where(RankingResult.period_id == period.id)
+    ):
         shown = f"得分 {score}" if score is not None else "未评分"
-        notify(REVIEW, f"firm{firm_id}", "ranking_period", period.id,
-               f"{period.code} 红黑榜进入复核：您的{shown}，扣分 {deductions.get(firm_id, 0)} 项；"
-               f"有异议请于 {period.appeal_deadline} 前申诉", [("firm", firm_id)], firm_id=firm_id)
+        notify(
+            REVIEW,
+            f"firm{firm_id}",
+            "ranking_period",
+            period.id,
+            f"{period.code} 红黑榜进入复核：您的{shown}，扣分 {deductions.get(firm_id, 0)} 项；"
+            f"有异议请于 {period.appeal_deadline} 前申诉",
+            [("firm", firm_id)],
+            firm_id=firm_id,
+        )
 
 
 def appeal_decided(appeal: Appeal) -> None:
     period = db.session.get(RankingPeriod, appeal.period_id)
     outcome = "已采纳，该项扣分作废" if appeal.state.value == "accepted" else f"未采纳：{appeal.decision_reason}"
-    notify(APPEAL, "decided", "appeal", appeal.id, f"{period.code} 红黑榜申诉{outcome}",
-           [("firm", appeal.firm_id)], firm_id=appeal.firm_id)
+    notify(
+        APPEAL,
+        "decided",
+        "appeal",
+        appeal.id,
+        f"{period.code} 红黑榜申诉{outcome}",
+        [("firm", appeal.firm_id)],
+        firm_id=appeal.firm_id,
+    )

@@ -1,6 +1,7 @@
 """A ranking period's life: draft (compute as often as needed) → review (the firms see their
 draft score and deductions and may appeal) → published (frozen). A correction of a published
 period is a new period of the same code, one revision up, that starts as a draft."""
+
 from __future__ import annotations
 
 import re
@@ -18,8 +19,15 @@ from pm_app.locks import insert_or_conflict, locked
 from pm_app.org.services import ensure
 from pm_app.rankings import notices, scores
 from pm_app.rankings.freeze import lock_open
-from pm_app.rankings.models import (Adjustment, Appeal, AppealState, PeriodState, RankingPeriod, RankingResult,
-                                    ResultCompound)
+from pm_app.rankings.models import (
+    Adjustment,
+    Appeal,
+    AppealState,
+    PeriodState,
+    RankingPeriod,
+    RankingResult,
+    ResultCompound,
+)
 from pm_app.rankings.schemes import current_scheme, scheme_dict
 
 CODE = re.compile(r"(20[0-9]{2})(?:Q([1-4]))?", re.ASCII)
@@ -36,8 +44,10 @@ def parse_code(code) -> str:
     try:
         return token(code, CODE, "period", "write a quarter (2026Q3) or a year (2026)")
     except InputError as exc:
-        raise DomainError(_("A period is a quarter like 2026Q3 or a year like 2026."),
-                          {"period": [_("write a quarter (2026Q3) or a year (2026)")]}) from exc
+        raise DomainError(
+            _("A period is a quarter like 2026Q3 or a year like 2026."),
+            {"period": [_("write a quarter (2026Q3) or a year (2026)")]},
+        ) from exc
 
 
 def dates_of(code: str) -> tuple[date, date]:
@@ -56,13 +66,22 @@ def create_period(user, code: str) -> RankingPeriod:
     starts_on, ends_on = dates_of(code)
 
     def exists() -> Conflict:
-        return Conflict(_("Period %(code)s already exists; correct its publication instead.", code=code),
-                        {"period": [_("already exists")]})
+        return Conflict(
+            _("Period %(code)s already exists; correct its publication instead.", code=code),
+            {"period": [_("already exists")]},
+        )
 
     if db.session.scalar(select(RankingPeriod.id).where(RankingPeriod.code == code)) is not None:
         raise exists()
-    period = RankingPeriod(code=code, revision=1, starts_on=starts_on, ends_on=ends_on, state=PeriodState.draft,
-                           scheme_id=current_scheme().id, created_by_id=user.id)
+    period = RankingPeriod(
+        code=code,
+        revision=1,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        state=PeriodState.draft,
+        scheme_id=current_scheme().id,
+        created_by_id=user.id,
+    )
     return insert_or_conflict(period, exists)  # (code, revision 1) is unique: a twin request gets the 409
 
 
@@ -73,8 +92,11 @@ def compute(user, period: RankingPeriod) -> RankingPeriod:
     if period.state != PeriodState.draft:
         raise Conflict(_("Only a draft is computed; this period is in review."), {"state": [period.state.value]})
     period.scheme_id = current_scheme().id
-    db.session.execute(delete(ResultCompound).where(ResultCompound.result_id.in_(
-        select(RankingResult.id).where(RankingResult.period_id == period.id))))
+    db.session.execute(
+        delete(ResultCompound).where(
+            ResultCompound.result_id.in_(select(RankingResult.id).where(RankingResult.period_id == period.id))
+        )
+    )
     db.session.execute(delete(RankingResult).where(RankingResult.period_id == period.id))
     scores.measure_into(period)
     period.computed_at = now()
@@ -105,11 +127,14 @@ def publish(user, period: RankingPeriod) -> RankingPeriod:
     refused = publish_refusal(period)
     if refused:
         raise Conflict(refused, {"ends_on": [period.ends_on.isoformat()]})
-    pending = db.session.scalar(select(func.count(Appeal.id)).where(
-        Appeal.period_id == period.id, Appeal.state == AppealState.pending))
+    pending = db.session.scalar(
+        select(func.count(Appeal.id)).where(Appeal.period_id == period.id, Appeal.state == AppealState.pending)
+    )
     if pending:
-        raise Conflict(_("%(n)d appeal(s) are still undecided; decide them before publishing.", n=pending),
-                       {"appeals": [_("undecided")]})
+        raise Conflict(
+            _("%(n)d appeal(s) are still undecided; decide them before publishing.", n=pending),
+            {"appeals": [_("undecided")]},
+        )
     scores.rescore(period)
     scores.freeze_results(period)
     db.session.flush()
@@ -128,9 +153,12 @@ def publish_refusal(period: RankingPeriod) -> str | None:
     the tickets of its last weeks would count nowhere. Its last day must be before today, in the
     city's calendar."""
     if period.ends_on >= today():
-        return _("A period is published only after it has ended: %(code)s ends on %(end)s; publish it from %(first)s.",
-                 code=period.code, end=period.ends_on.isoformat(),
-                 first=(period.ends_on + timedelta(days=1)).isoformat())
+        return _(
+            "A period is published only after it has ended: %(code)s ends on %(end)s; publish it from %(first)s.",
+            code=period.code,
+            end=period.ends_on.isoformat(),
+            first=(period.ends_on + timedelta(days=1)).isoformat(),
+        )
     return None
 
 
@@ -140,20 +168,42 @@ def correct(user, period: RankingPeriod) -> RankingPeriod:
     ensure(can_run(user), _l("correct published rankings"))
     period = locked(period)  # two corrections at once: the second waits, then finds the first
     if period.state != PeriodState.published:
-        raise Conflict(_("Only a published period is corrected; change the draft instead."),
-                       {"state": [period.state.value]})
+        raise Conflict(
+            _("Only a published period is corrected; change the draft instead."), {"state": [period.state.value]}
+        )
     if db.session.scalar(select(RankingPeriod.id).where(RankingPeriod.corrects_id == period.id)) is not None:
         raise Conflict(_("A correction of this publication already exists."), {"period": [_("already corrected")]})
     revision = db.session.scalar(select(func.max(RankingPeriod.revision)).where(RankingPeriod.code == period.code))
-    fixed = RankingPeriod(code=period.code, revision=revision + 1, corrects_id=period.id, starts_on=period.starts_on,
-                          ends_on=period.ends_on, state=PeriodState.draft, scheme_id=current_scheme().id,
-                          created_by_id=user.id)
+    fixed = RankingPeriod(
+        code=period.code,
+        revision=revision + 1,
+        corrects_id=period.id,
+        starts_on=period.starts_on,
+        ends_on=period.ends_on,
+        state=PeriodState.draft,
+        scheme_id=current_scheme().id,
+        created_by_id=user.id,
+    )
     db.session.add(fixed)
     db.session.flush()
-    for old in db.session.scalars(select(Adjustment).where(Adjustment.period_id == period.id, Adjustment.void.is_(False))):
-        db.session.add(Adjustment(
-            period_id=fixed.id, firm_id=old.firm_id, kind=old.kind, points=old.points, reason=old.reason, veto=old.veto,
-            ticket_id=old.ticket_id, inspection_id=old.inspection_id, document=old.document,
-            occurred_on=old.occurred_on, rectify_by=old.rectify_by, created_by_id=user.id))
+    for old in db.session.scalars(
+        select(Adjustment).where(Adjustment.period_id == period.id, Adjustment.void.is_(False))
+    ):
+        db.session.add(
+            Adjustment(
+                period_id=fixed.id,
+                firm_id=old.firm_id,
+                kind=old.kind,
+                points=old.points,
+                reason=old.reason,
+                veto=old.veto,
+                ticket_id=old.ticket_id,
+                inspection_id=old.inspection_id,
+                document=old.document,
+                occurred_on=old.occurred_on,
+                rectify_by=old.rectify_by,
+                created_by_id=user.id,
+            )
+        )
     db.session.flush()
     return fixed

@@ -1,5 +1,6 @@
 """What the public sees: published periods only, whatever the state of later revisions or
 drafts. Every query here filters on `state = published` itself rather than trusting a caller."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -22,8 +23,18 @@ SUMMARY = (defer(RankingResult.indicators, raiseload=True), defer(RankingResult.
 def publications() -> list[RankingPeriod]:
     """The current publication of each period (its highest published revision), latest first."""
     # without the scheme's snapshot: loaded (one statement) for the one period a page shows it of
-    rows = list(db.session.scalars(_published().options(defer(RankingPeriod.scheme_snapshot)).order_by(
-        RankingPeriod.ends_on.desc(), RankingPeriod.starts_on.desc(), RankingPeriod.code, RankingPeriod.revision.desc())))
+    rows = list(
+        db.session.scalars(
+            _published()
+            .options(defer(RankingPeriod.scheme_snapshot))
+            .order_by(
+                RankingPeriod.ends_on.desc(),
+                RankingPeriod.starts_on.desc(),
+                RankingPeriod.code,
+                RankingPeriod.revision.desc(),
+            )
+        )
+    )
     seen, current = set(), []
     for period in rows:
         if period.code not in seen:
@@ -37,17 +48,23 @@ def publication(code: str | None) -> RankingPeriod | None:
     if code is None:
         found = publications()
         return found[0] if found else None
-    return db.session.scalar(_published().where(RankingPeriod.code == code)
-                             .order_by(RankingPeriod.revision.desc()).limit(1))
+    return db.session.scalar(
+        _published().where(RankingPeriod.code == code).order_by(RankingPeriod.revision.desc()).limit(1)
+    )
 
 
 def results_of(period: RankingPeriod, summary: bool = False) -> list[RankingResult]:
     """The period's results in rank order; `summary`: without their indicators (see SUMMARY)."""
     if period.state != PeriodState.published:
         return []
-    return list(db.session.scalars(select(RankingResult).where(RankingResult.period_id == period.id)
-                                   .options(*(SUMMARY if summary else ()))
-                                   .order_by(RankingResult.rank.is_(None), RankingResult.rank, RankingResult.firm_name)))
+    return list(
+        db.session.scalars(
+            select(RankingResult)
+            .where(RankingResult.period_id == period.id)
+            .options(*(SUMMARY if summary else ()))
+            .order_by(RankingResult.rank.is_(None), RankingResult.rank, RankingResult.firm_name)
+        )
+    )
 
 
 def firm_history(firm_id: int) -> list[tuple[RankingPeriod, RankingResult]]:
@@ -55,8 +72,9 @@ def firm_history(firm_id: int) -> list[tuple[RankingPeriod, RankingResult]]:
     current = {p.id: p for p in publications()}
     if not current:
         return []
-    rows = db.session.scalars(select(RankingResult).where(RankingResult.firm_id == firm_id,
-                                                         RankingResult.period_id.in_(list(current))))
+    rows = db.session.scalars(
+        select(RankingResult).where(RankingResult.firm_id == firm_id, RankingResult.period_id.in_(list(current)))
+    )
     found = [(current[r.period_id], r) for r in rows]
     return sorted(found, key=lambda pr: (pr[0].ends_on, pr[0].starts_on))
 
@@ -68,9 +86,12 @@ def blacklist_history(limit: int = 12) -> list[tuple[RankingPeriod, list[Ranking
     if not current:
         return []
     black: dict[int, list[RankingResult]] = {}
-    for result in db.session.scalars(select(RankingResult).where(
-            RankingResult.period_id.in_([p.id for p in current]), RankingResult.list_name == "black")
-            .options(*SUMMARY).order_by(RankingResult.rank.is_(None), RankingResult.rank, RankingResult.firm_name)):
+    for result in db.session.scalars(
+        select(RankingResult)
+        .where(RankingResult.period_id.in_([p.id for p in current]), RankingResult.list_name == "black")
+        .options(*SUMMARY)
+        .order_by(RankingResult.rank.is_(None), RankingResult.rank, RankingResult.firm_name)
+    ):
         black.setdefault(result.period_id, []).append(result)
     return [(period, black.get(period.id, [])) for period in reversed(current)]
 

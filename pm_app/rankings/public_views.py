@@ -1,5 +1,6 @@
 """The public pages of the rankings, no sign-in: the latest (or a chosen) published period with
 its red and black lists and full table, the earlier periods, and each firm's history."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
@@ -17,11 +18,20 @@ def index():
         abort(404)
     results = public.results_of(period) if period else []
     red, black = public.lists_of(results)
-    figure = charts.score_distribution(results, _("Score distribution, %(period)s", period=period.code)) \
-        if period else None
+    figure = (
+        charts.score_distribution(results, _("Score distribution, %(period)s", period=period.code)) if period else None
+    )
     vetoes = {r.firm_id: public.veto_reasons(r) for r in black if r.veto}
-    return render_template("rankings/public.html", period=period, results=results, red=red, black=black,
-                           publications=public.publications(), figure=figure, vetoes=vetoes)
+    return render_template(
+        "rankings/public.html",
+        period=period,
+        results=results,
+        red=red,
+        black=black,
+        publications=public.publications(),
+        figure=figure,
+        vetoes=vetoes,
+    )
 
 
 @bp.route("/rankings/public/firms/<int:firm_id>")

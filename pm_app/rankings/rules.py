@@ -4,6 +4,7 @@ the street offices of the compounds it served in the period, and the regulator.
 Raised by the publish service itself (`announce_blacklist`), so the firm hears the day the list
 goes out; the daily sweep catches up on anything missed and resolves the alerts of firms that a
 correction or the next period takes off the list."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -26,23 +27,39 @@ def firm_blacklisted(_as_of: date, _at: datetime) -> list[Finding]:
     if not current:
         return []
     period = current[0]
-    results = list(db.session.scalars(select(RankingResult).where(
-        RankingResult.period_id == period.id, RankingResult.list_name == "black")))
+    results = list(
+        db.session.scalars(
+            select(RankingResult).where(RankingResult.period_id == period.id, RankingResult.list_name == "black")
+        )
+    )
     streets: dict[int, set[int]] = {}
     for result_id, street_id in db.session.execute(
-            select(ResultCompound.result_id, Compound.street_id).join(Compound, Compound.id == ResultCompound.compound_id)
-            .where(ResultCompound.result_id.in_([r.id for r in results]))):
+        select(ResultCompound.result_id, Compound.street_id)
+        .join(Compound, Compound.id == ResultCompound.compound_id)
+        .where(ResultCompound.result_id.in_([r.id for r in results]))
+    ):
         streets.setdefault(result_id, set()).add(street_id)
     findings = []
     for result in results:
         why = "一票否决" if result.veto else f"{result.grade}，{result.score} 分"
-        audiences = (("firm", result.firm_id), ("regulator", 0),
-                     *(("street", s) for s in sorted(streets.get(result.id, ()))))
+        audiences = (
+            ("firm", result.firm_id),
+            ("regulator", 0),
+            *(("street", s) for s in sorted(streets.get(result.id, ()))),
+        )
         # Keyed by firm and period, not by result: a correction that keeps the firm listed
         # keeps the one alert instead of telling everyone again.
-        findings.append(Finding("firm", result.firm_id, f"{result.firm_name}：列入 {period.code} 物业企业黑榜（{why}）",
-                                severity="critical", stage=period.code, firm_id=result.firm_id,
-                                audiences=audiences))
+        findings.append(
+            Finding(
+                "firm",
+                result.firm_id,
+                f"{result.firm_name}：列入 {period.code} 物业企业黑榜（{why}）",
+                severity="critical",
+                stage=period.code,
+                firm_id=result.firm_id,
+                audiences=audiences,
+            )
+        )
     return findings
 
 

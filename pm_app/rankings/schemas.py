@@ -1,5 +1,6 @@
 """Input and output schemas of the rankings API. Scores and points are decimal strings
 ("61.34"); indicator values keep the four places they were computed with."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
@@ -69,8 +70,11 @@ class AdjustmentIn(Schema):
     points = _points(required=True)
     reason = fields.Str(required=True, validate=validate.Length(min=2, max=2000))
     veto = fields.Bool(load_default=False, metadata={"description": "一票否决: forces the black list"})
-    evidence = fields.Str(allow_none=True, validate=validate.Length(max=256),
-                          metadata={"description": "a document reference (文号) or link"})
+    evidence = fields.Str(
+        allow_none=True,
+        validate=validate.Length(max=256),
+        metadata={"description": "a document reference (文号) or link"},
+    )
     ticket_id = fields.Int(allow_none=True)
     inspection_id = fields.Int(allow_none=True)
     occurred_on = fields.Date(allow_none=True)
@@ -166,8 +170,10 @@ class PublicQuery(Schema):
 class PublicFirm(Schema):
     firm_id = fields.Int()
     not_rated_reason = fields.Str(allow_none=True)
-    veto_reasons = fields.Method("_veto_reasons", metadata={
-        "description": "why a veto (一票否决) black-listed the firm, rated or not; empty without one"})
+    veto_reasons = fields.Method(
+        "_veto_reasons",
+        metadata={"description": "why a veto (一票否决) black-listed the firm, rated or not; empty without one"},
+    )
     firm_name = fields.Str(data_key="firm")
     score = ScorePart
     grade = fields.Str(allow_none=True)

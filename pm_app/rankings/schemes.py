@@ -3,6 +3,7 @@
 A scheme is never edited in place: periods point at the version they were computed with, and a
 published period also carries a copy of it. Saving a new version affects periods computed after.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
@@ -46,8 +47,9 @@ def current_scheme() -> ScoringScheme:
     latest = select(ScoringScheme).order_by(ScoringScheme.version.desc()).limit(1)
     scheme = db.session.scalar(latest)
     if scheme is None:
-        scheme = ScoringScheme(version=1, indicators=DEFAULT_INDICATORS, bands=DEFAULT_BANDS,
-                               note="design §2 defaults", **DEFAULTS)
+        scheme = ScoringScheme(
+            version=1, indicators=DEFAULT_INDICATORS, bands=DEFAULT_BANDS, note="design §2 defaults", **DEFAULTS
+        )
         try:
             insert_or_conflict(scheme, lambda: Conflict("version 1 exists"))
         except Conflict:  # a request beside this one made version 1 first (its version is unique)
@@ -61,14 +63,23 @@ def save_scheme(user, data: dict) -> ScoringScheme:
     indicators = _indicators(data.get("indicators", base.indicators))
     bands = _bands(data.get("bands", base.bands))
     version = (db.session.scalar(select(func.max(ScoringScheme.version))) or 0) + 1
-    scheme = ScoringScheme(version=version, indicators=indicators, bands=bands,
-                           award_cap=data.get("award_cap", base.award_cap),
-                           appeal_days=data.get("appeal_days", base.appeal_days),
-                           min_households=data.get("min_households", base.min_households),
-                           note=data.get("note"), created_by_id=user.id)
-    return insert_or_conflict(scheme, lambda: Conflict(
-        _("Another version of the scheme was saved at the same moment; reload it and save again."),
-        {"version": [_("already exists")]}))
+    scheme = ScoringScheme(
+        version=version,
+        indicators=indicators,
+        bands=bands,
+        award_cap=data.get("award_cap", base.award_cap),
+        appeal_days=data.get("appeal_days", base.appeal_days),
+        min_households=data.get("min_households", base.min_households),
+        note=data.get("note"),
+        created_by_id=user.id,
+    )
+    return insert_or_conflict(
+        scheme,
+        lambda: Conflict(
+            _("Another version of the scheme was saved at the same moment; reload it and save again."),
+            {"version": [_("already exists")]},
+        ),
+    )
 
 
 def _number(value, field: str, errors: dict) -> Decimal | None:
@@ -87,12 +98,15 @@ def _indicators(given: dict) -> dict:
     errors: dict = {}
     result = {}
     if not isinstance(given, dict) or set(given) != set(INDICATORS):
-        raise DomainError(_("Every indicator needs its weight, floor and target."),
-                          {"indicators": [_("give exactly: %(codes)s", codes=", ".join(INDICATORS))]})
+        raise DomainError(
+            _("Every indicator needs its weight, floor and target."),
+            {"indicators": [_("give exactly: %(codes)s", codes=", ".join(INDICATORS))]},
+        )
     for code in INDICATORS:
         entry = given[code] or {}
-        weight, floor, target = (_number(entry.get(k), f"indicators.{code}.{k}", errors)
-                                 for k in ("weight", "floor", "target"))
+        weight, floor, target = (
+            _number(entry.get(k), f"indicators.{code}.{k}", errors) for k in ("weight", "floor", "target")
+        )
         if weight is not None and weight < 0:
             errors[f"indicators.{code}.weight"] = [_("may not be negative")]
         if floor is not None and target is not None and floor == target:
@@ -133,6 +147,11 @@ def _bands(given: list) -> list:
 
 def scheme_dict(scheme: ScoringScheme) -> dict:
     """What a published period keeps of the scheme it used."""
-    return {"version": scheme.version, "indicators": scheme.indicators, "bands": scheme.bands,
-            "award_cap": str(scheme.award_cap), "appeal_days": scheme.appeal_days,
-            "min_households": scheme.min_households}
+    return {
+        "version": scheme.version,
+        "indicators": scheme.indicators,
+        "bands": scheme.bands,
+        "award_cap": str(scheme.award_cap),
+        "appeal_days": scheme.appeal_days,
+        "min_households": scheme.min_households,
+    }

@@ -8,6 +8,7 @@
   their compounds in the period (the rankings are run for the whole deployment);
 - contractors and committee members: nothing here (the public page is theirs).
 """
+
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, exists, false, select, true
@@ -15,16 +16,26 @@ from sqlalchemy import ColumnElement, exists, false, select, true
 from pm_app.auth.models import Role
 from pm_app.auth.scope import scope_clause, scope_rule
 from pm_app.org.scope import compound_ids
-from pm_app.rankings.models import (Adjustment, Appeal, PeriodState, RankingPeriod, RankingResult, ResultCompound,
-                                    ScoringScheme)
+from pm_app.rankings.models import (
+    Adjustment,
+    Appeal,
+    PeriodState,
+    RankingPeriod,
+    RankingResult,
+    ResultCompound,
+    ScoringScheme,
+)
 
 SHOWN = (PeriodState.review, PeriodState.published)
 
 
 @scope_rule(ScoringScheme)
 def _scheme(user) -> ColumnElement[bool]:
-    return true() if user.sees_whole_city or user.role in (Role.regulator, Role.street_officer, Role.firm_staff) \
+    return (
+        true()
+        if user.sees_whole_city or user.role in (Role.regulator, Role.street_officer, Role.firm_staff)
         else false()
+    )
 
 
 @scope_rule(RankingPeriod)
@@ -44,8 +55,11 @@ def _result(user) -> ColumnElement[bool]:
     if user.role == Role.firm_staff and user.firm_id:
         return shown & (RankingResult.firm_id == user.firm_id)
     if user.role in (Role.street_officer, Role.regulator):
-        return shown & exists(select(ResultCompound.id).where(ResultCompound.result_id == RankingResult.id,
-                                                              ResultCompound.compound_id.in_(compound_ids(user))))
+        return shown & exists(
+            select(ResultCompound.id).where(
+                ResultCompound.result_id == RankingResult.id, ResultCompound.compound_id.in_(compound_ids(user))
+            )
+        )
     return false()
 
 
@@ -60,9 +74,13 @@ def _with_result(model):
     def rule(user) -> ColumnElement[bool]:
         if user.sees_whole_city:
             return true()
-        return exists(select(RankingResult.id).where(RankingResult.period_id == model.period_id,
-                                                     RankingResult.firm_id == model.firm_id,
-                                                     scope_clause(RankingResult, user)))
+        return exists(
+            select(RankingResult.id).where(
+                RankingResult.period_id == model.period_id,
+                RankingResult.firm_id == model.firm_id,
+                scope_clause(RankingResult, user),
+            )
+        )
 
     return rule
 

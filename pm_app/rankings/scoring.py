@@ -11,6 +11,7 @@ published score can be checked by hand from the values and the scheme.
   black-listed by a veto all the same, without a score: scores.rescore).
 Every figure is rounded to two places, half up, where it is computed.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -47,8 +48,9 @@ class Outcome:
     veto: bool
 
 
-def outcome(base: Decimal, awards: Decimal, deductions: Decimal, veto: bool, bands: list,
-            award_cap: Decimal) -> Outcome:
+def outcome(
+    base: Decimal, awards: Decimal, deductions: Decimal, veto: bool, bands: list, award_cap: Decimal
+) -> Outcome:
     awards = min(awards, award_cap)
     score = max(two(base + awards - deductions), Decimal(0))
     if veto:

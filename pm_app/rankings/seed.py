@@ -5,6 +5,7 @@ Last quarter's awards and deductions are drawn from the step's own random genera
 ones every time): a deduction for about a third of the firms, an award for a few, and a veto for
 the firm ranked last when there are enough firms, so the black list is never empty. No appeal is
 filed: appeals are a firm's act, left for the demo's firm account to try on the draft."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -35,9 +36,13 @@ def seed_rankings(run: SeedRun) -> None:
     last = quarter_of(periods.dates_of(current)[0] - timedelta(days=1))
     run.report("rankings", 0, 2)
     period = periods.compute(SEEDER, periods.create_period(SEEDER, last))
-    rated = list(db.session.scalars(select(RankingResult).where(RankingResult.period_id == period.id,
-                                                                RankingResult.rated.is_(True))
-                                    .order_by(RankingResult.rank)))
+    rated = list(
+        db.session.scalars(
+            select(RankingResult)
+            .where(RankingResult.period_id == period.id, RankingResult.rated.is_(True))
+            .order_by(RankingResult.rank)
+        )
+    )
     for result in rated:
         roll = rng.random()
         if roll < 0.35:
@@ -54,7 +59,17 @@ def seed_rankings(run: SeedRun) -> None:
 
 
 def _adjust(period, result, kind: str, points: int, reason: str, veto: bool = False) -> None:
-    adjustments.add_adjustment(SEEDER, period, {
-        "firm_id": result.firm_id, "kind": kind, "points": Decimal(points), "reason": reason, "veto": veto,
-        "evidence": f"市住建局检查通报 {period.code}-{result.firm_id:03d}", "occurred_on": period.ends_on - timedelta(days=20),
-        "rectify_by": period.ends_on + timedelta(days=30) if kind == "deduction" else None})
+    adjustments.add_adjustment(
+        SEEDER,
+        period,
+        {
+            "firm_id": result.firm_id,
+            "kind": kind,
+            "points": Decimal(points),
+            "reason": reason,
+            "veto": veto,
+            "evidence": f"市住建局检查通报 {period.code}-{result.firm_id:03d}",
+            "occurred_on": period.ends_on - timedelta(days=20),
+            "rectify_by": period.ends_on + timedelta(days=30) if kind == "deduction" else None,
+        },
+    )

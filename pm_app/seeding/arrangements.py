@@ -5,6 +5,7 @@ a 自管会 gets its arrangement from the month after the election; one that dre
 all gets a 自管会 in office first. One that drew an owners' committee (业委会) keeps it and no
 arrangement, so the demo shows a mode its contracts contradict, as real registers do.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -25,15 +26,26 @@ TERM_YEARS = 3
 def seed_arrangements(run: SeedRun) -> None:
     rng = run.rng("arrangements")
     compounds = [c for c in run.compounds if c.mode == ManagementMode.self_managed]
-    committees = {compound_id: (kind, committee_id, elected) for compound_id, kind, committee_id, elected in
-                  db.session.execute(select(Committee.compound_id, Committee.kind, Committee.id, Committee.elected_on)
-                                      .where(Committee.compound_id.in_([c.id for c in compounds]))
-                                      .order_by(Committee.elected_on))}
+    committees = {
+        compound_id: (kind, committee_id, elected)
+        for compound_id, kind, committee_id, elected in db.session.execute(
+            select(Committee.compound_id, Committee.kind, Committee.id, Committee.elected_on)
+            .where(Committee.compound_id.in_([c.id for c in compounds]))
+            .order_by(Committee.elected_on)
+        )
+    }
     missing = [c for c in compounds if c.id not in committees]
     made = [seed_committees._committee(rng, c, CommitteeKind.self_management, run.as_of, True) for c in missing]
     ids = insert_returning_ids(run, Committee, made)
-    insert_rows(run, CommitteeMember, [row for committee_id, compound in zip(ids, missing, strict=True)
-                                       for row in seed_committees._members(rng, committee_id, compound)])
+    insert_rows(
+        run,
+        CommitteeMember,
+        [
+            row
+            for committee_id, compound in zip(ids, missing, strict=True)
+            for row in seed_committees._members(rng, committee_id, compound)
+        ],
+    )
     for committee_id, compound, row in zip(ids, missing, made, strict=True):
         committees[compound.id] = (CommitteeKind.self_management, committee_id, row["elected_on"])
     contracts = []
@@ -45,8 +57,17 @@ def seed_arrangements(run: SeedRun) -> None:
         end = start
         while end < run.as_of:  # terms of three years until one runs past the run's day
             end = _month_start(end, 12 * TERM_YEARS) - timedelta(days=1)
-        contracts.append({"compound_id": compound.id, "firm_id": None, "committee_id": committee_id,
-                          "street_id": None, "start_date": start, "end_date": end,
-                          "fee_rate_fen": rng.randint(*RATE), "billing_cycle": "monthly"})
+        contracts.append(
+            {
+                "compound_id": compound.id,
+                "firm_id": None,
+                "committee_id": committee_id,
+                "street_id": None,
+                "start_date": start,
+                "end_date": end,
+                "fee_rate_fen": rng.randint(*RATE),
+                "billing_cycle": "monthly",
+            }
+        )
     insert_rows(run, ServiceContract, contracts)
     run.report("arrangements", len(contracts), len(contracts))

@@ -8,6 +8,7 @@ this package orders them, so it imports every domain and no domain imports it.
 Rows go in through bulk Core inserts in chunks: the city scale (~200,000 households) must load in
 well under a minute on SQLite. seed_city flushes; the command commits.
 """
+
 from __future__ import annotations
 
 import time
@@ -48,8 +49,13 @@ STEPS = [
 ]
 
 
-def seed_city(scale: str | Scale, progress: Progress | None = None, as_of: date | None = None,
-              cities: int | None = None, after_city: Callable[[SeedRun], None] | None = None) -> SeedRun:
+def seed_city(
+    scale: str | Scale,
+    progress: Progress | None = None,
+    as_of: date | None = None,
+    cities: int | None = None,
+    after_city: Callable[[SeedRun], None] | None = None,
+) -> SeedRun:
     """Fill an empty database with a city of the given scale. Flushes; the caller commits.
 
     `progress(step, done, total)` is called as each step advances; `as_of` is the day the
@@ -64,8 +70,10 @@ def seed_city(scale: str | Scale, progress: Progress | None = None, as_of: date 
         scale = replace(scale, cities=max(1, min(cities, len(PROVINCE_CITIES))))
     # A province resumes: the cities already there (each committed whole) are kept, the rest added.
     if not scale.province and db.session.scalar(select(Compound.id).limit(1)) is not None:
-        raise Conflict("This database already has compounds; the seed only fills an empty database. "
-                       "Point DATABASE_URL (or PM_APP_INSTANCE) at a new one to seed it.")
+        raise Conflict(
+            "This database already has compounds; the seed only fills an empty database. "
+            "Point DATABASE_URL (or PM_APP_INSTANCE) at a new one to seed it."
+        )
     run = SeedRun(scale=scale, as_of=as_of or today(), progress=progress)
     with audit_paused():  # an empty database being filled: millions of rows nobody changed
         if scale.province:
@@ -76,8 +84,18 @@ def seed_city(scale: str | Scale, progress: Progress | None = None, as_of: date 
 
 
 # A province's cities (Fujian's, by way of example) and the prefix of their compound codes.
-PROVINCE_CITIES = [("福州市", "FZ"), ("厦门市", "XM"), ("泉州市", "QZ"), ("漳州市", "ZZ"), ("莆田市", "PT"),
-                   ("三明市", "SM"), ("南平市", "NP"), ("龙岩市", "LY"), ("宁德市", "ND"), ("平潭综合实验区", "PTZ")]
+PROVINCE_CITIES = [
+    ("福州市", "FZ"),
+    ("厦门市", "XM"),
+    ("泉州市", "QZ"),
+    ("漳州市", "ZZ"),
+    ("莆田市", "PT"),
+    ("三明市", "SM"),
+    ("南平市", "NP"),
+    ("龙岩市", "LY"),
+    ("宁德市", "ND"),
+    ("平潭综合实验区", "PTZ"),
+]
 PROVINCE_WIDE = ("rankings",)  # run once, over every city's firms, after the cities
 
 
@@ -88,7 +106,7 @@ def _seed_province(run: SeedRun, after_city: Callable[[SeedRun], None] | None) -
     home = db.session.scalar(select(func.min(City.id)))
     per_city = [step for step in STEPS if step[0] not in PROVINCE_WIDE]
     seeded = set(db.session.scalars(select(City.name).join(District, District.city_id == City.id)))
-    for index, (name, code) in enumerate(PROVINCE_CITIES[:run.scale.cities]):
+    for index, (name, code) in enumerate(PROVINCE_CITIES[: run.scale.cities]):
         if name in seeded:
             continue
         if index == 0 and home is not None:
@@ -100,8 +118,7 @@ def _seed_province(run: SeedRun, after_city: Callable[[SeedRun], None] | None) -
         db.session.flush()
         run.count(City.__tablename__, 1)
         scale = replace(run.scale, name=f"{run.scale.name}:{code}", province=False, cities=1)
-        city_run = SeedRun(scale=scale, as_of=run.as_of, progress=run.progress, city_id=city.id,
-                           code_prefix=f"{code}-")
+        city_run = SeedRun(scale=scale, as_of=run.as_of, progress=run.progress, city_id=city.id, code_prefix=f"{code}-")
         _steps(city_run, per_city)
         for table, n in city_run.rows.items():
             run.count(table, n)

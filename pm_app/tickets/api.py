@@ -1,4 +1,5 @@
 """REST API of maintenance tickets: report, list (with overdue), transitions, re-routing."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -12,12 +13,16 @@ from pm_app.common.pagination import paginate
 from pm_app.errors import DomainError
 from pm_app.extensions import db
 from pm_app.org.models import Compound
-from pm_app.tickets import schemas as s
 from pm_app.tickets import dispatch, queries, services, sla, stats, stats_report
+from pm_app.tickets import schemas as s
 from pm_app.tickets.models import Ticket
 
-blp = Blueprint("tickets_api", __name__, url_prefix="/api/v1",
-                description="Maintenance tickets: SLA deadlines, warranty routing, the workflow and satisfaction")
+blp = Blueprint(
+    "tickets_api",
+    __name__,
+    url_prefix="/api/v1",
+    description="Maintenance tickets: SLA deadlines, warranty routing, the workflow and satisfaction",
+)
 
 
 @blp.route("/tickets")
@@ -34,8 +39,9 @@ class Tickets(MethodView):
             clause = sla.overdue_clause(at)
             query = query.where(clause if overdue else ~clause)
         # The masking rule reads each ticket's compound: one statement for the page, not one per compound.
-        return paginate(query.order_by(Ticket.resolve_by, Ticket.id).options(selectinload(Ticket.compound)),
-                        pagination_parameters)
+        return paginate(
+            query.order_by(Ticket.resolve_by, Ticket.id).options(selectinload(Ticket.compound)), pagination_parameters
+        )
 
     @blp.arguments(s.TicketIn)
     @blp.response(201, s.TicketOut)
@@ -63,11 +69,16 @@ class Stats(MethodView):
 @blp.route("/tickets/stats.<any(csv, xlsx):fmt>")
 class StatsExport(MethodView):
     @blp.arguments(s.StatsQuery, location="query")
-    @blp.doc(responses={"200": {"description": "the statistics as a spreadsheet: a total row, seed 003's "
-                                "construction and quality row, then each breakdown's rows (labels in the "
-                                "caller's language, four-place shares)",
-                                "content": {"text/csv": {}, "application/vnd.openxmlformats-officedocument."
-                                                                      "spreadsheetml.sheet": {}}}})
+    @blp.doc(
+        responses={
+            "200": {
+                "description": "the statistics as a spreadsheet: a total row, seed 003's "
+                "construction and quality row, then each breakdown's rows (labels in the "
+                "caller's language, four-place shares)",
+                "content": {"text/csv": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}},
+            }
+        }
+    )
     def get(self, args, fmt):
         """The same statistics as CSV or XLSX, as the page's export (the one way files are named here)"""
         filters = queries.Filters(**args)
@@ -80,8 +91,9 @@ class TicketItem(MethodView):
 
     @blp.response(200, s.TicketDetailOut)
     def get(self, ticket_id):
-        return db.session.scalars(visible(Ticket, current_user).where(Ticket.id == ticket_id)
-                                  .options(selectinload(Ticket.events))).one()
+        return db.session.scalars(
+            visible(Ticket, current_user).where(Ticket.id == ticket_id).options(selectinload(Ticket.events))
+        ).one()
 
 
 @blp.route("/tickets/<int:ticket_id>/transitions")
@@ -94,8 +106,15 @@ class Transitions(MethodView):
     def post(self, data, ticket_id):
         """Move the ticket along its workflow (who may do which is part of the rules)"""
         ticket = get_visible(Ticket, ticket_id, current_user)
-        services.transition(current_user, ticket, data["to"], data.get("note"), data.get("satisfaction"),
-                            data.get("comment"), data.get("cost"))
+        services.transition(
+            current_user,
+            ticket,
+            data["to"],
+            data.get("note"),
+            data.get("satisfaction"),
+            data.get("comment"),
+            data.get("cost"),
+        )
         db.session.commit()
         return ticket
 
@@ -108,8 +127,13 @@ class Route(MethodView):
     @blp.response(200, s.TicketOut)
     def post(self, data, ticket_id):
         """The street office re-routes a ticket (e.g. to the maintenance fund), saying why"""
-        ticket = services.reroute(current_user, get_visible(Ticket, ticket_id, current_user),
-                                  data["responsible_party"], data["reason"], data.get("warranty_item_id"))
+        ticket = services.reroute(
+            current_user,
+            get_visible(Ticket, ticket_id, current_user),
+            data["responsible_party"],
+            data["reason"],
+            data.get("warranty_item_id"),
+        )
         db.session.commit()
         return ticket
 
@@ -123,8 +147,9 @@ class Escalate(MethodView):
     @blp.alt_response(409, description="the ticket is no longer open")
     def post(self, data, ticket_id):
         """The street office raises the priority, saying why; deadlines only come sooner"""
-        ticket = services.escalate(current_user, get_visible(Ticket, ticket_id, current_user),
-                                   data["priority"], data["reason"])
+        ticket = services.escalate(
+            current_user, get_visible(Ticket, ticket_id, current_user), data["priority"], data["reason"]
+        )
         db.session.commit()
         return ticket
 
@@ -137,8 +162,10 @@ class Dispatch(MethodView):
     def get(self, ticket_id):
         """The people the caller may dispatch this ticket to (empty: the caller dispatches nothing)"""
         ticket = get_visible(Ticket, ticket_id, current_user)
-        return [{"id": p.id, "name": dispatch.name_of(p), "role": p.role.value}
-                for p in dispatch.eligible(current_user, ticket)]
+        return [
+            {"id": p.id, "name": dispatch.name_of(p), "role": p.role.value}
+            for p in dispatch.eligible(current_user, ticket)
+        ]
 
     @blp.arguments(s.DispatchIn)
     @blp.response(200, s.TicketOut)

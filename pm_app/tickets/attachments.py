@@ -2,6 +2,7 @@
 browser's claim; the size is checked while reading, so an oversized file is never held whole.
 Files are stored under a random name in ATTACHMENTS_DIR (default `<instance>/attachments`), one
 folder per ticket; the original name is kept only as a label."""
+
 from __future__ import annotations
 
 import secrets
@@ -64,17 +65,23 @@ def attach(user, ticket: Ticket, upload: IO[bytes], filename: str | None) -> Tic
     head = upload.read(16)
     kind = sniff(head)
     if kind is None:
-        raise DomainError(_("Only JPEG, PNG or WebP photos are accepted."),
-                          {"photo": [_("not a JPEG, PNG or WebP image")]})
+        raise DomainError(
+            _("Only JPEG, PNG or WebP photos are accepted."), {"photo": [_("not a JPEG, PNG or WebP image")]}
+        )
     content_type, extension = kind
     stored_name = secrets.token_hex(16) + extension
     target = folder() / str(ticket.id) / stored_name
     size = _write(upload, head, target)
-    record = TicketAttachment(ticket_id=ticket.id, stored_name=stored_name, content_type=content_type, size=size,
-                              original_name=Path(filename or "photo").name[:128] or "photo",
-                              uploaded_by_id=getattr(user, "id", None),
-                              # the clock the ticket's steps use: the tracking page compares the two
-                              created_at=now())
+    record = TicketAttachment(
+        ticket_id=ticket.id,
+        stored_name=stored_name,
+        content_type=content_type,
+        size=size,
+        original_name=Path(filename or "photo").name[:128] or "photo",
+        uploaded_by_id=getattr(user, "id", None),
+        # the clock the ticket's steps use: the tracking page compares the two
+        created_at=now(),
+    )
     db.session.add(record)
     db.session.flush()
     return record
@@ -82,9 +89,17 @@ def attach(user, ticket: Ticket, upload: IO[bytes], filename: str | None) -> Tic
 
 def _write(upload: IO[bytes], head: bytes, target: Path) -> int:
     limit = current_app.config["TICKET_PHOTO_MAX_BYTES"]
-    return write_limited(upload, head, target, limit, lambda: DomainError(
-        _("A photo may be at most %(mb)s MB.", mb=_megabytes(limit)),
-        {"photo": [_("larger than %(mb)s MB", mb=_megabytes(limit))]}, status=413))
+    return write_limited(
+        upload,
+        head,
+        target,
+        limit,
+        lambda: DomainError(
+            _("A photo may be at most %(mb)s MB.", mb=_megabytes(limit)),
+            {"photo": [_("larger than %(mb)s MB", mb=_megabytes(limit))]},
+            status=413,
+        ),
+    )
 
 
 def write_limited(upload: IO[bytes], head: bytes, target: Path, limit: int, too_large) -> int:

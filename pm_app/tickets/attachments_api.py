@@ -1,5 +1,6 @@
 """Photos on a ticket through the API: upload (multipart), list, download. Downloads are served
 with the type found by content, never as HTML, and only to those who see the ticket."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -15,13 +16,18 @@ from pm_app.extensions import db
 from pm_app.tickets import attachments
 from pm_app.tickets.models import Ticket, TicketAttachment
 
-blp = UploadBlueprint("ticket_attachments_api", __name__, url_prefix="/api/v1",
-                      description="Photos of a defect or its repair on a ticket")
+blp = UploadBlueprint(
+    "ticket_attachments_api", __name__, url_prefix="/api/v1", description="Photos of a defect or its repair on a ticket"
+)
 
 
 class PhotoIn(Schema):
-    photo = Upload(required=True, metadata={"description": "JPEG, PNG or WebP, checked by content; "
-                                                           "at most TICKET_PHOTO_MAX_BYTES (5 MB by default)"})
+    photo = Upload(
+        required=True,
+        metadata={
+            "description": "JPEG, PNG or WebP, checked by content; at most TICKET_PHOTO_MAX_BYTES (5 MB by default)"
+        },
+    )
 
 
 class AttachmentOut(Schema):
@@ -40,8 +46,11 @@ class Attachments(MethodView):
     @blp.response(200, AttachmentOut(many=True))
     def get(self, ticket_id):
         """The ticket's photos, oldest first"""
-        return db.session.scalars(visible(TicketAttachment, current_user)
-                                  .where(TicketAttachment.ticket_id == ticket_id).order_by(TicketAttachment.id)).all()
+        return db.session.scalars(
+            visible(TicketAttachment, current_user)
+            .where(TicketAttachment.ticket_id == ticket_id)
+            .order_by(TicketAttachment.id)
+        ).all()
 
     @blp.arguments(PhotoIn, location="form", content_type="multipart/form-data")
     @blp.response(201, AttachmentOut)
@@ -66,9 +75,11 @@ class AttachmentFile(MethodView):
     @blp.response(200, description="the photo itself")
     def get(self, ticket_id, attachment_id):
         """Download a photo"""
-        record = db.session.scalar(select(TicketAttachment).where(TicketAttachment.id == attachment_id,
-                                                                  TicketAttachment.ticket_id == ticket_id))
+        record = db.session.scalar(
+            select(TicketAttachment).where(
+                TicketAttachment.id == attachment_id, TicketAttachment.ticket_id == ticket_id
+            )
+        )
         if record is None:
             raise NotFound()
         return attachments.send(record, f"ticket-{ticket_id}-{record.id}{attachments.path_of(record).suffix}")
-

@@ -3,6 +3,7 @@ ticket of its compounds to a member of the assignee firm's staff or to one of it
 the assignee firm dispatches to its own staff. The person hears of it (a notice in their inbox)
 and finds it under "dispatched to me" in their queue; the ticket's timeline records it.
 A new ticket becomes assigned on dispatch: naming the person is assigning it."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -35,12 +36,17 @@ def eligible(user, ticket: Ticket) -> list[User]:
         choices.append((User.firm_id == ticket.assignee_firm_id) & User.role.in_(FIRM_ROLES))
     if "office" in mine:
         street_id = db.session.scalar(select(Compound.street_id).where(Compound.id == ticket.compound_id))
-        choices.append((User.role == Role.street_officer) & User.id.in_(
-            select(user_street.c.user_id).where(user_street.c.street_id == street_id)))
+        choices.append(
+            (User.role == Role.street_officer)
+            & User.id.in_(select(user_street.c.user_id).where(user_street.c.street_id == street_id))
+        )
     if not choices:
         return []
-    return list(db.session.scalars(select(User).where(User.active.is_(True), or_(*choices))
-                                   .order_by(User.display_name, User.username)))
+    return list(
+        db.session.scalars(
+            select(User).where(User.active.is_(True), or_(*choices)).order_by(User.display_name, User.username)
+        )
+    )
 
 
 def dispatch(user, ticket: Ticket, person_id: int | None) -> Ticket:
@@ -49,8 +55,10 @@ def dispatch(user, ticket: Ticket, person_id: int | None) -> Ticket:
         raise Conflict(_("Only an open ticket is dispatched."), {"user_id": [_("the ticket is not open")]})
     person = next((p for p in eligible(user, ticket) if p.id == person_id), None)
     if person is None:
-        raise DomainError(_("Dispatch to an active member of the assignee's staff or of the street office."),
-                          {"user_id": [_("not someone this ticket can be dispatched to")]})
+        raise DomainError(
+            _("Dispatch to an active member of the assignee's staff or of the street office."),
+            {"user_id": [_("not someone this ticket can be dispatched to")]},
+        )
     ticket.assignee_user_id = person.id
     note = _("dispatched to %(name)s", name=name_of(person))
     if ticket.status == S.new:

@@ -1,6 +1,7 @@
 """The board's tickets as CSV or XLSX: the same scoped, filtered rows the board lists, the
 reporter's name and phone masked for whoever may not call back (services.sees_reporter),
 every cell through common.export, which defuses formulas."""
+
 from __future__ import annotations
 
 from flask import Response
@@ -8,8 +9,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from pm_app.common import export
-from pm_app.common.clock import now, today
 from pm_app.common.cells import count, moment, money, scope_of
+from pm_app.common.clock import now, today
 from pm_app.common.privacy import mask_name, mask_phone
 from pm_app.tickets import queries, services, sla
 from pm_app.tickets.labels import rated_by, ticket_label
@@ -55,14 +56,19 @@ def download(fmt: str, user, tickets: list, name: str, title: str | None = None)
     def rows():
         for ticket in tickets:
             shown = services.sees_reporter(user, ticket)
-            extra = {"compound": compounds[ticket.compound_id], "firm": firms.get(ticket.assignee_firm_id),
-                     "overdue": sla.overdue(ticket, at),
-                     "name": ticket.reporter_name if shown else mask_name(ticket.reporter_name),
-                     "phone": ticket.reporter_phone if shown else mask_phone(ticket.reporter_phone)}
+            extra = {
+                "compound": compounds[ticket.compound_id],
+                "firm": firms.get(ticket.assignee_firm_id),
+                "overdue": sla.overdue(ticket, at),
+                "name": ticket.reporter_name if shown else mask_name(ticket.reporter_name),
+                "phone": ticket.reporter_phone if shown else mask_phone(ticket.reporter_phone),
+            }
             yield [value(ticket, extra) for _title, value in COLUMNS]
 
     mimetype, write = TYPES[fmt]
-    body = write(rows(), [str(header) for header, _value in COLUMNS], title=title or _("Tickets"),
-                 scope=scope_of(user))
-    return Response(body, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{name}-{today():%Y%m%d}.{fmt}"'})
+    body = write(rows(), [str(header) for header, _value in COLUMNS], title=title or _("Tickets"), scope=scope_of(user))
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{name}-{today():%Y%m%d}.{fmt}"'},
+    )

@@ -1,6 +1,7 @@
 """Forms of the ticket pages. They check shape (a choice from the list, a phone number, an
 amount in yuan, a rating 1–5); the rules (a reason to reject or reopen, who may move a ticket,
 the 7 days to reopen) are the services', whose refusals common.forms.report puts on the form."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -26,31 +27,45 @@ class ReportForm(FlaskForm):
     priority = SelectField(_l("Priority"), choices=choices(PRIORITIES), default=Priority.normal.value)
     category = SelectField(_l("Category"), choices=choices(CATEGORIES))
     building = SelectField(_l("Building"), validators=[Optional()])
-    warranty_item_id = SelectField(_l("Warranty item (if the defect is in renovation works)"), coerce=optional_int,
-                                   validators=[Optional()])
+    warranty_item_id = SelectField(
+        _l("Warranty item (if the defect is in renovation works)"), coerce=optional_int, validators=[Optional()]
+    )
     description = TextAreaField(_l("What is wrong"), validators=[DataRequired(), Length(min=2, max=2000)])
     location = StringField(_l("Where exactly"), validators=[Optional(), Length(max=128)])
     reporter_name = StringField(_l("Reporter's name"), validators=[Optional(), Length(max=64)])
-    reporter_phone = StringField(_l("Reporter's phone"), validators=[
-        Optional(), Regexp(r"^[0-9+\- ]{5,20}$", message=_l("Digits, spaces, + and - only (5 to 20)."))])
+    reporter_phone = StringField(
+        _l("Reporter's phone"),
+        validators=[Optional(), Regexp(r"^[0-9+\- ]{5,20}$", message=_l("Digits, spaces, + and - only (5 to 20)."))],
+    )
     # A 12345 order typed in: its number (full-width digits read as ASCII) and when the citizen called.
-    external_ref = StringField(_l("Platform order number (e.g. 12345)"), filters=[
-        lambda v: normal(v).strip() if v else v], validators=[
-        Optional(), Regexp(rf"^{EXTERNAL_REF}\Z", message=_l("Letters, digits and - _ . / only, at most 64."))])
-    reported_at = DateTimeLocalField(_l("Reported by the citizen at (empty: now)"), format="%Y-%m-%dT%H:%M",
-                                     validators=[Optional()])
+    external_ref = StringField(
+        _l("Platform order number (e.g. 12345)"),
+        filters=[lambda v: normal(v).strip() if v else v],
+        validators=[
+            Optional(),
+            Regexp(rf"^{EXTERNAL_REF}\Z", message=_l("Letters, digits and - _ . / only, at most 64.")),
+        ],
+    )
+    reported_at = DateTimeLocalField(
+        _l("Reported by the citizen at (empty: now)"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
 
     def source_value(self) -> TicketSource:
         return TicketSource(self.source.data)
 
     def data_for_service(self) -> dict:
-        return {"category": self.category.data, "priority": Priority(self.priority.data),
-                "description": self.description.data.strip(), "location": (self.location.data or "").strip() or None,
-                "building": self.building.data or None, "warranty_item_id": self.warranty_item_id.data,
-                "reporter_name": (self.reporter_name.data or "").strip() or None,
-                "reporter_phone": (self.reporter_phone.data or "").strip() or None,
-                "external_ref": self.external_ref.data or None,
-                "reported_at": self.reported_at.data.replace(tzinfo=CITY_TZ) if self.reported_at.data else None}
+        return {
+            "category": self.category.data,
+            "priority": Priority(self.priority.data),
+            "description": self.description.data.strip(),
+            "location": (self.location.data or "").strip() or None,
+            "building": self.building.data or None,
+            "warranty_item_id": self.warranty_item_id.data,
+            "reporter_name": (self.reporter_name.data or "").strip() or None,
+            "reporter_phone": (self.reporter_phone.data or "").strip() or None,
+            "external_ref": self.external_ref.data or None,
+            "reported_at": self.reported_at.data.replace(tzinfo=CITY_TZ) if self.reported_at.data else None,
+        }
 
 
 class TransitionForm(FlaskForm):
@@ -68,8 +83,12 @@ class ResolveForm(TransitionForm):
 
 
 class CloseForm(TransitionForm):
-    satisfaction = SelectField(_l("Satisfaction (1 poor – 5 very good)"), coerce=optional_int,
-                               choices=[("", "—"), *[(n, str(n)) for n in range(1, 6)]], validators=[Optional()])
+    satisfaction = SelectField(
+        _l("Satisfaction (1 poor – 5 very good)"),
+        coerce=optional_int,
+        choices=[("", "—"), *[(n, str(n)) for n in range(1, 6)]],
+        validators=[Optional()],
+    )
     comment = TextAreaField(_l("Comment on the repair"), validators=[Optional(), Length(max=2000)])
 
     def extra(self) -> dict:
@@ -88,8 +107,9 @@ def transition_form(to: S, fresh: bool = False) -> TransitionForm:
 class RouteForm(FlaskForm):
     responsible_party = SelectField(_l("Responsible party"), choices=choices(PARTIES))
     # Residents report without naming a warranty item (issue 27): the office names it here.
-    warranty_item_id = SelectField(_l("Warranty item (if the defect is in renovation works)"), coerce=optional_int,
-                                   validators=[Optional()])
+    warranty_item_id = SelectField(
+        _l("Warranty item (if the defect is in renovation works)"), coerce=optional_int, validators=[Optional()]
+    )
     reason = TextAreaField(_l("Why"), validators=[Length(max=2000)])
 
     def party(self) -> ResponsibleParty:
@@ -98,12 +118,13 @@ class RouteForm(FlaskForm):
 
 class EscalateForm(FlaskForm):
     """Offered only the priorities above the ticket's: escalating never lowers one."""
+
     priority = SelectField(_l("New priority"))
     reason = TextAreaField(_l("Why it is escalated"), validators=[Length(max=2000)])
 
     def for_ticket(self, current: Priority) -> EscalateForm:
         order = (Priority.low, Priority.normal, Priority.high, Priority.emergency)
-        self.priority.choices = [(p.value, str(PRIORITIES[p])) for p in order[order.index(current) + 1:]]
+        self.priority.choices = [(p.value, str(PRIORITIES[p])) for p in order[order.index(current) + 1 :]]
         return self
 
 

@@ -13,6 +13,7 @@ sheet ("1" the header, "file" a file that cannot be read). Besides:
 Files are a street's weeks of orders, hundreds to a few thousand: read whole and written in one
 savepoint, synchronously, as the other imports are.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -48,14 +49,20 @@ MAX_ORDERS = 5000  # a street's quarter is hundreds; more is a city's export, to
 
 class UnmatchedOrders(DomainError):
     """The file is sound but some orders need a person: which compound, or skip it."""
+
     code = "unmatched_orders"
 
     def __init__(self, unmatched: list[dict], review: list[dict], errors: dict):
-        super().__init__(ngettext("%(num)d order matches none of your compounds for sure; nothing was imported. "
-                                  "Assign it to a compound or skip it, and send the file again.",
-                                  "%(num)d orders match none of your compounds for sure; nothing was imported. "
-                                  "Assign each to a compound or skip it, and send the file again.",
-                                  len(unmatched)), errors)
+        super().__init__(
+            ngettext(
+                "%(num)d order matches none of your compounds for sure; nothing was imported. "
+                "Assign it to a compound or skip it, and send the file again.",
+                "%(num)d orders match none of your compounds for sure; nothing was imported. "
+                "Assign each to a compound or skip it, and send the file again.",
+                len(unmatched),
+            ),
+            errors,
+        )
         self.unmatched = unmatched
         self.review = review  # every order that needs a person, those already decided included
         self.extra = {"unmatched": unmatched}
@@ -64,10 +71,10 @@ class UnmatchedOrders(DomainError):
 @dataclass
 class HotlineResult:
     rows: int = 0
-    created: list[dict] = field(default_factory=list)           # row, external_ref, ticket id, tracking code
+    created: list[dict] = field(default_factory=list)  # row, external_ref, ticket id, tracking code
     already_imported: list[dict] = field(default_factory=list)  # row, external_ref, ticket_id when in sight
-    skipped: list[dict] = field(default_factory=list)           # row, external_ref: skipped by the caller's choice
-    duplicates: list[dict] = field(default_factory=list)        # row, external_ref, first_row
+    skipped: list[dict] = field(default_factory=list)  # row, external_ref: skipped by the caller's choice
+    duplicates: list[dict] = field(default_factory=list)  # row, external_ref, first_row
 
 
 def can_import(user) -> bool:
@@ -82,8 +89,14 @@ def compounds_in_scope(user, street_id: int | None = None) -> list[Compound]:
     return list(db.session.scalars(query))
 
 
-def import_orders(user, upload: IO[bytes], assignments: dict | None = None,
-                  street_id: int | None = None, options: Options | None = None, progress=None) -> HotlineResult:
+def import_orders(
+    user,
+    upload: IO[bytes],
+    assignments: dict | None = None,
+    street_id: int | None = None,
+    options: Options | None = None,
+    progress=None,
+) -> HotlineResult:
     """Import every order of `upload` or none: DomainError(422) names each bad row, UnmatchedOrders
     lists the orders a person must assign or skip."""
     ensure(can_import(user), _l("import 12345 orders"))
@@ -94,8 +107,9 @@ def import_orders(user, upload: IO[bytes], assignments: dict | None = None,
     result = HotlineResult(rows=len(orders))
     orders = _new_orders(user, orders, result)
     chosen = _assignments(assignments or {}, orders, {c.id for c in compounds}, errors)
-    placed, unmatched, review = _place(orders, chosen, CompoundMatcher(compounds), {c.id: c for c in compounds}, result,
-                               errors)
+    placed, unmatched, review = _place(
+        orders, chosen, CompoundMatcher(compounds), {c.id: c for c in compounds}, result, errors
+    )
     if errors:
         raise DomainError(refusal(errors), errors)
     if unmatched:
@@ -107,8 +121,12 @@ def import_orders(user, upload: IO[bytes], assignments: dict | None = None,
             if errors:
                 raise DomainError(refusal(errors), errors)  # leaving the block undoes the savepoint
     except IntegrityError:
-        raise Conflict(_("An order of the file was recorded by someone else meanwhile; nothing was imported. "
-                         "Upload the file again.")) from None
+        raise Conflict(
+            _(
+                "An order of the file was recorded by someone else meanwhile; nothing was imported. "
+                "Upload the file again."
+            )
+        ) from None
     return result
 
 
@@ -117,8 +135,9 @@ def _read(upload: IO[bytes], options: Options | None = None, progress=None) -> t
 
     def add(_number: int, order: Order) -> None:
         if len(orders) >= MAX_ORDERS:
-            raise UnreadableFile(_("The file has more than %(max)d orders: split it by street or by month.",
-                                   max=MAX_ORDERS))
+            raise UnreadableFile(
+                _("The file has more than %(max)d orders: split it by street or by month.", max=MAX_ORDERS)
+            )
         orders.append(order)
 
     errors = read_file(upload, LAYOUT, OrderReader().check, add, options, progress).errors
@@ -133,25 +152,37 @@ def _new_orders(user, orders: list[Order], result: HotlineResult) -> list[Order]
     unique = []
     for order in orders:
         if order.external_ref in first:
-            result.duplicates.append({"row": order.row, "external_ref": order.external_ref,
-                                      "first_row": first[order.external_ref]})
+            result.duplicates.append(
+                {"row": order.row, "external_ref": order.external_ref, "first_row": first[order.external_ref]}
+            )
         else:
             first[order.external_ref] = order.row
             unique.append(order)
     refs = [order.external_ref for order in unique]
     known: dict[str, int | None] = {}
     for start in range(0, len(refs), 500):
-        for ref, ticket_id in db.session.execute(select(Ticket.external_ref, Ticket.id).where(
-                Ticket.source == SOURCE, Ticket.external_ref.in_(refs[start:start + 500]))):
+        for ref, ticket_id in db.session.execute(
+            select(Ticket.external_ref, Ticket.id).where(
+                Ticket.source == SOURCE, Ticket.external_ref.in_(refs[start : start + 500])
+            )
+        ):
             known[ref] = ticket_id
     if known:  # the ticket's id only for whoever may see it
-        seen = set(db.session.scalars(visible(Ticket, user).with_only_columns(Ticket.id)
-                                      .where(Ticket.id.in_(list(known.values())))))
+        seen = set(
+            db.session.scalars(
+                visible(Ticket, user).with_only_columns(Ticket.id).where(Ticket.id.in_(list(known.values())))
+            )
+        )
         for order in unique:
             if order.external_ref in known:
                 ticket_id = known[order.external_ref]
-                result.already_imported.append({"row": order.row, "external_ref": order.external_ref,
-                                                "ticket_id": ticket_id if ticket_id in seen else None})
+                result.already_imported.append(
+                    {
+                        "row": order.row,
+                        "external_ref": order.external_ref,
+                        "ticket_id": ticket_id if ticket_id in seen else None,
+                    }
+                )
     return [order for order in unique if order.external_ref not in known]
 
 
@@ -173,8 +204,9 @@ def _assignments(given: dict, orders: list[Order], allowed: set[int], errors: di
         except InputError:
             compound_id = None
         if compound_id not in allowed:
-            errors[str(rows[ref])] = [_("order %(ref)s: %(value)s is not one of the compounds you may assign it to",
-                                        ref=ref, value=text[:20])]
+            errors[str(rows[ref])] = [
+                _("order %(ref)s: %(value)s is not one of the compounds you may assign it to", ref=ref, value=text[:20])
+            ]
         else:
             chosen[ref] = compound_id
     return chosen
@@ -203,23 +235,41 @@ def _place(orders, chosen, matcher: CompoundMatcher, by_id: dict, result: Hotlin
 def _unmatched(order: Order, match, by_id: dict) -> dict:
     if match.candidates:
         names = "、".join(by_id[i].name for i in match.candidates)
-        problem = _("order %(ref)s: the address matches several compounds (%(names)s); choose one",
-                    ref=order.external_ref, names=names)
+        problem = _(
+            "order %(ref)s: the address matches several compounds (%(names)s); choose one",
+            ref=order.external_ref,
+            names=names,
+        )
     else:
-        problem = _("order %(ref)s: the address \"%(address)s\" matches none of your compounds",
-                    ref=order.external_ref, address=order.address[:60])
-    return {"row": order.row, "external_ref": order.external_ref, "address": order.address,
-            "content": order.content[:200], "candidates": match.candidates, "problem": problem}
+        problem = _(
+            'order %(ref)s: the address "%(address)s" matches none of your compounds',
+            ref=order.external_ref,
+            address=order.address[:60],
+        )
+    return {
+        "row": order.row,
+        "external_ref": order.external_ref,
+        "address": order.address,
+        "content": order.content[:200],
+        "candidates": match.candidates,
+        "problem": problem,
+    }
 
 
 def _create(user, order: Order, compound: Compound, result: HotlineResult, errors: dict) -> None:
     description = order.content
     if order.deadline_text and order.deadline is None:  # "5个工作日": kept for the firm to read
         description += _(" (time limit: %(limit)s)", limit=order.deadline_text)
-    data = {"category": category_of(order.category_text, order.content), "priority": Priority.normal,
-            "description": description, "location": order.address or None, "reporter_name": order.reporter_name,
-            "reporter_phone": order.reporter_phone, "external_ref": order.external_ref,
-            "reported_at": order.reported_at}
+    data = {
+        "category": category_of(order.category_text, order.content),
+        "priority": Priority.normal,
+        "description": description,
+        "location": order.address or None,
+        "reporter_name": order.reporter_name,
+        "reporter_phone": order.reporter_phone,
+        "external_ref": order.external_ref,
+        "reported_at": order.reported_at,
+    }
     try:
         ticket = services.report(user, compound, data, SOURCE)
     except DomainError as exc:
@@ -229,17 +279,24 @@ def _create(user, order: Order, compound: Compound, result: HotlineResult, error
         return
     if order.deadline is not None and order.reported_at < order.deadline < ticket.resolve_by:
         ticket.resolve_by = order.deadline  # the platform's time limit binds when it is sooner
-    result.created.append({"row": order.row, "external_ref": order.external_ref, "ticket_id": ticket.id,
-                           "tracking_code": ticket.tracking_code, "compound_id": compound.id})
-
+    result.created.append(
+        {
+            "row": order.row,
+            "external_ref": order.external_ref,
+            "ticket_id": ticket.id,
+            "tracking_code": ticket.tracking_code,
+            "compound_id": compound.id,
+        }
+    )
 
 
 def run(user, street, stream: IO[bytes], options: Options | None = None, progress=None) -> dict:
     """The registry's entry (common.imports.registry): `options.assignments` places the orders the
     addresses did not; `street` (or None: all the caller's) narrows the compounds matched."""
     assignments = options.assignments if options is not None else None
-    return asdict(import_orders(user, stream, assignments, street.id if street is not None else None, options,
-                                progress))
+    return asdict(
+        import_orders(user, stream, assignments, street.id if street is not None else None, options, progress)
+    )
 
 
 def preview(user, street, stream: IO[bytes], options: Options | None = None, limit: int = 20) -> dict:
@@ -248,7 +305,13 @@ def preview(user, street, stream: IO[bytes], options: Options | None = None, lim
 
 
 def _shown(order: Order) -> dict:
-    return {"external_ref": order.external_ref, "reported_at": order.reported_at,
-            "reporter_name": order.reporter_name, "reporter_phone": order.reporter_phone,
-            "address": order.address, "content": order.content[:200], "category": order.category_text,
-            "deadline": order.deadline or order.deadline_text}
+    return {
+        "external_ref": order.external_ref,
+        "reported_at": order.reported_at,
+        "reporter_name": order.reporter_name,
+        "reporter_phone": order.reporter_phone,
+        "address": order.address,
+        "content": order.content[:200],
+        "category": order.category_text,
+        "deadline": order.deadline or order.deadline_text,
+    }

@@ -8,6 +8,7 @@ the firm of another compound to the wrong door, which is worse than asking). Wit
 address, the content is searched for one ("东门新村楼下施工噪音…"), and then the address for a
 compound's own address ("东街路12号").
 """
+
 from __future__ import annotations
 
 import re
@@ -72,7 +73,7 @@ class CompoundMatcher:
         for length in self.lengths[tier]:
             found: set[int] = set()
             for start in range(len(text) - length + 1):
-                found |= keys.get(text[start:start + length], set())
+                found |= keys.get(text[start : start + length], set())
             if found:
                 return found
         return set()

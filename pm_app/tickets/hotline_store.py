@@ -1,6 +1,7 @@
 """The uploaded 12345 file, kept on the server between the upload and the review of its unmatched
 orders, so the person assigning them never picks the file again. Keyed by a random token and
 bound to the user who uploaded it; files older than KEEP are removed at the next upload."""
+
 from __future__ import annotations
 
 import io

@@ -1,6 +1,7 @@
 """How ticket values read on pages and in exports: statuses, priorities, sources, parties and
 categories, and the time left before a deadline. The API keeps the English values; people read
 处理中 and 还剩 3 小时. Templates use the `ticket_label` filter."""
+
 from __future__ import annotations
 
 import enum
@@ -101,7 +102,7 @@ def _label(_locale: str, value) -> str:
 
 
 def time_left(delta: timedelta) -> str:
-    """"2 d 3 h left" before a deadline, "overdue by 5 h" after it; minutes only under an hour."""
+    """ "2 d 3 h left" before a deadline, "overdue by 5 h" after it; minutes only under an hour."""
     late = delta < timedelta(0)
     minutes = int(abs(delta).total_seconds() // 60)
     days, rest = divmod(minutes, 24 * 60)
@@ -124,10 +125,11 @@ def choices(labels: dict) -> list[tuple[str, str]]:
 @dataclass
 class Deadlines:
     """How a ticket stands against its deadlines at one moment, as lists and the ticket page show it."""
+
     respond_late: bool
     resolve_late: bool
-    racing: datetime | None      # the deadline it races now; None once resolved, closed or rejected
-    left: str                    # "3 h left", "overdue by 2 d 1 h", or "" when not racing
+    racing: datetime | None  # the deadline it races now; None once resolved, closed or rejected
+    left: str  # "3 h left", "overdue by 2 d 1 h", or "" when not racing
 
     @property
     def late(self) -> bool:

@@ -1,5 +1,6 @@
 """Maintenance tickets (报修工单): what residents, the 12345 hotline, inspections and the offices
 report, who must answer it by when, and every step it took (`TicketEvent`)."""
+
 from __future__ import annotations
 
 import enum
@@ -14,7 +15,6 @@ from pm_app.extensions import db
 
 if TYPE_CHECKING:
     from pm_app.org.models import Compound
-
 
 
 class TicketStatus(str, enum.Enum):
@@ -83,8 +83,9 @@ class Ticket(db.Model):
     # The person it was dispatched to (派单): staff of the assignee firm, or of the street office.
     assignee_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     routing_note: Mapped[str | None] = mapped_column(Text)  # why the street office re-routed it
-    status: Mapped[TicketStatus] = mapped_column(value_enum(TicketStatus, "ticket_status"), default=TicketStatus.new,
-                                                 index=True)
+    status: Mapped[TicketStatus] = mapped_column(
+        value_enum(TicketStatus, "ticket_status"), default=TicketStatus.new, index=True
+    )
     respond_by: Mapped[datetime] = mapped_column(UTCDateTime())
     resolve_by: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -115,6 +116,7 @@ class Ticket(db.Model):
 
 class TicketEvent(db.Model):
     """One step of a ticket: who (a user, or the public reporter), when, from, to, and why."""
+
     __tablename__ = "ticket_event"
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id"), index=True)
@@ -128,6 +130,7 @@ class TicketEvent(db.Model):
 
 class TicketAttachment(db.Model):
     """A photo of the defect or the repair, stored on disk under the attachments folder."""
+
     __tablename__ = "ticket_attachment"
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id"), index=True)

@@ -3,6 +3,7 @@ is dispatched to, and the party that reported it once it is resolved and awaits 
 confirmation (a committee, a street office or the regulator; a resident on the public page
 follows it by tracking code instead). A notice leaves the inbox once the step it asked for is
 taken."""
+
 from __future__ import annotations
 
 from flask import url_for
@@ -25,9 +26,16 @@ def _ticket_page(ticket_id: int, _reader) -> str:
 
 def dispatched(ticket: Ticket, person: User, event_id: int) -> None:
     compound = db.session.get(Compound, ticket.compound_id)
-    notify(DISPATCHED, f"event{event_id}", "ticket", ticket.id,
-           f"{compound.name}: 工单 {ticket.tracking_code}「{_summary(ticket)}」已派给您处理",
-           [("user", person.id)], compound_id=compound.id, firm_id=ticket.assignee_firm_id)
+    notify(
+        DISPATCHED,
+        f"event{event_id}",
+        "ticket",
+        ticket.id,
+        f"{compound.name}: 工单 {ticket.tracking_code}「{_summary(ticket)}」已派给您处理",
+        [("user", person.id)],
+        compound_id=compound.id,
+        firm_id=ticket.assignee_firm_id,
+    )
 
 
 def after_transition(ticket: Ticket, frm: S, to: S, event_id: int) -> None:
@@ -54,9 +62,16 @@ def _resolved(ticket: Ticket, event_id: int) -> None:
         audience = ("regulator", 0)
     if audience is None:
         return
-    notify(RESOLVED, f"event{event_id}", "ticket", ticket.id,
-           f"{compound.name}: 工单 {ticket.tracking_code}「{_summary(ticket)}」已处理完毕，请确认",
-           [audience], compound_id=compound.id, firm_id=ticket.assignee_firm_id)
+    notify(
+        RESOLVED,
+        f"event{event_id}",
+        "ticket",
+        ticket.id,
+        f"{compound.name}: 工单 {ticket.tracking_code}「{_summary(ticket)}」已处理完毕，请确认",
+        [audience],
+        compound_id=compound.id,
+        firm_id=ticket.assignee_firm_id,
+    )
 
 
 def _summary(ticket: Ticket) -> str:

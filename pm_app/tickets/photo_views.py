@@ -1,5 +1,6 @@
 """Photos on the ticket page: shown to whoever sees the ticket, added by those who take part in it
 (tickets.attachments holds the checks). Refusals come back as a message on the ticket page."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, url_for
@@ -9,11 +10,11 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
 
+from pm_app.auth.scope import visible_or_404
 from pm_app.errors import DomainError
 from pm_app.extensions import db
 from pm_app.tickets import attachments
 from pm_app.tickets.models import Ticket, TicketAttachment
-from pm_app.auth.scope import visible_or_404
 
 bp = Blueprint("ticket_photos", __name__)
 
@@ -23,8 +24,11 @@ class PhotoForm(FlaskForm):
 
 
 def photos_of(ticket_id: int) -> list[TicketAttachment]:
-    return list(db.session.scalars(select(TicketAttachment).where(TicketAttachment.ticket_id == ticket_id)
-                                   .order_by(TicketAttachment.id)))
+    return list(
+        db.session.scalars(
+            select(TicketAttachment).where(TicketAttachment.ticket_id == ticket_id).order_by(TicketAttachment.id)
+        )
+    )
 
 
 @bp.route("/tickets/<int:ticket_id>/photos", methods=["POST"])
@@ -54,8 +58,9 @@ def upload(ticket_id: int):
 @login_required
 def photo(ticket_id: int, attachment_id: int):
     visible_or_404(Ticket, ticket_id)
-    record = db.session.scalar(select(TicketAttachment).where(TicketAttachment.id == attachment_id,
-                                                              TicketAttachment.ticket_id == ticket_id))
+    record = db.session.scalar(
+        select(TicketAttachment).where(TicketAttachment.id == attachment_id, TicketAttachment.ticket_id == ticket_id)
+    )
     if record is None:
         abort(404)
     return attachments.send(record)

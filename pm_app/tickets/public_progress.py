@@ -8,6 +8,7 @@ signed-in person added once the work had started (the ticket's first move to in 
 reporter's own photo (uploaded without an account) and anything staff added before the work
 started stay on the staff pages; the staff photo form says that later photos are shown here.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -34,8 +35,8 @@ _POSITION = {S.new: 0, S.assigned: 1, S.in_progress: 2, S.reopened: 2, S.resolve
 @dataclass
 class Step:
     label: str
-    at: datetime | None     # the last time the ticket reached it; None when not reached (or not recorded)
-    state: str              # "done", "current" or "todo"
+    at: datetime | None  # the last time the ticket reached it; None when not reached (or not recorded)
+    state: str  # "done", "current" or "todo"
 
 
 def steps_of(ticket: Ticket) -> list[Step]:
@@ -44,10 +45,18 @@ def steps_of(ticket: Ticket) -> list[Step]:
         if event.from_status != event.to_status and event.to_status != S.new.value:
             reached[S(event.to_status)] = event.at
     position = _POSITION[ticket.status]
-    return [Step(str(label), reached.get(status) if index <= position else None,
-                 "done" if index < position or status == S.closed == ticket.status else
-                 "current" if index == position else "todo")
-            for index, (status, label) in enumerate(STEPS)]
+    return [
+        Step(
+            str(label),
+            reached.get(status) if index <= position else None,
+            "done"
+            if index < position or status == S.closed == ticket.status
+            else "current"
+            if index == position
+            else "todo",
+        )
+        for index, (status, label) in enumerate(STEPS)
+    ]
 
 
 def resolution_note(ticket: Ticket) -> str | None:
@@ -60,8 +69,14 @@ def after_photos(ticket: Ticket) -> list[TicketAttachment]:
     started = [event.at for event in ticket.events if event.to_status == S.in_progress.value]
     if not started:
         return []
-    return list(db.session.scalars(
-        select(TicketAttachment).where(TicketAttachment.ticket_id == ticket.id,
-                                       TicketAttachment.uploaded_by_id.is_not(None),
-                                       TicketAttachment.created_at >= min(started))
-        .order_by(TicketAttachment.id)))
+    return list(
+        db.session.scalars(
+            select(TicketAttachment)
+            .where(
+                TicketAttachment.ticket_id == ticket.id,
+                TicketAttachment.uploaded_by_id.is_not(None),
+                TicketAttachment.created_at >= min(started),
+            )
+            .order_by(TicketAttachment.id)
+        )
+    )

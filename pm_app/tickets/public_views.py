@@ -12,6 +12,7 @@ Every POST carries a CSRF token and is rate limited per client address (PUBLIC_R
 lookups of tracking codes are limited too (PUBLIC_TRACK_LIMIT), so codes cannot be guessed by
 trying many.
 """
+
 from __future__ import annotations
 
 import io
@@ -66,8 +67,9 @@ def _absolute(endpoint: str, **values) -> str:
 def report(code: str):
     compound = _compound(code)
     form = PublicReportForm()
-    buildings = db.session.scalars(select(Building.name).where(Building.compound_id == compound.id)
-                                   .order_by(Building.name)).all()
+    buildings = db.session.scalars(
+        select(Building.name).where(Building.compound_id == compound.id).order_by(Building.name)
+    ).all()
     form.building.choices = [("", "—"), *((name, name) for name in buildings)]
     if form.website.data:
         abort(400)
@@ -94,10 +96,8 @@ def report(code: str):
 def qr(code: str):
     compound = _compound(code)
     buffer = io.BytesIO()
-    segno.make(public_url(compound.code), error="m").save(buffer, kind="svg", scale=8, border=2,
-                                                          title=compound.name)
-    return Response(buffer.getvalue(), mimetype="image/svg+xml",
-                    headers={"Cache-Control": "public, max-age=86400"})
+    segno.make(public_url(compound.code), error="m").save(buffer, kind="svg", scale=8, border=2, title=compound.name)
+    return Response(buffer.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
 
 
 @bp.route("/c/<code>/poster")
@@ -128,8 +128,15 @@ def confirm(tracking_code: str):
     form = ConfirmForm(prefix="confirm")
     if not form.validate_on_submit():
         return _track_page(ticket, form, ReopenForm(prefix="reopen"), 422)
-    return _move(ticket, S.closed, form, ReopenForm(prefix="reopen"), satisfaction=int(form.satisfaction.data),
-                 comment=form.comment.data, confirm_key=form.confirm_key.data)
+    return _move(
+        ticket,
+        S.closed,
+        form,
+        ReopenForm(prefix="reopen"),
+        satisfaction=int(form.satisfaction.data),
+        comment=form.comment.data,
+        confirm_key=form.confirm_key.data,
+    )
 
 
 @bp.route("/track/<tracking_code>/reopen", methods=["POST"])
@@ -139,8 +146,9 @@ def reopen(tracking_code: str):
     form = ReopenForm(prefix="reopen")
     if not form.validate_on_submit():
         return _track_page(ticket, ConfirmForm(prefix="confirm"), form, 422)
-    return _move(ticket, S.reopened, form, ConfirmForm(prefix="confirm"), note=form.note.data,
-                 confirm_key=form.confirm_key.data)
+    return _move(
+        ticket, S.reopened, form, ConfirmForm(prefix="confirm"), note=form.note.data, confirm_key=form.confirm_key.data
+    )
 
 
 @bp.route("/track/<tracking_code>/photos/<int:attachment_id>", methods=["GET"])
@@ -172,16 +180,24 @@ def _private_key() -> str | None:
 
 
 def _track_page(ticket, confirm_form, reopen_form, status: int = 200):
-    can_reopen = ticket.status == S.resolved and ticket.resolved_at is not None \
-        and now() <= ticket.resolved_at + REOPEN_WINDOW
+    can_reopen = (
+        ticket.status == S.resolved and ticket.resolved_at is not None and now() <= ticket.resolved_at + REOPEN_WINDOW
+    )
     key = _private_key()
     for form in (confirm_form, reopen_form):
         if key and not form.confirm_key.data:
             form.confirm_key.data = key
-    return render_template("tickets/public_track.html", ticket=ticket, steps=public_progress.steps_of(ticket),
-                           note=public_progress.resolution_note(ticket), photos=public_progress.after_photos(ticket),
-                           compound=db.session.get(Compound, ticket.compound_id), confirm_form=confirm_form,
-                           reopen_form=reopen_form, can_reopen=can_reopen, new=request.args.get("new"),
-                           key=key if request.args.get("new") else None,
-                           private_link=_absolute("tickets_public.track", tracking_code=ticket.tracking_code,
-                                                  key=key) if key else None), status
+    return render_template(
+        "tickets/public_track.html",
+        ticket=ticket,
+        steps=public_progress.steps_of(ticket),
+        note=public_progress.resolution_note(ticket),
+        photos=public_progress.after_photos(ticket),
+        compound=db.session.get(Compound, ticket.compound_id),
+        confirm_form=confirm_form,
+        reopen_form=reopen_form,
+        can_reopen=can_reopen,
+        new=request.args.get("new"),
+        key=key if request.args.get("new") else None,
+        private_link=_absolute("tickets_public.track", tracking_code=ticket.tracking_code, key=key) if key else None,
+    ), status

@@ -1,6 +1,7 @@
 """What the ticket pages read, each a fixed number of scoped statements whatever the number of
 tickets: the board's and the queue's lists, the counts per status, and the charts' aggregates.
 Every query starts from the viewer's scope (pm_app.auth.scope), then the page's filters."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,19 +28,21 @@ class Filters:
     responsible_party: ResponsibleParty | None = None
     source: TicketSource | None = None
     overdue: bool = False
-    created_from: date | None = None   # city days the citizen reported it (reported_at), both included
+    created_from: date | None = None  # city days the citizen reported it (reported_at), both included
     created_to: date | None = None
-    open: bool = False                 # 未办结: new, assigned, in progress or reopened
+    open: bool = False  # 未办结: new, assigned, in progress or reopened
     street_id: int | None = None
-    q: str | None = None               # a tracking code, a platform order number, or words of the description
+    q: str | None = None  # a tracking code, a platform order number, or words of the description
     assignee_user_id: int | None = None  # dispatched to this person (the pages' "dispatched to me")
 
 
 def clauses(filters: Filters, at: datetime, with_status: bool = True) -> list[ColumnElement[bool]]:
     """The filters as WHERE clauses; `with_status=False` leaves the status out, for the counts per status."""
-    found = [getattr(Ticket, name) == getattr(filters, name)
-             for name in ("compound_id", "category", "priority", "responsible_party", "source")
-             if getattr(filters, name) is not None]
+    found = [
+        getattr(Ticket, name) == getattr(filters, name)
+        for name in ("compound_id", "category", "priority", "responsible_party", "source")
+        if getattr(filters, name) is not None
+    ]
     if with_status and filters.status is not None:
         found.append(Ticket.status == filters.status)
     if filters.overdue:
@@ -64,8 +67,9 @@ def search_clause(typed: str) -> ColumnElement[bool]:
     exactly, or words found in the description."""
     text = normal(typed).strip()
     code = "".join(ch for ch in text.upper() if ch.isalnum())
-    return or_(Ticket.tracking_code == code, Ticket.external_ref == text,
-               Ticket.description.contains(text, autoescape=True))
+    return or_(
+        Ticket.tracking_code == code, Ticket.external_ref == text, Ticket.description.contains(text, autoescape=True)
+    )
 
 
 def next_deadline():
@@ -81,25 +85,32 @@ def board_query(user, filters: Filters, at: datetime) -> Select:
 def queue_query(user, filters: Filters, at: datetime, sort: str = "deadline") -> Select:
     """The open tickets assigned to the user's firm (a contractor's: its warranty claims).
     By deadline: the overdue first, each group by the deadline it races, soonest (most late) first."""
-    query = visible(Ticket, user).where(Ticket.assignee_firm_id == user.firm_id, Ticket.status.in_(OPEN),
-                                        *clauses(filters, at))
+    query = visible(Ticket, user).where(
+        Ticket.assignee_firm_id == user.firm_id, Ticket.status.in_(OPEN), *clauses(filters, at)
+    )
     if sort == "created":
         return query.order_by(Ticket.reported_at.desc(), Ticket.id.desc())
     return query.order_by(case((sla.overdue_clause(at), 0), else_=1), next_deadline(), Ticket.id)
 
 
 def status_counts(user, filters: Filters, at: datetime) -> dict[TicketStatus, int]:
-    query = select(Ticket.status, func.count()).where(scope_clause(Ticket, user), *clauses(filters, at, False)) \
+    query = (
+        select(Ticket.status, func.count())
+        .where(scope_clause(Ticket, user), *clauses(filters, at, False))
         .group_by(Ticket.status)
+    )
     counts = dict.fromkeys(TicketStatus, 0)
     counts.update(dict(db.session.execute(query).all()))
     return counts
 
 
 def by_category_and_status(user, filters: Filters, at: datetime) -> list[tuple[str, TicketStatus, int]]:
-    query = select(Ticket.category, Ticket.status, func.count()) \
-        .where(scope_clause(Ticket, user), *clauses(filters, at)) \
-        .group_by(Ticket.category, Ticket.status).order_by(Ticket.category, Ticket.status)
+    query = (
+        select(Ticket.category, Ticket.status, func.count())
+        .where(scope_clause(Ticket, user), *clauses(filters, at))
+        .group_by(Ticket.category, Ticket.status)
+        .order_by(Ticket.category, Ticket.status)
+    )
     return [tuple(row) for row in db.session.execute(query)]
 
 
@@ -108,10 +119,17 @@ def on_time_by_month(user, filters: Filters, at: datetime) -> list[dict]:
     resolve-by. Only tickets now resolved or closed count: a reopened one was not really resolved."""
     month = _month(Ticket.resolved_at)
     on_time = func.sum(case((Ticket.resolved_at <= Ticket.resolve_by, 1), else_=0))
-    query = select(month, func.count(), on_time) \
-        .where(scope_clause(Ticket, user), *clauses(filters, at), Ticket.resolved_at.is_not(None),
-               Ticket.status.in_((TicketStatus.resolved, TicketStatus.closed))) \
-        .group_by(month).order_by(month)
+    query = (
+        select(month, func.count(), on_time)
+        .where(
+            scope_clause(Ticket, user),
+            *clauses(filters, at),
+            Ticket.resolved_at.is_not(None),
+            Ticket.status.in_((TicketStatus.resolved, TicketStatus.closed)),
+        )
+        .group_by(month)
+        .order_by(month)
+    )
     return [{"month": m, "resolved": n, "on_time": int(ok or 0)} for m, n, ok in db.session.execute(query)]
 
 
@@ -136,15 +154,16 @@ def visible_compounds(user) -> list[Compound]:
 
 def visible_streets(user) -> dict[int, str]:
     """The streets of the compounds in sight, for the board's street filter."""
-    query = select(Street.id, Street.name).where(Street.id.in_(select(Compound.street_id)
-                                                               .where(scope_clause(Compound, user)))) \
+    query = (
+        select(Street.id, Street.name)
+        .where(Street.id.in_(select(Compound.street_id).where(scope_clause(Compound, user))))
         .order_by(Street.name)
+    )
     return dict(db.session.execute(query).all())
 
 
 def buildings_of(compound_id: int) -> list[Building]:
-    return list(db.session.scalars(select(Building).where(Building.compound_id == compound_id)
-                                   .order_by(Building.name)))
+    return list(db.session.scalars(select(Building).where(Building.compound_id == compound_id).order_by(Building.name)))
 
 
 def _city_midnight(day: date) -> datetime:

@@ -7,6 +7,7 @@ warranty claim); the street office too when nobody answered in time, for every e
 when the ticket has no assignee at all. Sweeps run every 15 minutes: an emergency must be
 answered within the hour.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -27,8 +28,9 @@ def stage_of(resolve_by: datetime, at: datetime) -> str:
     return "resolve" if at > resolve_by else "respond"
 
 
-def audiences_of(party: ResponsibleParty, firm_id: int | None, street_id: int, stage: str,
-                 priority: Priority) -> tuple[Audience, ...]:
+def audiences_of(
+    party: ResponsibleParty, firm_id: int | None, street_id: int, stage: str, priority: Priority
+) -> tuple[Audience, ...]:
     found: list[Audience] = []
     if firm_id is not None:
         found.append(("contractor" if party == ResponsibleParty.contractor_warranty else "firm", firm_id))
@@ -40,13 +42,25 @@ def audiences_of(party: ResponsibleParty, firm_id: int | None, street_id: int, s
 @alert_rule("ticket_overdue", "An open ticket is past its respond-by or resolve-by time")
 def ticket_overdue(_as_of: date, at: datetime) -> list[Finding]:
     rows = db.session.execute(
-        select(Ticket.id, Ticket.tracking_code, Ticket.description, Ticket.priority, Ticket.respond_by,
-               Ticket.resolve_by, Ticket.responsible_party, Ticket.assignee_firm_id, Compound.id, Compound.street_id, Compound.name)
+        select(
+            Ticket.id,
+            Ticket.tracking_code,
+            Ticket.description,
+            Ticket.priority,
+            Ticket.respond_by,
+            Ticket.resolve_by,
+            Ticket.responsible_party,
+            Ticket.assignee_firm_id,
+            Compound.id,
+            Compound.street_id,
+            Compound.name,
+        )
         .join(Compound, Compound.id == Ticket.compound_id)
-        .where(sla.overdue_clause(at)).order_by(Ticket.id))
+        .where(sla.overdue_clause(at))
+        .order_by(Ticket.id)
+    )
     findings = []
-    for (ticket_id, code, text, priority, respond_by, resolve_by, party, firm_id,
-         compound_id, street_id, name) in rows:
+    for ticket_id, code, text, priority, respond_by, resolve_by, party, firm_id, compound_id, street_id, name in rows:
         stage = stage_of(resolve_by, at)
         summary = text if len(text) <= SUMMARY_CHARS else text[:SUMMARY_CHARS] + "…"
         if stage == "respond":
@@ -54,9 +68,17 @@ def ticket_overdue(_as_of: date, at: datetime) -> list[Finding]:
         else:
             title = f"{name}：工单 {code}「{summary}」已超过办结时限，仍未解决"
         critical = stage == "resolve" or priority == Priority.emergency
-        findings.append(Finding(
-            "ticket", ticket_id, title, severity="critical" if critical else "warning", stage=stage,
-            compound_id=compound_id, firm_id=firm_id,
-            due_on=(respond_by if stage == "respond" else resolve_by).date(),
-            audiences=audiences_of(party, firm_id, street_id, stage, priority)))
+        findings.append(
+            Finding(
+                "ticket",
+                ticket_id,
+                title,
+                severity="critical" if critical else "warning",
+                stage=stage,
+                compound_id=compound_id,
+                firm_id=firm_id,
+                due_on=(respond_by if stage == "respond" else resolve_by).date(),
+                audiences=audiences_of(party, firm_id, street_id, stage, priority),
+            )
+        )
     return findings

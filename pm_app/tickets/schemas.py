@@ -1,5 +1,6 @@
 """Input and output schemas of the ticket API. The reporter's contact is masked for roles that
 do not call residents back (see `TicketOut`)."""
+
 from __future__ import annotations
 
 from flask_login import current_user
@@ -7,12 +8,11 @@ from marshmallow import Schema, ValidationError, fields, post_dump, validate, va
 
 from pm_app.common.clock import CITY_TZ, now
 from pm_app.common.fields import Day, Line, Money, Token
-from pm_app.common.strict_query import StrictQuery
 from pm_app.common.privacy import mask_name, mask_phone
+from pm_app.common.strict_query import StrictQuery
 from pm_app.tickets import sla
-from pm_app.tickets.models import Priority, ResponsibleParty, TicketSource, TicketStatus
-
 from pm_app.tickets.labels import CATEGORIES as CATEGORY_LABELS
+from pm_app.tickets.models import Priority, ResponsibleParty, TicketSource, TicketStatus
 
 # One list, labels.CATEGORIES: a city extends it there (a code and its Chinese label); the column
 # is text, so a new category needs no migration.
@@ -32,14 +32,24 @@ class TicketIn(Schema):
     warranty_item_id = fields.Int(allow_none=True)
     reporter_name = fields.Str(allow_none=True, validate=validate.Length(max=64))
     reporter_phone = fields.Str(allow_none=True, validate=validate.Regexp(r"^[0-9+\- ]{5,20}$"))
-    external_ref = Token(EXTERNAL_REF, "letters, digits and - _ . / only, at most 64", allow_none=True,
-                         metadata={"description": "the 12345 (or other platform's) order number; unique per source"})
-    reported_at = fields.AwareDateTime(default_timezone=CITY_TZ, allow_none=True, metadata={
-        "description": "when the citizen reported it (city time if no offset); default now; SLA counts from it"})
+    external_ref = Token(
+        EXTERNAL_REF,
+        "letters, digits and - _ . / only, at most 64",
+        allow_none=True,
+        metadata={"description": "the 12345 (or other platform's) order number; unique per source"},
+    )
+    reported_at = fields.AwareDateTime(
+        default_timezone=CITY_TZ,
+        allow_none=True,
+        metadata={
+            "description": "when the citizen reported it (city time if no offset); default now; SLA counts from it"
+        },
+    )
 
 
 class TicketQuery(StrictQuery):
     """The list's filters, the board's own (tickets.queries.Filters); an unknown one is a 422."""
+
     compound_id = fields.Int()
     street_id = fields.Int()
     status = fields.Enum(TicketStatus, by_value=True)
@@ -51,8 +61,10 @@ class TicketQuery(StrictQuery):
     overdue = fields.Bool()
     created_from = Day(metadata={"description": "first city day reported (reported_at), included"})
     created_to = Day(metadata={"description": "last city day reported (reported_at), included"})
-    q = Line(validate=validate.Length(min=1, max=100),
-             metadata={"description": "a tracking code, a platform order number, or words of the description"})
+    q = Line(
+        validate=validate.Length(min=1, max=100),
+        metadata={"description": "a tracking code, a platform order number, or words of the description"},
+    )
     assignee_user_id = fields.Int(metadata={"description": "dispatched to this person (your own id: your tickets)"})
 
     @validates_schema
@@ -63,6 +75,7 @@ class TicketQuery(StrictQuery):
 
 class StatsQuery(StrictQuery):
     """The period and place of the statistics; an unknown name is a 422."""
+
     source = fields.Enum(TicketSource, by_value=True)
     created_from = Day(metadata={"description": "first city day reported (reported_at), included"})
     created_to = Day(metadata={"description": "last city day reported (reported_at), included"})
@@ -74,7 +87,7 @@ class StatsQuery(StrictQuery):
 
 class TicketShareOut(Schema):
     count = fields.Int()
-    share = fields.Str(metadata={"description": "of all tickets counted, four places: \"0.3879\""})
+    share = fields.Str(metadata={"description": 'of all tickets counted, four places: "0.3879"'})
 
 
 class StreetShareOut(TicketShareOut):
@@ -86,8 +99,11 @@ class StatsOut(Schema):
     by_category = fields.Dict(keys=fields.Str(), values=fields.Nested(TicketShareOut))
     by_responsible_party = fields.Dict(keys=fields.Str(), values=fields.Nested(TicketShareOut))
     by_source = fields.Dict(keys=fields.Str(), values=fields.Nested(TicketShareOut))
-    by_street = fields.Dict(keys=fields.Str(), values=fields.Nested(StreetShareOut),
-                            metadata={"description": "street id → name, count, share"})
+    by_street = fields.Dict(
+        keys=fields.Str(),
+        values=fields.Nested(StreetShareOut),
+        metadata={"description": "street id → name, count, share"},
+    )
 
 
 class TransitionIn(Schema):
@@ -110,8 +126,13 @@ class EscalateIn(Schema):
 
 
 class DispatchIn(Schema):
-    user_id = fields.Int(required=True, metadata={"description": "an active member of the assignee firm's staff, "
-                                                                  "or (for the street office) one of its officers"})
+    user_id = fields.Int(
+        required=True,
+        metadata={
+            "description": "an active member of the assignee firm's staff, "
+            "or (for the street office) one of its officers"
+        },
+    )
 
 
 class PersonOut(Schema):
@@ -175,5 +196,3 @@ class TicketOut(Schema):
 
 class TicketDetailOut(TicketOut):
     events = fields.List(fields.Nested(EventOut))
-
-

@@ -1,5 +1,6 @@
 """Who sees which tickets: the compound's roles see its tickets; a contractor sees only the
 tickets assigned to it (its warranty claims); events and photos follow their ticket."""
+
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, false, select, true

@@ -1,5 +1,6 @@
 """Rules of maintenance tickets: reporting, warranty routing, the workflow, satisfaction.
 Functions flush; the request or job commits once."""
+
 from __future__ import annotations
 
 import hashlib
@@ -73,18 +74,35 @@ def report(user, compound: Compound, data: dict, source: TicketSource) -> Ticket
     reported = _reported_at(compound, data.get("reported_at"), created)
     _check_external_ref(user, source, data.get("external_ref"))
     respond_by, resolve_by = sla.deadlines(data["priority"], source, reported)
-    ticket = Ticket(tracking_code=new_tracking_code(), compound_id=compound.id, building_id=building_id,
-                    category=data["category"], source=source, priority=data["priority"],
-                    description=data["description"], location=data.get("location"),
-                    reporter_name=data.get("reporter_name"), reporter_phone=data.get("reporter_phone"),
-                    respond_by=respond_by, resolve_by=resolve_by, created_at=created, reported_at=reported,
-                    external_ref=data.get("external_ref"),
-                    created_by_id=getattr(user, "id", None), responsible_party=ResponsibleParty.property_firm)
+    ticket = Ticket(
+        tracking_code=new_tracking_code(),
+        compound_id=compound.id,
+        building_id=building_id,
+        category=data["category"],
+        source=source,
+        priority=data["priority"],
+        description=data["description"],
+        location=data.get("location"),
+        reporter_name=data.get("reporter_name"),
+        reporter_phone=data.get("reporter_phone"),
+        respond_by=respond_by,
+        resolve_by=resolve_by,
+        created_at=created,
+        reported_at=reported,
+        external_ref=data.get("external_ref"),
+        created_by_id=getattr(user, "id", None),
+        responsible_party=ResponsibleParty.property_firm,
+    )
     db.session.add(ticket)
     db.session.flush()
     item = _item(compound.id, data.get("warranty_item_id"))
-    route(ticket, item, ResponsibleParty.contractor_warranty if item and warranties.in_warranty(item, today())
-          else ResponsibleParty.property_firm)
+    route(
+        ticket,
+        item,
+        ResponsibleParty.contractor_warranty
+        if item and warranties.in_warranty(item, today())
+        else ResponsibleParty.property_firm,
+    )
     _event(ticket, user, None, S.new, _("reported (%(source)s)", source=_label(source)))
     return ticket
 
@@ -97,8 +115,9 @@ def _reported_at(compound: Compound, reported: datetime | None, at: datetime) ->
     if reported > at:
         raise DomainError(_("A ticket cannot be reported in the future."), {"reported_at": [_("in the future")]})
     if reported.year < max(compound.year_built or FIRST_DAY.year, FIRST_DAY.year):
-        raise DomainError(_("The compound did not exist yet on that day."),
-                          {"reported_at": [_("before the compound was built")]})
+        raise DomainError(
+            _("The compound did not exist yet on that day."), {"reported_at": [_("before the compound was built")]}
+        )
     return reported
 
 
@@ -110,12 +129,18 @@ def _check_external_ref(user, source: TicketSource, external_ref: str | None) ->
     existing = db.session.scalar(select(Ticket).where(Ticket.source == source, Ticket.external_ref == external_ref))
     if existing is None:
         return
-    if user is None or db.session.scalar(select(Ticket.id).where(Ticket.id == existing.id,
-                                                                  scope_clause(Ticket, user))) is None:
-        raise Conflict(_("Order %(ref)s is already a ticket, of a compound outside your scope.", ref=external_ref),
-                       {"external_ref": [_("already recorded")]})
-    raise Conflict(_("Order %(ref)s is already ticket %(code)s.", ref=external_ref, code=existing.tracking_code),
-                   {"external_ref": [_("already ticket %(code)s", code=existing.tracking_code)]})
+    if (
+        user is None
+        or db.session.scalar(select(Ticket.id).where(Ticket.id == existing.id, scope_clause(Ticket, user))) is None
+    ):
+        raise Conflict(
+            _("Order %(ref)s is already a ticket, of a compound outside your scope.", ref=external_ref),
+            {"external_ref": [_("already recorded")]},
+        )
+    raise Conflict(
+        _("Order %(ref)s is already ticket %(code)s.", ref=external_ref, code=existing.tracking_code),
+        {"external_ref": [_("already ticket %(code)s", code=existing.tracking_code)]},
+    )
 
 
 def route(ticket: Ticket, item: WarrantyItem | None, party: ResponsibleParty) -> None:
@@ -153,15 +178,28 @@ def reroute(user, ticket: Ticket, party: ResponsibleParty, reason: str, item_id:
     else:
         item = db.session.get(WarrantyItem, ticket.warranty_item_id) if ticket.warranty_item_id else None
     if party == ResponsibleParty.contractor_warranty and item is None:
-        raise DomainError(_("Only a ticket about a warranty item can go to its contractor."),
-                          {"responsible_party": [_("needs a warranty item")]})
-    if party == ResponsibleParty.contractor_warranty and item_id is not None and not warranties.in_warranty(item, today()):
-        raise DomainError(_("The warranty of this item ended on %(end)s.", end=item.warranty_end),
-                          {"warranty_item_id": [_("warranty ended")]})
+        raise DomainError(
+            _("Only a ticket about a warranty item can go to its contractor."),
+            {"responsible_party": [_("needs a warranty item")]},
+        )
+    if (
+        party == ResponsibleParty.contractor_warranty
+        and item_id is not None
+        and not warranties.in_warranty(item, today())
+    ):
+        raise DomainError(
+            _("The warranty of this item ended on %(end)s.", end=item.warranty_end),
+            {"warranty_item_id": [_("warranty ended")]},
+        )
     route(ticket, item, party)
     ticket.routing_note = reason.strip()
-    _event(ticket, user, ticket.status, ticket.status, _("re-routed to %(party)s: %(reason)s",
-                                                         party=_label(party), reason=reason.strip()))
+    _event(
+        ticket,
+        user,
+        ticket.status,
+        ticket.status,
+        _("re-routed to %(party)s: %(reason)s", party=_label(party), reason=reason.strip()),
+    )
     return ticket
 
 
@@ -175,8 +213,10 @@ def escalate(user, ticket: Ticket, priority: Priority, reason: str, at: datetime
     if ticket.status not in OPEN:
         raise Conflict(_("Only an open ticket is escalated."), {"priority": [_("the ticket is not open")]})
     if PRIORITY_ORDER.index(priority) <= PRIORITY_ORDER.index(ticket.priority):
-        raise DomainError(_("Escalating means a higher priority than %(now)s.", now=_label(ticket.priority)),
-                          {"priority": [_("higher than %(now)s", now=_label(ticket.priority))]})
+        raise DomainError(
+            _("Escalating means a higher priority than %(now)s.", now=_label(ticket.priority)),
+            {"priority": [_("higher than %(now)s", now=_label(ticket.priority))]},
+        )
     if not (reason or "").strip():
         raise DomainError(_("Say why the ticket is escalated."), {"reason": [_("required")]})
     at = at or now()
@@ -184,9 +224,19 @@ def escalate(user, ticket: Ticket, priority: Priority, reason: str, at: datetime
     before = ticket.priority
     ticket.priority = priority
     ticket.respond_by, ticket.resolve_by = min(ticket.respond_by, respond_by), min(ticket.resolve_by, resolve_by)
-    _event(ticket, user, ticket.status, ticket.status,
-           _("escalated from %(before)s to %(after)s: %(reason)s", before=_label(before), after=_label(priority),
-             reason=reason.strip()), at)
+    _event(
+        ticket,
+        user,
+        ticket.status,
+        ticket.status,
+        _(
+            "escalated from %(before)s to %(after)s: %(reason)s",
+            before=_label(before),
+            after=_label(priority),
+            reason=reason.strip(),
+        ),
+        at,
+    )
     db.session.flush()
     return ticket
 
@@ -213,9 +263,17 @@ def parties(user, ticket: Ticket) -> set[str]:
     return found
 
 
-def transition(user, ticket: Ticket, to: S, note: str | None = None, satisfaction: int | None = None,
-               comment: str | None = None, cost_fen: int | None = None, at: datetime | None = None,
-               confirm_key: str | None = None) -> Ticket:
+def transition(
+    user,
+    ticket: Ticket,
+    to: S,
+    note: str | None = None,
+    satisfaction: int | None = None,
+    comment: str | None = None,
+    cost_fen: int | None = None,
+    at: datetime | None = None,
+    confirm_key: str | None = None,
+) -> Ticket:
     """Move the ticket. `user` None is the public reporter, who must hold the ticket's confirmation
     key: the tracking code alone is seen by staff, and would let the rated firm rate itself."""
     at = at or now()
@@ -225,18 +283,28 @@ def transition(user, ticket: Ticket, to: S, note: str | None = None, satisfactio
     allowed = parties_for(frm, to)
     if not allowed:
         names = ", ".join(s.value for s in allowed_from(frm)) or _("none")
-        raise Conflict(_("A %(frm)s ticket cannot become %(to)s; allowed: %(allowed)s.", frm=frm.value, to=to.value,
-                         allowed=names), {"to": [_("allowed from %(frm)s: %(allowed)s", frm=frm.value, allowed=names)]})
+        raise Conflict(
+            _(
+                "A %(frm)s ticket cannot become %(to)s; allowed: %(allowed)s.",
+                frm=frm.value,
+                to=to.value,
+                allowed=names,
+            ),
+            {"to": [_("allowed from %(frm)s: %(allowed)s", frm=frm.value, allowed=names)]},
+        )
     if not allowed & parties(user, ticket):
         raise Forbidden(_("You may not move this ticket from %(frm)s to %(to)s.", frm=frm.value, to=to.value))
     if to in NOTE_REQUIRED and not (note or "").strip():
         raise DomainError(_("Say why."), {"note": [_("required when the ticket becomes %(to)s", to=to.value)]})
     if to == S.reopened and ticket.resolved_at and at > ticket.resolved_at + REOPEN_WINDOW:
-        raise Conflict(_("A ticket can be reopened within 7 days of its resolution; report a new one."),
-                       {"to": [_("the 7 days to reopen have passed")]})
+        raise Conflict(
+            _("A ticket can be reopened within 7 days of its resolution; report a new one."),
+            {"to": [_("the 7 days to reopen have passed")]},
+        )
     if satisfaction is not None and to != S.closed:
-        raise DomainError(_("A rating is given when the ticket is confirmed and closed."),
-                          {"satisfaction": [_("only when closing")]})
+        raise DomainError(
+            _("A rating is given when the ticket is confirmed and closed."), {"satisfaction": [_("only when closing")]}
+        )
     _apply(ticket, user, frm, to, at, satisfaction, comment, cost_fen)
     event = _event(ticket, user, frm, to, (note or "").strip() or None, at)
     notices.after_transition(ticket, frm, to, event.id)
@@ -250,18 +318,25 @@ def record(ticket: Ticket, user, note: str) -> TicketEvent:
 
 def _check_reporter(ticket: Ticket, key: str | None) -> None:
     if ticket.confirm_key_hash is None:
-        raise Forbidden(_("This repair was not reported on the public page with a confirmation key: the "
-                          "committee or the street office confirms it."))
+        raise Forbidden(
+            _(
+                "This repair was not reported on the public page with a confirmation key: the "
+                "committee or the street office confirms it."
+            )
+        )
     if not holds_confirm_key(ticket, key):
-        raise DomainError(_("The confirmation key does not match this repair."),
-                          {"confirm_key": [_("the key on your receipt, or in your private tracking link")]},
-                          status=403)
+        raise DomainError(
+            _("The confirmation key does not match this repair."),
+            {"confirm_key": [_("the key on your receipt, or in your private tracking link")]},
+            status=403,
+        )
 
 
 def _apply(ticket, user, frm, to, at, satisfaction, comment, cost_fen) -> None:
     ticket.status = to
-    if ticket.responded_at is None and (to in (S.in_progress, S.rejected) or
-                                        (to == S.assigned and "assignee" in parties(user, ticket))):
+    if ticket.responded_at is None and (
+        to in (S.in_progress, S.rejected) or (to == S.assigned and "assignee" in parties(user, ticket))
+    ):
         ticket.responded_at = at
     if to == S.resolved:
         ticket.resolved_at = at
@@ -280,8 +355,15 @@ def _apply(ticket, user, frm, to, at, satisfaction, comment, cost_fen) -> None:
 
 def _event(ticket: Ticket, user, frm, to, note, at: datetime | None = None) -> TicketEvent:
     label = "reporter" if user is None else (user.display_name or user.username)
-    event = TicketEvent(ticket_id=ticket.id, actor_id=getattr(user, "id", None), actor_label=label[:64],
-                        from_status=frm.value if frm else None, to_status=to.value, note=note, at=at or now())
+    event = TicketEvent(
+        ticket_id=ticket.id,
+        actor_id=getattr(user, "id", None),
+        actor_label=label[:64],
+        from_status=frm.value if frm else None,
+        to_status=to.value,
+        note=note,
+        at=at or now(),
+    )
     db.session.add(event)
     db.session.flush()
     return event
@@ -299,11 +381,14 @@ def _building(compound_id: int, name: str | None) -> int | None:
 def _item(compound_id: int, item_id: int | None) -> WarrantyItem | None:
     if item_id is None:
         return None
-    item = db.session.scalar(select(WarrantyItem).where(WarrantyItem.id == item_id,
-                                                        WarrantyItem.compound_id == compound_id))
+    item = db.session.scalar(
+        select(WarrantyItem).where(WarrantyItem.id == item_id, WarrantyItem.compound_id == compound_id)
+    )
     if item is None:
-        raise DomainError(_("No such warranty item in this compound."),
-                          {"warranty_item_id": [_("not a warranty item of this compound")]})
+        raise DomainError(
+            _("No such warranty item in this compound."),
+            {"warranty_item_id": [_("not a warranty item of this compound")]},
+        )
     return item
 
 

@@ -4,6 +4,7 @@ Defaults (configurable as TICKET_SLA_HOURS: priority → (respond, resolve) hour
 1 h / 24 h, high 4 h / 3 days, normal 24 h / 7 days, low 72 h / 15 days. A 12345 hotline ticket
 must be answered within a day whatever its priority (HOTLINE_RESPOND_HOURS).
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -28,8 +29,11 @@ def deadlines(priority: Priority, source: TicketSource, created: datetime) -> tu
 
 def respond_overdue(ticket: Ticket, at: datetime) -> bool:
     """Nobody has started on it (nor rejected it) by its respond-by time."""
-    return ticket.status in (TicketStatus.new, TicketStatus.assigned) and ticket.responded_at is None \
+    return (
+        ticket.status in (TicketStatus.new, TicketStatus.assigned)
+        and ticket.responded_at is None
         and at > ticket.respond_by
+    )
 
 
 def resolve_overdue(ticket: Ticket, at: datetime) -> bool:
@@ -44,6 +48,10 @@ def overdue(ticket: Ticket, at: datetime) -> bool:
 def overdue_clause(at: datetime) -> ColumnElement[bool]:
     """The same test in SQL, for lists and sweeps."""
     return or_(
-        and_(Ticket.status.in_((TicketStatus.new, TicketStatus.assigned)), Ticket.responded_at.is_(None),
-             Ticket.respond_by < at),
-        and_(Ticket.status.in_(OPEN), Ticket.resolve_by < at))
+        and_(
+            Ticket.status.in_((TicketStatus.new, TicketStatus.assigned)),
+            Ticket.responded_at.is_(None),
+            Ticket.respond_by < at,
+        ),
+        and_(Ticket.status.in_(OPEN), Ticket.resolve_by < at),
+    )

@@ -2,6 +2,7 @@
 responsible party, by source and by street, each with its share of the total as a four-place
 ratio (seed 003: "投诉件约116件，其中施工管理、质量安全等方面投诉件约45件，占总数39%").
 One GROUP BY per breakdown, each over the caller's tickets (tickets.scope) and the filters."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,7 +17,6 @@ from pm_app.org.models import Compound, Street
 from pm_app.tickets import queries
 from pm_app.tickets.labels import CATEGORIES
 from pm_app.tickets.models import ResponsibleParty, Ticket, TicketSource
-
 
 # Seed 003's question is "其中施工管理、质量安全等方面投诉件约45件，占总数39%": the complaints about
 # how the renovation was built and whether it was built well. They are the construction-phase
@@ -43,7 +43,9 @@ class Breakdown:
 
 
 def _grouped(user, filters: queries.Filters, at: datetime, column) -> dict:
-    query = select(column, func.count()).where(scope_clause(Ticket, user), *queries.clauses(filters, at)).group_by(column)
+    query = (
+        select(column, func.count()).where(scope_clause(Ticket, user), *queries.clauses(filters, at)).group_by(column)
+    )
     return {key: int(n) for key, n in db.session.execute(query)}
 
 
@@ -51,18 +53,21 @@ def complaint_stats(user, filters: queries.Filters, at: datetime) -> dict:
     """Every known category, party and source is listed (0 when none); streets, those with tickets."""
     by_category = _grouped(user, filters, at, Ticket.category)
     total = sum(by_category.values())
-    categories = {**dict.fromkeys(CATEGORIES, 0), **by_category}   # a retired category still counts
+    categories = {**dict.fromkeys(CATEGORIES, 0), **by_category}  # a retired category still counts
     parties = {p.value: 0 for p in ResponsibleParty}
     parties.update({p.value: n for p, n in _grouped(user, filters, at, Ticket.responsible_party).items()})
     sources = {s.value: 0 for s in TicketSource}
     sources.update({s.value: n for s, n in _grouped(user, filters, at, Ticket.source).items()})
     streets = _streets(user, filters, at)
-    return {"tickets": total,
-            "by_category": Breakdown(categories).shares(total),
-            "by_responsible_party": Breakdown(parties).shares(total),
-            "by_source": Breakdown(sources).shares(total),
-            "by_street": {str(sid): {"name": name, "count": n, "share": share(n, total)}
-                          for sid, (name, n) in streets.items()}}
+    return {
+        "tickets": total,
+        "by_category": Breakdown(categories).shares(total),
+        "by_responsible_party": Breakdown(parties).shares(total),
+        "by_source": Breakdown(sources).shares(total),
+        "by_street": {
+            str(sid): {"name": name, "count": n, "share": share(n, total)} for sid, (name, n) in streets.items()
+        },
+    }
 
 
 def construction_quality(found: dict) -> dict:
@@ -72,10 +77,15 @@ def construction_quality(found: dict) -> dict:
 
 
 def _streets(user, filters: queries.Filters, at: datetime) -> dict[int, tuple[str, int]]:
-    query = select(Street.id, Street.name, func.count()).select_from(Ticket) \
-        .join(Compound, Compound.id == Ticket.compound_id).join(Street, Street.id == Compound.street_id) \
-        .where(scope_clause(Ticket, user), *queries.clauses(filters, at)) \
-        .group_by(Street.id, Street.name).order_by(Street.name)
+    query = (
+        select(Street.id, Street.name, func.count())
+        .select_from(Ticket)
+        .join(Compound, Compound.id == Ticket.compound_id)
+        .join(Street, Street.id == Compound.street_id)
+        .where(scope_clause(Ticket, user), *queries.clauses(filters, at))
+        .group_by(Street.id, Street.name)
+        .order_by(Street.name)
+    )
     return {sid: (name, int(n)) for sid, name, n in db.session.execute(query)}
 
 

@@ -1,6 +1,7 @@
 """The ticket page (everything about one ticket, its timeline, and the forms for the steps the
 reader may take now, plus re-routing for the street office) and the "report a repair" form of
 a compound for signed-in users."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -10,14 +11,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from pm_app.auth.models import Role, User
-from pm_app.auth.scope import visible
+from pm_app.auth.scope import visible, visible_or_404
 from pm_app.common.clock import now
 from pm_app.common.forms import report
 from pm_app.common.privacy import mask_name, mask_phone
 from pm_app.errors import DomainError
 from pm_app.extensions import db
-from pm_app.org.models import Building, Compound, Firm
 from pm_app.org.labels import ROLES
+from pm_app.org.models import Building, Compound, Firm
 from pm_app.org.services import can_manage_compound
 from pm_app.tickets import attachments, dispatch, photo_views, queries, services
 from pm_app.tickets.forms import DispatchForm, EscalateForm, ReportForm, RouteForm, transition_form
@@ -25,13 +26,15 @@ from pm_app.tickets.labels import deadlines_of, ticket_label
 from pm_app.tickets.models import Priority, Ticket, TicketSource, TicketStatus
 from pm_app.tickets.workflow import FINISHED, OPEN, REOPEN_WINDOW, allowed_from, parties_for
 from pm_app.warranties.models import WarrantyClaim, WarrantyItem
-from pm_app.auth.scope import visible_or_404
 
 bp = Blueprint("tickets", __name__)
 
 # The source a role's report most likely came through: the form's first guess.
-DEFAULT_SOURCE = {Role.committee_member: TicketSource.committee, Role.firm_staff: TicketSource.firm,
-                  Role.street_officer: TicketSource.street}
+DEFAULT_SOURCE = {
+    Role.committee_member: TicketSource.committee,
+    Role.firm_staff: TicketSource.firm,
+    Role.street_officer: TicketSource.street,
+}
 
 
 @bp.route("/tickets/<int:ticket_id>")
@@ -114,8 +117,10 @@ def dispatch_to(ticket_id: int):
             report(form, error)
             return _page(ticket, dispatch_form=form, status=error.status)
         db.session.commit()
-        flash(_("Ticket dispatched to %(name)s.", name=dispatch.name_of(db.session.get(User, ticket.assignee_user_id))),
-              "success")
+        flash(
+            _("Ticket dispatched to %(name)s.", name=dispatch.name_of(db.session.get(User, ticket.assignee_user_id))),
+            "success",
+        )
         return redirect(url_for(".ticket", ticket_id=ticket.id))
     return _page(ticket, dispatch_form=form, status=422)
 
@@ -143,46 +148,68 @@ def new(compound_id: int):
 def _page(ticket: Ticket, failed=None, route_form=None, status: int = 200, escalate_form=None, dispatch_form=None):
     at = now()
     mine = services.parties(current_user, ticket)
-    steps = [to for to in allowed_from(ticket.status) if parties_for(ticket.status, to) & mine
-             and not (to == TicketStatus.reopened and ticket.resolved_at and at > ticket.resolved_at + REOPEN_WINDOW)]
+    steps = [
+        to
+        for to in allowed_from(ticket.status)
+        if parties_for(ticket.status, to) & mine
+        and not (to == TicketStatus.reopened and ticket.resolved_at and at > ticket.resolved_at + REOPEN_WINDOW)
+    ]
     forms = {to: failed[1] if failed and failed[0] == to else transition_form(to, fresh=True) for to in steps}
     office = "office" in mine and ticket.status not in FINISHED
     shown = services.sees_reporter(current_user, ticket)
     return render_template(
-        "tickets/ticket.html", ticket=ticket, compound=db.session.get(Compound, ticket.compound_id),
+        "tickets/ticket.html",
+        ticket=ticket,
+        compound=db.session.get(Compound, ticket.compound_id),
         building=db.session.get(Building, ticket.building_id) if ticket.building_id else None,
-        item=_item(ticket), claim=db.session.get(WarrantyClaim, ticket.claim_id) if ticket.claim_id else None,
+        item=_item(ticket),
+        claim=db.session.get(WarrantyClaim, ticket.claim_id) if ticket.claim_id else None,
         assignee=db.session.get(Firm, ticket.assignee_firm_id) if ticket.assignee_firm_id else None,
         reporter_name=ticket.reporter_name if shown else mask_name(ticket.reporter_name),
         reporter_phone=ticket.reporter_phone if shown else mask_phone(ticket.reporter_phone),
-        deadlines=deadlines_of(ticket, at), forms=forms,
+        deadlines=deadlines_of(ticket, at),
+        forms=forms,
         stale=failed[1] if failed and failed[0] not in forms else None,
         stale_step=failed[0] if failed and failed[0] not in forms else None,
         photos=photo_views.photos_of(ticket.id),
-        photo_form=photo_views.PhotoForm(prefix="photo") if attachments.can_attach(current_user, ticket)
-        and ticket.status not in FINISHED else None,
+        photo_form=photo_views.PhotoForm(prefix="photo")
+        if attachments.can_attach(current_user, ticket) and ticket.status not in FINISHED
+        else None,
         route_form=route_form or (_route_form(ticket) if office else None),
-        escalate_form=escalate_form or (EscalateForm(formdata=None, prefix="escalate").for_ticket(ticket.priority)
-                                        if office and ticket.status in OPEN and ticket.priority != Priority.emergency
-                                        else None),
-        dispatch_form=dispatch_form or (_dispatch_form(ticket, fresh=True) if ticket.status in OPEN
-                                        and dispatch.can_dispatch(current_user, ticket) else None),
+        escalate_form=escalate_form
+        or (
+            EscalateForm(formdata=None, prefix="escalate").for_ticket(ticket.priority)
+            if office and ticket.status in OPEN and ticket.priority != Priority.emergency
+            else None
+        ),
+        dispatch_form=dispatch_form
+        or (
+            _dispatch_form(ticket, fresh=True)
+            if ticket.status in OPEN and dispatch.can_dispatch(current_user, ticket)
+            else None
+        ),
         dispatched_to=db.session.get(User, ticket.assignee_user_id) if ticket.assignee_user_id else None,
     ), status
 
 
 def _dispatch_form(ticket: Ticket, fresh: bool) -> DispatchForm:
     people = [(p.id, f"{dispatch.name_of(p)}（{ROLES[p.role]}）") for p in dispatch.eligible(current_user, ticket)]
-    form = DispatchForm(formdata=None, prefix="dispatch", user_id=ticket.assignee_user_id) if fresh \
+    form = (
+        DispatchForm(formdata=None, prefix="dispatch", user_id=ticket.assignee_user_id)
+        if fresh
         else DispatchForm(prefix="dispatch")
+    )
     return form.with_people(people)
 
 
 def _item(ticket: Ticket) -> WarrantyItem | None:
     if ticket.warranty_item_id is None:
         return None
-    return db.session.scalar(select(WarrantyItem).where(WarrantyItem.id == ticket.warranty_item_id)
-                             .options(joinedload(WarrantyItem.project), joinedload(WarrantyItem.category)))
+    return db.session.scalar(
+        select(WarrantyItem)
+        .where(WarrantyItem.id == ticket.warranty_item_id)
+        .options(joinedload(WarrantyItem.project), joinedload(WarrantyItem.category))
+    )
 
 
 def _report_form(compound: Compound) -> ReportForm:
@@ -193,18 +220,26 @@ def _report_form(compound: Compound) -> ReportForm:
 
 
 def _route_form(ticket: Ticket) -> RouteForm:
-    form = RouteForm(formdata=None, prefix="route", responsible_party=ticket.responsible_party.value,
-                     warranty_item_id=ticket.warranty_item_id)
+    form = RouteForm(
+        formdata=None,
+        prefix="route",
+        responsible_party=ticket.responsible_party.value,
+        warranty_item_id=ticket.warranty_item_id,
+    )
     form.warranty_item_id.choices = _item_choices(ticket.compound_id)
     return form
 
 
 def _item_choices(compound_id: int) -> list:
-    items = db.session.scalars(visible(WarrantyItem, current_user).where(WarrantyItem.compound_id == compound_id)
-                               .options(joinedload(WarrantyItem.category))
-                               .order_by(WarrantyItem.warranty_end.desc(), WarrantyItem.id)).all()
+    items = db.session.scalars(
+        visible(WarrantyItem, current_user)
+        .where(WarrantyItem.compound_id == compound_id)
+        .options(joinedload(WarrantyItem.category))
+        .order_by(WarrantyItem.warranty_end.desc(), WarrantyItem.id)
+    ).all()
     return [("", "—")] + [
-        (i.id, f"{i.category.name} · {i.description} ({_('warranty to %(end)s', end=i.warranty_end)})") for i in items]
+        (i.id, f"{i.category.name} · {i.description} ({_('warranty to %(end)s', end=i.warranty_end)})") for i in items
+    ]
 
 
 def _status_or_404(value: str) -> TicketStatus:
@@ -212,4 +247,3 @@ def _status_or_404(value: str) -> TicketStatus:
         return TicketStatus(value)
     except ValueError:
         abort(404)
-

@@ -8,6 +8,7 @@ Parties: `office` (the compound's street office, the regulator, admin), `assigne
 firm the ticket is assigned to: the property firm, or the contractor for a warranty claim),
 `confirmer` (the compound's committee, the office, or the public reporter by tracking code).
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -17,7 +18,7 @@ from pm_app.tickets.models import TicketStatus as S
 REOPEN_DAYS = 7
 
 TRANSITIONS: dict[tuple[S, S], frozenset[str]] = {
-    (S.new, S.assigned): frozenset({"office", "assignee"}),      # the office dispatches, or the assignee accepts
+    (S.new, S.assigned): frozenset({"office", "assignee"}),  # the office dispatches, or the assignee accepts
     (S.assigned, S.in_progress): frozenset({"assignee"}),
     (S.reopened, S.in_progress): frozenset({"assignee"}),
     (S.in_progress, S.resolved): frozenset({"assignee"}),

@@ -1,5 +1,6 @@
 """API of joint acceptance and the handed-over documents of a project. Reading follows the
 project's scope; recording is the street office's and the city's (services check it)."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -15,8 +16,12 @@ from pm_app.warranties import acceptance_schemas as s
 from pm_app.warranties.acceptance_models import ProjectDocument
 from pm_app.warranties.models import RenovationProject
 
-blp = UploadBlueprint("acceptance_api", __name__, url_prefix="/api/v1",
-                      description="Joint completion acceptance of a project and the documents handed over with it")
+blp = UploadBlueprint(
+    "acceptance_api",
+    __name__,
+    url_prefix="/api/v1",
+    description="Joint completion acceptance of a project and the documents handed over with it",
+)
 
 
 @blp.route("/projects/<int:project_id>/acceptances")
@@ -30,9 +35,13 @@ class Acceptances(MethodView):
 
     @blp.arguments(s.AcceptanceIn)
     @blp.response(201, s.AcceptanceOut)
-    @blp.alt_response(409, description="out of order: comprehensive before a passed self-acceptance, or accepted already")
-    @blp.alt_response(422, description="no residents' representative, a failed acceptance without defects, or a "
-                                       "deadline before the day")
+    @blp.alt_response(
+        409, description="out of order: comprehensive before a passed self-acceptance, or accepted already"
+    )
+    @blp.alt_response(
+        422,
+        description="no residents' representative, a failed acceptance without defects, or a deadline before the day",
+    )
     def post(self, data, project_id):
         """Record an acceptance; a passed one closes the open defects, and a passed comprehensive one
         sets the project's acceptance date (its warranties start then)"""
@@ -59,8 +68,9 @@ class Documents(MethodView):
     def post(self, data, project_id):
         """Hand over a document (multipart: kind, title, file)"""
         project = get_visible(RenovationProject, project_id, current_user)
-        record = documents.attach(current_user, project, data["kind"], data.get("title"), data["file"].stream,
-                                  data["file"].filename)
+        record = documents.attach(
+            current_user, project, data["kind"], data.get("title"), data["file"].stream, data["file"].filename
+        )
         try:
             db.session.commit()
         except Exception:
@@ -76,8 +86,9 @@ class DocumentFile(MethodView):
     @blp.response(200, description="the file itself, as a download")
     def get(self, project_id, document_id):
         """Download a document"""
-        record = db.session.scalar(select(ProjectDocument).where(ProjectDocument.id == document_id,
-                                                                 ProjectDocument.project_id == project_id))
+        record = db.session.scalar(
+            select(ProjectDocument).where(ProjectDocument.id == document_id, ProjectDocument.project_id == project_id)
+        )
         if record is None:
             raise NotFound()
         return documents.send(record)

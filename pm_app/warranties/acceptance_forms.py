@@ -1,6 +1,7 @@
 """Labels and forms of joint acceptance and the handed-over documents on the project page.
 Participants are typed per role, names separated by 、 or commas, as they are signed on the
 acceptance record (验收记录)."""
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,10 @@ from wtforms.validators import DataRequired, Length, Optional
 from pm_app.common.forms import day_in_range
 from pm_app.warranties.acceptance_models import AcceptanceResult, AcceptanceStage, DocumentKind, ParticipantRole
 
-STAGES = {AcceptanceStage.district_self: _l("District self-acceptance"),
-          AcceptanceStage.comprehensive: _l("City comprehensive acceptance")}
+STAGES = {
+    AcceptanceStage.district_self: _l("District self-acceptance"),
+    AcceptanceStage.comprehensive: _l("City comprehensive acceptance"),
+}
 RESULTS = {AcceptanceResult.passed: _l("Passed"), AcceptanceResult.failed: _l("Failed, to be rectified")}
 ROLES = {
     ParticipantRole.residents: _l("Residents' representatives"),
@@ -49,6 +52,7 @@ def acceptance_label(value) -> str:
 
 class AcceptanceFindingRow(Form):
     """One defect (a plain Form: the acceptance form's CSRF token covers it)."""
+
     description = StringField(_l("Defect"), validators=[Optional(), Length(max=2000)])
     rectify_by = DateField(_l("Rectify by"), validators=[Optional(), day_in_range])
 
@@ -61,24 +65,39 @@ class AcceptanceForm(FlaskForm):
     findings = FieldList(FormField(AcceptanceFindingRow), min_entries=FINDING_ROWS, max_entries=FINDING_ROWS)
 
     def data_for_service(self) -> dict:
-        participants = [{"role": role.value, "name": name.strip()[:64]}
-                        for role in ROLES for name in NAMES.split(getattr(self, f"role_{role.value}").data or "")
-                        if name.strip()]
-        findings = [{"description": row.form.description.data, "rectify_by": row.form.rectify_by.data}
-                    for row in self.findings if (row.form.description.data or "").strip()]
-        return {"stage": AcceptanceStage(self.stage.data), "held_on": self.held_on.data,
-                "result": AcceptanceResult(self.result.data), "summary": self.summary.data,
-                "participants": participants, "findings": findings}
+        participants = [
+            {"role": role.value, "name": name.strip()[:64]}
+            for role in ROLES
+            for name in NAMES.split(getattr(self, f"role_{role.value}").data or "")
+            if name.strip()
+        ]
+        findings = [
+            {"description": row.form.description.data, "rectify_by": row.form.rectify_by.data}
+            for row in self.findings
+            if (row.form.description.data or "").strip()
+        ]
+        return {
+            "stage": AcceptanceStage(self.stage.data),
+            "held_on": self.held_on.data,
+            "result": AcceptanceResult(self.result.data),
+            "summary": self.summary.data,
+            "participants": participants,
+            "findings": findings,
+        }
 
 
 # One names field per role: role_residents, role_construction, …
 for _role, _label in ROLES.items():
-    setattr(AcceptanceForm, f"role_{_role.value}",
-            StringField(_label, validators=[Optional(), Length(max=500)], description=_l("names, separated by 、")))
+    setattr(
+        AcceptanceForm,
+        f"role_{_role.value}",
+        StringField(_label, validators=[Optional(), Length(max=500)], description=_l("names, separated by 、")),
+    )
 
 
 class DocumentForm(FlaskForm):
-    kind = SelectField(_l("Kind of document"), choices=[(k.value, v) for k, v in DOCUMENT_KINDS.items()],
-                       validators=[DataRequired()])
+    kind = SelectField(
+        _l("Kind of document"), choices=[(k.value, v) for k, v in DOCUMENT_KINDS.items()], validators=[DataRequired()]
+    )
     title = StringField(_l("Title"), validators=[Optional(), Length(max=128)])
     file = FileField(_l("File (PDF, JPEG, PNG or DWG)"), validators=[FileRequired()])

@@ -9,6 +9,7 @@ goes missing: "有的只有总平图却缺失地下综合管线图".
 An acceptance is one dated meeting: its stage, its participants by role, its result, and (when it
 fails) the defects to rectify, each with a deadline. A later acceptance that passes closes them.
 """
+
 from __future__ import annotations
 
 import enum
@@ -22,7 +23,7 @@ from pm_app.extensions import db
 
 
 class AcceptanceStage(str, enum.Enum):
-    district_self = "self"          # 区级自验收
+    district_self = "self"  # 区级自验收
     comprehensive = "comprehensive"  # 市级综合验收
 
 
@@ -32,24 +33,24 @@ class AcceptanceResult(str, enum.Enum):
 
 
 class ParticipantRole(str, enum.Enum):
-    district = "district"          # 区级相关部门
-    builder = "builder"            # 建设单位（项目单位）
+    district = "district"  # 区级相关部门
+    builder = "builder"  # 建设单位（项目单位）
     construction = "construction"  # 施工单位
-    design = "design"              # 设计单位
-    supervision = "supervision"    # 监理单位
-    street = "street"              # 街道
-    community = "community"        # 社区
-    property = "property"          # 物业
-    residents = "residents"        # 居民代表
+    design = "design"  # 设计单位
+    supervision = "supervision"  # 监理单位
+    street = "street"  # 街道
+    community = "community"  # 社区
+    property = "property"  # 物业
+    residents = "residents"  # 居民代表
 
 
 class DocumentKind(str, enum.Enum):
-    site_plan = "site_plan"              # 总平面图
-    pipe_network = "pipe_network"        # 地下综合管线图
-    as_built = "as_built"                # 竣工图
+    site_plan = "site_plan"  # 总平面图
+    pipe_network = "pipe_network"  # 地下综合管线图
+    as_built = "as_built"  # 竣工图
     acceptance_report = "acceptance_report"  # 竣工验收报告
-    handover_list = "handover_list"      # 移交清单
-    other = "other"                      # 其他资料
+    handover_list = "handover_list"  # 移交清单
+    other = "other"  # 其他资料
 
 
 class ProjectAcceptance(db.Model):
@@ -64,10 +65,11 @@ class ProjectAcceptance(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())
 
     participants: Mapped[list[AcceptanceParticipant]] = relationship(
-        order_by="AcceptanceParticipant.id", cascade="all, delete-orphan")
+        order_by="AcceptanceParticipant.id", cascade="all, delete-orphan"
+    )
     findings: Mapped[list[AcceptanceFinding]] = relationship(
-        order_by="AcceptanceFinding.id", cascade="all, delete-orphan",
-        foreign_keys="AcceptanceFinding.acceptance_id")
+        order_by="AcceptanceFinding.id", cascade="all, delete-orphan", foreign_keys="AcceptanceFinding.acceptance_id"
+    )
 
 
 class AcceptanceParticipant(db.Model):
@@ -80,6 +82,7 @@ class AcceptanceParticipant(db.Model):
 
 class AcceptanceFinding(db.Model):
     """A defect found at an acceptance that failed, open until an acceptance that passes."""
+
     __tablename__ = "acceptance_finding"
     id: Mapped[int] = mapped_column(primary_key=True)
     acceptance_id: Mapped[int] = mapped_column(ForeignKey("project_acceptance.id"), index=True)
@@ -92,6 +95,7 @@ class AcceptanceFinding(db.Model):
 
 class ProjectDocument(db.Model):
     """A drawing or record handed over with the works, stored on disk like a ticket photo."""
+
     __tablename__ = "project_document"
     __table_args__ = (CheckConstraint("size > 0", name="not_empty"),)
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,4 +1,5 @@
 """Schemas of joint acceptance and the handed-over documents. Inputs refuse unknown fields."""
+
 from __future__ import annotations
 
 from flask_smorest.fields import Upload
@@ -18,15 +19,27 @@ class AcceptanceFindingIn(Schema):
 
 
 class AcceptanceIn(Schema):
-    stage = fields.Enum(AcceptanceStage, by_value=True, required=True,
-                        metadata={"description": "self (the district's self-acceptance, first) or comprehensive"})
+    stage = fields.Enum(
+        AcceptanceStage,
+        by_value=True,
+        required=True,
+        metadata={"description": "self (the district's self-acceptance, first) or comprehensive"},
+    )
     held_on = fields.Date(required=True)
     result = fields.Enum(AcceptanceResult, by_value=True, required=True)
     summary = fields.Str(allow_none=True, validate=validate.Length(max=4000))
-    participants = fields.List(fields.Nested(ParticipantIn), required=True, validate=validate.Length(max=60),
-                               metadata={"description": "at least one of role `residents`"})
-    findings = fields.List(fields.Nested(AcceptanceFindingIn), load_default=list, validate=validate.Length(max=100),
-                           metadata={"description": "the defects of a failed acceptance"})
+    participants = fields.List(
+        fields.Nested(ParticipantIn),
+        required=True,
+        validate=validate.Length(max=60),
+        metadata={"description": "at least one of role `residents`"},
+    )
+    findings = fields.List(
+        fields.Nested(AcceptanceFindingIn),
+        load_default=list,
+        validate=validate.Length(max=100),
+        metadata={"description": "the defects of a failed acceptance"},
+    )
 
 
 class ParticipantOut(Schema):
@@ -75,5 +88,6 @@ class DocumentOut(Schema):
 class DocumentsOut(Schema):
     documents = fields.List(fields.Nested(DocumentOut))
     required = fields.List(fields.Enum(DocumentKind, by_value=True))
-    missing = fields.List(fields.Enum(DocumentKind, by_value=True),
-                          metadata={"description": "required kinds not handed over yet"})
+    missing = fields.List(
+        fields.Enum(DocumentKind, by_value=True), metadata={"description": "required kinds not handed over yet"}
+    )

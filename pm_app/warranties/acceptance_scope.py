@@ -1,6 +1,7 @@
 """Acceptances, their findings and the handed-over documents follow their project: whoever sees
 the project (its compound's street office and firm, the committee, the contractor that built it,
 the city) sees how it was accepted and with which drawings."""
+
 from __future__ import annotations
 
 from pm_app.auth.scope import scope_rule

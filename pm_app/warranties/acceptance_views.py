@@ -1,6 +1,7 @@
 """The project page's joint acceptance and document forms. The page itself is project_views';
 `context(project)` adds what these sections show. A refused form is shown again on the page with
 what was typed and the reason next to it."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, url_for
@@ -15,8 +16,13 @@ from pm_app.errors import DomainError
 from pm_app.extensions import db
 from pm_app.warranties import acceptance, documents, services
 from pm_app.warranties.acceptance_forms import ROLES, AcceptanceForm, DocumentForm, acceptance_label
-from pm_app.warranties.acceptance_models import (AcceptanceResult, AcceptanceStage, DocumentKind, ProjectAcceptance,
-                                                 ProjectDocument)
+from pm_app.warranties.acceptance_models import (
+    AcceptanceResult,
+    AcceptanceStage,
+    DocumentKind,
+    ProjectAcceptance,
+    ProjectDocument,
+)
 from pm_app.warranties.models import RenovationProject
 
 bp = Blueprint("acceptance_pages", __name__)
@@ -28,15 +34,27 @@ def context(project: RenovationProject) -> dict:
     handed = documents.documents_of(project.id)
     # Popped: `g` outlives the request where an app context is already pushed (tests, jobs).
     forms = g.pop("acceptance_forms", {})
-    return {"acceptances": records, "acceptance_open": acceptance.open_findings(project.id),
-            "accepted": acceptance.passed(records, AcceptanceStage.comprehensive),
-            "document_checklist": documents.checklist(handed), "documents_missing": documents.missing(handed),
-            "participant_roles": ROLES, "acceptance_label": acceptance_label,
-            "acceptance_form": forms.get("acceptance") or AcceptanceForm(
-                formdata=None, prefix="acceptance", held_on=today(),
-                stage=(AcceptanceStage.comprehensive if acceptance.passed(records, AcceptanceStage.district_self)
-                       else AcceptanceStage.district_self).value),
-            "document_form": forms.get("document") or DocumentForm(formdata=None, prefix="document")}
+    return {
+        "acceptances": records,
+        "acceptance_open": acceptance.open_findings(project.id),
+        "accepted": acceptance.passed(records, AcceptanceStage.comprehensive),
+        "document_checklist": documents.checklist(handed),
+        "documents_missing": documents.missing(handed),
+        "participant_roles": ROLES,
+        "acceptance_label": acceptance_label,
+        "acceptance_form": forms.get("acceptance")
+        or AcceptanceForm(
+            formdata=None,
+            prefix="acceptance",
+            held_on=today(),
+            stage=(
+                AcceptanceStage.comprehensive
+                if acceptance.passed(records, AcceptanceStage.district_self)
+                else AcceptanceStage.district_self
+            ).value,
+        ),
+        "document_form": forms.get("document") or DocumentForm(formdata=None, prefix="document"),
+    }
 
 
 @bp.app_context_processor
@@ -50,15 +68,28 @@ def summaries(projects) -> dict[int, dict]:
     ids = [p.id for p in projects]
     if not ids:
         return {}
-    accepted = dict(db.session.execute(
-        select(ProjectAcceptance.project_id, func.max(ProjectAcceptance.held_on))
-        .where(ProjectAcceptance.project_id.in_(ids), ProjectAcceptance.stage == AcceptanceStage.comprehensive,
-               ProjectAcceptance.result == AcceptanceResult.passed)
-        .group_by(ProjectAcceptance.project_id)).tuples().all())
-    present = dict(db.session.execute(
-        select(ProjectDocument.project_id, func.count(distinct(ProjectDocument.kind)))
-        .where(ProjectDocument.project_id.in_(ids), ProjectDocument.kind.in_(documents.REQUIRED))
-        .group_by(ProjectDocument.project_id)).tuples().all())
+    accepted = dict(
+        db.session.execute(
+            select(ProjectAcceptance.project_id, func.max(ProjectAcceptance.held_on))
+            .where(
+                ProjectAcceptance.project_id.in_(ids),
+                ProjectAcceptance.stage == AcceptanceStage.comprehensive,
+                ProjectAcceptance.result == AcceptanceResult.passed,
+            )
+            .group_by(ProjectAcceptance.project_id)
+        )
+        .tuples()
+        .all()
+    )
+    present = dict(
+        db.session.execute(
+            select(ProjectDocument.project_id, func.count(distinct(ProjectDocument.kind)))
+            .where(ProjectDocument.project_id.in_(ids), ProjectDocument.kind.in_(documents.REQUIRED))
+            .group_by(ProjectDocument.project_id)
+        )
+        .tuples()
+        .all()
+    )
     return {i: {"accepted_on": accepted.get(i), "missing": len(documents.REQUIRED) - present.get(i, 0)} for i in ids}
 
 
@@ -103,8 +134,14 @@ def upload(project_id: int):
     if not form.validate_on_submit():
         return _page(project, 422, document=form)
     try:
-        record = documents.attach(current_user, project, DocumentKind(form.kind.data), form.title.data,
-                                  form.file.data.stream, form.file.data.filename)
+        record = documents.attach(
+            current_user,
+            project,
+            DocumentKind(form.kind.data),
+            form.title.data,
+            form.file.data.stream,
+            form.file.data.filename,
+        )
     except DomainError as error:
         report(form, error)
         return _page(project, error.status, document=form)
@@ -121,8 +158,9 @@ def upload(project_id: int):
 @login_required
 def document(project_id: int, document_id: int):
     project = visible_or_404(RenovationProject, project_id)
-    record = db.session.scalar(select(ProjectDocument).where(ProjectDocument.id == document_id,
-                                                             ProjectDocument.project_id == project.id))
+    record = db.session.scalar(
+        select(ProjectDocument).where(ProjectDocument.id == document_id, ProjectDocument.project_id == project.id)
+    )
     if record is None:
         abort(404)
     return documents.send(record)

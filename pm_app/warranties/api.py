@@ -1,4 +1,5 @@
 """REST API of renovation works and warranties: parse, check scope, call a service, dump."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -15,11 +16,14 @@ from pm_app.extensions import db
 from pm_app.org import arrangements
 from pm_app.warranties import deposit, inspections, queries, services
 from pm_app.warranties import schemas as s
-from pm_app.warranties.models import (Inspection, RenovationProject, WarrantyCategory, WarrantyClaim,
-                                      WarrantyItem)
+from pm_app.warranties.models import Inspection, RenovationProject, WarrantyCategory, WarrantyClaim, WarrantyItem
 
-blp = Blueprint("warranties_api", __name__, url_prefix="/api/v1",
-                description="Renovation projects, warranty items, inspections, warranty claims and deposits")
+blp = Blueprint(
+    "warranties_api",
+    __name__,
+    url_prefix="/api/v1",
+    description="Renovation projects, warranty items, inspections, warranty claims and deposits",
+)
 
 
 @blp.route("/warranty-categories")
@@ -101,7 +105,9 @@ class WarrantyItems(MethodView):
     def get(self, args, pagination_parameters):
         """Warranty items, soonest end first; `expiring_within_days=N` keeps those ending in (as_of, as_of + N]"""
         as_of = args.get("as_of") or today()
-        return queries.with_state(paginate(queries.items_query(current_user, args, as_of), pagination_parameters), as_of)
+        return queries.with_state(
+            paginate(queries.items_query(current_user, args, as_of), pagination_parameters), as_of
+        )
 
 
 @blp.route("/warranty-items/<int:item_id>")

@@ -3,6 +3,7 @@
 Pure functions: no query, no request. The page embeds the dict as JSON, `static/charts.js`
 draws it with the locally served plotly.min.js, and a table beside it has the same numbers.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -32,14 +33,22 @@ def warranty_ends(rows: Sequence[dict], as_of: date, title: str) -> dict:
         if not mine:
             continue
         name = str(ITEM_STATES[state])
-        data.append({
-            "type": "scatter", "mode": "markers", "name": name,
-            "x": [row["end"].isoformat() for row in mine], "y": [row["category"] for row in mine],
-            "text": [row["items"] for row in mine],
-            "marker": {"color": color, "size": [_size(row["items"], largest) for row in mine],
-                       "line": {"width": 1, "color": "#ffffff"}},
-            "hovertemplate": "%{y}<br>%{x}: %{text}<extra>" + name + "</extra>",
-        })
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": name,
+                "x": [row["end"].isoformat() for row in mine],
+                "y": [row["category"] for row in mine],
+                "text": [row["items"] for row in mine],
+                "marker": {
+                    "color": color,
+                    "size": [_size(row["items"], largest) for row in mine],
+                    "line": {"width": 1, "color": "#ffffff"},
+                },
+                "hovertemplate": "%{y}<br>%{x}: %{text}<extra>" + name + "</extra>",
+            }
+        )
     day = as_of.isoformat()
     return {
         "data": data,
@@ -48,13 +57,31 @@ def warranty_ends(rows: Sequence[dict], as_of: date, title: str) -> dict:
             "height": max(240, 120 + 40 * len(categories)),
             "margin": {"l": 120, "r": 16, "t": 48, "b": 48},
             "xaxis": {"type": "date", "title": {"text": _("Warranty end")}},
-            "yaxis": {"type": "category", "categoryorder": "array", "categoryarray": categories,
-                      "automargin": True},
+            "yaxis": {"type": "category", "categoryorder": "array", "categoryarray": categories, "automargin": True},
             "legend": {"orientation": "h", "y": -0.25},
-            "shapes": [{"type": "line", "xref": "x", "x0": day, "x1": day, "yref": "paper", "y0": 0, "y1": 1,
-                        "line": {"color": "#555555", "width": 1, "dash": "dash"}}],
-            "annotations": [{"xref": "x", "x": day, "yref": "paper", "y": 1, "yanchor": "bottom",
-                             "text": _("As of %(day)s", day=day), "showarrow": False}],
+            "shapes": [
+                {
+                    "type": "line",
+                    "xref": "x",
+                    "x0": day,
+                    "x1": day,
+                    "yref": "paper",
+                    "y0": 0,
+                    "y1": 1,
+                    "line": {"color": "#555555", "width": 1, "dash": "dash"},
+                }
+            ],
+            "annotations": [
+                {
+                    "xref": "x",
+                    "x": day,
+                    "yref": "paper",
+                    "y": 1,
+                    "yanchor": "bottom",
+                    "text": _("As of %(day)s", day=day),
+                    "showarrow": False,
+                }
+            ],
         },
         "config": {"displaylogo": False, "responsive": True},
     }

@@ -2,6 +2,7 @@
 opened it, as the street office, the firm and the resident do, never by the claim's internal id
 (issue 27: the contractor's pages said "No. 17" while everyone on the phone said a code). A claim
 a joint inspection opened has no ticket, so no code; the pages say where it came from instead."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -20,8 +21,9 @@ def codes(user, claims: Iterable[WarrantyClaim]) -> dict[int, tuple[int, str]]:
     by_ticket = {c.ticket_id: c.id for c in claims if c.ticket_id is not None}
     if not by_ticket:
         return {}
-    rows = db.session.execute(visible(Ticket, user).with_only_columns(Ticket.id, Ticket.tracking_code)
-                              .where(Ticket.id.in_(by_ticket)))
+    rows = db.session.execute(
+        visible(Ticket, user).with_only_columns(Ticket.id, Ticket.tracking_code).where(Ticket.id.in_(by_ticket))
+    )
     return {by_ticket[tid]: (tid, code) for tid, code in rows}
 
 

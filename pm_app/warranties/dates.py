@@ -1,4 +1,5 @@
 """Warranty date arithmetic, in whole calendar years and days of the city."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta

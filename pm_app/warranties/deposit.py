@@ -5,6 +5,7 @@ Release waits while any warranty claim of the project is open.
 Every decision locks the project's row before reading what is left, so ten "release all"
 clicks at once record one release and nine 409s, and a release racing a forfeit never
 decides more than the deposit (issue 23)."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -28,8 +29,10 @@ def release(user, project: RenovationProject, amount_fen: int | None, reason: st
     project = locked(project)
     claims = open_claims(project.id)
     if claims:
-        raise Conflict(_("The deposit cannot be released while %(n)d warranty claim(s) of this project are open.",
-                         n=claims), {"deposit": [_("%(n)d open warranty claim(s)", n=claims)]})
+        raise Conflict(
+            _("The deposit cannot be released while %(n)d warranty claim(s) of this project are open.", n=claims),
+            {"deposit": [_("%(n)d open warranty claim(s)", n=claims)]},
+        )
     return _decide(user, project, "release", amount_fen, reason)
 
 
@@ -38,8 +41,11 @@ def forfeit(user, project: RenovationProject, amount_fen: int | None, reason: st
 
 
 def decisions(project_id: int) -> list[DepositDecision]:
-    return list(db.session.scalars(select(DepositDecision).where(DepositDecision.project_id == project_id)
-                                   .order_by(DepositDecision.id)))
+    return list(
+        db.session.scalars(
+            select(DepositDecision).where(DepositDecision.project_id == project_id).order_by(DepositDecision.id)
+        )
+    )
 
 
 def _decide(user, project: RenovationProject, kind: str, amount_fen: int | None, reason: str) -> DepositDecision:
@@ -55,8 +61,9 @@ def _decide(user, project: RenovationProject, kind: str, amount_fen: int | None,
         errors["amount"] = [_("between 0.01 and %(left)s", left=fen_to_yuan(left))]
     if errors:
         raise DomainError(_("The decision was not recorded."), errors)
-    decision = DepositDecision(project_id=project.id, kind=kind, amount_fen=amount, reason=reason.strip(),
-                               decided_by_id=user.id)
+    decision = DepositDecision(
+        project_id=project.id, kind=kind, amount_fen=amount, reason=reason.strip(), decided_by_id=user.id
+    )
     db.session.add(decision)
     if kind == "release":
         project.deposit_returned_fen += amount

@@ -15,6 +15,7 @@ changed (services._apply calls `check_deposit`).
 A project whose terms were never recorded (older rows, callers that send none) is read as a
 retention when it holds a deposit, and left alone when it holds none.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -26,7 +27,9 @@ from pm_app.errors import DomainError
 from pm_app.warranties.models import DepositTerms, RenovationProject
 
 CAP_PERCENT = 3
-FIELDS = frozenset({"deposit_fen", "contract_amount_fen", "settlement_amount_fen", "deposit_terms"})  # what re-judges it
+FIELDS = frozenset(
+    {"deposit_fen", "contract_amount_fen", "settlement_amount_fen", "deposit_terms"}
+)  # what re-judges it
 RULE = "《建设工程质量保证金管理办法》第七条"
 CONTRACT_RULE = "吉市政办发〔2020〕5号 §九(十二)"
 INSURANCE_RULE = "《建设工程质量保证金管理办法》第六条"
@@ -41,25 +44,51 @@ def check_deposit(project: RenovationProject) -> None:
     deposit, terms = project.deposit_fen or 0, project.deposit_terms
     decided = (project.deposit_returned_fen or 0) + (project.deposit_forfeited_fen or 0)
     if deposit < decided:
-        _refuse("quality_deposit", _("at least %(decided)s: that much has already been released or forfeited",
-                                     decided=fen_to_yuan(decided)))
+        _refuse(
+            "quality_deposit",
+            _("at least %(decided)s: that much has already been released or forfeited", decided=fen_to_yuan(decided)),
+        )
     if terms in (DepositTerms.retention, DepositTerms.bank_guarantee) and deposit == 0:
-        _refuse("quality_deposit", _("The contract agrees a quality deposit, so it cannot be 0 (%(rule)s: "
-                                     "施工合同中应约定工程质量保证金).", rule=CONTRACT_RULE))
+        _refuse(
+            "quality_deposit",
+            _(
+                "The contract agrees a quality deposit, so it cannot be 0 (%(rule)s: 施工合同中应约定工程质量保证金).",
+                rule=CONTRACT_RULE,
+            ),
+        )
     if terms == DepositTerms.insurance and deposit > 0:
-        _refuse("quality_deposit", _("must be 0: the works are covered by quality insurance or another "
-                                     "guarantee, and no deposit may be held as well (%(rule)s).", rule=INSURANCE_RULE))
+        _refuse(
+            "quality_deposit",
+            _(
+                "must be 0: the works are covered by quality insurance or another "
+                "guarantee, and no deposit may be held as well (%(rule)s).",
+                rule=INSURANCE_RULE,
+            ),
+        )
     if deposit == 0:
         return
     base = project.settlement_amount_fen if project.settlement_amount_fen is not None else project.contract_amount_fen
     if base is None:
-        _refuse("contract_amount", _("required with a quality deposit: the deposit may be at most 3%% of the "
-                                     "settlement (%(rule)s).", rule=RULE))
+        _refuse(
+            "contract_amount",
+            _(
+                "required with a quality deposit: the deposit may be at most 3%% of the settlement (%(rule)s).",
+                rule=RULE,
+            ),
+        )
     if deposit > cap_fen(base):
         what = _("the settlement amount") if project.settlement_amount_fen is not None else _("the contract amount")
-        _refuse("quality_deposit", _("at most %(cap)s yuan, 3%% of %(what)s %(base)s (%(rule)s: "
-                                     "保证金总预留比例不得高于工程价款结算总额的3%%).",
-                                     cap=fen_to_yuan(cap_fen(base)), what=what, base=fen_to_yuan(base), rule=RULE))
+        _refuse(
+            "quality_deposit",
+            _(
+                "at most %(cap)s yuan, 3%% of %(what)s %(base)s (%(rule)s: "
+                "保证金总预留比例不得高于工程价款结算总额的3%%).",
+                cap=fen_to_yuan(cap_fen(base)),
+                what=what,
+                base=fen_to_yuan(base),
+                rule=RULE,
+            ),
+        )
 
 
 def share_of_base(project: RenovationProject) -> Decimal | None:
@@ -71,5 +100,6 @@ def share_of_base(project: RenovationProject) -> Decimal | None:
 
 
 def _refuse(field: str, problem: str) -> None:
-    raise DomainError(_("The quality deposit breaks the rules on deposits: %(problem)s", problem=problem),
-                      {field: [problem]})
+    raise DomainError(
+        _("The quality deposit breaks the rules on deposits: %(problem)s", problem=problem), {field: [problem]}
+    )

@@ -4,6 +4,7 @@ A payment is refused when its source funds nothing on the project, or when it wo
 from a source than the project's funding holds: payment progress (seed 003: "支付进度为44.2%")
 cannot pass 100 %. The project's row is locked first, so two payments sent at once are checked
 one after the other and cannot both take the last of a source."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -25,13 +26,17 @@ from pm_app.warranties.services import can_manage_works
 
 
 def paid_by_source(project_id: int) -> dict[FundingSource, int]:
-    query = select(Disbursement.source, func.sum(Disbursement.amount_fen)).where(
-        Disbursement.project_id == project_id).group_by(Disbursement.source)
+    query = (
+        select(Disbursement.source, func.sum(Disbursement.amount_fen))
+        .where(Disbursement.project_id == project_id)
+        .group_by(Disbursement.source)
+    )
     return {source: int(total) for source, total in db.session.execute(query)}
 
 
-def record(user, project: RenovationProject, paid_on: date, amount_fen: int, source: FundingSource,
-           note: str | None = None) -> Disbursement:
+def record(
+    user, project: RenovationProject, paid_on: date, amount_fen: int, source: FundingSource, note: str | None = None
+) -> Disbursement:
     ensure(can_manage_works(user, project.compound), _l("record payments on this project"))
     project = locked(project)
     errors = {}
@@ -39,25 +44,46 @@ def record(user, project: RenovationProject, paid_on: date, amount_fen: int, sou
         errors["paid_on"] = [_("cannot be in the future")]
     if amount_fen <= 0:
         errors["amount"] = [_("must be greater than zero")]
-    funded = db.session.scalar(select(ProjectFunding.amount_fen).where(
-        ProjectFunding.project_id == project.id, ProjectFunding.source == source))
+    funded = db.session.scalar(
+        select(ProjectFunding.amount_fen).where(
+            ProjectFunding.project_id == project.id, ProjectFunding.source == source
+        )
+    )
     if not funded:
-        errors["source"] = [_("%(source)s funds nothing on this project; record its funding first",
-                              source=works_label(source))]
+        errors["source"] = [
+            _("%(source)s funds nothing on this project; record its funding first", source=works_label(source))
+        ]
     elif amount_fen > 0:
         left = funded - paid_by_source(project.id).get(source, 0)
         if amount_fen > left:
-            errors["amount"] = [_("at most %(left)s yuan: what is left of %(source)s's %(funded)s yuan",
-                                  left=fen_to_yuan(left), source=works_label(source), funded=fen_to_yuan(funded))]
+            errors["amount"] = [
+                _(
+                    "at most %(left)s yuan: what is left of %(source)s's %(funded)s yuan",
+                    left=fen_to_yuan(left),
+                    source=works_label(source),
+                    funded=fen_to_yuan(funded),
+                )
+            ]
     if errors:
         raise DomainError(_("The payment was not recorded."), errors)
-    payment = Disbursement(project_id=project.id, paid_on=paid_on, amount_fen=amount_fen, source=source,
-                           note=(note or "").strip() or None, recorded_by_id=user.id)
+    payment = Disbursement(
+        project_id=project.id,
+        paid_on=paid_on,
+        amount_fen=amount_fen,
+        source=source,
+        note=(note or "").strip() or None,
+        recorded_by_id=user.id,
+    )
     db.session.add(payment)
     db.session.flush()
     return payment
 
 
 def of_project(project_id: int) -> list[Disbursement]:
-    return list(db.session.scalars(select(Disbursement).where(Disbursement.project_id == project_id)
-                                   .order_by(Disbursement.paid_on, Disbursement.id)))
+    return list(
+        db.session.scalars(
+            select(Disbursement)
+            .where(Disbursement.project_id == project_id)
+            .order_by(Disbursement.paid_on, Disbursement.id)
+        )
+    )

@@ -5,12 +5,12 @@ whose refusals `pm_app.fees.forms.report` puts next to the fields they concern.
 Selects whose choices come from the database (contractors, projects, categories, items) get
 them from the view before validation: `choices_from(...)`.
 """
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, FieldList, Form, FormField, IntegerField, SelectField, StringField, \
-    TextAreaField
+from wtforms import DateField, FieldList, Form, FormField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from pm_app.common.forms import day_in_range, optional_int
@@ -26,6 +26,7 @@ FINDING_ROWS = 3  # empty rows are ignored; an inspection with more findings is 
 
 class Yuan(StringField):
     """Yuan as typed ("1200000", "1,200,000.00"); `fen` holds the amount after validation, None if empty."""
+
     fen: int | None = None
 
     def post_validate(self, form, validation_stopped):
@@ -64,8 +65,9 @@ class Quantity(StringField):
 class ProjectForm(FlaskForm):
     name = StringField(_l("Project name"), validators=[DataRequired(), Length(max=128)])
     year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(min=1990, max=2100)])
-    renovation_type = SelectField(_l("Renovation type"), choices=[("", "—"), *choices(RENOVATION_TYPES)],
-                                  validators=[Optional()])
+    renovation_type = SelectField(
+        _l("Renovation type"), choices=[("", "—"), *choices(RENOVATION_TYPES)], validators=[Optional()]
+    )
     contractor_id = SelectField(_l("Contractor"), coerce=optional_int, validators=[DataRequired()])
     supervisor_id = SelectField(_l("Supervisor"), coerce=optional_int, validators=[Optional()])
     acceptance_date = DateField(_l("Acceptance date"), validators=[DataRequired(), day_in_range])
@@ -73,27 +75,42 @@ class ProjectForm(FlaskForm):
     deposit = Yuan(_l("Quality deposit (yuan)"))
     deposit_release_date = DateField(_l("Planned deposit release"), validators=[Optional(), day_in_range])
     # Issue 26 (deposit_rules.py, funding.py)
-    deposit_terms = SelectField(_l("Deposit in the contract"), choices=[("", "—"), *choices(DEPOSIT_TERMS)],
-                                validators=[Optional()])
+    deposit_terms = SelectField(
+        _l("Deposit in the contract"), choices=[("", "—"), *choices(DEPOSIT_TERMS)], validators=[Optional()]
+    )
     settlement_amount = Yuan(_l("Settlement amount (yuan; once settled, the base of the 3 per cent cap)"))
     planned_start = DateField(_l("Planned start"), validators=[Optional(), day_in_range])
     planned_completion = DateField(_l("Planned completion"), validators=[Optional(), day_in_range])
     # Shown to the regulator only (seed 004 §九(五); warranties.services.check_arrangement).
     arrangement_override_reason = TextAreaField(
-        _l("Reason to go ahead without a management arrangement (regulator)"), validators=[Optional(), Length(max=1000)])
+        _l("Reason to go ahead without a management arrangement (regulator)"), validators=[Optional(), Length(max=1000)]
+    )
 
     def data_for_service(self, compound_id: int) -> dict:
-        data = {"compound_id": compound_id, "name": self.name.data.strip(), "year": self.year.data,
-                "renovation_type": self.renovation_type.data or None, "contractor_id": self.contractor_id.data,
-                "supervisor_id": self.supervisor_id.data, "acceptance_date": self.acceptance_date.data,
-                "contract_amount_fen": self.contract_amount.fen, "deposit_fen": self.deposit.fen or 0,
-                "deposit_release_date": self.deposit_release_date.data,
-                "arrangement_override_reason": self.arrangement_override_reason.data}
-        data["funding"] = {source: getattr(self, f"funding_{source.value}").fen for source in FUNDING_SOURCES
-                           if getattr(self, f"funding_{source.value}").fen}
-        data.update(deposit_terms=DepositTerms(self.deposit_terms.data) if self.deposit_terms.data else None,
-                    settlement_amount_fen=self.settlement_amount.fen, planned_start=self.planned_start.data,
-                    planned_completion=self.planned_completion.data)
+        data = {
+            "compound_id": compound_id,
+            "name": self.name.data.strip(),
+            "year": self.year.data,
+            "renovation_type": self.renovation_type.data or None,
+            "contractor_id": self.contractor_id.data,
+            "supervisor_id": self.supervisor_id.data,
+            "acceptance_date": self.acceptance_date.data,
+            "contract_amount_fen": self.contract_amount.fen,
+            "deposit_fen": self.deposit.fen or 0,
+            "deposit_release_date": self.deposit_release_date.data,
+            "arrangement_override_reason": self.arrangement_override_reason.data,
+        }
+        data["funding"] = {
+            source: getattr(self, f"funding_{source.value}").fen
+            for source in FUNDING_SOURCES
+            if getattr(self, f"funding_{source.value}").fen
+        }
+        data.update(
+            deposit_terms=DepositTerms(self.deposit_terms.data) if self.deposit_terms.data else None,
+            settlement_amount_fen=self.settlement_amount.fen,
+            planned_start=self.planned_start.data,
+            planned_completion=self.planned_completion.data,
+        )
         return data
 
 
@@ -109,18 +126,26 @@ class ItemForm(FlaskForm):
     quantity = Quantity(_l("Quantity"), validators=[Optional()])
     unit = StringField(_l("Unit of measure"), validators=[Optional(), Length(max=16)])
     location = StringField(_l("Location"), validators=[Optional(), Length(max=128)])
-    warranty_years = IntegerField(_l("Warranty years (empty: the category minimum)"),
-                                  validators=[Optional(), NumberRange(min=1, max=50)])
+    warranty_years = IntegerField(
+        _l("Warranty years (empty: the category minimum)"), validators=[Optional(), NumberRange(min=1, max=50)]
+    )
     warranty_start = DateField(_l("Warranty start (empty: the acceptance date)"), validators=[Optional(), day_in_range])
 
     def data_for_service(self) -> dict:
-        return {"category": self.category.data, "description": self.description.data.strip(),
-                "quantity": self.quantity.data, "unit": self.unit.data or None, "location": self.location.data or None,
-                "warranty_years": self.warranty_years.data, "warranty_start": self.warranty_start.data}
+        return {
+            "category": self.category.data,
+            "description": self.description.data.strip(),
+            "quantity": self.quantity.data,
+            "unit": self.unit.data or None,
+            "location": self.location.data or None,
+            "warranty_years": self.warranty_years.data,
+            "warranty_start": self.warranty_start.data,
+        }
 
 
 class FindingForm(Form):
     """One finding row (a plain Form: the inspection form's CSRF token covers it)."""
+
     text = StringField(_l("Finding"), validators=[Length(max=2000)])  # no Optional: it would skip validate_text
     item_id = SelectField(_l("Warranty item"), coerce=optional_int, validators=[Optional()])
 
@@ -140,11 +165,20 @@ class InspectionForm(FlaskForm):
 
     def data_for_service(self, compound_id: int) -> dict:
         rows = [entry.form for entry in self.findings]
-        findings = [{"description": row.text.data.strip(), "warranty_item_id": row.item_id.data}
-                    for row in rows if (row.text.data or "").strip()]
-        return {"compound_id": compound_id, "project_id": self.project_id.data, "inspected_on": self.inspected_on.data,
-                "participants": self.participants.data.strip(), "score": self.score.data,
-                "summary": (self.summary.data or "").strip() or None, "findings": findings}
+        findings = [
+            {"description": row.text.data.strip(), "warranty_item_id": row.item_id.data}
+            for row in rows
+            if (row.text.data or "").strip()
+        ]
+        return {
+            "compound_id": compound_id,
+            "project_id": self.project_id.data,
+            "inspected_on": self.inspected_on.data,
+            "participants": self.participants.data.strip(),
+            "score": self.score.data,
+            "summary": (self.summary.data or "").strip() or None,
+            "findings": findings,
+        }
 
 
 class DepositForm(FlaskForm):

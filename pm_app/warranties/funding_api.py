@@ -1,5 +1,6 @@
 """REST API of renovation money (issue 26): payments made on a project and the funding, late
 completion and payment progress report. Parse, check scope, call a service, dump."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -15,8 +16,12 @@ from pm_app.warranties import disbursements, report
 from pm_app.warranties import funding_schemas as s
 from pm_app.warranties.models import RenovationProject
 
-blp = Blueprint("funding_api", __name__, url_prefix="/api/v1",
-                description="Payments made on renovation projects, and the money and progress report")
+blp = Blueprint(
+    "funding_api",
+    __name__,
+    url_prefix="/api/v1",
+    description="Payments made on renovation projects, and the money and progress report",
+)
 
 
 @blp.route("/projects/<int:project_id>/disbursements")
@@ -31,13 +36,17 @@ class Disbursements(MethodView):
 
     @blp.arguments(s.DisbursementIn)
     @blp.response(201, s.DisbursementOut)
-    @blp.alt_response(422, description="a day in the future, a source that funds nothing on the project, "
-                                       "or more than is left of the source")
+    @blp.alt_response(
+        422,
+        description="a day in the future, a source that funds nothing on the project, "
+        "or more than is left of the source",
+    )
     def post(self, data, project_id):
         """Record a payment made from one of the project's funding sources"""
         project = get_visible(RenovationProject, project_id, current_user)
-        payment = disbursements.record(current_user, project, data["paid_on"], data["amount_fen"], data["source"],
-                                       data.get("note"))
+        payment = disbursements.record(
+            current_user, project, data["paid_on"], data["amount_fen"], data["source"], data.get("note")
+        )
         db.session.commit()
         return payment
 
@@ -58,5 +67,9 @@ def filters(args: dict) -> report.Filters:
     year = args.get("year")
     if args.get("district_id") is not None:
         get_visible(District, args["district_id"], current_user)
-    return report.Filters(as_of=args.get("as_of") or today(), year_from=year or args.get("year_from"),
-                          year_to=year or args.get("year_to"), district_id=args.get("district_id"))
+    return report.Filters(
+        as_of=args.get("as_of") or today(),
+        year_from=year or args.get("year_from"),
+        year_to=year or args.get("year_to"),
+        district_id=args.get("district_id"),
+    )

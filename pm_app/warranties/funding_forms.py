@@ -1,5 +1,6 @@
 """The project page's payment form (issue 26). It checks shape; the rules (a source that funds
 the project, no more than is left of it, no day in the future) are disbursements.record's."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

@@ -2,6 +2,7 @@
 funding source it was paid from, so the report can say what share of the money has been spent
 (seed 003: "中央直达资金支付进度为44.2%"). Named disbursements, not payments: `payments` are
 the residents' fee payments."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

@@ -1,4 +1,5 @@
 """Schemas of the renovation money API (issue 26): payments made on a project and the report."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -10,10 +11,15 @@ from pm_app.warranties.models import FundingSource
 
 class DisbursementIn(Schema):
     paid_on = Day(required=True, metadata={"description": "not in the future"})
-    amount = Money(required=True, positive=True, attribute="amount_fen",
-                   metadata={"description": "yuan; at most what is left of the source's funding"})
-    source = fields.Enum(FundingSource, by_value=True, required=True,
-                         metadata={"description": "one of the project's funding sources"})
+    amount = Money(
+        required=True,
+        positive=True,
+        attribute="amount_fen",
+        metadata={"description": "yuan; at most what is left of the source's funding"},
+    )
+    source = fields.Enum(
+        FundingSource, by_value=True, required=True, metadata={"description": "one of the project's funding sources"}
+    )
     note = Line(allow_none=True, validate=validate.Length(max=200))
 
 
@@ -30,8 +36,11 @@ class DisbursementOut(Schema):
 
 class RenovationReportQuery(StrictQuery):
     """The report's place and years; an unknown name is a 422."""
-    year = fields.Int(validate=validate.Range(min=1990, max=2100),
-                      metadata={"description": "one plan year (the projects' `year`); or year_from/year_to"})
+
+    year = fields.Int(
+        validate=validate.Range(min=1990, max=2100),
+        metadata={"description": "one plan year (the projects' `year`); or year_from/year_to"},
+    )
     year_from = fields.Int(validate=validate.Range(min=1990, max=2100))
     year_to = fields.Int(validate=validate.Range(min=1990, max=2100))
     district_id = fields.Int(validate=validate.Range(min=1))
@@ -47,7 +56,7 @@ class RenovationReportQuery(StrictQuery):
 
 class SourceShareOut(Schema):
     amount = fields.Str()
-    share = fields.Str(metadata={"description": "of the total funding, four places: \"0.3795\""})
+    share = fields.Str(metadata={"description": 'of the total funding, four places: "0.3795"'})
 
 
 class FundingSharesOut(Schema):
@@ -62,7 +71,7 @@ class LateCompletionOut(Schema):
     late = fields.Int(metadata={"description": "completed_late + overdue_not_completed"})
     completed_late = fields.Int(metadata={"description": "accepted after the planned completion"})
     overdue_not_completed = fields.Int(metadata={"description": "not accepted by as_of, planned completion passed"})
-    late_share = fields.Str(metadata={"description": "late ÷ with_planned_date, four places: \"0.6508\""})
+    late_share = fields.Str(metadata={"description": 'late ÷ with_planned_date, four places: "0.6508"'})
 
 
 class SourceProgressOut(Schema):
@@ -74,7 +83,7 @@ class SourceProgressOut(Schema):
 class PaymentProgressOut(Schema):
     total_investment = fields.Str()
     paid = fields.Str()
-    progress = fields.Str(metadata={"description": "paid ÷ total_investment, four places: \"0.4420\""})
+    progress = fields.Str(metadata={"description": 'paid ÷ total_investment, four places: "0.4420"'})
     by_source = fields.Dict(keys=fields.Str(), values=fields.Nested(SourceProgressOut))
 
 

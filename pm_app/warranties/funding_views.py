@@ -1,5 +1,6 @@
 """Pages of renovation money (issue 26): the payment form and table on the project page, and the
 report (/renovation/report) for the street office and the regulator, with its chart and XLSX."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
@@ -9,9 +10,9 @@ from marshmallow import EXCLUDE, ValidationError
 
 from pm_app.auth.access import OFFICE
 from pm_app.auth.scope import visible, visible_or_404
+from pm_app.common.cells import scope_of
 from pm_app.common.clock import today
 from pm_app.common.forms import report as report_on_form
-from pm_app.common.cells import scope_of
 from pm_app.common.money import yuan_display
 from pm_app.errors import DomainError
 from pm_app.extensions import db
@@ -33,10 +34,16 @@ def project_context(project: RenovationProject) -> dict:
     form = getattr(g, "disbursement_form", None) or DisbursementForm(formdata=None, prefix="payment", paid_on=today())
     _source_choices(form, project)
     funded = {f.source: f.amount_fen for f in project.funding}
-    return {"payments": disbursements.of_project(project.id), "paid_by_source": paid, "funded_by_source": funded,
-            "paid_total": sum(paid.values()), "payment_form": form,
-            "may_pay": services.can_manage_works(current_user, project.compound),
-            "deposit_share": deposit_rules.share_of_base(project), "deposit_cap_percent": deposit_rules.CAP_PERCENT}
+    return {
+        "payments": disbursements.of_project(project.id),
+        "paid_by_source": paid,
+        "funded_by_source": funded,
+        "paid_total": sum(paid.values()),
+        "payment_form": form,
+        "may_pay": services.can_manage_works(current_user, project.compound),
+        "deposit_share": deposit_rules.share_of_base(project),
+        "deposit_cap_percent": deposit_rules.CAP_PERCENT,
+    }
 
 
 def _source_choices(form: DisbursementForm, project: RenovationProject) -> None:
@@ -56,13 +63,22 @@ def record_payment(project_id: int):
     g.disbursement_form = form
     if form.validate_on_submit():
         try:
-            payment = disbursements.record(current_user, project, form.paid_on.data, form.amount.fen,
-                                           FundingSource(form.source.data), form.note.data)
+            payment = disbursements.record(
+                current_user,
+                project,
+                form.paid_on.data,
+                form.amount.fen,
+                FundingSource(form.source.data),
+                form.note.data,
+            )
         except DomainError as error:
             report_on_form(form, error)
             return _page(project, status=error.status)
         db.session.commit()
-        flash(_("Payment of %(amount)s yuan made on the project recorded.", amount=yuan_display(payment.amount_fen)), "success")
+        flash(
+            _("Payment of %(amount)s yuan made on the project recorded.", amount=yuan_display(payment.amount_fen)),
+            "success",
+        )
         return redirect(url_for("projects.project", project_id=project.id) + "#payments")
     return _page(project, status=422)
 
@@ -85,11 +101,17 @@ def report_page():
     districts = db.session.scalars(visible(District, current_user).order_by(District.name)).all()
     labels = {s.value: str(text) for s, text in FUNDING_SOURCES.items()}
     return render_template(
-        "warranties/renovation_report.html", found=found, args=args, districts=districts, labels=labels,
+        "warranties/renovation_report.html",
+        found=found,
+        args=args,
+        districts=districts,
+        labels=labels,
         years=range(today().year, 2014, -1),
         shares_figure=funding_charts.funding_shares(found["funding"]["by_source"], labels, _("Funding by source")),
-        progress_figure=funding_charts.payment_progress(found["payments"]["by_source"], labels,
-                                                        _("Payment progress by source")))
+        progress_figure=funding_charts.payment_progress(
+            found["payments"]["by_source"], labels, _("Payment progress by source")
+        ),
+    )
 
 
 @bp.route("/renovation/report.xlsx")
@@ -97,8 +119,7 @@ def report_page():
 def export_report():
     args = _report_args()
     found = report.renovation_report(current_user, report_filters(args))
-    scope = found["by_district"][0]["name"] if args.get("district_id") and found["by_district"] else \
-        scope_of(current_user)
+    scope = (
+        found["by_district"][0]["name"] if args.get("district_id") and found["by_district"] else scope_of(current_user)
+    )
     return funding_export.download(found, {s.value: str(text) for s, text in FUNDING_SOURCES.items()}, scope)
-
-

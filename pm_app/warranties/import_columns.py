@@ -6,6 +6,7 @@ category's minimum years are then `services.item_values`'s to check, the rule th
 follows too. Units in the header count: 质保期(月) 24 is 2 years, 工程量(万㎡) 1.2 is 12,000 ㎡.
 Every problem of a row is reported, not only the first.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -23,15 +24,17 @@ from pm_app.warranties.models import RenovationProject, WarrantyCategory
 from pm_app.warranties.services import item_values
 
 FIELDS = ("category", "description", "quantity", "unit", "location", "warranty_years", "warranty_start")
-LAYOUT = Layout(columns=(
-    Column("category", ("类别", "质保类别", "保修类别", "工程类别"), required=True),
-    Column("description", ("项目内容", "描述", "工程内容", "工程名称", "项目名称"), required=True),
-    Column("quantity", ("工程量", "数量"), unit="quantity"),
-    Column("unit", ("单位", "计量单位")),
-    Column("location", ("位置", "部位", "施工部位")),
-    Column("warranty_years", ("质保年限", "质保期", "保修年限", "保修期", "质保期限", "保修期限"), unit="term"),
-    Column("warranty_start", ("质保起始日", "质保起始日期", "质保开始日期", "保修起始日期")),
-))
+LAYOUT = Layout(
+    columns=(
+        Column("category", ("类别", "质保类别", "保修类别", "工程类别"), required=True),
+        Column("description", ("项目内容", "描述", "工程内容", "工程名称", "项目名称"), required=True),
+        Column("quantity", ("工程量", "数量"), unit="quantity"),
+        Column("unit", ("单位", "计量单位")),
+        Column("location", ("位置", "部位", "施工部位")),
+        Column("warranty_years", ("质保年限", "质保期", "保修年限", "保修期", "质保期限", "保修期限"), unit="term"),
+        Column("warranty_start", ("质保起始日", "质保起始日期", "质保开始日期", "保修起始日期")),
+    )
+)
 MAX_LENGTH = {"description": 256, "unit": 16, "location": 128}  # the columns of WarrantyItem
 MAX_QUANTITY = 10_000_000  # more is a typo, and it keeps "1e30" out of NUMERIC(14, 2)
 YEARS = (1, 50)  # the bounds of ItemIn.warranty_years
@@ -47,14 +50,20 @@ class RowReader:
     def check(self, _number: int, raw: dict, header) -> tuple[dict | None, list[str]]:
         problems: list[str] = []
         quantity_unit = header.units.get("quantity")
-        data = {"category": self._category(cell_text(raw.get("category")), problems),
-                "description": _text("description", raw.get("description"), problems, required=True),
-                "quantity": _quantity(raw.get("quantity"), quantity_unit, problems),
-                "unit": _text("unit", raw.get("unit"), problems),
-                "location": _text("location", raw.get("location"), problems),
-                "warranty_years": _years(raw.get("warranty_years"), header.units.get("warranty_years"),
-                                         header.written.get("warranty_years"), problems),
-                "warranty_start": _start(raw.get("warranty_start"), problems)}
+        data = {
+            "category": self._category(cell_text(raw.get("category")), problems),
+            "description": _text("description", raw.get("description"), problems, required=True),
+            "quantity": _quantity(raw.get("quantity"), quantity_unit, problems),
+            "unit": _text("unit", raw.get("unit"), problems),
+            "location": _text("location", raw.get("location"), problems),
+            "warranty_years": _years(
+                raw.get("warranty_years"),
+                header.units.get("warranty_years"),
+                header.written.get("warranty_years"),
+                problems,
+            ),
+            "warranty_start": _start(raw.get("warranty_start"), problems),
+        }
         if problems:
             return None, problems
         if data["quantity"] is not None and data["unit"] is None and quantity_unit is not None:
@@ -69,13 +78,23 @@ class RowReader:
             problems.append(_("category is missing"))
             return None
         if text in self.ambiguous:
-            problems.append(_("category \"%(value)s\" names more than one category: write its code (%(codes)s)",
-                              value=text, codes=", ".join(self.ambiguous[text])))
+            problems.append(
+                _(
+                    'category "%(value)s" names more than one category: write its code (%(codes)s)',
+                    value=text,
+                    codes=", ".join(self.ambiguous[text]),
+                )
+            )
             return None
         code = self.codes.get(text) or self.codes.get(text.lower())
         if code is None:
-            problems.append(_("category \"%(value)s\" is not one of %(codes)s, nor one of their Chinese names",
-                              value=text, codes=", ".join(sorted({c for c in self.codes.values()}))))
+            problems.append(
+                _(
+                    'category "%(value)s" is not one of %(codes)s, nor one of their Chinese names',
+                    value=text,
+                    codes=", ".join(sorted({c for c in self.codes.values()})),
+                )
+            )
         return code
 
 
@@ -83,8 +102,9 @@ def _category_names() -> tuple[dict[str, str], dict[str, list[str]]]:
     """code or name → code, for every category, in one query; and the names two categories share."""
     codes: dict[str, str] = {}
     by_name: dict[str, list[str]] = {}
-    for code, name in db.session.execute(select(WarrantyCategory.code, WarrantyCategory.name)
-                                         .order_by(WarrantyCategory.code)):
+    for code, name in db.session.execute(
+        select(WarrantyCategory.code, WarrantyCategory.name).order_by(WarrantyCategory.code)
+    ):
         codes[code] = code
         by_name.setdefault(name.strip(), []).append(code)
     ambiguous = {name: found for name, found in by_name.items() if len(found) > 1}
@@ -100,10 +120,15 @@ def _text(field: str, value, problems: list[str], required: bool = False) -> str
         return None
     if len(text) > MAX_LENGTH[field]:
         # One msgid per column, so the Chinese message can name the column in Chinese.
-        problems.append({"description": _("description is longer than %(max)d characters", max=MAX_LENGTH[field]),
-                         "unit": _("unit of measure \"%(value)s\" is longer than %(max)d characters",
-                                   value=text, max=MAX_LENGTH[field]),
-                         "location": _("location is longer than %(max)d characters", max=MAX_LENGTH[field])}[field])
+        problems.append(
+            {
+                "description": _("description is longer than %(max)d characters", max=MAX_LENGTH[field]),
+                "unit": _(
+                    'unit of measure "%(value)s" is longer than %(max)d characters', value=text, max=MAX_LENGTH[field]
+                ),
+                "location": _("location is longer than %(max)d characters", max=MAX_LENGTH[field]),
+            }[field]
+        )
     return text
 
 
@@ -114,7 +139,7 @@ def _quantity(value, unit, problems: list[str]) -> Decimal | None:
     if number is not None and unit is not None:
         number *= unit.factor
     if number is None:
-        problems.append(_("quantity \"%(value)s\" is not a number", value=text))
+        problems.append(_('quantity "%(value)s" is not a number', value=text))
     elif number < 0:
         problems.append(_("quantity must not be negative"))
     elif number > MAX_QUANTITY:  # before the decimals: bounds keep absurd exponents out of the arithmetic
@@ -135,12 +160,18 @@ def _years(value, unit, column, problems: list[str]) -> int | None:
     if number is not None and unit is not None and number == number.to_integral_value():
         months = number * unit.factor
         if months % 12:
-            problems.append(_("%(column)s %(value)s %(unit)s is not a whole number of years",
-                              column=column, value=text, unit=unit.name))
+            problems.append(
+                _(
+                    "%(column)s %(value)s %(unit)s is not a whole number of years",
+                    column=column,
+                    value=text,
+                    unit=unit.name,
+                )
+            )
             return None
         number = months / 12
     if number is None or number != number.to_integral_value():
-        problems.append(_("warranty_years \"%(value)s\" is not a whole number of years", value=text))
+        problems.append(_('warranty_years "%(value)s" is not a whole number of years', value=text))
     elif not YEARS[0] <= number <= YEARS[1]:
         problems.append(_("warranty_years must be between %(min)d and %(max)d", min=YEARS[0], max=YEARS[1]))
     else:
@@ -154,6 +185,6 @@ def _start(value, problems: list[str]) -> date | None:
         return None
     when = when_cell(value)
     if when is None:
-        problems.append(_("warranty_start \"%(value)s\" is not a date written YYYY-MM-DD", value=cell_text(value)))
+        problems.append(_('warranty_start "%(value)s" is not a date written YYYY-MM-DD', value=cell_text(value)))
         return None
     return when.date()

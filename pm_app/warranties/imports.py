@@ -7,6 +7,7 @@ writing and the savepoint undoes what went in before it. It is not idempotent: i
 natural key (two equal rows may be two stretches of paving), so the same file imported twice adds
 its items twice.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -37,8 +38,9 @@ class ItemImportResult:
     report: dict = field(default_factory=dict)  # rows skipped and why, columns ignored
 
 
-def import_items(user, project: RenovationProject, upload: IO[bytes], options: Options | None = None,
-                 progress=None) -> ItemImportResult:
+def import_items(
+    user, project: RenovationProject, upload: IO[bytes], options: Options | None = None, progress=None
+) -> ItemImportResult:
     """Import every row of `upload` or none; DomainError(422) names each bad row."""
     ensure(can_manage_works(user, project.compound), _l("add warranty items to this project"))
     with db.session.begin_nested():
@@ -59,15 +61,27 @@ def run(user, project: RenovationProject, stream: IO[bytes], options: Options | 
     return {**result.pop("report"), **result}
 
 
-def preview(user, project: RenovationProject, stream: IO[bytes], options: Options | None = None,
-            limit: int = 20) -> dict:
+def preview(
+    user, project: RenovationProject, stream: IO[bytes], options: Options | None = None, limit: int = 20
+) -> dict:
     ensure(can_manage_works(user, project.compound), _l("add warranty items to this project"))
     return preview_file(stream, LAYOUT, RowReader(project).check, options, limit, _shown)
 
 
 def _shown(values: dict) -> dict:
-    return {name: values.get(name) for name in ("category_id", "description", "quantity", "unit", "location",
-                                                "warranty_years", "warranty_start", "warranty_end")}
+    return {
+        name: values.get(name)
+        for name in (
+            "category_id",
+            "description",
+            "quantity",
+            "unit",
+            "location",
+            "warranty_years",
+            "warranty_start",
+            "warranty_end",
+        )
+    }
 
 
 class _Writer:

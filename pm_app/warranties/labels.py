@@ -1,6 +1,7 @@
 """How works and warranty values read on pages and in exports: item states, deposit states,
 funding sources and claim states. The API keeps the English values; people read 即将到期 and
 部分扣除. Templates use the `works_label` filter."""
+
 from __future__ import annotations
 
 import enum
@@ -47,8 +48,12 @@ DEPOSIT_TERMS = {
     DepositTerms.insurance: _l("Quality insurance or another guarantee (no deposit)"),
 }
 
-_BY_ENUM = {DepositState: DEPOSIT_STATES, FundingSource: FUNDING_SOURCES, ClaimState: CLAIM_STATES,
-            DepositTerms: DEPOSIT_TERMS}
+_BY_ENUM = {
+    DepositState: DEPOSIT_STATES,
+    FundingSource: FUNDING_SOURCES,
+    ClaimState: CLAIM_STATES,
+    DepositTerms: DEPOSIT_TERMS,
+}
 
 
 def works_label(value) -> str:

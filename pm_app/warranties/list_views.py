@@ -2,6 +2,7 @@
 180 days, exactly those of `GET /api/v1/warranty-items?expiring_within_days=N&as_of=`) with its
 CSV/XLSX export, and `/warranties`, everything the reader sees by state with the open claims —
 for a contractor, its own items and the claims it owes."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
@@ -54,9 +55,15 @@ def expiring():
     page = page_of(_expiring_query(within, as_of, sort), page_number(request.args))
     queries.with_state(page.items, as_of)
     return render_template(
-        "warranties/expiring.html", page=page, within=within, as_of=as_of, sort=sort, choices=WITHIN_DAYS,
+        "warranties/expiring.html",
+        page=page,
+        within=within,
+        as_of=as_of,
+        sort=sort,
+        choices=WITHIN_DAYS,
         compounds=page_queries.compounds_by_id(current_user, (i.compound_id for i in page.items)),
-        explicit_as_of=request.args.get("as_of") or None)
+        explicit_as_of=request.args.get("as_of") or None,
+    )
 
 
 @bp.route("/warranties/expiring.<any(csv, xlsx):fmt>")
@@ -67,12 +74,19 @@ def export_expiring(fmt: str):
     compounds = page_queries.compounds_by_id(current_user, (i.compound_id for i in items))
     mimetype, write = EXPORT_TYPES[fmt]
     rows = ([value(item, compounds[item.compound_id]) for _title, value in EXPIRING_COLUMNS] for item in items)
-    body = write(rows, [str(title) for title, _value in EXPIRING_COLUMNS],
-                 title=_("Warranty items expiring within %(days)d days", days=within), scope=scope_of(current_user),
-                 as_of=as_of)
+    body = write(
+        rows,
+        [str(title) for title, _value in EXPIRING_COLUMNS],
+        title=_("Warranty items expiring within %(days)d days", days=within),
+        scope=scope_of(current_user),
+        as_of=as_of,
+    )
     filename = f"warranties-expiring-{within}d-{as_of:%Y%m%d}.{fmt}"
-    return Response(stream_with_context(body), mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        stream_with_context(body),
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @bp.route("/warranties")
@@ -80,18 +94,30 @@ def export_expiring(fmt: str):
 def index():
     as_of = day_arg(request.args, "as_of") or today()
     filters = item_filters.parse(request.args)
-    items = page_of(item_filters.items(current_user, filters, as_of).options(joinedload(WarrantyItem.project)),
-                    page_number(request.args))
+    items = page_of(
+        item_filters.items(current_user, filters, as_of).options(joinedload(WarrantyItem.project)),
+        page_number(request.args),
+    )
     queries.with_state(items.items, as_of)
     claims, code = _claims()
     return render_template(
-        "warranties/index.html", as_of=as_of, filters=filters, wanted=filters.state, states=item_filters.STATES,
-        items=items, explicit_as_of=request.args.get("as_of") or None, **item_filters.choices(current_user, filters),
-        counts=page_queries.state_counts(current_user, as_of), claims=claims, claim_code=code,
+        "warranties/index.html",
+        as_of=as_of,
+        filters=filters,
+        wanted=filters.state,
+        states=item_filters.STATES,
+        items=items,
+        explicit_as_of=request.args.get("as_of") or None,
+        **item_filters.choices(current_user, filters),
+        counts=page_queries.state_counts(current_user, as_of),
+        claims=claims,
+        claim_code=code,
         codes=claim_codes.codes(current_user, claims),
-        compounds=page_queries.compounds_by_id(current_user, [i.compound_id for i in items.items]
-                                               + [c.item.compound_id for c in claims]),
-        title=_("My warranties") if current_user.role.value == "contractor_staff" else _("Warranties"))
+        compounds=page_queries.compounds_by_id(
+            current_user, [i.compound_id for i in items.items] + [c.item.compound_id for c in claims]
+        ),
+        title=_("My warranties") if current_user.role.value == "contractor_staff" else _("Warranties"),
+    )
 
 
 @bp.route("/warranties/export.<any(csv, xlsx):fmt>")
@@ -100,16 +126,28 @@ def export_items(fmt: str):
     """The list as filtered on the page, every page of it."""
     as_of = day_arg(request.args, "as_of") or today()
     filters = item_filters.parse(request.args)
-    found = queries.with_state(db.session.scalars(item_filters.items(current_user, filters, as_of)
-                                                  .options(joinedload(WarrantyItem.project))).all(), as_of)
+    found = queries.with_state(
+        db.session.scalars(
+            item_filters.items(current_user, filters, as_of).options(joinedload(WarrantyItem.project))
+        ).all(),
+        as_of,
+    )
     compounds = page_queries.compounds_by_id(current_user, (i.compound_id for i in found))
     mimetype, write = EXPORT_TYPES[fmt]
     columns = (*EXPIRING_COLUMNS, (_l("State"), lambda i, c: str(item_filters.STATES[i.state])))
     rows = ([value(item, compounds[item.compound_id]) for _title, value in columns] for item in found)
-    body = write(rows, [str(title) for title, _value in columns], title=_("Warranty items"),
-                 scope=scope_of(current_user), as_of=as_of)
-    return Response(stream_with_context(body), mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="warranties-{as_of:%Y%m%d}.{fmt}"'})
+    body = write(
+        rows,
+        [str(title) for title, _value in columns],
+        title=_("Warranty items"),
+        scope=scope_of(current_user),
+        as_of=as_of,
+    )
+    return Response(
+        stream_with_context(body),
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="warranties-{as_of:%Y%m%d}.{fmt}"'},
+    )
 
 
 def _claims():
@@ -137,9 +175,13 @@ def _expiring_args():
 
 def _expiring_query(within: int, as_of, sort: str) -> Select:
     """The API's own query (same scope, same window); only the order may differ."""
-    query = queries.items_query(current_user, {"expiring_within_days": within}, as_of) \
-        .options(joinedload(WarrantyItem.project))
+    query = queries.items_query(current_user, {"expiring_within_days": within}, as_of).options(
+        joinedload(WarrantyItem.project)
+    )
     if sort == "compound":
-        query = query.join(Compound, Compound.id == WarrantyItem.compound_id).order_by(None) \
+        query = (
+            query.join(Compound, Compound.id == WarrantyItem.compound_id)
+            .order_by(None)
             .order_by(Compound.code, WarrantyItem.warranty_end, WarrantyItem.id)
+        )
     return query

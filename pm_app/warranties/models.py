@@ -6,14 +6,26 @@ Seed 004 §九(十二) is the rule: roads and paving guaranteed at least five ye
 accessibility facilities at least ten, a deposit held in the contract. Category minimums are
 rows (`WarrantyCategory`), so a city can add its own terms without a release.
 """
+
 from __future__ import annotations
 
 import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import (BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Integer, Numeric, String, Text,
-                        UniqueConstraint, func)
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pm_app.common.types import UTCDateTime, value_enum
@@ -22,12 +34,12 @@ from pm_app.org.models import Compound, Firm, RenovationType
 
 
 class FundingSource(str, enum.Enum):
-    central = "central"              # 中央补助
-    provincial = "provincial"        # 省级
-    city = "city"                    # 市级
-    district = "district"            # 区县级
-    residents = "residents"          # 居民出资
-    utility = "utility"              # 管线单位
+    central = "central"  # 中央补助
+    provincial = "provincial"  # 省级
+    city = "city"  # 市级
+    district = "district"  # 区县级
+    residents = "residents"  # 居民出资
+    utility = "utility"  # 管线单位
     social_capital = "social_capital"  # 社会资本
     # Issue 26: seed 003 raised 37.9 % of its money as 专项债; seed 001's 原产权单位 put in ¥1.7 bn.
     special_bonds = "special_bonds"  # 专项债
@@ -36,9 +48,10 @@ class FundingSource(str, enum.Enum):
 
 class DepositTerms(str, enum.Enum):
     """How the construction contract guarantees quality (建设工程质量保证金管理办法 第六、七条)."""
-    retention = "retention"            # 预留保证金: held back from payments, at most 3 % of the settlement
+
+    retention = "retention"  # 预留保证金: held back from payments, at most 3 % of the settlement
     bank_guarantee = "bank_guarantee"  # 银行保函 in place of it, capped the same way
-    insurance = "insurance"            # 工程质量保险 or another guarantee: no deposit may be held as well
+    insurance = "insurance"  # 工程质量保险 or another guarantee: no deposit may be held as well
 
 
 class DepositState(str, enum.Enum):
@@ -70,8 +83,11 @@ class RenovationProject(db.Model):
     __tablename__ = "renovation_project"
     __table_args__ = (
         CheckConstraint("contract_amount_fen IS NULL OR contract_amount_fen >= 0", name="amount_not_negative"),
-        CheckConstraint("deposit_fen >= 0 AND deposit_returned_fen >= 0 AND deposit_forfeited_fen >= 0 "
-                        "AND deposit_returned_fen + deposit_forfeited_fen <= deposit_fen", name="deposit_within"),
+        CheckConstraint(
+            "deposit_fen >= 0 AND deposit_returned_fen >= 0 AND deposit_forfeited_fen >= 0 "
+            "AND deposit_returned_fen + deposit_forfeited_fen <= deposit_fen",
+            name="deposit_within",
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     compound_id: Mapped[int] = mapped_column(ForeignKey("compound.id"), index=True)
@@ -84,7 +100,9 @@ class RenovationProject(db.Model):
     acceptance_date: Mapped[date] = mapped_column(Date)
     deposit_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     deposit_release_date: Mapped[date | None] = mapped_column(Date)  # planned
-    deposit_state: Mapped[DepositState] = mapped_column(value_enum(DepositState, "deposit_state"), default=DepositState.held)
+    deposit_state: Mapped[DepositState] = mapped_column(
+        value_enum(DepositState, "deposit_state"), default=DepositState.held
+    )
     deposit_returned_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     deposit_forfeited_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     # Why the regulator let the project go ahead with no management arrangement decided, against
@@ -136,6 +154,7 @@ class WarrantyItem(db.Model):
 
 class Inspection(db.Model):
     """A dated joint inspection (联合检查) of a compound or one project, often the pre-expiry one."""
+
     __tablename__ = "inspection"
     __table_args__ = (CheckConstraint("score >= 0 AND score <= 100", name="score_range"),)
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -164,6 +183,7 @@ class InspectionFinding(db.Model):
 class WarrantyClaim(db.Model):
     """A defect the contractor must repair under warranty. Opened by an inspection finding today;
     the ticket issue will open them from tickets and set `ticket_id` (the link is designed now)."""
+
     __tablename__ = "warranty_claim"
     id: Mapped[int] = mapped_column(primary_key=True)
     warranty_item_id: Mapped[int] = mapped_column(ForeignKey("warranty_item.id"), index=True)
@@ -171,7 +191,9 @@ class WarrantyClaim(db.Model):
     finding_id: Mapped[int | None] = mapped_column(ForeignKey("inspection_finding.id"), unique=True)
     ticket_id: Mapped[int | None] = mapped_column(Integer, index=True)
     description: Mapped[str] = mapped_column(Text)
-    state: Mapped[ClaimState] = mapped_column(value_enum(ClaimState, "claim_state"), default=ClaimState.open, index=True)
+    state: Mapped[ClaimState] = mapped_column(
+        value_enum(ClaimState, "claim_state"), default=ClaimState.open, index=True
+    )
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
@@ -182,6 +204,7 @@ class WarrantyClaim(db.Model):
 
 class DepositDecision(db.Model):
     """A release (退还) or forfeit (扣除) of part or all of a project's deposit: who, when, why."""
+
     __tablename__ = "deposit_decision"
     __table_args__ = (CheckConstraint("amount_fen > 0", name="amount_positive"),)
     id: Mapped[int] = mapped_column(primary_key=True)

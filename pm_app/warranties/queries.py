@@ -1,4 +1,5 @@
 """Warranty item lists: filtered in SQL, state and days left computed for the as-of day."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -19,17 +20,21 @@ def items_query(user, args: dict, as_of: date) -> Select:
         if args.get(name) is not None:
             query = query.where(getattr(WarrantyItem, name) == args[name])
     if args.get("category"):
-        query = query.join(WarrantyCategory, WarrantyCategory.id == WarrantyItem.category_id) \
-            .where(WarrantyCategory.code == args["category"])
+        query = query.join(WarrantyCategory, WarrantyCategory.id == WarrantyItem.category_id).where(
+            WarrantyCategory.code == args["category"]
+        )
     if args.get("expiring_within_days") is not None:
-        query = query.where(WarrantyItem.warranty_end > as_of,
-                            WarrantyItem.warranty_end <= as_of + timedelta(days=args["expiring_within_days"]))
+        query = query.where(
+            WarrantyItem.warranty_end > as_of,
+            WarrantyItem.warranty_end <= as_of + timedelta(days=args["expiring_within_days"]),
+        )
     wanted = args.get("state")
     if wanted == "expired":
         query = query.where(WarrantyItem.warranty_end <= as_of)
     elif wanted == "expiring":
-        query = query.where(WarrantyItem.warranty_end > as_of,
-                            WarrantyItem.warranty_end <= as_of + timedelta(days=EXPIRING_DAYS))
+        query = query.where(
+            WarrantyItem.warranty_end > as_of, WarrantyItem.warranty_end <= as_of + timedelta(days=EXPIRING_DAYS)
+        )
     elif wanted == "active":
         query = query.where(WarrantyItem.warranty_end > as_of + timedelta(days=EXPIRING_DAYS))
     return query.order_by(WarrantyItem.warranty_end, WarrantyItem.id)

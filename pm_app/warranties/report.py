@@ -12,6 +12,7 @@ city, one district, one year or a span of years (the projects' plan year), as of
 Shares are four-place ratios, half up, as the committee coverage writes them. One GROUP BY per
 figure, each over the caller's projects (warranties.scope), by district; totals are their sums.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -57,15 +58,23 @@ def _where(user, filters: Filters) -> list:
 
 
 def _projects(query, user, filters: Filters):
-    return query.select_from(RenovationProject).join(Compound, Compound.id == RenovationProject.compound_id) \
-        .join(Street, Street.id == Compound.street_id).where(*_where(user, filters))
+    return (
+        query.select_from(RenovationProject)
+        .join(Compound, Compound.id == RenovationProject.compound_id)
+        .join(Street, Street.id == Compound.street_id)
+        .where(*_where(user, filters))
+    )
 
 
 def _late(as_of: date):
     finished = and_(RenovationProject.acceptance_date.is_not(None), RenovationProject.acceptance_date <= as_of)
-    return and_(RenovationProject.planned_completion.is_not(None), or_(
-        and_(finished, RenovationProject.acceptance_date > RenovationProject.planned_completion),
-        and_(~finished, RenovationProject.planned_completion < as_of)))
+    return and_(
+        RenovationProject.planned_completion.is_not(None),
+        or_(
+            and_(finished, RenovationProject.acceptance_date > RenovationProject.planned_completion),
+            and_(~finished, RenovationProject.planned_completion < as_of),
+        ),
+    )
 
 
 def _count(condition):
@@ -75,23 +84,55 @@ def _count(condition):
 def renovation_report(user, filters: Filters) -> dict:
     as_of, district = filters.as_of, Street.district_id
     finished = and_(RenovationProject.acceptance_date.is_not(None), RenovationProject.acceptance_date <= as_of)
-    counts = {row[0]: row[1:] for row in db.session.execute(_projects(select(
-        district, func.count(), _count(RenovationProject.planned_completion.is_not(None)),
-        _count(and_(finished, RenovationProject.planned_completion.is_not(None))), _count(_late(as_of)),
-        _count(and_(_late(as_of), ~finished))), user, filters).group_by(district))}
-    funded = _by_district_and_source(_projects(select(district, ProjectFunding.source, func.sum(ProjectFunding.amount_fen))
-                                               .join(ProjectFunding, ProjectFunding.project_id == RenovationProject.id),
-                                               user, filters))
-    paid = _by_district_and_source(_projects(select(district, Disbursement.source, func.sum(Disbursement.amount_fen))
-                                             .join(Disbursement, Disbursement.project_id == RenovationProject.id)
-                                             .where(Disbursement.paid_on <= as_of), user, filters))
+    counts = {
+        row[0]: row[1:]
+        for row in db.session.execute(
+            _projects(
+                select(
+                    district,
+                    func.count(),
+                    _count(RenovationProject.planned_completion.is_not(None)),
+                    _count(and_(finished, RenovationProject.planned_completion.is_not(None))),
+                    _count(_late(as_of)),
+                    _count(and_(_late(as_of), ~finished)),
+                ),
+                user,
+                filters,
+            ).group_by(district)
+        )
+    }
+    funded = _by_district_and_source(
+        _projects(
+            select(district, ProjectFunding.source, func.sum(ProjectFunding.amount_fen)).join(
+                ProjectFunding, ProjectFunding.project_id == RenovationProject.id
+            ),
+            user,
+            filters,
+        )
+    )
+    paid = _by_district_and_source(
+        _projects(
+            select(district, Disbursement.source, func.sum(Disbursement.amount_fen))
+            .join(Disbursement, Disbursement.project_id == RenovationProject.id)
+            .where(Disbursement.paid_on <= as_of),
+            user,
+            filters,
+        )
+    )
     names = dict(db.session.execute(select(District.id, District.name).where(District.id.in_(counts))).all())
-    districts = [_figures(counts[d], funded.get(d, {}), paid.get(d, {})) | {"district_id": d, "name": names[d]}
-                 for d in sorted(counts, key=lambda d: names[d])]
+    districts = [
+        _figures(counts[d], funded.get(d, {}), paid.get(d, {})) | {"district_id": d, "name": names[d]}
+        for d in sorted(counts, key=lambda d: names[d])
+    ]
     total_counts = [sum(c[i] or 0 for c in counts.values()) for i in range(5)]
-    return {"as_of": as_of.isoformat(), "year_from": filters.year_from, "year_to": filters.year_to,
-            "district_id": filters.district_id,
-            **_figures(total_counts, _summed(funded), _summed(paid)), "by_district": districts}
+    return {
+        "as_of": as_of.isoformat(),
+        "year_from": filters.year_from,
+        "year_to": filters.year_to,
+        "district_id": filters.district_id,
+        **_figures(total_counts, _summed(funded), _summed(paid)),
+        "by_district": districts,
+    }
 
 
 def _by_district_and_source(query) -> dict[int, dict[FundingSource, int]]:
@@ -115,16 +156,34 @@ def _figures(counts, funded: dict[FundingSource, int], paid: dict[FundingSource,
     superior = sum(funded.get(s, 0) for s in SUPERIOR)
     return {
         "projects": projects,
-        "funding": {"total": fen_to_yuan(investment),
-                    "superior_share": ratio(superior, investment),
-                    "by_source": {s.value: {"amount": fen_to_yuan(funded.get(s, 0)),
-                                            "share": ratio(funded.get(s, 0), investment)} for s in FundingSource}},
-        "completion": {"with_planned_date": planned, "completed": completed, "late": late,
-                       "completed_late": late - overdue, "overdue_not_completed": overdue,
-                       "late_share": ratio(late, planned)},
-        "payments": {"total_investment": fen_to_yuan(investment), "paid": fen_to_yuan(spent),
-                     "progress": ratio(spent, investment),
-                     "by_source": {s.value: {"funded": fen_to_yuan(funded[s]), "paid": fen_to_yuan(paid.get(s, 0)),
-                                             "progress": ratio(paid.get(s, 0), funded[s])}
-                                   for s in FundingSource if funded.get(s)}},
+        "funding": {
+            "total": fen_to_yuan(investment),
+            "superior_share": ratio(superior, investment),
+            "by_source": {
+                s.value: {"amount": fen_to_yuan(funded.get(s, 0)), "share": ratio(funded.get(s, 0), investment)}
+                for s in FundingSource
+            },
+        },
+        "completion": {
+            "with_planned_date": planned,
+            "completed": completed,
+            "late": late,
+            "completed_late": late - overdue,
+            "overdue_not_completed": overdue,
+            "late_share": ratio(late, planned),
+        },
+        "payments": {
+            "total_investment": fen_to_yuan(investment),
+            "paid": fen_to_yuan(spent),
+            "progress": ratio(spent, investment),
+            "by_source": {
+                s.value: {
+                    "funded": fen_to_yuan(funded[s]),
+                    "paid": fen_to_yuan(paid.get(s, 0)),
+                    "progress": ratio(paid.get(s, 0), funded[s]),
+                }
+                for s in FundingSource
+                if funded.get(s)
+            },
+        },
     }

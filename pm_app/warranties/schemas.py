@@ -1,5 +1,6 @@
 """Input and output schemas of the works and warranties API. Money is a decimal string of yuan;
 dates are YYYY-MM-DD; inputs refuse unknown fields."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
@@ -16,10 +17,16 @@ class CategoryIn(Schema):
     code = fields.Str(required=True, validate=CATEGORY_CODE)
     name = fields.Str(required=True, validate=validate.Length(min=1, max=64))
     min_years = fields.Int(required=True, validate=validate.Range(min=1, max=50))
-    source = fields.Str(required=True, validate=validate.Length(min=1, max=200),
-                        metadata={"description": "the rule the minimum comes from, quoted in refusals"})
-    term_unit = fields.Str(load_default="year", validate=validate.OneOf(("year", "heating_season")),
-                           metadata={"description": "what min_years counts: year, or heating_season (warranties.terms)"})
+    source = fields.Str(
+        required=True,
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "the rule the minimum comes from, quoted in refusals"},
+    )
+    term_unit = fields.Str(
+        load_default="year",
+        validate=validate.OneOf(("year", "heating_season")),
+        metadata={"description": "what min_years counts: year, or heating_season (warranties.terms)"},
+    )
 
 
 class CategoryOut(Schema):
@@ -42,23 +49,42 @@ class ProjectIn(Schema):
     acceptance_date = fields.Date(required=True)
     quality_deposit = Money(load_default=0, attribute="deposit_fen")
     deposit_release_date = fields.Date(allow_none=True)
-    funding = fields.Dict(keys=fields.Enum(FundingSource, by_value=True), values=Money(),
-                          metadata={"description": "amount by source: central, provincial, city, district, "
-                                                   "residents, utility, social_capital, special_bonds (专项债), "
-                                                   "original_owner (原产权单位)"})
+    funding = fields.Dict(
+        keys=fields.Enum(FundingSource, by_value=True),
+        values=Money(),
+        metadata={
+            "description": "amount by source: central, provincial, city, district, "
+            "residents, utility, social_capital, special_bonds (专项债), "
+            "original_owner (原产权单位)"
+        },
+    )
     # Issue 26 (deposit_rules.py, funding.py)
-    deposit_terms = fields.Enum(DepositTerms, by_value=True, allow_none=True, metadata={
-        "description": "what the contract says of the deposit: retention and bank_guarantee need one "
-                       "(not 0, at most 3% of the settlement), insurance allows none"})
-    settlement_amount = Money(allow_none=True, attribute="settlement_amount_fen",
-                              metadata={"description": "工程价款结算总额; the deposit cap's base once recorded"})
+    deposit_terms = fields.Enum(
+        DepositTerms,
+        by_value=True,
+        allow_none=True,
+        metadata={
+            "description": "what the contract says of the deposit: retention and bank_guarantee need one "
+            "(not 0, at most 3% of the settlement), insurance allows none"
+        },
+    )
+    settlement_amount = Money(
+        allow_none=True,
+        attribute="settlement_amount_fen",
+        metadata={"description": "工程价款结算总额; the deposit cap's base once recorded"},
+    )
     planned_start = Day(allow_none=True)
-    planned_completion = Day(allow_none=True, metadata={"description": "the late-completion share compares "
-                                                                       "the acceptance date with it"})
+    planned_completion = Day(
+        allow_none=True, metadata={"description": "the late-completion share compares the acceptance date with it"}
+    )
     arrangement_override_reason = fields.Str(
-        allow_none=True, validate=validate.Length(max=1000),
-        metadata={"description": "the regulator only: why the project may go ahead although the compound has no "
-                                 "management arrangement decided (seed 004 §九(五) defers it otherwise)"})
+        allow_none=True,
+        validate=validate.Length(max=1000),
+        metadata={
+            "description": "the regulator only: why the project may go ahead although the compound has no "
+            "management arrangement decided (seed 004 §九(五) defers it otherwise)"
+        },
+    )
 
 
 class ProjectPatch(ProjectIn):
@@ -92,8 +118,9 @@ class ProjectOut(Schema):
     planned_start = fields.Date(allow_none=True)
     planned_completion = fields.Date(allow_none=True)
     arrangement_override_reason = fields.Str(allow_none=True)
-    arrangement_decided = fields.Bool(metadata={
-        "description": "whether the compound has a management arrangement decided today (seed 004 §九(五))"})
+    arrangement_decided = fields.Bool(
+        metadata={"description": "whether the compound has a management arrangement decided today (seed 004 §九(五))"}
+    )
 
 
 class ItemIn(Schema):
@@ -102,8 +129,11 @@ class ItemIn(Schema):
     quantity = DecimalString(places=2, allow_none=True, validate=validate.Range(min=0, max=MAX_QUANTITY))
     unit = fields.Str(allow_none=True, validate=validate.Length(max=16))
     location = fields.Str(allow_none=True, validate=validate.Length(max=128))
-    warranty_years = fields.Int(allow_none=True, validate=validate.Range(min=1, max=50),
-                                metadata={"description": "defaults to the category minimum; never below it"})
+    warranty_years = fields.Int(
+        allow_none=True,
+        validate=validate.Range(min=1, max=50),
+        metadata={"description": "defaults to the category minimum; never below it"},
+    )
     warranty_start = fields.Date(allow_none=True, metadata={"description": "defaults to the project's acceptance"})
 
 
@@ -141,8 +171,11 @@ class InspectionIn(Schema):
     compound_id = fields.Int(required=True)
     project_id = fields.Int(allow_none=True)
     inspected_on = fields.Date(required=True)
-    participants = fields.Str(required=True, validate=validate.Length(min=1, max=2000),
-                              metadata={"description": "who took part: street office, firm, contractor, residents"})
+    participants = fields.Str(
+        required=True,
+        validate=validate.Length(min=1, max=2000),
+        metadata={"description": "who took part: street office, firm, contractor, residents"},
+    )
     score = fields.Int(required=True, validate=validate.Range(min=0, max=100))
     summary = fields.Str(allow_none=True, validate=validate.Length(max=4000))
     findings = fields.List(fields.Nested(FindingIn), load_default=list)

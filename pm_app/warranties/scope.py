@@ -1,6 +1,7 @@
 """Who sees which works. A project is seen by whoever sees its compound, and by the contractor
 that built it; through its projects a contractor reaches their compounds (name and address, not
 households or fees). Items, claims, deposit decisions and inspections follow their project."""
+
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, or_, select, true
@@ -10,8 +11,15 @@ from pm_app.auth.scope import scope_clause, scope_rule
 from pm_app.org.models import Compound
 from pm_app.org.scope import compound_ids, extend_compound_reach
 from pm_app.warranties.funding_models import Disbursement
-from pm_app.warranties.models import (DepositDecision, Inspection, InspectionFinding, RenovationProject,
-                                      WarrantyCategory, WarrantyClaim, WarrantyItem)
+from pm_app.warranties.models import (
+    DepositDecision,
+    Inspection,
+    InspectionFinding,
+    RenovationProject,
+    WarrantyCategory,
+    WarrantyClaim,
+    WarrantyItem,
+)
 
 
 @extend_compound_reach
@@ -32,6 +40,7 @@ def _project(user) -> ColumnElement[bool]:
 
 def through_project(column):
     """The scope rule of a project's child rows: whoever sees the project sees them."""
+
     def rule(user) -> ColumnElement[bool]:
         if user.sees_whole_city:
             return true()

@@ -1,4 +1,5 @@
 """Rules of the works and warranties domain. Functions flush; the request or job commits once."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -14,13 +15,23 @@ from pm_app.extensions import db
 from pm_app.locks import locked, locked_id
 from pm_app.org.models import Compound, Firm, FirmKind
 from pm_app.org.services import can_manage_compound, ensure
+from pm_app.warranties.models import ClaimState, RenovationProject, WarrantyCategory, WarrantyClaim, WarrantyItem
 from pm_app.warranties.terms import term_text, warranty_end
-from pm_app.warranties.models import (ClaimState, RenovationProject, WarrantyCategory, WarrantyClaim, WarrantyItem)
 
-PROJECT_FIELDS = ("name", "year", "renovation_type", "contract_amount_fen", "acceptance_date", "deposit_fen",
-                  "deposit_release_date",
-                  # issue 26: funding.check_schedule and deposit_rules.check_deposit read these
-                  "deposit_terms", "settlement_amount_fen", "planned_start", "planned_completion")
+PROJECT_FIELDS = (
+    "name",
+    "year",
+    "renovation_type",
+    "contract_amount_fen",
+    "acceptance_date",
+    "deposit_fen",
+    "deposit_release_date",
+    # issue 26: funding.check_schedule and deposit_rules.check_deposit read these
+    "deposit_terms",
+    "settlement_amount_fen",
+    "planned_start",
+    "planned_completion",
+)
 
 
 def can_manage_works(user, compound: Compound) -> bool:
@@ -29,6 +40,7 @@ def can_manage_works(user, compound: Compound) -> bool:
 
 
 # --- categories ----------------------------------------------------------------------------
+
 
 def category_by_code(code: str) -> WarrantyCategory | None:
     return db.session.scalar(select(WarrantyCategory).where(WarrantyCategory.code == code))
@@ -44,6 +56,7 @@ def create_category(code: str, name: str, min_years: int, source: str, term_unit
 
 
 # --- projects ------------------------------------------------------------------------------
+
 
 def create_project(user, data: dict) -> RenovationProject:
     compound = get_visible(Compound, data["compound_id"], user)
@@ -68,8 +81,11 @@ def check_arrangement(user, compound: Compound, reason: str | None) -> str | Non
     reason = (reason or "").strip() or None
     if reason is not None and user.role != Role.regulator:
         # Jobs and the CLI have no request to pick a language from: they get the English.
-        message = (_("Only the city regulator may override the management-arrangement rule.") if has_request_context()
-                   else "Only the city regulator may override the management-arrangement rule.")
+        message = (
+            _("Only the city regulator may override the management-arrangement rule.")
+            if has_request_context()
+            else "Only the city regulator may override the management-arrangement rule."
+        )
         raise DomainError(message, {"arrangement_override_reason": [message]}, status=403)
     if reason is None and compound.id in arrangements.undecided([compound.id], today()):
         message, problem = arrangements.refusal(compound)
@@ -92,15 +108,24 @@ def _apply(user, project: RenovationProject, data: dict) -> None:
         project.contractor_id = _firm(user, data["contractor_id"], FirmKind.contractor, "contractor_id").id
     if "supervisor_id" in data:
         supervisor = data["supervisor_id"]
-        project.supervisor_id = None if supervisor is None else \
-            _firm(user, supervisor, FirmKind.supervisor, "supervisor_id").id
+        project.supervisor_id = (
+            None if supervisor is None else _firm(user, supervisor, FirmKind.supervisor, "supervisor_id").id
+        )
     if "funding" in data:
         from pm_app.warranties.models import ProjectFunding
 
-        project.funding = [ProjectFunding(source=source, amount_fen=amount) for source, amount in data["funding"].items()]
-    if project.deposit_release_date and project.acceptance_date and project.deposit_release_date < project.acceptance_date:
-        raise DomainError(_("The deposit cannot be due for release before acceptance."),
-                          {"deposit_release_date": [_("is before the acceptance date")]})
+        project.funding = [
+            ProjectFunding(source=source, amount_fen=amount) for source, amount in data["funding"].items()
+        ]
+    if (
+        project.deposit_release_date
+        and project.acceptance_date
+        and project.deposit_release_date < project.acceptance_date
+    ):
+        raise DomainError(
+            _("The deposit cannot be due for release before acceptance."),
+            {"deposit_release_date": [_("is before the acceptance date")]},
+        )
     from pm_app.warranties import deposit_rules, funding
 
     funding.check_schedule(project)
@@ -111,11 +136,14 @@ def _apply(user, project: RenovationProject, data: dict) -> None:
 def _firm(user, firm_id: int, kind: FirmKind, field: str) -> Firm:
     firm = db.session.scalar(select(Firm).where(Firm.id == firm_id, scope_clause(Firm, user)))
     if firm is None or firm.kind != kind:
-        raise DomainError(f"{field}: unknown {kind.value}", {field: [_("no %(kind)s firm with this id", kind=kind.value)]})
+        raise DomainError(
+            f"{field}: unknown {kind.value}", {field: [_("no %(kind)s firm with this id", kind=kind.value)]}
+        )
     return firm
 
 
 # --- warranty items ------------------------------------------------------------------------
+
 
 def item_values(project: RenovationProject, data: dict) -> dict:
     """Check one item against its category and compute its dates; DomainError names the field."""
@@ -126,15 +154,36 @@ def item_values(project: RenovationProject, data: dict) -> dict:
     years = data.get("warranty_years") or category.min_years
     if years < category.min_years:
         raise DomainError(
-            _("%(name)s must be guaranteed at least %(term)s (%(source)s).", name=category.name,
-              term=term_text(category.term_unit, category.min_years), source=category.source),
-            {"warranty_years": [_("at least %(min)d for %(code)s (%(source)s)",
-                                  min=category.min_years, code=category.code, source=category.source)]})
+            _(
+                "%(name)s must be guaranteed at least %(term)s (%(source)s).",
+                name=category.name,
+                term=term_text(category.term_unit, category.min_years),
+                source=category.source,
+            ),
+            {
+                "warranty_years": [
+                    _(
+                        "at least %(min)d for %(code)s (%(source)s)",
+                        min=category.min_years,
+                        code=category.code,
+                        source=category.source,
+                    )
+                ]
+            },
+        )
     start = data.get("warranty_start") or project.acceptance_date
-    return {"project_id": project.id, "compound_id": project.compound_id, "category_id": category.id,
-            "description": data["description"], "quantity": data.get("quantity"), "unit": data.get("unit"),
-            "location": data.get("location"), "warranty_years": years, "warranty_start": start,
-            "warranty_end": warranty_end(category.term_unit, start, years)}
+    return {
+        "project_id": project.id,
+        "compound_id": project.compound_id,
+        "category_id": category.id,
+        "description": data["description"],
+        "quantity": data.get("quantity"),
+        "unit": data.get("unit"),
+        "location": data.get("location"),
+        "warranty_years": years,
+        "warranty_start": start,
+        "warranty_end": warranty_end(category.term_unit, start, years),
+    }
 
 
 def add_item(user, project: RenovationProject, data: dict) -> WarrantyItem:
@@ -151,11 +200,18 @@ def in_warranty(item: WarrantyItem, day: date) -> bool:
 
 # --- claims --------------------------------------------------------------------------------
 
+
 def open_claims(project_id: int) -> int:
     from sqlalchemy import func
 
-    return db.session.scalar(select(func.count()).select_from(WarrantyClaim).where(
-        WarrantyClaim.project_id == project_id, WarrantyClaim.state == ClaimState.open)) or 0
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(WarrantyClaim)
+            .where(WarrantyClaim.project_id == project_id, WarrantyClaim.state == ClaimState.open)
+        )
+        or 0
+    )
 
 
 def can_close_claim(user, claim: WarrantyClaim) -> bool:
@@ -172,18 +228,25 @@ def close_claim(user, claim: WarrantyClaim, note: str) -> WarrantyClaim:
         raise Conflict(_("This claim is already closed."))
     if not (note or "").strip():
         raise DomainError(_("Say what was done."), {"note": [_("required")]})
-    claim.state, claim.closed_at, claim.closed_by_id, claim.closing_note = ClaimState.closed, now(), user.id, note.strip()
+    claim.state, claim.closed_at, claim.closed_by_id, claim.closing_note = (
+        ClaimState.closed,
+        now(),
+        user.id,
+        note.strip(),
+    )
     db.session.flush()
     return claim
 
 
 # --- claims opened and settled by tickets (the tickets domain calls these) ----------------
 
+
 def claim_for_ticket(item: WarrantyItem, ticket_id: int, description: str) -> WarrantyClaim:
     """A ticket on an item inside its warranty is a claim on the contractor: open one for it."""
     locked_id(RenovationProject, item.project_id)  # a deposit release waits, then sees the claim
-    claim = WarrantyClaim(warranty_item_id=item.id, project_id=item.project_id, ticket_id=ticket_id,
-                          description=description)
+    claim = WarrantyClaim(
+        warranty_item_id=item.id, project_id=item.project_id, ticket_id=ticket_id, description=description
+    )
     db.session.add(claim)
     db.session.flush()
     return claim

@@ -12,6 +12,7 @@ end. The season runs HEATING_SEASON (month, day) to (month, day) of the next yea
 15 October to 15 April, is the usual northern one — a city sets its own statutory period in the
 app's config.
 """
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -44,7 +45,7 @@ def warranty_end(term_unit: str, start: date, count: int) -> date:
 
 
 def term_text(term_unit: str, count: int) -> str:
-    """"5 years" or "2 heating seasons", in the reader's language."""
+    """ "5 years" or "2 heating seasons", in the reader's language."""
     from flask_babel import gettext as _
 
     if term_unit == HEATING_SEASON:

@@ -1,5 +1,6 @@
 """Local peers for delivery tests: an HTTP server for webhooks and an SMTP server for email,
 both on loopback, both recording what they received."""
+
 from __future__ import annotations
 
 import json

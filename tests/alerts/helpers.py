@@ -1,4 +1,5 @@
 """Named time helpers for alert tests."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta

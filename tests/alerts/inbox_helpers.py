@@ -1,4 +1,5 @@
 """Alerts made directly (no sweep) for the inbox, acknowledgement and digest tests."""
+
 from __future__ import annotations
 
 import re
@@ -11,10 +12,19 @@ from pm_app.extensions import db
 
 def warranty_alerts(compound, street, count: int, first_id: int = 1, stage: str = "T-90") -> list[int]:
     """`count` warranty_expiring alerts of one compound, for its street office."""
-    findings = {f"warranty_expiring:warranty_item:{i}:{stage}": Finding(
-        "warranty_item", i, f"{compound.name}: 道路「宅间路{i}」质保期将届满", severity="warning", stage=stage,
-        compound_id=compound.id, due_on=date(2027, 3, 1) + timedelta(days=i), audiences=(("street", street.id),))
-        for i in range(first_id, first_id + count)}
+    findings = {
+        f"warranty_expiring:warranty_item:{i}:{stage}": Finding(
+            "warranty_item",
+            i,
+            f"{compound.name}: 道路「宅间路{i}」质保期将届满",
+            severity="warning",
+            stage=stage,
+            compound_id=compound.id,
+            due_on=date(2027, 3, 1) + timedelta(days=i),
+            audiences=(("street", street.id),),
+        )
+        for i in range(first_id, first_id + count)
+    }
     ids = open_alerts("warranty_expiring", findings)
     db.session.commit()
     return ids

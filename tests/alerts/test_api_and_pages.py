@@ -1,4 +1,5 @@
 """Each recipient sees only the alerts addressed to its organisation, in the API and the inbox."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -22,13 +23,17 @@ def two_alerts(city):
     return {a.rule: a for a in alerts()}
 
 
-@pytest.mark.parametrize("role", ["admin", "regulator", "street_officer", "firm_staff", "contractor_staff",
-                                  "committee_member"])
+@pytest.mark.parametrize(
+    "role", ["admin", "regulator", "street_officer", "firm_staff", "contractor_staff", "committee_member"]
+)
 def test_alerts_reach_only_their_recipients(api, city, two_alerts, role):
     user = api.as_(city.users[role])
     listed = {a["rule"] for a in user.get("/api/v1/alerts").json}
-    expected = {rule for rule, who in (("contract_expiring", SEES_CONTRACT_ALERT),
-                                       ("compound_unmanaged", SEES_UNMANAGED_ALERT)) if role in who}
+    expected = {
+        rule
+        for rule, who in (("contract_expiring", SEES_CONTRACT_ALERT), ("compound_unmanaged", SEES_UNMANAGED_ALERT))
+        if role in who
+    }
     assert listed == expected
     for rule, alert in two_alerts.items():
         status = user.get(f"/api/v1/alerts/{alert.id}").status_code
@@ -58,8 +63,18 @@ def test_acknowledge_and_filter(api, city, two_alerts):
 
 def test_alert_fields_follow_the_contract(api, city, two_alerts):
     row = api.as_(city.users["admin"]).get("/api/v1/alerts?rule=contract_expiring").json[0]
-    assert {"id", "rule", "subject_type", "subject_id", "compound_id", "stage", "severity", "state",
-            "dedup_key", "opened_at"} <= set(row)
+    assert {
+        "id",
+        "rule",
+        "subject_type",
+        "subject_id",
+        "compound_id",
+        "stage",
+        "severity",
+        "state",
+        "dedup_key",
+        "opened_at",
+    } <= set(row)
 
 
 def _login(client, user):
@@ -102,10 +117,12 @@ def test_endpoints_are_configured_by_admin(api, city):
     body = {"audience": "street", "org_id": city.street.id, "channel": "webhook", "target": "ftp://x"}
     assert api.as_(city.users["street_officer"]).post("/api/v1/notification-endpoints", json=body).status_code == 403
     admin = api.as_(city.users["admin"])
-    assert admin.post("/api/v1/notification-endpoints", json=body).json["errors"] == \
-        {"target": ["a webhook needs an http(s) URL"]}
-    created = admin.post("/api/v1/notification-endpoints", json={**body, "target": "https://qyapi.example/robot",
-                                                                  "format": "wecom"})
+    assert admin.post("/api/v1/notification-endpoints", json=body).json["errors"] == {
+        "target": ["a webhook needs an http(s) URL"]
+    }
+    created = admin.post(
+        "/api/v1/notification-endpoints", json={**body, "target": "https://qyapi.example/robot", "format": "wecom"}
+    )
     assert created.status_code == 201 and created.json["format"] == "wecom"
 
 

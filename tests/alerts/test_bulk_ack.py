@@ -1,4 +1,5 @@
 """Acknowledging is per person and recorded (who, when); many at once, all or none."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -53,8 +54,12 @@ def test_bulk_ack_by_filter_covers_only_what_the_caller_sees(api, city):
     officer = api.as_(city.users["street_officer"])
     done = officer.post("/api/v1/alerts/ack", json={"filter": {"rule": "warranty_expiring"}})
     assert done.json["acknowledged"] == 3 and _acks() == 3
-    assert api.as_(city.users["regulator"]).post(
-        "/api/v1/alerts/ack", json={"filter": {"compound_id": city.other.id}}).json["acknowledged"] == 2
+    assert (
+        api.as_(city.users["regulator"])
+        .post("/api/v1/alerts/ack", json={"filter": {"compound_id": city.other.id}})
+        .json["acknowledged"]
+        == 2
+    )
 
 
 def test_bulk_ack_needs_ids_or_a_filter(api, city):
@@ -70,8 +75,11 @@ def test_resolved_alerts_are_skipped_and_reopening_forgets_acknowledgements(api,
     alert = db.session.get(Alert, ids[1])
     resolve(alert, "cleared")
     db.session.commit()
-    assert officer.post("/api/v1/alerts/ack", json={"ids": ids}).json == {"acknowledged": 0, "already": 1,
-                                                                          "resolved": 1}
+    assert officer.post("/api/v1/alerts/ack", json={"ids": ids}).json == {
+        "acknowledged": 0,
+        "already": 1,
+        "resolved": 1,
+    }
     first = db.session.get(Alert, ids[0])
     resolve(first, "cleared")
     reopen(first)

@@ -1,6 +1,7 @@
 """Opening many alerts at once: a first sweep of a city opens thousands, so the engine opens them
 in bulk. These hold the bulk path to what one-by-one opening did: recipients, an inbox delivery
 each, a pending delivery per endpoint, never twice the same key, and a fixed number of statements."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -19,8 +20,12 @@ from tests.factories import CompoundFactory
 
 def _findings(city, n: int) -> dict[str, Finding]:
     audiences = compound_audiences(city.street.id, city.compound.id, city.firm.id)
-    return {f"bulk:compound:{i}:": Finding("compound", i, f"提醒 {i}", compound_id=city.compound.id,
-                                           firm_id=city.firm.id, audiences=audiences) for i in range(n)}
+    return {
+        f"bulk:compound:{i}:": Finding(
+            "compound", i, f"提醒 {i}", compound_id=city.compound.id, firm_id=city.firm.id, audiences=audiences
+        )
+        for i in range(n)
+    }
 
 
 def _statements(call) -> tuple[int, object]:
@@ -35,24 +40,37 @@ def _statements(call) -> tuple[int, object]:
 
 
 def test_bulk_opening_gives_each_alert_its_recipients_and_deliveries(city, webhook_server):
-    save_endpoint({"audience": "street", "org_id": city.street.id, "channel": "webhook",
-                   "target": webhook_server.url, "format": "json", "active": True})
+    save_endpoint(
+        {
+            "audience": "street",
+            "org_id": city.street.id,
+            "channel": "webhook",
+            "target": webhook_server.url,
+            "format": "json",
+            "active": True,
+        }
+    )
     opened = open_alerts("bulk", _findings(city, 3))
     assert len(opened) == 3
     for alert_id in opened:
-        recipients = db.session.execute(select(AlertRecipient.audience, AlertRecipient.org_id)
-                                        .where(AlertRecipient.alert_id == alert_id)).all()
-        assert sorted(recipients) == sorted([("street", city.street.id), ("committee", city.compound.id),
-                                             ("firm", city.firm.id)])
-        channels = db.session.execute(select(Delivery.channel, Delivery.state).where(Delivery.alert_id == alert_id)).all()
+        recipients = db.session.execute(
+            select(AlertRecipient.audience, AlertRecipient.org_id).where(AlertRecipient.alert_id == alert_id)
+        ).all()
+        assert sorted(recipients) == sorted(
+            [("street", city.street.id), ("committee", city.compound.id), ("firm", city.firm.id)]
+        )
+        channels = db.session.execute(
+            select(Delivery.channel, Delivery.state).where(Delivery.alert_id == alert_id)
+        ).all()
         assert sorted(channels) == [("inbox", "sent")] * 3 + [("webhook", "pending")]
     assert db.session.info.get("outbox_dirty") is True
 
 
 def test_the_statements_do_not_grow_with_the_number_of_alerts(city):
     few, _ = _statements(lambda: open_alerts("bulk", _findings(city, 2)))
-    many, opened = _statements(lambda: open_alerts("many", {k.replace("bulk", "many"): f
-                                                            for k, f in _findings(city, 200).items()}))
+    many, opened = _statements(
+        lambda: open_alerts("many", {k.replace("bulk", "many"): f for k, f in _findings(city, 200).items()})
+    )
     assert len(opened) == 200
     assert many == few
 
@@ -68,8 +86,10 @@ def test_a_key_already_open_is_skipped_not_opened_twice(city):
 
 def test_resolved_alerts_are_found_and_reopened_across_lookup_chunks(city, monkeypatch):
     monkeypatch.setattr(sweeps, "KEYS_PER_LOOKUP", 1)
-    compounds = [CompoundFactory(street=city.street, management_mode=ManagementMode.none,
-                                 acceptance_date=date(2022, 1, 1)) for _ in range(3)]
+    compounds = [
+        CompoundFactory(street=city.street, management_mode=ManagementMode.none, acceptance_date=date(2022, 1, 1))
+        for _ in range(3)
+    ]
     assert sweep("compound_unmanaged", date(2022, 6, 1)).opened == 3
     for compound in compounds:
         compound.management_mode = ManagementMode.professional

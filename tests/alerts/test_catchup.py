@@ -1,5 +1,6 @@
 """Sweeps that vanished (a worker killed mid-sweep rolls the sweep back; a cron firing while
 Redis was down enqueues nothing) run again at the next catch-up, ten minutes after they were due."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -14,8 +15,16 @@ AT_0700 = datetime(2026, 6, 1, 7, 0, tzinfo=CITY_TZ)  # contract_expiring is due
 
 
 def _finished(rule: str, at: datetime, error: str | None = None) -> None:
-    db.session.add(SweepRun(rule=rule, as_of=at.date(), trigger="cron", started_at=at - timedelta(seconds=5),
-                            finished_at=at, error=error))
+    db.session.add(
+        SweepRun(
+            rule=rule,
+            as_of=at.date(),
+            trigger="cron",
+            started_at=at - timedelta(seconds=5),
+            finished_at=at,
+            error=error,
+        )
+    )
     db.session.flush()
 
 

@@ -1,4 +1,5 @@
 """The outbox: deliveries go out after commit, exactly once, retry with backoff, and fail visibly."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -17,8 +18,9 @@ from tests.alerts.helpers import contract_ends_in, sweep
 
 def _endpoint(city, channel, target, fmt="json", audience="street"):
     org = {"street": city.street.id, "firm": city.firm.id}[audience]
-    return save_endpoint({"audience": audience, "org_id": org, "channel": channel, "target": target,
-                          "format": fmt, "active": True})
+    return save_endpoint(
+        {"audience": audience, "org_id": org, "channel": channel, "target": target, "format": fmt, "active": True}
+    )
 
 
 def _deliveries(channel):

@@ -1,5 +1,6 @@
 """A daily-digest endpoint gets one message a day listing the new alerts by group, instead of one
 per alert; a missed day catches up and a second run sends nothing."""
+
 from __future__ import annotations
 
 from email.header import decode_header, make_header
@@ -8,9 +9,9 @@ from sqlalchemy import select
 
 from jobs.alerts import send_digests
 from jobs.runtime import after_commit
-from pm_app.alerts.schedule import SCHEDULE, to_utc_crons
 from pm_app.alerts import outbox
 from pm_app.alerts.models import Alert, Delivery
+from pm_app.alerts.schedule import SCHEDULE, to_utc_crons
 from pm_app.alerts.services import resolve, save_endpoint
 from pm_app.extensions import db
 from tests.alerts.inbox_helpers import warranty_alerts
@@ -18,8 +19,17 @@ from tests.factories import CompoundFactory
 
 
 def _endpoint(city, channel, target, fmt="json", digest="daily"):
-    endpoint = save_endpoint({"audience": "street", "org_id": city.street.id, "channel": channel, "target": target,
-                              "format": fmt, "active": True, "digest": digest})
+    endpoint = save_endpoint(
+        {
+            "audience": "street",
+            "org_id": city.street.id,
+            "channel": channel,
+            "target": target,
+            "format": fmt,
+            "active": True,
+            "digest": digest,
+        }
+    )
     db.session.commit()
     return endpoint
 
@@ -31,12 +41,14 @@ def test_a_digest_endpoint_gets_one_message_grouped_as_the_page(city, webhook_se
     warranty_alerts(second, city.street, 18, first_id=100)
     after_commit()
     assert webhook_server.received == []  # nothing per alert
-    assert outbox.due_deliveries() == []   # and nothing the relay would send
+    assert outbox.due_deliveries() == []  # and nothing the relay would send
     assert send_digests() and len(webhook_server.received) == 1
     digest = webhook_server.received[0]["body"]["digest"]
     assert digest["total"] == 21
     assert [(g["compound"], g["count"], g["rule_label"]) for g in digest["groups"]] == [
-        ("东门新村", 3, "保修期即将届满"), ("五四新村", 18, "保修期即将届满")]
+        ("东门新村", 3, "保修期即将届满"),
+        ("五四新村", 18, "保修期即将届满"),
+    ]
     assert all(len(g["alert_ids"]) == g["count"] for g in digest["groups"])
     assert send_digests() == {} and len(webhook_server.received) == 1  # a second run sends nothing
     states = set(db.session.scalars(select(Delivery.state).where(Delivery.channel == "webhook")))
@@ -102,13 +114,27 @@ def test_the_street_office_chooses_a_daily_digest_on_its_page(client, city):
 
     login(client, city.users["street_officer"])
     assert "每天 08:00 汇总发送一次" in client.get("/alerts/endpoints").get_data(as_text=True)
-    response = client.post("/alerts/endpoints", data={
-        "organisation": f"street:{city.street.id}", "kind": "email", "target": "jiedao@example.com", "digest": "daily"})
+    response = client.post(
+        "/alerts/endpoints",
+        data={
+            "organisation": f"street:{city.street.id}",
+            "kind": "email",
+            "target": "jiedao@example.com",
+            "digest": "daily",
+        },
+    )
     assert response.status_code == 302
     assert db.session.scalar(select(NotificationEndpoint.digest)) == "daily"
     assert "每天 08:00 汇总发送一次" in client.get("/alerts/endpoints").get_data(as_text=True).split("</table>")[0]
-    refused = client.post("/alerts/endpoints", data={
-        "organisation": f"street:{city.street.id}", "kind": "email", "target": "jiedao@example.com", "digest": "weekly"})
+    refused = client.post(
+        "/alerts/endpoints",
+        data={
+            "organisation": f"street:{city.street.id}",
+            "kind": "email",
+            "target": "jiedao@example.com",
+            "digest": "weekly",
+        },
+    )
     assert refused.status_code == 422
 
 
@@ -119,9 +145,21 @@ def test_a_digest_names_a_warranty_groups_project(api, city, webhook_server):
     from tests.warranties.test_rules import item_ending
 
     _endpoint(city, "webhook", webhook_server.url, fmt="wecom")
-    project = api.as_(city.users["street_officer"]).post("/api/v1/projects", json={
-        "compound_id": city.compound.id, "name": "2021年东门新村改造工程", "year": 2021,
-        "renovation_type": "basic", "contractor_id": city.contractor.id, "acceptance_date": "2021-06-30"}).json
+    project = (
+        api.as_(city.users["street_officer"])
+        .post(
+            "/api/v1/projects",
+            json={
+                "compound_id": city.compound.id,
+                "name": "2021年东门新村改造工程",
+                "year": 2021,
+                "renovation_type": "basic",
+                "contractor_id": city.contractor.id,
+                "acceptance_date": "2021-06-30",
+            },
+        )
+        .json
+    )
     for _ in range(2):
         item_ending(project["id"], city.compound.id, date(2026, 8, 1))
     sweep("warranty_expiring", date(2026, 6, 1))

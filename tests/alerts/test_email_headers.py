@@ -1,6 +1,7 @@
 """An alert's e-mail survives whatever its data holds: a line break typed into a ticket's
 description reaches the subject through the alert's title, and used to kill the send with
 "Header values may not contain linefeed", the delivery left as if the worker had died."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -20,8 +21,16 @@ from tests.tickets.pages import build
 
 
 def _email_to_the_street(city):
-    return save_endpoint({"audience": "street", "org_id": city.street.id, "channel": "email",
-                          "target": "jiedao@example.test", "format": "json", "active": True})
+    return save_endpoint(
+        {
+            "audience": "street",
+            "org_id": city.street.id,
+            "channel": "email",
+            "target": "jiedao@example.test",
+            "format": "json",
+            "active": True,
+        }
+    )
 
 
 def _subject(message) -> str:

@@ -1,5 +1,6 @@
 """The inbox groups alerts by rule and compound, each group's count equal to the alerts it
 expands to, and shows rules and stages by their Chinese labels, never their codes."""
+
 from __future__ import annotations
 
 from flask_babel import force_locale
@@ -76,9 +77,17 @@ def test_a_warranty_group_names_its_project(client, api, city):
     from tests.warranties.conftest import project as _project  # noqa: F401
     from tests.warranties.test_rules import item_ending
 
-    response = api.as_(city.users["street_officer"]).post("/api/v1/projects", json={
-        "compound_id": city.compound.id, "name": "2021年东门新村改造工程", "year": 2021,
-        "renovation_type": "basic", "contractor_id": city.contractor.id, "acceptance_date": "2021-06-30"})
+    response = api.as_(city.users["street_officer"]).post(
+        "/api/v1/projects",
+        json={
+            "compound_id": city.compound.id,
+            "name": "2021年东门新村改造工程",
+            "year": 2021,
+            "renovation_type": "basic",
+            "contractor_id": city.contractor.id,
+            "acceptance_date": "2021-06-30",
+        },
+    )
     assert response.status_code == 201, response.json
     for _ in range(3):
         item_ending(response.json["id"], city.compound.id, date(2026, 8, 1))

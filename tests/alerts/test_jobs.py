@@ -1,28 +1,31 @@
 """Job wiring: the schedule's time-zone conversion, the CLI, RQ queues (fakeredis and the real
 Redis when CI provides it), Redis down, and the sweep that watches the sweeps."""
+
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from croniter import croniter
-from datetime import datetime, timezone
 
-from pm_app.alerts.schedule import SCHEDULE, scheduled_rules, to_utc_crons
 from pm_app.alerts.models import Delivery, SweepRun
+from pm_app.alerts.schedule import SCHEDULE, scheduled_rules, to_utc_crons
 from pm_app.common.clock import CITY_TZ, now
 from pm_app.extensions import db
 from tests.alerts.helpers import alerts, contract_ends_in, sweep
 
 
-@pytest.mark.parametrize("local,utc", [
-    ("30 6 * * *", ["30 22 * * *"]),          # 06:30 Shanghai is 22:30 UTC the day before
-    ("0 9 * * *", ["0 1 * * *"]),
-    ("15 * * * *", ["15 * * * *"]),
-    ("0 7 * * 1", ["0 23 * * 0"]),            # Monday 07:00 Shanghai = Sunday 23:00 UTC
-    ("0 7,20 * * 1-5", ["0 12 * * 1-5", "0 23 * * 0,1,2,3,4"]),
-    ("0 0 * * 0", ["0 16 * * 6"]),
-])
+@pytest.mark.parametrize(
+    "local,utc",
+    [
+        ("30 6 * * *", ["30 22 * * *"]),  # 06:30 Shanghai is 22:30 UTC the day before
+        ("0 9 * * *", ["0 1 * * *"]),
+        ("15 * * * *", ["15 * * * *"]),
+        ("0 7 * * 1", ["0 23 * * 0"]),  # Monday 07:00 Shanghai = Sunday 23:00 UTC
+        ("0 7,20 * * 1-5", ["0 12 * * 1-5", "0 23 * * 0,1,2,3,4"]),
+        ("0 0 * * 0", ["0 16 * * 6"]),
+    ],
+)
 def test_local_schedule_converts_to_utc(local, utc):
     assert to_utc_crons(local) == utc
 
@@ -31,7 +34,7 @@ def test_local_schedule_converts_to_utc(local, utc):
 def test_each_schedule_entry_fires_at_the_same_instant_in_both_zones(entry):
     start = datetime(2026, 3, 1, 12, 0, tzinfo=CITY_TZ)
     local_next = croniter(entry.cron, start).get_next(datetime)
-    utc_next = min(croniter(c, start.astimezone(timezone.utc)).get_next(datetime) for c in to_utc_crons(entry.cron))
+    utc_next = min(croniter(c, start.astimezone(UTC)).get_next(datetime) for c in to_utc_crons(entry.cron))
     assert local_next == utc_next
 
 
@@ -72,8 +75,10 @@ def test_jobs_go_to_their_queue_with_shared_defaults(app, city, monkeypatch):
     assert [a.rule for a in alerts()] == ["contract_expiring"]
 
 
-@pytest.mark.skipif("not config.getoption('--redis', default=None) and not __import__('os').environ.get('REDIS_URL')",
-                    reason="real Redis runs in CI (REDIS_URL)")
+@pytest.mark.skipif(
+    "not config.getoption('--redis', default=None) and not __import__('os').environ.get('REDIS_URL')",
+    reason="real Redis runs in CI (REDIS_URL)",
+)
 def test_a_real_worker_on_real_redis_runs_the_sweep_in_burst_mode(app, city, monkeypatch):
     from redis import Redis
     from rq import Queue, SimpleWorker
@@ -101,8 +106,16 @@ def test_with_redis_down_the_change_commits_and_the_delivery_waits(app, city, we
     from jobs.runtime import after_commit
     from pm_app.alerts.services import save_endpoint
 
-    save_endpoint({"audience": "street", "org_id": city.street.id, "channel": "webhook",
-                   "target": webhook_server.url, "format": "json", "active": True})
+    save_endpoint(
+        {
+            "audience": "street",
+            "org_id": city.street.id,
+            "channel": "webhook",
+            "target": webhook_server.url,
+            "format": "json",
+            "active": True,
+        }
+    )
     monkeypatch.setitem(app.config, "JOBS_MODE", "rq")
     monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:1/0")  # nothing listens there
     app.extensions.pop("pm_redis", None)
@@ -129,8 +142,9 @@ def test_sweep_stale_after_26_hours_without_a_completed_run(app, city):
     watched = sorted(r for r in scheduled_rules() if r != "sweep_stale")  # grows as domains add rules
     long_ago = now() - timedelta(hours=27)
     for rule in watched:
-        db.session.add(SweepRun(rule=rule, as_of=date.today(), trigger="cron", started_at=long_ago,
-                                finished_at=long_ago))
+        db.session.add(
+            SweepRun(rule=rule, as_of=date.today(), trigger="cron", started_at=long_ago, finished_at=long_ago)
+        )
     db.session.flush()
     run_rule("sweep_stale", date.today())
     stale = alerts("sweep_stale")

@@ -2,6 +2,7 @@
 books' keeper, a deduction, a review opening and an appeal decision the firm, a dispatch the named
 person, a resolved repair the party that reported it. Each notice opens its object (/alerts/<id>/go),
 leaves the inbox once done, and goes out by e-mail or webhook where the party configured one."""
+
 from __future__ import annotations
 
 import pytest
@@ -24,17 +25,21 @@ def inbox(api, user, rule: str) -> list[dict]:
 
 @pytest.fixture
 def others(city):
-    return {"firm_mate": UserFactory(role=Role.firm_staff, firm=city.firm),
-            "other_firm": UserFactory(role=Role.firm_staff, firm=city.other_firm),
-            "other_committee": UserFactory(role=Role.committee_member, compound=city.other)}
+    return {
+        "firm_mate": UserFactory(role=Role.firm_staff, firm=city.firm),
+        "other_firm": UserFactory(role=Role.firm_staff, firm=city.other_firm),
+        "other_committee": UserFactory(role=Role.committee_member, compound=city.other),
+    }
 
 
 # --- ledger queries ----------------------------------------------------------------------------
 
+
 def _query(api, city) -> dict:
     entry = entry_ok(api, city.users["firm_staff"], city.compound.id)
     response = api.as_(city.users["committee_member"]).post(
-        f"/api/v1/ledger/{city.compound.id}/entries/{entry['id']}/queries", json={"question": "这笔租金是哪个月的？"})
+        f"/api/v1/ledger/{city.compound.id}/entries/{entry['id']}/queries", json={"question": "这笔租金是哪个月的？"}
+    )
     assert response.status_code == 201, response.json
     return response.json
 
@@ -51,8 +56,9 @@ def test_a_ledger_query_notifies_the_firm_keeping_the_books_and_no_one_else(api,
 
 def test_answering_the_query_takes_the_notice_out_of_the_inbox(api, city):
     query = _query(api, city)
-    response = api.as_(city.users["firm_staff"]).post(f"/api/v1/ledger-queries/{query['id']}/answer",
-                                                      json={"answer": "是1月的租金，见合同第3条"})
+    response = api.as_(city.users["firm_staff"]).post(
+        f"/api/v1/ledger-queries/{query['id']}/answer", json={"answer": "是1月的租金，见合同第3条"}
+    )
     assert response.status_code == 200, response.json
     assert inbox(api, city.users["firm_staff"], "notice_ledger_query") == []
 
@@ -72,8 +78,16 @@ def test_the_notice_opens_the_query_to_answer(client, api, city):
 
 
 def test_a_notice_goes_by_email_where_the_firm_configured_it(api, city):
-    db.session.add(NotificationEndpoint(audience="firm", org_id=city.firm.id, channel="email",
-                                        target="caiwu@jia-wuye.example", format="json", active=True))
+    db.session.add(
+        NotificationEndpoint(
+            audience="firm",
+            org_id=city.firm.id,
+            channel="email",
+            target="caiwu@jia-wuye.example",
+            format="json",
+            active=True,
+        )
+    )
     db.session.flush()
     _query(api, city)
     [notice] = inbox(api, city.users["firm_staff"], "notice_ledger_query")
@@ -82,6 +96,7 @@ def test_a_notice_goes_by_email_where_the_firm_configured_it(api, city):
 
 
 # --- rankings ----------------------------------------------------------------------------------
+
 
 def _period(api, city) -> int:
     regulator = city.users["regulator"]
@@ -92,8 +107,10 @@ def _period(api, city) -> int:
 
 
 def _deduct(api, city, period_id, firm) -> dict:
-    response = api.as_(city.users["regulator"]).post("/api/v1/deductions", json={
-        "period_id": period_id, "firm_id": firm.id, "points": "3", "reason": "消防通道堵塞未整改"})
+    response = api.as_(city.users["regulator"]).post(
+        "/api/v1/deductions",
+        json={"period_id": period_id, "firm_id": firm.id, "points": "3", "reason": "消防通道堵塞未整改"},
+    )
     assert response.status_code == 201, response.json
     return response.json
 
@@ -118,13 +135,16 @@ def test_a_deduction_in_review_and_the_decision_on_its_appeal_notify_the_firm_on
     assert "扣 3" in notice["title"] and inbox(api, others["other_firm"], "notice_deduction") == []
     login(client, city.users["firm_staff"])
     assert client.get(f"/alerts/{notice['id']}/go").location.endswith(
-        f"/rankings/periods/{period_id}/firms/{city.firm.id}")
-    appeal = api.as_(city.users["firm_staff"]).post("/api/v1/appeals", json={
-        "deduction_id": deduction["id"], "grounds": "当日已整改，有照片为证"})
+        f"/rankings/periods/{period_id}/firms/{city.firm.id}"
+    )
+    appeal = api.as_(city.users["firm_staff"]).post(
+        "/api/v1/appeals", json={"deduction_id": deduction["id"], "grounds": "当日已整改，有照片为证"}
+    )
     assert appeal.status_code == 201, appeal.json
     assert inbox(api, city.users["firm_staff"], "notice_appeal_decided") == []
-    decided = api.as_(city.users["regulator"]).post(f"/api/v1/appeals/{appeal.json['id']}/decision",
-                                                    json={"accept": False, "reason": "照片拍摄于整改期限之后"})
+    decided = api.as_(city.users["regulator"]).post(
+        f"/api/v1/appeals/{appeal.json['id']}/decision", json={"accept": False, "reason": "照片拍摄于整改期限之后"}
+    )
     assert decided.status_code == 200, decided.json
     [outcome] = inbox(api, city.users["firm_staff"], "notice_appeal_decided")
     assert "照片拍摄于整改期限之后" in outcome["title"]
@@ -133,10 +153,12 @@ def test_a_deduction_in_review_and_the_decision_on_its_appeal_notify_the_firm_on
 
 # --- tickets -----------------------------------------------------------------------------------
 
+
 def test_a_dispatch_notifies_the_named_person_not_their_colleagues(client, api, city, others):
     ticket = build(city, hours_ago(1))
-    response = api.as_(city.users["street_officer"]).post(f"/api/v1/tickets/{ticket.id}/dispatch",
-                                                          json={"user_id": others["firm_mate"].id})
+    response = api.as_(city.users["street_officer"]).post(
+        f"/api/v1/tickets/{ticket.id}/dispatch", json={"user_id": others["firm_mate"].id}
+    )
     assert response.status_code == 200, response.json
     [notice] = inbox(api, others["firm_mate"], "notice_ticket_dispatched")
     assert ticket.tracking_code in notice["title"]
@@ -147,9 +169,16 @@ def test_a_dispatch_notifies_the_named_person_not_their_colleagues(client, api, 
 
 
 def test_a_resolved_repair_tells_the_committee_that_reported_it_until_it_is_confirmed(api, city, others):
-    response = api.as_(city.users["committee_member"]).post("/api/v1/tickets", json={
-        "compound_id": city.compound.id, "category": "water_leak", "priority": "normal", "source": "committee",
-        "description": "2号楼楼道水管滴水"})
+    response = api.as_(city.users["committee_member"]).post(
+        "/api/v1/tickets",
+        json={
+            "compound_id": city.compound.id,
+            "category": "water_leak",
+            "priority": "normal",
+            "source": "committee",
+            "description": "2号楼楼道水管滴水",
+        },
+    )
     assert response.status_code == 201, response.json
     ticket_id, firm = response.json["id"], city.users["firm_staff"]
     for to in ("assigned", "in_progress", "resolved"):

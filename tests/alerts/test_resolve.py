@@ -1,6 +1,7 @@
 """Resolving an alert by hand: an alert shared with the street office and the regulator is theirs
 to resolve (a firm or a committee member used to close the street's contract alert unseen), and
 every manual resolve records who did it and when."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -49,8 +50,9 @@ def test_the_offices_resolve_it_and_who_and_when_are_recorded(api, city, shared,
 
 def test_an_alert_for_the_firm_alone_is_the_firms_to_resolve(api, city):
     """Answered but past resolve-by: the overdue ticket is the firm's alone (tickets.rules)."""
-    ticket = build(city, created=now() - timedelta(days=10), status="in_progress",
-                   responded_at=now() - timedelta(days=10))
+    ticket = build(
+        city, created=now() - timedelta(days=10), status="in_progress", responded_at=now() - timedelta(days=10)
+    )
     sweep("ticket_overdue", now().date(), at=now())
     (alert,) = [a for a in alerts("ticket_overdue") if a.subject_id == ticket.id]
     assert {r.audience for r in alert.recipients} == {"firm"}

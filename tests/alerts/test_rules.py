@@ -1,5 +1,6 @@
 """The first two rules and the sweep engine: due things open once, stages move along, cleared
 conditions resolve, and a repeated sweep adds nothing."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -38,8 +39,12 @@ def test_a_missed_run_catches_up_straight_to_the_current_stage(city):
 def test_registering_a_successor_contract_clears_the_alert(city):
     as_of = contract_ends_in(city.contract, 20)
     sweep("contract_expiring", as_of)
-    ContractFactory(compound=city.compound, firm=city.firm, start_date=city.contract.end_date + timedelta(days=1),
-                    end_date=city.contract.end_date + timedelta(days=365 * 3))
+    ContractFactory(
+        compound=city.compound,
+        firm=city.firm,
+        start_date=city.contract.end_date + timedelta(days=1),
+        end_date=city.contract.end_date + timedelta(days=365 * 3),
+    )
     assert sweep("contract_expiring", as_of).resolved == 1
     assert alerts("contract_expiring")[0].resolution == "cleared"
 
@@ -49,8 +54,9 @@ def test_contracts_far_from_their_end_raise_nothing(city):
 
 
 def test_compound_unmanaged_after_30_days(city):
-    compound = CompoundFactory(street=city.street, management_mode=ManagementMode.none,
-                               acceptance_date=date(2022, 10, 1))
+    compound = CompoundFactory(
+        street=city.street, management_mode=ManagementMode.none, acceptance_date=date(2022, 10, 1)
+    )
     assert sweep("compound_unmanaged", date(2022, 10, 31)).opened == 0  # day 30: still allowed
     assert sweep("compound_unmanaged", date(2022, 11, 1)).opened == 1
     assert sweep("compound_unmanaged", date(2022, 11, 2)).opened == 0
@@ -59,8 +65,9 @@ def test_compound_unmanaged_after_30_days(city):
 
 
 def test_a_condition_that_returns_reopens_the_same_alert(city):
-    compound = CompoundFactory(street=city.street, management_mode=ManagementMode.none,
-                               acceptance_date=date(2022, 1, 1))
+    compound = CompoundFactory(
+        street=city.street, management_mode=ManagementMode.none, acceptance_date=date(2022, 1, 1)
+    )
     sweep("compound_unmanaged", date(2022, 6, 1))
     compound.management_mode = ManagementMode.professional
     sweep("compound_unmanaged", date(2022, 6, 2))
@@ -74,12 +81,20 @@ def test_every_sweep_twice_leaves_the_same_alerts_and_one_delivery_each(city, we
     from sqlalchemy import func, select
 
     from pm_app.alerts.models import Delivery
-    from pm_app.alerts.services import save_endpoint
     from pm_app.alerts.rules import RULES
+    from pm_app.alerts.services import save_endpoint
     from pm_app.extensions import db
 
-    save_endpoint({"audience": "street", "org_id": city.street.id, "channel": "webhook",
-                   "target": webhook_server.url, "format": "json", "active": True})
+    save_endpoint(
+        {
+            "audience": "street",
+            "org_id": city.street.id,
+            "channel": "webhook",
+            "target": webhook_server.url,
+            "format": "json",
+            "active": True,
+        }
+    )
     CompoundFactory(street=city.street, management_mode=ManagementMode.none, acceptance_date=date(2026, 1, 1))
     as_of = contract_ends_in(city.contract, 45)
     for _ in range(2):
@@ -88,8 +103,14 @@ def test_every_sweep_twice_leaves_the_same_alerts_and_one_delivery_each(city, we
     # contract_expiring, compound_unmanaged, and committee_missing for the city's two compounds
     # (accepted 2023-06-30, no committee); the new compound was accepted too recently for that.
     # maintenance_fund_missing for all three (accepted, and no fund at all).
-    assert sorted(a.rule for a in alerts()) == ["committee_missing", "committee_missing", "compound_unmanaged",
-                                                "contract_expiring"] + ["maintenance_fund_missing"] * 3
-    per_channel = db.session.execute(select(Delivery.alert_id, Delivery.recipient_id, Delivery.channel, func.count())
-                                     .group_by(Delivery.alert_id, Delivery.recipient_id, Delivery.channel)).all()
+    assert (
+        sorted(a.rule for a in alerts())
+        == ["committee_missing", "committee_missing", "compound_unmanaged", "contract_expiring"]
+        + ["maintenance_fund_missing"] * 3
+    )
+    per_channel = db.session.execute(
+        select(Delivery.alert_id, Delivery.recipient_id, Delivery.channel, func.count()).group_by(
+            Delivery.alert_id, Delivery.recipient_id, Delivery.channel
+        )
+    ).all()
     assert all(n == 1 for *_, n in per_channel)

@@ -1,5 +1,6 @@
 """The two-street city and the security world (one object of every kind on each side), and a
 reader of the audit rows."""
+
 from __future__ import annotations
 
 from sqlalchemy import select

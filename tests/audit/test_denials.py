@@ -1,6 +1,7 @@
 """Refused requests are in the trail: every 401, 403 and 404 on a route, and every failed
 sign-in, with the caller, the path, the object and the status; in a transaction of their own,
 so a refused request's own work is rolled back and its denial is not."""
+
 from __future__ import annotations
 
 import json
@@ -68,6 +69,7 @@ def test_failed_sign_ins_are_logged_once_with_the_name_tried_and_never_the_passw
 def test_a_refused_requests_own_work_is_rolled_back_but_its_denial_is_kept(app, tmp_path):
     """Production's writer, on a database that really commits: the route flushes a row and then
     answers 403; the row is gone, the denial is there (written on its own connection)."""
+
     class Config(TestConfig):
         SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
         INSTANCE_DIR = tmp_path
@@ -89,8 +91,9 @@ def test_a_refused_requests_own_work_is_rolled_back_but_its_denial_is_kept(app, 
     outside = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
     with outside.connect() as connection:  # what any other connection sees, after the request
         assert connection.scalar(select(func.count()).select_from(District).where(District.name == "never kept")) == 0
-        denied = connection.execute(select(AuditEvent.status, AuditEvent.path, AuditEvent.action)
-                                    .where(AuditEvent.path == "/write-then-refuse")).all()
+        denied = connection.execute(
+            select(AuditEvent.status, AuditEvent.path, AuditEvent.action).where(AuditEvent.path == "/write-then-refuse")
+        ).all()
         assert denied == [(403, "/write-then-refuse", "denied")]
         assert connection.execute(text("SELECT 1")).scalar() == 1
     outside.dispose()

@@ -1,6 +1,7 @@
 """Retention: the trail is archived (gzip JSON lines) and then removed past its keeping time, and
 the database itself refuses to let go of any row younger than 180 days, whoever asks; expired
 API tokens and long-sent deliveries go too; failed deliveries stay."""
+
 from __future__ import annotations
 
 import gzip
@@ -24,8 +25,13 @@ from tests.factories import UserFactory
 
 
 def _event(days_ago: int, object_id: str) -> AuditEvent:
-    event = AuditEvent(at=now() - timedelta(days=days_ago), action="create", kind="bill", object_id=object_id,
-                       after={"period": "2025-01", "说明": "旧账"})
+    event = AuditEvent(
+        at=now() - timedelta(days=days_ago),
+        action="create",
+        kind="bill",
+        object_id=object_id,
+        after={"period": "2025-01", "说明": "旧账"},
+    )
     db.session.add(event)
     return event
 
@@ -78,20 +84,32 @@ def test_the_database_refuses_a_delete_without_a_window_or_with_a_recent_one(app
 
 def test_expired_tokens_and_long_sent_deliveries_go_and_failed_ones_stay(app):
     user = UserFactory()
-    db.session.add_all([ApiToken(user_id=user.id, token_hash="a" * 64, expires_at=now() - timedelta(days=30)),
-                        ApiToken(user_id=user.id, token_hash="b" * 64, expires_at=now() + timedelta(days=3))])
-    alert = Alert(rule="warranty_expiring", subject_type="warranty_item", subject_id=1, severity="info",
-                  title="保修即将到期", dedup_key="retention-test")
+    db.session.add_all(
+        [
+            ApiToken(user_id=user.id, token_hash="a" * 64, expires_at=now() - timedelta(days=30)),
+            ApiToken(user_id=user.id, token_hash="b" * 64, expires_at=now() + timedelta(days=3)),
+        ]
+    )
+    alert = Alert(
+        rule="warranty_expiring",
+        subject_type="warranty_item",
+        subject_id=1,
+        severity="info",
+        title="保修即将到期",
+        dedup_key="retention-test",
+    )
     alert.recipients = [AlertRecipient(audience="street", org_id=1), AlertRecipient(audience="regulator")]
     db.session.add(alert)
     db.session.flush()
     street, city = alert.recipients
     long_ago = now() - timedelta(days=200)
-    db.session.add_all([Delivery(alert_id=alert.id, recipient_id=street.id, channel="email", state="sent",
-                                 sent_at=long_ago),
-                        Delivery(alert_id=alert.id, recipient_id=city.id, channel="email", state="sent",
-                                 sent_at=now()),
-                        Delivery(alert_id=alert.id, recipient_id=street.id, channel="webhook", state="failed")])
+    db.session.add_all(
+        [
+            Delivery(alert_id=alert.id, recipient_id=street.id, channel="email", state="sent", sent_at=long_ago),
+            Delivery(alert_id=alert.id, recipient_id=city.id, channel="email", state="sent", sent_at=now()),
+            Delivery(alert_id=alert.id, recipient_id=street.id, channel="webhook", state="failed"),
+        ]
+    )
     db.session.flush()
     assert purge_expired_tokens(now() - timedelta(days=7)) == 1
     assert purge_sent_deliveries(now() - timedelta(days=90)) == 1

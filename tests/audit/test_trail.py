@@ -1,6 +1,7 @@
 """The change trail: every audited kind leaves a row with who, when, what and the changed
 columns before and after (money in integer fen); bulk statements leave a summary row; secrets
 never appear; seeding writes nothing."""
+
 from __future__ import annotations
 
 import json
@@ -21,19 +22,33 @@ def test_every_audited_kind_leaves_rows_when_the_world_is_built_through_the_api(
     """The security world posts bills, payments, committees, books, votes, rankings, deductions and
     appeals through the API: each kind is in the trail with the action it went through."""
     seen = set(db.session.execute(select(AuditEvent.kind, AuditEvent.action).distinct()).all())
-    expected = {("bill", "bulk_insert"), ("bill", "update"), ("payment", "create"), ("service_contract", "update"),
-                ("committee", "create"), ("committee_member", "create"), ("ledger_entry", "create"),
-                ("ledger_query", "create"), ("fund_vote", "create"), ("ranking_period", "create"),
-                ("ranking_period", "update"), ("ranking_adjustment", "create"), ("ranking_appeal", "create"),
-                ("user", "create")}
+    expected = {
+        ("bill", "bulk_insert"),
+        ("bill", "update"),
+        ("payment", "create"),
+        ("service_contract", "update"),
+        ("committee", "create"),
+        ("committee_member", "create"),
+        ("ledger_entry", "create"),
+        ("ledger_query", "create"),
+        ("fund_vote", "create"),
+        ("ranking_period", "create"),
+        ("ranking_period", "update"),
+        ("ranking_adjustment", "create"),
+        ("ranking_appeal", "create"),
+        ("user", "create"),
+    }
     assert expected <= seen, expected - seen
 
 
 def test_a_payment_records_the_payment_and_the_bill_totals_before_and_after(world, api):
     admin = world.city.users["admin"]
     bill_id = world.ids["bill"]["own"]
-    paid = api.as_(admin).post("/api/v1/payments", json={"bill_id": bill_id, "amount": "0.25", "method": "cash"},
-                               headers={"Idempotency-Key": "audit-1", "X-Request-ID": "req-audit-1"})
+    paid = api.as_(admin).post(
+        "/api/v1/payments",
+        json={"bill_id": bill_id, "amount": "0.25", "method": "cash"},
+        headers={"Idempotency-Key": "audit-1", "X-Request-ID": "req-audit-1"},
+    )
     assert paid.status_code == 201 and paid.headers["X-Request-ID"] == "req-audit-1"  # one id: answer, logs, trail
     payment = last(kind="payment", object_id=str(paid.json["id"]))
     assert payment.action == "create" and payment.before is None
@@ -44,7 +59,12 @@ def test_a_payment_records_the_payment_and_the_bill_totals_before_and_after(worl
     assert set(bill.after) <= {"paid_fen", "status"}  # only what changed
     for row in (payment, bill):
         assert (row.actor_id, row.actor_name) == (admin.id, admin.username)
-        assert (row.method, row.path, row.request_id, row.ip) == ("POST", "/api/v1/payments", "req-audit-1", "127.0.0.1")
+        assert (row.method, row.path, row.request_id, row.ip) == (
+            "POST",
+            "/api/v1/payments",
+            "req-audit-1",
+            "127.0.0.1",
+        )
         assert row.at.tzinfo is not None
 
 
@@ -57,8 +77,9 @@ def test_a_reversal_and_a_waiver_are_recorded_with_their_amounts(world, api):
     assert row.after["amount_fen"] == -1000 and row.after["reversal_of_id"] == payment_id
     bill = last(kind="bill", object_id=str(bill_id))
     assert (bill.before["paid_fen"], bill.after["paid_fen"]) == (1000, 0)
-    waived = admin.post(f"/api/v1/bills/{bill_id}/waivers",
-                        json={"amount": "1.00", "reason": "低保户", "approved_by": "业委会"})
+    waived = admin.post(
+        f"/api/v1/bills/{bill_id}/waivers", json={"amount": "1.00", "reason": "低保户", "approved_by": "业委会"}
+    )
     assert waived.status_code == 201, waived.json
     waiver = last(kind="waiver")
     assert waiver.action == "create" and waiver.after["amount_fen"] == 100 and waiver.after["bill_id"] == bill_id
@@ -68,14 +89,16 @@ def test_a_reversal_and_a_waiver_are_recorded_with_their_amounts(world, api):
 def test_bill_generation_is_one_summary_row_with_its_count_and_scope(api, city):
     city.contract.fee_rate_fen = 150
     db.session.flush()
-    generated = api.as_(city.users["admin"]).post("/api/v1/bills/generate",
-                                                  json={"compound_id": city.compound.id, "period": "2026-05"})
+    generated = api.as_(city.users["admin"]).post(
+        "/api/v1/bills/generate", json={"compound_id": city.compound.id, "period": "2026-05"}
+    )
     assert generated.status_code == 200 and generated.json["created"] == 1
     row = last(kind="bill", action="bulk_insert")
     assert row.detail["count"] == 1 and row.object_id is None
     assert "2026-05" in row.detail["scope"].values() and city.compound.id in row.detail["scope"].values()
-    again = api.as_(city.users["admin"]).post("/api/v1/bills/generate",
-                                              json={"compound_id": city.compound.id, "period": "2026-05"})
+    again = api.as_(city.users["admin"]).post(
+        "/api/v1/bills/generate", json={"compound_id": city.compound.id, "period": "2026-05"}
+    )
     assert again.json["created"] == 0 and last(kind="bill", action="bulk_insert").detail["count"] == 0
     contract = last(kind="service_contract", object_id=str(city.contract.id))
     assert contract.after == {"fee_rate_fen": 150} and isinstance(contract.before["fee_rate_fen"], int)

@@ -1,5 +1,6 @@
 """User administration pages: admin only (404 for everyone else), create with bindings,
 disable/enable, password reset, and CSRF protection of the forms."""
+
 from __future__ import annotations
 
 import re
@@ -13,9 +14,14 @@ from pm_app.extensions import db
 from pm_app.org.models import FirmKind
 from tests.factories import CompoundFactory, FirmFactory, StreetFactory, UserFactory
 
-ADMIN_PAGES = [("get", "/admin/users"), ("get", "/admin/users/new"), ("post", "/admin/users/new"),
-               ("post", "/admin/users/{id}/active"), ("get", "/admin/users/{id}/password"),
-               ("post", "/admin/users/{id}/password")]
+ADMIN_PAGES = [
+    ("get", "/admin/users"),
+    ("get", "/admin/users/new"),
+    ("post", "/admin/users/new"),
+    ("post", "/admin/users/{id}/active"),
+    ("get", "/admin/users/{id}/password"),
+    ("post", "/admin/users/{id}/password"),
+]
 
 
 def login(client, user):
@@ -38,7 +44,10 @@ def _user(username: str) -> User | None:
 @pytest.mark.parametrize("role", [r for r in Role if r != Role.admin])
 @pytest.mark.parametrize("method,path", ADMIN_PAGES)
 def test_admin_pages_do_not_exist_for_other_roles(client, role, method, path):
-    street, firm = StreetFactory(), FirmFactory(kind=FirmKind.contractor if role == Role.contractor_staff else FirmKind.property)
+    street, firm = (
+        StreetFactory(),
+        FirmFactory(kind=FirmKind.contractor if role == Role.contractor_staff else FirmKind.property),
+    )
     user = UserFactory(role=role, streets=[street], firm=firm, compound=CompoundFactory())
     login(client, user)
     response = getattr(client, method)(path.format(id=user.id), data={"active": "0"})
@@ -67,9 +76,18 @@ def test_creating_a_street_officer_through_the_page(client, admin):
     street = StreetFactory()
     form = client.get("/admin/users/new").get_data(as_text=True)
     assert 'name="street_ids"' in form and 'data-binding="firm"' in form
-    response = client.post("/admin/users/new", data={
-        "username": "officer9", "display_name": "王科员", "password": "long-enough-1",
-        "role": "street_officer", "street_ids": [str(street.id)], "firm_id": "", "compound_id": ""})
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "username": "officer9",
+            "display_name": "王科员",
+            "password": "long-enough-1",
+            "role": "street_officer",
+            "street_ids": [str(street.id)],
+            "firm_id": "",
+            "compound_id": "",
+        },
+    )
     assert response.status_code == 302
     user = _user("officer9")
     assert user.role == Role.street_officer and user.street_ids == [street.id] and user.display_name == "王科员"
@@ -79,8 +97,10 @@ def test_creating_a_street_officer_through_the_page(client, admin):
 
 def test_creating_firm_staff_binds_the_chosen_firm(client, admin):
     firm = FirmFactory(kind=FirmKind.property)
-    response = client.post("/admin/users/new", data={
-        "username": "staff9", "password": "long-enough-1", "role": "firm_staff", "firm_id": str(firm.id)})
+    response = client.post(
+        "/admin/users/new",
+        data={"username": "staff9", "password": "long-enough-1", "role": "firm_staff", "firm_id": str(firm.id)},
+    )
     assert response.status_code == 302
     assert _user("staff9").firm_id == firm.id
 
@@ -95,12 +115,15 @@ def test_the_firm_select_groups_firms_by_kind_for_the_role_filter(client, admin)
     assert "丁监理" not in body  # no role is ever bound to a supervisor
 
 
-@pytest.mark.parametrize("data,field_error", [
-    ({"role": "firm_staff", "firm_id": "contractor"}, "请选择该角色对应类型的企业"),
-    ({"role": "street_officer"}, "街道办人员须绑定至少一个已登记的街道"),
-    ({"role": "street_officer", "street_ids": ["999999"]}, "街道办人员须绑定至少一个已登记的街道"),
-    ({"role": "committee_member"}, "业委会成员须绑定一个小区"),
-])
+@pytest.mark.parametrize(
+    "data,field_error",
+    [
+        ({"role": "firm_staff", "firm_id": "contractor"}, "请选择该角色对应类型的企业"),
+        ({"role": "street_officer"}, "街道办人员须绑定至少一个已登记的街道"),
+        ({"role": "street_officer", "street_ids": ["999999"]}, "街道办人员须绑定至少一个已登记的街道"),
+        ({"role": "committee_member"}, "业委会成员须绑定一个小区"),
+    ],
+)
 def test_a_bad_binding_shows_an_error_and_creates_nobody(client, admin, data, field_error):
     contractor = FirmFactory(kind=FirmKind.contractor)
     if data.get("firm_id") == "contractor":
@@ -115,8 +138,9 @@ def test_a_bad_binding_shows_an_error_and_creates_nobody(client, admin, data, fi
 
 def test_a_taken_username_and_a_short_password_are_reported_on_the_form(client, admin):
     UserFactory(username="taken")
-    body = client.post("/admin/users/new", data={"username": "taken", "password": "long-enough-1",
-                                                 "role": "regulator"}).get_data(as_text=True)
+    body = client.post(
+        "/admin/users/new", data={"username": "taken", "password": "long-enough-1", "role": "regulator"}
+    ).get_data(as_text=True)
     assert "该用户名已被占用" in body
     response = client.post("/admin/users/new", data={"username": "new1", "password": "short", "role": "regulator"})
     assert response.status_code == 422 and _user("new1") is None
@@ -149,11 +173,11 @@ def test_resetting_a_password(client, admin):
     user = UserFactory(role=Role.regulator)
     response = client.post(f"/admin/users/{user.id}/password", data={"password": "brand-new-pass", "confirm": "other"})
     assert response.status_code == 422 and "两次输入的密码不一致" in response.get_data(as_text=True)
-    response = client.post(f"/admin/users/{user.id}/password", data={"password": "brand-new-pass", "confirm": "brand-new-pass"})
+    response = client.post(
+        f"/admin/users/{user.id}/password", data={"password": "brand-new-pass", "confirm": "brand-new-pass"}
+    )
     assert response.status_code == 302
     assert authenticate(user.username, "brand-new-pass") == user
-
-
 
 
 def test_a_form_post_without_a_csrf_token_is_refused(csrf_client):

@@ -1,6 +1,7 @@
 """Failed sign-ins are counted per (client address, username) and per client address, together
 for the sign-in page, the token API and the password change: someone guessing from elsewhere
 cannot lock the real user out, and switching between page and API gains no guesses."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,21 +12,25 @@ ATTACKER, OWNER = "203.0.113.9", "198.51.100.7"
 
 
 def page(client, username, password, address):
-    return client.post("/login", data={"username": username, "password": password},
-                       environ_base={"REMOTE_ADDR": address}).status_code
+    return client.post(
+        "/login", data={"username": username, "password": password}, environ_base={"REMOTE_ADDR": address}
+    ).status_code
 
 
 def token(client, username, password, address):
-    return client.post("/api/v1/auth/token", json={"username": username, "password": password},
-                       environ_base={"REMOTE_ADDR": address}).status_code
+    return client.post(
+        "/api/v1/auth/token", json={"username": username, "password": password}, environ_base={"REMOTE_ADDR": address}
+    ).status_code
 
 
 @pytest.mark.parametrize("attempt", [page, token])
 def test_guessing_from_elsewhere_does_not_lock_the_real_user_out(client, city, attempt):  # noqa: F811
     admin = city.users["admin"].username
-    assert [attempt(client, admin, "wrong-password", ATTACKER) for _ in range(5)] == [200 if attempt is page else 401] * 5
-    assert attempt(client, admin, PASSWORD, ATTACKER) == 429          # the guesser is stopped
-    assert page(client, admin, PASSWORD, OWNER) == 302                 # the admin, at their desk, is not
+    assert [attempt(client, admin, "wrong-password", ATTACKER) for _ in range(5)] == [
+        200 if attempt is page else 401
+    ] * 5
+    assert attempt(client, admin, PASSWORD, ATTACKER) == 429  # the guesser is stopped
+    assert page(client, admin, PASSWORD, OWNER) == 302  # the admin, at their desk, is not
     assert token(client, admin, PASSWORD, OWNER) == 200
 
 
@@ -33,7 +38,7 @@ def test_page_and_api_share_one_count(client, city):  # noqa: F811
     admin = city.users["admin"].username
     assert [page(client, admin, "wrong-password", ATTACKER) for _ in range(3)] == [200] * 3
     assert [token(client, admin, "wrong-password", ATTACKER) for _ in range(2)] == [401] * 2
-    assert token(client, admin, PASSWORD, ATTACKER) == 429             # five failures in all, not 5 + 5
+    assert token(client, admin, PASSWORD, ATTACKER) == 429  # five failures in all, not 5 + 5
     assert page(client, admin, PASSWORD, ATTACKER) == 429
 
 

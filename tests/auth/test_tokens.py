@@ -1,4 +1,5 @@
 """API tokens: issued for a password, stored hashed, refused when expired or the user is disabled."""
+
 from __future__ import annotations
 
 import hashlib

@@ -6,6 +6,7 @@ Without Chromium or the playwright package the tests skip, except where they mus
 set or PM_APP_REQUIRE_BROWSER=1 a missing browser fails them. In the PostgreSQL pass of the suite
 they skip unless PM_APP_REQUIRE_BROWSER=1: they drive their own SQLite demo city in either pass,
 so one pass (the SQLite one in .ci/run) is enough."""
+
 from __future__ import annotations
 
 import json
@@ -29,6 +30,7 @@ LOAD_TIMES: dict[str, dict[str, float]] = {}
 @dataclass
 class Tab:
     """The session's page, and everything that went wrong on it during one test."""
+
     page: object
     problems: list[str] = field(default_factory=list)
 

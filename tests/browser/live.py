@@ -6,6 +6,7 @@ One row is added to the demo city: a resident's report from two days ago in the 
 account's street that nobody has answered. The seeded overdue tickets of that street are all
 past answering, and those alerts go to their firms; this one, overdue for a response, reaches the
 street office, which is the path from its home to a ticket that the tests follow."""
+
 from __future__ import annotations
 
 import logging
@@ -79,10 +80,18 @@ def _run(runner, *args: str) -> None:
 def _unanswered_report(app: Flask) -> None:
     with app.test_request_context():  # the ticket's first event is worded in the request's language
         street_id = db.session.scalar(select(Street.id).order_by(Street.id).limit(1))  # as pm_app.org.demo binds it
-        compound = db.session.scalar(select(Compound).where(Compound.street_id == street_id).order_by(Compound.code)
-                                     .limit(1))
+        compound = db.session.scalar(
+            select(Compound).where(Compound.street_id == street_id).order_by(Compound.code).limit(1)
+        )
         with time_machine.travel(now() - timedelta(days=2), tick=False):
-            tickets.report(None, compound, {"category": "water_leak", "priority": Priority.normal,
-                                            "description": "3号楼楼道水管漏水，报修两天无人上门"},
-                           TicketSource.public_link)
+            tickets.report(
+                None,
+                compound,
+                {
+                    "category": "water_leak",
+                    "priority": Priority.normal,
+                    "description": "3号楼楼道水管漏水，报修两天无人上门",
+                },
+                TicketSource.public_link,
+            )
         db.session.commit()

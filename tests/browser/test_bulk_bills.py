@@ -1,6 +1,7 @@
 """The demo firm bills next month for all its compounds in a real Chromium, in Chinese: from the
 fee overview to the confirmation (how many compounds, which month), then the job page, whose
 progress bar static/job.js follows on the server's thread pool until the summary is drawn."""
+
 from __future__ import annotations
 
 import re

@@ -1,6 +1,7 @@
 """The cashier's journey in Chromium, in Chinese: search 3-2-301 at the fee counter, open the
 household's account, pay its three oldest months at once, get the receipt with the print dialog,
 and find it in the day's cash-up."""
+
 from __future__ import annotations
 
 import re
@@ -22,9 +23,15 @@ def _household_owing_three_months(app) -> int:
     with app.app_context():
         firm = db.session.scalar(select(User).where(User.username == "firm"))
         for household, _compound, _building in db.session.execute(query(firm, "3-2-301")):
-            owed = db.session.scalar(select(func.count()).select_from(Bill).where(
-                Bill.household_id == household.id, Bill.firm_id == firm.firm_id,
-                Bill.status.in_((BillStatus.unpaid, BillStatus.partial))))
+            owed = db.session.scalar(
+                select(func.count())
+                .select_from(Bill)
+                .where(
+                    Bill.household_id == household.id,
+                    Bill.firm_id == firm.firm_id,
+                    Bill.status.in_((BillStatus.unpaid, BillStatus.partial)),
+                )
+            )
             if owed >= 3:
                 return household.id
     pytest.fail("the demo firm has no household at 3-2-301 owing three months")
@@ -61,8 +68,10 @@ def test_a_cashier_finds_pays_three_months_prints_and_closes_the_day(tab, server
     number = re.search(r"\d{4}-\d{6}", receipt).group()
     page.screenshot(path=artefacts / "counter-receipt.png", full_page=True)
     with server.app.app_context():  # numbers run per collecting organisation: the id names the receipt
-        assert db.session.scalar(select(Receipt.amount_fen).where(Receipt.id == receipt_id,
-                                                                  Receipt.number == number)) == owed
+        assert (
+            db.session.scalar(select(Receipt.amount_fen).where(Receipt.id == receipt_id, Receipt.number == number))
+            == owed
+        )
 
     page.goto("/cash-up")
     assert number in page.inner_text("main") and "日结" in page.inner_text("h1")

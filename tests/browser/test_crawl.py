@@ -10,6 +10,7 @@ Each route pattern (/compounds/123 and /compounds/7 are one: /compounds/<id>) is
 PER_PATTERN times, so each detail page type is seen without walking every compound; exports,
 downloads and the language switch are skipped. The counts (pages per role, strings checked) go
 to stdout and to crawl.json in the artefacts folder."""
+
 from __future__ import annotations
 
 import enum
@@ -32,8 +33,8 @@ from pm_app.extensions import db
 from pm_app.fees.import_columns import FIELDS as bill_fields
 from pm_app.org.import_columns import FIELDS as household_fields
 from pm_app.org.models import Compound
-from pm_app.warranties.import_columns import FIELDS as item_fields
 from pm_app.tickets.models import Ticket
+from pm_app.warranties.import_columns import FIELDS as item_fields
 from tests.browser.test_homes import sign_in
 
 pytestmark = pytest.mark.browser
@@ -41,22 +42,37 @@ pytestmark = pytest.mark.browser
 ROLES = ["admin", "regulator", "street", "firm", "contractor", "committee", None]  # None: the public
 MAX_PAGES = 120  # per role: the demo city's navigation is about 30–60 patterns deep
 PER_PATTERN = 2  # a detail page type twice (two different objects), a list once per query variant
-SKIP = re.compile(r"/logout|/export|\.(csv|xlsx|pdf|svg|png|jpg|zip)$|/download|/files?/|/photos?/|/documents?/"
-                  r"|/static/|/api/|/assets/|/metrics|/healthz|/readyz")
+SKIP = re.compile(
+    r"/logout|/export|\.(csv|xlsx|pdf|svg|png|jpg|zip)$|/download|/files?/|/photos?/|/documents?/"
+    r"|/static/|/api/|/assets/|/metrics|/healthz|/readyz"
+)
 
 # English a Chinese page may show: product and format names users know by them, units, and what
 # users type themselves. Anything else in Latin letters must be translated.
 ALLOWED_ENGLISH = {
-    "CSV", "Excel", "XLSX", "PDF", "PNG", "JPEG", "WebP", "DWG",  # file formats users pick files by
-    "API", "URL", "POS", "Redis",  # names of things staff handle (the card terminal is a POS机)
-    "WeCom", "DingTalk",  # brand names of the notification channels
-    "JSON", "Webhook",  # what a notification endpoint is, in the words of WeCom's and DingTalk's own Chinese setup
+    "CSV",
+    "Excel",
+    "XLSX",
+    "PDF",
+    "PNG",
+    "JPEG",
+    "WebP",
+    "DWG",  # file formats users pick files by
+    "API",
+    "URL",
+    "POS",
+    "Redis",  # names of things staff handle (the card terminal is a POS机)
+    "WeCom",
+    "DingTalk",  # brand names of the notification channels
+    "JSON",
+    "Webhook",  # what a notification endpoint is, in the words of WeCom's and DingTalk's own Chinese setup
     "AAA",  # the top grade of the rankings, read as letters in Chinese too
 }
 
 # The column names of the import files, which users type in their header row (pages .../import).
-IMPORT_COLUMNS = {word for fields in (household_fields, bill_fields, item_fields)
-                  for name in fields for word in name.split("_")}
+IMPORT_COLUMNS = {
+    word for fields in (household_fields, bill_fields, item_fields) for name in fields for word in name.split("_")
+}
 
 # (role, route pattern, check) → why it is still open: pages another engineer is reworking now.
 # A gap that no longer fails is reported (stdout, crawl.json) so that it is taken off the list.
@@ -127,7 +143,11 @@ def seeds(server, role: str | None) -> list[str]:
 def reported(server, ticket_id: str) -> str:
     with server.app.app_context():
         moment = db.session.get(Ticket, int(ticket_id)).reported_at
-    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(CITY_TZ).strftime("%Y-%m-%d %H:%M")
+    return (
+        (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc))
+        .astimezone(CITY_TZ)
+        .strftime("%Y-%m-%d %H:%M")
+    )
 
 
 def crawl(tab, server, role: str | None, codes: set[str], allowed: set[str]) -> tuple[list, dict]:
@@ -178,8 +198,12 @@ def crawl(tab, server, role: str | None, codes: set[str], allowed: set[str]) -> 
         for link in facts["links"]:
             link = link.split("#")[0]
             target = urlparse(link)
-            if (link.startswith(origin) and link not in seen_urls and not SKIP.search(target.path)
-                    and "lang=" not in target.query):
+            if (
+                link.startswith(origin)
+                and link not in seen_urls
+                and not SKIP.search(target.path)
+                and "lang=" not in target.query
+            ):
                 seen_urls.add(link)
                 if per_pattern.get(pattern(target.path), 0) < PER_PATTERN:
                     queue.append(link)
@@ -200,14 +224,21 @@ def vocabulary(server):
 def report(artefacts):
     yield
     if COUNTS:
-        total = {"roles": len(COUNTS), "pages": sum(c["pages"] for c in COUNTS.values()),
-                 "strings": sum(c["strings"] for c in COUNTS.values()),
-                 "clock_checks": sum(c["clock_checks"] for c in COUNTS.values())}
+        total = {
+            "roles": len(COUNTS),
+            "pages": sum(c["pages"] for c in COUNTS.values()),
+            "strings": sum(c["strings"] for c in COUNTS.values()),
+            "clock_checks": sum(c["clock_checks"] for c in COUNTS.values()),
+        }
         (artefacts / "crawl.json").write_text(json.dumps({"total": total, "roles": COUNTS}, indent=2))
-        print(f"\ncrawl: {total['pages']} pages over {total['roles']} roles, {total['strings']} strings checked, "
-              f"{total['clock_checks']} ticket times compared with the database's on the city's clock")
+        print(
+            f"\ncrawl: {total['pages']} pages over {total['roles']} roles, {total['strings']} strings checked, "
+            f"{total['clock_checks']} ticket times compared with the database's on the city's clock"
+        )
         for role, c in COUNTS.items():
-            print(f"  {role:<11}{c['pages']:>4} pages {c['patterns']:>4} patterns {c['strings']:>6} strings {c['seconds']:>5.0f} s")
+            print(
+                f"  {role:<11}{c['pages']:>4} pages {c['patterns']:>4} patterns {c['strings']:>6} strings {c['seconds']:>5.0f} s"
+            )
 
 
 @pytest.mark.parametrize("role", ROLES, ids=[r or "public" for r in ROLES])
@@ -222,8 +253,13 @@ def test_every_reachable_page_is_chinese_labelled_and_quiet(tab, server, vocabul
     open_ = [f for f in failures if (who, f[1], f[3]) not in gaps]
     known = [f for f in failures if (who, f[1], f[3]) in gaps]
     stale = sorted(gaps - {(who, f[1], f[3]) for f in failures})
-    COUNTS[who] = {**stats, "seconds": round(time.monotonic() - started, 1), "problems": len(open_),
-                   "known_gaps": len(known), "gaps_now_passing": [list(g) for g in stale]}
+    COUNTS[who] = {
+        **stats,
+        "seconds": round(time.monotonic() - started, 1),
+        "problems": len(open_),
+        "known_gaps": len(known),
+        "gaps_now_passing": [list(g) for g in stale],
+    }
     if stale:
         print(f"\n{who}: known gaps that no longer fail, take them off KNOWN_GAPS: {stale}")
     report_ = "\n".join(f"{p} ({url}) {check}: {detail}" for _, p, url, check, detail in open_)

@@ -1,6 +1,7 @@
 """Issue 27 in Chromium: each role's home is a page, not a scroll — worklist, figures, charts, the
 long tables folded behind a "details" control — and a folded table opens on a tap and its links
 lead on."""
+
 from __future__ import annotations
 
 import re

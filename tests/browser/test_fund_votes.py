@@ -1,5 +1,6 @@
 """The committee records an owners' maintenance-fund vote on its page in Chromium, in Chinese,
 and reads whether it meets Civil Code Art. 278 (issue 26's Art. 278 on a page, not only the API)."""
+
 from __future__ import annotations
 
 import pytest

@@ -2,6 +2,7 @@
 the home, every chart drawn by plotly, nothing logged as an error, no sideways scrolling on a
 phone, a link into a domain page that loads; the street office follows an alert to its ticket.
 Screenshots go to the artefacts folder; load times are measured by the browser itself."""
+
 from __future__ import annotations
 
 import re
@@ -103,8 +104,11 @@ def test_street_office_follows_an_alert_to_its_ticket(tab, server, artefacts):
     ticket_id = int(re.fullmatch(r"/tickets/(\d+)", urlparse(page.url).path).group(1))
     with server.app.app_context():
         ticket = db.session.get(Ticket, ticket_id)
-        about = db.session.scalars(db.select(Alert.title).where(
-            Alert.subject_type == "ticket", Alert.subject_id == ticket_id, Alert.state == "open")).all()
+        about = db.session.scalars(
+            db.select(Alert.title).where(
+                Alert.subject_type == "ticket", Alert.subject_id == ticket_id, Alert.state == "open"
+            )
+        ).all()
         code = ticket.tracking_code
     assert title in about
     assert code in page.locator("h1").inner_text()

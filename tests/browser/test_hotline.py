@@ -3,6 +3,7 @@ the platform's export, the order whose address names no compound holds the file 
 assigned on the review form, one created ticket is dispatched to a named person from its page,
 the created tickets open on the board filtered to the hotline, and the quarter's complaint
 statistics count them."""
+
 from __future__ import annotations
 
 import re
@@ -37,16 +38,25 @@ def _export(app, tmp_path) -> tuple:
     sheet = book.active
     sheet.append(["工单号", "来电时间", "来电人", "来电号码", "事发地址", "问题描述", "诉求分类", "承办单位"])
     sheet.append([refs[0], called, "张先生", "13812345678", f"{names[0]}3号楼", "夜间施工噪音扰民", "施工扰民", "街道"])
-    sheet.append([refs[1], called.strftime("%Y/%m/%d %H:%M"), "李女士", "13912345678", f"{names[1]}1号楼",
-                  "楼道电线老化", "供电", "街道"])
+    sheet.append(
+        [
+            refs[1],
+            called.strftime("%Y/%m/%d %H:%M"),
+            "李女士",
+            "13912345678",
+            f"{names[1]}1号楼",
+            "楼道电线老化",
+            "供电",
+            "街道",
+        ]
+    )
     sheet.append([refs[2], called, "王先生", "13712345678", "幸福路88号", "小区门口私搭乱建", "城市管理", "街道"])
     path = tmp_path / "12345工单.xlsx"
     book.save(path)
     return path, refs, names[2]
 
 
-def test_the_street_office_imports_12345_orders_assigns_one_and_reads_the_quarter(tab, server, artefacts,
-                                                                               tmp_path):
+def test_the_street_office_imports_12345_orders_assigns_one_and_reads_the_quarter(tab, server, artefacts, tmp_path):
     page = tab.page
     path, refs, compound_id = _export(server.app, tmp_path)
     sign_in(page, "street")

@@ -2,6 +2,7 @@
 a new clerk of a street office, a compound registered in that street with its property firm's
 fee arrangement, an e-mail address for the street office's alerts, and the audit log showing
 what was done, in labels and Beijing time; the clerk then signs in and finds the compound."""
+
 from __future__ import annotations
 
 import re

@@ -3,6 +3,7 @@ recording a vote (test_fund_votes.py): from its home to the compound's books —
 month's statement and its entries — a question asked on one entry, which the firm finds in its
 list of queries and answers, and the committee reads the answer; then the maintenance-fund votes
 with their results, and the committee's own page reading 在任."""
+
 from __future__ import annotations
 
 import re
@@ -31,11 +32,20 @@ def _the_firm_keeping_its_books(app) -> None:
         if db.session.scalar(select(User.id).where(User.username == CASHIER)):
             return
         compound_id = db.session.scalar(select(User.compound_id).where(User.username == "committee"))
-        firm_id = db.session.scalar(select(ServiceContract.firm_id).where(
-            ServiceContract.compound_id == compound_id, ServiceContract.firm_id.is_not(None))
-            .order_by(ServiceContract.end_date.desc()).limit(1))
-        create_user(CASHIER, DEMO_PASSWORD, Role.firm_staff, firm_id=firm_id, display_name="物业会计 刘女士",
-                    enforce_policy=False)
+        firm_id = db.session.scalar(
+            select(ServiceContract.firm_id)
+            .where(ServiceContract.compound_id == compound_id, ServiceContract.firm_id.is_not(None))
+            .order_by(ServiceContract.end_date.desc())
+            .limit(1)
+        )
+        create_user(
+            CASHIER,
+            DEMO_PASSWORD,
+            Role.firm_staff,
+            firm_id=firm_id,
+            display_name="物业会计 刘女士",
+            enforce_policy=False,
+        )
         db.session.commit()
 
 

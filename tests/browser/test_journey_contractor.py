@@ -3,6 +3,7 @@ its open warranty claims, one found by the ticket's tracking code as a resident 
 office reads it out (lower case, with a dash), the repair recorded on the project's page, which
 closes the claim after a confirmation naming it by that code, and the project's quality deposit (质量保证金) read there; the closed claim has
 left the open list."""
+
 from __future__ import annotations
 
 import re

@@ -3,6 +3,7 @@ fee counter (test_counter.py) and the month's bills (test_bulk_bills.py): a new 
 home's worklist taken through its steps — accepted, started, repaired with its cost and a note —
 until the ticket reads 已处理; then the compounds' collection rates, the worst one's households
 owing three months or more, and one of them opened at its account from the arrears list."""
+
 from __future__ import annotations
 
 import re
@@ -28,7 +29,7 @@ def _step(page, to: str, note: str = "", cost: str = "") -> None:
 def test_the_firm_repairs_a_new_report_and_finds_who_owes(tab, artefacts):
     page = tab.page
     sign_in(page, "firm")
-    waiting = page.locator('[data-worklist] a', has_text="新工单")
+    waiting = page.locator("[data-worklist] a", has_text="新工单")
     assert waiting.count() == 1, page.inner_text("main")[:400]
     page.screenshot(path=artefacts / "firm-1-home.png")
 

@@ -4,6 +4,7 @@ computed and opened for review but not publishable before it ends, the ended one
 reviewed and published, each irreversible step after a confirmation that says what will happen;
 the renovation report of one district and its Excel file; and the alert inbox's groups
 acknowledged in one go."""
+
 from __future__ import annotations
 
 import re
@@ -55,7 +56,7 @@ def test_the_regulator_reads_the_city_publishes_an_ended_quarter_and_clears_its_
     page.click('form.filters button[type="submit"]')
     page.wait_for_url(re.compile(r"/fees\?scope=street%3A\d+"))
     assert name in page.inner_text("h1") and "按金额收缴率" in page.inner_text("main")
-    assert page.locator('#ranked-title').count() == 1
+    assert page.locator("#ranked-title").count() == 1
     page.screenshot(path=artefacts / "regulator-2-fees-street.png", full_page=True)
 
     # The running quarter: computed and opened for review, but not published before its end.
@@ -114,8 +115,9 @@ def test_the_regulator_reads_the_city_publishes_an_ended_quarter_and_clears_its_
     sheet = load_workbook(saved).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     assert saved.suffix == ".xlsx" and district_name in rows[0][0] and "北京时间" in rows[0][0]  # the title row
-    assert sheet.freeze_panes and any(isinstance(cell, int) for row in rows[2:] for cell in row[1:]), \
+    assert sheet.freeze_panes and any(isinstance(cell, int) for row in rows[2:] for cell in row[1:]), (
         "a frozen header, and figures as numbers a spreadsheet can add up"
+    )
 
     # Alerts: two groups acknowledged at once.
     page.goto("/alerts")

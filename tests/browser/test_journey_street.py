@@ -3,6 +3,7 @@ alert to the unanswered report, dispatched to a named person of the responsible 
 committee elected in a compound that had none, registered on the compound's committee page; and
 the owners' vote on a maintenance-fund repair recorded on the fund-vote page, with the compound's
 area and owners shown beside the form, so the two-thirds can be checked before typing."""
+
 from __future__ import annotations
 
 import re
@@ -29,8 +30,12 @@ def _compound_without_committee(app) -> int:
     with app.app_context():
         street = db.session.scalar(select(User).where(User.username == "street"))
         housed = select(Household.compound_id).group_by(Household.compound_id).having(func.count() > 0)
-        found = db.session.scalar(visible(Compound, street).where(
-            Compound.id.in_(housed), Compound.id.not_in(select(Committee.compound_id))).order_by(Compound.code).limit(1))
+        found = db.session.scalar(
+            visible(Compound, street)
+            .where(Compound.id.in_(housed), Compound.id.not_in(select(Committee.compound_id)))
+            .order_by(Compound.code)
+            .limit(1)
+        )
         assert found is not None, "every compound of the street office has a committee"
         return found.id
 
@@ -69,7 +74,7 @@ def test_the_street_office_dispatches_registers_a_committee_and_records_a_fund_v
     assert f"已登记 {elected.isoformat()} 选举产生的委员会" in page.inner_text(".flash.success")
     history = page.inner_text('section[aria-labelledby="history-title"]')
     assert "业主委员会" in history and "owners_committee" not in history
-    assert "未成立委员会" not in page.inner_text('#status-title')
+    assert "未成立委员会" not in page.inner_text("#status-title")
     page.screenshot(path=artefacts / "street-4-committee.png", full_page=True)
 
     # 3. The owners' vote on a repair from the maintenance fund, recorded with its turnout.

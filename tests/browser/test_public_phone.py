@@ -4,6 +4,7 @@ receipt shows; the firm repairs it and adds a photo of the repair; the resident 
 page and sees the steps, what was done and that photo. Every field and choice is a target at
 least 44 px tall, labels sit above their fields, radios inside their rows, and nothing scrolls
 sideways."""
+
 from __future__ import annotations
 
 import io
@@ -26,8 +27,10 @@ PHONE = {"width": 390, "height": 844}
 
 def _png(width: int = 160, height: int = 120) -> bytes:
     """A plain green picture, as a phone's photo stands in for one."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
     rows = b"".join(b"\x00" + b"\x30\xa0\x50" * width for _ in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
@@ -53,21 +56,29 @@ def _outside_its_card(page) -> list[str]:
 
 def _too_small(page, selector: str) -> list[str]:
     """The visible targets under `selector` less than 44 px tall, by their text or name."""
-    return page.evaluate("""sel => Array.from(document.querySelectorAll(sel))
+    return page.evaluate(
+        """sel => Array.from(document.querySelectorAll(sel))
         .filter(e => e.offsetParent !== null && e.getBoundingClientRect().height < 44)
         .map(e => (e.innerText || e.name || e.outerHTML).slice(0, 40) + ' ' + e.getBoundingClientRect().height)""",
-                         selector)
+        selector,
+    )
 
 
 def _repair(app, tracking_code: str, png: bytes) -> None:
     """The firm's side, as its staff would do it on the ticket page."""
     with app.app_context(), app.test_request_context():
         ticket = services.by_tracking_code(tracking_code)
-        firm = db.session.scalar(select(User).where(User.role == Role.firm_staff,
-                                                    User.firm_id == ticket.assignee_firm_id).limit(1))
+        firm = db.session.scalar(
+            select(User).where(User.role == Role.firm_staff, User.firm_id == ticket.assignee_firm_id).limit(1)
+        )
         if firm is None:  # the demo signs in one firm's staff; the compound's firm gets a repairer
-            firm = User(username=f"repairer-{ticket.id}", display_name="李师傅", password_hash="-",
-                        role=Role.firm_staff, firm_id=ticket.assignee_firm_id)
+            firm = User(
+                username=f"repairer-{ticket.id}",
+                display_name="李师傅",
+                password_hash="-",
+                role=Role.firm_staff,
+                firm_id=ticket.assignee_firm_id,
+            )
             db.session.add(firm)
             db.session.flush()
         for to in (S.assigned, S.in_progress):
@@ -85,8 +96,14 @@ def test_a_resident_reports_from_a_phone_and_follows_the_repair(tab, server, art
     assert "我要报修" in page.inner_text("h1") or "报修" in page.inner_text("h1")
     _no_sideways_scroll(page)
     form = ".public-form"
-    assert _too_small(page, f"{form} fieldset.choices label, {form} input[type=text], {form} input[type=tel], "
-                            f"{form} input[type=file], {form} select, {form} textarea, {form} button[type=submit], a.tap") == []
+    assert (
+        _too_small(
+            page,
+            f"{form} fieldset.choices label, {form} input[type=text], {form} input[type=tel], "
+            f"{form} input[type=file], {form} select, {form} textarea, {form} button[type=submit], a.tap",
+        )
+        == []
+    )
     assert _outside_its_card(page) == []
 
     # Each radio sits inside its row, beside its words (it floated above them as a full-width block).
@@ -130,9 +147,14 @@ def test_a_resident_reports_from_a_phone_and_follows_the_repair(tab, server, art
     page.click("form button[type=submit]")
     page.wait_for_selector("#steps")
     steps = page.locator("#steps li").all_inner_texts()
-    assert [s.split("\n")[0].replace("（当前）", "").strip() for s in steps] == \
-        ["已受理", "已派单", "处理中", "已办结", "已确认"]
-    assert "（当前）" in steps[3] and all(":" in s for s in steps[:4])   # a Beijing time under each step passed
+    assert [s.split("\n")[0].replace("（当前）", "").strip() for s in steps] == [
+        "已受理",
+        "已派单",
+        "处理中",
+        "已办结",
+        "已确认",
+    ]
+    assert "（当前）" in steps[3] and all(":" in s for s in steps[:4])  # a Beijing time under each step passed
     assert page.inner_text("#resolution-note") == "已更换楼道破损的扶手并重新固定"
     shown = page.locator("#what-was-done img")
     assert shown.count() == 1

@@ -1,5 +1,6 @@
 """The street office registers a compound, corrects it, and sets up where its alerts go, in
 Chromium and in Chinese (issue 27: these were only in the API)."""
+
 from __future__ import annotations
 
 import pytest

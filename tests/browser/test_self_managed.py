@@ -8,6 +8,7 @@ The demo's own self-managed compounds are run by their 自管会 already (issue 
 a new one with a 自管会 in office and no fee arrangement, in a street that has self-managed
 compounds, and creates (through auth.services.create_user, the helper behind `pm-app
 create-user`) a street officer for that street and a member of its 自管会, with the demo's password."""
+
 from __future__ import annotations
 
 import re
@@ -42,13 +43,29 @@ def _self_managed_compound(app) -> tuple[int, str, int, str]:
         if compound is None:
             compound = _new_compound()
         household, building = db.session.execute(
-            select(Household, Building).join(Building, Building.id == Household.building_id)
-            .where(Building.compound_id == compound.id).order_by(Building.name, Household.unit).limit(1)).one()
+            select(Household, Building)
+            .join(Building, Building.id == Household.building_id)
+            .where(Building.compound_id == compound.id)
+            .order_by(Building.name, Household.unit)
+            .limit(1)
+        ).one()
         if db.session.scalar(select(User.id).where(User.username == OFFICER)) is None:
-            create_user(OFFICER, DEMO_PASSWORD, Role.street_officer, street_ids=[compound.street_id],
-                        display_name="自管小区 街道办", enforce_policy=False)
-            create_user(MEMBER, DEMO_PASSWORD, Role.committee_member, compound_id=compound.id,
-                        display_name=f"{compound.name} 自管会", enforce_policy=False)
+            create_user(
+                OFFICER,
+                DEMO_PASSWORD,
+                Role.street_officer,
+                street_ids=[compound.street_id],
+                display_name="自管小区 街道办",
+                enforce_policy=False,
+            )
+            create_user(
+                MEMBER,
+                DEMO_PASSWORD,
+                Role.committee_member,
+                compound_id=compound.id,
+                display_name=f"{compound.name} 自管会",
+                enforce_policy=False,
+            )
             db.session.commit()
         number = re.match(r"\d+", building.name).group()
         return compound.id, compound.name, household.id, f"{number}-{household.unit}"
@@ -57,25 +74,52 @@ def _self_managed_compound(app) -> tuple[int, str, int, str]:
 def _new_compound() -> Compound:
     """A 自管 compound as a street office registers one: in a street that has self-managed
     compounds, two buildings of households, and a 自管会 elected last year."""
-    template = db.session.scalar(select(Compound).where(Compound.management_mode == ManagementMode.self_managed)
-                                 .order_by(Compound.code).limit(1))
-    compound = Compound(code=CODE, name="自管新村", street_id=template.street_id, community_id=template.community_id,
-                        address="解放路9号", year_built=1992, renovation_type=template.renovation_type,
-                        acceptance_date=date(2024, 6, 30), management_mode=ManagementMode.self_managed)
+    template = db.session.scalar(
+        select(Compound).where(Compound.management_mode == ManagementMode.self_managed).order_by(Compound.code).limit(1)
+    )
+    compound = Compound(
+        code=CODE,
+        name="自管新村",
+        street_id=template.street_id,
+        community_id=template.community_id,
+        address="解放路9号",
+        year_built=1992,
+        renovation_type=template.renovation_type,
+        acceptance_date=date(2024, 6, 30),
+        management_mode=ManagementMode.self_managed,
+    )
     db.session.add(compound)
     db.session.flush()
     for number in (1, 2):
         building = Building(compound_id=compound.id, name=f"{number}号楼")
         db.session.add(building)
         db.session.flush()
-        db.session.add_all([Household(compound_id=compound.id, building_id=building.id, unit=f"1-{floor}01",
-                                      floor_area_dm2=7_850 + floor * 100, owner_name=f"住户{number}{floor}",
-                                      registered_on=date(2024, 7, 1)) for floor in (1, 2, 3)])
+        db.session.add_all(
+            [
+                Household(
+                    compound_id=compound.id,
+                    building_id=building.id,
+                    unit=f"1-{floor}01",
+                    floor_area_dm2=7_850 + floor * 100,
+                    owner_name=f"住户{number}{floor}",
+                    registered_on=date(2024, 7, 1),
+                )
+                for floor in (1, 2, 3)
+            ]
+        )
     elected = date(today().year - 1, 3, 1)
-    committee = Committee(compound_id=compound.id, kind=CommitteeKind.self_management, elected_on=elected,
-                          term_years=3, term_end=date(elected.year + 3, 3, 1), filed_on=elected)
-    committee.members = [CommitteeMember(name=name, role=role) for name, role in
-                         (("陈建国", MemberRole.chair), ("林秀英", MemberRole.member), ("黄志强", MemberRole.member))]
+    committee = Committee(
+        compound_id=compound.id,
+        kind=CommitteeKind.self_management,
+        elected_on=elected,
+        term_years=3,
+        term_end=date(elected.year + 3, 3, 1),
+        filed_on=elected,
+    )
+    committee.members = [
+        CommitteeMember(name=name, role=role)
+        for name, role in (("陈建国", MemberRole.chair), ("林秀英", MemberRole.member), ("黄志强", MemberRole.member))
+    ]
     db.session.add(committee)
     db.session.commit()
     return compound
@@ -116,8 +160,9 @@ def test_a_self_management_committee_bills_collects_and_posts_parking_income(tab
     assert page.locator(".flash.error").count() == 0
     page.screenshot(path=str(artefacts / "self-managed-bills.png"), full_page=True)
     with server.app.app_context():
-        due = db.session.scalar(select(Bill.amount_due_fen).where(Bill.household_id == household_id,
-                                                                  Bill.period == period))
+        due = db.session.scalar(
+            select(Bill.amount_due_fen).where(Bill.household_id == household_id, Bill.period == period)
+        )
     assert due and due > 0
 
     # ...takes the household's payment at the counter and gets a numbered receipt...
@@ -139,8 +184,12 @@ def test_a_self_management_committee_bills_collects_and_posts_parking_income(tab
     assert number == f"{day.year}-000001"  # the 自管会's own sequence starts here
     page.screenshot(path=str(artefacts / "self-managed-receipt.png"), full_page=True)
     with server.app.app_context():
-        assert db.session.scalar(select(Receipt.amount_fen).where(Receipt.number == number,
-                                                                  Receipt.household_id == household_id)) == due
+        assert (
+            db.session.scalar(
+                select(Receipt.amount_fen).where(Receipt.number == number, Receipt.household_id == household_id)
+            )
+            == due
+        )
 
     # ...and posts the month's parking income to the compound's books.
     page.goto(f"/compounds/{compound_id}/accounts")

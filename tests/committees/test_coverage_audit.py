@@ -1,6 +1,7 @@
 """Coverage as seed 003's audit counts it ("全市完成改造的1130个老旧小区中，已成立业委会、自管会的小区
 分别占比分别为10.3%、34.1%"): only committees in office count, by kind; those being prepared apart;
 the base is the renovated compounds unless asked for all; party organisation and 红色物业 beside."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -20,21 +21,43 @@ ACCEPTED, LATE = date(2023, 6, 30), date(2026, 12, 1)
 
 
 def add_compounds(street_id: int, prefix: str, count: int, accepted: date | None) -> list[int]:
-    db.session.execute(insert(Compound), [
-        {"code": f"{prefix}{i:05d}", "name": f"{prefix}小区{i}", "street_id": street_id, "acceptance_date": accepted,
-         "management_mode": ManagementMode.professional} for i in range(count)])
+    db.session.execute(
+        insert(Compound),
+        [
+            {
+                "code": f"{prefix}{i:05d}",
+                "name": f"{prefix}小区{i}",
+                "street_id": street_id,
+                "acceptance_date": accepted,
+                "management_mode": ManagementMode.professional,
+            }
+            for i in range(count)
+        ],
+    )
     return list(db.session.scalars(select(Compound.id).where(Compound.code.like(f"{prefix}%")).order_by(Compound.id)))
 
 
 def add_committees(compound_ids, kind: CommitteeKind, elected: date, years: int = 5) -> None:
-    db.session.execute(insert(Committee), [
-        {"compound_id": cid, "kind": kind, "elected_on": elected, "term_years": years,
-         "term_end": add_years(elected, years)} for cid in compound_ids])
+    db.session.execute(
+        insert(Committee),
+        [
+            {
+                "compound_id": cid,
+                "kind": kind,
+                "elected_on": elected,
+                "term_years": years,
+                "term_end": add_years(elected, years),
+            }
+            for cid in compound_ids
+        ],
+    )
 
 
 def add_party(compound_ids, party: bool, red: bool) -> None:
-    db.session.execute(insert(PartyRecord), [
-        {"compound_id": cid, "party_organisation": party, "red_property": red} for cid in compound_ids])
+    db.session.execute(
+        insert(PartyRecord),
+        [{"compound_id": cid, "party_organisation": party, "red_property": red} for cid in compound_ids],
+    )
 
 
 def seed_003_city(city) -> None:
@@ -96,13 +119,18 @@ def test_the_coverage_page_says_which_base_it_used(api, client, city):
     officer = city.users["street_officer"]
     CompoundFactory(street=city.street, acceptance_date=None)
     register(api, officer, city.compound.id, elected_on="2024-03-01", kind="self_management")
-    api.as_(officer).request("PUT", f"/api/v1/compounds/{city.compound.id}/party-record",
-                         json={"party_organisation": True, "red_property": False})
+    api.as_(officer).request(
+        "PUT",
+        f"/api/v1/compounds/{city.compound.id}/party-record",
+        json={"party_organisation": True, "red_property": False},
+    )
     login(client, officer)
     body = page(client, f"/committees/coverage?as_of={AS_OF}&lang=en")
     assert "Base: 1 compound renovated and accepted by 2026-10-01" in body and "1 compound in your scope" in body
     assert 'data-kind="self_management"><th scope="row">Self-management committee</th><td class="num">1</td>' in body
-    assert 'data-party="party_organisation"><th scope="row">With a party organisation</th><td class="num">1</td>' in body
+    assert (
+        'data-party="party_organisation"><th scope="row">With a party organisation</th><td class="num">1</td>' in body
+    )
     every = page(client, f"/committees/coverage?as_of={AS_OF}&base=all&lang=en")
     assert "Base: all 2 compounds in your scope" in every
     chinese = page(client, f"/committees/coverage?as_of={AS_OF}&lang=zh")
@@ -113,10 +141,16 @@ def test_the_street_office_keeps_the_party_record(api, client, city):
     url = f"/api/v1/compounds/{city.compound.id}/party-record"
     assert api.as_(city.users["committee_member"]).get(url).json["party_organisation"] is False
     body = {"party_organisation": True, "red_property": True}
-    for role, status in (("firm_staff", 403), ("committee_member", 403), ("contractor_staff", 404),
-                         ("street_officer", 200)):
+    for role, status in (
+        ("firm_staff", 403),
+        ("committee_member", 403),
+        ("contractor_staff", 404),
+        ("street_officer", 200),
+    ):
         assert api.as_(city.users[role]).request("PUT", url, json=body).status_code == status, role
-    assert api.as_(city.users["street_officer"]).request("PUT", url, json={"party_organisation": True}).status_code == 422
+    assert (
+        api.as_(city.users["street_officer"]).request("PUT", url, json={"party_organisation": True}).status_code == 422
+    )
     assert api.as_(city.users["regulator"]).get(url).json["red_property"] is True
     login(client, city.users["street_officer"])
     response = client.post(f"/compounds/{city.compound.id}/committee/party", data={"party-party_organisation": "y"})

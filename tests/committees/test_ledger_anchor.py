@@ -3,6 +3,7 @@ recompute every later hash and the head, and the chain holds again; the anchor p
 monthly statement (page, CSV, XLSX, API) does not. The head only advances, the anchors are
 append-only, verify is never cached, and a role that does not own the tables cannot switch the
 triggers off at all."""
+
 from __future__ import annotations
 
 import re
@@ -53,21 +54,28 @@ def rewrite_amount(compound_id: int, seq: int, amount_fen: int) -> None:
     """The attack of issue 23: change an entry's amount, recompute its hash and every later one
     (each links to the one before) and the head, so that the chain holds again."""
     with owner_tampering() as sql:
-        sql.execute(text("UPDATE ledger_entry SET amount_fen = :fen WHERE compound_id = :c AND seq = :seq"),
-                    {"fen": amount_fen, "c": compound_id, "seq": seq})
+        sql.execute(
+            text("UPDATE ledger_entry SET amount_fen = :fen WHERE compound_id = :c AND seq = :seq"),
+            {"fen": amount_fen, "c": compound_id, "seq": seq},
+        )
         db.session.expire_all()
-        chain = db.session.scalars(select(LedgerEntry).where(LedgerEntry.compound_id == compound_id)
-                                   .order_by(LedgerEntry.seq)).all()
+        chain = db.session.scalars(
+            select(LedgerEntry).where(LedgerEntry.compound_id == compound_id).order_by(LedgerEntry.seq)
+        ).all()
         seq_of = {entry.id: entry.seq for entry in chain}
         prev = ledger.GENESIS
         for entry in chain:
             entry.prev_hash = prev
             entry.hash = ledger.entry_hash(entry, seq_of.get(entry.reversal_of_id))
-            sql.execute(text("UPDATE ledger_entry SET prev_hash = :p, hash = :h WHERE id = :id"),
-                        {"p": entry.prev_hash, "h": entry.hash, "id": entry.id})
+            sql.execute(
+                text("UPDATE ledger_entry SET prev_hash = :p, hash = :h WHERE id = :id"),
+                {"p": entry.prev_hash, "h": entry.hash, "id": entry.id},
+            )
             prev = entry.hash
-        sql.execute(text("UPDATE ledger_head SET seq = :seq, hash = :h WHERE compound_id = :c"),
-                    {"seq": chain[-1].seq, "h": prev, "c": compound_id})
+        sql.execute(
+            text("UPDATE ledger_head SET seq = :seq, hash = :h WHERE compound_id = :c"),
+            {"seq": chain[-1].seq, "h": prev, "c": compound_id},
+        )
         db.session.expire_all()
 
 
@@ -79,10 +87,16 @@ def test_each_statement_prints_the_head_and_records_it(api, city, client, books)
     page = client.get(f"/compounds/{city.compound.id}/accounts?month=2026-01")
     assert f'data-anchor-hash="{books[2]["hash"]}"' in page.text and "账簿锚点" in page.text
     assert client.get(f"/compounds/{city.compound.id}/accounts/statement.csv?month=2026-03").status_code == 200
-    recorded = db.session.execute(select(LedgerAnchor.month, LedgerAnchor.seq, LedgerAnchor.hash, LedgerAnchor.issued_as)
-                                  .order_by(LedgerAnchor.id)).all()
-    assert recorded == [("2026-02", 3, books[2]["hash"], "api"), ("2026-01", 3, books[2]["hash"], "page"),
-                        ("2026-03", 3, books[2]["hash"], "csv")]
+    recorded = db.session.execute(
+        select(LedgerAnchor.month, LedgerAnchor.seq, LedgerAnchor.hash, LedgerAnchor.issued_as).order_by(
+            LedgerAnchor.id
+        )
+    ).all()
+    assert recorded == [
+        ("2026-02", 3, books[2]["hash"], "api"),
+        ("2026-01", 3, books[2]["hash"], "page"),
+        ("2026-03", 3, books[2]["hash"], "csv"),
+    ]
     statement(api, member, city.compound.id)  # printed again, the same anchor: nothing new
     assert db.session.scalar(select(db.func.count()).select_from(LedgerAnchor)) == 3
     assert verify(api, member, city.compound.id)["anchors"] == 3
@@ -107,8 +121,12 @@ def test_the_first_anchor_a_rewrite_broke_narrows_where_it_was(api, city, books)
     """Anchors at 1 (January) and 3 (February): rewriting entry 3 leaves the first holding."""
     firm, member = city.users["firm_staff"], city.users["committee_member"]
     # as if January's statement had been printed after the first entry
-    db.session.execute(text("INSERT INTO ledger_anchor (compound_id, month, seq, hash, issued_as) "
-                            "VALUES (:c, '2026-01', 1, :h, 'page')"), {"c": city.compound.id, "h": books[0]["hash"]})
+    db.session.execute(
+        text(
+            "INSERT INTO ledger_anchor (compound_id, month, seq, hash, issued_as) VALUES (:c, '2026-01', 1, :h, 'page')"
+        ),
+        {"c": city.compound.id, "h": books[0]["hash"]},
+    )
     statement(api, firm, city.compound.id)
     rewrite_amount(city.compound.id, seq=3, amount_fen=1)
     found = verify(api, member, city.compound.id)
@@ -148,48 +166,59 @@ def test_a_statement_in_hand_that_matches_says_so(api, city, client, books):
     assert 'data-paper="ok"' in page.text
 
 
-@pytest.mark.parametrize("query,field", [
-    ("seq=３&hash=" + "a" * 64, "seq"),          # full-width digit
-    ("seq=0&hash=" + "a" * 64, "seq"),
-    ("seq=9999999999&hash=" + "a" * 64, "seq"),  # past the column
-    ("seq=3&hash=" + "a" * 63, "hash"),
-    ("seq=3&hash=" + "a" * 32 + "%0A" + "a" * 32, "hash"),  # a line break inside (around it is trimmed)
-    ("seq=3", "hash"),                           # one without the other
-])
+@pytest.mark.parametrize(
+    "query,field",
+    [
+        ("seq=３&hash=" + "a" * 64, "seq"),  # full-width digit
+        ("seq=0&hash=" + "a" * 64, "seq"),
+        ("seq=9999999999&hash=" + "a" * 64, "seq"),  # past the column
+        ("seq=3&hash=" + "a" * 63, "hash"),
+        ("seq=3&hash=" + "a" * 32 + "%0A" + "a" * 32, "hash"),  # a line break inside (around it is trimmed)
+        ("seq=3", "hash"),  # one without the other
+    ],
+)
 def test_an_anchor_typed_wrong_is_a_422_naming_the_field(api, city, client, books, query, field):
     response = api.as_(city.users["committee_member"]).get(f"/api/v1/ledger/{city.compound.id}/verify?{query}")
     assert response.status_code == 422 and field in response.json["errors"], response.json
     login(client, city.users["committee_member"])
-    page = client.get(f"/compounds/{city.compound.id}/accounts?{query.replace('seq=', 'anchor_seq=').replace('hash=', 'anchor_hash=')}")
+    page = client.get(
+        f"/compounds/{city.compound.id}/accounts?{query.replace('seq=', 'anchor_seq=').replace('hash=', 'anchor_hash=')}"
+    )
     assert page.status_code == 200 and f'data-error="{field}"' in page.text
 
 
-@pytest.mark.parametrize("statement_sql", [
-    "UPDATE ledger_head SET seq = 2, hash = :h2 WHERE compound_id = :c",   # back to an older entry
-    "UPDATE ledger_head SET hash = :forged WHERE compound_id = :c",        # the same seq, another hash
-    "UPDATE ledger_head SET seq = 4, hash = :forged WHERE compound_id = :c",  # past the last entry
-    "DELETE FROM ledger_head WHERE compound_id = :c",
-    "INSERT INTO ledger_head (compound_id, seq, hash) VALUES (:other, 1, :forged)",
-])
+@pytest.mark.parametrize(
+    "statement_sql",
+    [
+        "UPDATE ledger_head SET seq = 2, hash = :h2 WHERE compound_id = :c",  # back to an older entry
+        "UPDATE ledger_head SET hash = :forged WHERE compound_id = :c",  # the same seq, another hash
+        "UPDATE ledger_head SET seq = 4, hash = :forged WHERE compound_id = :c",  # past the last entry
+        "DELETE FROM ledger_head WHERE compound_id = :c",
+        "INSERT INTO ledger_head (compound_id, seq, hash) VALUES (:other, 1, :forged)",
+    ],
+)
 def test_the_database_lets_the_head_only_advance_to_the_last_entry(city, books, statement_sql):
     params = {"c": city.compound.id, "other": city.other.id, "h2": books[1]["hash"], "forged": "f" * 64}
-    with pytest.raises(DBAPIError, match="ledger_head only advances"):
-        with db.session.begin_nested():
-            db.session.execute(text(statement_sql), params)
-    assert db.session.execute(text("SELECT seq, hash FROM ledger_head WHERE compound_id = :c"),
-                              params).one() == (3, books[2]["hash"])
+    with pytest.raises(DBAPIError, match="ledger_head only advances"), db.session.begin_nested():
+        db.session.execute(text(statement_sql), params)
+    assert db.session.execute(text("SELECT seq, hash FROM ledger_head WHERE compound_id = :c"), params).one() == (
+        3,
+        books[2]["hash"],
+    )
 
 
-@pytest.mark.parametrize("statement_sql", [
-    "UPDATE ledger_anchor SET hash = :forged",
-    "DELETE FROM ledger_anchor",
-    "INSERT INTO ledger_anchor (compound_id, month, seq, hash, issued_as) VALUES (:c, '2026-05', 3, :forged, 'page')",
-])
+@pytest.mark.parametrize(
+    "statement_sql",
+    [
+        "UPDATE ledger_anchor SET hash = :forged",
+        "DELETE FROM ledger_anchor",
+        "INSERT INTO ledger_anchor (compound_id, month, seq, hash, issued_as) VALUES (:c, '2026-05', 3, :forged, 'page')",
+    ],
+)
 def test_the_database_keeps_printed_anchors_as_they_were(api, city, books, statement_sql):
     statement(api, city.users["firm_staff"], city.compound.id)
-    with pytest.raises(DBAPIError, match="ledger anchors are append-only"):
-        with db.session.begin_nested():
-            db.session.execute(text(statement_sql), {"c": city.compound.id, "forged": "f" * 64})
+    with pytest.raises(DBAPIError, match="ledger anchors are append-only"), db.session.begin_nested():
+        db.session.execute(text(statement_sql), {"c": city.compound.id, "forged": "f" * 64})
     assert db.session.execute(select(LedgerAnchor.seq, LedgerAnchor.hash)).all() == [(3, books[2]["hash"])]
 
 
@@ -237,8 +266,11 @@ REFUSED_TO_THE_APP_ROLE = [
     ("ALTER TABLE ledger_head DISABLE TRIGGER ledger_head_advance_only", "must be owner"),
     ("ALTER TABLE ledger_anchor DISABLE TRIGGER ALL", "must be owner"),
     ("DROP TRIGGER ledger_entry_append_only ON ledger_entry", "must be owner"),
-    ("CREATE OR REPLACE FUNCTION ledger_entry_append_only() RETURNS trigger LANGUAGE plpgsql "
-     "AS $$ BEGIN RETURN NEW; END $$", "must be owner|permission denied"),
+    (
+        "CREATE OR REPLACE FUNCTION ledger_entry_append_only() RETURNS trigger LANGUAGE plpgsql "
+        "AS $$ BEGIN RETURN NEW; END $$",
+        "must be owner|permission denied",
+    ),
     ("SET session_replication_role = replica", "permission denied"),
     ("TRUNCATE ledger_anchor", "permission denied"),
 ]

@@ -1,6 +1,7 @@
 """Who does what with the books: the serving firm posts and answers, the committee reads and
 queries, the street office and the city read; another street, another firm and a contractor
 find nothing (404)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -38,16 +39,26 @@ def test_everyone_else_finds_nothing(api, city, books, outsiders, who, path):
     assert api.as_(outsiders[who]).get("/api/v1/committees").json == []
 
 
-@pytest.mark.parametrize("role,status", [("firm_staff", 201), ("admin", 403), ("regulator", 403),
-                                         ("street_officer", 403), ("committee_member", 403),
-                                         ("contractor_staff", 404)])
+@pytest.mark.parametrize(
+    "role,status",
+    [
+        ("firm_staff", 201),
+        ("admin", 403),
+        ("regulator", 403),
+        ("street_officer", 403),
+        ("committee_member", 403),
+        ("contractor_staff", 404),
+    ],
+)
 def test_only_the_serving_firm_posts(api, city, role, status):
     assert post_entry(api, city.users[role], city.compound.id).status_code == status
 
 
 def test_a_firm_whose_contract_ended_reads_but_does_not_post(api, city, books):
     city.contract.end_date = date(2025, 12, 31)
-    ContractFactory(compound=city.compound, firm=FirmFactory(), start_date=date(2026, 1, 1), end_date=date(2030, 12, 31))
+    ContractFactory(
+        compound=city.compound, firm=FirmFactory(), start_date=date(2026, 1, 1), end_date=date(2030, 12, 31)
+    )
     old = city.users["firm_staff"]
     assert api.as_(old).get(f"/api/v1/ledger/{city.compound.id}/entries").status_code == 200
     assert post_entry(api, old, city.compound.id).status_code == 403
@@ -69,8 +80,9 @@ def test_the_committee_queries_and_the_firm_answers(api, city, books):
     answered = api.as_(city.users["firm_staff"]).post(answer_url, json={"answer": "见2026年保洁合同第3条"})
     assert answered.status_code == 200 and answered.json["answer"] == "见2026年保洁合同第3条"
     assert api.as_(city.users["firm_staff"]).post(answer_url, json={"answer": "再答"}).status_code == 409
-    assert api.as_(city.users["committee_member"]).get(
-        f"/api/v1/ledger/{city.compound.id}/queries?open=true").json == []
+    assert (
+        api.as_(city.users["committee_member"]).get(f"/api/v1/ledger/{city.compound.id}/queries?open=true").json == []
+    )
 
 
 def test_an_entry_of_another_compound_is_not_found_under_this_one(api, city, books):
@@ -80,4 +92,5 @@ def test_an_entry_of_another_compound_is_not_found_under_this_one(api, city, boo
     assert api.as_(admin).get(f"/api/v1/ledger/{city.compound.id}/entries/{theirs['id']}").status_code == 404
     assert api.as_(city.users["firm_staff"]).post(
         f"/api/v1/ledger/{city.compound.id}/entries?lang=en",
-        json={"reversal_of": theirs["id"], "date": "2026-02-01", "description": "x"}).json["errors"].keys() == {"reversal_of"}
+        json={"reversal_of": theirs["id"], "date": "2026-02-01", "description": "x"},
+    ).json["errors"].keys() == {"reversal_of"}

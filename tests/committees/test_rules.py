@@ -1,6 +1,7 @@
 """The committee rules: term ending at T−90 then expired until a successor is elected, a compound
 without a committee a configurable time after acceptance, and a maintenance fund below 30 % of
 its first deposit — each to the street office and the committee (and the serving firm for the fund)."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -8,9 +9,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from pm_app.alerts.schedule import scheduled_rules
 from pm_app.alerts.models import AlertRecipient
 from pm_app.alerts.rules import RULES
+from pm_app.alerts.schedule import scheduled_rules
 from pm_app.extensions import db
 from tests.alerts.helpers import alerts, sweep
 from tests.committees.conftest import add_households, entry_ok, register
@@ -44,10 +45,17 @@ def test_term_ending_moves_on_and_clears_when_a_successor_is_elected(api, city):
     register(api, officer, city.compound.id, elected_on="2029-04-01")
     sweep("committee_term_ending", date(2029, 4, 1))
     history = [(a.subject_id, a.stage, a.severity, a.state, a.resolution) for a in alerts("committee_term_ending")]
-    assert history == [(old["id"], "T-90", "warning", "resolved", "superseded"),
-                       (old["id"], "expired", "critical", "resolved", "cleared")]
-    recipients = set(db.session.execute(select(AlertRecipient.audience, AlertRecipient.org_id)
-                                        .where(AlertRecipient.alert_id == alerts("committee_term_ending")[0].id)))
+    assert history == [
+        (old["id"], "T-90", "warning", "resolved", "superseded"),
+        (old["id"], "expired", "critical", "resolved", "cleared"),
+    ]
+    recipients = set(
+        db.session.execute(
+            select(AlertRecipient.audience, AlertRecipient.org_id).where(
+                AlertRecipient.alert_id == alerts("committee_term_ending")[0].id
+            )
+        )
+    )
     assert recipients == {("street", city.street.id), ("committee", city.compound.id)}
 
 
@@ -71,26 +79,63 @@ def test_committee_missing_after_the_configured_days(app, api, city):
 def test_maintenance_fund_low_below_30_percent_of_the_first_deposit(api, city):
     firm = city.users["firm_staff"]
     add_households(city.compound.id, 29)
-    entry_ok(api, firm, city.compound.id, account="maintenance_fund", amount="1000.00", date="2026-01-05",
-             description="首次缴存")
+    entry_ok(
+        api,
+        firm,
+        city.compound.id,
+        account="maintenance_fund",
+        amount="1000.00",
+        date="2026-01-05",
+        description="首次缴存",
+    )
     vote = record(api, city.users["committee_member"], city.compound.id, amount="1000.00").json
-    entry_ok(api, firm, city.compound.id, account="maintenance_fund", direction="out", amount="700.00",
-             date="2026-02-01", description="屋面维修", fund_vote_id=vote["id"])
+    entry_ok(
+        api,
+        firm,
+        city.compound.id,
+        account="maintenance_fund",
+        direction="out",
+        amount="700.00",
+        date="2026-02-01",
+        description="屋面维修",
+        fund_vote_id=vote["id"],
+    )
     sweep("maintenance_fund_low", date(2026, 2, 1))
     assert open_alerts("maintenance_fund_low") == set()  # exactly 30 % is not below
-    draw = entry_ok(api, firm, city.compound.id, account="maintenance_fund", direction="out", amount="0.01",
-                    date="2026-02-02", description="零星维修", fund_vote_id=vote["id"])
+    draw = entry_ok(
+        api,
+        firm,
+        city.compound.id,
+        account="maintenance_fund",
+        direction="out",
+        amount="0.01",
+        date="2026-02-02",
+        description="零星维修",
+        fund_vote_id=vote["id"],
+    )
     sweep("maintenance_fund_low", date(2026, 2, 1))
     assert open_alerts("maintenance_fund_low") == set()  # the draw is dated after the sweep day
     sweep("maintenance_fund_low", date(2026, 2, 2))
     assert open_alerts("maintenance_fund_low") == {(city.compound.id, "")}
-    entry_ok(api, firm, city.compound.id, reversal_of=draw["id"], date="2026-02-03", description="冲销",
-             account=None, direction=None, amount=None)
+    entry_ok(
+        api,
+        firm,
+        city.compound.id,
+        reversal_of=draw["id"],
+        date="2026-02-03",
+        description="冲销",
+        account=None,
+        direction=None,
+        amount=None,
+    )
     sweep("maintenance_fund_low", date(2026, 2, 3))
     assert open_alerts("maintenance_fund_low") == set()
     alert = alerts("maintenance_fund_low")[0]
-    recipients = set(db.session.execute(select(AlertRecipient.audience, AlertRecipient.org_id)
-                                        .where(AlertRecipient.alert_id == alert.id)))
+    recipients = set(
+        db.session.execute(
+            select(AlertRecipient.audience, AlertRecipient.org_id).where(AlertRecipient.alert_id == alert.id)
+        )
+    )
     assert recipients == {("street", city.street.id), ("committee", city.compound.id), ("firm", city.firm.id)}
 
 

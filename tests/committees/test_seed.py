@@ -1,6 +1,7 @@
 """The seeded committees and books: seed 003's shares of committee kinds, every status present,
 member counts the rules accept, chains that verify, the demo committee's compound in office
 with books, and the same city every time."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -28,11 +29,18 @@ def _one_month_of_bills(monkeypatch):
 
 def _snapshot():
     # By compound code: ids (and so hashes, which cover the compound id) differ between runs on PostgreSQL.
-    return (db.session.execute(select(Compound.code, Committee.kind, Committee.elected_on, Committee.term_years)
-                               .join(Compound, Compound.id == Committee.compound_id).order_by(Compound.code)).all(),
-            db.session.execute(select(Compound.code, LedgerEntry.seq, LedgerEntry.account, LedgerEntry.amount_fen,
-                                      LedgerEntry.entry_date).join(Compound, Compound.id == LedgerEntry.compound_id)
-                               .order_by(Compound.code, LedgerEntry.seq)).all())
+    return (
+        db.session.execute(
+            select(Compound.code, Committee.kind, Committee.elected_on, Committee.term_years)
+            .join(Compound, Compound.id == Committee.compound_id)
+            .order_by(Compound.code)
+        ).all(),
+        db.session.execute(
+            select(Compound.code, LedgerEntry.seq, LedgerEntry.account, LedgerEntry.amount_fen, LedgerEntry.entry_date)
+            .join(Compound, Compound.id == LedgerEntry.compound_id)
+            .order_by(Compound.code, LedgerEntry.seq)
+        ).all(),
+    )
 
 
 def test_the_city_scale_shares_and_rules_hold(app):
@@ -42,12 +50,16 @@ def test_the_city_scale_shares_and_rules_hold(app):
     # 60 compounds at 10.3 % and 34.1 %: a few either side of 6 and 20.
     assert 3 <= kinds["owners_committee"] <= 10 and 14 <= kinds["self_management"] <= 27, kinds
     statuses = Counter(services.status_of(cid, AS_OF).status for cid in db.session.scalars(select(Compound.id)))
-    assert statuses["none"] >= compounds // 3 and statuses["active"] >= 5 \
-        and statuses["re_election_due"] + statuses["expired"] >= 1, statuses
+    assert (
+        statuses["none"] >= compounds // 3
+        and statuses["active"] >= 5
+        and statuses["re_election_due"] + statuses["expired"] >= 1
+    ), statuses
     with app.test_request_context("/?lang=en"):
         for committee in db.session.scalars(select(Committee)):
-            count = db.session.scalar(select(func.count(CommitteeMember.id))
-                                      .where(CommitteeMember.committee_id == committee.id))
+            count = db.session.scalar(
+                select(func.count(CommitteeMember.id)).where(CommitteeMember.committee_id == committee.id)
+            )
             assert services.member_count_problem(count, services.household_count(committee.compound_id)) is None
     heads = db.session.scalars(select(LedgerHead.compound_id)).all()
     assert len(heads) >= 10 and all(ledger.verify(cid).ok for cid in heads)

@@ -1,5 +1,6 @@
 """The API's read cache (pm_app/common/api_cache.py): a repeated read is served from Redis, and no
 write, however it is made, leaves a stale answer behind; scope, tokens and languages never mix."""
+
 from __future__ import annotations
 
 import fakeredis
@@ -67,7 +68,9 @@ def test_a_hand_written_statement_is_seen_by_the_next_read(api, city, cache):
     officer = api.as_(city.users["street_officer"])
     url = f"/api/v1/compounds/{city.compound.id}"
     warm(officer, url)
-    db.session.execute(text("UPDATE compound SET name = :name WHERE id = :id"), {"name": "改名新村", "id": city.compound.id})
+    db.session.execute(
+        text("UPDATE compound SET name = :name WHERE id = :id"), {"name": "改名新村", "id": city.compound.id}
+    )
     db.session.commit()
     assert officer.get(url).json["name"] == "改名新村"
 
@@ -170,11 +173,18 @@ def test_the_tables_of_a_statement_are_read_from_its_sql(app):
     tables = api_cache.Tables(db.metadata)
     sql = str(db.session.query(Compound.id).join(Compound.street).statement)
     assert {"compound", "street"} <= tables.named(sql)
-    assert tables.named('SELECT h.id FROM household h WHERE h.building_id IN (SELECT id FROM building)') \
-        == {"household", "building"}
+    assert tables.named("SELECT h.id FROM household h WHERE h.building_id IN (SELECT id FROM building)") == {
+        "household",
+        "building",
+    }
     assert "bill" not in tables.named("SELECT bill_id FROM payment")  # a column is not a table
-    assert tables.written('DELETE FROM "user" WHERE id = 1') == {"user", "api_token", "user_street",  # cascades
-                                                                 "alert_ack", "import_upload"}
+    assert tables.written('DELETE FROM "user" WHERE id = 1') == {
+        "user",
+        "api_token",
+        "user_street",  # cascades
+        "alert_ack",
+        "import_upload",
+    }
     assert tables.written("DELETE FROM alert WHERE id = 1") == {"alert", "alert_recipient", "delivery", "alert_ack"}
 
 

@@ -1,6 +1,7 @@
 """What schemathesis (tests/security/test_schemathesis.py) found in the API and its description,
 each pinned by a plain test: ids too large for the database, decimals documented as numbers, the
 error body, and statuses or bodies the description did not list."""
+
 from __future__ import annotations
 
 import pytest
@@ -72,16 +73,19 @@ def test_every_operation_that_takes_a_token_documents_401_403_404(spec):
             assert {"401", "403", "404"} <= set(operation["responses"]), (method, path)
 
 
-@pytest.mark.parametrize("path,method,status", [
-    ("/api/v1/committees/coverage", "get", "200"),
-    ("/api/v1/ledger/{compound_id}/balances", "get", "200"),
-    ("/api/v1/rankings/periods/{period_id}/correct", "post", "409"),
-    ("/api/v1/auth/token", "post", "401"),
-    ("/api/v1/auth/token", "post", "429"),
-    ("/api/v1/public/rankings", "get", "404"),
-    ("/api/v1/public/rankings/firms/{firm_id}", "get", "404"),
-    ("/api/v1/bills/{bill_id}/waivers", "post", "400"),
-])
+@pytest.mark.parametrize(
+    "path,method,status",
+    [
+        ("/api/v1/committees/coverage", "get", "200"),
+        ("/api/v1/ledger/{compound_id}/balances", "get", "200"),
+        ("/api/v1/rankings/periods/{period_id}/correct", "post", "409"),
+        ("/api/v1/auth/token", "post", "401"),
+        ("/api/v1/auth/token", "post", "429"),
+        ("/api/v1/public/rankings", "get", "404"),
+        ("/api/v1/public/rankings/firms/{firm_id}", "get", "404"),
+        ("/api/v1/bills/{bill_id}/waivers", "post", "400"),
+    ],
+)
 def test_statuses_the_description_missed_are_documented(spec, path, method, status):
     assert status in spec["paths"][path][method]["responses"]
 
@@ -89,8 +93,17 @@ def test_statuses_the_description_missed_are_documented(spec, path, method, stat
 def test_coverage_and_balances_bodies_are_described(spec):
     schemas = spec["components"]["schemas"]
     assert set(schemas["CoverageOut"]["properties"]) == {
-        "as_of", "base", "compounds", "left_out", "by_status", "established", "by_kind", "preparing",
-        "party_organisation", "red_property"}
+        "as_of",
+        "base",
+        "compounds",
+        "left_out",
+        "by_status",
+        "established",
+        "by_kind",
+        "preparing",
+        "party_organisation",
+        "red_property",
+    }
     assert set(schemas["BalancesOut"]["properties"]) == {"compound_id", "balances"}
 
 

@@ -1,6 +1,7 @@
 """Data in a chart's text is drawn as text: Plotly renders `<a href>`, `<b>`, `<span style>`… in
 titles, legend names, tick labels and hover text, and a firm named with a link put that link into
 its own chart's title."""
+
 from __future__ import annotations
 
 import json
@@ -39,7 +40,9 @@ def _check_figures():
     assert figure["data"][0]["x"] == ['&lt;a href="https://evil.example/"&gt;甲物业&lt;/a&gt;']
     assert figure["data"][0]["y"] == [80.0]
     line = plotly_text(fee_charts._line(LINK, ["2026-01"], [90.0], "#000", "solid"))
-    assert line["hovertemplate"].startswith("%{y:.1f} %<extra>&lt;a href=") and line["hovertemplate"].endswith("</extra>")
+    assert line["hovertemplate"].startswith("%{y:.1f} %<extra>&lt;a href=") and line["hovertemplate"].endswith(
+        "</extra>"
+    )
     assert not any("<a" in text for text in _strings(figure) if text) and "<a" not in json.dumps(line)
 
 
@@ -48,8 +51,10 @@ def test_a_firm_named_with_a_link_gets_no_link_in_its_chart(client, city):
     db.session.flush()
     login(client, city.users["firm_staff"])
     page = client.get("/fees").get_data(as_text=True)
-    figures = [json.loads(raw) for raw in re.findall(r"<script type=\"application/json\" data-chart>(.*?)</script>",
-                                                     page, re.S)]
+    figures = [
+        json.loads(raw)
+        for raw in re.findall(r"<script type=\"application/json\" data-chart>(.*?)</script>", page, re.S)
+    ]
     assert figures, "the overview draws its chart"
     title = figures[0]["layout"]["title"]["text"]
     assert "&lt;a href=" in title and "甲物业" in title

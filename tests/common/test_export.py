@@ -1,7 +1,8 @@
 """The spreadsheet writers: formula neutralising (CWE-1236), CSV and XLSX output."""
+
 import csv
 import io
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -11,14 +12,16 @@ from pm_app.common.cells import area, count, day, moment, money, percent
 from pm_app.common.export import MAX_WIDTH, neutralise, write_csv, write_xlsx
 
 
-@pytest.mark.parametrize("dangerous", ["=cmd()", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "\0x",
-                                       "=HYPERLINK(\"http://evil\")"])
+@pytest.mark.parametrize(
+    "dangerous", ["=cmd()", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "\0x", '=HYPERLINK("http://evil")']
+)
 def test_text_that_a_spreadsheet_would_evaluate_gets_a_leading_apostrophe(dangerous):
     assert neutralise(dangerous) == "'" + dangerous
 
 
-@pytest.mark.parametrize("dangerous", [" =1+1", "\u3000=1+1", "\n=1+1", "\r\n@SUM(A1)", "＝1+1", "＋1", "－1", "﹦1",
-                                       " \t -2+3"])
+@pytest.mark.parametrize(
+    "dangerous", [" =1+1", "\u3000=1+1", "\n=1+1", "\r\n@SUM(A1)", "＝1+1", "＋1", "－1", "﹦1", " \t -2+3"]
+)
 def test_a_formula_behind_white_space_or_in_full_width_is_neutralised_too(dangerous):
     """Spreadsheets skip leading blanks and a Chinese input method types ＝: both still start a formula."""
     assert neutralise(dangerous) == "'" + dangerous
@@ -84,9 +87,20 @@ def test_every_formula_prefix_is_neutralised_in_both_formats(dangerous):
 
 
 def _typed_row():
-    paid_at = datetime(2026, 3, 1, 1, 30, 5, tzinfo=timezone.utc)  # 09:30 in Beijing
-    return ["东门新村", money(123450), money(-3000), percent(Decimal("0.8125"), "81.3 %"), percent(None, "—"),
-            day(date(2026, 3, 31)), moment(paid_at), moment(paid_at, seconds=True), count(7), area(123456), money(None)]
+    paid_at = datetime(2026, 3, 1, 1, 30, 5, tzinfo=UTC)  # 09:30 in Beijing
+    return [
+        "东门新村",
+        money(123450),
+        money(-3000),
+        percent(Decimal("0.8125"), "81.3 %"),
+        percent(None, "—"),
+        day(date(2026, 3, 31)),
+        moment(paid_at),
+        moment(paid_at, seconds=True),
+        count(7),
+        area(123456),
+        money(None),
+    ]
 
 
 def test_typed_cells_write_their_old_text_to_the_csv():
@@ -94,8 +108,19 @@ def test_typed_cells_write_their_old_text_to_the_csv():
     text = b"".join(write_csv([_typed_row()], list("abcdefghijk"), title="账单", scope="全市")).decode()
     lines = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert lines[0] == list("abcdefghijk")  # no title row in a CSV
-    assert lines[1] == ["东门新村", "1234.50", "-30.00", "81.3 %", "—", "2026-03-31", "2026-03-01 09:30",
-                        "2026-03-01 09:30:05", "7", "1234.56", ""]
+    assert lines[1] == [
+        "东门新村",
+        "1234.50",
+        "-30.00",
+        "81.3 %",
+        "—",
+        "2026-03-31",
+        "2026-03-01 09:30",
+        "2026-03-01 09:30:05",
+        "7",
+        "1234.56",
+        "",
+    ]
 
 
 def test_typed_cells_are_numbers_percentages_and_dates_in_the_xlsx():
@@ -117,8 +142,9 @@ def test_typed_cells_are_numbers_percentages_and_dates_in_the_xlsx():
 
 def test_the_xlsx_has_a_title_row_a_frozen_header_widths_and_a_named_sheet():
     rows = [["甲" * 80, 1]] + [["x", 2]] * 300 + [["乙" * 200, 3]]  # the last is past the rows measured
-    data = b"".join(write_xlsx(iter(rows), ["名称", "n"], title="质保项目/到期", scope="东城街道",
-                               as_of=date(2026, 6, 30)))
+    data = b"".join(
+        write_xlsx(iter(rows), ["名称", "n"], title="质保项目/到期", scope="东城街道", as_of=date(2026, 6, 30))
+    )
     sheet = load_workbook(io.BytesIO(data)).active
     assert sheet.title == "质保项目 到期"  # "/" is not allowed in a sheet name
     assert sheet["A1"].value == "质保项目/到期 · 东城街道 · as of 2026-06-30 (Beijing time)"

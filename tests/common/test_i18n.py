@@ -1,5 +1,6 @@
 """The request's catalogue is found once per request (pm_app.common.i18n), and that keeps every
 language choice: each request's own, and one changed within a request after Babel's refresh."""
+
 from __future__ import annotations
 
 from flask import session

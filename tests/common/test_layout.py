@@ -1,5 +1,6 @@
 """The base layout names its icon: without it every browser asks for /favicon.ico, gets a 404 and
 logs a console error on every page (found by the browser tests, tests/browser/)."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """/healthz answers anyone, without the database, so a balancer can tell a dead process apart."""
+
 from __future__ import annotations
 
 from pm_app.extensions import db
@@ -12,6 +13,7 @@ def test_healthz_answers_anonymous_callers_with_ok(client):
 
 def test_healthz_does_not_touch_the_database(client, monkeypatch):
     """A database outage must not take every app machine out of the balancer at once."""
+
     def refuse(*_args, **_kwargs):
         raise AssertionError("healthz used the database")
 

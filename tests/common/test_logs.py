@@ -1,6 +1,7 @@
 """Every log line carries its time, level, logger and the request's id; the id is the proxy's
 when sane, is returned on the answer and is the one the audit trail keeps; jobs log their start,
 end, duration and outcome."""
+
 from __future__ import annotations
 
 import io
@@ -31,7 +32,7 @@ def test_a_json_line_carries_the_proxys_request_id_which_is_returned(app, client
     assert response.headers["X-Request-ID"] == "nginx-4f2a"
     with app.test_request_context(headers={"X-Request-ID": "nginx-4f2a"}):
         logging.getLogger("pm_app.probe").warning("住户 %s 的账单", "1-101")
-    line, = [entry for entry in _lines(captured) if entry["logger"] == "pm_app.probe"]
+    (line,) = [entry for entry in _lines(captured) if entry["logger"] == "pm_app.probe"]
     assert line["message"] == "住户 1-101 的账单" and line["level"] == "WARNING"
     assert line["request_id"] == "nginx-4f2a" and line["time"].endswith("+00:00")
 
@@ -64,8 +65,15 @@ def test_a_job_logs_its_start_end_duration_and_outcome(app, caplog):
     assert fine() == 1
     with pytest.raises(ValueError):
         broken()
-    outcomes = [(r.getMessage().split()[-1] if r.levelno == logging.INFO and "started" in r.getMessage() else
-                 getattr(r, "outcome", None)) for r in caplog.records if r.name == "jobs.runtime"]
+    outcomes = [
+        (
+            r.getMessage().split()[-1]
+            if r.levelno == logging.INFO and "started" in r.getMessage()
+            else getattr(r, "outcome", None)
+        )
+        for r in caplog.records
+        if r.name == "jobs.runtime"
+    ]
     assert outcomes == ["started", "finished", "started", "failed"]
     finished = [r for r in caplog.records if getattr(r, "outcome", None) == "finished"][0]
     assert finished.job.endswith("fine") and finished.seconds >= 0 and finished.job_id == "-"

@@ -4,6 +4,7 @@ bill_total is written by triggers on bill, so no statement the app sends names i
 waiver, an import or a bill generation used to leave the cached collection rates stale for
 API_CACHE_SECONDS. The cache runs on the Redis the tests are given (REDIS_URL: CI and the
 PostgreSQL runs) or, without one, on fakeredis."""
+
 from __future__ import annotations
 
 import io
@@ -47,17 +48,24 @@ def _forget(client) -> None:
 def _trigger_bodies() -> list[tuple[str, str]]:
     """(table, body) of every trigger in the database: the function's source on PostgreSQL."""
     if db.engine.dialect.name == "postgresql":
-        return db.session.execute(text(
-            "SELECT c.relname, p.prosrc FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-            "JOIN pg_proc p ON p.oid = t.tgfoid WHERE NOT t.tgisinternal")).all()
+        return db.session.execute(
+            text(
+                "SELECT c.relname, p.prosrc FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "JOIN pg_proc p ON p.oid = t.tgfoid WHERE NOT t.tgisinternal"
+            )
+        ).all()
     rows = db.session.execute(text("SELECT tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")).all()
-    return [(table, sql[sql.upper().index("BEGIN"):]) for table, sql in rows]
+    return [(table, sql[sql.upper().index("BEGIN") :]) for table, sql in rows]
 
 
 def test_every_table_a_trigger_writes_is_declared_to_the_cache(app):
     """A trigger that writes another table (not one that only refuses) must be in TRIGGER_WRITES."""
-    found = {(table, written) for table, body in _trigger_bodies()
-             for written in WRITES.findall(NOT_A_TABLE.sub("", body)) if written != table}
+    found = {
+        (table, written)
+        for table, body in _trigger_bodies()
+        for written in WRITES.findall(NOT_A_TABLE.sub("", body))
+        if written != table
+    }
     assert ("bill", "bill_total") in found  # the check reads the triggers at all
     tables = api_cache.Tables(db.metadata)
     missing = {(table, written) for table, written in found if written not in tables.written(f"UPDATE {table}")}
@@ -92,14 +100,18 @@ def _generated(client, city, period):
 
 
 def _pay(client, bills):
-    response = client.post("/api/v1/payments", json={"bill_id": bills[0].id, "amount": "200.00", "method": "wechat"},
-                           headers={"Idempotency-Key": str(uuid.uuid4())})
+    response = client.post(
+        "/api/v1/payments",
+        json={"bill_id": bills[0].id, "amount": "200.00", "method": "wechat"},
+        headers={"Idempotency-Key": str(uuid.uuid4())},
+    )
     assert response.status_code == 201, response.json
 
 
 def _waive(client, bills):
-    response = client.post(f"/api/v1/bills/{bills[2].id}/waivers",
-                           json={"amount": "120.00", "reason": "低保户", "approved_by": "东街街道"})
+    response = client.post(
+        f"/api/v1/bills/{bills[2].id}/waivers", json={"amount": "120.00", "reason": "低保户", "approved_by": "东街街道"}
+    )
     assert response.status_code == 201, response.json
 
 
@@ -115,19 +127,23 @@ def clients(api, city):
 
 # Bills of this month (households registered today are billed from it on): 200.00, 160.00, 120.00
 # and 100.00 (the `four` fixture), 580.00 receivable.
-@pytest.mark.parametrize("act,figures", [
-    (_pay, {"receivable": "580.00", "received": "200.00", "households_paid": 1}),
-    (_waive, {"receivable": "460.00", "received": "0.00", "households_billed": 3}),
-], ids=["payment", "waiver"])
+@pytest.mark.parametrize(
+    "act,figures",
+    [
+        (_pay, {"receivable": "580.00", "received": "200.00", "households_paid": 1}),
+        (_waive, {"receivable": "460.00", "received": "0.00", "households_billed": 3}),
+    ],
+    ids=["payment", "waiver"],
+)
 def test_rates_are_fresh_after_a_payment_or_waiver(city, four, cache, clients, act, figures):
     reader, writer = clients
     period = period_of(today())
     bills = _generated(writer, city, period)
     url = RATES.format(id=city.compound.id, period=period)
-    before, = warm(reader, url)
+    (before,) = warm(reader, url)
     assert (before["receivable"], before["received"]) == ("580.00", "0.00")
     act(writer, bills)
-    after, = reader.get(url).json
+    (after,) = reader.get(url).json
     assert {name: after[name] for name in figures} == figures
 
 
@@ -138,7 +154,7 @@ def test_rates_are_fresh_after_bills_are_generated(city, four, cache, clients):
     before = warm(reader, url)
     assert all(row["receivable"] == "0.00" for row in before)
     _generated(writer, city, period)
-    after, = reader.get(url).json
+    (after,) = reader.get(url).json
     assert (after["receivable"], after["households_billed"]) == ("580.00", 4)
 
 
@@ -149,12 +165,18 @@ def test_rates_are_fresh_after_an_import(city, four, cache, clients):
     before = warm(reader, url)
     assert all(row["receivable"] == "0.00" for row in before)
     paid_at = f"{today():%Y-%m-%d} 00:00"  # midnight of today is never in the future, whatever the hour
-    rows = [("1号楼", "1-101", period, "200.00", "", "200.00", paid_at, "wechat"),
-            ("1号楼", "1-102", period, "160.00", "", "", "", "")]
-    content = helpers.csv_bytes(rows, ("building", "unit", "period", "amount_due", "due_date", "amount_paid",
-                                       "paid_at", "method"))
-    response = writer.post("/api/v1/imports/bills", content_type="multipart/form-data",
-                            data={"compound_id": str(city.compound.id), "file": (io.BytesIO(content), "bills.csv")})
+    rows = [
+        ("1号楼", "1-101", period, "200.00", "", "200.00", paid_at, "wechat"),
+        ("1号楼", "1-102", period, "160.00", "", "", "", ""),
+    ]
+    content = helpers.csv_bytes(
+        rows, ("building", "unit", "period", "amount_due", "due_date", "amount_paid", "paid_at", "method")
+    )
+    response = writer.post(
+        "/api/v1/imports/bills",
+        content_type="multipart/form-data",
+        data={"compound_id": str(city.compound.id), "file": (io.BytesIO(content), "bills.csv")},
+    )
     assert response.status_code == 201, response.json
-    after, = reader.get(url).json
+    (after,) = reader.get(url).json
     assert (after["receivable"], after["received"], after["households_paid"]) == ("360.00", "200.00", 1)

@@ -1,5 +1,6 @@
 """Issue 27: a home reads worklist, figures, charts — its long tables fold behind a "details"
 control that names them and counts their rows, closed past ten rows, open when short."""
+
 from __future__ import annotations
 
 import html
@@ -34,8 +35,14 @@ def test_short_tables_stay_open_and_say_how_many_rows(client, world):
 def test_a_long_table_is_folded_and_the_worklist_comes_first(client, world):
     compound = world.city.compound
     for category in ("water_leak", "lighting"):
-        for status in (TicketStatus.new, TicketStatus.assigned, TicketStatus.in_progress, TicketStatus.resolved,
-                       TicketStatus.closed, TicketStatus.rejected):
+        for status in (
+            TicketStatus.new,
+            TicketStatus.assigned,
+            TicketStatus.in_progress,
+            TicketStatus.resolved,
+            TicketStatus.closed,
+            TicketStatus.rejected,
+        ):
             add_ticket(compound, status=status, category=category, firm_id=world.city.firm.id)
     found = folds(client, world.city.users["street_officer"])
     rows, opened = found["按类别和状态统计的工单（12 项）"]

@@ -1,5 +1,6 @@
 """Compound health: hand-computed scores, configurable weights, and a statement count that does
 not grow with the compounds scored."""
+
 from __future__ import annotations
 
 from dataclasses import asdict
@@ -13,7 +14,7 @@ from pm_app.extensions import db
 from pm_app.org.models import Compound
 from pm_app.warranties.models import Inspection
 from tests.dashboards.conftest import NOW, TODAY
-from tests.factories import CompoundFactory, HouseholdFactory, BuildingFactory
+from tests.factories import BuildingFactory, CompoundFactory, HouseholdFactory
 from tests.helpers import count_statements
 
 
@@ -26,11 +27,11 @@ def test_parts_and_score_by_hand(world):
     mine, theirs = scores()[city.compound.id], scores()[city.other.id]
     assert mine.parts == {
         "collection": (Decimal("0.6250"), Decimal("0.6250")),
-        "overdue_tickets": (Decimal("25.00"), Decimal(0)),     # 1 overdue in 4 households
-        "warranties": (2, Decimal("0.8")),                      # ending in 30 and 60 days, none inspected
+        "overdue_tickets": (Decimal("25.00"), Decimal(0)),  # 1 overdue in 4 households
+        "warranties": (2, Decimal("0.8")),  # ending in 30 and 60 days, none inspected
         "committee": ("active", Decimal(1)),
         "management": ("professional", Decimal(1)),
-        "alerts": (1, Decimal("0.8")),                          # the resolved one is not counted
+        "alerts": (1, Decimal("0.8")),  # the resolved one is not counted
     }
     # (30 × 0.625 + 20 × 0 + 15 × 0.8 + 15 × 1 + 10 × 1 + 10 × 0.8) / 100 = 63.75
     assert mine.score == 64
@@ -42,8 +43,9 @@ def test_parts_and_score_by_hand(world):
 
 def test_a_recent_inspection_covers_the_lapsing_items(world):
     city = world.city
-    db.session.add(Inspection(compound_id=city.compound.id, inspected_on=date(2026, 3, 1), participants="街道、物业",
-                              score=90))
+    db.session.add(
+        Inspection(compound_id=city.compound.id, inspected_on=date(2026, 3, 1), participants="街道、物业", score=90)
+    )
     db.session.flush()
     mine = scores()[city.compound.id]
     assert mine.parts["warranties"] == (0, Decimal(1))
@@ -51,15 +53,19 @@ def test_a_recent_inspection_covers_the_lapsing_items(world):
 
 
 def test_an_old_inspection_does_not(world):
-    db.session.add(Inspection(compound_id=world.city.compound.id, inspected_on=date(2025, 11, 15),
-                              participants="街道", score=90))  # 181 days before
+    db.session.add(
+        Inspection(compound_id=world.city.compound.id, inspected_on=date(2025, 11, 15), participants="街道", score=90)
+    )  # 181 days before
     db.session.flush()
     assert scores()[world.city.compound.id].parts["warranties"] == (2, Decimal("0.8"))
 
 
 def test_weights_are_configuration(app, world, monkeypatch):
-    monkeypatch.setitem(app.config, "HEALTH_WEIGHTS", {"collection": 100, "overdue_tickets": 0, "warranties": 0,
-                                                       "committee": 0, "management": 0, "alerts": 0})
+    monkeypatch.setitem(
+        app.config,
+        "HEALTH_WEIGHTS",
+        {"collection": 100, "overdue_tickets": 0, "warranties": 0, "committee": 0, "management": 0, "alerts": 0},
+    )
     assert scores()[world.city.compound.id].score == 63  # 62.5 half up
     monkeypatch.setitem(app.config, "HEALTH_WEIGHTS", {"alerts": 0, "collection": 0})
     # The other defaults stay: (20 × 0 + 15 × 0.8 + 15 + 10) / 60 = 37/60
@@ -115,6 +121,7 @@ def test_statements_for_the_ids_do_not_grow_with_compounds(world, monkeypatch):
 
 def test_compounds_list_sorts_by_health_and_the_compound_page_shows_the_parts(client, world, time_machine):
     from tests.dashboards.conftest import login
+
     time_machine.move_to(NOW, tick=False)
     city = world.city
     login(client, city.users["regulator"])

@@ -1,6 +1,7 @@
 """Each role's home on the city of 2026-05-15: the tiles' figures by hand, equal to what the
 domain pages and the API report for the same viewer, foreign objects never counted, and a
 statement count that does not grow with the compounds."""
+
 from __future__ import annotations
 
 import html
@@ -14,7 +15,9 @@ from tests.dashboards.conftest import NOW, add_item, add_ticket, login
 from tests.factories import BuildingFactory, CompoundFactory, HouseholdFactory
 from tests.helpers import count_statements
 
-TILE = re.compile(r'<p class="tile-value">(?:<a href="[^"]*">)?(.*?)(?:</a>)?</p>\s*<p class="tile-label">(.*?)</p>', re.S)
+TILE = re.compile(
+    r'<p class="tile-value">(?:<a href="[^"]*">)?(.*?)(?:</a>)?</p>\s*<p class="tile-label">(.*?)</p>', re.S
+)
 
 
 @pytest.fixture(autouse=True)
@@ -27,8 +30,10 @@ def tiles(page: str) -> dict[str, str]:
 
 
 def figures(page: str) -> list[dict]:
-    return [json.loads(html.unescape(raw)) for raw in
-            re.findall(r'<script type="application/json" data-chart>(.*?)</script>', page, re.S)]
+    return [
+        json.loads(html.unescape(raw))
+        for raw in re.findall(r'<script type="application/json" data-chart>(.*?)</script>', page, re.S)
+    ]
 
 
 def home(client, user) -> str:
@@ -41,9 +46,15 @@ def home(client, user) -> str:
 def test_street_office_home_by_hand(client, world):
     page = home(client, world.city.users["street_officer"])
     assert tiles(page) == {
-        "Compounds": "1", "Households": "4", "Collection rate by amount, 2026-04": "62.5 %",
-        "Open tickets": "2", "Overdue tickets": "1", "Warranties ending in 90 days": "2",
-        "Committee coverage": "100.0 %", "Open alerts": "1"}
+        "Compounds": "1",
+        "Households": "4",
+        "Collection rate by amount, 2026-04": "62.5 %",
+        "Open tickets": "2",
+        "Overdue tickets": "1",
+        "Warranties ending in 90 days": "2",
+        "Committee coverage": "100.0 %",
+        "Open alerts": "1",
+    }
     assert "TJ-0001" not in page and "南门花园" not in page
     charts = figures(page)
     assert len(charts) == 5
@@ -83,8 +94,9 @@ def test_regulator_home_is_city_wide_with_streets(client, world):
 def test_tiles_agree_with_the_domain_apis(client, api, world):
     officer = world.city.users["street_officer"]
     found = tiles(home(client, officer))
-    rates = api.as_(officer).get(f"/api/v1/collection-rates?scope=street&id={world.city.street.id}"
-                                 "&period_from=2026-04&period_to=2026-04")
+    rates = api.as_(officer).get(
+        f"/api/v1/collection-rates?scope=street&id={world.city.street.id}&period_from=2026-04&period_to=2026-04"
+    )
     assert rates.status_code == 200, rates.json
     assert rates.json[0]["amount_rate"] == "0.6250"
     tickets = api.as_(officer).get("/api/v1/tickets?overdue=true").json
@@ -100,7 +112,7 @@ def test_firm_committee_and_contractor_homes(client, world):
     committee = tiles(committee_page)
     assert committee["Health"] == "64" and committee["Committee status"] == "Active"
     assert committee["Overdue tickets"] == "1"
-    assert f'/compounds/{city.compound.id}/accounts' in committee_page
+    assert f"/compounds/{city.compound.id}/accounts" in committee_page
     contractor = tiles(home(client, city.users["contractor_staff"]))
     assert contractor["Warranty items"] == "3" and contractor["Warranties ending in 90 days"] == "2"
     assert contractor["Open claims"] == "0"
@@ -141,7 +153,7 @@ def test_the_home_lists_the_worst_compounds_and_links_to_all(client, world, monk
     monkeypatch.setattr(views, "WORST", 1)
     page = home(client, world.city.users["regulator"])
     assert tiles(page)["Compounds"] == "2"
-    table = page[page.index('class="health-table"'):page.index("</table>", page.index('class="health-table"'))]
+    table = page[page.index('class="health-table"') : page.index("</table>", page.index('class="health-table"'))]
     assert "GL-0001" in table and "TJ-0001" not in table  # 64 is worse than 69
     assert 'href="/compounds?sort=health">All 2 compounds by health</a>' in page
     monkeypatch.setattr(views, "WORST", 20)
@@ -157,9 +169,9 @@ def test_the_alert_tile_counts_every_open_alert_while_the_list_shows_the_newest(
     page = home(client, world.city.users["regulator"])
     assert tiles(page)["Open alerts"] == "2"
     assert 'aria-label="2 unread">2</span>' in page
-    listed = page[page.index('<ul class="alert-list">'):page.index("</ul>", page.index('<ul class="alert-list">'))]
+    listed = page[page.index('<ul class="alert-list">') : page.index("</ul>", page.index('<ul class="alert-list">'))]
     assert listed.count("<li") == 1
     monkeypatch.setattr(views, "RECENT", 10)
     page = home(client, world.city.users["regulator"])
-    listed = page[page.index('<ul class="alert-list">'):page.index("</ul>", page.index('<ul class="alert-list">'))]
+    listed = page[page.index('<ul class="alert-list">') : page.index("</ul>", page.index('<ul class="alert-list">'))]
     assert listed.count("<li") == 2 and tiles(page)["Open alerts"] == "2"

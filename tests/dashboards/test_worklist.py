@@ -1,6 +1,7 @@
 """Each home's "awaiting you" list: every line is a count and a link, and the linked list shows
 exactly that many rows, for the street office, the committee, the firm and the contractor; lines
 with nothing waiting are left out; the open-tickets tiles open the board filtered to open tickets."""
+
 from __future__ import annotations
 
 import html
@@ -12,8 +13,8 @@ from sqlalchemy import func, select
 
 from pm_app.auth.models import Role
 from pm_app.committees import queries as ledger_queries
-from pm_app.tickets import dispatch
 from pm_app.extensions import db
+from pm_app.tickets import dispatch
 from pm_app.tickets.models import Ticket
 from pm_app.tickets.workflow import OPEN
 from tests.factories import UserFactory
@@ -63,9 +64,17 @@ def entry_ok_as_service(city):
     from pm_app.committees import entries
     from pm_app.common.clock import today
 
-    return entries.post_entry(city.users["firm_staff"], city.compound, {
-        "account": "public_revenue", "direction": "in", "amount_fen": 10000, "entry_date": today(),
-        "description": "场地租金"})
+    return entries.post_entry(
+        city.users["firm_staff"],
+        city.compound,
+        {
+            "account": "public_revenue",
+            "direction": "in",
+            "amount_fen": 10000,
+            "entry_date": today(),
+            "description": "场地租金",
+        },
+    )
 
 
 def _agree(client, expected: dict[str, int]) -> None:
@@ -117,8 +126,9 @@ def test_the_chinese_home_reads_naturally(client, city, world):
 def test_the_open_tickets_tile_opens_the_board_of_open_tickets(client, city, world, role):
     login(client, city.users[role])
     body = page(client, "/?lang=en")
-    found = re.search(r'<p class="tile-value"><a href="([^"]+)">(\d+)</a></p>\s*<p class="tile-label">Open tickets</p>',
-                      body)
+    found = re.search(
+        r'<p class="tile-value"><a href="([^"]+)">(\d+)</a></p>\s*<p class="tile-label">Open tickets</p>', body
+    )
     assert found is not None
     href, n = html.unescape(found.group(1)), int(found.group(2))
     assert "open=1" in href

@@ -1,4 +1,5 @@
 """The two-street city of the organisation tests, with floor areas that make round numbers."""
+
 from __future__ import annotations
 
 import uuid
@@ -16,8 +17,9 @@ def pay(api):
         body = {"bill_id": bill_id, "amount": amount, "method": method, **extra}
         if paid_at:
             body["paid_at"] = paid_at
-        return api.as_(user).post("/api/v1/payments?lang=en", json=body,
-                                  headers={"Idempotency-Key": key or str(uuid.uuid4())})
+        return api.as_(user).post(
+            "/api/v1/payments?lang=en", json=body, headers={"Idempotency-Key": key or str(uuid.uuid4())}
+        )
 
     return send
 
@@ -31,8 +33,10 @@ def four(city):
     city.contract.fee_rate_fen = 200
     city.household.floor_area_dm2 = 10000
     building = city.household.building
-    others = [HouseholdFactory(building=building, unit=f"1-{n}", floor_area_dm2=area)
-              for n, area in ((102, 8000), (103, 6000), (104, 5000))]
+    others = [
+        HouseholdFactory(building=building, unit=f"1-{n}", floor_area_dm2=area)
+        for n, area in ((102, 8000), (103, 6000), (104, 5000))
+    ]
     return [city.household, *others]
 
 
@@ -43,5 +47,8 @@ def bills_of(compound_id: int, period: str) -> list:
     from pm_app.extensions import db
     from pm_app.fees.models import Bill
 
-    return list(db.session.scalars(select(Bill).where(Bill.compound_id == compound_id, Bill.period == period)
-                                   .order_by(Bill.household_id)))
+    return list(
+        db.session.scalars(
+            select(Bill).where(Bill.compound_id == compound_id, Bill.period == period).order_by(Bill.household_id)
+        )
+    )

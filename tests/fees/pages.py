@@ -1,5 +1,6 @@
 """Shared builders of the fee page tests: a city whose two compounds were billed for the last
 three closed months, and a statement counter."""
+
 from __future__ import annotations
 
 import re
@@ -28,11 +29,21 @@ def bill_city(city) -> dict:
     periods = closed_periods()
     for period in periods:
         billing.generate_for_city(period)
-    first, = bills_of(city.compound.id, periods[0])
-    payments.record_payment(city.users["street_officer"], bill_id=first.id, amount_fen=first.amount_due_fen,
-                            method=PaymentMethod.cash, paid_at=None, key="seed-payment")
-    return {"periods": periods, "paid": first, "latest": bills_of(city.compound.id, periods[-1])[0],
-            "other": bills_of(city.other.id, periods[-1])[0]}
+    (first,) = bills_of(city.compound.id, periods[0])
+    payments.record_payment(
+        city.users["street_officer"],
+        bill_id=first.id,
+        amount_fen=first.amount_due_fen,
+        method=PaymentMethod.cash,
+        paid_at=None,
+        key="seed-payment",
+    )
+    return {
+        "periods": periods,
+        "paid": first,
+        "latest": bills_of(city.compound.id, periods[-1])[0],
+        "other": bills_of(city.other.id, periods[-1])[0],
+    }
 
 
 def payment_count() -> int:

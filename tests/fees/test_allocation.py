@@ -1,4 +1,5 @@
 """One sum for several months, spread oldest first, exact to the fen, once per key."""
+
 from __future__ import annotations
 
 import uuid
@@ -33,9 +34,11 @@ def test_more_than_everything_owed_is_refused(owed, extra):
 
 
 def household_pay(api, user, household_id, amount, key=None):
-    return api.as_(user).post(f"/api/v1/households/{household_id}/payments?lang=en",
-                              json={"amount": amount, "method": "cash"},
-                              headers={"Idempotency-Key": key or str(uuid.uuid4())})
+    return api.as_(user).post(
+        f"/api/v1/households/{household_id}/payments?lang=en",
+        json={"amount": amount, "method": "cash"},
+        headers={"Idempotency-Key": key or str(uuid.uuid4())},
+    )
 
 
 def test_a_household_settles_three_months_in_one_payment_oldest_first(api, city, four, pay):
@@ -56,14 +59,16 @@ def test_a_household_settles_three_months_in_one_payment_oldest_first(api, city,
 
 
 def test_a_household_cannot_pay_more_than_it_owes(api, city, four):
-    api.as_(city.users["street_officer"]).post("/api/v1/bills/generate",
-                                               json={"compound_id": city.compound.id, "period": "2026-09"})
+    api.as_(city.users["street_officer"]).post(
+        "/api/v1/bills/generate", json={"compound_id": city.compound.id, "period": "2026-09"}
+    )
     response = household_pay(api, city.users["firm_staff"], city.household.id, "200.01")
     assert response.status_code == 422 and response.json["errors"] == {"amount": ["at most 200.00"]}
 
 
 def test_a_foreign_household_is_404_and_a_committee_may_not_take_money(api, city, four):
     assert household_pay(api, city.users["street_officer"], city.other_household.id, "1.00").status_code == 404
-    api.as_(city.users["street_officer"]).post("/api/v1/bills/generate",
-                                               json={"compound_id": city.compound.id, "period": "2026-09"})
+    api.as_(city.users["street_officer"]).post(
+        "/api/v1/bills/generate", json={"compound_id": city.compound.id, "period": "2026-09"}
+    )
     assert household_pay(api, city.users["committee_member"], city.household.id, "1.00").status_code == 403

@@ -1,4 +1,5 @@
 """Bill generation: rate × area rounded half up once, repeatable, and loud about what it skips."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -9,7 +10,7 @@ from hypothesis import strategies as st
 from pm_app.common.money import round_fen
 from pm_app.fees.billing import bill_amount
 from pm_app.fees.periods import due_date, period_range, shift
-from tests.factories import CompoundFactory, ContractFactory, HouseholdFactory, BuildingFactory
+from tests.factories import BuildingFactory, CompoundFactory, ContractFactory, HouseholdFactory
 from tests.fees.conftest import bills_of
 
 
@@ -23,13 +24,15 @@ def test_the_integer_formula_is_round_half_up_of_rate_times_area(rate, area):
 
 
 def test_half_a_fen_rounds_up_and_less_rounds_down():
-    assert bill_amount(85, 8650) == 7353   # 73.525 yuan → 73.53
-    assert bill_amount(85, 8649) == 7352   # 73.5165 yuan → 73.52
+    assert bill_amount(85, 8650) == 7353  # 73.525 yuan → 73.53
+    assert bill_amount(85, 8649) == 7352  # 73.5165 yuan → 73.52
 
 
 @settings(max_examples=25, deadline=None)
-@given(areas=st.lists(st.integers(min_value=1, max_value=500_00), min_size=1, max_size=30),
-       rate=st.integers(min_value=1, max_value=1_000))
+@given(
+    areas=st.lists(st.integers(min_value=1, max_value=500_00), min_size=1, max_size=30),
+    rate=st.integers(min_value=1, max_value=1_000),
+)
 def test_generated_bills_in_sql_match_the_python_rounding_to_the_fen(app, areas, rate):
     """The INSERT … SELECT rounds in SQL; each bill and their sum agree with round_fen exactly."""
     from pm_app.extensions import db
@@ -62,8 +65,14 @@ def test_a_household_added_later_is_billed_by_the_next_run(api, city, four):
     generate(api, officer, city.compound.id)
     HouseholdFactory(building=city.household.building, unit="1-105", floor_area_dm2=7000)
     assert generate(api, officer, city.compound.id).json | {"problems": []} == {
-        "compound_id": city.compound.id, "period": "2026-09", "contract_id": city.contract.id,
-        "created": 1, "existing": 4, "skipped": 0, "problems": []}
+        "compound_id": city.compound.id,
+        "period": "2026-09",
+        "contract_id": city.contract.id,
+        "created": 1,
+        "existing": 4,
+        "skipped": 0,
+        "problems": [],
+    }
 
 
 def test_without_a_contract_in_force_every_household_is_reported_not_silently_skipped(api, city, four):
@@ -84,8 +93,13 @@ def test_the_contract_that_bills_a_month_is_the_one_in_force_on_its_first_day(ap
     from pm_app.org.models import Firm
 
     city.contract.end_date = date(2026, 9, 14)
-    successor = ContractFactory(compound=city.compound, firm=city.other_firm, start_date=date(2026, 9, 15),
-                                end_date=date(2030, 12, 31), fee_rate_fen=300)
+    successor = ContractFactory(
+        compound=city.compound,
+        firm=city.other_firm,
+        start_date=date(2026, 9, 15),
+        end_date=date(2030, 12, 31),
+        fee_rate_fen=300,
+    )
     officer = city.users["street_officer"]
     generate(api, officer, city.compound.id, "2026-09")
     generate(api, officer, city.compound.id, "2026-10")

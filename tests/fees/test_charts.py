@@ -1,4 +1,5 @@
 """Fee charts are plain dicts built from aggregated rows, checked as dicts and by plotly itself."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -20,9 +21,11 @@ def english(app):
 
 @pytest.fixture
 def rows():
-    return [PeriodRate(period="2026-07"),  # nothing billed: no rate
-            PeriodRate(period="2026-08", receivable=46000, received=40000, households_billed=3, households_paid=2),
-            PeriodRate(period="2026-09", receivable=100, received=100, households_billed=1, households_paid=1)]
+    return [
+        PeriodRate(period="2026-07"),  # nothing billed: no rate
+        PeriodRate(period="2026-08", receivable=46000, received=40000, households_billed=3, households_paid=2),
+        PeriodRate(period="2026-09", receivable=100, received=100, households_billed=1, households_paid=1),
+    ]
 
 
 def test_both_rates_per_period_as_percentages_with_gaps_where_nothing_was_billed(english, rows):
@@ -38,7 +41,7 @@ def test_both_rates_per_period_as_percentages_with_gaps_where_nothing_was_billed
 
 def test_a_threshold_draws_a_dashed_line_at_its_level(english, rows):
     figure = rate_trend(rows, "city", threshold=Decimal("0.80"))
-    line, = figure["layout"]["shapes"]
+    (line,) = figure["layout"]["shapes"]
     assert line["y0"] == line["y1"] == 80.0 and line["line"]["dash"] == "dash"
     assert "shapes" not in rate_trend(rows, "city")["layout"]
 
@@ -56,9 +59,16 @@ def test_an_empty_range_is_an_empty_chart(english):
     assert [trace["x"] for trace in figure["data"]] == [[], []]
 
 
-@pytest.mark.parametrize("rate,text,number", [
-    (Decimal("0.8125"), "81.3 %", 81.3), (Decimal("0.8124"), "81.2 %", 81.2), (Decimal("1.0000"), "100.0 %", 100.0),
-    (Decimal("0"), "0.0 %", 0.0), (Decimal("0.99995"), "100.0 %", 100.0), (None, "—", None),
-])
+@pytest.mark.parametrize(
+    "rate,text,number",
+    [
+        (Decimal("0.8125"), "81.3 %", 81.3),
+        (Decimal("0.8124"), "81.2 %", 81.2),
+        (Decimal("1.0000"), "100.0 %", 100.0),
+        (Decimal("0"), "0.0 %", 0.0),
+        (Decimal("0.99995"), "100.0 %", 100.0),
+        (None, "—", None),
+    ],
+)
 def test_rates_read_as_percentages_with_one_decimal_half_up(rate, text, number):
     assert percent(rate) == text and percent_number(rate) == number

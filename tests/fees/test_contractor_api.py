@@ -1,5 +1,6 @@
 """A contractor has no fee data anywhere (README): every fee endpoint is 404 for it, as the fee
 pages are; it used to get answers shaped like a compound's collection rates and arrears."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,9 +11,13 @@ from tests.tickets.conftest import items  # noqa: F401  (the contractor built in
 
 def urls(city) -> list[str]:
     compound = city.compound.id
-    return ["/api/v1/bills", f"/api/v1/bills?compound_id={compound}", "/api/v1/payments",
-            f"/api/v1/collection-rates?scope=compound&id={compound}&period_from=2026-01&period_to=2026-06",
-            f"/api/v1/arrears?compound_id={compound}"]
+    return [
+        "/api/v1/bills",
+        f"/api/v1/bills?compound_id={compound}",
+        "/api/v1/payments",
+        f"/api/v1/collection-rates?scope=compound&id={compound}&period_from=2026-01&period_to=2026-06",
+        f"/api/v1/arrears?compound_id={compound}",
+    ]
 
 
 def test_every_fee_endpoint_is_404_for_a_contractor(api, city, items):

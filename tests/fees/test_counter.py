@@ -1,5 +1,6 @@
 """The fee counter (收费台): finding a household as people type it, paying chosen months at once
 with a receipt, receipts' numbers and capitals, voids, and the day's cash-up."""
+
 from __future__ import annotations
 
 import uuid
@@ -25,15 +26,18 @@ MONTHS = ("2026-07", "2026-08", "2026-09")
 def owing(api, city, four):
     """`city.household` (200.00 a month) billed for July to September 2026."""
     for period in MONTHS:
-        api.as_(city.users["street_officer"]).post("/api/v1/bills/generate",
-                                                   json={"compound_id": city.compound.id, "period": period})
+        api.as_(city.users["street_officer"]).post(
+            "/api/v1/bills/generate", json={"compound_id": city.compound.id, "period": period}
+        )
     return [bills_of(city.compound.id, period)[0] for period in MONTHS]
 
 
 def pay_months(api, user, household_id, amount, key=None, **body):
-    return api.as_(user).post(f"/api/v1/households/{household_id}/payments?lang=en",
-                              json={"amount": amount, "method": "cash", **body},
-                              headers={"Idempotency-Key": key or str(uuid.uuid4())})
+    return api.as_(user).post(
+        f"/api/v1/households/{household_id}/payments?lang=en",
+        json={"amount": amount, "method": "cash", **body},
+        headers={"Idempotency-Key": key or str(uuid.uuid4())},
+    )
 
 
 def search(api, user, q, **args):
@@ -42,12 +46,26 @@ def search(api, user, q, **args):
 
 # --- 大写 ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("fen,words", [
-    (12345, "壹佰贰拾叁元肆角伍分"), (0, "零元整"), (5, "伍分"), (45, "肆角伍分"), (1000, "壹拾元整"),
-    (100500, "壹仟零伍元整"), (10000500, "壹拾万零伍元整"), (10010000, "壹拾万零壹佰元整"),
-    (10000000100, "壹亿零壹元整"), (1050000000, "壹仟零伍拾万元整"), (10005, "壹佰元零伍分"), (7160, "柒拾壹元陆角"),
-    (60000, "陆佰元整"), (1000000, "壹万元整"),
-])
+
+@pytest.mark.parametrize(
+    "fen,words",
+    [
+        (12345, "壹佰贰拾叁元肆角伍分"),
+        (0, "零元整"),
+        (5, "伍分"),
+        (45, "肆角伍分"),
+        (1000, "壹拾元整"),
+        (100500, "壹仟零伍元整"),
+        (10000500, "壹拾万零伍元整"),
+        (10010000, "壹拾万零壹佰元整"),
+        (10000000100, "壹亿零壹元整"),
+        (1050000000, "壹仟零伍拾万元整"),
+        (10005, "壹佰元零伍分"),
+        (7160, "柒拾壹元陆角"),
+        (60000, "陆佰元整"),
+        (1000000, "壹万元整"),
+    ],
+)
 def test_amounts_read_in_chinese_capitals_with_zero_and_whole_rules(fen, words):
     assert capitals(fen) == words
 
@@ -59,17 +77,29 @@ def test_a_negative_amount_has_no_capitals():
 
 # --- search ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("q", ["3-2-301", "3号楼2单元301", "3栋301", "３－２－３０１", "三号楼二单元三零一", "3栋2单元301室",
-                               "3#2-301", "3-301"])
+
+@pytest.mark.parametrize(
+    "q",
+    ["3-2-301", "3号楼2单元301", "3栋301", "３－２－３０１", "三号楼二单元三零一", "3栋2单元301室", "3#2-301", "3-301"],
+)
 def test_a_household_is_found_by_building_and_unit_as_people_type_them(api, city, q):
-    target = HouseholdFactory(building=BuildingFactory(compound_id=city.compound.id, name="3号楼"), unit="2-301",
-                              owner_name="王建国", owner_phone="13912345678")
+    target = HouseholdFactory(
+        building=BuildingFactory(compound_id=city.compound.id, name="3号楼"),
+        unit="2-301",
+        owner_name="王建国",
+        owner_phone="13912345678",
+    )
     HouseholdFactory(building=target.building, unit="2-302")
     response = search(api, city.users["firm_staff"], q)
     assert response.status_code == 200, response.json
     assert [row["id"] for row in response.json] == [target.id]
     row = response.json[0]
-    assert (row["building"], row["unit"], row["compound"], row["owner_name"]) == ("3号楼", "2-301", "东门新村", "王建国")
+    assert (row["building"], row["unit"], row["compound"], row["owner_name"]) == (
+        "3号楼",
+        "2-301",
+        "东门新村",
+        "王建国",
+    )
     assert (row["arrears"], row["unpaid_periods"]) == ("0.00", 0)
 
 
@@ -105,6 +135,7 @@ def test_search_wildcards_are_literal(api, city):
 
 
 # --- paying months, with a receipt ----------------------------------------------------------
+
 
 def test_chosen_months_are_paid_at_once_with_one_receipt_and_a_replay_records_nothing(api, city, owing):
     july, august, september = owing
@@ -149,7 +180,10 @@ def test_the_payers_name_is_part_of_the_request(api, city, owing):
 def test_a_partial_amount_settles_the_oldest_chosen_month_first(api, city, owing):
     july, august, _ = owing
     response = pay_months(api, city.users["firm_staff"], city.household.id, "250.00", bill_ids=[august.id, july.id])
-    assert [(p["bill_id"], p["amount"]) for p in response.json["payments"]] == [(july.id, "200.00"), (august.id, "50.00")]
+    assert [(p["bill_id"], p["amount"]) for p in response.json["payments"]] == [
+        (july.id, "200.00"),
+        (august.id, "50.00"),
+    ]
 
 
 def test_refusals_record_nothing(api, city, owing):
@@ -197,13 +231,16 @@ def test_a_receipt_out_of_scope_is_404(api, city, owing):
 
 # --- cash-up --------------------------------------------------------------------------------
 
+
 def test_the_days_cash_up_totals_by_method_and_lists_voids(api, city, owing):
     staff = city.users["firm_staff"]
     july, august, september = owing
     pay_months(api, staff, city.household.id, "200.00", bill_ids=[july.id])
-    api.as_(staff).post(f"/api/v1/households/{city.household.id}/payments",
-                        json={"amount": "150.00", "method": "wechat", "bill_ids": [august.id]},
-                        headers={"Idempotency-Key": str(uuid.uuid4())})
+    api.as_(staff).post(
+        f"/api/v1/households/{city.household.id}/payments",
+        json={"amount": "150.00", "method": "wechat", "bill_ids": [august.id]},
+        headers={"Idempotency-Key": str(uuid.uuid4())},
+    )
     third = pay_months(api, staff, city.household.id, "200.00", bill_ids=[september.id]).json
     api.as_(staff).post(f"/api/v1/payments/{third['payments'][0]['id']}/reversal", json={"reason": "重复收费"})
     response = api.as_(staff).get("/api/v1/cash-ups")
@@ -221,8 +258,7 @@ def test_the_days_cash_up_totals_by_method_and_lists_voids(api, city, owing):
     assert api.as_(staff).get("/api/v1/cash-ups?date=2026-13-01").status_code == 422
 
 
-def test_a_past_days_cash_up_stays_as_handed_over_and_a_later_void_is_a_refund_of_its_own_day(api, city, owing,
-                                                                                             client):
+def test_a_past_days_cash_up_stays_as_handed_over_and_a_later_void_is_a_refund_of_its_own_day(api, city, owing, client):
     staff = city.users["firm_staff"]
     paid = pay_months(api, staff, city.household.id, "200.00", bill_ids=[owing[0].id]).json
     receipt = db.session.get(Receipt, paid["receipt"]["id"])

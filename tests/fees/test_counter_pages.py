@@ -1,5 +1,6 @@
 """The counter's pages in Chinese: find a household, its account (户账) with the pay form, the
 printable receipt (收据), and the day's cash-up (日结)."""
+
 from __future__ import annotations
 
 import uuid
@@ -12,8 +13,14 @@ from tests.fees.pages import bill_city, hidden, login, page, payment_count
 
 
 def _form(body: str, bill_ids, amount: str, method: str = "cash", payer: str = "") -> dict:
-    return {"key": hidden(body, "key"), "owed": hidden(body, "owed"), "bill_ids": [str(i) for i in bill_ids],
-            "amount": amount, "method": method, "payer_name": payer}
+    return {
+        "key": hidden(body, "key"),
+        "owed": hidden(body, "owed"),
+        "bill_ids": [str(i) for i in bill_ids],
+        "amount": amount,
+        "method": method,
+        "payer_name": payer,
+    }
 
 
 def test_a_cashier_finds_pays_two_months_at_once_and_prints_the_receipt(client, city):
@@ -51,18 +58,21 @@ def test_refusals_stay_on_the_page_in_chinese_with_what_was_typed(client, city, 
     staff = login(client, city.users["firm_staff"])
     body = page(staff, f"/households/{city.household.id}/account")
     before = payment_count()
-    over = staff.post(f"/households/{city.household.id}/account/payments",
-                      data=_form(body, [billed["latest"].id], "999.00"))
+    over = staff.post(
+        f"/households/{city.household.id}/account/payments", data=_form(body, [billed["latest"].id], "999.00")
+    )
     assert over.status_code == 422
     text = over.get_data(as_text=True)
     assert 'value="999.00"' in text and "超过该户欠缴的 73.44 元" in text  # what was typed, and why not
     # someone else pays the latest month meanwhile: the page drawn before is stale
-    api.as_(city.users["street_officer"]).post(f"/api/v1/households/{city.household.id}/payments",
-                                               json={"amount": "73.44", "method": "cash",
-                                                     "bill_ids": [billed["latest"].id]},
-                                               headers={"Idempotency-Key": str(uuid.uuid4())})
-    stale = staff.post(f"/households/{city.household.id}/account/payments",
-                       data=_form(body, [billed["latest"].id], "73.44"))
+    api.as_(city.users["street_officer"]).post(
+        f"/api/v1/households/{city.household.id}/payments",
+        json={"amount": "73.44", "method": "cash", "bill_ids": [billed["latest"].id]},
+        headers={"Idempotency-Key": str(uuid.uuid4())},
+    )
+    stale = staff.post(
+        f"/households/{city.household.id}/account/payments", data=_form(body, [billed["latest"].id], "73.44")
+    )
     assert stale.status_code == 409 and "本页打开后已有人为这些月份收款" in stale.get_data(as_text=True)
     assert payment_count() == before + 1  # the other cashier's only
 

@@ -1,4 +1,5 @@
 """Export a compound's fee history, import it elsewhere: the same bills, payments and statuses."""
+
 from __future__ import annotations
 
 import csv
@@ -25,9 +26,12 @@ def _csv(rows) -> io.BytesIO:
 
 
 def _books(compound_id):
-    return [(b.household.building.name, b.household.unit, b.period, b.amount_due_fen, b.paid_fen, b.status)
-            for b in db.session.scalars(select(Bill).where(Bill.compound_id == compound_id)
-                                        .order_by(Bill.period, Bill.household_id))]
+    return [
+        (b.household.building.name, b.household.unit, b.period, b.amount_due_fen, b.paid_fen, b.status)
+        for b in db.session.scalars(
+            select(Bill).where(Bill.compound_id == compound_id).order_by(Bill.period, Bill.household_id)
+        )
+    ]
 
 
 def test_the_history_imported_into_another_compound_gives_the_same_books(api, city, four, pay):
@@ -42,8 +46,16 @@ def test_the_history_imported_into_another_compound_gives_the_same_books(api, ci
     api.as_(officer).post(f"/api/v1/payments/{mistake['id']}/reversal", json={"reason": "记错户"})
     rows = list(history_rows(officer, city.compound.id))
     assert len(rows) == 3 + 6  # July's first bill twice (two payments), the other seven bills once
-    assert [str(cell) for cell in rows[0]] == ["1号楼", "1-101", "2026-07", "200.00", "2026-07-31", "150.00",
-                                           "2026-07-20 10:00:00", "wechat"]
+    assert [str(cell) for cell in rows[0]] == [
+        "1号楼",
+        "1-101",
+        "2026-07",
+        "200.00",
+        "2026-07-31",
+        "150.00",
+        "2026-07-20 10:00:00",
+        "wechat",
+    ]
 
     # The same households in a compound of another street office's city: the books move.
     twin = CompoundFactory(street=city.street)
@@ -60,7 +72,9 @@ def test_the_history_imported_into_another_compound_gives_the_same_books(api, ci
 
 
 def test_the_history_carries_only_what_the_caller_may_see(api, city, four):
-    api.as_(city.users["admin"]).post("/api/v1/bills/generate", json={"compound_id": city.compound.id, "period": "2026-07"})
+    api.as_(city.users["admin"]).post(
+        "/api/v1/bills/generate", json={"compound_id": city.compound.id, "period": "2026-07"}
+    )
     assert list(history_rows(city.users["contractor_staff"], city.compound.id)) == []
     assert len(list(history_rows(city.users["committee_member"], city.compound.id))) == 4
 
@@ -69,7 +83,9 @@ def test_the_history_downloads_as_csv_and_xlsx_for_those_who_see_the_compound(ap
     from tests.fees.pages import login
     from tests.xlsx import table
 
-    api.as_(city.users["admin"]).post("/api/v1/bills/generate", json={"compound_id": city.compound.id, "period": "2026-07"})
+    api.as_(city.users["admin"]).post(
+        "/api/v1/bills/generate", json={"compound_id": city.compound.id, "period": "2026-07"}
+    )
     client = app.test_client()
     login(client, city.users["street_officer"])
     text = client.get(f"/compounds/{city.compound.id}/fees/history.csv").get_data(as_text=True)
@@ -92,5 +108,10 @@ def test_the_history_imported_back_into_its_own_compound_adds_nothing(api, city,
     pay(officer, july[1].id, "160.00", paid_at="2026-07-21T09:00:00+08:00")
     before = _books(city.compound.id)
     result = import_bills(officer, city.compound, _csv(history_rows(officer, city.compound.id)))
-    assert (result.bills_created, result.bills_existing, result.payments_created, result.payments_existing) == (0, 4, 0, 2)
+    assert (result.bills_created, result.bills_existing, result.payments_created, result.payments_existing) == (
+        0,
+        4,
+        0,
+        2,
+    )
     assert _books(city.compound.id) == before

@@ -1,6 +1,7 @@
 """One idempotency key sent at once with two different requests (issue 23, finding 5): the bills'
 row locks do not make them wait for each other (two bills, two households), the unique key does,
 and the loser gets a 409 naming the key, never a 500 and never a second record."""
+
 from __future__ import annotations
 
 import pytest
@@ -30,10 +31,19 @@ def _setup(households: int = 2) -> tuple[str, list[int], list[int]]:
 
 def test_one_waiver_key_on_two_bills_at_once_waives_one(app):
     token, bill_ids, _ = _setup()
-    calls = [("post", f"/api/v1/bills/{bill_id}/waivers?lang=en", token,
-              {"json": {"amount": "50.00", "reason": "低保户", "approved_by": "街道办"},
-               "headers": {"Idempotency-Key": "waive-1"}})
-             for bill_id in bill_ids[:2] for _ in range(4)]
+    calls = [
+        (
+            "post",
+            f"/api/v1/bills/{bill_id}/waivers?lang=en",
+            token,
+            {
+                "json": {"amount": "50.00", "reason": "低保户", "approved_by": "街道办"},
+                "headers": {"Idempotency-Key": "waive-1"},
+            },
+        )
+        for bill_id in bill_ids[:2]
+        for _ in range(4)
+    ]
     results = race(app, calls)
     statuses = sorted(status for status, _ in results)
     assert statuses == [201] * 4 + [409] * 4, results
@@ -44,9 +54,16 @@ def test_one_waiver_key_on_two_bills_at_once_waives_one(app):
 
 def test_one_key_for_two_households_at_once_pays_one(app):
     token, _, homes = _setup()
-    calls = [("post", f"/api/v1/households/{home}/payments?lang=en", token,
-              {"json": {"amount": "300.00", "method": "cash"}, "headers": {"Idempotency-Key": "counter-1"}})
-             for home in homes for _ in range(4)]
+    calls = [
+        (
+            "post",
+            f"/api/v1/households/{home}/payments?lang=en",
+            token,
+            {"json": {"amount": "300.00", "method": "cash"}, "headers": {"Idempotency-Key": "counter-1"}},
+        )
+        for home in homes
+        for _ in range(4)
+    ]
     results = race(app, calls)
     assert sorted(status for status, _ in results) == [201] * 4 + [409] * 4, results
     assert db.session.scalar(select(func.count(func.distinct(Bill.household_id))).join(Payment)) == 1

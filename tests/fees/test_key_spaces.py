@@ -1,6 +1,7 @@
 """Idempotency keys after issue 23, finding 6: a caller's key lives in its organisation's own
 space, hashed (`fees.keys`), so it can neither take a key the server makes (`reversal:<id>`)
 nor tell anything about another tenant's keys, and every valid key fits on every row."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -52,8 +53,9 @@ def test_another_tenants_keys_and_reversals_cannot_be_told_apart_from_fresh_keys
 
 def test_a_key_of_the_full_length_works_on_a_payment_over_several_bills(api, city, four):
     for period in ("2026-07", "2026-08", "2026-09"):
-        api.as_(city.users["street_officer"]).post("/api/v1/bills/generate",
-                                                  json={"compound_id": city.compound.id, "period": period})
+        api.as_(city.users["street_officer"]).post(
+            "/api/v1/bills/generate", json={"compound_id": city.compound.id, "period": period}
+        )
     key = "k" * KEY_MAX
     officer = city.users["street_officer"]
     first = household_pay(api, officer, city.household.id, "600.00", key=key)

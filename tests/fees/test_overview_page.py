@@ -1,5 +1,6 @@
 """The collection overview page: scopes each role may use, the ranking, and a statement count
 that does not grow with the number of compounds."""
+
 from __future__ import annotations
 
 import pytest
@@ -20,20 +21,37 @@ def _range() -> str:
     return f"period_from={periods[0]}&period_to={periods[-1]}"
 
 
-@pytest.mark.parametrize("role,scope,status", [
-    ("admin", "city", 200), ("regulator", "city", 200), ("regulator", "street:{other_street}", 200),
-    ("regulator", "firm:{other_firm}", 200),
-    ("street_officer", "", 200), ("street_officer", "street:{street}", 200),
-    ("street_officer", "street:{other_street}", 404), ("street_officer", "city", 404),
-    ("street_officer", "firm:{firm}", 404),
-    ("firm_staff", "", 200), ("firm_staff", "firm:{firm}", 200), ("firm_staff", "firm:{other_firm}", 404),
-    ("firm_staff", "city", 404), ("firm_staff", "street:{street}", 404),
-    ("contractor_staff", "", 404), ("contractor_staff", "city", 404),
-    ("regulator", "street:999999", 404), ("regulator", "street:x", 404), ("regulator", "castle", 404),
-])
+@pytest.mark.parametrize(
+    "role,scope,status",
+    [
+        ("admin", "city", 200),
+        ("regulator", "city", 200),
+        ("regulator", "street:{other_street}", 200),
+        ("regulator", "firm:{other_firm}", 200),
+        ("street_officer", "", 200),
+        ("street_officer", "street:{street}", 200),
+        ("street_officer", "street:{other_street}", 404),
+        ("street_officer", "city", 404),
+        ("street_officer", "firm:{firm}", 404),
+        ("firm_staff", "", 200),
+        ("firm_staff", "firm:{firm}", 200),
+        ("firm_staff", "firm:{other_firm}", 404),
+        ("firm_staff", "city", 404),
+        ("firm_staff", "street:{street}", 404),
+        ("contractor_staff", "", 404),
+        ("contractor_staff", "city", 404),
+        ("regulator", "street:999999", 404),
+        ("regulator", "street:x", 404),
+        ("regulator", "castle", 404),
+    ],
+)
 def test_who_may_use_which_scope(client, city, billed, role, scope, status):
-    ids = {"street": city.street.id, "other_street": city.other_street.id, "firm": city.firm.id,
-           "other_firm": city.other_firm.id}
+    ids = {
+        "street": city.street.id,
+        "other_street": city.other_street.id,
+        "firm": city.firm.id,
+        "other_firm": city.other_firm.id,
+    }
     login(client, city.users[role])
     page(client, f"/fees?scope={scope.format(**ids)}&{_range()}", status)
 
@@ -55,11 +73,11 @@ def test_the_city_ranks_the_worst_compound_first_and_flags_it_below_the_threshol
     body = page(login(client, city.users["regulator"]), f"/fees?scope=city&{_range()}&lang=en")
     # city.other paid nothing (0.0 %), city.compound one month of three (33.3 %): both below 80 %.
     assert body.index(city.other.code) < body.index(city.compound.code)
-    assert ">0.0 % <span class=\"badge\">below 80.0 %</span>" in body
-    assert ">33.3 % <span class=\"badge\">below 80.0 %</span>" in body
+    assert '>0.0 % <span class="badge">below 80.0 %</span>' in body
+    assert '>33.3 % <span class="badge">below 80.0 %</span>' in body
     assert "Compounds billed: 2 · below 80.0 %: 2" in body
     # city.other owes three periods: one household in arrears, 220.32 yuan.
-    assert "<td class=\"num\">1</td><td class=\"num\">220.32</td>" in body
+    assert '<td class="num">1</td><td class="num">220.32</td>' in body
     assert f'href="/compounds/{city.other.id}/fees"' in body
 
 
@@ -67,7 +85,7 @@ def test_the_trend_has_a_chart_and_a_table_with_the_same_numbers(client, city, b
     first, second, last = closed_periods()
     body = page(login(client, city.users["regulator"]), f"/fees?scope=city&{_range()}&lang=en")
     assert "data-chart" in body and "plotly.min.js" in body
-    assert f"<th scope=\"row\">{first}</th>" in body and ">50.0 %<" in body  # 73.44 of 146.88 in the first month
+    assert f'<th scope="row">{first}</th>' in body and ">50.0 %<" in body  # 73.44 of 146.88 in the first month
     assert "Whole range: 16.7 % by amount, 16.7 % by household." in body
 
 
@@ -85,12 +103,16 @@ def test_a_range_typed_backwards_means_the_same_months(client, city, billed):
 
 def test_as_of_counts_only_what_had_been_paid_by_then(client, city, billed):
     first = closed_periods()[0]
-    body = page(login(client, city.users["regulator"]), f"/fees?scope=city&{_range()}&as_of={shift(first, -1)}-01&lang=en")
+    body = page(
+        login(client, city.users["regulator"]), f"/fees?scope=city&{_range()}&as_of={shift(first, -1)}-01&lang=en"
+    )
     assert "Whole range: 0.0 % by amount" in body
 
 
-@pytest.mark.parametrize("query", ["period_from=2026-13", "period_to=x", "as_of=2026-02-30", "page=0",
-                                   "period_from=2000-01&period_to=2020-01"])
+@pytest.mark.parametrize(
+    "query",
+    ["period_from=2026-13", "period_to=x", "as_of=2026-02-30", "page=0", "period_from=2000-01&period_to=2020-01"],
+)
 def test_junk_arguments_are_a_bad_request(client, city, query):
     login(client, city.users["regulator"])
     page(client, f"/fees?{query}", 400)
@@ -98,18 +120,21 @@ def test_junk_arguments_are_a_bad_request(client, city, query):
 
 # --- statements ----------------------------------------------------------------------------
 
+
 def _compounds_with_bills(city, n: int, periods: list[str]) -> None:
     for _ in range(n):
         compound = CompoundFactory(street=city.street)
-        ContractFactory(compound=compound, firm=city.firm, start_date=city.contract.start_date,
-                        end_date=city.contract.end_date)
+        ContractFactory(
+            compound=compound, firm=city.firm, start_date=city.contract.start_date, end_date=city.contract.end_date
+        )
         HouseholdFactory(building=BuildingFactory(compound_id=compound.id))
     for period in periods:
         billing.generate_for_city(period)
 
 
-@pytest.mark.parametrize("role,scope", [("regulator", "city"), ("street_officer", "street:{street}"),
-                                        ("firm_staff", "firm:{firm}")])
+@pytest.mark.parametrize(
+    "role,scope", [("regulator", "city"), ("street_officer", "street:{street}"), ("firm_staff", "firm:{firm}")]
+)
 def test_the_overview_costs_as_many_statements_for_100_compounds_as_for_10(client, city, role, scope):
     periods = closed_periods()
     url = f"/fees?scope={scope.format(street=city.street.id, firm=city.firm.id)}&{_range()}"

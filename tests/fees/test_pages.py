@@ -5,6 +5,7 @@ test_overview_page.py.
 Text assertions read the English page (?lang=en) where the strings are the fee pages' own, so
 they hold before and after the Chinese catalogue catches up; scope and numbers hold in both.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -24,13 +25,20 @@ def billed(city):
 
 # --- the compound fee page -----------------------------------------------------------------
 
-@pytest.mark.parametrize("role,compound,status", [
-    *[(role, "compound", 200) for role in IN_SCOPE],
-    ("contractor_staff", "compound", 404),
-    ("admin", "other", 200), ("regulator", "other", 200),
-    ("street_officer", "other", 404), ("firm_staff", "other", 404), ("committee_member", "other", 404),
-    ("contractor_staff", "other", 404),
-])
+
+@pytest.mark.parametrize(
+    "role,compound,status",
+    [
+        *[(role, "compound", 200) for role in IN_SCOPE],
+        ("contractor_staff", "compound", 404),
+        ("admin", "other", 200),
+        ("regulator", "other", 200),
+        ("street_officer", "other", 404),
+        ("firm_staff", "other", 404),
+        ("committee_member", "other", 404),
+        ("contractor_staff", "other", 404),
+    ],
+)
 def test_who_opens_a_compounds_fee_page(client, city, billed, role, compound, status):
     login(client, city.users[role])
     body = page(client, f"/compounds/{getattr(city, compound).id}/fees", status)
@@ -44,7 +52,7 @@ def test_the_page_shows_both_rates_for_a_year_a_chart_and_the_latest_periods_bil
     assert f"Bills of {latest}" in body  # the latest billed period by default
     # One of three months paid: 73.44 of 220.32 by amount, 1 of 3 by household, per month 100 % then 0 %.
     assert body.count(">100.0 %<") == 2 and body.count(">0.0 %<") == 4 and ">—<" in body
-    assert "<script type=\"application/json\" data-chart>" in body and '"type": "scatter"' in body
+    assert '<script type="application/json" data-chart>' in body and '"type": "scatter"' in body
     assert "/static/vendor/plotly.min.js?v=" in body and "charts.js" in body and "cdn" not in body.lower()
     assert f'/bills/{billed["latest"].id}"' in body and "Unpaid" in body and "73.44" in body
 
@@ -63,8 +71,9 @@ def test_without_bills_the_page_opens_on_this_month(client, city):
     assert f"Bills of {period_of(today())}" in body and "No bills for this period." in body
 
 
-@pytest.mark.parametrize("query", ["period=2026-13", "period=x", "status=castle", "min_periods=0", "min_periods=a",
-                                   "page=0"])
+@pytest.mark.parametrize(
+    "query", ["period=2026-13", "period=x", "status=castle", "min_periods=0", "min_periods=a", "page=0"]
+)
 def test_junk_arguments_are_a_bad_request(client, city, billed, query):
     login(client, city.users["street_officer"])
     page(client, f"/compounds/{city.compound.id}/fees?{query}", 400)
@@ -90,8 +99,10 @@ def test_arrears_default_to_three_periods(client, city, billed):
 
 # --- generating bills from the page --------------------------------------------------------
 
-@pytest.mark.parametrize("role,shown", [("street_officer", True), ("regulator", True), ("firm_staff", True),
-                                        ("committee_member", False)])
+
+@pytest.mark.parametrize(
+    "role,shown", [("street_officer", True), ("regulator", True), ("firm_staff", True), ("committee_member", False)]
+)
 def test_the_generate_form_is_shown_to_who_may_bill(client, city, role, shown):
     body = page(login(client, city.users[role]), f"/compounds/{city.compound.id}/fees")
     assert (f"/compounds/{city.compound.id}/fees/generate" in body) is shown
@@ -109,8 +120,9 @@ def test_generating_reports_created_then_existing(client, city):
 
 def test_generating_without_a_contract_says_why_nothing_was_billed(client, city):
     login(client, city.users["street_officer"])
-    response = client.post(f"/compounds/{city.compound.id}/fees/generate?lang=en", data={"period": "2019-05"},
-                           follow_redirects=True)
+    response = client.post(
+        f"/compounds/{city.compound.id}/fees/generate?lang=en", data={"period": "2019-05"}, follow_redirects=True
+    )
     body = response.get_data(as_text=True)
     assert "0 created, 0 already there, 1 not billed." in body and "no service contract in force in 2019-05" in body
 
@@ -128,9 +140,15 @@ def test_a_compound_without_households_is_refused_in_the_page(client, city):
     assert response.status_code == 422 and "has no households" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("role,compound,status", [("committee_member", "compound", 403),
-                                                  ("contractor_staff", "compound", 404),
-                                                  ("street_officer", "other", 404), ("firm_staff", "other", 404)])
+@pytest.mark.parametrize(
+    "role,compound,status",
+    [
+        ("committee_member", "compound", 403),
+        ("contractor_staff", "compound", 404),
+        ("street_officer", "other", 404),
+        ("firm_staff", "other", 404),
+    ],
+)
 def test_who_may_not_generate_gets_403_or_404(client, city, role, compound, status):
     login(client, city.users[role])
     response = client.post(f"/compounds/{getattr(city, compound).id}/fees/generate", data={"period": "2026-05"})
@@ -138,6 +156,7 @@ def test_who_may_not_generate_gets_403_or_404(client, city, role, compound, stat
 
 
 # --- links ---------------------------------------------------------------------------------
+
 
 def test_the_compound_page_and_the_header_link_to_the_fee_pages(client, city):
     body = page(login(client, city.users["street_officer"]), f"/compounds/{city.compound.id}")

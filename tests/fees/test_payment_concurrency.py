@@ -1,5 +1,6 @@
 """Double clicks and network retries arriving together: one key, one payment, on PostgreSQL
 where requests really run side by side (SQLite runs one writer at a time anyway)."""
+
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -31,8 +32,9 @@ def _bills(count: int) -> tuple[str, list[int]]:
 
 def _post(app, token, body, key):
     with app.test_client() as client:
-        response = client.post("/api/v1/payments", json=body,
-                               headers={"Authorization": f"Bearer {token}", "Idempotency-Key": key})
+        response = client.post(
+            "/api/v1/payments", json=body, headers={"Authorization": f"Bearer {token}", "Idempotency-Key": key}
+        )
         return response.status_code, response.get_json()
 
 
@@ -54,8 +56,11 @@ def test_fifty_concurrent_requests_with_one_key_record_one_payment(app):
 def test_a_storm_of_retries_records_each_key_once_to_the_fen(app):
     """Twenty payments of 33.33, each sent five times at once: 20 rows, 666.60 received."""
     token, bill_ids = _bills(20)
-    requests = [({"bill_id": bill_id, "amount": "33.33", "method": "cash"}, f"key-{bill_id}")
-                for bill_id in bill_ids for _ in range(5)]
+    requests = [
+        ({"bill_id": bill_id, "amount": "33.33", "method": "cash"}, f"key-{bill_id}")
+        for bill_id in bill_ids
+        for _ in range(5)
+    ]
     with ThreadPoolExecutor(max_workers=25) as pool:
         results = list(pool.map(lambda r: _post(app, token, *r), requests))
     successes = [body for status, body in results if status == 201]

@@ -1,4 +1,5 @@
 """Payments: idempotent on their key, never more than what is owed, corrected by reversal rows."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -10,8 +11,9 @@ from tests.fees.conftest import bills_of
 
 
 def bill(api, city, period="2026-09"):
-    api.as_(city.users["street_officer"]).post("/api/v1/bills/generate",
-                                              json={"compound_id": city.compound.id, "period": period})
+    api.as_(city.users["street_officer"]).post(
+        "/api/v1/bills/generate", json={"compound_id": city.compound.id, "period": period}
+    )
     return bills_of(city.compound.id, period)[0]
 
 
@@ -37,8 +39,9 @@ def test_a_payment_is_answered_with_its_receipt_and_a_replay_with_the_same_one(a
     assert receipt["number"].endswith("-000001") and receipt["total"] == "50.00"
     assert receipt["periods"] == ["2026-09"] and receipt["voided"] is False
     assert pay(city.users["firm_staff"], target.id, "50.00", key="till-7-0002").json["receipt"] == receipt
-    reversal = api.as_(city.users["firm_staff"]).post(f"/api/v1/payments/{first.json['id']}/reversal",
-                                                      json={"reason": "收错户"})
+    reversal = api.as_(city.users["firm_staff"]).post(
+        f"/api/v1/payments/{first.json['id']}/reversal", json={"reason": "收错户"}
+    )
     assert reversal.status_code == 201, reversal.json
     assert reversal.json["receipt"] is None
     again = api.as_(city.users["firm_staff"]).get(f"/api/v1/payments?bill_id={target.id}")
@@ -70,7 +73,8 @@ def test_the_same_key_on_another_bill_is_a_409(api, city, four, pay):
 def test_a_payment_without_a_key_is_a_400_naming_the_header(api, city, four):
     target = bill(api, city)
     response = api.as_(city.users["firm_staff"]).post(
-        "/api/v1/payments", json={"bill_id": target.id, "amount": "10.00", "method": "cash"})
+        "/api/v1/payments", json={"bill_id": target.id, "amount": "10.00", "method": "cash"}
+    )
     assert response.status_code == 400 and "Idempotency-Key" in response.json["errors"]
     assert payment_count() == 0
 
@@ -126,19 +130,24 @@ def test_a_waiver_with_reason_and_approver_settles_the_rest(api, city, four, pay
     staff = api.as_(city.users["firm_staff"])
     missing = staff.post(f"/api/v1/bills/{target.id}/waivers", json={"amount": "50.00", "reason": "低保户"})
     assert missing.status_code == 422 and "approved_by" in missing.json["errors"]
-    too_much = staff.post(f"/api/v1/bills/{target.id}/waivers",
-                          json={"amount": "50.01", "reason": "低保户", "approved_by": "东街街道 张科长"})
+    too_much = staff.post(
+        f"/api/v1/bills/{target.id}/waivers",
+        json={"amount": "50.01", "reason": "低保户", "approved_by": "东街街道 张科长"},
+    )
     assert too_much.status_code == 422 and "amount" in too_much.json["errors"]
-    waived = staff.post(f"/api/v1/bills/{target.id}/waivers",
-                        json={"amount": "50.00", "reason": "低保户", "approved_by": "东街街道 张科长"})
+    waived = staff.post(
+        f"/api/v1/bills/{target.id}/waivers",
+        json={"amount": "50.00", "reason": "低保户", "approved_by": "东街街道 张科长"},
+    )
     assert waived.status_code == 201 and waived.json["approved_by"] == "东街街道 张科长"
     assert staff.get(f"/api/v1/bills/{target.id}").json["status"] == "paid"
 
 
 def test_a_bill_waived_in_full_is_waived(api, city, four):
     target = bill(api, city)
-    api.as_(city.users["street_officer"]).post(f"/api/v1/bills/{target.id}/waivers",
-                                               json={"amount": "200.00", "reason": "特困", "approved_by": "业委会决议"})
+    api.as_(city.users["street_officer"]).post(
+        f"/api/v1/bills/{target.id}/waivers", json={"amount": "200.00", "reason": "特困", "approved_by": "业委会决议"}
+    )
     assert api.as_(city.users["street_officer"]).get(f"/api/v1/bills/{target.id}").json["status"] == "waived"
 
 
@@ -167,7 +176,8 @@ def test_a_waiver_sent_twice_with_one_key_is_recorded_once(api, city, four):
     first = staff.post(f"/api/v1/bills/{target.id}/waivers", json=body, headers={"Idempotency-Key": "w-1"})
     second = staff.post(f"/api/v1/bills/{target.id}/waivers", json=body, headers={"Idempotency-Key": "w-1"})
     assert first.status_code == second.status_code == 201 and first.json["id"] == second.json["id"]
-    other = staff.post(f"/api/v1/bills/{target.id}/waivers", json={**body, "amount": "30.00"},
-                       headers={"Idempotency-Key": "w-1"})
+    other = staff.post(
+        f"/api/v1/bills/{target.id}/waivers", json={**body, "amount": "30.00"}, headers={"Idempotency-Key": "w-1"}
+    )
     assert other.status_code == 409
     assert staff.get(f"/api/v1/bills/{target.id}").json["amount_waived"] == "20.00"

@@ -1,5 +1,6 @@
 """Receipt numbers under concurrent payments, on PostgreSQL where requests really run side by
 side: no number is issued twice and none is skipped, also when some payments roll back."""
+
 from __future__ import annotations
 
 import uuid
@@ -11,8 +12,8 @@ from sqlalchemy import select
 from pm_app.auth.models import Role
 from pm_app.auth.services import issue_token
 from pm_app.extensions import db
-from pm_app.fees.counter import receipts
 from pm_app.fees.billing import generate_for_compound
+from pm_app.fees.counter import receipts
 from pm_app.fees.models import Receipt
 from tests.factories import BuildingFactory, ContractFactory, FirmFactory, HouseholdFactory, UserFactory
 
@@ -35,8 +36,11 @@ def _households(count: int):
 
 def _pay(app, token, household_id, amount):
     with app.test_client() as client:
-        response = client.post(f"/api/v1/households/{household_id}/payments", json={"amount": amount, "method": "cash"},
-                               headers={"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())})
+        response = client.post(
+            f"/api/v1/households/{household_id}/payments",
+            json={"amount": amount, "method": "cash"},
+            headers={"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())},
+        )
         return response.status_code
 
 
@@ -54,11 +58,22 @@ def _number_rolled_back(app, organisation: str, year: int) -> str:
 def test_twenty_payments_racing_take_twenty_numbers_without_a_gap(app):
     token, household_ids, firm_id = _households(20)
     year = int(receipts.now().astimezone(receipts.CITY_TZ).year)
-    jobs = [("pay", h, "200.00") for h in household_ids] + [("pay", h, "999.00") for h in household_ids[:5]] \
+    jobs = (
+        [("pay", h, "200.00") for h in household_ids]
+        + [("pay", h, "999.00") for h in household_ids[:5]]
         + [("rollback", None, None)] * 10
+    )
     with ThreadPoolExecutor(max_workers=25) as pool:
-        results = list(pool.map(lambda job: _pay(app, token, job[1], job[2]) if job[0] == "pay"
-                                else _number_rolled_back(app, f"firm:{firm_id}", year), jobs))
+        results = list(
+            pool.map(
+                lambda job: (
+                    _pay(app, token, job[1], job[2])
+                    if job[0] == "pay"
+                    else _number_rolled_back(app, f"firm:{firm_id}", year)
+                ),
+                jobs,
+            )
+        )
     assert results[:20] == [201] * 20 and results[20:25] == [422] * 5  # more than owed: refused
     numbers = sorted(db.session.scalars(select(Receipt.number)))
     assert numbers == [f"{year}-{n:06d}" for n in range(1, 21)]

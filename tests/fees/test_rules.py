@@ -1,6 +1,7 @@
 """The fee alert rules: a low or sharply dropping collection rate in the last closed month reaches
 the compound's street office and the firm that billed it, once, and clears when late payments
 lift the rate."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -38,9 +39,21 @@ def bill_month(contract, homes: list, period: str, rate: str) -> list[Bill]:
     bills = []
     for home in homes:
         paid, left = min(DUE, left), left - min(DUE, left)
-        bills.append(Bill(household_id=home.id, compound_id=contract.compound_id, firm_id=contract.firm_id,
-                          contract_id=contract.id, period=period, fee_type="property", amount_due_fen=DUE,
-                          due_date=last_day(period), paid_fen=paid, waived_fen=0, status=status_of(DUE, paid, 0)))
+        bills.append(
+            Bill(
+                household_id=home.id,
+                compound_id=contract.compound_id,
+                firm_id=contract.firm_id,
+                contract_id=contract.id,
+                period=period,
+                fee_type="property",
+                amount_due_fen=DUE,
+                due_date=last_day(period),
+                paid_fen=paid,
+                waived_fen=0,
+                status=status_of(DUE, paid, 0),
+            )
+        )
     db.session.add_all(bills)
     db.session.flush()
     return bills
@@ -52,8 +65,14 @@ def history(contract, homes: list, rates: tuple[str, ...], periods=PERIODS) -> d
 
 def pay_late(bill: Bill, amount_fen: int, day: date = date(2026, 10, 9)):
     admin = UserFactory(role=Role.admin)
-    record_payment(admin, bill_id=bill.id, amount_fen=amount_fen, method=PaymentMethod.wechat,
-                   paid_at=datetime(day.year, day.month, day.day, 10, tzinfo=CITY_TZ), key=f"late:{bill.id}:{day}")
+    record_payment(
+        admin,
+        bill_id=bill.id,
+        amount_fen=amount_fen,
+        method=PaymentMethod.wechat,
+        paid_at=datetime(day.year, day.month, day.day, 10, tzinfo=CITY_TZ),
+        key=f"late:{bill.id}:{day}",
+    )
     db.session.commit()
 
 
@@ -79,13 +98,20 @@ def test_the_closed_period_is_the_month_before_the_sweep():
 def test_a_drop_from_90_to_65_opens_one_alert_for_its_street_office_and_firm_only(city, dropping, api):
     assert sweep("fee_collection_drop", AS_OF).opened == 1
     [alert] = alerts("fee_collection_drop")
-    assert (alert.subject_type, alert.subject_id, alert.stage, alert.severity) == \
-        ("compound", city.compound.id, "2026-09", "warning")
+    assert (alert.subject_type, alert.subject_id, alert.stage, alert.severity) == (
+        "compound",
+        city.compound.id,
+        "2026-09",
+        "warning",
+    )
     assert alert.firm_id == city.firm.id
     assert alert.dedup_key == f"fee_collection_drop:compound:{city.compound.id}:2026-09"
     assert "65.0%" in alert.title and "90.0%" in alert.title and "25.0" in alert.title
-    recipients = set(db.session.execute(select(AlertRecipient.audience, AlertRecipient.org_id)
-                                        .where(AlertRecipient.alert_id == alert.id)).all())
+    recipients = set(
+        db.session.execute(
+            select(AlertRecipient.audience, AlertRecipient.org_id).where(AlertRecipient.alert_id == alert.id)
+        ).all()
+    )
     assert recipients == {("street", city.street.id), ("committee", city.compound.id), ("firm", city.firm.id)}
 
     assert inbox(api, city.users["street_officer"]) == [city.compound.id]
@@ -102,10 +128,10 @@ def test_a_repeated_sweep_adds_nothing(city, dropping):
 def test_late_payments_that_lift_the_rate_resolve_the_drop(city, dropping):
     sweep("fee_collection_drop", AS_OF)
     partial, unpaid, other_unpaid = dropping["2026-09"][6:9]
-    pay_late(partial, DUE // 2)   # 70 %: still 20 points down
-    pay_late(unpaid, DUE)         # 80 %: exactly 10 points down is still a drop
+    pay_late(partial, DUE // 2)  # 70 %: still 20 points down
+    pay_late(unpaid, DUE)  # 80 %: exactly 10 points down is still a drop
     assert sweep("fee_collection_drop", AS_OF).resolved == 0
-    pay_late(other_unpaid, DUE)   # 90 %: back to normal
+    pay_late(other_unpaid, DUE)  # 90 %: back to normal
     assert sweep("fee_collection_drop", AS_OF).resolved == 1
     [alert] = alerts("fee_collection_drop")
     assert (alert.state, alert.resolution) == ("resolved", "cleared")
@@ -142,13 +168,15 @@ def test_a_small_dip_is_not_a_drop(city):
     assert sweep("fee_collection_drop", AS_OF).opened == 0
 
 
-@pytest.mark.parametrize("rate,severity", [("0.80", None), ("0.79", "warning"), ("0.60", "warning"),
-                                           ("0.59", "critical")])
+@pytest.mark.parametrize(
+    "rate,severity", [("0.80", None), ("0.79", "warning"), ("0.60", "warning"), ("0.59", "critical")]
+)
 def test_low_threshold_boundaries(city, rate, severity):
     history(city.contract, households(city.compound), (rate,), PERIODS[3:])
     sweep("fee_collection_low", AS_OF)
-    assert [(a.stage, a.severity) for a in alerts("fee_collection_low")] == \
-        ([("2026-09", severity)] if severity else [])
+    assert [(a.stage, a.severity) for a in alerts("fee_collection_low")] == (
+        [("2026-09", severity)] if severity else []
+    )
 
 
 def test_the_low_threshold_comes_from_the_configuration(app, city, monkeypatch):
@@ -175,8 +203,7 @@ def _add_compounds(street, n: int) -> None:
 
 def _statements_and_findings() -> tuple[int, int]:
     with count_statements() as sent:
-        findings = [f for rule in ("fee_collection_low", "fee_collection_drop")
-                    for f in RULES[rule].find(AS_OF, now())]
+        findings = [f for rule in ("fee_collection_low", "fee_collection_drop") for f in RULES[rule].find(AS_OF, now())]
     return len(sent), len(findings)
 
 

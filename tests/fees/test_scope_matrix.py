@@ -1,5 +1,6 @@
 """Every fee route that names an object, for every role, inside and outside its scope: what a
 role may not see answers 404 whatever the method, and never shows up in a list or a total."""
+
 from __future__ import annotations
 
 import uuid
@@ -19,10 +20,14 @@ def billed(api, city, pay):
     result = {}
     for which, compound in (("own", city.compound), ("other", city.other)):
         api.as_(admin).post("/api/v1/bills/generate", json={"compound_id": compound.id, "period": "2026-09"})
-        bill, = bills_of(compound.id, "2026-09")
+        (bill,) = bills_of(compound.id, "2026-09")
         payment = pay(admin, bill.id, "10.00", paid_at="2026-09-10T10:00:00+08:00").json
-        result[which] = {"compound": compound, "bill": bill.id, "payment": payment["id"],
-                         "household": bill.household_id}
+        result[which] = {
+            "compound": compound,
+            "bill": bill.id,
+            "payment": payment["id"],
+            "household": bill.household_id,
+        }
     return result
 
 
@@ -100,20 +105,26 @@ def test_a_firm_does_not_see_its_successors_bills_at_a_compound_it_left(api, cit
     from tests.factories import ContractFactory
 
     city.contract.end_date = date(2026, 9, 30)
-    ContractFactory(compound=city.compound, firm=city.other_firm, start_date=date(2026, 10, 1),
-                    end_date=date(2030, 12, 31))
-    api.as_(city.users["admin"]).post("/api/v1/bills/generate", json={"compound_id": city.compound.id, "period": "2026-10"})
-    successor_bill, = bills_of(city.compound.id, "2026-10")
+    ContractFactory(
+        compound=city.compound, firm=city.other_firm, start_date=date(2026, 10, 1), end_date=date(2030, 12, 31)
+    )
+    api.as_(city.users["admin"]).post(
+        "/api/v1/bills/generate", json={"compound_id": city.compound.id, "period": "2026-10"}
+    )
+    (successor_bill,) = bills_of(city.compound.id, "2026-10")
     firm = api.as_(city.users["firm_staff"])
     assert firm.get(f"/api/v1/bills/{billed['own']['bill']}").status_code == 200
     assert firm.get(f"/api/v1/bills/{successor_bill.id}").status_code == 404
-    rates, = firm.get(f"/api/v1/collection-rates?scope=compound&id={city.compound.id}"
-                      "&period_from=2026-10&period_to=2026-10").json
+    (rates,) = firm.get(
+        f"/api/v1/collection-rates?scope=compound&id={city.compound.id}&period_from=2026-10&period_to=2026-10"
+    ).json
     assert rates["households_billed"] == 0
 
 
 def test_committee_members_read_arrears_with_owners_masked(api, city, billed):
-    committee = api.as_(city.users["committee_member"]).get(f"/api/v1/arrears?compound_id={city.compound.id}&min_periods=1")
+    committee = api.as_(city.users["committee_member"]).get(
+        f"/api/v1/arrears?compound_id={city.compound.id}&min_periods=1"
+    )
     officer = api.as_(city.users["street_officer"]).get(f"/api/v1/arrears?compound_id={city.compound.id}&min_periods=1")
     assert officer.json["rows"][0]["owner_name"] == "王小明"
     assert officer.json["rows"][0]["owner_phone"] == "13812345678"

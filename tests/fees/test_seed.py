@@ -1,5 +1,6 @@
 """The seeded bills and payments: the same every time, consistent with the rules billing and
 payments enforce, and with the patterns the alerts and dashboards are there to show."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time
@@ -36,13 +37,26 @@ def street_city(months):
 def _snapshot() -> dict:
     per_period = db.session.execute(
         select(Bill.period, func.count(), func.sum(Bill.amount_due_fen), func.sum(Bill.paid_fen))
-        .group_by(Bill.period).order_by(Bill.period)).all()
+        .group_by(Bill.period)
+        .order_by(Bill.period)
+    ).all()
     payments = db.session.execute(
-        select(Compound.code, Building.name, Household.unit, Bill.period, Payment.amount_fen, Payment.method,
-               Payment.paid_at)
-        .join(Bill, Bill.id == Payment.bill_id).join(Household, Household.id == Bill.household_id)
-        .join(Building, Building.id == Household.building_id).join(Compound, Compound.id == Bill.compound_id)
-        .order_by(Compound.code, Building.name, Household.unit, Bill.period).limit(300)).all()
+        select(
+            Compound.code,
+            Building.name,
+            Household.unit,
+            Bill.period,
+            Payment.amount_fen,
+            Payment.method,
+            Payment.paid_at,
+        )
+        .join(Bill, Bill.id == Payment.bill_id)
+        .join(Household, Household.id == Bill.household_id)
+        .join(Building, Building.id == Household.building_id)
+        .join(Compound, Compound.id == Bill.compound_id)
+        .order_by(Compound.code, Building.name, Household.unit, Bill.period)
+        .limit(300)
+    ).all()
     return {"per_period": per_period, "payments": payments}
 
 
@@ -54,14 +68,21 @@ def test_the_bills_and_payments_are_the_same_every_time(months):
 
     seed_city("street", as_of=AS_OF)
     assert _snapshot() == first
-    assert [p for p, *_ in first["per_period"]] == [f"2025-{m:02d}" for m in range(6, 13)] + \
-        [f"2026-{m:02d}" for m in range(1, 6)]
+    assert [p for p, *_ in first["per_period"]] == [f"2025-{m:02d}" for m in range(6, 13)] + [
+        f"2026-{m:02d}" for m in range(1, 6)
+    ]
 
 
 def test_running_totals_agree_with_the_payment_rows_and_the_statuses(street_city):
     assert check_totals() == []
-    wrong_status = select(func.count()).select_from(Bill).where(Bill.status != case(
-        (Bill.paid_fen >= Bill.amount_due_fen, "paid"), (Bill.paid_fen > 0, "partial"), else_="unpaid"))
+    wrong_status = (
+        select(func.count())
+        .select_from(Bill)
+        .where(
+            Bill.status
+            != case((Bill.paid_fen >= Bill.amount_due_fen, "paid"), (Bill.paid_fen > 0, "partial"), else_="unpaid")
+        )
+    )
     assert db.session.scalar(wrong_status) == 0
     keys = db.session.execute(select(Payment.idempotency_key, Payment.bill_id, Payment.paid_at)).all()
     assert all(key == f"seed:{bill_id}" for key, bill_id, _ in keys)
@@ -71,23 +92,35 @@ def test_running_totals_agree_with_the_payment_rows_and_the_statuses(street_city
 
 
 def test_amounts_follow_the_billing_rule_and_nothing_is_left_to_generate(street_city):
-    rows = db.session.execute(select(Bill.amount_due_fen, ServiceContract.fee_rate_fen, Household.floor_area_dm2)
-                              .join(ServiceContract, ServiceContract.id == Bill.contract_id)
-                              .join(Household, Household.id == Bill.household_id).limit(500)).all()
+    rows = db.session.execute(
+        select(Bill.amount_due_fen, ServiceContract.fee_rate_fen, Household.floor_area_dm2)
+        .join(ServiceContract, ServiceContract.id == Bill.contract_id)
+        .join(Household, Household.id == Bill.household_id)
+        .limit(500)
+    ).all()
     assert all(due == bill_amount(rate, area) for due, rate, area in rows)
     assert generate_for_city("2026-05").created == 0
-    unmanaged = select(Compound.id).where(Compound.management_mode.in_([ManagementMode.none,
-                                                                        ManagementMode.self_managed]))
+    unmanaged = select(Compound.id).where(
+        Compound.management_mode.in_([ManagementMode.none, ManagementMode.self_managed])
+    )
     assert db.session.scalar(select(func.count()).where(Bill.compound_id.in_(unmanaged))) == 0
 
 
 def test_most_households_pay_and_arrears_sit_with_a_few(street_city):
-    paid, due = db.session.execute(select(func.sum(Bill.paid_fen), func.sum(Bill.amount_due_fen))
-                                   .where(Bill.period < "2026-03")).one()  # months whose late payers have paid
+    paid, due = db.session.execute(
+        select(func.sum(Bill.paid_fen), func.sum(Bill.amount_due_fen)).where(Bill.period < "2026-03")
+    ).one()  # months whose late payers have paid
     assert 0.85 < int(paid) / int(due) < 0.97
-    owing = sorted((int(fen) for fen in db.session.scalars(select(func.sum(Bill.amount_due_fen - Bill.paid_fen))
-                                                          .group_by(Bill.household_id))), reverse=True)
-    worst_tenth = owing[:len(owing) // 10]
+    owing = sorted(
+        (
+            int(fen)
+            for fen in db.session.scalars(
+                select(func.sum(Bill.amount_due_fen - Bill.paid_fen)).group_by(Bill.household_id)
+            )
+        ),
+        reverse=True,
+    )
+    worst_tenth = owing[: len(owing) // 10]
     assert sum(worst_tenth) > 0.6 * sum(owing)
     statuses = dict(db.session.execute(select(Bill.status, func.count()).group_by(Bill.status)).all())
     assert statuses.keys() == {"paid", "partial", "unpaid"}

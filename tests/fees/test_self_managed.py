@@ -3,10 +3,11 @@ street office records a fee arrangement naming the compound's 自管会 (`commit
 (`street_id`) in place of a firm, and that party then bills, collects (with numbered receipts)
 and keeps the compound's books exactly as a firm does; nobody else's committee reaches them; the
 rankings rate firms only, while the city's collection rate counts these compounds too."""
+
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import UTC, date
 
 import pytest
 
@@ -22,22 +23,28 @@ PERIOD = "2026-11"
 def self_managed(api, city):
     """A 自管 compound in city.street with two households (100 and 50 m²), its 自管会 registered
     by the street office, and a member of it."""
-    compound = CompoundFactory(code="GL-0009", name="西门小区", street=city.street,
-                               management_mode=ManagementMode.self_managed)
+    compound = CompoundFactory(
+        code="GL-0009", name="西门小区", street=city.street, management_mode=ManagementMode.self_managed
+    )
     building = BuildingFactory(compound_id=compound.id, name="3号楼")
-    households = [HouseholdFactory(building=building, unit=unit, floor_area_dm2=area)
-                  for unit, area in (("2-301", 10_000), ("2-302", 5_000))]
+    households = [
+        HouseholdFactory(building=building, unit=unit, floor_area_dm2=area)
+        for unit, area in (("2-301", 10_000), ("2-302", 5_000))
+    ]
     officer = city.users["street_officer"]
-    committee = api.as_(officer).post("/api/v1/committees?lang=en", json=committee_body(
-        compound.id, n=3, kind="self_management"))
+    committee = api.as_(officer).post(
+        "/api/v1/committees?lang=en", json=committee_body(compound.id, n=3, kind="self_management")
+    )
     assert committee.status_code == 201, committee.json
     member = UserFactory(role=Role.committee_member, compound=compound)
     return compound, committee.json["id"], member, households
 
 
 def contract(api, user, compound_id, **party):
-    return api.as_(user).post("/api/v1/contracts?lang=en", json={
-        "compound_id": compound_id, "start": "2026-01-01", "end": "2028-12-31", "fee_rate": "1.00", **party})
+    return api.as_(user).post(
+        "/api/v1/contracts?lang=en",
+        json={"compound_id": compound_id, "start": "2026-01-01", "end": "2028-12-31", "fee_rate": "1.00", **party},
+    )
 
 
 def generate(api, user, compound_id, period=PERIOD):
@@ -45,15 +52,24 @@ def generate(api, user, compound_id, period=PERIOD):
 
 
 def pay_household(api, user, household_id, amount):
-    return api.as_(user).post(f"/api/v1/households/{household_id}/payments?lang=en",
-                              json={"amount": amount, "method": "cash"},
-                              headers={"Idempotency-Key": str(uuid.uuid4())})
+    return api.as_(user).post(
+        f"/api/v1/households/{household_id}/payments?lang=en",
+        json={"amount": amount, "method": "cash"},
+        headers={"Idempotency-Key": str(uuid.uuid4())},
+    )
 
 
 def post_parking(api, user, compound_id):
-    return api.as_(user).post(f"/api/v1/ledger/{compound_id}/entries?lang=en", json={
-        "account": "public_revenue", "direction": "in", "amount": "320.00", "date": "2026-11-20",
-        "description": "11月停车费"})
+    return api.as_(user).post(
+        f"/api/v1/ledger/{compound_id}/entries?lang=en",
+        json={
+            "account": "public_revenue",
+            "direction": "in",
+            "amount": "320.00",
+            "date": "2026-11-20",
+            "description": "11月停车费",
+        },
+    )
 
 
 def test_a_self_management_committee_bills_collects_and_keeps_its_books(api, city, self_managed):
@@ -96,10 +112,12 @@ def test_the_committee_numbers_its_receipts_in_its_own_sequence(api, city, self_
 
 def test_a_street_entrusted_compound_is_run_by_its_street_office(api, city):
     officer = city.users["street_officer"]
-    compound = CompoundFactory(code="GL-0010", name="北门宿舍", street=city.street,
-                               management_mode=ManagementMode.street_entrusted)
-    household = HouseholdFactory(building=BuildingFactory(compound_id=compound.id, name="1号楼"), unit="101",
-                                 floor_area_dm2=8_000)
+    compound = CompoundFactory(
+        code="GL-0010", name="北门宿舍", street=city.street, management_mode=ManagementMode.street_entrusted
+    )
+    household = HouseholdFactory(
+        building=BuildingFactory(compound_id=compound.id, name="1号楼"), unit="101", floor_area_dm2=8_000
+    )
     made = contract(api, officer, compound.id, street_id=city.street.id)
     assert made.status_code == 201, made.json
     assert made.json["street_id"] == city.street.id
@@ -137,19 +155,26 @@ def test_a_committee_whose_arrangement_ended_cannot_back_bill(api, city, self_ma
     assert post_parking(api, member, compound.id).status_code == 403
 
 
-@pytest.mark.parametrize("party, field", [
-    ({}, "firm_id"),
-    ({"firm_id": "firm", "committee_id": "committee"}, "committee_id"),
-    ({"committee_id": "other committee"}, "committee_id"),
-    ({"committee_id": "owners committee"}, "committee_id"),
-    ({"street_id": "other street"}, "street_id"),
-])
+@pytest.mark.parametrize(
+    "party, field",
+    [
+        ({}, "firm_id"),
+        ({"firm_id": "firm", "committee_id": "committee"}, "committee_id"),
+        ({"committee_id": "other committee"}, "committee_id"),
+        ({"committee_id": "owners committee"}, "committee_id"),
+        ({"street_id": "other street"}, "street_id"),
+    ],
+)
 def test_an_arrangement_names_exactly_one_party_of_the_compound(api, city, self_managed, party, field):
     compound, committee_id, _, _ = self_managed
     officer = city.users["street_officer"]
     owners = api.as_(officer).post("/api/v1/committees?lang=en", json=committee_body(city.compound.id, n=3))
-    values = {"firm": city.firm.id, "committee": committee_id, "other committee": owners.json["id"],
-              "other street": city.other_street.id}
+    values = {
+        "firm": city.firm.id,
+        "committee": committee_id,
+        "other committee": owners.json["id"],
+        "other street": city.other_street.id,
+    }
     if party.get("committee_id") == "owners committee":
         body = committee_body(compound.id, n=3, elected_on="2025-03-01")
         values["owners committee"] = api.as_(officer).post("/api/v1/committees?lang=en", json=body).json["id"]
@@ -165,8 +190,11 @@ def test_the_city_and_street_rates_count_self_managed_compounds(api, city, self_
     pay_household(api, member, households[0].id, "100.00")
     regulator = city.users["regulator"]
     for scope in ("city", f"street&id={city.street.id}"):
-        rows = api.as_(regulator).get(
-            f"/api/v1/collection-rates?scope={scope}&period_from={PERIOD}&period_to={PERIOD}").json
+        rows = (
+            api.as_(regulator)
+            .get(f"/api/v1/collection-rates?scope={scope}&period_from={PERIOD}&period_to={PERIOD}")
+            .json
+        )
         row = rows[0] if isinstance(rows, list) else rows["rows"][0]
         assert (row["receivable"], row["received"]) == ("150.00", "100.00"), scope
 
@@ -182,8 +210,7 @@ def test_the_rankings_rate_property_firms_only(api, city, self_managed):
     assert generate(api, member, compound.id).json["created"] == 2
     measured = measure(date(2026, 10, 1), date(2026, 12, 31))
     assert set(measured) == {city.firm.id, city.other_firm.id}
-    assert all(compound.id not in firm.compounds and entrusted.id not in firm.compounds
-               for firm in measured.values())
+    assert all(compound.id not in firm.compounds and entrusted.id not in firm.compounds for firm in measured.values())
 
 
 def test_the_member_bills_a_month_and_posts_an_entry_through_the_chinese_pages(api, client, city, self_managed):
@@ -203,16 +230,23 @@ def test_the_member_bills_a_month_and_posts_an_entry_through_the_chinese_pages(a
     assert "3号楼" in shown and "100.00" in shown
     accounts = client.get(f"/compounds/{compound.id}/accounts").get_data(as_text=True)
     assert 'name="entry-amount"' in accounts
-    posted = client.post(f"/compounds/{compound.id}/accounts/entries", data={
-        "entry-account": "public_revenue", "entry-direction": "in", "entry-amount": "320.00",
-        "entry-entry_date": "2026-11-20", "entry-description": "11月停车费"})
+    posted = client.post(
+        f"/compounds/{compound.id}/accounts/entries",
+        data={
+            "entry-account": "public_revenue",
+            "entry-direction": "in",
+            "entry-amount": "320.00",
+            "entry-entry_date": "2026-11-20",
+            "entry-description": "11月停车费",
+        },
+    )
     assert posted.status_code == 302, posted.get_data(as_text=True)[:500]
     after = client.get(posted.headers["Location"]).get_data(as_text=True)
     assert "11月停车费" in after and "已入账" in after
 
 
 def test_the_fee_alerts_and_the_health_score_judge_a_self_managed_compound_like_any_other(api, city, self_managed):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from pm_app.dashboards.health import scores
     from pm_app.fees.rules import fee_collection_low
@@ -221,7 +255,7 @@ def test_the_fee_alerts_and_the_health_score_judge_a_self_managed_compound_like_
     contract(api, city.users["street_officer"], compound.id, committee_id=committee_id)
     generate(api, member, compound.id)
     pay_household(api, member, households[0].id, "100.00")  # 100 of 150: 66.7 %, below 80 %
-    at = datetime(2026, 12, 6, 2, tzinfo=timezone.utc)
+    at = datetime(2026, 12, 6, 2, tzinfo=UTC)
     found = {f.subject_id: f for f in fee_collection_low(date(2026, 12, 6), at)}
     assert compound.id in found and ("committee", compound.id) in found[compound.id].audiences
     health = scores([compound.id], date(2026, 12, 6), at)[compound.id]
@@ -252,11 +286,15 @@ def test_the_street_office_registers_the_committees_arrangement_on_a_chinese_pag
     assert 'id="new-contract"' in client.get(f"/compounds/{compound.id}").get_data(as_text=True)
     form = client.get(f"/compounds/{compound.id}/contracts/new").get_data(as_text=True)
     assert "登记收费安排" in form and "本小区自管会" in form and "街道社区（托管）" in form
-    refused = client.post(f"/compounds/{compound.id}/contracts/new", data={
-        "party": "committee", "start": "2026-01-01", "end": "2028-12-31", "fee_rate": "一元"})
+    refused = client.post(
+        f"/compounds/{compound.id}/contracts/new",
+        data={"party": "committee", "start": "2026-01-01", "end": "2028-12-31", "fee_rate": "一元"},
+    )
     assert refused.status_code == 422 and "请填写每平方米每月的收费标准" in refused.get_data(as_text=True)
-    done = client.post(f"/compounds/{compound.id}/contracts/new", data={
-        "party": "committee", "start": "2026-01-01", "end": "2028-12-31", "fee_rate": "1.00"})
+    done = client.post(
+        f"/compounds/{compound.id}/contracts/new",
+        data={"party": "committee", "start": "2026-01-01", "end": "2028-12-31", "fee_rate": "1.00"},
+    )
     assert done.status_code == 302, done.get_data(as_text=True)[:800]
     collector = current(compound.id, date(2026, 11, 1))
     assert (collector.kind, collector.id) == (COMMITTEE, committee_id)

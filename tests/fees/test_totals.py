@@ -5,6 +5,7 @@ totals equal to what the bills add up to (`totals.differences()` is empty); the 
 read the totals; `pm-app bill-totals` finds a total that was changed behind the triggers' back
 and `--rebuild` mends it.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -26,9 +27,14 @@ FEE_TYPES = ("property", "parking")
 
 
 def total_of(compound_id: int, period: str, firm_id: int | None, fee_type: str = "property") -> tuple | None:
-    row = db.session.execute(select(*(getattr(BillTotal, f) for f in totals.FIGURES)).where(
-        BillTotal.compound_id == compound_id, BillTotal.period == period, BillTotal.fee_type == fee_type,
-        BillTotal.firm_id.is_(None) if firm_id is None else BillTotal.firm_id == firm_id)).one_or_none()
+    row = db.session.execute(
+        select(*(getattr(BillTotal, f) for f in totals.FIGURES)).where(
+            BillTotal.compound_id == compound_id,
+            BillTotal.period == period,
+            BillTotal.fee_type == fee_type,
+            BillTotal.firm_id.is_(None) if firm_id is None else BillTotal.firm_id == firm_id,
+        )
+    ).one_or_none()
     return tuple(row) if row else None
 
 
@@ -42,10 +48,13 @@ def test_every_money_path_keeps_the_totals(api, city, four, pay):
     pay(officer, b1.id, "200.00")
     partial = pay(officer, b2.id, "60.00").json
     assert total_of(city.compound.id, "2026-08", city.firm.id) == (4, 58000, 26000, 4, 1)
-    assert api.as_(officer).post(f"/api/v1/payments/{partial['id']}/reversal",
-                                 json={"reason": "记错户号"}).status_code == 201
-    api.as_(officer).post(f"/api/v1/bills/{b3.id}/waivers",
-                          json={"amount": "120.00", "reason": "低保户", "approved_by": "东街街道"})
+    assert (
+        api.as_(officer).post(f"/api/v1/payments/{partial['id']}/reversal", json={"reason": "记错户号"}).status_code
+        == 201
+    )
+    api.as_(officer).post(
+        f"/api/v1/bills/{b3.id}/waivers", json={"amount": "120.00", "reason": "低保户", "approved_by": "东街街道"}
+    )
     # 1-103 waived in full: asked nothing, so neither billed nor settled
     assert total_of(city.compound.id, "2026-08", city.firm.id) == (4, 46000, 20000, 3, 1)
     assert totals.differences() == []
@@ -60,13 +69,39 @@ def statements_on_bills(draw):
     for _ in range(draw(st.integers(min_value=1, max_value=6))):
         kind = draw(st.sampled_from(["insert", "insert", "update", "delete"]))
         if kind == "insert":
-            steps.append(("insert", draw(st.lists(st.tuples(
-                st.integers(0, 5), st.sampled_from(PERIODS), st.sampled_from(FEE_TYPES), st.integers(0, 2),
-                st.integers(0, 50_000), st.integers(0, 100), st.integers(0, 100)), min_size=1, max_size=8))))
+            steps.append(
+                (
+                    "insert",
+                    draw(
+                        st.lists(
+                            st.tuples(
+                                st.integers(0, 5),
+                                st.sampled_from(PERIODS),
+                                st.sampled_from(FEE_TYPES),
+                                st.integers(0, 2),
+                                st.integers(0, 50_000),
+                                st.integers(0, 100),
+                                st.integers(0, 100),
+                            ),
+                            min_size=1,
+                            max_size=8,
+                        )
+                    ),
+                )
+            )
         else:
-            steps.append((kind, draw(st.integers(2, 4)), draw(st.integers(0, 3)),
-                          draw(st.sampled_from(["settle", "unpay", "waive_all", "firm", "no_firm", "compound",
-                                                "raise_due", "status_only"]))))
+            steps.append(
+                (
+                    kind,
+                    draw(st.integers(2, 4)),
+                    draw(st.integers(0, 3)),
+                    draw(
+                        st.sampled_from(
+                            ["settle", "unpay", "waive_all", "firm", "no_firm", "compound", "raise_due", "status_only"]
+                        )
+                    ),
+                )
+            )
     return steps
 
 
@@ -87,8 +122,9 @@ def test_any_statement_on_the_bills_leaves_the_totals_equal_to_the_bills(city, s
     with db.session.begin_nested() as savepoint:
         compounds = [city.compound.id, city.other.id]
         firms = [city.firm.id, city.other_firm.id, None]
-        households = [HouseholdFactory(building=BuildingFactory(compound_id=compounds[n % 2]), unit=f"9-{n}")
-                      for n in range(6)]
+        households = [
+            HouseholdFactory(building=BuildingFactory(compound_id=compounds[n % 2]), unit=f"9-{n}") for n in range(6)
+        ]
         taken = set()
         for step in steps:
             if step[0] == "insert":
@@ -98,10 +134,20 @@ def test_any_statement_on_the_bills_leaves_the_totals_equal_to_the_bills(city, s
                         continue
                     taken.add((n, period, fee_type))
                     waived = due * waived_pct // 200
-                    rows.append({"household_id": households[n].id, "compound_id": households[n].compound_id,
-                                 "firm_id": firms[firm], "period": period, "fee_type": fee_type,
-                                 "amount_due_fen": due, "due_date": date(2026, 10, 31), "waived_fen": waived,
-                                 "paid_fen": (due - waived) * paid_pct // 100, "status": "unpaid"})
+                    rows.append(
+                        {
+                            "household_id": households[n].id,
+                            "compound_id": households[n].compound_id,
+                            "firm_id": firms[firm],
+                            "period": period,
+                            "fee_type": fee_type,
+                            "amount_due_fen": due,
+                            "due_date": date(2026, 10, 31),
+                            "waived_fen": waived,
+                            "paid_fen": (due - waived) * paid_pct // 100,
+                            "status": "unpaid",
+                        }
+                    )
                 if rows:
                     db.session.execute(insert(Bill), rows)
             else:
@@ -109,15 +155,25 @@ def test_any_statement_on_the_bills_leaves_the_totals_equal_to_the_bills(city, s
                 chosen = (Bill.id % modulus) == (remainder % modulus)
                 if kind == "delete":
                     db.session.execute(delete(Bill).where(chosen))
-                    taken = {(n, p, f) for n, h in enumerate(households)
-                             for p, f in db.session.execute(select(Bill.period, Bill.fee_type)
-                                                            .where(Bill.household_id == h.id))}
+                    taken = {
+                        (n, p, f)
+                        for n, h in enumerate(households)
+                        for p, f in db.session.execute(
+                            select(Bill.period, Bill.fee_type).where(Bill.household_id == h.id)
+                        )
+                    }
                     continue
-                values = CHANGES.get(change) or {
-                    "firm": {"firm_id": firms[0]}, "no_firm": {"firm_id": None},
-                    "compound": {"compound_id": compounds[1]}}[change]
-                db.session.execute(update(Bill).where(chosen).values(values).execution_options(
-                    synchronize_session=False))
+                values = (
+                    CHANGES.get(change)
+                    or {
+                        "firm": {"firm_id": firms[0]},
+                        "no_firm": {"firm_id": None},
+                        "compound": {"compound_id": compounds[1]},
+                    }[change]
+                )
+                db.session.execute(
+                    update(Bill).where(chosen).values(values).execution_options(synchronize_session=False)
+                )
             assert totals.differences() == [], step
         savepoint.rollback()
 
@@ -126,16 +182,18 @@ def test_the_rates_read_the_totals_not_the_bills(api, city, four):
     officer = city.users["street_officer"]
     api.as_(officer).post("/api/v1/bills/generate", json={"compound_id": city.compound.id, "period": "2026-08"})
     with count_statements() as sent:
-        response = api.as_(officer).get(f"/api/v1/collection-rates?scope=street&id={city.street.id}"
-                                        "&period_from=2026-08&period_to=2026-08")
+        response = api.as_(officer).get(
+            f"/api/v1/collection-rates?scope=street&id={city.street.id}&period_from=2026-08&period_to=2026-08"
+        )
     assert response.json[0]["receivable"] == "580.00"
     read = [s.lower() for s in sent if "bill" in s.lower()]
     assert read and all("from bill_total" in s for s in read), read
 
 
 def test_the_command_finds_a_total_changed_behind_the_triggers_and_rebuilds_it(app, api, city, four):
-    api.as_(city.users["street_officer"]).post("/api/v1/bills/generate",
-                                               json={"compound_id": city.compound.id, "period": "2026-08"})
+    api.as_(city.users["street_officer"]).post(
+        "/api/v1/bills/generate", json={"compound_id": city.compound.id, "period": "2026-08"}
+    )
     runner = app.test_cli_runner()
     assert runner.invoke(args=["bill-totals"]).exit_code == 0
     db.session.execute(update(BillTotal).values(received_fen=BillTotal.received_fen + 1))
@@ -151,8 +209,9 @@ def test_the_command_finds_a_total_changed_behind_the_triggers_and_rebuilds_it(a
 def test_a_statement_that_changes_no_figure_writes_no_total(api, city, four):
     """A status alone, or a due date: the trigger's grouping drops rows whose differences are all
     zero, so a busy bill table does not take the totals' row locks for nothing."""
-    api.as_(city.users["street_officer"]).post("/api/v1/bills/generate",
-                                               json={"compound_id": city.compound.id, "period": "2026-08"})
+    api.as_(city.users["street_officer"]).post(
+        "/api/v1/bills/generate", json={"compound_id": city.compound.id, "period": "2026-08"}
+    )
     where = text("SELECT ctid::text FROM bill_total")
     before = db.session.scalars(where).all()
     db.session.execute(update(Bill).values(due_date=date(2026, 12, 31)))
@@ -163,8 +222,9 @@ def test_a_statement_that_changes_no_figure_writes_no_total(api, city, four):
 
 @pytest.mark.postgres_only
 def test_truncating_the_bills_empties_the_totals(api, city, four):
-    api.as_(city.users["street_officer"]).post("/api/v1/bills/generate",
-                                               json={"compound_id": city.compound.id, "period": "2026-08"})
+    api.as_(city.users["street_officer"]).post(
+        "/api/v1/bills/generate", json={"compound_id": city.compound.id, "period": "2026-08"}
+    )
     assert db.session.scalar(select(BillTotal.bills)) == 4
     db.session.execute(text("TRUNCATE bill CASCADE"))
     assert db.session.scalar(select(BillTotal.id)) is None

@@ -1,5 +1,6 @@
 """Helpers of the corpus (test_reading, test_headers, test_units, test_identity): it runs each import through the registry (common.imports.registry), as the job does,
 with its problems in English so the tests can read them."""
+
 from __future__ import annotations
 
 import io

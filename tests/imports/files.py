@@ -1,5 +1,6 @@
 """The files offices really send, made here: CSV as Excel writes it on Chinese Windows, workbooks
 with titles, merged cells, two-row headers, hidden rows and totals, and a password-protected one."""
+
 from __future__ import annotations
 
 import io
@@ -37,18 +38,22 @@ def password_protected_workbook() -> bytes:
     header = bytearray(sector)
     header[0:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
     struct.pack_into("<HHHH", header, 24, 0x3E, 3, 0xFFFE, 9)  # minor, major version, byte order, 2^9
-    struct.pack_into("<H", header, 32, 6)                      # mini sector shift
-    struct.pack_into("<IIII", header, 44, 1, 1, 0, 0x1000)     # FAT sectors, first directory sector…
+    struct.pack_into("<H", header, 32, 6)  # mini sector shift
+    struct.pack_into("<IIII", header, 44, 1, 1, 0, 0x1000)  # FAT sectors, first directory sector…
 
     def entry(name: str, kind: int, size: int) -> bytes:
         raw = bytearray(128)
         encoded = (name + "\0").encode("utf-16-le")
-        raw[0:len(encoded)] = encoded
+        raw[0 : len(encoded)] = encoded
         struct.pack_into("<HBB", raw, 64, len(encoded), kind, 1)
         struct.pack_into("<III", raw, 68, 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF)
         struct.pack_into("<Q", raw, 120, size)
         return bytes(raw)
 
-    directory = (entry("Root Entry", 5, 0) + entry("EncryptionInfo", 2, 248)
-                 + entry("EncryptedPackage", 2, 4096) + entry("\x06DataSpaces", 1, 0))
+    directory = (
+        entry("Root Entry", 5, 0)
+        + entry("EncryptionInfo", 2, 248)
+        + entry("EncryptedPackage", 2, 4096)
+        + entry("\x06DataSpaces", 1, 0)
+    )
     return bytes(header) + bytes(sector) + directory + bytes(range(256)) * 16

@@ -1,6 +1,7 @@
 """One flat, one identity: full-width and written-out forms of a building or a unit are the same
 flat as their plain form, in the file and against the flats already registered; an address in one
 cell is split into building, entrance and flat."""
+
 from __future__ import annotations
 
 import pytest
@@ -43,8 +44,11 @@ def test_every_way_of_writing_a_building_is_one_building(city, officer, written)
     rows = [HEADER, ("3号楼", "1-101", "80"), (written, "1-102", "80")]
     result = run("households", officer, city.compound, csv_file(rows))
     assert result["buildings_created"] == 1
-    assert list(db.session.scalars(select(Building.name).where(Building.compound_id == city.compound.id,
-                                                               Building.name.like("%3%")))) == ["3号楼"]
+    assert list(
+        db.session.scalars(
+            select(Building.name).where(Building.compound_id == city.compound.id, Building.name.like("%3%"))
+        )
+    ) == ["3号楼"]
 
 
 @pytest.mark.parametrize("address", ["3栋2单元301", "3-2-301", "3号楼2单元301室"])
@@ -59,8 +63,11 @@ def test_an_address_that_names_no_flat_is_refused_naming_the_row(city, officer):
     rows = [("房屋地址", "建筑面积"), ("东门新村物业用房", "86.4")]
     with pytest.raises(Refused) as refused:
         run("households", officer, city.compound, csv_file(rows))
-    assert refused.value.errors == {"2": [
-        "address \"东门新村物业用房\" is not written as building, entrance and flat, such as 3栋2单元301 or 3-2-301"]}
+    assert refused.value.errors == {
+        "2": [
+            'address "东门新村物业用房" is not written as building, entrance and flat, such as 3栋2单元301 or 3-2-301'
+        ]
+    }
 
 
 def test_a_fee_ledger_finds_the_household_however_the_flat_is_written(city, officer):

@@ -1,5 +1,6 @@
 """Files as offices have them: Excel's plain CSV on Chinese Windows (GBK), names only GB18030 can
 write, other delimiters, merged and hidden rows, a password-protected workbook."""
+
 from __future__ import annotations
 
 import pytest
@@ -40,16 +41,25 @@ def test_tab_and_semicolon_separated_files_are_read(city, officer, delimiter):
 
 
 def test_a_building_merged_down_its_rows_fills_every_row(city, officer):
-    rows = [HEADER, ("5号楼", "1-101", 80, None, None), (None, "1-102", 80, None, None),
-            (None, "1-201", 80, None, None), (None, "1-202", 80, None, None)]
+    rows = [
+        HEADER,
+        ("5号楼", "1-101", 80, None, None),
+        (None, "1-102", 80, None, None),
+        (None, "1-201", 80, None, None),
+        (None, "1-202", 80, None, None),
+    ]
     result = run("households", officer, city.compound, workbook(rows, merges=["A2:A5"]))
     assert result["imported"] == 4 and result["buildings_created"] == 1
     assert all(household("5号楼", unit) for unit in ("1-101", "1-102", "1-201", "1-202"))
 
 
 def test_hidden_rows_are_skipped_and_reported(city, officer):
-    rows = [HEADER, ("6号楼", "1-101", 80, None, None), ("6号楼", "1-102", 80, "已搬走", None),
-            ("6号楼", "1-201", 80, None, None)]
+    rows = [
+        HEADER,
+        ("6号楼", "1-101", 80, None, None),
+        ("6号楼", "1-102", 80, "已搬走", None),
+        ("6号楼", "1-201", 80, None, None),
+    ]
     result = run("households", officer, city.compound, workbook(rows, hidden=[3]))
     assert result["imported"] == 2
     assert result["skipped"]["hidden"] == 1 and result["hidden_rows"] == [3]
@@ -66,6 +76,9 @@ def test_hidden_rows_are_imported_when_asked(city, officer):
 def test_a_password_protected_workbook_says_so(city, officer):
     with pytest.raises(Refused) as refused:
         run("households", officer, city.compound, password_protected_workbook())
-    assert refused.value.errors == {"file": [
-        "The workbook is protected with a password: open it in Excel, remove the password "
-        "(File → Info → Protect Workbook), save it and upload it again."]}
+    assert refused.value.errors == {
+        "file": [
+            "The workbook is protected with a password: open it in Excel, remove the password "
+            "(File → Info → Protect Workbook), save it and upload it again."
+        ]
+    }

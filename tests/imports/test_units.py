@@ -1,5 +1,6 @@
 """Units in headers are honoured or refused, never dropped: 万元 for money, 月 and 采暖期 for
 warranty terms, 万㎡ for quantities."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -19,14 +20,20 @@ def test_amounts_in_wan_yuan_are_read_as_wan_yuan_and_yuan_as_yuan(city, officer
     assert run("bills", officer, city.compound, workbook(rows))["bills_created"] == 1
     rows = [("楼栋", "单元/房号", "账期", "应收金额（元）"), ("1号楼", "1-101", "2024-04", "71.60")]
     assert run("bills", officer, city.compound, csv_file(rows))["bills_created"] == 1
-    amounts = db.session.execute(select(Bill.period, Bill.amount_due_fen).where(Bill.household_id == city.household.id)
-                                 .order_by(Bill.period)).all()
+    amounts = db.session.execute(
+        select(Bill.period, Bill.amount_due_fen).where(Bill.household_id == city.household.id).order_by(Bill.period)
+    ).all()
     assert amounts == [("2024-03", 1_200_000), ("2024-04", 7160)]  # 12,000.00 yuan exactly, and 71.60
 
 
 def items() -> list[tuple]:
-    return list(db.session.execute(select(WarrantyItem.description, WarrantyItem.warranty_years,
-                                          WarrantyItem.quantity, WarrantyItem.unit).order_by(WarrantyItem.id)))
+    return list(
+        db.session.execute(
+            select(
+                WarrantyItem.description, WarrantyItem.warranty_years, WarrantyItem.quantity, WarrantyItem.unit
+            ).order_by(WarrantyItem.id)
+        )
+    )
 
 
 def test_a_guarantee_in_months_is_read_as_months(officer, project):
@@ -63,5 +70,6 @@ def test_an_unknown_unit_for_a_term_is_refused_naming_the_column(officer, projec
     rows = [("质保类别", "项目内容", "质保期(周)"), ("wall_fence", "围墙翻新", "100")]
     with pytest.raises(Refused) as refused:
         run("warranty_items", officer, target, csv_file(rows))
-    assert refused.value.errors == {"1": [
-        "column \"质保期(周)\": the unit \"周\" is not one this column takes (年, 月 or 采暖期)"]}
+    assert refused.value.errors == {
+        "1": ['column "质保期(周)": the unit "周" is not one this column takes (年, 月 or 采暖期)']
+    }

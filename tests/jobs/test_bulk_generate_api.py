@@ -1,5 +1,6 @@
 """Bills for many compounds at once (issue 24): POST /api/v1/bills/generate with firm_id or
 street_id answers 202 with a job; GET /api/v1/jobs/{id} follows it to its summary."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -43,8 +44,14 @@ def test_a_firm_bills_all_its_compounds_in_one_job_and_learns_why_some_were_skip
     assert (rows["GL-0002"]["status"], rows["GL-0002"]["reason"]) == ("skipped", "no_contract")
     assert (rows["GL-0003"]["status"], rows["GL-0003"]["reason"]) == ("skipped", "contract_ended")
     assert (rows["GL-0004"]["reason"], rows["GL-0004"]["party"]) == ("other_party", "乙物业")
-    assert job["result"]["totals"] == {"compounds": 4, "billed": 1, "skipped": 3, "created": 1, "existing": 0,
-                                       "households_skipped": 0}
+    assert job["result"]["totals"] == {
+        "compounds": 4,
+        "billed": 1,
+        "skipped": 3,
+        "created": 1,
+        "existing": 0,
+        "households_skipped": 0,
+    }
     assert "TJ-0001" not in rows  # the other firm's compound in the other street is not the firm's
 
     again = follow(api, staff, start(api, staff, firm_id=city.firm.id, period=firm4.period)).json
@@ -67,11 +74,14 @@ def test_one_compound_keeps_its_synchronous_answer(api, city, firm4):
     assert response.status_code == 200 and response.json["created"] == 1 and response.json["existing"] == 0
 
 
-@pytest.mark.parametrize("body,field", [
-    ({"period": "2026-13"}, "period"),
-    ({"period": "next month"}, "period"),
-    ({}, "period"),
-])
+@pytest.mark.parametrize(
+    "body,field",
+    [
+        ({"period": "2026-13"}, "period"),
+        ({"period": "next month"}, "period"),
+        ({}, "period"),
+    ],
+)
 def test_a_bad_period_is_422_naming_it(api, city, body, field):
     response = start(api, city.users["firm_staff"], firm_id=city.firm.id, **body)
     assert response.status_code == 422 and field in response.json["errors"]
@@ -93,26 +103,40 @@ def test_exactly_one_of_compound_firm_street(api, city):
     assert none.status_code == 422 and "compound_id" in none.json["errors"]
 
 
-@pytest.mark.parametrize("role,body", [
-    ("firm_staff", lambda c: {"firm_id": c.other_firm.id}),          # another firm
-    ("street_officer", lambda c: {"street_id": c.other_street.id}),   # another street office's
-    ("admin", lambda c: {"firm_id": 2_000_000}),                       # no such firm
-    ("admin", lambda c: {"street_id": 2_000_000}),
-])
+@pytest.mark.parametrize(
+    "role,body",
+    [
+        ("firm_staff", lambda c: {"firm_id": c.other_firm.id}),  # another firm
+        ("street_officer", lambda c: {"street_id": c.other_street.id}),  # another street office's
+        ("admin", lambda c: {"firm_id": 2_000_000}),  # no such firm
+        ("admin", lambda c: {"street_id": 2_000_000}),
+    ],
+)
 def test_a_firm_or_street_out_of_scope_is_404(api, city, firm4, role, body):
     response = start(api, city.users[role], period=firm4.period, **body(city))
     assert response.status_code == 404 and response.json["code"] == "not_found"
 
 
-@pytest.mark.parametrize("role,status", [
-    ("admin", 200), ("firm_staff", 200), ("colleague", 200),
-    ("regulator", 404), ("street_officer", 404), ("other_firm_staff", 404), ("committee_member", 404),
-])
+@pytest.mark.parametrize(
+    "role,status",
+    [
+        ("admin", 200),
+        ("firm_staff", 200),
+        ("colleague", 200),
+        ("regulator", 404),
+        ("street_officer", 404),
+        ("other_firm_staff", 404),
+        ("committee_member", 404),
+    ],
+)
 def test_a_job_is_seen_by_its_organisation_and_the_admin_only(api, city, firm4, role, status):
     staff = city.users["firm_staff"]
     job_id = start(api, staff, firm_id=city.firm.id, period=firm4.period).json["job_id"]
-    users = {**city.users, "colleague": firm4.colleague,
-             "other_firm_staff": UserFactory(role=Role.firm_staff, firm=city.other_firm)}
+    users = {
+        **city.users,
+        "colleague": firm4.colleague,
+        "other_firm_staff": UserFactory(role=Role.firm_staff, firm=city.other_firm),
+    }
     assert api.as_(users[role]).get(f"/api/v1/jobs/{job_id}").status_code == status
     assert api.as_(staff).get("/api/v1/jobs/2000000").status_code == 404
 
@@ -187,10 +211,19 @@ def test_a_job_that_dies_half_way_is_failed_keeps_what_it_did_and_frees_its_scop
 
 def test_a_job_whose_worker_vanished_is_marked_failed_and_no_longer_blocks(api, city, firm4):
     staff = city.users["firm_staff"]
-    ghost = Job(kind="bills.generate", state="running", params={}, progress_total=4, progress_done=2,
-                created_by_id=staff.id, org_kind="firm", org_id=city.firm.id,
-                active_key=f"bills.generate:firm:{city.firm.id}:{firm4.period}",
-                started_at=now() - timedelta(hours=1), heartbeat_at=now() - timedelta(minutes=20))
+    ghost = Job(
+        kind="bills.generate",
+        state="running",
+        params={},
+        progress_total=4,
+        progress_done=2,
+        created_by_id=staff.id,
+        org_kind="firm",
+        org_id=city.firm.id,
+        active_key=f"bills.generate:firm:{city.firm.id}:{firm4.period}",
+        started_at=now() - timedelta(hours=1),
+        heartbeat_at=now() - timedelta(minutes=20),
+    )
     db.session.add(ghost)
     db.session.flush()
     got = api.as_(staff).get(f"/api/v1/jobs/{ghost.id}").json

@@ -1,5 +1,6 @@
 """The page a firm bills all its compounds from, in Chinese: choose, confirm (how many
 compounds, which month), then the job's page with its progress bar and, at the end, the summary."""
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,9 @@ def test_choose_confirm_then_follow_the_job_to_its_summary_in_chinese(client, ci
     assert all(code in confirm for code in ("GL-0001", "GL-0002", "GL-0003", "GL-0004"))
     assert db.session.query(Job).count() == 0  # nothing runs before the confirmation
 
-    started = client.post("/fees/generate", data={"scope": f"firm:{city.firm.id}", "period": firm4.period,
-                                                  "count": "4", "confirm": "1"})
+    started = client.post(
+        "/fees/generate", data={"scope": f"firm:{city.firm.id}", "period": firm4.period, "count": "4", "confirm": "1"}
+    )
     assert started.status_code == 302
     job_id = int(re.search(r"/jobs/(\d+)$", started.headers["Location"]).group(1))
     body = page(client, f"/jobs/{job_id}")
@@ -33,8 +35,9 @@ def test_choose_confirm_then_follow_the_job_to_its_summary_in_chinese(client, ci
 
 def test_while_it_waits_the_page_polls_and_survives_a_reload(client, city, firm4, rq):
     login(client, city.users["firm_staff"])
-    started = client.post("/fees/generate", data={"scope": f"firm:{city.firm.id}", "period": firm4.period,
-                                                  "count": "4", "confirm": "1"})
+    started = client.post(
+        "/fees/generate", data={"scope": f"firm:{city.firm.id}", "period": firm4.period, "count": "4", "confirm": "1"}
+    )
     url = started.headers["Location"]
     for _reload in range(2):
         body = page(client, url)
@@ -58,8 +61,9 @@ def test_a_second_run_while_one_waits_says_so_and_links_to_it(client, city, firm
 
 def test_a_changed_list_is_shown_again_instead_of_billed(client, city, firm4):
     login(client, city.users["firm_staff"])
-    stale = client.post("/fees/generate", data={"scope": f"firm:{city.firm.id}", "period": firm4.period,
-                                                "count": "3", "confirm": "1"})
+    stale = client.post(
+        "/fees/generate", data={"scope": f"firm:{city.firm.id}", "period": firm4.period, "count": "3", "confirm": "1"}
+    )
     assert stale.status_code == 200 and "小区有变化" in stale.get_data(as_text=True)
     assert db.session.query(Job).count() == 0
 
@@ -69,8 +73,9 @@ def test_another_firms_job_page_is_404(app, client, city, firm4):
     from tests.factories import UserFactory
 
     login(client, city.users["firm_staff"])
-    url = client.post("/fees/generate", data={"scope": f"firm:{city.firm.id}", "period": firm4.period,
-                                              "count": "4", "confirm": "1"}).headers["Location"]
+    url = client.post(
+        "/fees/generate", data={"scope": f"firm:{city.firm.id}", "period": firm4.period, "count": "4", "confirm": "1"}
+    ).headers["Location"]
     other = login(app.test_client(), UserFactory(role=Role.firm_staff, firm=city.other_firm))
     assert other.get(url).status_code == 404 and other.get(f"{url}/progress").status_code == 404
 
@@ -88,8 +93,9 @@ def test_a_committee_member_is_not_offered_it(client, city):
 
 def test_without_the_ticked_confirmation_nothing_is_generated_and_the_page_says_why(client, city, firm4):
     login(client, city.users["firm_staff"])
-    refused = client.post("/fees/generate", data={"scope": f"firm:{city.firm.id}", "period": firm4.period,
-                                                  "count": "4"})
+    refused = client.post(
+        "/fees/generate", data={"scope": f"firm:{city.firm.id}", "period": firm4.period, "count": "4"}
+    )
     body = refused.get_data(as_text=True)
     assert refused.status_code == 422 and "请先勾选确认" in body and "不能撤回" in body
     assert f"将为甲物业的 4 个小区生成 {firm4.period} 的账单" in body  # the same list, to tick and send again

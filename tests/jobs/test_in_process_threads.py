@@ -1,6 +1,7 @@
 """The embedded default (no Redis): the job runs on the server's own thread pool, in its own app
 context and session, while the page and the API poll it; and two starts at the same moment for
 the same firm and month make one job and one 409. These commit for real."""
+
 from __future__ import annotations
 
 import time
@@ -44,8 +45,14 @@ def test_on_the_thread_pool_the_job_finishes_with_the_right_counts(app, city, fi
         job = _get(app, token, started["job_id"])
     assert job["state"] == "finished", job
     assert job["progress"] == {"done": 4, "total": 4}
-    assert job["result"]["totals"] == {"compounds": 4, "billed": 1, "skipped": 3, "created": 1, "existing": 0,
-                                       "households_skipped": 0}
+    assert job["result"]["totals"] == {
+        "compounds": 4,
+        "billed": 1,
+        "skipped": 3,
+        "created": 1,
+        "existing": 0,
+        "households_skipped": 0,
+    }
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Bill).where(Bill.period == firm4.period)) == 1
 

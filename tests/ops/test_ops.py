@@ -1,6 +1,7 @@
 """/readyz says whether this process may take traffic and which check failed; /metrics gives
 Prometheus request latency per endpoint and the work waiting behind the pages, to allowed
 addresses only."""
+
 from __future__ import annotations
 
 import ipaddress
@@ -36,6 +37,7 @@ def test_not_ready_when_the_schema_is_behind_the_migrations(client, app):
 def test_not_ready_when_the_database_fails_and_the_answer_keeps_the_reason_to_the_log(client, monkeypatch, caplog):
     def broken():
         raise RuntimeError("could not connect to server at db.internal:5432")
+
     monkeypatch.setattr(db.engine, "connect", broken)
     response = client.get("/readyz")
     assert response.status_code == 503 and response.json["checks"]["database"] == "failed"
@@ -44,6 +46,7 @@ def test_not_ready_when_the_database_fails_and_the_answer_keeps_the_reason_to_th
 
 def test_redis_is_checked_when_configured(client, app, monkeypatch):
     from redis import Redis
+
     monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:1/0")  # nothing listens there
     monkeypatch.setitem(app.extensions, "pm_redis", Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.5))
     response = client.get("/readyz")

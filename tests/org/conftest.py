@@ -1,4 +1,5 @@
 """A small city with two streets, so every role has objects inside and outside its scope."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,8 +9,17 @@ import pytest
 
 from pm_app.auth.models import Role
 from pm_app.org.models import FirmKind
-from tests.factories import (BuildingFactory, CommunityFactory, CompoundFactory, ContractFactory, DistrictFactory,
-                             FirmFactory, HouseholdFactory, StreetFactory, UserFactory)
+from tests.factories import (
+    BuildingFactory,
+    CommunityFactory,
+    CompoundFactory,
+    ContractFactory,
+    DistrictFactory,
+    FirmFactory,
+    HouseholdFactory,
+    StreetFactory,
+    UserFactory,
+)
 
 
 @dataclass
@@ -17,8 +27,8 @@ class City:
     street: object
     other_street: object
     community: object
-    compound: object          # in `street`, served by `firm`
-    other: object             # in `other_street`, served by `other_firm`
+    compound: object  # in `street`, served by `firm`
+    other: object  # in `other_street`, served by `other_firm`
     household: object
     other_household: object
     firm: object
@@ -40,7 +50,9 @@ def city() -> City:
     firm, other_firm = FirmFactory(name="甲物业"), FirmFactory(name="乙物业")
     contractor = FirmFactory(kind=FirmKind.contractor, name="丙建设")
     contract = ContractFactory(compound=compound, firm=firm, start_date=date(2024, 1, 1), end_date=date(2035, 12, 31))
-    other_contract = ContractFactory(compound=other, firm=other_firm, start_date=date(2024, 1, 1), end_date=date(2035, 12, 31))
+    other_contract = ContractFactory(
+        compound=other, firm=other_firm, start_date=date(2024, 1, 1), end_date=date(2035, 12, 31)
+    )
     household = HouseholdFactory(building=BuildingFactory(compound_id=compound.id, name="1号楼"), unit="1-101")
     other_household = HouseholdFactory(building=BuildingFactory(compound_id=other.id, name="1号楼"), unit="1-101")
     users = {
@@ -51,5 +63,18 @@ def city() -> City:
         "contractor_staff": UserFactory(role=Role.contractor_staff, firm=contractor),
         "committee_member": UserFactory(role=Role.committee_member, compound=compound),
     }
-    return City(street, other_street, community, compound, other, household, other_household, firm, other_firm,
-                contractor, contract, other_contract, users)
+    return City(
+        street,
+        other_street,
+        community,
+        compound,
+        other,
+        household,
+        other_household,
+        firm,
+        other_firm,
+        contractor,
+        contract,
+        other_contract,
+        users,
+    )

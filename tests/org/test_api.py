@@ -1,4 +1,5 @@
 """The organisation API: creating the city, firms and contracts, and the rules that refuse bad input."""
+
 from __future__ import annotations
 
 import json
@@ -16,9 +17,18 @@ def test_admin_builds_a_district_street_community_and_compound(api, city):
     assert street.status_code == 201
     community = admin.post("/api/v1/communities", json={"name": "茶园社区", "street_id": street.json["id"]})
     assert community.status_code == 201
-    compound = admin.post("/api/v1/compounds", json={
-        "code": "JA-0001", "name": "茶园新村", "street_id": street.json["id"], "community_id": community.json["id"],
-        "renovation_type": "improvement", "acceptance_date": "2023-11-30", "management_mode": "quasi"})
+    compound = admin.post(
+        "/api/v1/compounds",
+        json={
+            "code": "JA-0001",
+            "name": "茶园新村",
+            "street_id": street.json["id"],
+            "community_id": community.json["id"],
+            "renovation_type": "improvement",
+            "acceptance_date": "2023-11-30",
+            "management_mode": "quasi",
+        },
+    )
     assert compound.status_code == 201, compound.json
     assert compound.json["households"] == 0 and compound.json["renovation_type"] == "improvement"
 
@@ -39,8 +49,10 @@ def test_roles_that_only_read_cannot_register_compounds(api, city):
 
 
 def test_duplicate_compound_code_is_a_conflict(api, city):
-    response = api.as_(city.users["admin"]).post("/api/v1/compounds", json={
-        "code": city.compound.code, "name": "重名", "street_id": city.street.id, "management_mode": "none"})
+    response = api.as_(city.users["admin"]).post(
+        "/api/v1/compounds",
+        json={"code": city.compound.code, "name": "重名", "street_id": city.street.id, "management_mode": "none"},
+    )
     assert response.status_code == 409
     assert response.json["errors"] == {"code": ["already exists"]}
 
@@ -61,7 +73,8 @@ def test_committee_member_reads_but_cannot_change_its_compound(api, city):
 
 def test_a_body_that_sets_fields_the_caller_may_not_is_refused(api, city):
     response = api.as_(city.users["street_officer"]).patch(
-        f"/api/v1/compounds/{city.compound.id}", json={"id": 999, "created_at": "2020-01-01"})
+        f"/api/v1/compounds/{city.compound.id}", json={"id": 999, "created_at": "2020-01-01"}
+    )
     assert response.status_code == 422
     assert set(response.json["errors"]) == {"id", "created_at"}
 
@@ -87,8 +100,13 @@ def test_uscc_with_a_wrong_check_character_is_refused_naming_the_field(api, city
 
 
 def _contract(city, **overrides):
-    body = {"compound_id": city.other.id, "firm_id": city.firm.id, "start": "2036-01-01",
-            "end": "2038-12-31", "fee_rate": "0.85"}
+    body = {
+        "compound_id": city.other.id,
+        "firm_id": city.firm.id,
+        "start": "2036-01-01",
+        "end": "2038-12-31",
+        "fee_rate": "0.85",
+    }
     return {**body, **overrides}
 
 
@@ -97,10 +115,15 @@ def test_contract_fee_rate_is_a_decimal_string_in_yuan(api, city):
     response = admin.post("/api/v1/contracts", json=_contract(city))
     assert response.status_code == 201, response.json
     assert response.json["fee_rate"] == "0.85" and response.json["active"] is False
-    assert admin.post("/api/v1/contracts", json=_contract(city, start="2039-01-01", end="2039-12-31",
-                                                          fee_rate=0.85)).status_code == 422
-    assert admin.post("/api/v1/contracts", json=_contract(city, start="2039-01-01", end="2039-12-31",
-                                                          fee_rate="0.855")).json["errors"]["fee_rate"]
+    assert (
+        admin.post(
+            "/api/v1/contracts", json=_contract(city, start="2039-01-01", end="2039-12-31", fee_rate=0.85)
+        ).status_code
+        == 422
+    )
+    assert admin.post(
+        "/api/v1/contracts", json=_contract(city, start="2039-01-01", end="2039-12-31", fee_rate="0.855")
+    ).json["errors"]["fee_rate"]
 
 
 def test_at_most_one_contract_per_compound_at_a_time(api, city):
@@ -115,13 +138,20 @@ def test_at_most_one_contract_per_compound_at_a_time(api, city):
 
 def test_contract_needs_a_property_firm_and_ordered_dates(api, city):
     admin = api.as_(city.users["admin"])
-    assert admin.post("/api/v1/contracts", json=_contract(city, firm_id=city.contractor.id)).json["errors"] == \
-        {"firm_id": ["must be a property-service firm"]}
+    assert admin.post("/api/v1/contracts", json=_contract(city, firm_id=city.contractor.id)).json["errors"] == {
+        "firm_id": ["must be a property-service firm"]
+    }
     assert "end" in admin.post("/api/v1/contracts", json=_contract(city, end="2035-01-01")).json["errors"]
 
 
 def test_households_are_added_by_the_serving_firm_and_masked_for_committee(api, city):
-    body = {"building": "2号楼", "unit": "2-301", "floor_area_m2": "86.40", "owner_name": "李四", "owner_phone": "13912345678"}
+    body = {
+        "building": "2号楼",
+        "unit": "2-301",
+        "floor_area_m2": "86.40",
+        "owner_name": "李四",
+        "owner_phone": "13912345678",
+    }
     created = api.as_(city.users["firm_staff"]).post(f"/api/v1/compounds/{city.compound.id}/households", json=body)
     assert created.status_code == 201, created.json
     assert created.json["floor_area_m2"] == "86.40" and created.json["owner_phone"] == "13912345678"
@@ -130,8 +160,12 @@ def test_households_are_added_by_the_serving_firm_and_masked_for_committee(api, 
     listed = api.as_(city.users["committee_member"]).get(f"/api/v1/compounds/{city.compound.id}/households").json
     mine = next(h for h in listed if h["unit"] == "2-301")
     assert mine["owner_phone"] == "139****5678" and mine["owner_name"] == "李*"
-    assert api.as_(city.users["committee_member"]).post(
-        f"/api/v1/compounds/{city.compound.id}/households", json={**body, "unit": "2-302"}).status_code == 403
+    assert (
+        api.as_(city.users["committee_member"])
+        .post(f"/api/v1/compounds/{city.compound.id}/households", json={**body, "unit": "2-302"})
+        .status_code
+        == 403
+    )
 
 
 def test_household_area_must_be_positive_with_two_decimals(api, city):
@@ -165,8 +199,13 @@ def test_compound_detail_counts_households_with_one_query_per_page(api, city):
 
 def test_openapi_is_public_and_describes_the_org_routes(client):
     spec = client.get("/api/v1/openapi.json").json
-    for path in ("/api/v1/compounds", "/api/v1/compounds/{compound_id}/households", "/api/v1/firms",
-                 "/api/v1/contracts", "/api/v1/auth/token"):
+    for path in (
+        "/api/v1/compounds",
+        "/api/v1/compounds/{compound_id}/households",
+        "/api/v1/firms",
+        "/api/v1/contracts",
+        "/api/v1/auth/token",
+    ):
         assert path in spec["paths"], path
 
 
@@ -182,9 +221,10 @@ def test_firm_list_filters_by_kind(api, city):
 
 
 def test_regulator_cannot_create_users_through_create_user_without_binding(app):
+    import pytest
+
     from pm_app.auth.services import create_user
     from pm_app.errors import DomainError
-    import pytest
 
     with pytest.raises(DomainError) as exc:
         create_user("someone", "longenough", "street_officer")

@@ -2,18 +2,19 @@
 to the street office and the regulator once a firm-served compound has gone more than
 FIRM_WITHDRAWN_DAYS without a managing body, and clears when any body starts; the compound page
 and the street home show the gap, and the compound page a mode its contracts contradict."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from pm_app.alerts.models import AlertRecipient
 from pm_app.common.clock import today
 from pm_app.extensions import db
 from pm_app.org import arrangements
 from pm_app.org.models import ManagementMode, ServiceContract
-from sqlalchemy import select
 from tests.alerts.helpers import alerts, sweep
 from tests.factories import CompoundFactory, ContractFactory, FirmFactory
 from tests.helpers import count_statements
@@ -31,8 +32,13 @@ def left(city):
 
 
 def street_takes_over(city, start: date) -> ServiceContract:
-    contract = ServiceContract(compound_id=city.compound.id, street_id=city.street.id, start_date=start,
-                               end_date=start + timedelta(days=364), fee_rate_fen=40)
+    contract = ServiceContract(
+        compound_id=city.compound.id,
+        street_id=city.street.id,
+        start_date=start,
+        end_date=start + timedelta(days=364),
+        fee_rate_fen=40,
+    )
     db.session.add(contract)
     db.session.flush()
     return contract
@@ -49,8 +55,11 @@ def test_thirty_days_without_a_body_is_not_yet_a_walk_out_thirty_one_is(left):
 def test_the_street_office_and_the_regulator_hear_of_it_not_the_firm_that_left(left, api):
     sweep("firm_withdrawn", date(2026, 12, 6))
     [alert] = alerts("firm_withdrawn")
-    audiences = set(db.session.execute(select(AlertRecipient.audience, AlertRecipient.org_id)
-                                       .where(AlertRecipient.alert_id == alert.id)).all())
+    audiences = set(
+        db.session.execute(
+            select(AlertRecipient.audience, AlertRecipient.org_id).where(AlertRecipient.alert_id == alert.id)
+        ).all()
+    )
     assert audiences == {("street", left.street.id), ("regulator", 0)}
     for role, sees in (("street_officer", True), ("regulator", True), ("firm_staff", False)):
         rows = api.as_(left.users[role]).get("/api/v1/alerts?rule=firm_withdrawn").json
@@ -72,7 +81,9 @@ def test_it_clears_when_the_street_office_takes_over(left):
 
 
 def test_a_renewal_in_force_or_a_firm_still_serving_raises_nothing(city):
-    ContractFactory(compound=CompoundFactory(street=city.street), start_date=date(2024, 1, 1), end_date=date(2026, 12, 31))
+    ContractFactory(
+        compound=CompoundFactory(street=city.street), start_date=date(2024, 1, 1), end_date=date(2026, 12, 31)
+    )
     assert sweep("firm_withdrawn", date(2026, 12, 6)).opened == 0
 
 
@@ -96,33 +107,47 @@ def test_the_rule_costs_the_same_statements_for_one_walk_out_or_many(city):
         return len(sent)
 
     firm = FirmFactory()
-    ContractFactory(compound=CompoundFactory(street=city.street), firm=firm, start_date=date(2024, 1, 1), end_date=ENDED)
+    ContractFactory(
+        compound=CompoundFactory(street=city.street), firm=firm, start_date=date(2024, 1, 1), end_date=ENDED
+    )
     one = sweep_counted()
     for _ in range(5):
-        ContractFactory(compound=CompoundFactory(street=city.street), firm=firm, start_date=date(2024, 1, 1),
-                        end_date=ENDED)
+        ContractFactory(
+            compound=CompoundFactory(street=city.street), firm=firm, start_date=date(2024, 1, 1), end_date=ENDED
+        )
     assert sweep_counted() == one
     assert len(arrangements.walkouts(date(2026, 12, 6), longer_than=30)) == 6
 
 
 # --- the mode against the contracts -----------------------------------------------------------
 
-@pytest.mark.parametrize("mode,party,problem", [
-    (ManagementMode.professional, "firm", None),
-    (ManagementMode.professional, "street", "is not one this mode admits"),
-    (ManagementMode.street_entrusted, "street", None),
-    (ManagementMode.street_entrusted, "firm", "is not one this mode admits"),
-    (ManagementMode.self_managed, None, "none is in force"),
-    (ManagementMode.none, "firm", "yet a managing body is in force"),
-    (ManagementMode.none, None, None),
-])
+
+@pytest.mark.parametrize(
+    "mode,party,problem",
+    [
+        (ManagementMode.professional, "firm", None),
+        (ManagementMode.professional, "street", "is not one this mode admits"),
+        (ManagementMode.street_entrusted, "street", None),
+        (ManagementMode.street_entrusted, "firm", "is not one this mode admits"),
+        (ManagementMode.self_managed, None, "none is in force"),
+        (ManagementMode.none, "firm", "yet a managing body is in force"),
+        (ManagementMode.none, None, None),
+    ],
+)
 def test_a_mode_its_contracts_contradict_is_named(app, city, mode, party, problem):
     compound = CompoundFactory(street=city.street, management_mode=mode)
     if party == "firm":
         ContractFactory(compound=compound, start_date=date(2024, 1, 1), end_date=date(2099, 1, 1))
     elif party == "street":
-        db.session.add(ServiceContract(compound_id=compound.id, street_id=city.street.id, start_date=date(2024, 1, 1),
-                                       end_date=date(2099, 1, 1), fee_rate_fen=40))
+        db.session.add(
+            ServiceContract(
+                compound_id=compound.id,
+                street_id=city.street.id,
+                start_date=date(2024, 1, 1),
+                end_date=date(2099, 1, 1),
+                fee_rate_fen=40,
+            )
+        )
         db.session.flush()
     with app.test_request_context("/?lang=en"):
         found = arrangements.mismatch(arrangements.arrangement_of(compound, today()))
@@ -131,8 +156,15 @@ def test_a_mode_its_contracts_contradict_is_named(app, city, mode, party, proble
 
 def test_a_body_to_start_decides_the_arrangement_but_is_not_in_force(city):
     compound = CompoundFactory(street=city.street, management_mode=ManagementMode.street_entrusted)
-    db.session.add(ServiceContract(compound_id=compound.id, street_id=city.street.id,
-                                   start_date=today() + timedelta(days=10), end_date=date(2099, 1, 1), fee_rate_fen=40))
+    db.session.add(
+        ServiceContract(
+            compound_id=compound.id,
+            street_id=city.street.id,
+            start_date=today() + timedelta(days=10),
+            end_date=date(2099, 1, 1),
+            fee_rate_fen=40,
+        )
+    )
     db.session.flush()
     arrangement = arrangements.arrangement_of(compound, today())
     assert (arrangement.decided, arrangement.in_force) == (True, False)
@@ -140,6 +172,7 @@ def test_a_body_to_start_decides_the_arrangement_but_is_not_in_force(city):
 
 
 # --- the pages --------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def left_today(city):
@@ -179,7 +212,7 @@ def test_a_firm_does_not_see_the_arrangement_section(client, city):
 def test_the_street_home_lists_the_compounds_a_firm_has_left(client, left_today):
     body = page(login(client, left_today.users["street_officer"]), "/")
     assert 'id="walkouts"' in body and "物业企业撤离的小区" in body
-    assert "东门新村" in body and "<td class=\"num\">36</td>" in body
+    assert "东门新村" in body and '<td class="num">36</td>' in body
 
 
 def test_another_streets_walk_out_is_not_on_the_street_home(app, client, city):

@@ -1,4 +1,5 @@
 """Ending a fee arrangement early on a page (issue 27: only PATCH /api/v1/contracts/<id> did it)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -11,7 +12,7 @@ from tests.org.test_pages import login, page
 
 def test_the_street_office_ends_the_current_arrangement_from_the_compound_page(client, city):
     login(client, city.users["street_officer"])
-    assert f'/contracts/{city.contract.id}/end' in page(client, f"/compounds/{city.compound.id}")
+    assert f"/contracts/{city.contract.id}/end" in page(client, f"/compounds/{city.compound.id}")
     body = page(client, f"/contracts/{city.contract.id}/end")
     assert "提前终止收费安排" in body and "甲物业" in body and "服务截止日期" in body
     response = client.post(f"/contracts/{city.contract.id}/end", data={"end": "2027-06-30"})
@@ -20,8 +21,9 @@ def test_the_street_office_ends_the_current_arrangement_from_the_compound_page(c
     assert city.contract.end_date == date(2027, 6, 30)
 
 
-@pytest.mark.parametrize("end,said", [("2023-12-31", "截止日期不能早于合同开始日期"),
-                                      ("2036-01-31", "更晚的日期会延长合同")])
+@pytest.mark.parametrize(
+    "end,said", [("2023-12-31", "截止日期不能早于合同开始日期"), ("2036-01-31", "更晚的日期会延长合同")]
+)
 def test_a_refused_day_is_named_beside_the_field_and_kept(client, city, end, said):
     login(client, city.users["street_officer"])
     response = client.post(f"/contracts/{city.contract.id}/end", data={"end": end})

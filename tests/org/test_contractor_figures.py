@@ -1,6 +1,7 @@
 """A contractor reaches the compounds it built for their works, not the people living there
 (README, roles): no household counts, no collection rates, no health parts built from them, on
 the compound page or in the API (they were shown on both)."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Demo accounts: one per role, bound so each role's view has something in it and something outside it."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -48,15 +49,23 @@ def test_each_demo_account_is_bound_to_a_fitting_object(accounts):
     assert accounts["street"].streets == [first_street]
     assert accounts["street"].display_name == f"{first_street.district.name} {first_street.name} 街道办"
 
-    per_firm = dict(db.session.execute(select(ServiceContract.firm_id, func.count())
-                                       .where(_current(today()), ServiceContract.firm_id.is_not(None))
-                                       .group_by(ServiceContract.firm_id)).all())
+    per_firm = dict(
+        db.session.execute(
+            select(ServiceContract.firm_id, func.count())
+            .where(_current(today()), ServiceContract.firm_id.is_not(None))
+            .group_by(ServiceContract.firm_id)
+        ).all()
+    )
     assert per_firm[accounts["firm"].firm_id] == max(per_firm.values())
     assert accounts["contractor"].firm.kind == FirmKind.contractor
 
     committee = accounts["committee"]
-    assert db.session.scalar(select(ServiceContract.id).where(
-        ServiceContract.compound_id == committee.compound_id, _current(today()))) is not None
+    assert (
+        db.session.scalar(
+            select(ServiceContract.id).where(ServiceContract.compound_id == committee.compound_id, _current(today()))
+        )
+        is not None
+    )
     assert committee.display_name.endswith("业委会")
 
 

@@ -1,4 +1,5 @@
 """The organisation pages: language, scope, filters, masking, exports, firms."""
+
 from __future__ import annotations
 
 import csv
@@ -27,6 +28,7 @@ def page(client, url: str, status: int = 200) -> str:
 
 # --- language ------------------------------------------------------------------------------
 
+
 def test_pages_are_in_chinese_by_default(client, city):
     body = page(login(client, city.users["street_officer"]), "/compounds")
     assert "小区" in body and 'lang="zh-CN"' in body
@@ -54,6 +56,7 @@ def test_the_language_link_keeps_the_filters(client, city):
 
 
 # --- scope ---------------------------------------------------------------------------------
+
 
 def test_street_officer_lists_only_its_streets_compounds(client, city):
     body = page(login(client, city.users["street_officer"]), "/compounds")
@@ -92,9 +95,16 @@ def test_roles_without_the_compound_get_404(client, city, role):
 
 # --- filters, search, counts, pages -------------------------------------------------------
 
+
 def test_filters_and_search_narrow_the_list_and_its_totals(client, city):
-    CompoundFactory(code="GL-0002", name="西湖小区", street=city.street, address="湖滨路9号",
-                    management_mode=ManagementMode.none, renovation_type=RenovationType.upgrade)
+    CompoundFactory(
+        code="GL-0002",
+        name="西湖小区",
+        street=city.street,
+        address="湖滨路9号",
+        management_mode=ManagementMode.none,
+        renovation_type=RenovationType.upgrade,
+    )
     login(client, city.users["regulator"])
     body = page(client, "/compounds")
     assert "小区 3 个 · 住户 2 户" in body
@@ -146,6 +156,7 @@ def test_the_lists_statement_count_does_not_grow_with_the_compounds(client, city
 
 # --- personal data -------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("role", ["regulator", "committee_member"])
 def test_owner_contacts_are_masked_for_roles_that_do_not_need_them(client, city, role):
     body = page(login(client, city.users[role]), f"/compounds/{city.compound.id}")
@@ -194,6 +205,7 @@ def test_the_households_page_counts_its_total_in_the_same_statement(client, city
 
 # --- contracts and the import link ---------------------------------------------------------
 
+
 def test_the_detail_shows_the_current_contract_with_its_fee_rate(client, city):
     body = page(login(client, city.users["street_officer"]), f"/compounds/{city.compound.id}")
     assert "甲物业" in body and "0.85 元/m²/月" in body and "2024-01-01 – 2035-12-31" in body
@@ -213,6 +225,7 @@ def test_the_committee_gets_no_import_link(client, city):
 
 
 # --- exports -------------------------------------------------------------------------------
+
 
 def _csv(client, url: str) -> list[list[str]]:
     response = client.get(url)
@@ -260,6 +273,7 @@ def test_exports_need_a_login(client, city):
 
 
 # --- firms ---------------------------------------------------------------------------------
+
 
 def test_the_firm_list_filters_by_kind_and_search(client, city):
     login(client, city.users["regulator"])

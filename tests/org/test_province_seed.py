@@ -1,5 +1,6 @@
 """The province seed (issue 30): several cities in one database, each its own city-scale seed in
 its own City row, resumable city by city; and a regulator of one city sees that city only."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -30,8 +31,12 @@ def _two_months_of_bills(monkeypatch):
 
 def _per_city(model, column) -> dict[str, int]:
     """Rows of `model` by the city of their compound (`column`: the compound's id on the row)."""
-    query = select(City.name, func.count()).join(District, District.city_id == City.id) \
-        .join(Street, Street.district_id == District.id).join(Compound, Compound.street_id == Street.id)
+    query = (
+        select(City.name, func.count())
+        .join(District, District.city_id == City.id)
+        .join(Street, Street.district_id == District.id)
+        .join(Compound, Compound.street_id == Street.id)
+    )
     if model is not Compound:
         query = query.join(model, column == Compound.id)
     return dict(db.session.execute(query.group_by(City.name)).all())
@@ -67,6 +72,9 @@ def test_a_regulator_of_one_seeded_city_sees_that_city_only(app):
     regulator = UserFactory(role=Role.regulator, city_id=xiamen.id)
     seen = list(db.session.scalars(visible(Compound, regulator)))
     assert seen and all(c.code.startswith("XM-") for c in seen) and len(seen) == 6
-    bills = db.session.scalar(select(func.count()).select_from(Bill).where(
-        Bill.id.in_(select(Bill.id).where(visible(Bill, regulator).whereclause))))
+    bills = db.session.scalar(
+        select(func.count())
+        .select_from(Bill)
+        .where(Bill.id.in_(select(Bill.id).where(visible(Bill, regulator).whereclause)))
+    )
     assert bills == _per_city(Bill, Bill.compound_id)["厦门市"]

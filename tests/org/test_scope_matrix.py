@@ -1,5 +1,6 @@
 """Every organisation route that names an object, for every role, inside and outside its scope:
 what a role may not see answers 404, and never appears in a list."""
+
 from __future__ import annotations
 
 import pytest
@@ -77,15 +78,26 @@ def test_firm_staff_do_not_see_the_next_firms_contract_at_a_compound_they_left(a
     from tests.factories import ContractFactory
 
     city.contract.end_date = date(2024, 12, 31)
-    successor = ContractFactory(compound=city.compound, firm=city.other_firm,
-                                start_date=date(2025, 1, 1), end_date=date(2030, 12, 31))
+    successor = ContractFactory(
+        compound=city.compound, firm=city.other_firm, start_date=date(2025, 1, 1), end_date=date(2030, 12, 31)
+    )
     user = api.as_(city.users["firm_staff"])
     assert user.get(f"/api/v1/compounds/{city.compound.id}").status_code == 200  # past contract: read
     assert user.get(f"/api/v1/contracts/{successor.id}").status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/api/v1/compounds", "/api/v1/firms", "/api/v1/contracts", "/api/v1/streets",
-                                  "/api/v1/districts", "/api/v1/communities", "/api/v1/auth/me"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/compounds",
+        "/api/v1/firms",
+        "/api/v1/contracts",
+        "/api/v1/streets",
+        "/api/v1/districts",
+        "/api/v1/communities",
+        "/api/v1/auth/me",
+    ],
+)
 def test_anonymous_callers_are_refused(client, path):
     response = client.get(path)
     assert response.status_code == 401

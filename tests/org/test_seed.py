@@ -1,4 +1,5 @@
 """The seeded city: the same every time, the sizes of design §5, and data every rule accepts."""
+
 from __future__ import annotations
 
 import re
@@ -42,16 +43,30 @@ def _one_month_of_bills(monkeypatch):
 
 def _snapshot() -> dict:
     compounds = db.session.execute(
-        select(Compound.code, Compound.name, Compound.address, Compound.management_mode, Compound.acceptance_date,
-               func.count(Household.id), func.sum(Household.floor_area_dm2))
+        select(
+            Compound.code,
+            Compound.name,
+            Compound.address,
+            Compound.management_mode,
+            Compound.acceptance_date,
+            func.count(Household.id),
+            func.sum(Household.floor_area_dm2),
+        )
         .outerjoin(Household, Household.compound_id == Compound.id)
-        .group_by(Compound.id).order_by(Compound.code)).all()
+        .group_by(Compound.id)
+        .order_by(Compound.code)
+    ).all()
     contracts = db.session.execute(
-        select(Compound.code, Firm.uscc, ServiceContract.start_date, ServiceContract.end_date, ServiceContract.fee_rate_fen)
-        .join(Compound, Compound.id == ServiceContract.compound_id).join(Firm, Firm.id == ServiceContract.firm_id)
-        .order_by(Compound.code, ServiceContract.start_date)).all()
-    owners = db.session.execute(select(Household.unit, Household.owner_name, Household.owner_phone)
-                                .order_by(Household.id).limit(50)).all()
+        select(
+            Compound.code, Firm.uscc, ServiceContract.start_date, ServiceContract.end_date, ServiceContract.fee_rate_fen
+        )
+        .join(Compound, Compound.id == ServiceContract.compound_id)
+        .join(Firm, Firm.id == ServiceContract.firm_id)
+        .order_by(Compound.code, ServiceContract.start_date)
+    ).all()
+    owners = db.session.execute(
+        select(Household.unit, Household.owner_name, Household.owner_phone).order_by(Household.id).limit(50)
+    ).all()
     return {"compounds": compounds, "contracts": contracts, "owners": owners}
 
 
@@ -90,7 +105,9 @@ def street_city():
 def test_values_stay_in_realistic_ranges(street_city):
     low, high = db.session.execute(select(func.min(Household.floor_area_dm2), func.max(Household.floor_area_dm2))).one()
     assert 40_00 <= low and high <= 140_00
-    low, high = db.session.execute(select(func.min(ServiceContract.fee_rate_fen), func.max(ServiceContract.fee_rate_fen))).one()
+    low, high = db.session.execute(
+        select(func.min(ServiceContract.fee_rate_fen), func.max(ServiceContract.fee_rate_fen))
+    ).one()
     assert 30 <= low and high <= 150
     for compound in db.session.scalars(select(Compound)):
         assert 1980 <= compound.year_built <= 2000
@@ -108,8 +125,14 @@ def test_unmanaged_compounds_have_no_contract_and_no_firm_manages_a_self_managed
     unmanaged, self_managed = compounds(ManagementMode.none), compounds(ManagementMode.self_managed)
     assert unmanaged and self_managed
     assert db.session.scalar(select(func.count()).where(ServiceContract.compound_id.in_(unmanaged))) == 0
-    assert db.session.scalar(select(func.count()).where(ServiceContract.compound_id.in_(self_managed),
-                                                        ServiceContract.firm_id.is_not(None))) == 0
+    assert (
+        db.session.scalar(
+            select(func.count()).where(
+                ServiceContract.compound_id.in_(self_managed), ServiceContract.firm_id.is_not(None)
+            )
+        )
+        == 0
+    )
 
 
 def test_every_compound_has_the_body_its_mode_admits_but_the_one_walked_out_on(street_city):
@@ -117,23 +140,34 @@ def test_every_compound_has_the_body_its_mode_admits_but_the_one_walked_out_on(s
     firm; mode none and the demo's walk-out have none in force; a 自管 compound whose drawn
     committee is a 业委会 is left without one (a mismatch the compound page names)."""
     walkout = seed_contracts.walkout_compound(street_city)
-    current = dict(db.session.execute(
-        select(ServiceContract.compound_id, func.count())
-        .where(ServiceContract.start_date <= AS_OF, ServiceContract.end_date >= AS_OF)
-        .group_by(ServiceContract.compound_id)).all())
+    current = dict(
+        db.session.execute(
+            select(ServiceContract.compound_id, func.count())
+            .where(ServiceContract.start_date <= AS_OF, ServiceContract.end_date >= AS_OF)
+            .group_by(ServiceContract.compound_id)
+        ).all()
+    )
     assert set(current.values()) == {1}
     undecided = arrangements.undecided([c.id for c in street_city.compounds], AS_OF)
-    owners_run = set(db.session.scalars(select(Committee.compound_id).where(
-        Committee.kind == CommitteeKind.owners_committee)))
+    owners_run = set(
+        db.session.scalars(select(Committee.compound_id).where(Committee.kind == CommitteeKind.owners_committee))
+    )
     for compound in street_city.compounds:
-        expected = compound.mode == ManagementMode.none or compound.id == walkout or (
-            compound.mode == ManagementMode.self_managed and compound.id in owners_run)
+        expected = (
+            compound.mode == ManagementMode.none
+            or compound.id == walkout
+            or (compound.mode == ManagementMode.self_managed and compound.id in owners_run)
+        )
         assert (compound.id in undecided) is expected, compound
-    street_run = db.session.scalars(select(ServiceContract.compound_id).where(
-        ServiceContract.street_id.is_not(None), ServiceContract.end_date >= AS_OF))
+    street_run = db.session.scalars(
+        select(ServiceContract.compound_id).where(
+            ServiceContract.street_id.is_not(None), ServiceContract.end_date >= AS_OF
+        )
+    )
     assert {c.id for c in street_city.compounds if c.mode == ManagementMode.street_entrusted} == set(street_run)
     firms_per_compound = db.session.execute(
-        select(func.count(func.distinct(ServiceContract.firm_id))).group_by(ServiceContract.compound_id)).scalars()
+        select(func.count(func.distinct(ServiceContract.firm_id))).group_by(ServiceContract.compound_id)
+    ).scalars()
     assert max(firms_per_compound) == 2
 
 
@@ -146,16 +180,22 @@ def test_the_walk_out_is_flagged_on_the_seeded_city(street_city):
 
 
 def test_projects_of_compounds_without_management_carry_the_regulators_override(street_city):
-    rows = db.session.execute(select(Compound.management_mode, RenovationProject.arrangement_override_reason)
-                              .join(Compound, Compound.id == RenovationProject.compound_id)).all()
+    rows = db.session.execute(
+        select(Compound.management_mode, RenovationProject.arrangement_override_reason).join(
+            Compound, Compound.id == RenovationProject.compound_id
+        )
+    ).all()
     assert rows and all((reason is not None) == (mode == ManagementMode.none) for mode, reason in rows)
 
 
 def test_contracts_of_a_compound_never_overlap(street_city):
     other = aliased(ServiceContract)
-    overlapping = select(func.count()).select_from(ServiceContract).join(other, (other.compound_id == ServiceContract.compound_id)
-                                                                         & (other.id > ServiceContract.id)).where(
-        ServiceContract.start_date <= other.end_date, other.start_date <= ServiceContract.end_date)
+    overlapping = (
+        select(func.count())
+        .select_from(ServiceContract)
+        .join(other, (other.compound_id == ServiceContract.compound_id) & (other.id > ServiceContract.id))
+        .where(ServiceContract.start_date <= other.end_date, other.start_date <= ServiceContract.end_date)
+    )
     assert db.session.scalar(overlapping) == 0
 
 
@@ -169,8 +209,19 @@ def test_progress_reports_every_step_to_its_end():
     reports = []
     seed_city("street", progress=lambda step, done, total: reports.append((step, done, total)))
     last = {step: (done, total) for step, done, total in reports}
-    assert list(last) == ["places", "firms", "compounds", "households", "contracts", "bills", "works", "tickets",
-                          "committees", "arrangements", "rankings"]
+    assert list(last) == [
+        "places",
+        "firms",
+        "compounds",
+        "households",
+        "contracts",
+        "bills",
+        "works",
+        "tickets",
+        "committees",
+        "arrangements",
+        "rankings",
+    ]
     assert all(done == total for done, total in last.values())
 
 

@@ -5,6 +5,7 @@ rankings, and the alerts the sweeps open), and each role's demo account.
 Each city is built once per module in its own transaction, rolled back at the end, and every
 page and list is requested on both; the tests then compare what was counted. A city is seeded
 rather than made with factories so that every list has rows of every kind to load lazily."""
+
 from __future__ import annotations
 
 import re
@@ -58,7 +59,7 @@ class Measure:
 class City:
     compounds: int
     ids: dict = field(default_factory=dict)
-    measures: dict = field(default_factory=dict)   # (role, url) → Measure
+    measures: dict = field(default_factory=dict)  # (role, url) → Measure
 
 
 def scale(compounds: int) -> Scale:
@@ -98,11 +99,14 @@ def _ids(day) -> dict:
     compound_id = users["committee"].compound_id
     last = shift(period_of(day), -1)
     return {
-        "users": users, "street": db.session.scalar(select(Street.id).order_by(Street.id).limit(1)),
-        "compound": compound_id, "firm": users["firm"].firm_id,
+        "users": users,
+        "street": db.session.scalar(select(Street.id).order_by(Street.id).limit(1)),
+        "compound": compound_id,
+        "firm": users["firm"].firm_id,
         "project": db.session.scalar(select(RenovationProject.id).where(RenovationProject.compound_id == compound_id)),
         "period": db.session.scalar(select(RankingPeriod.id).order_by(RankingPeriod.id.desc()).limit(1)),
-        "last": last, "first": shift(last, -11),
+        "last": last,
+        "first": shift(last, -11),
     }
 
 
@@ -111,33 +115,69 @@ def _rows_in_every_list(ids: dict, day) -> None:
     firm's overdue tickets, the contractor's open claims): add one row to each, so that both
     cities load every list's related rows and only a per-row query can tell them apart."""
     users = ids["users"]
-    firm_compound = db.session.scalar(select(ServiceContract.compound_id).where(
-        ServiceContract.firm_id == users["firm"].firm_id, ServiceContract.start_date <= day,
-        ServiceContract.end_date >= day).order_by(ServiceContract.compound_id).limit(1))
-    project = db.session.scalar(select(RenovationProject).where(
-        RenovationProject.contractor_id == users["contractor"].firm_id).order_by(RenovationProject.id).limit(1))
+    firm_compound = db.session.scalar(
+        select(ServiceContract.compound_id)
+        .where(
+            ServiceContract.firm_id == users["firm"].firm_id,
+            ServiceContract.start_date <= day,
+            ServiceContract.end_date >= day,
+        )
+        .order_by(ServiceContract.compound_id)
+        .limit(1)
+    )
+    project = db.session.scalar(
+        select(RenovationProject)
+        .where(RenovationProject.contractor_id == users["contractor"].firm_id)
+        .order_by(RenovationProject.id)
+        .limit(1)
+    )
     category = db.session.scalar(select(WarrantyCategory.id).order_by(WarrantyCategory.id).limit(1))
     end = day + timedelta(days=30)
     for compound_id, project_id in ((firm_compound, None), (project.compound_id, project.id)):
         project_id = project_id or db.session.scalar(
-            select(RenovationProject.id).where(RenovationProject.compound_id == compound_id))
-        db.session.add(WarrantyItem(project_id=project_id, compound_id=compound_id, category_id=category,
-                                    description="雨水管", warranty_years=5, warranty_start=end.replace(year=end.year - 5),
-                                    warranty_end=end))
+            select(RenovationProject.id).where(RenovationProject.compound_id == compound_id)
+        )
+        db.session.add(
+            WarrantyItem(
+                project_id=project_id,
+                compound_id=compound_id,
+                category_id=category,
+                description="雨水管",
+                warranty_years=5,
+                warranty_start=end.replace(year=end.year - 5),
+                warranty_end=end,
+            )
+        )
     db.session.flush()
-    item = db.session.scalar(select(WarrantyItem).where(WarrantyItem.project_id == project.id)
-                             .order_by(WarrantyItem.id.desc()).limit(1))
+    item = db.session.scalar(
+        select(WarrantyItem).where(WarrantyItem.project_id == project.id).order_by(WarrantyItem.id.desc()).limit(1)
+    )
     claim = WarrantyClaim(warranty_item_id=item.id, project_id=project.id, description="渗水")
     db.session.add(claim)
     db.session.flush()
     late = now() - timedelta(days=2)
-    for n, (compound_id, firm_id, party) in enumerate((
+    for n, (compound_id, firm_id, party) in enumerate(
+        (
             (firm_compound, users["firm"].firm_id, ResponsibleParty.property_firm),
-            (project.compound_id, users["contractor"].firm_id, ResponsibleParty.contractor_warranty))):
-        db.session.add(Ticket(tracking_code=f"PERF{n:08d}", compound_id=compound_id, category="water_leak",
-                              source=TicketSource.phone, priority=Priority.normal, description="漏水",
-                              responsible_party=party, assignee_firm_id=firm_id, status=TicketStatus.assigned,
-                              respond_by=late, resolve_by=late, claim_id=claim.id if n else None))
+            (project.compound_id, users["contractor"].firm_id, ResponsibleParty.contractor_warranty),
+        )
+    ):
+        db.session.add(
+            Ticket(
+                tracking_code=f"PERF{n:08d}",
+                compound_id=compound_id,
+                category="water_leak",
+                source=TicketSource.phone,
+                priority=Priority.normal,
+                description="漏水",
+                responsible_party=party,
+                assignee_firm_id=firm_id,
+                status=TicketStatus.assigned,
+                respond_by=late,
+                resolve_by=late,
+                claim_id=claim.id if n else None,
+            )
+        )
     db.session.flush()
     # The seed draws on the fund in about one compound in five, by the day: the committee's own
     # compound may have no vote in one city and votes in the other (the list then loads their
@@ -145,19 +185,37 @@ def _rows_in_every_list(ids: dict, day) -> None:
     compound = db.session.get(Compound, ids["compound"])
     if db.session.scalar(select(FundVote.id).where(FundVote.compound_id == compound.id).limit(1)) is None:
         counts = compound_counts([compound.id])[compound.id]
-        record_vote(users["committee"], compound, {
-            "purpose": "屋面防水", "amount_fen": 100000, "voted_on": day - timedelta(days=10),
-            "participating_area_dm2": counts["floor_area_dm2"], "participating_households": counts["households"],
-            "approving_area_dm2": counts["floor_area_dm2"], "approving_households": counts["households"]})
+        record_vote(
+            users["committee"],
+            compound,
+            {
+                "purpose": "屋面防水",
+                "amount_fen": 100000,
+                "voted_on": day - timedelta(days=10),
+                "participating_area_dm2": counts["floor_area_dm2"],
+                "participating_households": counts["households"],
+                "approving_area_dm2": counts["floor_area_dm2"],
+                "approving_households": counts["households"],
+            },
+        )
     # Which compound the committee account gets depends on the contracts (the street office's and
     # 自管会 arrangements are not firms', issue 26), and so whether its inbox is empty: one alert
     # addressed to it in both cities, so the inbox loads its rows' related rows in both.
     from pm_app.alerts.rules import Finding, compound_audiences
     from pm_app.alerts.services import open_alerts
 
-    open_alerts("contract_expiring", {f"perf:compound:{compound.id}": Finding(
-        "compound", compound.id, f"{compound.name}: 合同将于 30 天后到期", compound_id=compound.id,
-        audiences=compound_audiences(compound.street_id, compound.id))})
+    open_alerts(
+        "contract_expiring",
+        {
+            f"perf:compound:{compound.id}": Finding(
+                "compound",
+                compound.id,
+                f"{compound.name}: 合同将于 30 天后到期",
+                compound_id=compound.id,
+                audiences=compound_audiences(compound.street_id, compound.id),
+            )
+        },
+    )
 
 
 @contextmanager
@@ -207,5 +265,10 @@ def measure_all(app, city: City, requests: list[tuple[str, str]]) -> None:
             response = client.get(url)
         biggest = max(fee_rows, default=(0, ""))
         city.measures[(role, template)] = Measure(
-            response.status_code, len(sent), biggest[0], biggest[1], sent,
-            "" if response.status_code == 200 else response.get_data(as_text=True)[:500])
+            response.status_code,
+            len(sent),
+            biggest[0],
+            biggest[1],
+            sent,
+            "" if response.status_code == 200 else response.get_data(as_text=True)[:500],
+        )

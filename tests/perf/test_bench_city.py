@@ -1,25 +1,42 @@
 """bench/city.py's table is the closing note's: it must call a missed target missed, show the
 withdrawn ratio to hand-written SQL as information only, and never drop a figure it could not measure."""
+
 from __future__ import annotations
 
 from bench.city import rows_of
 
 
 def _page(page, ratio, holds, target_p95_ms=None):
-    return {"page": page, "median_ms": 10.0, "p95_ms": 12.0, "reference_median_ms": 5.0, "ratio": ratio,
-            "target_p95_ms": target_p95_ms, "holds": holds}
+    return {
+        "page": page,
+        "median_ms": 10.0,
+        "p95_ms": 12.0,
+        "reference_median_ms": 5.0,
+        "ratio": ratio,
+        "target_p95_ms": target_p95_ms,
+        "holds": holds,
+    }
 
 
 def _figures(seed_s=189.0, sweeps=None):
     return {
         "seed_s": seed_s,
-        "pages": {"pages": [{"page": "floor", "median_ms": 4.0, "p95_ms": 5.0, "holds": None},
-                            _page("regulator_home", 1.3, True, 800), _page("street_home", 1.9, False, 300),
-                            _page("rates_street", 5.9, None)]},
-        "batch": {"sweeps": sweeps or {}, "table": [
-            ["all sweeps, first (5,455 alerts opened), median", "2.2 s", "≤ 60 s", "yes"],
-            ["all sweeps, repeat (opens nothing), median", "0.3 s", "—", "yes"],
-            ["bills 2026-11 for the city (161,974), median", "16.1 s", "≤ 15 s", "NO"]]},
+        "pages": {
+            "pages": [
+                {"page": "floor", "median_ms": 4.0, "p95_ms": 5.0, "holds": None},
+                _page("regulator_home", 1.3, True, 800),
+                _page("street_home", 1.9, False, 300),
+                _page("rates_street", 5.9, None),
+            ]
+        },
+        "batch": {
+            "sweeps": sweeps or {},
+            "table": [
+                ["all sweeps, first (5,455 alerts opened), median", "2.2 s", "≤ 60 s", "yes"],
+                ["all sweeps, repeat (opens nothing), median", "0.3 s", "—", "yes"],
+                ["bills 2026-11 for the city (161,974), median", "16.1 s", "≤ 15 s", "NO"],
+            ],
+        },
     }
 
 

@@ -4,12 +4,12 @@ into Python. An N+1 (a query per compound, per row of a list) fails here.
 
 Each URL is requested by the roles for whom it is a daily page; both cities are seeded once for
 the module (tests/perf/conftest.py)."""
+
 from __future__ import annotations
 
 from collections import Counter
 
 import pytest
-
 from sqlalchemy import select
 
 from pm_app.extensions import db
@@ -22,37 +22,61 @@ RATES = "scope=street&id={street}&period_from={first}&period_to={last}"
 
 HOMES = [(role, "/") for role in ROLES]
 PAGES = [
-    (SCOPE, "/compounds"), (SCOPE, "/compounds?sort=health"), (("street",), "/firms"), (SCOPE, "/fees"),
-    (("regulator", "street", "committee"), "/tickets"), (("firm", "contractor"), "/tickets/queue"),
-    (SCOPE + ("contractor",), "/warranties"), (SCOPE + ("contractor",), "/warranties/expiring"),
-    (("regulator", "street"), "/committees/coverage"), (ROLES, "/alerts"), (("regulator", "firm"), "/rankings"),
-    (("admin",), "/admin/users"), (("admin",), "/jobs/health"),
+    (SCOPE, "/compounds"),
+    (SCOPE, "/compounds?sort=health"),
+    (("street",), "/firms"),
+    (SCOPE, "/fees"),
+    (("regulator", "street", "committee"), "/tickets"),
+    (("firm", "contractor"), "/tickets/queue"),
+    (SCOPE + ("contractor",), "/warranties"),
+    (SCOPE + ("contractor",), "/warranties/expiring"),
+    (("regulator", "street"), "/committees/coverage"),
+    (ROLES, "/alerts"),
+    (("regulator", "firm"), "/rankings"),
+    (("admin",), "/admin/users"),
+    (("admin",), "/jobs/health"),
     # the compound's own pages: the compound page is one of the benchmarked ones
-    (("street", "committee"), "/compounds/{compound}"), (("street", "committee"), "/compounds/{compound}/fees"),
-    (("street",), "/compounds/{compound}/works"), (("street", "committee"), "/compounds/{compound}/committee"),
+    (("street", "committee"), "/compounds/{compound}"),
+    (("street", "committee"), "/compounds/{compound}/fees"),
+    (("street",), "/compounds/{compound}/works"),
+    (("street", "committee"), "/compounds/{compound}/committee"),
     (("street", "committee"), "/compounds/{compound}/accounts"),
 ]
 APIS = [
-    (SCOPE, "/api/v1/compounds"), (SCOPE, "/api/v1/compounds?street_id={street}"),
-    (("street",), "/api/v1/compounds/{compound}/households"), (SCOPE, "/api/v1/contracts"),
-    (("regulator",), "/api/v1/districts"), (SCOPE, "/api/v1/streets"), (SCOPE, "/api/v1/communities"),
-    (SCOPE, "/api/v1/firms"), (SCOPE, "/api/v1/bills"), (SCOPE, "/api/v1/payments"),
+    (SCOPE, "/api/v1/compounds"),
+    (SCOPE, "/api/v1/compounds?street_id={street}"),
+    (("street",), "/api/v1/compounds/{compound}/households"),
+    (SCOPE, "/api/v1/contracts"),
+    (("regulator",), "/api/v1/districts"),
+    (SCOPE, "/api/v1/streets"),
+    (SCOPE, "/api/v1/communities"),
+    (SCOPE, "/api/v1/firms"),
+    (SCOPE, "/api/v1/bills"),
+    (SCOPE, "/api/v1/payments"),
     (("street",), "/api/v1/arrears?compound_id={compound}"),
     (("regulator", "street"), f"/api/v1/collection-rates?{RATES}"),
     (("regulator",), "/api/v1/collection-rates?scope=city&period_from={first}&period_to={last}"),
     (("regulator", "street"), f"/api/v1/collection-rates/compounds?{RATES}"),
-    (SCOPE + ("contractor",), "/api/v1/projects"), (("street",), "/api/v1/projects/{project}/items"),
-    (SCOPE + ("contractor",), "/api/v1/warranty-items"), (SCOPE, "/api/v1/warranty-items?expiring_within_days=90"),
-    (SCOPE + ("contractor",), "/api/v1/warranty-claims"), (SCOPE, "/api/v1/inspections"),
+    (SCOPE + ("contractor",), "/api/v1/projects"),
+    (("street",), "/api/v1/projects/{project}/items"),
+    (SCOPE + ("contractor",), "/api/v1/warranty-items"),
+    (SCOPE, "/api/v1/warranty-items?expiring_within_days=90"),
+    (SCOPE + ("contractor",), "/api/v1/warranty-claims"),
+    (SCOPE, "/api/v1/inspections"),
     (("street",), "/api/v1/warranty-categories"),
-    (SCOPE + ("committee",), "/api/v1/tickets"), (SCOPE, "/api/v1/tickets?overdue=true"),
-    (("regulator", "street"), "/api/v1/committees"), (("regulator", "street"), "/api/v1/committees/coverage"),
+    (SCOPE + ("committee",), "/api/v1/tickets"),
+    (SCOPE, "/api/v1/tickets?overdue=true"),
+    (("regulator", "street"), "/api/v1/committees"),
+    (("regulator", "street"), "/api/v1/committees/coverage"),
     (("street", "committee"), "/api/v1/fund-votes"),
     (("street", "committee"), "/api/v1/ledger/{compound}/entries"),
     (("street", "committee"), "/api/v1/ledger/{compound}/queries"),
-    (ROLES, "/api/v1/alerts"), (("admin",), "/api/v1/notification-endpoints"),
-    (("regulator", "firm"), "/api/v1/rankings/periods"), (("regulator",), "/api/v1/rankings/schemes"),
-    (("regulator",), "/api/v1/deductions"), (("regulator", "firm"), "/api/v1/appeals"),
+    (ROLES, "/api/v1/alerts"),
+    (("admin",), "/api/v1/notification-endpoints"),
+    (("regulator", "firm"), "/api/v1/rankings/periods"),
+    (("regulator",), "/api/v1/rankings/schemes"),
+    (("regulator",), "/api/v1/deductions"),
+    (("regulator", "firm"), "/api/v1/appeals"),
 ]
 REQUESTS = HOMES + [(role, url) for roles, url in PAGES + APIS for role in roles]
 
@@ -77,7 +101,8 @@ def test_statements_do_not_grow_with_the_street(cities, role, url):
     repeated = Counter(many.sent) - Counter(few.sent)
     assert many.statements == few.statements, (
         f"{url} as {role}: {few.statements} statements for 10 compounds, {many.statements} for 100; "
-        f"the extra ones:\n" + "\n".join(repeated))
+        f"the extra ones:\n" + "\n".join(repeated)
+    )
 
 
 def test_the_row_watcher_sees_a_select_of_bills(cities):

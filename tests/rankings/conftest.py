@@ -13,11 +13,12 @@ firm B (`city.other_firm`): compound B1 (`city.other`, 50 households)
 firm C: compound C1 with 10 households → not rated (too few households)
 Outside the quarter (ignored): a July bill, a ticket resolved in July, a March inspection.
 """
+
 from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import insert
@@ -46,8 +47,10 @@ def at(day: date, hour: int = 10) -> datetime:
 
 def households(compound_id: int, n: int, skip: int = 0) -> list[int]:
     building = BuildingFactory(compound_id=compound_id, name=f"R{next(_codes)}号楼")
-    rows = [{"compound_id": compound_id, "building_id": building.id, "unit": f"{i}", "floor_area_dm2": 8000}
-            for i in range(skip, skip + n)]
+    rows = [
+        {"compound_id": compound_id, "building_id": building.id, "unit": f"{i}", "floor_area_dm2": 8000}
+        for i in range(skip, skip + n)
+    ]
     db.session.execute(insert(Household), rows)
     from sqlalchemy import select
 
@@ -59,24 +62,55 @@ def bills(firm_id: int, compound_id: int, household_ids: list[int], months: list
     rows = []
     for n, (month, hid) in enumerate((m, h) for m in months for h in household_ids):
         settled = n < paid
-        rows.append({"household_id": hid, "compound_id": compound_id, "firm_id": firm_id, "period": month,
-                     "fee_type": "property", "amount_due_fen": 10000, "due_date": date(2026, 7, 31),
-                     "paid_fen": 10000 if settled else 0, "waived_fen": 0,
-                     "status": BillStatus.paid if settled else BillStatus.unpaid, "source": "seed"})
+        rows.append(
+            {
+                "household_id": hid,
+                "compound_id": compound_id,
+                "firm_id": firm_id,
+                "period": month,
+                "fee_type": "property",
+                "amount_due_fen": 10000,
+                "due_date": date(2026, 7, 31),
+                "paid_fen": 10000 if settled else 0,
+                "waived_fen": 0,
+                "status": BillStatus.paid if settled else BillStatus.unpaid,
+                "source": "seed",
+            }
+        )
     db.session.execute(insert(Bill), rows)
 
 
-def ticket(compound_id: int, firm_id: int | None, created: date, *, resolved: date | None = None, late=False,
-           closed: date | None = None, rating: int | None = None, source=TicketSource.phone) -> Ticket:
+def ticket(
+    compound_id: int,
+    firm_id: int | None,
+    created: date,
+    *,
+    resolved: date | None = None,
+    late=False,
+    closed: date | None = None,
+    rating: int | None = None,
+    source=TicketSource.phone,
+) -> Ticket:
     deadline = at(resolved or created, 18)
-    row = Ticket(tracking_code=f"RK{next(_codes):08d}", compound_id=compound_id, category="water_leak",
-                 source=source, priority=Priority.normal, description="漏水",
-                 responsible_party=ResponsibleParty.property_firm, assignee_firm_id=firm_id,
-                 status=TicketStatus.closed if closed else (TicketStatus.resolved if resolved else TicketStatus.new),
-                 respond_by=at(created, 12), resolve_by=deadline, created_at=at(created, 9), reported_at=at(created, 9),
-                 resolved_at=(at(resolved, 20) if late else at(resolved, 15)) if resolved else None,
-                 closed_at=at(closed) if closed else None, satisfaction=rating,
-                 satisfaction_by="reporter" if rating else None)  # what a reporter's confirmation records
+    row = Ticket(
+        tracking_code=f"RK{next(_codes):08d}",
+        compound_id=compound_id,
+        category="water_leak",
+        source=source,
+        priority=Priority.normal,
+        description="漏水",
+        responsible_party=ResponsibleParty.property_firm,
+        assignee_firm_id=firm_id,
+        status=TicketStatus.closed if closed else (TicketStatus.resolved if resolved else TicketStatus.new),
+        respond_by=at(created, 12),
+        resolve_by=deadline,
+        created_at=at(created, 9),
+        reported_at=at(created, 9),
+        resolved_at=(at(resolved, 20) if late else at(resolved, 15)) if resolved else None,
+        closed_at=at(closed) if closed else None,
+        satisfaction=rating,
+        satisfaction_by="reporter" if rating else None,
+    )  # what a reporter's confirmation records
     db.session.add(row)
     return row
 
@@ -103,7 +137,7 @@ def quarter(city) -> Quarter:
     c1 = CompoundFactory(code="TJ-0009", name="小丁小区", street=city.other_street)
     ContractFactory(compound=c1, firm=firm_c, start_date=date(2026, 5, 1), end_date=date(2027, 4, 30))
 
-    a1_homes = households(a1.id, 59, skip=1)             # plus the city's one household: 60
+    a1_homes = households(a1.id, 59, skip=1)  # plus the city's one household: 60
     a2_homes = households(a2.id, 40)
     b1_homes = households(b1.id, 49, skip=1)
     c1_homes = households(c1.id, 10)
@@ -119,27 +153,29 @@ def quarter(city) -> Quarter:
     ticket(a1.id, f, date(2026, 4, 9), resolved=date(2026, 4, 10))
     ticket(a2.id, f, date(2026, 5, 9), resolved=date(2026, 5, 10))
     ticket(a2.id, f, date(2026, 6, 1), resolved=date(2026, 6, 2), late=True)
-    ticket(a1.id, f, date(2026, 6, 20), resolved=date(2026, 7, 2), late=True)    # resolved after the quarter
+    ticket(a1.id, f, date(2026, 6, 20), resolved=date(2026, 7, 2), late=True)  # resolved after the quarter
     ticket(a1.id, f, date(2026, 3, 1), closed=date(2026, 4, 5), rating=5)
     ticket(a1.id, f, date(2026, 3, 2), closed=date(2026, 5, 5), rating=4)
     ticket(a2.id, f, date(2026, 3, 3), closed=date(2026, 6, 5), rating=3)
-    ticket(a2.id, f, date(2026, 3, 4), closed=date(2026, 6, 6))                    # no rating
-    ticket(a1.id, f, date(2026, 3, 5), closed=date(2026, 7, 6), rating=1)         # closed after the quarter
+    ticket(a2.id, f, date(2026, 3, 4), closed=date(2026, 6, 6))  # no rating
+    ticket(a1.id, f, date(2026, 3, 5), closed=date(2026, 7, 6), rating=1)  # closed after the quarter
     for day in (date(2026, 4, 15), date(2026, 5, 15)):
         ticket(a2.id, None, day, source=TicketSource.hotline_12345)
     # Called in on 30 June, typed in on 3 July: counts in the quarter of the call (reported_at).
     ticket(a2.id, None, date(2026, 7, 3), source=TicketSource.hotline_12345).reported_at = at(date(2026, 6, 30), 9)
-    ticket(a1.id, None, date(2026, 3, 31), source=TicketSource.hotline_12345)      # before the quarter
+    ticket(a1.id, None, date(2026, 3, 31), source=TicketSource.hotline_12345)  # before the quarter
     # Complaints routed to the contractor under warranty or to a utility are not the firm's.
-    ticket(a2.id, None, date(2026, 5, 20), source=TicketSource.hotline_12345).responsible_party = \
-        ResponsibleParty.contractor_warranty
-    ticket(a2.id, None, date(2026, 5, 21), source=TicketSource.hotline_12345).responsible_party = \
-        ResponsibleParty.utility
+    ticket(
+        a2.id, None, date(2026, 5, 20), source=TicketSource.hotline_12345
+    ).responsible_party = ResponsibleParty.contractor_warranty
+    ticket(
+        a2.id, None, date(2026, 5, 21), source=TicketSource.hotline_12345
+    ).responsible_party = ResponsibleParty.utility
     ticket(b1.id, g, date(2026, 4, 1), resolved=date(2026, 4, 1))
     ticket(b1.id, g, date(2026, 5, 1), resolved=date(2026, 5, 2), closed=date(2026, 5, 3), rating=2)
     inspection(a1.id, date(2026, 4, 20), 80)
     inspection(a1.id, date(2026, 6, 20), 90)
     inspection(a2.id, date(2026, 5, 20), 70)
-    inspection(b1.id, date(2026, 3, 31), 10)                                       # before the quarter
+    inspection(b1.id, date(2026, 3, 31), 10)  # before the quarter
     db.session.flush()
     return Quarter(city, a2, firm_c, c1)

@@ -2,6 +2,7 @@
 of those who act on them — the regulator, who decides, and the firm, which waits — that counts
 the same rows the list shows; the firm reaches its own breakdown from its home, not only by
 clicking its own name in a period's table."""
+
 from __future__ import annotations
 
 import html
@@ -20,11 +21,16 @@ LINE = re.compile(r'<li data-worklist="appeals"><a href="([^"]+)">([^<]*)</a></l
 def _appeal(api, client, quarter) -> tuple[int, Appeal]:
     period_id = start(api, quarter)
     deduction = deduct(api, quarter, period_id, quarter.city.firm, "3")
-    assert api.as_(quarter.city.users["regulator"]).post(
-        f"/api/v1/rankings/periods/{period_id}/review").status_code == 200
+    assert (
+        api.as_(quarter.city.users["regulator"]).post(f"/api/v1/rankings/periods/{period_id}/review").status_code == 200
+    )
     login(client, quarter.city.users["firm_staff"])
-    assert client.post(f"/rankings/deductions/{deduction['id']}/appeal",
-                       data={"grounds": "当日已清理，有照片为证"}).status_code == 303
+    assert (
+        client.post(
+            f"/rankings/deductions/{deduction['id']}/appeal", data={"grounds": "当日已清理，有照片为证"}
+        ).status_code
+        == 303
+    )
     return period_id, db.session.scalar(select(Appeal))
 
 
@@ -45,15 +51,19 @@ def test_the_regulator_and_the_firm_each_have_a_line_that_leads_to_the_pending_a
         assert listed.status_code == 200 and _rows(body) == [str(appeal.id)]
         assert "当日已清理，有照片为证" in body and "待裁决" in body
     # the regulator's row leads to where it is decided
-    assert f'/rankings/periods/{period_id}#decide-{appeal.id}' in body
+    assert f"/rankings/periods/{period_id}#decide-{appeal.id}" in body
 
 
 def test_a_decided_appeal_leaves_the_line_and_the_pending_list(client, api, quarter):
     _period_id, appeal = _appeal(api, client, quarter)
     client.post("/logout")
     login(client, quarter.city.users["regulator"])
-    assert client.post(f"/rankings/appeals/{appeal.id}/decision",
-                       data={"accept": "false", "reason": "照片日期晚于检查日"}).status_code == 303
+    assert (
+        client.post(
+            f"/rankings/appeals/{appeal.id}/decision", data={"accept": "false", "reason": "照片日期晚于检查日"}
+        ).status_code
+        == 303
+    )
     assert 'data-worklist="appeals"' not in client.get("/").get_data(as_text=True)
     assert _rows(client.get("/rankings/appeals?state=pending").get_data(as_text=True)) == []
     everything = client.get("/rankings/appeals?state=all").get_data(as_text=True)
@@ -73,6 +83,6 @@ def test_the_firm_home_links_its_breakdown_in_review(client, api, quarter):
     period_id, _appeal_row = _appeal(api, client, quarter)
     home = client.get("/").get_data(as_text=True)
     link = f'href="/rankings/periods/{period_id}/firms/{quarter.city.firm.id}"'
-    section = home[home.index('id="breakdowns"'):home.index("</section>", home.index('id="breakdowns"'))]
+    section = home[home.index('id="breakdowns"') : home.index("</section>", home.index('id="breakdowns"'))]
     assert link in section and "得分明细" in section and "复核中" in section
     assert client.get(f"/rankings/periods/{period_id}/firms/{quarter.city.firm.id}").status_code == 200

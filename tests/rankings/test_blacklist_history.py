@@ -1,5 +1,6 @@
 """The regulator's home shows the black list of every published period (a chart and a table with
 the same numbers), and nothing of a period that is not published."""
+
 from __future__ import annotations
 
 import html
@@ -18,8 +19,10 @@ from tests.rankings.test_public import publish
 
 
 def test_the_chart_stacks_each_period_s_black_firms_by_why(app):
-    rows = [("2026Q1", []), ("2026Q2", [SimpleNamespace(veto=False), SimpleNamespace(veto=True),
-                                        SimpleNamespace(veto=False)])]
+    rows = [
+        ("2026Q1", []),
+        ("2026Q2", [SimpleNamespace(veto=False), SimpleNamespace(veto=True), SimpleNamespace(veto=False)]),
+    ]
     with app.test_request_context("/?lang=en"):
         figure = charts.blacklist_history(rows, "Black list")
     graded, vetoed = figure["data"]
@@ -53,8 +56,10 @@ def test_history_is_published_periods_oldest_first(api, quarter):
     two_published_and_a_draft(api, quarter)
     city = quarter.city
     history = [(p.code, [(r.firm_id, r.veto) for r in black]) for p, black in public.blacklist_history()]
-    assert history == [("2026Q1", [(city.other_firm.id, True)]),
-                       ("2026Q2", [(city.other_firm.id, True), (city.firm.id, False)])]
+    assert history == [
+        ("2026Q1", [(city.other_firm.id, True)]),
+        ("2026Q2", [(city.other_firm.id, True), (city.firm.id, False)]),
+    ]
 
 
 def test_regulator_home_shows_the_history_but_nothing_of_the_draft(api, client, quarter):
@@ -62,15 +67,22 @@ def test_regulator_home_shows_the_history_but_nothing_of_the_draft(api, client, 
     login(client, quarter.city.users["regulator"])
     page = client.get("/?lang=en").get_data(as_text=True)
     table = re.search(r'<table class="black-history">(.*?)</table>', page, re.S).group(1)
-    rows = re.findall(r'<tr><th scope="row"><a [^>]*>(\w+)</a></th>\s*<td class="num">(\d+)</td>\s*<td>(.*?)</td></tr>',
-                      table, re.S)
+    rows = re.findall(
+        r'<tr><th scope="row"><a [^>]*>(\w+)</a></th>\s*<td class="num">(\d+)</td>\s*<td>(.*?)</td></tr>', table, re.S
+    )
     assert [(code, n, html.unescape(names)) for code, n, names in rows] == [
-        ("2026Q1", "1", "乙物业 (veto)"), ("2026Q2", "2", "乙物业 (veto), 甲物业")]
-    figures = [json.loads(html.unescape(raw)) for raw in
-               re.findall(r'<script type="application/json" data-chart>(.*?)</script>', page, re.S)]
+        ("2026Q1", "1", "乙物业 (veto)"),
+        ("2026Q2", "2", "乙物业 (veto), 甲物业"),
+    ]
+    figures = [
+        json.loads(html.unescape(raw))
+        for raw in re.findall(r'<script type="application/json" data-chart>(.*?)</script>', page, re.S)
+    ]
     black = next(f for f in figures if f["layout"]["title"]["text"] == "Black list by published period")
     assert [(t["name"], t["x"], t["y"]) for t in black["data"]] == [
-        ("By grade", ["2026Q1", "2026Q2"], [0, 1]), ("Veto", ["2026Q1", "2026Q2"], [1, 1])]
+        ("By grade", ["2026Q1", "2026Q2"], [0, 1]),
+        ("Veto", ["2026Q1", "2026Q2"], [1, 1]),
+    ]
     for trace in ("2026Q3", "草稿专用名", "丁物业"):
         assert trace not in page
 

@@ -1,5 +1,6 @@
 """The public page and API show published periods only: a draft or a period in review leaves no
 trace there, in any field — not its firms' scores, grades, lists, its code or its existence."""
+
 from __future__ import annotations
 
 import json
@@ -27,9 +28,10 @@ def test_nothing_published_means_404_and_an_empty_page(api, client, quarter):
 @pytest.mark.parametrize("draft_state", ["draft", "review"])
 def test_a_later_unpublished_period_leaves_no_trace(api, client, quarter, draft_state):
     """2026Q2 is published; 2026Q3 (hand-made distinctive figures) is a draft or in review."""
+    from sqlalchemy import select
+
     from pm_app.extensions import db
     from pm_app.rankings.models import RankingResult
-    from sqlalchemy import select
 
     city, regulator = quarter.city, quarter.city.users["regulator"]
     q2 = start(api, quarter)
@@ -64,8 +66,10 @@ def test_a_later_unpublished_period_leaves_no_trace(api, client, quarter, draft_
 def test_public_page_lists_red_black_and_history(api, client, quarter):
     city, regulator = quarter.city, quarter.city.users["regulator"]
     period_id = start(api, quarter)
-    api.as_(regulator).post("/api/v1/deductions", json={
-        "period_id": period_id, "firm_id": city.other_firm.id, "kind": "award", "points": "10", "reason": "示范"})
+    api.as_(regulator).post(
+        "/api/v1/deductions",
+        json={"period_id": period_id, "firm_id": city.other_firm.id, "kind": "award", "points": "10", "reason": "示范"},
+    )
     scheme = api.as_(regulator).get("/api/v1/rankings/schemes").json[0]
     bands = [{"grade": "AAA", "min": "70", "list": "red"}, {"grade": "C", "min": "0", "list": "black"}]
     api.as_(regulator).post("/api/v1/rankings/schemes", json={"bands": bands, "indicators": scheme["indicators"]})
@@ -78,7 +82,8 @@ def test_public_page_lists_red_black_and_history(api, client, quarter):
     page = client.get("/rankings/public?lang=en").get_data(as_text=True)
     assert "乙物业" in page and "71.34" in page and "Red list" in page and "Black list" in page
     history = api.get(f"/api/v1/public/rankings/firms/{city.other_firm.id}").json
-    assert history["history"] == [{"period": "2026Q2", "score": "71.34", "grade": "AAA", "list": "red", "rank": 1,
-                                   "rated": True}]
+    assert history["history"] == [
+        {"period": "2026Q2", "score": "71.34", "grade": "AAA", "list": "red", "rank": 1, "rated": True}
+    ]
     assert client.get(f"/rankings/public/firms/{city.other_firm.id}").status_code == 200
     assert api.get(f"/api/v1/public/rankings/firms/{city.contractor.id}").status_code == 404

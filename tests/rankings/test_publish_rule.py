@@ -1,8 +1,9 @@
 """Issue 27: a period is published only after its last day (Q4 was published on 6 December),
 and publishing or opening the review from the page asks first, saying what will happen."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -15,18 +16,21 @@ from tests.rankings.conftest import login
 from tests.rankings.test_flow import start
 
 # 2026Q2 ends on 30 June; 16:30 UTC on 30 June is already 1 July, 00:30, in Shanghai.
-LAST_DAY = datetime(2026, 6, 30, 12, 0, tzinfo=timezone.utc)
-NEXT_DAY_IN_SHANGHAI = datetime(2026, 6, 30, 16, 30, tzinfo=timezone.utc)
+LAST_DAY = datetime(2026, 6, 30, 12, 0, tzinfo=UTC)
+NEXT_DAY_IN_SHANGHAI = datetime(2026, 6, 30, 16, 30, tzinfo=UTC)
 
 
 def in_review(api, quarter) -> int:
     period_id = start(api, quarter)
-    assert api.as_(quarter.city.users["regulator"]).post(f"/api/v1/rankings/periods/{period_id}/review").status_code == 200
+    assert (
+        api.as_(quarter.city.users["regulator"]).post(f"/api/v1/rankings/periods/{period_id}/review").status_code == 200
+    )
     return period_id
 
 
 def test_the_service_refuses_a_period_on_its_last_day_and_publishes_it_the_next_day_in_shanghai(
-        app, api, quarter, time_machine):
+    app, api, quarter, time_machine
+):
     period = db.session.get(RankingPeriod, in_review(api, quarter))
     time_machine.move_to(LAST_DAY, tick=False)
     with app.test_request_context("/?lang=en"), pytest.raises(Conflict, match="2026-06-30") as refused:
@@ -57,12 +61,16 @@ def test_the_page_disables_publish_with_the_reason_and_refuses_the_post(client, 
     assert db.session.get(RankingPeriod, period_id).state == PeriodState.review
 
 
-@pytest.mark.parametrize("step,before,after,says", [
-    ("review", PeriodState.draft, PeriodState.review, "不能退回草稿"),
-    ("publish", PeriodState.review, PeriodState.published, "不能撤回"),
-])
+@pytest.mark.parametrize(
+    "step,before,after,says",
+    [
+        ("review", PeriodState.draft, PeriodState.review, "不能退回草稿"),
+        ("publish", PeriodState.review, PeriodState.published, "不能撤回"),
+    ],
+)
 def test_review_and_publish_from_the_page_ask_first_and_only_the_confirmation_acts(
-        client, api, quarter, step, before, after, says):
+    client, api, quarter, step, before, after, says
+):
     period_id = in_review(api, quarter) if step == "publish" else start(api, quarter)
     login(client, quarter.city.users["regulator"])
     asked = client.post(f"/rankings/periods/{period_id}/{step}")

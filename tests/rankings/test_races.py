@@ -2,6 +2,7 @@
 first (`freeze.lock_open`), so a deduction sent while the period is being published either lands
 before it (and is frozen into the result) or gets a 409 after it, never a 500; twin creations,
 corrections and appeal decisions record one thing and answer the rest with a 409."""
+
 from __future__ import annotations
 
 from contextlib import ExitStack
@@ -24,8 +25,13 @@ def published_cleared():
     yield
     db.session.remove()
     with db.engine.begin() as conn, ExitStack() as stack:
-        for table in ("ranking_result_compound", "ranking_appeal", "ranking_adjustment", "ranking_result",
-                      "ranking_period"):
+        for table in (
+            "ranking_result_compound",
+            "ranking_appeal",
+            "ranking_adjustment",
+            "ranking_result",
+            "ranking_period",
+        ):
             stack.enter_context(append_only_lifted(conn, table))
         for table in ("ranking_result_compound", "ranking_appeal", "ranking_adjustment", "ranking_result"):
             conn.execute(text(f"DELETE FROM {table}"))
@@ -57,8 +63,9 @@ def test_deductions_sent_during_publication_are_frozen_in_or_refused_never_a_500
     period = db.session.get(RankingPeriod, period.id)
     assert period.state == PeriodState.published
     assert db.session.scalar(select(func.count()).select_from(Adjustment)) == landed
-    frozen = db.session.scalar(select(RankingResult).where(RankingResult.period_id == period.id,
-                                                           RankingResult.firm_id == city.firm.id))
+    frozen = db.session.scalar(
+        select(RankingResult).where(RankingResult.period_id == period.id, RankingResult.firm_id == city.firm.id)
+    )
     assert str(frozen.deductions) == f"{landed}.00"  # every deduction that landed counted, none after
 
 
@@ -75,8 +82,9 @@ def test_an_appeal_accepted_and_rejected_at_once_is_decided_once(app, quarter):
     city = quarter.city
     period = _in_review(app, quarter)
     with app.test_request_context():
-        deduction = adjustments.add_adjustment(city.users["regulator"], period, {
-            "firm_id": city.firm.id, "points": 5, "reason": "未按时整改"})
+        deduction = adjustments.add_adjustment(
+            city.users["regulator"], period, {"firm_id": city.firm.id, "points": 5, "reason": "未按时整改"}
+        )
         appeal = appeals.file_appeal(city.users["firm_staff"], deduction, "已整改，见照片")
     (token,) = tokens(city.users["regulator"])
     url = f"/api/v1/appeals/{appeal.id}/decision?lang=en"

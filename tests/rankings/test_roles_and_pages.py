@@ -1,5 +1,6 @@
 """Who sees and does what: the role matrix over the rankings API and pages, the pages' steps, and
 the firm_blacklisted alert raised on publication."""
+
 from __future__ import annotations
 
 import pytest
@@ -21,10 +22,17 @@ def to_review(api, quarter):
     return period_id, deduction, other
 
 
-@pytest.mark.parametrize("role,firms", [
-    ("admin", {"甲物业", "乙物业", "丁物业"}), ("regulator", {"甲物业", "乙物业", "丁物业"}),
-    ("street_officer", {"甲物业"}),  # its street's compounds are served by firm A only
-    ("firm_staff", {"甲物业"}), ("contractor_staff", None), ("committee_member", None)])
+@pytest.mark.parametrize(
+    "role,firms",
+    [
+        ("admin", {"甲物业", "乙物业", "丁物业"}),
+        ("regulator", {"甲物业", "乙物业", "丁物业"}),
+        ("street_officer", {"甲物业"}),  # its street's compounds are served by firm A only
+        ("firm_staff", {"甲物业"}),
+        ("contractor_staff", None),
+        ("committee_member", None),
+    ],
+)
 def test_who_sees_which_results_in_review(api, quarter, role, firms):
     period_id, deduction, other = to_review(api, quarter)
     user = quarter.city.users[role]
@@ -39,8 +47,17 @@ def test_who_sees_which_results_in_review(api, quarter, role, firms):
     assert (other["id"] in seen) == ("乙物业" in firms) and deduction["id"] in seen
 
 
-@pytest.mark.parametrize("role,status", [("admin", 200), ("regulator", 200), ("street_officer", 403),
-                                         ("firm_staff", 403), ("contractor_staff", 404), ("committee_member", 404)])
+@pytest.mark.parametrize(
+    "role,status",
+    [
+        ("admin", 200),
+        ("regulator", 200),
+        ("street_officer", 403),
+        ("firm_staff", 403),
+        ("contractor_staff", 404),
+        ("committee_member", 404),
+    ],
+)
 def test_only_the_city_runs_the_steps(api, quarter, role, status):
     period_id, _deduction, _other = to_review(api, quarter)
     response = api.as_(quarter.city.users[role]).post(f"/api/v1/rankings/periods/{period_id}/publish")
@@ -53,16 +70,26 @@ def test_a_draft_is_hidden_from_firms_and_streets(api, quarter):
         assert api.as_(quarter.city.users[role]).get(f"/api/v1/rankings/periods/{period_id}").status_code == 404
 
 
-@pytest.mark.parametrize("role,status", [("firm_staff", 201), ("regulator", 403), ("street_officer", 403),
-                                         ("contractor_staff", 404), ("committee_member", 404)])
+@pytest.mark.parametrize(
+    "role,status",
+    [
+        ("firm_staff", 201),
+        ("regulator", 403),
+        ("street_officer", 403),
+        ("contractor_staff", 404),
+        ("committee_member", 404),
+    ],
+)
 def test_only_the_firm_appeals_its_own_deduction(api, quarter, role, status):
     _period_id, deduction, other = to_review(api, quarter)
-    response = api.as_(quarter.city.users[role]).post("/api/v1/appeals", json={"deduction_id": deduction["id"],
-                                                                               "grounds": "理由充分"})
+    response = api.as_(quarter.city.users[role]).post(
+        "/api/v1/appeals", json={"deduction_id": deduction["id"], "grounds": "理由充分"}
+    )
     assert response.status_code == status
     # Another firm's deduction does not exist for this firm.
-    foreign = api.as_(quarter.city.users["firm_staff"]).post("/api/v1/appeals", json={"deduction_id": other["id"],
-                                                                                     "grounds": "理由"})
+    foreign = api.as_(quarter.city.users["firm_staff"]).post(
+        "/api/v1/appeals", json={"deduction_id": other["id"], "grounds": "理由"}
+    )
     assert foreign.status_code == 404
 
 
@@ -71,8 +98,12 @@ def test_firm_deciding_its_own_appeal_is_forbidden(api, quarter):
     firm_user = quarter.city.users["firm_staff"]
     appeal = api.as_(firm_user).post("/api/v1/appeals", json={"deduction_id": deduction["id"], "grounds": "理由"}).json
     assert api.as_(firm_user).post(f"/api/v1/appeals/{appeal['id']}/decision", json={"accept": True}).status_code == 403
-    assert api.as_(quarter.city.users["committee_member"]).post(
-        f"/api/v1/appeals/{appeal['id']}/decision", json={"accept": True}).status_code == 404
+    assert (
+        api.as_(quarter.city.users["committee_member"])
+        .post(f"/api/v1/appeals/{appeal['id']}/decision", json={"accept": True})
+        .status_code
+        == 404
+    )
 
 
 def test_publishing_alerts_the_blacklisted_firm_and_its_street_offices(api, quarter):
@@ -82,10 +113,15 @@ def test_publishing_alerts_the_blacklisted_firm_and_its_street_offices(api, quar
     # A: 55.67 − 2 = 53.67 and B: 61.34 − 3 = 58.34, both C: both black-listed.
     alerts = list(db.session.scalars(select(Alert).where(Alert.rule == "firm_blacklisted").order_by(Alert.subject_id)))
     assert [(a.subject_type, a.subject_id, a.stage) for a in alerts] == [
-        ("firm", city.firm.id, "2026Q2"), ("firm", city.other_firm.id, "2026Q2")]
+        ("firm", city.firm.id, "2026Q2"),
+        ("firm", city.other_firm.id, "2026Q2"),
+    ]
     for alert, firm, street in zip(alerts, (city.firm, city.other_firm), (city.street, city.other_street)):
-        audiences = set(db.session.execute(select(AlertRecipient.audience, AlertRecipient.org_id)
-                                           .where(AlertRecipient.alert_id == alert.id)))
+        audiences = set(
+            db.session.execute(
+                select(AlertRecipient.audience, AlertRecipient.org_id).where(AlertRecipient.alert_id == alert.id)
+            )
+        )
         assert audiences == {("firm", firm.id), ("street", street.id), ("regulator", 0)}
     seen = api.as_(city.users["firm_staff"]).get("/api/v1/alerts?rule=firm_blacklisted").json
     assert len(seen) == 1
@@ -102,11 +138,18 @@ def test_the_workspace_pages_walk_the_period_through(client, api, quarter):
     assert client.post(f"/rankings/periods/{period_id}/compute").status_code == 303
     page = client.get(f"/rankings/periods/{period_id}?lang=en").get_data(as_text=True)
     assert "甲物业" in page and "55.67" in page and "85.0 %" in page and "data-chart" in page
-    assert client.post(f"/rankings/periods/{period_id}/adjustments", data={
-        "firm_id": city.firm.id, "points": "3", "reason": "消防通道堵塞", "evidence": "通报3号"}).status_code == 303
+    assert (
+        client.post(
+            f"/rankings/periods/{period_id}/adjustments",
+            data={"firm_id": city.firm.id, "points": "3", "reason": "消防通道堵塞", "evidence": "通报3号"},
+        ).status_code
+        == 303
+    )
     assert "52.67" in client.get(f"/rankings/periods/{period_id}").get_data(as_text=True)
-    bad = client.post(f"/rankings/periods/{period_id}/adjustments?lang=en", data={"firm_id": city.firm.id,
-                                                                                 "points": "x", "reason": "理由"})
+    bad = client.post(
+        f"/rankings/periods/{period_id}/adjustments?lang=en",
+        data={"firm_id": city.firm.id, "points": "x", "reason": "理由"},
+    )
     assert bad.status_code == 422 and "points" in bad.get_data(as_text=True)
     asked = client.post(f"/rankings/periods/{period_id}/review")  # irreversible: it asks first
     assert asked.status_code == 200 and 'name="confirm" type="hidden" value="1"' in asked.get_data(as_text=True)
@@ -127,13 +170,29 @@ def test_the_workspace_pages_walk_the_period_through(client, api, quarter):
     assert client.post(f"/rankings/periods/{period_id}/publish", data={"confirm": "1"}).status_code == 303
     assert client.post(f"/rankings/periods/{period_id}/compute").status_code == 409
     assert client.get("/rankings/scheme").status_code == 200
-    saved = client.post("/rankings/scheme", data={
-        **{f"{c}.{k}": v for c, r in api.as_(city.users["regulator"]).get("/api/v1/rankings/schemes").json[0]
-           ["indicators"].items() for k, v in r.items()},
-        "bands": "AAA 90 red\nA 60\nC 0 black", "award_cap": "5", "appeal_days": "7", "min_households": "10"})
+    saved = client.post(
+        "/rankings/scheme",
+        data={
+            **{
+                f"{c}.{k}": v
+                for c, r in api.as_(city.users["regulator"])
+                .get("/api/v1/rankings/schemes")
+                .json[0]["indicators"]
+                .items()
+                for k, v in r.items()
+            },
+            "bands": "AAA 90 red\nA 60\nC 0 black",
+            "award_cap": "5",
+            "appeal_days": "7",
+            "min_households": "10",
+        },
+    )
     assert saved.status_code == 303
-    assert api.as_(city.users["regulator"]).get("/api/v1/rankings/schemes").json[0]["bands"][1] == \
-        {"grade": "A", "min": "60", "list": None}
+    assert api.as_(city.users["regulator"]).get("/api/v1/rankings/schemes").json[0]["bands"][1] == {
+        "grade": "A",
+        "min": "60",
+        "list": None,
+    }
 
 
 @pytest.mark.parametrize("role,status", [("contractor_staff", 404), ("committee_member", 404)])

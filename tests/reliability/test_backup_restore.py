@@ -1,5 +1,6 @@
 """The documented backup and restore (bench/backup_restore.sh: pg_dump -Fc, pg_restore into an
 empty database, the instance folder beside it) gives books whose hash chains still verify."""
+
 from __future__ import annotations
 
 import shutil
@@ -65,8 +66,11 @@ def test_a_restored_copy_has_the_same_books_and_they_verify(app, city, books, em
     run("backup", source, str(instance), str(tmp_path / "backup"))
     target = empty_database.render_as_string(hide_password=False)
     run("restore", str(tmp_path / "backup"), target, str(tmp_path / "restored"))
-    again = subprocess.run([str(SCRIPT), "restore", str(tmp_path / "backup"), target, str(tmp_path / "again")],
-                           capture_output=True, text=True)
+    again = subprocess.run(
+        [str(SCRIPT), "restore", str(tmp_path / "backup"), target, str(tmp_path / "again")],
+        capture_output=True,
+        text=True,
+    )
     assert again.returncode != 0 and "not empty" in again.stderr  # never over live data
 
     class Restored(TestConfig):

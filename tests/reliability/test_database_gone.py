@@ -1,6 +1,7 @@
 """PostgreSQL restarted under the app: the request caught in it answers 503 with Retry-After
 (not a bare 500), and the next one is served on a fresh connection without restarting the app
 (pool_pre_ping). bench/faults.py pg-restart proves it under load against a real restart."""
+
 from __future__ import annotations
 
 import pytest
@@ -37,8 +38,12 @@ def test_after_every_connection_is_cut_the_next_request_is_served(app, city):
     db.session.remove()
     outside = create_engine(db.engine.url, poolclass=NullPool)  # not one of the app's pooled connections
     with outside.connect() as killer:  # what a restart does to every open connection
-        killer.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                            "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+        killer.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
     outside.dispose()
     for _ in range(3):
         assert client.get("/api/v1/compounds", headers=headers).status_code == 200

@@ -1,6 +1,7 @@
 """Payment replay through a real HTTP server (werkzeug, threaded) on PostgreSQL: each key sent
 several times at once, some by clients that hang up before the answer and retry. The bigger run
 is `python bench/payment_replay.py` against gunicorn."""
+
 from __future__ import annotations
 
 import http.client
@@ -36,8 +37,12 @@ def server(app):
 def _post(port, token, body, key, hang_up=False):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
-        conn.request("POST", "/api/v1/payments", body=json.dumps(body), headers={
-            "Authorization": f"Bearer {token}", "Content-Type": "application/json", "Idempotency-Key": key})
+        conn.request(
+            "POST",
+            "/api/v1/payments",
+            body=json.dumps(body),
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json", "Idempotency-Key": key},
+        )
         if hang_up:
             return None  # the client's timeout: it never reads the answer
         response = conn.getresponse()
@@ -59,8 +64,11 @@ def test_replayed_keys_over_http_make_one_payment_each_to_the_fen(app, server):
     db.session.commit()
     bill_ids = list(db.session.scalars(select(Bill.id).order_by(Bill.id)))
     # Two keys per bill racing on its row lock: 12.34 and 56.78 (6,912 fen a bill).
-    payments = [(f"k-{b}-{n}", {"bill_id": b, "amount": amount, "method": "cash"})
-                for b in bill_ids for n, amount in enumerate(("12.34", "56.78"))]
+    payments = [
+        (f"k-{b}-{n}", {"bill_id": b, "amount": amount, "method": "cash"})
+        for b in bill_ids
+        for n, amount in enumerate(("12.34", "56.78"))
+    ]
     sends = [(key, body, copy == 0 and i % 3 == 0) for i, (key, body) in enumerate(payments) for copy in range(4)]
     answers = defaultdict(list)
 
@@ -77,8 +85,10 @@ def test_replayed_keys_over_http_make_one_payment_each_to_the_fen(app, server):
     rows = dict(db.session.execute(select(Payment.idempotency_key, Payment.id)).all())
     assert {status for copies in answers.values() for status, _, _ in copies} == {201}
     # keys are stored in the caller's space (the admin's is the city's), hashed (fees.keys)
-    assert all({pid for _, pid, _ in copies} == {rows[keys.digest("payment", "city", 0, key)]}
-               for key, copies in answers.items())
+    assert all(
+        {pid for _, pid, _ in copies} == {rows[keys.digest("payment", "city", 0, key)]}
+        for key, copies in answers.items()
+    )
     assert all(sum(r == "false" for _, _, r in copies) <= 1 for copies in answers.values())
     assert len(rows) == len(payments) == 24
     assert db.session.scalar(select(func.sum(Payment.amount_fen))) == 12 * 6912

@@ -1,6 +1,7 @@
 """Redis down (here: a URL where nothing listens): requests that commit must still commit and
 answer, pages and sign-in must still work, and what the outbox holds waits for the relay.
 bench/faults.py redis-outage proves the same for a real 60-second outage under load."""
+
 from __future__ import annotations
 
 import time
@@ -21,6 +22,7 @@ CLOSED = "redis://127.0.0.1:1/0"  # port 1: connection refused at once
 @pytest.fixture
 def no_redis(app, tmp_path):
     """The app as deployed with REDIS_URL set (jobs on RQ, limits in Redis), and Redis gone."""
+
     class Config(TestConfig):
         SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
         INSTANCE_DIR = tmp_path
@@ -52,8 +54,11 @@ def test_payments_sign_in_and_pages_answer_without_redis(no_redis, city):
     assert answer.status_code == 200, answer.get_json()
     headers = {"Authorization": f"Bearer {answer.get_json()['token']}"}
     for n in range(2):  # the same key twice: one payment, both answered
-        paid = client.post("/api/v1/payments", json={"bill_id": bill_id, "amount": "1.00", "method": "cash"},
-                           headers={**headers, "Idempotency-Key": "no-redis-1"})
+        paid = client.post(
+            "/api/v1/payments",
+            json={"bill_id": bill_id, "amount": "1.00", "method": "cash"},
+            headers={**headers, "Idempotency-Key": "no-redis-1"},
+        )
         assert paid.status_code == 201, paid.get_json()
     assert db.session.scalar(select(func.count()).select_from(Payment)) == 1
     assert client.get("/api/v1/jobs/health", headers=headers).get_json()["redis"] != "ok"
@@ -65,12 +70,20 @@ def test_payments_sign_in_and_pages_answer_without_redis(no_redis, city):
 
 
 def test_a_sweep_without_redis_commits_and_its_deliveries_wait(no_redis, city):
-    from pm_app.job_commands import sweep_command  # noqa: F401  (the command runs after_commit like a request)
     from pm_app.alerts.services import save_endpoint
+    from pm_app.job_commands import sweep_command  # noqa: F401  (the command runs after_commit like a request)
     from tests.alerts.helpers import contract_ends_in
 
-    save_endpoint({"audience": "street", "org_id": city.street.id, "channel": "webhook",
-                   "target": "http://127.0.0.1:9/hook", "format": "json", "active": True})
+    save_endpoint(
+        {
+            "audience": "street",
+            "org_id": city.street.id,
+            "channel": "webhook",
+            "target": "http://127.0.0.1:9/hook",
+            "format": "json",
+            "active": True,
+        }
+    )
     as_of = contract_ends_in(city.contract, 50)
     db.session.commit()
     result = no_redis.test_cli_runner().invoke(args=["sweep", "--as-of", str(as_of), "--rule", "contract_expiring"])

@@ -3,6 +3,7 @@
 contract ends and it leaves; 30 days on the walk-out is flagged to the street office and the
 regulator; the street office takes the compound over (托管), bills a month and takes a payment, and
 the walk-out alert clears."""
+
 from __future__ import annotations
 
 import uuid
@@ -51,9 +52,16 @@ def test_collection_falls_the_firm_leaves_the_street_takes_over_and_the_walk_out
     assert rules_heard(api, city.users["firm_staff"], "firm_withdrawn") == []
 
     # 4. The street office takes the compound over (托管) from 1 November and says so in its mode.
-    took = api.as_(officer).post("/api/v1/contracts", json={
-        "compound_id": compound.id, "street_id": city.street.id, "start": "2026-11-01", "end": "2027-10-31",
-        "fee_rate": "0.40"})
+    took = api.as_(officer).post(
+        "/api/v1/contracts",
+        json={
+            "compound_id": compound.id,
+            "street_id": city.street.id,
+            "start": "2026-11-01",
+            "end": "2027-10-31",
+            "fee_rate": "0.40",
+        },
+    )
     assert took.status_code == 201, took.json
     moved = api.as_(officer).patch(f"/api/v1/compounds/{compound.id}", json={"management_mode": "street_entrusted"})
     assert moved.status_code == 200, moved.json
@@ -65,8 +73,11 @@ def test_collection_falls_the_firm_leaves_the_street_takes_over_and_the_walk_out
     bills = api.as_(officer).get(f"/api/v1/bills?compound_id={compound.id}&period=2026-11").json
     assert len(bills) == len(homes) + 1 and all(b["amount_due"] != "0.00" for b in bills)
     due = next(b["amount_due"] for b in bills if b["household_id"] == homes[0].id)
-    paid = api.as_(officer).post(f"/api/v1/households/{homes[0].id}/payments", json={"amount": due, "method": "cash"},
-                                 headers={"Idempotency-Key": str(uuid.uuid4())})
+    paid = api.as_(officer).post(
+        f"/api/v1/households/{homes[0].id}/payments",
+        json={"amount": due, "method": "cash"},
+        headers={"Idempotency-Key": str(uuid.uuid4())},
+    )
     assert paid.status_code == 201, paid.json
     assert paid.json["receipt"]["total"] == due
 

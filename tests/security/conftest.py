@@ -1,5 +1,6 @@
 """The two-street city (tests/org) with one object of every kind on each side (world.py), and a
 page client signed in as each role."""
+
 from __future__ import annotations
 
 import pytest

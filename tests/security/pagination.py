@@ -1,4 +1,5 @@
 """What a list page's X-Pagination header must say (test_pagination.py, the randomised run)."""
+
 from __future__ import annotations
 
 import json
@@ -36,5 +37,7 @@ def check_pagination(query: dict, raw: str | None, rows) -> str | None:
         return f"X-Pagination {raw} for page {page} of size {size}; expected {json.dumps(expected)}"
     on_page = max(0, min(size, total - (page - 1) * size))
     if isinstance(rows, list) and len(rows) != on_page:
-        return f"X-Pagination says {total} rows, so page {page} of size {size} holds {on_page}; the body has {len(rows)}"
+        return (
+            f"X-Pagination says {total} rows, so page {page} of size {size} holds {on_page}; the body has {len(rows)}"
+        )
     return None

@@ -12,13 +12,13 @@ inside and outside the caller's scope, with every method the route takes.
 - every refusal (401, 403, 404) writes exactly one `denied` row in the audit trail with the
   caller's id, the path and the status, and no other answer writes one.
 """
+
 from __future__ import annotations
 
 import json
 from collections import Counter
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
 from pm_app.audit.models import AuditEvent
@@ -32,8 +32,8 @@ WRITES = ("POST", "PATCH", "PUT", "DELETE")
 # Kinds whose `other` object is one the role may see all the same (not foreign to it).
 SHARED = {
     "period": set(SCOPED_ROLES),  # one ranking period for the whole city; its results are scoped by firm
-    "firm": {"street_officer"},   # officers pick and watch any property firm (tests/org/test_scope_matrix.py)
-    "code": set(SCOPED_ROLES),    # public codes of compounds and tickets
+    "firm": {"street_officer"},  # officers pick and watch any property firm (tests/org/test_scope_matrix.py)
+    "code": set(SCOPED_ROLES),  # public codes of compounds and tickets
     "tracking_code": set(SCOPED_ROLES),
 }
 # Tables a refused request may touch without changing anything a user owns (a refusal is written
@@ -125,9 +125,11 @@ class Walk:
 
     def _check_denial_logged(self, role, rule, method, url, status):
         """Every refusal (401, 403, 404) writes one `denied` row naming the caller and the path; nothing else does."""
-        rows = db.session.execute(select(AuditEvent.id, AuditEvent.actor_id, AuditEvent.path, AuditEvent.status)
-                                  .where(AuditEvent.action == "denied", AuditEvent.id > self.last_denial)
-                                  .order_by(AuditEvent.id)).all()
+        rows = db.session.execute(
+            select(AuditEvent.id, AuditEvent.actor_id, AuditEvent.path, AuditEvent.status)
+            .where(AuditEvent.action == "denied", AuditEvent.id > self.last_denial)
+            .order_by(AuditEvent.id)
+        ).all()
         if rows:
             self.last_denial = rows[-1].id
         if status not in (401, 403, 404):
@@ -189,7 +191,11 @@ def _walk_route(walk, role, rule, method):
         for side in ("own", "other"):
             url = _url(rule, _values(rule, walk.world, side))
             if not args:
-                url += ("&" if "?" in url else "?") + "&".join(f"{k}={_filter(walk.world, k)}" for k in FILTERS) if side == "other" else ""
+                url += (
+                    ("&" if "?" in url else "?") + "&".join(f"{k}={_filter(walk.world, k)}" for k in FILTERS)
+                    if side == "other"
+                    else ""
+                )
             response = walk.send(role, rule, method, url)
             walk.no_marker(role, method, url, response, rule)
             if side == "other" and args and _foreign(rule, role):

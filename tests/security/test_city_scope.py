@@ -4,6 +4,7 @@ route as the scoped roles are in test_access_walk.py: the other city's objects a
 missing ones, a refused write changes nothing, and no 200 body (page, API, list, count, chart,
 export) carries a marker of the other city. The province's regulator still sees both cities, and
 its home adds them up city by city."""
+
 from __future__ import annotations
 
 import pytest
@@ -104,8 +105,13 @@ def test_only_a_regulator_takes_a_city_and_it_must_exist(app, city):
     form = {**form, "city_id": str(home)}
     assert admin.post("/admin/users/new", data=form).status_code == 302
     assert db.session.scalar(select(User.city_id).where(User.username == "quanzhou-reg")) == home
-    form = {"username": "officer-x", "password": "Ho9-long-enough", "role": "street_officer",
-            "street_ids": [str(city.street.id)], "city_id": str(home)}
+    form = {
+        "username": "officer-x",
+        "password": "Ho9-long-enough",
+        "role": "street_officer",
+        "street_ids": [str(city.street.id)],
+        "city_id": str(home),
+    }
     assert admin.post("/admin/users/new", data=form).status_code == 422
 
 

@@ -10,6 +10,7 @@ set what its caller may not (a role, an amount, a hash, an id, a timestamp).
   they only filter what the caller may already see.
 - Page forms read only their declared fields (WTForms): an extra field is ignored.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -51,8 +52,11 @@ def _argument_schemas(app):
     """(endpoint, method, location, schema) of every flask-smorest argument of the API."""
     for endpoint, view in app.view_functions.items():
         cls = getattr(view, "view_class", None)
-        methods = [(m.upper(), getattr(cls, m)) for m in ("get", "post", "patch", "put", "delete")
-                   if cls is not None and hasattr(cls, m)] or [("", view)]
+        methods = [
+            (m.upper(), getattr(cls, m))
+            for m in ("get", "post", "patch", "put", "delete")
+            if cls is not None and hasattr(cls, m)
+        ] or [("", view)]
         for method, function in methods:
             for parameter in getattr(function, "_apidoc", {}).get("arguments", {}).get("parameters", []):
                 yield endpoint, method, parameter["in"], parameter["schema"]
@@ -114,30 +118,42 @@ def valid(world):
         "reversal": (f"/api/v1/payments/{ids['payment']}/reversal", {"reason": "wrong bill"}),
         "payment": ("/api/v1/payments", {"bill_id": ids["bill"], "amount": "1.00", "method": "cash"}),
         "waiver": (f"/api/v1/bills/{ids['bill']}/waivers", {"amount": "1.00", "reason": "r", "approved_by": "me"}),
-        "entry": (f"/api/v1/ledger/{ids['compound']}/entries", {
-            "account": "public_revenue", "direction": "in", "amount": "1.00", "date": "2026-01-15", "description": "d"}),
-        "deduction": ("/api/v1/deductions", {"period_id": ids["period"], "firm_id": ids["firm"], "points": "1",
-                                             "reason": "blocked exit"}),
+        "entry": (
+            f"/api/v1/ledger/{ids['compound']}/entries",
+            {
+                "account": "public_revenue",
+                "direction": "in",
+                "amount": "1.00",
+                "date": "2026-01-15",
+                "description": "d",
+            },
+        ),
+        "deduction": (
+            "/api/v1/deductions",
+            {"period_id": ids["period"], "firm_id": ids["firm"], "points": "1", "reason": "blocked exit"},
+        ),
         "compound": (f"/api/v1/compounds/{ids['compound']}", {"name": "东门新村"}),
-        "ticket": ("/api/v1/tickets", {"compound_id": ids["compound"], "category": "water_leak", "source": "phone",
-                                       "description": "漏水"}),
+        "ticket": (
+            "/api/v1/tickets",
+            {"compound_id": ids["compound"], "category": "water_leak", "source": "phone", "description": "漏水"},
+        ),
     }
 
 
 # (body, planted field, value): what a caller may not set through a body.
 PLANTED = [
-    ("reversal", "amount", "999.00"),           # a reversal undoes the whole payment, never another amount
-    ("payment", "status", "paid"),              # the bill's status follows from its payments
-    ("payment", "recorded_by", 1),              # the recorder is the caller
-    ("waiver", "bill_id", 1),                   # the bill is the one in the path
-    ("entry", "hash", "00" * 32),               # the ledger's hash chain is computed
-    ("entry", "balance", "1000000.00"),         # balances are sums of entries
+    ("reversal", "amount", "999.00"),  # a reversal undoes the whole payment, never another amount
+    ("payment", "status", "paid"),  # the bill's status follows from its payments
+    ("payment", "recorded_by", 1),  # the recorder is the caller
+    ("waiver", "bill_id", 1),  # the bill is the one in the path
+    ("entry", "hash", "00" * 32),  # the ledger's hash chain is computed
+    ("entry", "balance", "1000000.00"),  # balances are sums of entries
     ("entry", "seq", 1),
-    ("deduction", "score", "100.00"),           # scores and grades are computed from the indicators
+    ("deduction", "score", "100.00"),  # scores and grades are computed from the indicators
     ("deduction", "grade", "A"),
     ("compound", "id", 987654),
     ("compound", "created_at", "2020-01-01T00:00:00+08:00"),
-    ("ticket", "status", "closed"),             # a ticket moves only through its transitions
+    ("ticket", "status", "closed"),  # a ticket moves only through its transitions
     ("ticket", "tracking_code", "MINE0001"),
 ]
 
@@ -160,6 +176,7 @@ def test_no_route_lets_a_user_change_their_own_role(api, client, world):
     response = api.as_(firm_user).patch("/api/v1/auth/me", json={"role": "admin"})
     assert response.status_code == 405
     from tests.security.conftest import login
+
     login(client, firm_user)
     assert client.post("/admin/users/new", data={"username": "x", "role": "admin"}).status_code == 404
     assert client.post(f"/admin/users/{firm_user.id}/password", data={"role": "admin"}).status_code == 404
@@ -170,10 +187,13 @@ def test_no_route_lets_a_user_change_their_own_role(api, client, world):
 def test_a_page_form_ignores_fields_it_does_not_declare(client, world):
     """An admin resetting a password cannot change the user's role by adding a field to the form."""
     from tests.security.conftest import login
+
     firm_user = world.city.users["firm_staff"]
     login(client, world.city.users["admin"])
-    response = client.post(f"/admin/users/{firm_user.id}/password",
-                           data={"password": "another-pass-1", "confirm": "another-pass-1", "role": "admin"})
+    response = client.post(
+        f"/admin/users/{firm_user.id}/password",
+        data={"password": "another-pass-1", "confirm": "another-pass-1", "role": "admin"},
+    )
     assert response.status_code in (200, 302)
     db.session.refresh(firm_user)
     assert firm_user.role.value == "firm_staff"

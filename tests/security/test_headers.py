@@ -1,4 +1,5 @@
 """Security headers on pages, API answers and errors; a view's own stricter policy is kept."""
+
 from __future__ import annotations
 
 import re
@@ -6,8 +7,10 @@ from pathlib import Path
 
 from tests.security.conftest import login
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-       "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
 
 
 def _fixed(response):
@@ -19,8 +22,8 @@ def _fixed(response):
 
 def test_pages_api_and_errors_carry_the_headers(client, api, city):
     _fixed(client.get("/login"))
-    _fixed(client.get("/compounds"))                     # redirect to login
-    _fixed(api.get("/api/v1/compounds"))                 # 401
+    _fixed(client.get("/compounds"))  # redirect to login
+    _fixed(api.get("/api/v1/compounds"))  # 401
     _fixed(api.as_(city.users["admin"]).get("/api/v1/compounds"))
     login(client, city.users["admin"])
     _fixed(client.get("/compounds"))

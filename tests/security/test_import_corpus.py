@@ -4,6 +4,7 @@ an XML bomb, a zip bomb, bad encodings, ragged rows, huge cells, formulas, empty
 files. Each must be refused (4xx) with a report that names the problem, write nothing (every
 table counted before and after), and, for the bombs, stay within a small memory bound.
 Oversized uploads are refused with 413 before anything parses them."""
+
 from __future__ import annotations
 
 import io
@@ -30,9 +31,18 @@ BOMB_PEAK_BYTES = 50 * 1024 * 1024
 def target(api, city):
     """The three endpoints, as the admin (who may import anywhere), each as (url, form fields)."""
     admin = api.as_(city.users["admin"])
-    project = admin.post("/api/v1/projects", json={
-        "compound_id": city.compound.id, "name": "改造工程", "year": 2024, "contractor_id": city.contractor.id,
-        "acceptance_date": "2024-06-30", "contract_amount": "1000.00", "quality_deposit": "30.00"}).json
+    project = admin.post(
+        "/api/v1/projects",
+        json={
+            "compound_id": city.compound.id,
+            "name": "改造工程",
+            "year": 2024,
+            "contractor_id": city.contractor.id,
+            "acceptance_date": "2024-06-30",
+            "contract_amount": "1000.00",
+            "quality_deposit": "30.00",
+        },
+    ).json
     admin.get("/api/v1/auth/me")  # the token is issued now, not inside a counted request
     return admin, {
         "households": ("/api/v1/imports/households?lang=en", {"compound_id": str(city.compound.id)}),
@@ -42,8 +52,9 @@ def target(api, city):
 
 
 def row_counts() -> dict[str, int]:
-    return {table.name: db.session.scalar(select(func.count()).select_from(table))
-            for table in db.metadata.sorted_tables}
+    return {
+        table.name: db.session.scalar(select(func.count()).select_from(table)) for table in db.metadata.sorted_tables
+    }
 
 
 def send(target, endpoint: str, content: bytes, name: str):
@@ -72,8 +83,10 @@ def test_a_malformed_file_is_refused_naming_the_problem_and_writes_nothing(targe
     finally:
         tracemalloc.stop()
     report = response.json
-    print(f"\n{case.name} → {endpoint}: {response.status_code} {str(report)[:300]} {len(content)} bytes, "
-          f"peak {peak / 1e6:.1f} MB")
+    print(
+        f"\n{case.name} → {endpoint}: {response.status_code} {str(report)[:300]} {len(content)} bytes, "
+        f"peak {peak / 1e6:.1f} MB"
+    )
     assert response.status_code == case.status, report
     assert report["code"] == "invalid_input" and report["errors"], report
     assert case.expect in str(report["errors"]), report["errors"]
@@ -102,8 +115,11 @@ def test_an_upload_over_the_limit_is_413_before_anything_parses_it(target, endpo
 def test_the_upload_pages_answer_413_too(client, city, app, url, monkeypatch):
     monkeypatch.setattr("pm_app.common.imports.rows.open_sheet", lambda *_: pytest.fail("parsed"))
     login(client, city.users["admin"])
-    response = client.post(url.format(compound=city.compound.id), content_type="multipart/form-data",
-                           data={"file": (io.BytesIO(b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1)), "big.csv")})
+    response = client.post(
+        url.format(compound=city.compound.id),
+        content_type="multipart/form-data",
+        data={"file": (io.BytesIO(b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1)), "big.csv")},
+    )
     assert response.status_code == 413
 
 

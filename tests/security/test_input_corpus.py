@@ -7,6 +7,7 @@ property of the request schema at once) or its form (every field name of every p
 The claim: no answer is a 5xx. What each input should give (the one spelling, or a 4xx naming
 the field) is pinned by tests/security/test_input_findings.py and tests/common/test_inputs.py.
 """
+
 from __future__ import annotations
 
 import json
@@ -21,12 +22,53 @@ from pm_app.extensions import db
 from tests.security.conftest import login
 from tests.security.routes import FIXED_ARGS, MISSING, OBJECT_ARGS
 
-CORPUS = ["\x00", "A\x00B", "\x1b[0m", "²", "١٢", "２０２６-11", "2026Q4\n", "100000000000000000000", "-1",
-          "1e500000", "1_0", "0001-01-01", "9999-12-31", "9999-12-31T23:59:59+14:00", "", "\u202e\u2028"]
+CORPUS = [
+    "\x00",
+    "A\x00B",
+    "\x1b[0m",
+    "²",
+    "١٢",
+    "２０２６-11",
+    "2026Q4\n",
+    "100000000000000000000",
+    "-1",
+    "1e500000",
+    "1_0",
+    "0001-01-01",
+    "9999-12-31",
+    "9999-12-31T23:59:59+14:00",
+    "",
+    "\u202e\u2028",
+]
 # Query parameters of the pages (the API's come from its OpenAPI description).
-PAGE_QUERY = ("page", "period", "period_from", "period_to", "as_of", "month", "status", "within", "sort", "q",
-              "compound_id", "street_id", "min_periods", "since", "until", "actor", "next", "lang", "rule", "state",
-              "category", "source", "created_from", "created_to", "open", "firm_id")
+PAGE_QUERY = (
+    "page",
+    "period",
+    "period_from",
+    "period_to",
+    "as_of",
+    "month",
+    "status",
+    "within",
+    "sort",
+    "q",
+    "compound_id",
+    "street_id",
+    "min_periods",
+    "since",
+    "until",
+    "actor",
+    "next",
+    "lang",
+    "rule",
+    "state",
+    "category",
+    "source",
+    "created_from",
+    "created_to",
+    "open",
+    "firm_id",
+)
 # Acting on the caller's own session would end the walk; tests/security/test_sessions.py has them.
 SKIP = {"auth.logout", "admin.end_sessions", "admin.set_active", "static"}
 WRITES = ("POST", "PATCH", "PUT", "DELETE")
@@ -59,7 +101,7 @@ def _operation(spec, rule, method) -> dict:
     path = rule.rule
     for arg in rule.arguments:
         path = path.replace(f"<int:{arg}>", f"{{{arg}}}").replace(f"<{arg}>", f"{{{arg}}}")
-        path = path.split(f"<any(")[0] if f"<any(" in path else path
+        path = path.split("<any(")[0] if "<any(" in path else path
     for candidate, operations in spec["paths"].items():
         if candidate == path:
             return operations.get(method.lower(), {})
@@ -124,15 +166,17 @@ class Corpus:
         response.close()
         self.counts["requests"] += 1
         if response.status_code >= 500:
-            self.failures.append(f"{role:9} {method:6} {full[:160]!r}: {response.status_code} "
-                                 f"(body {str(json_body or form)[:120]!r})")
+            self.failures.append(
+                f"{role:9} {method:6} {full[:160]!r}: {response.status_code} (body {str(json_body or form)[:120]!r})"
+            )
         return response
 
 
 def _walk_route(corpus: Corpus, role: str, rule, method: str) -> None:
     operation = _operation(corpus.spec, rule, method) if rule.rule.startswith("/api/") else {}
-    string_args = [a for a in rule.arguments if a not in FIXED_ARGS and "int:" not in str(rule)
-                   or a in ("code", "tracking_code")]
+    string_args = [
+        a for a in rule.arguments if a not in FIXED_ARGS and "int:" not in str(rule) or a in ("code", "tracking_code")
+    ]
     for value in CORPUS:
         for arg in string_args:  # the value in the path itself (codes, tracking codes)
             if value and "/" not in value:

@@ -1,5 +1,6 @@
 """Every 405 says which methods the resource does take (RFC 9110 §15.5.6: the Allow header is
 required), on the API and on the pages alike: schemathesis found 405s without it."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,13 +8,16 @@ import pytest
 from tests.org.conftest import City, city  # noqa: F401  (the fixture, shared)
 
 
-@pytest.mark.parametrize("method,path", [
-    ("PUT", "/api/v1/bills"),
-    ("DELETE", "/api/v1/compounds"),
-    ("PATCH", "/api/v1/auth/me"),
-    ("POST", "/api/v1/public/rankings"),
-    ("PUT", "/login"),
-])
+@pytest.mark.parametrize(
+    "method,path",
+    [
+        ("PUT", "/api/v1/bills"),
+        ("DELETE", "/api/v1/compounds"),
+        ("PATCH", "/api/v1/auth/me"),
+        ("POST", "/api/v1/public/rankings"),
+        ("PUT", "/login"),
+    ],
+)
 def test_a_method_the_resource_does_not_take_is_405_with_allow(client, method, path):
     response = client.open(path, method=method)
     assert response.status_code == 405

@@ -15,6 +15,7 @@ Each answer must
 Each example runs inside a savepoint rolled back after it, so one example's writes never meet the
 next, and the test's own transaction is rolled back at the end like any other test.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -24,8 +25,11 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import Failure, FailureGroup
-from schemathesis.specs.openapi.checks import (content_type_conformance, response_schema_conformance,
-                                               status_code_conformance)
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from pm_app.auth.services import issue_token
 from pm_app.extensions import db
@@ -41,12 +45,19 @@ def status_documented(ctx, response, case):
     """The status must be listed for the operation itself, not only covered by `default`."""
     documented = set(case.operation.responses.status_codes) - {"default"}
     if str(response.status_code) not in documented:
-        raise AssertionError(f"status {response.status_code} is not documented (documented: {sorted(documented)}); "
-                             f"body {response.text[:300]}")
+        raise AssertionError(
+            f"status {response.status_code} is not documented (documented: {sorted(documented)}); "
+            f"body {response.text[:300]}"
+        )
 
 
-CHECKS = [not_a_server_error, status_documented, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_documented,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 
 @pytest.fixture(scope="module")
@@ -99,8 +110,14 @@ class _Run:
         self.operations = self.examples = 0
 
     def __call__(self, strategy, count: int) -> None:
-        @settings(max_examples=count, deadline=None, database=None, derandomize=True,
-                  phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=count,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
         @given(case=strategy)
         def send(case):
             self.examples += 1
@@ -120,5 +137,7 @@ class _Run:
 
 def _describe(case, failure) -> str:
     body = case.body if len(repr(case.body)) < 300 else "…"
-    return (f"{case.operation.label} path={case.path_parameters} query={case.query} body={body!r}: "
-            f"{failure.title}: {failure.message}")[:900]
+    return (
+        f"{case.operation.label} path={case.path_parameters} query={case.query} body={body!r}: "
+        f"{failure.title}: {failure.message}"
+    )[:900]

@@ -15,6 +15,7 @@ The seed is printed whatever happens; PM_APP_FUZZ_SEED=<seed> replays a run (the
 operations and requests in the same order; a shorter budget replays a prefix of it). Each
 example runs in a savepoint rolled back after it, like test_schemathesis.py.
 """
+
 from __future__ import annotations
 
 import os
@@ -72,17 +73,25 @@ def test_random_requests_never_get_a_server_error_or_a_wrong_page_header(role, s
             kwargs["query"] = {"page": rng.choice((2, 3, 7, 1000, 10**6)), "page_size": rng.choice((1, 2, 5, 500))}
         run(operation.as_strategy(generation_mode=mode, **kwargs), rng.getrandbits(64))
     with capsys.disabled():
-        print(f"[fuzz] {role}: {run.examples} requests over {len(run.operations)} operations, "
-              f"statuses {dict(sorted(run.statuses.items()))}, {len(run.failures)} failures", flush=True)
+        print(
+            f"[fuzz] {role}: {run.examples} requests over {len(run.operations)} operations, "
+            f"statuses {dict(sorted(run.statuses.items()))}, {len(run.failures)} failures",
+            flush=True,
+        )
     known = {label for _, who, label, *_ in KNOWN if who == role}
     unexpected = [text for label, text in run.failures if not (label in known and "server error" in text)]
-    assert not unexpected, (f"seed {SEED} (replay: PM_APP_FUZZ_SEED={SEED}); {len(unexpected)} failures:\n\n"
-                            + "\n\n".join(unexpected[:20]))
+    assert not unexpected, (
+        f"seed {SEED} (replay: PM_APP_FUZZ_SEED={SEED}); {len(unexpected)} failures:\n\n" + "\n\n".join(unexpected[:20])
+    )
 
 
-@pytest.mark.parametrize("owner,role,label,path,query,body", [
-    pytest.param(*known, marks=pytest.mark.xfail(strict=True, reason=f"server error, {known[0]}'s to fix"))
-    for known in KNOWN])
+@pytest.mark.parametrize(
+    "owner,role,label,path,query,body",
+    [
+        pytest.param(*known, marks=pytest.mark.xfail(strict=True, reason=f"server error, {known[0]}'s to fix"))
+        for known in KNOWN
+    ],
+)
 def test_known_server_error(api, world, owner, role, label, path, query, body):
     method = label.split()[0]
     ids = {kind: sides["own"] for kind, sides in world.ids.items()}
@@ -108,8 +117,13 @@ class _Run:
 
     def __call__(self, strategy, seed: int) -> None:
         @hypothesis_seed(seed)
-        @settings(max_examples=EXAMPLES, deadline=None, database=None,
-                  phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            database=None,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
         @given(case=strategy)
         def send(case):
             self.examples += 1

@@ -2,6 +2,7 @@
 generation: a copy of a cookie taken before logout, a password change, a disable or an admin's
 "sign out everywhere" is refused afterwards. API tokens are stored (only their SHA-256), so
 revoking them deletes them."""
+
 from __future__ import annotations
 
 import pytest
@@ -29,7 +30,9 @@ def test_a_cookie_copied_before_logout_is_refused_after_it(client, app, city):
     assert thief.get("/compounds").status_code == 200  # the copy works while the session lives
     client.post("/logout")
     assert _refused(thief)
-    assert login(client, city.users["street_officer"]).status_code == 302 and client.get("/compounds").status_code == 200
+    assert (
+        login(client, city.users["street_officer"]).status_code == 302 and client.get("/compounds").status_code == 200
+    )
 
 
 @pytest.mark.parametrize("change", ["disable", "password", "sign_out_everywhere"])

@@ -1,5 +1,6 @@
 """Sign-in and the page session: a fresh session at login, none after logout or once the account
 is disabled, idle and absolute timeouts, limited attempts, passwords hashed with scrypt."""
+
 from __future__ import annotations
 
 import time
@@ -50,9 +51,9 @@ def _age(client, started=0, seen=0):
 def test_idle_timeout(client, city):
     login(client, city.users["admin"])
     _age(client, started=29 * 60, seen=29 * 60)
-    assert client.get("/compounds").status_code == 200      # 29 minutes idle: still in
+    assert client.get("/compounds").status_code == 200  # 29 minutes idle: still in
     _age(client, started=31 * 60, seen=31 * 60)
-    assert client.get("/compounds").status_code == 302      # 31 minutes: out
+    assert client.get("/compounds").status_code == 302  # 31 minutes: out
 
 
 def test_absolute_timeout_whatever_the_activity(client, city):

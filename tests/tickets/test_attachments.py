@@ -1,5 +1,6 @@
 """Photos on a ticket through the API: checked by content and size, counted, stored under the
 configured folder, and seen only by those who see the ticket."""
+
 from __future__ import annotations
 
 import re
@@ -27,23 +28,31 @@ def ticket(api, city):
 
 
 def upload(api, user, ticket_id, content: bytes, name: str = "p.jpg"):
-    return api.as_(user).post(f"/api/v1/tickets/{ticket_id}/attachments?lang=en",
-                              data={"photo": (BytesIO(content), name)}, content_type="multipart/form-data")
+    return api.as_(user).post(
+        f"/api/v1/tickets/{ticket_id}/attachments?lang=en",
+        data={"photo": (BytesIO(content), name)},
+        content_type="multipart/form-data",
+    )
 
 
 def test_the_firm_adds_a_photo_and_those_who_see_the_ticket_get_it(api, city, ticket, photos_dir):
     created = upload(api, city.users["firm_staff"], ticket["id"], WEBP, "修好了.webp")
     assert created.status_code == 201, created.json
-    assert (created.json["content_type"], created.json["size"], created.json["original_name"]) == \
-        ("image/webp", len(WEBP), "修好了.webp")
+    assert (created.json["content_type"], created.json["size"], created.json["original_name"]) == (
+        "image/webp",
+        len(WEBP),
+        "修好了.webp",
+    )
     url = f"/api/v1/tickets/{ticket['id']}/attachments"
     for role in ("street_officer", "committee_member", "regulator", "firm_staff"):
         listed = api.as_(city.users[role]).get(url)
         assert [a["id"] for a in listed.json] == [created.json["id"]], role
         got = api.as_(city.users[role]).get(f"{url}/{created.json['id']}")
         assert (got.status_code, got.mimetype, got.data) == (200, "image/webp", WEBP), role
-        assert (got.headers["X-Content-Type-Options"], got.headers["Content-Security-Policy"]) == \
-            ("nosniff", "default-src 'none'")
+        assert (got.headers["X-Content-Type-Options"], got.headers["Content-Security-Policy"]) == (
+            "nosniff",
+            "default-src 'none'",
+        )
 
 
 @pytest.mark.parametrize("who", ["other_street", "other_firm", "other_committee", "contractor_staff"])
@@ -88,19 +97,31 @@ def test_photos_on_the_ticket_page(client, city, ticket, photos_dir):
 
     login(client, city.users["firm_staff"])
     url = f"/tickets/{ticket['id']}"
-    added = client.post(f"{url}/photos?lang=en", data={"photo-photo": (BytesIO(JPEG), "门口.jpg")},
-                        content_type="multipart/form-data", follow_redirects=True)
+    added = client.post(
+        f"{url}/photos?lang=en",
+        data={"photo-photo": (BytesIO(JPEG), "门口.jpg")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
     body = added.get_data(as_text=True)
     assert "Photo added." in body
     (link,) = set(re.findall(rf'src="({url}/photos/\d+)"', body))
     served = client.get(link)
     assert (served.status_code, served.mimetype, served.data) == (200, "image/jpeg", JPEG)
-    refused = client.post(f"{url}/photos?lang=en", data={"photo-photo": (BytesIO(b"<html>"), "x.jpg")},
-                          content_type="multipart/form-data", follow_redirects=True)
+    refused = client.post(
+        f"{url}/photos?lang=en",
+        data={"photo-photo": (BytesIO(b"<html>"), "x.jpg")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
     assert "Only JPEG, PNG or WebP photos are accepted." in refused.get_data(as_text=True)
     assert len(list(photos_dir.rglob("*.jpg"))) == 1
     client.post("/logout")
     login(client, UserFactory(role=Role.street_officer, streets=[city.other_street]))
     assert client.get(link).status_code == 404
-    assert client.post(f"{url}/photos", data={"photo-photo": (BytesIO(JPEG), "a.jpg")},
-                       content_type="multipart/form-data").status_code == 404
+    assert (
+        client.post(
+            f"{url}/photos", data={"photo-photo": (BytesIO(JPEG), "a.jpg")}, content_type="multipart/form-data"
+        ).status_code
+        == 404
+    )

@@ -1,6 +1,7 @@
 """Confirmation belongs to the reporter (issue 23, finding 2). The rated firm sees a ticket's
 tracking code; with the code alone it used to resolve a repair, post the public confirmation with
 5 stars "as the resident", and feed its own satisfaction score in the rankings."""
+
 from __future__ import annotations
 
 import re
@@ -24,8 +25,15 @@ def _fresh_limits():
 
 
 def _report(client) -> tuple[Ticket, str]:
-    response = client.post("/c/GL-0001", data={"what": "water", "priority": "normal",
-                                                "description": "3号楼楼道顶上漏水", "reporter_phone": "13812345678"})
+    response = client.post(
+        "/c/GL-0001",
+        data={
+            "what": "water",
+            "priority": "normal",
+            "description": "3号楼楼道顶上漏水",
+            "reporter_phone": "13812345678",
+        },
+    )
     key = re.search(r"[?&]key=(\w+)", response.headers["Location"]).group(1)
     return db.session.scalars(db.select(Ticket).order_by(Ticket.id.desc())).first(), key
 
@@ -52,8 +60,9 @@ def test_the_rated_firm_cannot_confirm_and_rate_its_own_repair_with_the_tracking
         assert response.status_code in (403, 422)
         db.session.refresh(ticket)
         assert (ticket.status.value, ticket.satisfaction) == ("resolved", None)
-    assert "does not match" in client.post(f"/track/{code}/confirm?lang=en", data={
-        "confirm-satisfaction": "5", "confirm-confirm_key": "ABCDEFGHJKLM"}).get_data(as_text=True)
+    assert "does not match" in client.post(
+        f"/track/{code}/confirm?lang=en", data={"confirm-satisfaction": "5", "confirm-confirm_key": "ABCDEFGHJKLM"}
+    ).get_data(as_text=True)
     reopen = client.post(f"/track/{code}/reopen", data={"reopen-note": "还在漏", "reopen-confirm_key": "X"})
     assert reopen.status_code == 403 and ticket.status.value == "resolved"
     assert _ratings_of(city.firm.id) == (0, 0)
@@ -70,8 +79,7 @@ def test_the_rated_firm_cannot_confirm_and_rate_its_own_repair_with_the_tracking
 def test_no_staff_page_api_or_export_shows_the_key_or_its_hash(client, api, city, role):
     ticket, key = _report(client)
     user = city.users[role]
-    seen = [str(api.as_(user).get(f"/api/v1/tickets/{ticket.id}").json),
-            str(api.as_(user).get("/api/v1/tickets").json)]
+    seen = [str(api.as_(user).get(f"/api/v1/tickets/{ticket.id}").json), str(api.as_(user).get("/api/v1/tickets").json)]
     login(client, user)
     seen.append(client.get(f"/tickets/{ticket.id}").get_data(as_text=True))
     if role != "firm_staff":
@@ -104,15 +112,18 @@ def test_a_ticket_without_a_key_is_confirmed_by_staff_not_on_the_public_page(cli
     _resolve(api, city, ticket)
     page = client.get(f"/track/{ticket.tracking_code}?lang=en").get_data(as_text=True)
     assert 'id="confirmed-by-staff"' in page and "Is it repaired?" not in page
-    refused = client.post(f"/track/{ticket.tracking_code}/confirm?lang=en",
-                          data={"confirm-satisfaction": "5", "confirm-confirm_key": "ABCDEFGHJKLM"})
+    refused = client.post(
+        f"/track/{ticket.tracking_code}/confirm?lang=en",
+        data={"confirm-satisfaction": "5", "confirm-confirm_key": "ABCDEFGHJKLM"},
+    )
     assert refused.status_code == 403 and ticket.status.value == "resolved"
     assert "committee or the street office" in refused.get_data(as_text=True)
     assert move(api, city.users["committee_member"], ticket.id, "closed", satisfaction=4).status_code == 200
 
 
 def test_the_receipt_in_chinese_gives_the_key_and_the_private_link(client, city):
-    response = client.post("/c/GL-0001", data={"what": "water", "priority": "normal",
-                                                "description": "3号楼楼道顶上漏水"})
+    response = client.post(
+        "/c/GL-0001", data={"what": "water", "priority": "normal", "description": "3号楼楼道顶上漏水"}
+    )
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "确认码" in page and 'id="private-link"' in page

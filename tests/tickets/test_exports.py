@@ -3,6 +3,7 @@ context of its own, torn down (and its database session removed) when the view r
 the body is sent. The rest of the suite runs requests inside the test's long-lived app context,
 where the session never goes away; that is how a CSV cut after its header and an XLSX 500 went
 unnoticed."""
+
 from __future__ import annotations
 
 import csv
@@ -39,8 +40,12 @@ def production_get(client, url: str):
 @pytest.mark.parametrize("role", ["street_officer", "regulator"])
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_the_offices_export_holds_every_ticket_of_the_board(client, city, role, fmt):
-    codes = sorted(build(city, reporter_name="张三丰", reporter_phone="13812345678",
-                         description=f"{n}号楼雨水管漏水").tracking_code for n in range(3))
+    codes = sorted(
+        build(
+            city, reporter_name="张三丰", reporter_phone="13812345678", description=f"{n}号楼雨水管漏水"
+        ).tracking_code
+        for n in range(3)
+    )
     codes.append(build(city, compound=city.other, description="南门路面塌陷").tracking_code)
     db.session.commit()
     login(client, city.users[role])

@@ -1,6 +1,7 @@
 """The ticket list filters what it is asked to (issue 25): each filter of GET /api/v1/tickets
 narrows to exactly the tickets it names; the day filters read the day the citizen reported it
 (city time); an unknown filter is a 422 naming it, never ignored; the board does the same."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -16,6 +17,7 @@ from tests.tickets.pages import build, login, page
 @pytest.fixture
 def known(city):
     """Six tickets with one distinguishing trait each (created_at is their reported_at, city time)."""
+
     def at(day, hour=10):
         return datetime(2026, 3, day, hour, tzinfo=CITY_TZ)
 
@@ -42,20 +44,23 @@ def _want(known, *names):
     return {known[n].id for n in names}
 
 
-@pytest.mark.parametrize("query,expected", [
-    ("source=hotline_12345", ("hotline",)),
-    ("category=gas", ("utility",)),
-    ("status=closed", ("closed",)),
-    ("open=true", ("hotline", "utility", "other", "late_night", "april")),
-    ("open=false", ("hotline", "closed", "utility", "other", "late_night", "april")),
-    ("responsible_party=utility", ("utility",)),
-    ("created_from=2026-03-03&created_to=2026-03-04", ("closed", "utility")),
-    ("created_from=2026-03-31&created_to=2026-03-31", ("late_night",)),   # 23:30 city time is still March
-    ("created_from=2026-04-01", ("april",)),                             # 00:10 city time is April (UTC: March)
-    ("q=20260302000123", ("hotline",)),
-    ("q=施工噪音", ("hotline",)),
-    ("source=phone&category=roads", ("closed",)),
-])
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("source=hotline_12345", ("hotline",)),
+        ("category=gas", ("utility",)),
+        ("status=closed", ("closed",)),
+        ("open=true", ("hotline", "utility", "other", "late_night", "april")),
+        ("open=false", ("hotline", "closed", "utility", "other", "late_night", "april")),
+        ("responsible_party=utility", ("utility",)),
+        ("created_from=2026-03-03&created_to=2026-03-04", ("closed", "utility")),
+        ("created_from=2026-03-31&created_to=2026-03-31", ("late_night",)),  # 23:30 city time is still March
+        ("created_from=2026-04-01", ("april",)),  # 00:10 city time is April (UTC: March)
+        ("q=20260302000123", ("hotline",)),
+        ("q=施工噪音", ("hotline",)),
+        ("source=phone&category=roads", ("closed",)),
+    ],
+)
 def test_each_filter_narrows_to_what_it_names(api, city, known, query, expected):
     assert _ids(api, city.users["admin"], query) == _want(known, *expected)
 
@@ -64,8 +69,9 @@ def test_the_street_and_compound_filters(api, city, known):
     admin = city.users["admin"]
     assert _ids(api, admin, f"street_id={city.other_street.id}") == _want(known, "other")
     assert _ids(api, admin, f"compound_id={city.other.id}") == _want(known, "other")
-    assert _ids(api, admin, f"street_id={city.street.id}") == _want(known, "hotline", "closed", "utility",
-                                                                   "late_night", "april")
+    assert _ids(api, admin, f"street_id={city.street.id}") == _want(
+        known, "hotline", "closed", "utility", "late_night", "april"
+    )
 
 
 def test_the_tracking_code_is_found_as_read_out(api, city, known):
@@ -78,15 +84,18 @@ def test_the_filters_stay_within_scope(api, city, known):
     assert _ids(api, city.users["street_officer"], "category=parking") == set()
 
 
-@pytest.mark.parametrize("query,field", [
-    ("sourse=hotline_12345", "sourse"),
-    ("created_after=2026-03-01", "created_after"),
-    ("source=fax", "source"),
-    ("category=ufo", "category"),
-    ("created_from=2026-02-30", "created_from"),
-    ("created_from=2026-03-05&created_to=2026-03-01", "created_to"),
-    ("open=maybe", "open"),
-])
+@pytest.mark.parametrize(
+    "query,field",
+    [
+        ("sourse=hotline_12345", "sourse"),
+        ("created_after=2026-03-01", "created_after"),
+        ("source=fax", "source"),
+        ("category=ufo", "category"),
+        ("created_from=2026-02-30", "created_from"),
+        ("created_from=2026-03-05&created_to=2026-03-01", "created_to"),
+        ("open=maybe", "open"),
+    ],
+)
 def test_an_unknown_or_bad_filter_is_a_422_naming_it(api, city, known, query, field):
     reply = api.as_(city.users["admin"]).get(f"/api/v1/tickets?{query}")
     assert reply.status_code == 422 and field in str(reply.json["errors"])

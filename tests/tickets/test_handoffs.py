@@ -3,6 +3,7 @@ was typed when refused), dispatch to a named person (who may be named, the 422 n
 the timeline, the person's queue), and the single workflow of a warranty ticket and its claim.
 
 Text assertions read the English page (?lang=en)."""
+
 from __future__ import annotations
 
 import pytest
@@ -20,10 +21,12 @@ from tests.tickets.pages import build, hours_ago, ids_in_order, login, page, swi
 @pytest.fixture
 def staff(city):
     """A second firm member (the one dispatched to), an inactive one, and another firm's."""
-    return {"worker": UserFactory(role=Role.firm_staff, firm=city.firm, display_name="王师傅"),
-            "gone": UserFactory(role=Role.firm_staff, firm=city.firm, display_name="离职员工", active=False),
-            "other": UserFactory(role=Role.firm_staff, firm=city.other_firm, display_name="乙物业员工"),
-            "mason": UserFactory(role=Role.contractor_staff, firm=city.contractor, display_name="丙建设师傅")}
+    return {
+        "worker": UserFactory(role=Role.firm_staff, firm=city.firm, display_name="王师傅"),
+        "gone": UserFactory(role=Role.firm_staff, firm=city.firm, display_name="离职员工", active=False),
+        "other": UserFactory(role=Role.firm_staff, firm=city.other_firm, display_name="乙物业员工"),
+        "mason": UserFactory(role=Role.contractor_staff, firm=city.contractor, display_name="丙建设师傅"),
+    }
 
 
 def _dispatch(api, user, ticket_id, person_id):
@@ -32,25 +35,33 @@ def _dispatch(api, user, ticket_id, person_id):
 
 # --- escalation --------------------------------------------------------------------------------
 
+
 def test_the_street_office_escalates_from_the_ticket_page(client, city):
     ticket = build(city, hours_ago(1))
     body = page(login(client, city.users["street_officer"]), f"/tickets/{ticket.id}?lang=en")
     assert 'id="escalate"' in body
     # only the priorities above the ticket's are offered, by their labels
     assert '<option value="high">High</option>' in body and 'value="low"' not in body.split('id="escalate"')[1]
-    response = client.post(f"/tickets/{ticket.id}/escalate", data={
-        "escalate-priority": "emergency", "escalate-reason": "积水已进入配电间"})
+    response = client.post(
+        f"/tickets/{ticket.id}/escalate", data={"escalate-priority": "emergency", "escalate-reason": "积水已进入配电间"}
+    )
     assert response.status_code == 302
     assert ticket.priority == Priority.emergency
-    assert db.session.scalars(select(TicketEvent.note).where(TicketEvent.ticket_id == ticket.id)
-                              .order_by(TicketEvent.id.desc())).first().endswith("积水已进入配电间")
+    assert (
+        db.session.scalars(
+            select(TicketEvent.note).where(TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.id.desc())
+        )
+        .first()
+        .endswith("积水已进入配电间")
+    )
 
 
 def test_a_refused_escalation_keeps_what_was_typed_and_names_the_field(client, city):
     ticket = build(city, hours_ago(1))
     login(client, city.users["street_officer"])
-    response = client.post(f"/tickets/{ticket.id}/escalate?lang=en", data={
-        "escalate-priority": "high", "escalate-reason": "  "})
+    response = client.post(
+        f"/tickets/{ticket.id}/escalate?lang=en", data={"escalate-priority": "high", "escalate-reason": "  "}
+    )
     body = response.get_data(as_text=True)
     assert response.status_code == 422 and "Say why the ticket is escalated." in body
     assert '<option selected value="high">' in body or '<option value="high" selected>' in body
@@ -63,23 +74,28 @@ def test_only_the_office_is_offered_and_may_use_the_escalation_form(client, city
     login(client, city.users[role])
     if role != "contractor_staff":  # a contractor does not see a ticket that is not its claim
         assert 'id="escalate"' not in page(client, f"/tickets/{ticket.id}")
-    response = client.post(f"/tickets/{ticket.id}/escalate", data={"escalate-priority": "high",
-                                                                     "escalate-reason": "急"})
+    response = client.post(
+        f"/tickets/{ticket.id}/escalate", data={"escalate-priority": "high", "escalate-reason": "急"}
+    )
     assert response.status_code in (403, 404) and ticket.priority == Priority.normal
 
 
 # --- dispatch ----------------------------------------------------------------------------------
 
+
 def test_the_office_offers_the_firms_active_staff_and_its_own_officers(api, city, staff):
     ticket = build(city, hours_ago(1))
-    people = {p["name"] for p in api.as_(city.users["street_officer"]).get(
-        f"/api/v1/tickets/{ticket.id}/dispatch").json}
+    people = {
+        p["name"] for p in api.as_(city.users["street_officer"]).get(f"/api/v1/tickets/{ticket.id}/dispatch").json
+    }
     officer = city.users["street_officer"]
-    assert people == {"王师傅", city.users["firm_staff"].display_name or city.users["firm_staff"].username,
-                      officer.display_name or officer.username}
+    assert people == {
+        "王师傅",
+        city.users["firm_staff"].display_name or city.users["firm_staff"].username,
+        officer.display_name or officer.username,
+    }
     # the firm dispatches to its own staff only; the committee to nobody
-    firm_people = {p["id"] for p in api.as_(city.users["firm_staff"]).get(
-        f"/api/v1/tickets/{ticket.id}/dispatch").json}
+    firm_people = {p["id"] for p in api.as_(city.users["firm_staff"]).get(f"/api/v1/tickets/{ticket.id}/dispatch").json}
     assert firm_people == {staff["worker"].id, city.users["firm_staff"].id}
     assert api.as_(city.users["committee_member"]).get(f"/api/v1/tickets/{ticket.id}/dispatch").json == []
 
@@ -89,8 +105,9 @@ def test_dispatching_a_new_ticket_assigns_it_to_the_person_and_records_it(api, c
     response = _dispatch(api, city.users["street_officer"], ticket.id, staff["worker"].id)
     assert response.status_code == 200, response.json
     assert response.json["assignee_user_id"] == staff["worker"].id and response.json["status"] == "assigned"
-    event = db.session.scalars(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id)
-                               .order_by(TicketEvent.id.desc())).first()
+    event = db.session.scalars(
+        select(TicketEvent).where(TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.id.desc())
+    ).first()
     assert (event.from_status, event.to_status, event.note) == ("new", "assigned", "dispatched to 王师傅")
 
 
@@ -134,11 +151,13 @@ def test_rerouting_to_another_firm_forgets_the_person(api, city, staff, items):
     ticket = build(city, hours_ago(1), item=items["pipe"])  # in warranty: the contractor's
     assert _dispatch(api, city.users["street_officer"], ticket.id, staff["mason"].id).status_code == 200
     response = api.as_(city.users["street_officer"]).post(
-        f"/api/v1/tickets/{ticket.id}/route", json={"responsible_party": "property_firm", "reason": "非质保问题"})
+        f"/api/v1/tickets/{ticket.id}/route", json={"responsible_party": "property_firm", "reason": "非质保问题"}
+    )
     assert response.status_code == 200 and response.json["assignee_user_id"] is None
 
 
 # --- a warranty ticket and its claim: one workflow ---------------------------------------------
+
 
 def _claim(ticket) -> WarrantyClaim:
     return db.session.get(WarrantyClaim, ticket.claim_id)

@@ -3,6 +3,7 @@ queue's order and the board's filters and counts, masking of the reporter on pag
 exports, the links in, and a board whose cost does not grow with its tickets.
 
 Text assertions read the English page (?lang=en); ids and numbers hold in both languages."""
+
 from __future__ import annotations
 
 import csv
@@ -25,12 +26,15 @@ QUEUE_ROLES = ["firm_staff", "contractor_staff"]
 def tickets(city, items):
     """One ticket per kind: the firm's in `city.compound`, the contractor's claim on the pipe
     there, and one in the other street's compound (the other firm's)."""
-    return {"firm": build(city, reporter_name="张三丰", reporter_phone="13812345678"),
-            "claim": build(city, item=items["pipe"], category="drainage"),
-            "other": build(city, compound=city.other, category="roads", description="南门路面塌陷")}
+    return {
+        "firm": build(city, reporter_name="张三丰", reporter_phone="13812345678"),
+        "claim": build(city, item=items["pipe"], category="drainage"),
+        "other": build(city, compound=city.other, category="roads", description="南门路面塌陷"),
+    }
 
 
 # --- who opens which page ------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("role", ROLES)
 def test_the_board_is_for_offices_and_committees_and_the_queue_for_firms(client, city, tickets, role):
@@ -40,11 +44,14 @@ def test_the_board_is_for_offices_and_committees_and_the_queue_for_firms(client,
     page(client, "/tickets/queue", 200 if role in QUEUE_ROLES else 404)
 
 
-@pytest.mark.parametrize("role,which,status", [
-    *[(r, "firm", 404 if r == "contractor_staff" else 200) for r in ROLES],
-    *[(r, "claim", 200) for r in ROLES],
-    *[(r, "other", 200 if r in ("admin", "regulator") else 404) for r in ROLES],
-])
+@pytest.mark.parametrize(
+    "role,which,status",
+    [
+        *[(r, "firm", 404 if r == "contractor_staff" else 200) for r in ROLES],
+        *[(r, "claim", 200) for r in ROLES],
+        *[(r, "other", 200 if r in ("admin", "regulator") else 404) for r in ROLES],
+    ],
+)
 def test_who_opens_a_ticket_page(client, city, tickets, role, which, status):
     """The compound's roles see its tickets; a contractor only its claims; the other street's is 404."""
     login(client, city.users[role])
@@ -78,6 +85,7 @@ def test_a_contractor_queues_only_its_claims_and_a_firm_only_its_own(client, cit
 
 
 # --- the queue's order ---------------------------------------------------------------------
+
 
 def test_the_queue_puts_the_overdue_first_then_orders_by_the_deadline_each_races(client, city):
     """Respond-by until answered, then resolve-by. Hand-computed, in hours from now:
@@ -121,6 +129,7 @@ def test_the_queue_filters_by_compound_status_and_priority_and_refuses_nonsense(
 
 # --- the board's filters and counts --------------------------------------------------------
 
+
 @pytest.fixture
 def board(city, items):
     """Six tickets of city.compound with known fields (the other compound's is out of the street)."""
@@ -135,17 +144,20 @@ def board(city, items):
     }
 
 
-@pytest.mark.parametrize("query,expected", [
-    ("status=closed", {"closed"}),
-    ("category=roads", {"roads"}),
-    ("priority=high", {"roads"}),
-    ("responsible_party=contractor_warranty", {"claim"}),
-    ("responsible_party=maintenance_fund", {"fund"}),
-    ("source=hotline_12345", {"late"}),
-    ("source=committee", {"rejected"}),
-    ("overdue=1", {"late"}),
-    ("category=roads&priority=low", set()),
-])
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("status=closed", {"closed"}),
+        ("category=roads", {"roads"}),
+        ("priority=high", {"roads"}),
+        ("responsible_party=contractor_warranty", {"claim"}),
+        ("responsible_party=maintenance_fund", {"fund"}),
+        ("source=hotline_12345", {"late"}),
+        ("source=committee", {"rejected"}),
+        ("overdue=1", {"late"}),
+        ("category=roads&priority=low", set()),
+    ],
+)
 def test_the_board_filters_narrow_the_list(client, city, board, query, expected):
     body = page(login(client, city.users["street_officer"]), f"/tickets?{query}")
     assert set(ids_in_order(body)) == {board[name].id for name in expected}
@@ -180,16 +192,30 @@ def test_the_board_costs_the_same_statements_however_many_tickets(client, city, 
         build(city, hours_ago(k + 1), item=items["pipe"] if k else None)
     few = statements(client, "/tickets")
     for k in range(8):
-        build(city, hours_ago(k + 3), category="roads", status="closed" if k % 2 else "new",
-              resolved_at=hours_ago(k + 1) if k % 2 else None)
+        build(
+            city,
+            hours_ago(k + 3),
+            category="roads",
+            status="closed" if k % 2 else "new",
+            resolved_at=hours_ago(k + 1) if k % 2 else None,
+        )
     build(city, compound=city.other)
     assert statements(client, "/tickets") == few
 
 
 # --- masking -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("role,shown", [("admin", True), ("street_officer", True), ("firm_staff", True),
-                                        ("regulator", False), ("committee_member", False)])
+
+@pytest.mark.parametrize(
+    "role,shown",
+    [
+        ("admin", True),
+        ("street_officer", True),
+        ("firm_staff", True),
+        ("regulator", False),
+        ("committee_member", False),
+    ],
+)
 def test_the_reporter_is_masked_for_who_does_not_call_back(client, city, tickets, role, shown):
     body = page(login(client, city.users[role]), f"/tickets/{tickets['firm'].id}")
     assert ("张三丰" in body and "13812345678" in body) is shown
@@ -233,7 +259,7 @@ def test_the_committees_excel_export_is_its_compounds_and_masked(client, city, t
 
 
 def test_a_formula_in_a_description_stays_text_in_the_export(client, city):
-    build(city, description="=HYPERLINK(\"http://x\")")
+    build(city, description='=HYPERLINK("http://x")')
     login(client, city.users["street_officer"])
     rows = _csv(client, "/tickets.csv?lang=en")
     assert rows[1][rows[0].index("Description")].startswith("'=")
@@ -241,9 +267,15 @@ def test_a_formula_in_a_description_stays_text_in_the_export(client, city):
 
 # --- links in ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("role,target", [("street_officer", "/tickets?compound_id="),
-                                         ("committee_member", "/tickets?compound_id="),
-                                         ("firm_staff", "/tickets/queue?compound_id=")])
+
+@pytest.mark.parametrize(
+    "role,target",
+    [
+        ("street_officer", "/tickets?compound_id="),
+        ("committee_member", "/tickets?compound_id="),
+        ("firm_staff", "/tickets/queue?compound_id="),
+    ],
+)
 def test_the_compound_page_links_to_its_tickets_and_the_report_form(client, city, role, target):
     body = page(login(client, city.users[role]), f"/compounds/{city.compound.id}")
     assert f'href="{target}{city.compound.id}"' in body

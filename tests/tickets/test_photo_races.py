@@ -1,6 +1,7 @@
 """Twelve photos sent to one ticket at once (issue 23, finding 16): the upload locks the ticket's
 row before counting, so six are stored and six refused as if they had come later (422, "at most
 6"), never seven."""
+
 from __future__ import annotations
 
 from io import BytesIO
@@ -23,8 +24,10 @@ def test_twelve_concurrent_uploads_store_six(app, api, city, tmp_path, monkeypat
     (token,) = tokens(officer)
     ticket_id = report(api, officer, city.compound.id).json["id"]
     url = f"/api/v1/tickets/{ticket_id}/attachments?lang=en"
-    calls = [("post", url, token, {"data": {"photo": (BytesIO(JPEG), "p.jpg")},
-                                   "content_type": "multipart/form-data"}) for _ in range(12)]
+    calls = [
+        ("post", url, token, {"data": {"photo": (BytesIO(JPEG), "p.jpg")}, "content_type": "multipart/form-data"})
+        for _ in range(12)
+    ]
     results = race(app, calls)
     assert sorted(status for status, _ in results) == [201] * 6 + [422] * 6, results
     assert all(body["errors"] == {"photo": ["at most 6"]} for status, body in results if status == 422)

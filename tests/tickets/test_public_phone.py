@@ -2,10 +2,11 @@
 choice files the ticket under an office category), and the tracking page shows the steps with
 their times, what was done and the photos of the repair — not the reporter's own photo, nor
 anything staff added before the work started, nor anything personal."""
+
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from io import BytesIO
 
 import pytest
@@ -13,8 +14,8 @@ import pytest
 from pm_app.extensions import db, limiter
 from pm_app.tickets.models import TicketAttachment, TicketEvent
 from tests.tickets.conftest import move
-from tests.tickets.test_public import PNG, form, key_of, text, tickets
 from tests.tickets.test_attachments import JPEG, WEBP, upload
+from tests.tickets.test_public import PNG, form, key_of, text, tickets
 
 
 @pytest.fixture(autouse=True)
@@ -25,11 +26,23 @@ def _fresh_limits(app, tmp_path, monkeypatch):
     limiter.reset()
 
 
-@pytest.mark.parametrize("what,category", [
-    ("stairwell", "walls"), ("roof", "roof"), ("outer_wall", "walls"), ("road", "roads"), ("light", "lighting"),
-    ("drain", "drainage"), ("water", "water_leak"), ("elevator", "elevator"), ("wiring", "electrical"),
-    ("green", "greenery"), ("rubbish", "sanitation"), ("other", "other"),
-])
+@pytest.mark.parametrize(
+    "what,category",
+    [
+        ("stairwell", "walls"),
+        ("roof", "roof"),
+        ("outer_wall", "walls"),
+        ("road", "roads"),
+        ("light", "lighting"),
+        ("drain", "drainage"),
+        ("water", "water_leak"),
+        ("elevator", "elevator"),
+        ("wiring", "electrical"),
+        ("green", "greenery"),
+        ("rubbish", "sanitation"),
+        ("other", "other"),
+    ],
+)
 def test_each_plain_choice_files_the_ticket_under_its_category(client, city, what, category):
     assert client.post("/c/GL-0001", data=form(what=what)).status_code == 302
     (ticket,) = tickets()
@@ -61,30 +74,48 @@ def _staff_photo(api, city, ticket_id, content):
 
 
 def test_the_tracking_page_shows_the_steps_the_note_and_the_photos_of_the_repair(client, api, city):
-    reported = client.post("/c/GL-0001", data=form(photo=(BytesIO(PNG), "我家门口.png")),
-                           content_type="multipart/form-data")
+    reported = client.post(
+        "/c/GL-0001", data=form(photo=(BytesIO(PNG), "我家门口.png")), content_type="multipart/form-data"
+    )
     key = key_of(reported)
     (ticket,) = tickets()
     own = db.session.scalar(db.select(TicketAttachment.id))
     move(api, city.users["firm_staff"], ticket.id, "assigned", note="派给 李师傅 13900001111")
-    before = _staff_photo(api, city, ticket.id, JPEG)           # taken when dispatched: not shown
+    before = _staff_photo(api, city, ticket.id, JPEG)  # taken when dispatched: not shown
     assert move(api, city.users["firm_staff"], ticket.id, "in_progress").status_code == 200
     after = _staff_photo(api, city, ticket.id, WEBP)
-    assert move(api, city.users["firm_staff"], ticket.id, "resolved", note="已更换3单元楼道漏水的水管").status_code == 200
+    assert (
+        move(api, city.users["firm_staff"], ticket.id, "resolved", note="已更换3单元楼道漏水的水管").status_code == 200
+    )
     # One known moment, to check the page's clock: 08:30 UTC is 16:30 in Shanghai.
-    event = db.session.scalar(db.select(TicketEvent).where(TicketEvent.ticket_id == ticket.id,
-                                                            TicketEvent.to_status == "resolved"))
-    event.at = datetime(2026, 12, 1, 8, 30, tzinfo=timezone.utc)
+    event = db.session.scalar(
+        db.select(TicketEvent).where(TicketEvent.ticket_id == ticket.id, TicketEvent.to_status == "resolved")
+    )
+    event.at = datetime(2026, 12, 1, 8, 30, tzinfo=UTC)
     db.session.commit()
 
     page = text(client.get(f"/track/{ticket.tracking_code}"))
     steps = re.findall(r'<li class="(\w+)"[^>]*>\s*<strong>([^<]+)</strong>', page)
-    assert steps == [("done", "已受理"), ("done", "已派单"), ("done", "处理中"), ("current", "已办结"), ("todo", "已确认")]
+    assert steps == [
+        ("done", "已受理"),
+        ("done", "已派单"),
+        ("done", "处理中"),
+        ("current", "已办结"),
+        ("todo", "已确认"),
+    ]
     assert "2026-12-01 16:30" in page
     assert 'id="resolution-note" class="wrap">已更换3单元楼道漏水的水管<' in page
     assert f"/track/{ticket.tracking_code}/photos/{after}" in page
-    for hidden in (f"/photos/{own}\"", f"/photos/{before}\"", "李师傅", "13900001111", "张三", "13812345678",
-                   "我家门口", key):
+    for hidden in (
+        f'/photos/{own}"',
+        f'/photos/{before}"',
+        "李师傅",
+        "13900001111",
+        "张三",
+        "13812345678",
+        "我家门口",
+        key,
+    ):
         assert hidden not in page, hidden
 
     shown = client.get(f"/track/{ticket.tracking_code}/photos/{after}")
@@ -94,8 +125,12 @@ def test_the_tracking_page_shows_the_steps_the_note_and_the_photos_of_the_repair
     assert client.get(f"/track/NOSUCHCODE/photos/{after}").status_code == 404
 
     # Confirmed by the reporter: every step is done, and the photo stays.
-    assert client.post(f"/track/{ticket.tracking_code}/confirm",
-                       data={"confirm-satisfaction": "5", "confirm-confirm_key": key}).status_code == 302
+    assert (
+        client.post(
+            f"/track/{ticket.tracking_code}/confirm", data={"confirm-satisfaction": "5", "confirm-confirm_key": key}
+        ).status_code
+        == 302
+    )
     page = text(client.get(f"/track/{ticket.tracking_code}"))
     assert [s for s, _ in re.findall(r'<li class="(\w+)"[^>]*>\s*<strong>([^<]+)</strong>', page)] == ["done"] * 5
     assert f"/photos/{after}" in page

@@ -1,5 +1,6 @@
 """Who sees which ticket, in lists, single reads, the overdue filter and the reporter's contact:
 three tickets (one in each compound, one a warranty claim of the contractor) against every role."""
+
 from __future__ import annotations
 
 import json
@@ -23,18 +24,22 @@ SEES = {
     "admin": {"mine", "claim", "other"},
     "regulator": {"mine", "claim", "other"},
     "street_officer": {"mine", "claim"},
-    "firm_staff": {"mine", "claim"},            # its compound's tickets, the contractor's claim too
+    "firm_staff": {"mine", "claim"},  # its compound's tickets, the contractor's claim too
     "committee_member": {"mine", "claim"},
-    "contractor_staff": {"claim"},              # only what is assigned to it
+    "contractor_staff": {"claim"},  # only what is assigned to it
     "other_street": {"other"},
     "other_firm": {"other"},
     "other_committee": {"other"},
 }
 
 # role → sees the reporter's name and phone in full (those who call back)
-SEES_CONTACT = {"admin": True, "regulator": False, "street_officer": True, "firm_staff": True,
-                "committee_member": False}
-
+SEES_CONTACT = {
+    "admin": True,
+    "regulator": False,
+    "street_officer": True,
+    "firm_staff": True,
+    "committee_member": False,
+}
 
 
 @pytest.mark.parametrize("role", SEES)
@@ -44,8 +49,9 @@ def test_lists_and_reads_show_exactly_the_tickets_in_scope(api, users, tickets, 
     listed = api.as_(user).get("/api/v1/tickets?page_size=100")
     assert {t["id"] for t in listed.json} == expected
     assert json.loads(listed.headers["X-Pagination"])["total"] == len(expected)
-    overdue_or_not = {t["id"] for flag in ("true", "false")
-                      for t in api.as_(user).get(f"/api/v1/tickets?overdue={flag}").json}
+    overdue_or_not = {
+        t["id"] for flag in ("true", "false") for t in api.as_(user).get(f"/api/v1/tickets?overdue={flag}").json
+    }
     assert overdue_or_not == expected
     for name, ticket_id in tickets.items():
         for path in (f"/api/v1/tickets/{ticket_id}", f"/api/v1/tickets/{ticket_id}/attachments"):

@@ -1,6 +1,7 @@
 """The seeded year of tickets: the same every time, each one's events telling its story up to
 its status, warranty claims only for items inside their guarantee, firms that differ in care,
 and open tickets past their deadlines for the overdue alerts to find."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -26,9 +27,11 @@ def _one_month_of_bills(monkeypatch):
 
 
 def _snapshot():
-    return db.session.execute(select(Compound.code, Ticket.tracking_code, Ticket.status, Ticket.created_at,
-                                     Ticket.satisfaction).join(Compound, Compound.id == Ticket.compound_id)
-                              .order_by(Ticket.id)).all()
+    return db.session.execute(
+        select(Compound.code, Ticket.tracking_code, Ticket.status, Ticket.created_at, Ticket.satisfaction)
+        .join(Compound, Compound.id == Ticket.compound_id)
+        .order_by(Ticket.id)
+    ).all()
 
 
 def test_the_tickets_are_the_same_every_time():
@@ -77,9 +80,12 @@ def test_some_open_tickets_are_overdue_and_firms_differ():
     morning = datetime.combine(AS_OF, time(9), tzinfo=CITY_TZ)
     assert db.session.scalar(select(func.count()).where(sla.overdue_clause(morning))) > 0
     on_time = db.session.execute(
-        select(Ticket.assignee_firm_id, func.count(), func.sum((Ticket.resolved_at <= Ticket.resolve_by).cast(db.Integer)))
+        select(
+            Ticket.assignee_firm_id, func.count(), func.sum((Ticket.resolved_at <= Ticket.resolve_by).cast(db.Integer))
+        )
         .where(Ticket.resolved_at.is_not(None), Ticket.responsible_party == ResponsibleParty.property_firm)
-        .group_by(Ticket.assignee_firm_id)).all()
+        .group_by(Ticket.assignee_firm_id)
+    ).all()
     rates = [done / count for _, count, done in on_time if count >= 20]
     assert max(rates) - min(rates) > 0.1
     assert timedelta(0) < morning - max(t for (t,) in db.session.execute(select(Ticket.created_at)))

@@ -1,6 +1,7 @@
 """SLA deadlines with the clock frozen (time-machine), overdue computed at the moment asked and
 never for finished tickets, routing on the warranty's last covered day, and the ticket_overdue
 alert: its stages, who hears of it, and that it clears."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -23,19 +24,24 @@ def at(hours: float) -> datetime:
     return MONDAY_9AM + timedelta(hours=hours)
 
 
-@pytest.mark.parametrize("priority,source,respond,resolve", [
-    ("emergency", "phone", at(1), at(24)),
-    ("high", "phone", at(4), at(72)),
-    ("normal", "phone", at(24), at(168)),
-    ("low", "phone", at(72), at(360)),
-    ("low", "hotline_12345", at(24), at(360)),       # 12345: answered within a day whatever the priority
-    ("emergency", "hotline_12345", at(1), at(24)),   # … and never later than its priority asks
-])
+@pytest.mark.parametrize(
+    "priority,source,respond,resolve",
+    [
+        ("emergency", "phone", at(1), at(24)),
+        ("high", "phone", at(4), at(72)),
+        ("normal", "phone", at(24), at(168)),
+        ("low", "phone", at(72), at(360)),
+        ("low", "hotline_12345", at(24), at(360)),  # 12345: answered within a day whatever the priority
+        ("emergency", "hotline_12345", at(1), at(24)),  # … and never later than its priority asks
+    ],
+)
 def test_deadlines_follow_the_priority(api, city, priority, source, respond, resolve):
     with time_machine.travel(MONDAY_9AM, tick=False):
         ticket = report(api, city.users["street_officer"], city.compound.id, priority=priority, source=source).json
-    assert (datetime.fromisoformat(ticket["respond_by"]), datetime.fromisoformat(ticket["resolve_by"])) == \
-        (respond, resolve)
+    assert (datetime.fromisoformat(ticket["respond_by"]), datetime.fromisoformat(ticket["resolve_by"])) == (
+        respond,
+        resolve,
+    )
 
 
 def test_the_hours_are_configurable(app, api, city, monkeypatch):
@@ -53,7 +59,7 @@ def _overdue_ids(api, user) -> set[int]:
 def test_overdue_is_computed_when_asked_and_never_for_finished_tickets(api, city):
     officer, firm = city.users["street_officer"], city.users["firm_staff"]
     with time_machine.travel(MONDAY_9AM, tick=False):
-        quiet = report(api, officer, city.compound.id, priority="high").json["id"]     # 4 h / 72 h
+        quiet = report(api, officer, city.compound.id, priority="high").json["id"]  # 4 h / 72 h
         worked = report(api, officer, city.compound.id, priority="high").json["id"]
         done = report(api, officer, city.compound.id, priority="high").json["id"]
     with time_machine.travel(at(3), tick=False):
@@ -63,10 +69,10 @@ def test_overdue_is_computed_when_asked_and_never_for_finished_tickets(api, city
         for to in ("assigned", "in_progress", "resolved"):
             move(api, firm, done, to)
     with time_machine.travel(at(4) + timedelta(seconds=1), tick=False):
-        assert _overdue_ids(api, officer) == {quiet}          # nobody answered it in 4 hours
+        assert _overdue_ids(api, officer) == {quiet}  # nobody answered it in 4 hours
         assert api.as_(officer).get(f"/api/v1/tickets/{quiet}").json["overdue"] is True
     with time_machine.travel(at(72) + timedelta(seconds=1), tick=False):
-        assert _overdue_ids(api, officer) == {quiet, worked}   # resolved ones never are
+        assert _overdue_ids(api, officer) == {quiet, worked}  # resolved ones never are
         assert api.as_(officer).get(f"/api/v1/tickets/{done}").json["overdue"] is False
         move(api, officer, done, "closed", satisfaction=5)
         assert api.as_(officer).get(f"/api/v1/tickets/{done}").json["overdue"] is False
@@ -75,8 +81,10 @@ def test_overdue_is_computed_when_asked_and_never_for_finished_tickets(api, city
 def test_the_sql_test_and_the_python_one_agree(api, city):
     officer, firm = city.users["street_officer"], city.users["firm_staff"]
     with time_machine.travel(MONDAY_9AM, tick=False):
-        ids = [report(api, officer, city.compound.id, priority=p).json["id"]
-               for p in ("emergency", "high", "normal", "low")]
+        ids = [
+            report(api, officer, city.compound.id, priority=p).json["id"]
+            for p in ("emergency", "high", "normal", "low")
+        ]
         move(api, firm, ids[1], "assigned")
         move(api, firm, ids[2], "assigned")
         move(api, firm, ids[2], "in_progress")
@@ -87,10 +95,13 @@ def test_the_sql_test_and_the_python_one_agree(api, city):
         assert in_sql == in_python, hours
 
 
-@pytest.mark.parametrize("moment,party", [
-    (datetime(2028, 6, 29, 23, 59, tzinfo=CITY_TZ), "contractor_warranty"),  # the last covered day
-    (datetime(2028, 6, 30, 0, 0, tzinfo=CITY_TZ), "property_firm"),          # the end date is not covered
-])
+@pytest.mark.parametrize(
+    "moment,party",
+    [
+        (datetime(2028, 6, 29, 23, 59, tzinfo=CITY_TZ), "contractor_warranty"),  # the last covered day
+        (datetime(2028, 6, 30, 0, 0, tzinfo=CITY_TZ), "property_firm"),  # the end date is not covered
+    ],
+)
 def test_routing_on_the_boundary_day_uses_the_citys_date(api, city, items, moment, party):
     with time_machine.travel(moment, tick=False):
         ticket = report(api, city.users["street_officer"], city.compound.id, warranty_item_id=items["pipe"].id).json
@@ -98,8 +109,10 @@ def test_routing_on_the_boundary_day_uses_the_citys_date(api, city, items, momen
 
 
 def _recipients(alert) -> set[tuple[str, int]]:
-    return {(r.audience, r.org_id) for r in db.session.scalars(
-        db.select(AlertRecipient).where(AlertRecipient.alert_id == alert.id))}
+    return {
+        (r.audience, r.org_id)
+        for r in db.session.scalars(db.select(AlertRecipient).where(AlertRecipient.alert_id == alert.id))
+    }
 
 
 def test_ticket_overdue_moves_from_respond_to_resolve_and_clears(api, city):
@@ -109,7 +122,7 @@ def test_ticket_overdue_moves_from_respond_to_resolve_and_clears(api, city):
     sweep("ticket_overdue", at(3).date(), at=at(3))
     assert alerts("ticket_overdue") == []
     sweep("ticket_overdue", at(5).date(), at=at(5))
-    sweep("ticket_overdue", at(5.25).date(), at=at(5.25))    # the next quarter-hour: still one alert
+    sweep("ticket_overdue", at(5.25).date(), at=at(5.25))  # the next quarter-hour: still one alert
     (alert,) = alerts("ticket_overdue")
     assert (alert.subject_id, alert.stage, alert.severity) == (ticket_id, "respond", "warning")
     # Nobody answered: the firm and the street office hear of it.
@@ -118,11 +131,11 @@ def test_ticket_overdue_moves_from_respond_to_resolve_and_clears(api, city):
         move(api, firm, ticket_id, "assigned")
         move(api, firm, ticket_id, "in_progress")
     sweep("ticket_overdue", at(6).date(), at=at(6))
-    assert alerts("ticket_overdue")[0].state == "resolved"      # answered: cleared
+    assert alerts("ticket_overdue")[0].state == "resolved"  # answered: cleared
     sweep("ticket_overdue", at(73).date(), at=at(73))
     late = [a for a in alerts("ticket_overdue") if a.state != "resolved"]
     assert [(a.stage, a.severity) for a in late] == [("resolve", "critical")]
-    assert _recipients(late[0]) == {("firm", city.firm.id)}      # answered but late: the firm's to fix
+    assert _recipients(late[0]) == {("firm", city.firm.id)}  # answered but late: the firm's to fix
 
 
 def test_an_emergency_and_a_warranty_claim_reach_the_right_people(api, city, items):

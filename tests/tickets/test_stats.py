@@ -1,6 +1,7 @@
 """Complaint statistics (issue 25) on a known quarter: seed 003's question — how many 12345
 complaints, by category, and what share was construction — answered with exact counts and
 four-place shares, within the caller's scope and the period of the day reported."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -20,9 +21,16 @@ def quarter(city):
     """Q1 2026 on the hotline: 7 in city.compound (3 construction, 2 roads, 1 gas routed to the
     utility, 1 parking), 1 in the other street's compound; plus one phoned in (other source), one
     called on 2025-12-31 23:59 and one on 2026-04-01 00:00 (city time: outside the quarter)."""
+
     def hotline(day, category, compound=None, **fields):
-        return build(city, datetime(2026, *day, tzinfo=CITY_TZ), compound=compound, source="hotline_12345",
-                     category=category, **fields)
+        return build(
+            city,
+            datetime(2026, *day, tzinfo=CITY_TZ),
+            compound=compound,
+            source="hotline_12345",
+            category=category,
+            **fields,
+        )
 
     for month in (1, 2, 3):
         hotline((month, 10, 9), "construction")
@@ -56,13 +64,14 @@ def test_the_regulator_reads_the_citys_quarter_exactly(api, city, quarter):
     assert found["by_source"]["phone"]["count"] == 0
     assert found["by_street"] == {
         str(city.street.id): {"name": city.street.name, "count": 7, "share": "0.8750"},
-        str(city.other_street.id): {"name": city.other_street.name, "count": 1, "share": "0.1250"}}
+        str(city.other_street.id): {"name": city.other_street.name, "count": 1, "share": "0.1250"},
+    }
 
 
 def test_the_street_office_reads_its_streets_only_and_shares_round_half_up(api, city, quarter):
     found = _stats(api, city.users["street_officer"], f"source=hotline_12345&{Q1}")
     assert found["tickets"] == 7
-    assert found["by_category"]["construction"] == {"count": 3, "share": "0.4286"}    # 3/7 = 0.428571…
+    assert found["by_category"]["construction"] == {"count": 3, "share": "0.4286"}  # 3/7 = 0.428571…
     assert found["by_category"]["roads"] == {"count": 2, "share": "0.2857"}
     assert found["by_category"]["parking"] == {"count": 1, "share": "0.1429"}
     assert set(found["by_street"]) == {str(city.street.id)}
@@ -80,9 +89,15 @@ def test_nothing_to_count_is_zero_not_a_division_error(api, city):
     assert found["tickets"] == 0 and found["by_category"]["construction"] == {"count": 0, "share": "0.0000"}
 
 
-@pytest.mark.parametrize("query,field", [
-    ("quarter=2026Q1", "quarter"), ("category=roads", "category"), ("source=fax", "source"),
-    ("created_from=2026-03-01&created_to=2026-02-01", "created_to")])
+@pytest.mark.parametrize(
+    "query,field",
+    [
+        ("quarter=2026Q1", "quarter"),
+        ("category=roads", "category"),
+        ("source=fax", "source"),
+        ("created_from=2026-03-01&created_to=2026-02-01", "created_to"),
+    ],
+)
 def test_an_unknown_or_bad_parameter_is_a_422_naming_it(api, city, query, field):
     reply = api.as_(city.users["regulator"]).get(f"/api/v1/tickets/stats?{query}")
     assert reply.status_code == 422 and field in str(reply.json["errors"])
@@ -119,5 +134,7 @@ def test_quarter_presets_cross_the_year():
 
     from pm_app.tickets.stats import quarter_presets
 
-    assert quarter_presets(date(2026, 2, 14), 2) == [("2026Q1", date(2026, 1, 1), date(2026, 3, 31)),
-                                                     ("2025Q4", date(2025, 10, 1), date(2025, 12, 31))]
+    assert quarter_presets(date(2026, 2, 14), 2) == [
+        ("2026Q1", date(2026, 1, 1), date(2026, 3, 31)),
+        ("2025Q4", date(2025, 10, 1), date(2025, 12, 31)),
+    ]

@@ -1,6 +1,7 @@
 """Seed 003's question answered from the product: a quarter shaped like the seed's ("116件，其中
 施工管理、质量安全等方面投诉件约45件，占总数39%") read on the statistics page, in its sentence, its
 charts' numbers and its CSV/XLSX files (page and API), each within the reader's scope."""
+
 from __future__ import annotations
 
 import csv
@@ -30,12 +31,21 @@ def seed_quarter(city):
     for category, n in SHAPE.items():
         for _ in range(n):
             day += 1
-            build(city, datetime(2026, 7, 1, 8, tzinfo=CITY_TZ).replace(day=1 + day % 28, month=7 + day % 3),
-                  source="hotline_12345", category=category,
-                  **({"responsible_party": ResponsibleParty.utility} if category == "gas" else {}))
+            build(
+                city,
+                datetime(2026, 7, 1, 8, tzinfo=CITY_TZ).replace(day=1 + day % 28, month=7 + day % 3),
+                source="hotline_12345",
+                category=category,
+                **({"responsible_party": ResponsibleParty.utility} if category == "gas" else {}),
+            )
     for _ in range(10):
-        build(city, datetime(2026, 8, 3, 9, tzinfo=CITY_TZ), compound=city.other, source="hotline_12345",
-              category="construction")
+        build(
+            city,
+            datetime(2026, 8, 3, 9, tzinfo=CITY_TZ),
+            compound=city.other,
+            source="hotline_12345",
+            category="construction",
+        )
     build(city, datetime(2026, 8, 4, 9, tzinfo=CITY_TZ), source="phone", category="roads")
     build(city, datetime(2026, 6, 30, 23, 59, tzinfo=CITY_TZ), source="hotline_12345", category="construction")
     db.session.flush()
@@ -53,11 +63,19 @@ def test_the_street_office_reads_seed_003s_sentence_for_its_quarter(client, city
     login(client, city.users["street_officer"])
     body = page(client, f"/tickets/stats?source=hotline_12345&{Q3}")
     assert "2026年第3季度共受理投诉 116 件，其中施工管理、质量安全 45 件，占 38.8%。" in body
-    assert '<tr data-key="construction"><th scope="row">施工扰民及施工损坏</th><td class="num">30</td><td class="num">25.9%</td>' in body
-    assert '<tr data-key="utility"><th scope="row">水电气等公用设施</th><td class="num">20</td><td class="num">17.2%</td>' in body
-    assert "南街街道" not in body                      # the other street's 10 are not its to see
-    assert body.count("data-chart") == 4              # a chart per breakdown
-    assert 'href="/tickets/stats.xlsx?source=hotline_12345&amp;created_from=2026-07-01&amp;created_to=2026-09-30"' in body
+    assert (
+        '<tr data-key="construction"><th scope="row">施工扰民及施工损坏</th><td class="num">30</td><td class="num">25.9%</td>'
+        in body
+    )
+    assert (
+        '<tr data-key="utility"><th scope="row">水电气等公用设施</th><td class="num">20</td><td class="num">17.2%</td>'
+        in body
+    )
+    assert "南街街道" not in body  # the other street's 10 are not its to see
+    assert body.count("data-chart") == 4  # a chart per breakdown
+    assert (
+        'href="/tickets/stats.xlsx?source=hotline_12345&amp;created_from=2026-07-01&amp;created_to=2026-09-30"' in body
+    )
 
 
 def test_the_xlsx_holds_the_same_numbers_in_chinese(client, city, seed_quarter):
@@ -78,11 +96,11 @@ def test_the_api_export_is_the_regulators_city(api, city, seed_quarter):
     reply = api.as_(city.users["regulator"]).get(f"/api/v1/tickets/stats.xlsx?source=hotline_12345&{Q3}")
     assert reply.status_code == 200
     rows = _xlsx_rows(reply.data)
-    assert rows[1][3] == 126 and rows[2][3:] == (55, 0.4365, "43.7%")        # 55/126 = 0.43650…
+    assert rows[1][3] == 126 and rows[2][3:] == (55, 0.4365, "43.7%")  # 55/126 = 0.43650…
     assert _row(rows, "街道", str(city.other_street.id))[2:] == ("南街街道", 10, 0.0794, "7.9%")
     text = api.as_(city.users["street_officer"]).get(f"/api/v1/tickets/stats.csv?{Q3}").data.decode("utf-8-sig")
     found = list(csv.reader(io.StringIO(text)))
-    assert found[1][3] == "117" and "南街街道" not in text                    # its street, every source
+    assert found[1][3] == "117" and "南街街道" not in text  # its street, every source
 
 
 @pytest.mark.parametrize("query,field", [("quarter=2026Q3", "quarter"), ("source=fax", "source")])
@@ -102,12 +120,18 @@ def test_the_presets_are_this_quarter_and_the_three_before(client, city):
     with time_machine.travel(datetime(2026, 11, 10, 9, tzinfo=CITY_TZ), tick=False):
         login(client, city.users["regulator"])
         opened = client.get("/tickets/stats?source=hotline_12345")  # from a home: the quarter in progress
-        assert opened.headers["Location"] == "/tickets/stats?source=hotline_12345&created_from=2026-10-01" \
-                                            "&created_to=2026-12-31"
+        assert (
+            opened.headers["Location"] == "/tickets/stats?source=hotline_12345&created_from=2026-10-01"
+            "&created_to=2026-12-31"
+        )
         body = page(client, opened.headers["Location"])
     assert "2026年第4季度（本季度）" in body and "2026年第4季度共受理投诉 0 件" in body
-    assert [code for code in ("2026Q4", "2026Q3", "2026Q2", "2026Q1", "2025Q4") if f'data-preset="{code}"' in body] \
-        == ["2026Q4", "2026Q3", "2026Q2", "2026Q1"]
+    assert [code for code in ("2026Q4", "2026Q3", "2026Q2", "2026Q1", "2025Q4") if f'data-preset="{code}"' in body] == [
+        "2026Q4",
+        "2026Q3",
+        "2026Q2",
+        "2026Q1",
+    ]
     assert 'href="/tickets/stats?source=hotline_12345&amp;created_from=2026-07-01&amp;created_to=2026-09-30"' in body
 
 
@@ -115,16 +139,16 @@ def test_the_regulator_narrows_to_a_compound_and_a_custom_range(client, city, se
     login(client, city.users["regulator"])
     body = page(client, f"/tickets/stats?compound_id={city.other.id}&created_from=2026-08-01&created_to=2026-08-31")
     assert "2026-08-01至2026-08-31共受理投诉 10 件，其中施工管理、质量安全 10 件，占 100.0%。" in body
-    phoned = page(client, f"/tickets/stats?source=phone&{Q3}")       # another channel: tickets, not complaints
+    phoned = page(client, f"/tickets/stats?source=phone&{Q3}")  # another channel: tickets, not complaints
     assert "2026年第3季度共受理“电话”工单 1 件，其中施工管理、质量安全 1 件，占 100.0%。" in phoned
 
 
 def test_a_street_named_like_a_formula_stays_text(client, city, seed_quarter):
-    city.other_street.name = "=HYPERLINK(\"http://x\")"
+    city.other_street.name = '=HYPERLINK("http://x")'
     db.session.flush()
     login(client, city.users["regulator"])
     rows = _xlsx_rows(client.get(f"/tickets/stats.xlsx?{Q3}").data)
-    assert _row(rows, "街道", str(city.other_street.id))[2] == "'=HYPERLINK(\"http://x\")"
+    assert _row(rows, "街道", str(city.other_street.id))[2] == '\'=HYPERLINK("http://x")'
 
 
 def test_the_chart_puts_the_largest_on_top_with_count_and_share(app):

@@ -6,6 +6,7 @@ A ticket in the city's compound, assigned to the property firm `city.firm`. Part
 staff the `assignee`, the committee a `confirmer`. Roles that cannot see the ticket get 404 for
 anything, before the workflow is even consulted.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -39,12 +40,11 @@ ROLE_PARTIES = {
     "street_officer": {"office", "confirmer"},
     "firm_staff": {"assignee"},
     "committee_member": {"confirmer"},
-    "contractor_staff": None,       # not its claim: cannot see it
+    "contractor_staff": None,  # not its claim: cannot see it
     "other_street": None,
     "other_firm": None,
     "other_committee": None,
 }
-
 
 
 def _body(to: str) -> dict:
@@ -87,7 +87,9 @@ def test_reject_and_reopen_need_a_reason(api, city):
     officer, firm = city.users["street_officer"], city.users["firm_staff"]
     ticket = report(api, officer, city.compound.id).json
     response = move(api, officer, ticket["id"], "rejected", note="  ")
-    assert response.status_code == 422 and response.json["errors"] == {"note": ["required when the ticket becomes rejected"]}
+    assert response.status_code == 422 and response.json["errors"] == {
+        "note": ["required when the ticket becomes rejected"]
+    }
     for to in ("assigned", "in_progress", "resolved"):
         assert move(api, firm, ticket["id"], to).status_code == 200
     assert move(api, officer, ticket["id"], "reopened").status_code == 422
@@ -116,8 +118,9 @@ def test_a_rating_is_only_given_when_closing_and_within_1_to_5(api, city):
     assert move(api, firm, ticket_id, "assigned", satisfaction=5).status_code == 422
     for to in ("assigned", "in_progress", "resolved"):
         assert move(api, firm, ticket_id, to).status_code == 200
-    assert move(api, committee, ticket_id, "closed", satisfaction=6).json["errors"] == \
-        {"satisfaction": ["Must be greater than or equal to 1 and less than or equal to 5."]}
+    assert move(api, committee, ticket_id, "closed", satisfaction=6).json["errors"] == {
+        "satisfaction": ["Must be greater than or equal to 1 and less than or equal to 5."]
+    }
     closed = move(api, committee, ticket_id, "closed", satisfaction=2, comment="慢")
     assert (closed.json["satisfaction"], closed.json["satisfaction_comment"]) == (2, "慢")
 
@@ -127,8 +130,9 @@ def test_escalation_raises_the_priority_and_only_brings_deadlines_forward(api, c
     ticket = report(api, officer, city.compound.id, priority="low").json
     url = f"/api/v1/tickets/{ticket['id']}/escalate?lang=en"
     assert api.as_(firm).post(url, json={"priority": "high", "reason": "x"}).status_code == 403
-    assert api.as_(officer).post(url, json={"priority": "low", "reason": "x"}).json["errors"] == \
-        {"priority": ["higher than Low"]}
+    assert api.as_(officer).post(url, json={"priority": "low", "reason": "x"}).json["errors"] == {
+        "priority": ["higher than Low"]
+    }
     raised = api.as_(officer).post(url, json={"priority": "emergency", "reason": "顶楼漏水进屋"})
     assert raised.status_code == 200 and raised.json["priority"] == "emergency"
     detail = db.session.get(Ticket, ticket["id"])

@@ -1,5 +1,6 @@
 """Builders of the works page tests: projects and items made through the services, as the
 street office would, and the page helpers the fee tests share."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -12,10 +13,19 @@ from tests.fees.pages import hidden, login, page, statements  # noqa: F401  (sha
 
 
 def build_project(user, compound, contractor, name="改造工程", accepted=date(2021, 6, 30), deposit_fen=120_000_00):
-    return services.create_project(user, {
-        "compound_id": compound.id, "name": name, "year": accepted.year, "contractor_id": contractor.id,
-        "acceptance_date": accepted, "deposit_fen": deposit_fen, "funding": {},
-        "contract_amount_fen": deposit_fen * 40 if deposit_fen else None})  # 2.5 %: within the 3 % cap
+    return services.create_project(
+        user,
+        {
+            "compound_id": compound.id,
+            "name": name,
+            "year": accepted.year,
+            "contractor_id": contractor.id,
+            "acceptance_date": accepted,
+            "deposit_fen": deposit_fen,
+            "funding": {},
+            "contract_amount_fen": deposit_fen * 40 if deposit_fen else None,
+        },
+    )  # 2.5 %: within the 3 % cap
 
 
 def build_item(user, project, category="road_paving", description="路面硬化", **extra):

@@ -1,5 +1,6 @@
 """Handed-over documents (API) and the project page's acceptance and document sections: the
 checklist names what is missing, a refused form keeps what was typed, another street sees nothing."""
+
 from __future__ import annotations
 
 from io import BytesIO
@@ -15,9 +16,11 @@ PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\n"
 
 
 def upload(api, user, project_id, kind, content=PDF, name="drawing.pdf"):
-    return api.as_(user).post(f"/api/v1/projects/{project_id}/documents?lang=en",
-                              data={"kind": kind, "title": f"{kind} 图", "file": (BytesIO(content), name)},
-                              content_type="multipart/form-data")
+    return api.as_(user).post(
+        f"/api/v1/projects/{project_id}/documents?lang=en",
+        data={"kind": kind, "title": f"{kind} 图", "file": (BytesIO(content), name)},
+        content_type="multipart/form-data",
+    )
 
 
 def test_the_checklist_names_the_missing_pipe_drawing_until_it_is_handed_over(api, city, project):
@@ -58,10 +61,17 @@ def test_the_project_page_shows_the_stages_and_the_missing_documents_in_chinese(
 
 def test_a_refused_acceptance_keeps_what_was_typed_and_says_why(client, city, works):
     login(client, city.users["street_officer"])
-    response = client.post(f"/projects/{works.id}/acceptances", data={
-        "acceptance-stage": "self", "acceptance-held_on": "2021-06-30", "acceptance-result": "failed",
-        "acceptance-role_construction": "城建三公司 李工", "acceptance-findings-0-description": "3号楼雨水管未接驳",
-        "acceptance-findings-0-rectify_by": "2021-07-30"})
+    response = client.post(
+        f"/projects/{works.id}/acceptances",
+        data={
+            "acceptance-stage": "self",
+            "acceptance-held_on": "2021-06-30",
+            "acceptance-result": "failed",
+            "acceptance-role_construction": "城建三公司 李工",
+            "acceptance-findings-0-description": "3号楼雨水管未接驳",
+            "acceptance-findings-0-rectify_by": "2021-07-30",
+        },
+    )
     body = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "实行由居民代表、相关单位等共同参与的联合验收制度" in body and "请至少填写一名居民代表" in body
@@ -70,10 +80,18 @@ def test_a_refused_acceptance_keeps_what_was_typed_and_says_why(client, city, wo
 
 def test_an_acceptance_is_recorded_from_the_page(client, city, works):
     login(client, city.users["street_officer"])
-    response = client.post(f"/projects/{works.id}/acceptances", data={
-        "acceptance-stage": "self", "acceptance-held_on": "2021-06-30", "acceptance-result": "failed",
-        "acceptance-role_residents": "王秀兰，刘建国", "acceptance-role_construction": "城建三公司 李工",
-        "acceptance-findings-0-description": "3号楼雨水管未接驳", "acceptance-findings-0-rectify_by": "2021-07-30"})
+    response = client.post(
+        f"/projects/{works.id}/acceptances",
+        data={
+            "acceptance-stage": "self",
+            "acceptance-held_on": "2021-06-30",
+            "acceptance-result": "failed",
+            "acceptance-role_residents": "王秀兰，刘建国",
+            "acceptance-role_construction": "城建三公司 李工",
+            "acceptance-findings-0-description": "3号楼雨水管未接驳",
+            "acceptance-findings-0-rectify_by": "2021-07-30",
+        },
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     body = page(client, f"/projects/{works.id}")
     assert "居民代表：王秀兰、刘建国<br>" in body and "施工企业：城建三公司 李工<br>" in body
@@ -100,16 +118,34 @@ def test_the_compound_works_page_says_which_projects_lack_acceptance_or_document
         assert upload(api, officer, project["id"], kind).status_code == 201
     residents = [{"role": "residents", "name": "王秀兰"}]
     for stage in ("self", "comprehensive"):
-        assert api.as_(officer).post(f"/api/v1/projects/{project['id']}/acceptances", json={
-            "stage": stage, "held_on": "2021-07-20", "result": "passed", "participants": residents}).status_code == 201
+        assert (
+            api.as_(officer)
+            .post(
+                f"/api/v1/projects/{project['id']}/acceptances",
+                json={"stage": stage, "held_on": "2021-07-20", "result": "passed", "participants": residents},
+            )
+            .status_code
+            == 201
+        )
     body = page(client, f"/compounds/{city.compound.id}/works")
     assert "已于 2021-07-20 通过联合竣工验收</span>" in body and "缺移交资料" not in body
 
 
 def test_after_the_self_acceptance_the_form_offers_the_comprehensive_one(api, client, city, project):
     officer = city.users["street_officer"]
-    assert api.as_(officer).post(f"/api/v1/projects/{project['id']}/acceptances", json={
-        "stage": "self", "held_on": "2021-07-20", "result": "passed",
-        "participants": [{"role": "residents", "name": "王秀兰"}]}).status_code == 201
+    assert (
+        api.as_(officer)
+        .post(
+            f"/api/v1/projects/{project['id']}/acceptances",
+            json={
+                "stage": "self",
+                "held_on": "2021-07-20",
+                "result": "passed",
+                "participants": [{"role": "residents", "name": "王秀兰"}],
+            },
+        )
+        .status_code
+        == 201
+    )
     body = page(login(client, officer), f"/projects/{project['id']}")
     assert '<option selected value="comprehensive">' in body

@@ -1,4 +1,5 @@
 """The chart of warranty ends, as the dict the page embeds."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -26,7 +27,7 @@ def test_one_trace_per_state_with_ends_by_category(app):
 def test_the_as_of_day_is_marked_and_markers_grow_with_the_count(app):
     with app.test_request_context("/?lang=en"):
         figure = warranty_ends(ROWS, date(2026, 3, 1), "Ends")
-    line, = figure["layout"]["shapes"]
+    (line,) = figure["layout"]["shapes"]
     assert line["x0"] == line["x1"] == "2026-03-01" and figure["layout"]["annotations"][0]["text"] == "As of 2026-03-01"
     assert figure["data"][1]["marker"]["size"] == [MAX_MARKER] and figure["data"][0]["marker"]["size"][0] > MIN_MARKER
 

@@ -1,5 +1,6 @@
 """Deposit decisions clicked at once (issue 23, finding 5): the project's row is locked before
 what is left is read, so the deposit is decided once, and every loser gets a 409 naming why."""
+
 from __future__ import annotations
 
 import pytest
@@ -33,8 +34,10 @@ def test_ten_release_all_clicks_at_once_release_the_deposit_once(app, city):
 def test_release_racing_forfeit_decides_the_deposit_once_and_never_fails(app, city):
     project_id, token = _project(city)
     base = f"/api/v1/projects/{project_id}/deposit"
-    calls = [("post", f"{base}/{kind}?lang=en", token, {"json": {"reason": "保修期满"}})
-             for kind in ("release", "forfeit") * 5]
+    calls = [
+        ("post", f"{base}/{kind}?lang=en", token, {"json": {"reason": "保修期满"}})
+        for kind in ("release", "forfeit") * 5
+    ]
     results = race(app, calls)
     assert sorted(status for status, _ in results) == [201] + [409] * 9
     decided = db.session.scalar(select(func.sum(DepositDecision.amount_fen)))

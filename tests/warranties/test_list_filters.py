@@ -2,6 +2,7 @@
 then the lapsed ones), filters by state, category, compound and project kept in the query string
 and the export; the contractor's claims named and found by their ticket's tracking code (受理编号),
 as everyone else names them, never by the claim's internal id."""
+
 from __future__ import annotations
 
 import re
@@ -20,7 +21,7 @@ from tests.warranties.pages import build_item, login, other_contractor_project, 
 @pytest.fixture
 def works(city, project):
     own = db.session.get(RenovationProject, project["id"])
-    road = build_item(city.users["street_officer"], own, description="路面硬化")            # ends 2026-06-30
+    road = build_item(city.users["street_officer"], own, description="路面硬化")  # ends 2026-06-30
     wall = build_item(city.users["street_officer"], own, category="wall_fence", description="围墙翻新")  # 2031-06-30
     return {"project": own, "road": road, "wall": wall, "foreign": other_contractor_project(city)}
 
@@ -48,8 +49,11 @@ def test_filters_narrow_the_list_and_travel_to_the_export(client, city, works):
     assert "南门路面" in body and "路面硬化" not in body
     # a compound chosen, its projects become a choice
     assert f'<option value="{foreign.id}">' in body
-    assert order(page(client, f"/warranties?compound_id={city.compound.id}&project_id={works['project'].id}"
-                              "&category=road_paving")) == [road]
+    assert order(
+        page(
+            client, f"/warranties?compound_id={city.compound.id}&project_id={works['project'].id}&category=road_paving"
+        )
+    ) == [road]
     listed = page(client, "/warranties?category=wall_fence&as_of=2026-03-01")
     assert 'href="/warranties/export.csv?as_of=2026-03-01&amp;category=wall_fence"' in listed
     exported = client.get("/warranties/export.csv?as_of=2026-03-01&category=wall_fence")
@@ -63,8 +67,10 @@ def test_the_filters_are_labelled_in_chinese(client, city, works):
         assert words in body
 
 
-@pytest.mark.parametrize("query,label", [("state=castle", "状态"), ("compound_id=abc", "小区"),
-                                         ("category=paint", "类别"), ("project_id=-3", "改造项目")])
+@pytest.mark.parametrize(
+    "query,label",
+    [("state=castle", "状态"), ("compound_id=abc", "小区"), ("category=paint", "类别"), ("project_id=-3", "改造项目")],
+)
 def test_a_filter_it_cannot_mean_is_a_400_naming_the_field_in_chinese(client, city, works, query, label):
     body = page(login(client, city.users["street_officer"]), f"/warranties?{query}", 400)
     assert f"<strong>{label}</strong>" in body and "不在可选范围内" in body
@@ -74,9 +80,16 @@ def _claims(city, works):
     """One claim opened by a ticket (its tracking code) and one by a joint inspection (none)."""
     ticket = add_ticket(city.compound, firm_id=city.contractor.id, category="road")
     by_ticket = services.claim_for_ticket(works["road"], ticket.id, "井盖松动")
-    record_inspection(city.users["street_officer"], {
-        "compound_id": city.compound.id, "inspected_on": date(2026, 3, 1), "participants": "街道, 物业",
-        "score": 80, "findings": [{"description": "墙面开裂", "warranty_item_id": works["wall"].id}]})
+    record_inspection(
+        city.users["street_officer"],
+        {
+            "compound_id": city.compound.id,
+            "inspected_on": date(2026, 3, 1),
+            "participants": "街道, 物业",
+            "score": 80,
+            "findings": [{"description": "墙面开裂", "warranty_item_id": works["wall"].id}],
+        },
+    )
     db.session.flush()
     return ticket, by_ticket
 
@@ -89,11 +102,14 @@ def test_the_contractor_reads_and_finds_its_claims_by_tracking_code(client, city
     assert f'<a href="/tickets/{ticket.id}" class="code">{ticket.tracking_code}</a>' in body
     assert "联合检查发现" in body and f"<td>{claim.id}</td>" not in body
     # read out over the phone: lower case, blanks and dashes, full-width digits
-    typed = ticket.tracking_code.lower()[:4] + " - " + ticket.tracking_code[4:].translate(
-        str.maketrans("0123456789", "０１２３４５６７８９"))
+    typed = (
+        ticket.tracking_code.lower()[:4]
+        + " - "
+        + ticket.tracking_code[4:].translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    )
     found = client.get("/warranties", query_string={"claim": typed})
     found_body = found.get_data(as_text=True)
-    claims = found_body[found_body.index('id="claims"'):]
+    claims = found_body[found_body.index('id="claims"') :]
     assert found.status_code == 200 and "井盖松动" in claims and "墙面开裂" not in claims
     missing = client.get("/warranties", query_string={"claim": "NOPE0000"}).get_data(as_text=True)
     assert "没有受理编号为 NOPE0000 的保修单。" in missing
@@ -103,7 +119,7 @@ def test_the_contractor_home_names_claims_by_code_and_links_to_their_list(client
     ticket, _claim = _claims(city, works)
     body = page(login(client, city.users["contractor_staff"]), "/")
     assert ticket.tracking_code in body and f"#{ticket.id}" not in body
-    tiles = body[body.index('class="tiles"'):body.index("</section>", body.index('class="tiles"'))]
+    tiles = body[body.index('class="tiles"') : body.index("</section>", body.index('class="tiles"'))]
     assert 'href="/warranties#claims">2</a>' in tiles
 
 

@@ -4,6 +4,7 @@ do, and that the expiring list is the API's list.
 
 Text assertions read the English page (?lang=en); scope and numbers hold in both languages.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,8 +16,15 @@ from sqlalchemy import func, select
 from pm_app.extensions import db
 from pm_app.warranties.inspections import record_inspection
 from pm_app.warranties.models import ClaimState, RenovationProject, WarrantyClaim, WarrantyItem
-from tests.warranties.pages import (build_item, compounds_with_expiring_items, hidden, login, other_contractor_project,
-                                    page, statements)
+from tests.warranties.pages import (
+    build_item,
+    compounds_with_expiring_items,
+    hidden,
+    login,
+    other_contractor_project,
+    page,
+    statements,
+)
 
 ROLES = ["admin", "regulator", "street_officer", "firm_staff", "committee_member", "contractor_staff"]
 CITY_WIDE = ["admin", "regulator"]
@@ -34,18 +42,29 @@ def works(city, project):
 
 def _open_claim(city, works, day="2026-03-01"):
     """An inspection finding on the road item, inside its warranty: one open claim."""
-    record_inspection(city.users["street_officer"], {
-        "compound_id": city.compound.id, "inspected_on": date.fromisoformat(day), "participants": "街道, 物业",
-        "score": 80, "findings": [{"description": "路面开裂", "warranty_item_id": works["road"].id}]})
+    record_inspection(
+        city.users["street_officer"],
+        {
+            "compound_id": city.compound.id,
+            "inspected_on": date.fromisoformat(day),
+            "participants": "街道, 物业",
+            "score": 80,
+            "findings": [{"description": "路面开裂", "warranty_item_id": works["road"].id}],
+        },
+    )
     return db.session.scalar(select(WarrantyClaim).where(WarrantyClaim.project_id == works["project"].id))
 
 
 # --- who opens which page ------------------------------------------------------------------
 
-@pytest.mark.parametrize("role,compound,status", [
-    *[(role, "compound", 200) for role in ROLES],
-    *[(role, "other", 200 if role in CITY_WIDE else 404) for role in ROLES],
-])
+
+@pytest.mark.parametrize(
+    "role,compound,status",
+    [
+        *[(role, "compound", 200) for role in ROLES],
+        *[(role, "other", 200 if role in CITY_WIDE else 404) for role in ROLES],
+    ],
+)
 def test_who_opens_a_compounds_works_page(client, city, works, role, compound, status):
     login(client, city.users[role])
     body = page(client, f"/compounds/{getattr(city, compound).id}/works?lang=en", status)
@@ -55,10 +74,13 @@ def test_who_opens_a_compounds_works_page(client, city, works, role, compound, s
         assert "南门" not in body
 
 
-@pytest.mark.parametrize("role,which,status", [
-    *[(role, "project", 200) for role in ROLES],
-    *[(role, "foreign", 200 if role in CITY_WIDE else 404) for role in ROLES],
-])
+@pytest.mark.parametrize(
+    "role,which,status",
+    [
+        *[(role, "project", 200) for role in ROLES],
+        *[(role, "foreign", 200 if role in CITY_WIDE else 404) for role in ROLES],
+    ],
+)
 def test_who_opens_a_project_page(client, city, works, role, which, status):
     """A contractor sees its own project, not another contractor's; a committee its compound's."""
     login(client, city.users[role])
@@ -84,6 +106,7 @@ def test_the_compound_page_and_the_header_link_to_the_works(client, city, works)
 
 
 # --- the compound's works page -------------------------------------------------------------
+
 
 def test_items_show_state_and_days_left_and_filter_by_state_and_category(client, city, works):
     login(client, city.users["street_officer"])
@@ -111,8 +134,16 @@ def test_inspections_list_findings_and_the_claims_they_opened(client, city, work
     assert "路面开裂" in body and "in warranty" in body and '<td class="num">1</td>' in body
 
 
-@pytest.mark.parametrize("role,shown", [("street_officer", True), ("regulator", True), ("firm_staff", False),
-                                        ("committee_member", False), ("contractor_staff", False)])
+@pytest.mark.parametrize(
+    "role,shown",
+    [
+        ("street_officer", True),
+        ("regulator", True),
+        ("firm_staff", False),
+        ("committee_member", False),
+        ("contractor_staff", False),
+    ],
+)
 def test_the_forms_are_shown_to_who_may_manage_the_works(client, city, works, role, shown):
     body = page(login(client, city.users[role]), f"/compounds/{city.compound.id}/works")
     assert (f"/compounds/{city.compound.id}/works/projects" in body) is shown
@@ -120,33 +151,60 @@ def test_the_forms_are_shown_to_who_may_manage_the_works(client, city, works, ro
 
 # --- the forms of the compound page --------------------------------------------------------
 
+
 def test_a_project_is_registered_from_the_page_with_funding_and_deposit(client, city):
     login(client, city.users["street_officer"])
-    response = client.post(f"/compounds/{city.compound.id}/works/projects?lang=en", data={
-        "project-name": "2022年加装电梯工程", "project-year": "2022", "project-renovation_type": "improvement",
-        "project-contractor_id": str(city.contractor.id), "project-acceptance_date": "2022-09-30",
-        "project-contract_amount": "12000000", "project-deposit": "300000.00", "project-deposit_release_date": "2024-09-30",
-        "project-funding_central": "1000000", "project-funding_residents": "250000.50"})
+    response = client.post(
+        f"/compounds/{city.compound.id}/works/projects?lang=en",
+        data={
+            "project-name": "2022年加装电梯工程",
+            "project-year": "2022",
+            "project-renovation_type": "improvement",
+            "project-contractor_id": str(city.contractor.id),
+            "project-acceptance_date": "2022-09-30",
+            "project-contract_amount": "12000000",
+            "project-deposit": "300000.00",
+            "project-deposit_release_date": "2024-09-30",
+            "project-funding_central": "1000000",
+            "project-funding_residents": "250000.50",
+        },
+    )
     assert response.status_code == 302, response.text[:2000]
     project = db.session.scalar(select(RenovationProject).where(RenovationProject.name == "2022年加装电梯工程"))
-    assert project.deposit_fen == 30_000_000 and {f.source.value: f.amount_fen for f in project.funding} == \
-        {"central": 100_000_000, "residents": 25_000_050}
+    assert project.deposit_fen == 30_000_000 and {f.source.value: f.amount_fen for f in project.funding} == {
+        "central": 100_000_000,
+        "residents": 25_000_050,
+    }
     body = page(client, response.headers["Location"] + "?lang=en")
     assert "1,250,000.50" in body and "Held" in body
 
 
 def test_a_project_without_a_contractor_is_refused_next_to_the_form(client, city):
     login(client, city.users["street_officer"])
-    response = client.post(f"/compounds/{city.compound.id}/works/projects?lang=en", data={
-        "project-name": "x", "project-year": "2022", "project-acceptance_date": "2022-09-30", "project-deposit": "abc"})
+    response = client.post(
+        f"/compounds/{city.compound.id}/works/projects?lang=en",
+        data={
+            "project-name": "x",
+            "project-year": "2022",
+            "project-acceptance_date": "2022-09-30",
+            "project-deposit": "abc",
+        },
+    )
     assert response.status_code == 422 and "Write an amount in yuan" in response.get_data(as_text=True)
 
 
 def test_an_item_is_added_from_the_page_and_its_end_computed(client, city, works):
     login(client, city.users["street_officer"])
-    response = client.post(f"/compounds/{city.compound.id}/works/items?lang=en", data={
-        "item-project_id": str(works["project"].id), "item-category": "accessibility",
-        "item-description": "无障碍坡道", "item-quantity": "12", "item-unit": "处"})
+    response = client.post(
+        f"/compounds/{city.compound.id}/works/items?lang=en",
+        data={
+            "item-project_id": str(works["project"].id),
+            "item-category": "accessibility",
+            "item-description": "无障碍坡道",
+            "item-quantity": "12",
+            "item-unit": "处",
+        },
+    )
     assert response.status_code == 302
     item = db.session.scalar(select(WarrantyItem).where(WarrantyItem.description == "无障碍坡道"))
     assert str(item.warranty_end) == "2031-06-30"
@@ -154,9 +212,15 @@ def test_an_item_is_added_from_the_page_and_its_end_computed(client, city, works
 
 def test_years_below_the_minimum_show_the_minimum_and_its_source(client, city, works):
     login(client, city.users["street_officer"])
-    response = client.post(f"/compounds/{city.compound.id}/works/items?lang=en", data={
-        "item-project_id": str(works["project"].id), "item-category": "wall_fence",
-        "item-description": "围墙", "item-warranty_years": "5"})
+    response = client.post(
+        f"/compounds/{city.compound.id}/works/items?lang=en",
+        data={
+            "item-project_id": str(works["project"].id),
+            "item-category": "wall_fence",
+            "item-description": "围墙",
+            "item-warranty_years": "5",
+        },
+    )
     body = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "at least 10 for wall_fence (吉市政办发〔2020〕5号 §九(十二))" in body
@@ -165,21 +229,36 @@ def test_years_below_the_minimum_show_the_minimum_and_its_source(client, city, w
 
 def test_an_inspection_is_recorded_from_the_page_and_opens_a_claim(client, city, works):
     login(client, city.users["street_officer"])
-    response = client.post(f"/compounds/{city.compound.id}/works/inspections?lang=en", data={
-        "inspection-inspected_on": "2026-03-01", "inspection-participants": "街道办、物业、施工单位",
-        "inspection-score": "0", "inspection-summary": "预到期联合检查",
-        "inspection-findings-0-text": "路面沉降", "inspection-findings-0-item_id": str(works["road"].id),
-        "inspection-findings-1-text": "绿化缺株", "inspection-findings-1-item_id": ""},
-        follow_redirects=True)
+    response = client.post(
+        f"/compounds/{city.compound.id}/works/inspections?lang=en",
+        data={
+            "inspection-inspected_on": "2026-03-01",
+            "inspection-participants": "街道办、物业、施工单位",
+            "inspection-score": "0",
+            "inspection-summary": "预到期联合检查",
+            "inspection-findings-0-text": "路面沉降",
+            "inspection-findings-0-item_id": str(works["road"].id),
+            "inspection-findings-1-text": "绿化缺株",
+            "inspection-findings-1-item_id": "",
+        },
+        follow_redirects=True,
+    )
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and "1 warranty claim(s) opened" in body and "绿化缺株" in body
     assert db.session.scalar(select(func.count()).select_from(WarrantyClaim)) == 1
 
 
-@pytest.mark.parametrize("role,compound,status", [
-    ("committee_member", "compound", 403), ("firm_staff", "compound", 403), ("contractor_staff", "compound", 403),
-    ("street_officer", "other", 404), ("firm_staff", "other", 404), ("contractor_staff", "other", 404),
-])
+@pytest.mark.parametrize(
+    "role,compound,status",
+    [
+        ("committee_member", "compound", 403),
+        ("firm_staff", "compound", 403),
+        ("contractor_staff", "compound", 403),
+        ("street_officer", "other", 404),
+        ("firm_staff", "other", 404),
+        ("contractor_staff", "other", 404),
+    ],
+)
 @pytest.mark.parametrize("form", ["projects", "items", "inspections"])
 def test_who_may_not_manage_the_works_gets_403_or_404(client, city, works, role, compound, status, form):
     login(client, city.users[role])
@@ -188,6 +267,7 @@ def test_who_may_not_manage_the_works_gets_403_or_404(client, city, works, role,
 
 
 # --- the project page ----------------------------------------------------------------------
+
 
 def test_the_project_page_shows_funding_with_its_total_and_the_deposit(client, city, works):
     body = page(login(client, city.users["committee_member"]), f"/projects/{works['project'].id}?lang=en")
@@ -198,8 +278,9 @@ def test_the_project_page_shows_funding_with_its_total_and_the_deposit(client, c
 def test_a_release_while_a_claim_is_open_shows_the_services_message(client, city, works):
     _open_claim(city, works)
     login(client, city.users["street_officer"])
-    response = client.post(f"/projects/{works['project'].id}/deposit/release?lang=en",
-                           data={"release-reason": "质保期满", "confirm": "1"})
+    response = client.post(
+        f"/projects/{works['project'].id}/deposit/release?lang=en", data={"release-reason": "质保期满", "confirm": "1"}
+    )
     assert response.status_code == 409
     assert "cannot be released while 1 warranty claim(s) of this project are open" in response.get_data(as_text=True)
     assert works["project"].deposit_returned_fen == 0
@@ -249,22 +330,32 @@ def test_the_contractor_closes_its_claim_with_a_note(client, city, works):
 def test_a_committee_member_may_not_close_a_claim_and_a_foreign_one_is_404(client, city, works):
     claim = _open_claim(city, works)
     login(client, city.users["committee_member"])
-    assert client.post(f"/projects/{works['project'].id}/claims/{claim.id}/close",
-                       data={"close-note": "x"}).status_code == 403
+    assert (
+        client.post(f"/projects/{works['project'].id}/claims/{claim.id}/close", data={"close-note": "x"}).status_code
+        == 403
+    )
     login(client, city.users["street_officer"])
-    assert client.post(f"/projects/{works['foreign'].id}/claims/{claim.id}/close",
-                       data={"close-note": "x"}).status_code == 404
+    assert (
+        client.post(f"/projects/{works['foreign'].id}/claims/{claim.id}/close", data={"close-note": "x"}).status_code
+        == 404
+    )
 
 
 # --- the expiring list ---------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("role", ["street_officer", "regulator", "contractor_staff"])
-@pytest.mark.parametrize("within,as_of", [(30, "2026-05-31"), (90, "2026-04-01"), (180, "2026-01-01"),
-                                          (90, "2026-06-30")])
+@pytest.mark.parametrize(
+    "within,as_of", [(30, "2026-05-31"), (90, "2026-04-01"), (180, "2026-01-01"), (90, "2026-06-30")]
+)
 def test_the_expiring_list_is_the_apis_list(client, api, city, works, role, within, as_of):
     user = city.users[role]
-    expected = [i["id"] for i in api.as_(user).get(
-        f"/api/v1/warranty-items?expiring_within_days={within}&as_of={as_of}&page_size=100").json]
+    expected = [
+        i["id"]
+        for i in api.as_(user)
+        .get(f"/api/v1/warranty-items?expiring_within_days={within}&as_of={as_of}&page_size=100")
+        .json
+    ]
     body = page(login(client, user), f"/warranties/expiring?within={within}&as_of={as_of}&lang=en")
     assert [int(n) for n in re.findall(r'data-item="(\d+)"', body)] == expected
 
@@ -300,6 +391,7 @@ def test_the_expiring_list_costs_the_same_for_2_and_20_compounds(client, city, w
 
 # --- /warranties ---------------------------------------------------------------------------
 
+
 def test_the_contractor_sees_its_items_by_state_and_its_open_claims(client, city, works):
     _open_claim(city, works)
     body = page(login(client, city.users["contractor_staff"]), "/warranties?lang=en&as_of=2026-03-01")
@@ -310,37 +402,58 @@ def test_the_contractor_sees_its_items_by_state_and_its_open_claims(client, city
 
 # --- language and CSRF ---------------------------------------------------------------------
 
+
 def test_the_pages_are_in_chinese_by_default(client, city, works):
     body = page(login(client, city.users["street_officer"]), f"/compounds/{city.compound.id}/works")
     assert "改造工程与质保" in body and "质量保证金" in body and "工程质保" in body and "Warranty items" not in body
-
 
 
 def test_every_works_form_refuses_a_post_without_the_csrf_token(city, works, csrf_client):
     claim = _open_claim(city, works)
     token = hidden(page(csrf_client, "/login"), "csrf_token")
     user = city.users["street_officer"]
-    assert csrf_client.post("/login", data={"csrf_token": token, "username": user.username,
-                                            "password": "password123"}).status_code == 302
+    assert (
+        csrf_client.post(
+            "/login", data={"csrf_token": token, "username": user.username, "password": "password123"}
+        ).status_code
+        == 302
+    )
     project = works["project"].id
-    for url, data in ((f"/compounds/{city.compound.id}/works/projects", {"project-name": "x"}),
-                      (f"/compounds/{city.compound.id}/works/items", {"item-description": "x"}),
-                      (f"/compounds/{city.compound.id}/works/inspections", {"inspection-score": "1"}),
-                      (f"/projects/{project}/deposit/forfeit", {"forfeit-reason": "x"}),
-                      (f"/projects/{project}/claims/{claim.id}/close", {"close-note": "x"})):
+    for url, data in (
+        (f"/compounds/{city.compound.id}/works/projects", {"project-name": "x"}),
+        (f"/compounds/{city.compound.id}/works/items", {"item-description": "x"}),
+        (f"/compounds/{city.compound.id}/works/inspections", {"inspection-score": "1"}),
+        (f"/projects/{project}/deposit/forfeit", {"forfeit-reason": "x"}),
+        (f"/projects/{project}/claims/{claim.id}/close", {"close-note": "x"}),
+    ):
         assert csrf_client.post(url, data=data).status_code == 400, url
     body = page(csrf_client, f"/projects/{project}")
-    asked = csrf_client.post(f"/projects/{project}/deposit/forfeit", data={
-        "forfeit-csrf_token": hidden(body, "forfeit-csrf_token"), "forfeit-amount": "1", "forfeit-reason": "代修"})
+    asked = csrf_client.post(
+        f"/projects/{project}/deposit/forfeit",
+        data={
+            "forfeit-csrf_token": hidden(body, "forfeit-csrf_token"),
+            "forfeit-amount": "1",
+            "forfeit-reason": "代修",
+        },
+    )
     asked = asked.get_data(as_text=True)  # the confirmation page posts the form again, with a token of its own
-    response = csrf_client.post(f"/projects/{project}/deposit/forfeit", data={name: hidden(asked, name) for name in (
-        "csrf_token", "forfeit-csrf_token", "forfeit-amount", "forfeit-reason", "confirm")})
+    response = csrf_client.post(
+        f"/projects/{project}/deposit/forfeit",
+        data={
+            name: hidden(asked, name)
+            for name in ("csrf_token", "forfeit-csrf_token", "forfeit-amount", "forfeit-reason", "confirm")
+        },
+    )
     assert response.status_code == 302 and works["project"].deposit_forfeited_fen == 100
 
 
 def test_the_project_page_links_to_the_item_import_for_those_who_register_works(app, city, project):
-    for role, shown in (("street_officer", True), ("regulator", True), ("contractor_staff", False),
-                        ("committee_member", False)):
+    for role, shown in (
+        ("street_officer", True),
+        ("regulator", True),
+        ("contractor_staff", False),
+        ("committee_member", False),
+    ):
         client = app.test_client()
         login(client, city.users[role])
         body = client.get(f"/projects/{project['id']}").get_data(as_text=True)

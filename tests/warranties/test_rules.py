@@ -1,6 +1,7 @@
 """The warranty alert rules: an item's pre-expiry alert moves T-180 → T-90 → T-30 and resolves when
 the guarantee lapses, reaching the street office, the serving firm, the contractor and the
 committee; a deposit due for release is raised until all of it is decided."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -28,9 +29,15 @@ END = date(2026, 6, 30)  # the project fixture's acceptance (2021-06-30) + 5 yea
 def item_ending(project_id: int, compound_id: int, end: date, category: str = "road_paving") -> WarrantyItem:
     """An item of the project whose guarantee ends on `end` (the category minimum, started to fit)."""
     kind = category_by_code(category)
-    item = WarrantyItem(project_id=project_id, compound_id=compound_id, category_id=kind.id,
-                        description=f"{kind.name}（{end}）", warranty_years=kind.min_years,
-                        warranty_start=end.replace(year=end.year - kind.min_years), warranty_end=end)
+    item = WarrantyItem(
+        project_id=project_id,
+        compound_id=compound_id,
+        category_id=kind.id,
+        description=f"{kind.name}（{end}）",
+        warranty_years=kind.min_years,
+        warranty_start=end.replace(year=end.year - kind.min_years),
+        warranty_end=end,
+    )
     db.session.add(item)
     db.session.flush()
     return item
@@ -44,9 +51,20 @@ def open_alerts(rule: str) -> set[tuple[int, str]]:
     return {(a.subject_id, a.stage) for a in alerts(rule) if a.state != "resolved"}
 
 
-@pytest.mark.parametrize("days,expected", [
-    (181, None), (180, ("T-180", "warning")), (91, ("T-180", "warning")), (90, ("T-90", "warning")),
-    (31, ("T-90", "warning")), (30, ("T-30", "critical")), (1, ("T-30", "critical")), (0, None), (-1, None)])
+@pytest.mark.parametrize(
+    "days,expected",
+    [
+        (181, None),
+        (180, ("T-180", "warning")),
+        (91, ("T-180", "warning")),
+        (90, ("T-90", "warning")),
+        (31, ("T-90", "warning")),
+        (30, ("T-30", "critical")),
+        (1, ("T-30", "critical")),
+        (0, None),
+        (-1, None),
+    ],
+)
 def test_the_stage_is_the_nearest_one_reached(days, expected):
     assert warranty_stage(days) == expected
 
@@ -60,15 +78,26 @@ def test_boundary_days_as_the_sweep_sees_them(city, project, days, stage):
 
 def test_an_items_alert_moves_through_the_stages_and_resolves_when_the_guarantee_lapses(city, project):
     item = item_ending(project["id"], city.compound.id, END)
-    timeline = [(181, None), (180, "T-180"), (120, "T-180"), (90, "T-90"), (45, "T-90"), (30, "T-30"),
-                (1, "T-30"), (0, None), (-30, None)]
+    timeline = [
+        (181, None),
+        (180, "T-180"),
+        (120, "T-180"),
+        (90, "T-90"),
+        (45, "T-90"),
+        (30, "T-30"),
+        (1, "T-30"),
+        (0, None),
+        (-30, None),
+    ]
     for days, stage in timeline:
         sweep("warranty_expiring", days_before(END, days))
         assert open_alerts("warranty_expiring") == ({(item.id, stage)} if stage else set()), days
     history = [(a.stage, a.severity, a.state, a.resolution, a.due_on) for a in alerts("warranty_expiring")]
-    assert history == [("T-180", "warning", "resolved", "superseded", END),
-                       ("T-90", "warning", "resolved", "superseded", END),
-                       ("T-30", "critical", "resolved", "cleared", END)]
+    assert history == [
+        ("T-180", "warning", "resolved", "superseded", END),
+        ("T-90", "warning", "resolved", "superseded", END),
+        ("T-30", "critical", "resolved", "cleared", END),
+    ]
 
 
 def test_a_repeated_sweep_adds_nothing(city, project):
@@ -83,8 +112,12 @@ def test_the_alert_asks_for_the_pre_expiry_joint_inspection(city, project):
     item = item_ending(project["id"], city.compound.id, END)
     sweep("warranty_expiring", days_before(END, 60))
     [alert] = alerts("warranty_expiring")
-    assert (alert.subject_type, alert.subject_id, alert.compound_id, alert.firm_id) == \
-        ("warranty_item", item.id, city.compound.id, city.contractor.id)
+    assert (alert.subject_type, alert.subject_id, alert.compound_id, alert.firm_id) == (
+        "warranty_item",
+        item.id,
+        city.compound.id,
+        city.contractor.id,
+    )
     assert alert.dedup_key == f"warranty_expiring:warranty_item:{item.id}:T-90"
     assert "质保期满前联合检查" in alert.title and "东门新村" in alert.title and "2026-06-30" in alert.title
 
@@ -99,16 +132,25 @@ def test_the_street_office_firm_contractor_and_committee_hear_and_others_do_not(
     item = item_ending(project["id"], city.compound.id, END)
     sweep("warranty_expiring", days_before(END, 100))
     [alert] = alerts("warranty_expiring")
-    recipients = set(db.session.execute(select(AlertRecipient.audience, AlertRecipient.org_id)
-                                        .where(AlertRecipient.alert_id == alert.id)).all())
-    assert recipients == {("street", city.street.id), ("firm", city.firm.id), ("contractor", city.contractor.id),
-                          ("committee", city.compound.id)}
+    recipients = set(
+        db.session.execute(
+            select(AlertRecipient.audience, AlertRecipient.org_id).where(AlertRecipient.alert_id == alert.id)
+        ).all()
+    )
+    assert recipients == {
+        ("street", city.street.id),
+        ("firm", city.firm.id),
+        ("contractor", city.contractor.id),
+        ("committee", city.compound.id),
+    }
     for role in ("street_officer", "firm_staff", "contractor_staff", "committee_member", "regulator"):
         assert inbox(api, city.users[role], "warranty_expiring") == [item.id], role
-    outsiders = [UserFactory(role=Role.street_officer, streets=[city.other_street]),
-                 UserFactory(role=Role.firm_staff, firm=city.other_firm),
-                 UserFactory(role=Role.contractor_staff, firm=FirmFactory(kind=FirmKind.contractor)),
-                 UserFactory(role=Role.committee_member, compound=city.other)]
+    outsiders = [
+        UserFactory(role=Role.street_officer, streets=[city.other_street]),
+        UserFactory(role=Role.firm_staff, firm=city.other_firm),
+        UserFactory(role=Role.contractor_staff, firm=FirmFactory(kind=FirmKind.contractor)),
+        UserFactory(role=Role.committee_member, compound=city.other),
+    ]
     for user in outsiders:
         assert inbox(api, user, "warranty_expiring") == [], user.role
 
@@ -137,8 +179,13 @@ def _hand_count(ends: dict[int, date], as_of: date) -> set[tuple[int, str]]:
 
 
 def test_the_sweep_as_of_any_date_raises_exactly_what_a_hand_count_of_the_end_dates_gives(city, project):
-    other = RenovationProject(compound_id=city.other.id, name="南门花园改造", year=2020, contractor_id=city.contractor.id,
-                              acceptance_date=date(2020, 9, 1))
+    other = RenovationProject(
+        compound_id=city.other.id,
+        name="南门花园改造",
+        year=2020,
+        contractor_id=city.contractor.id,
+        acceptance_date=date(2020, 9, 1),
+    )
     db.session.add(other)
     db.session.flush()
     base = date(2026, 3, 1)
@@ -150,9 +197,16 @@ def test_the_sweep_as_of_any_date_raises_exactly_what_a_hand_count_of_the_end_da
         item = item_ending(*owner, base + timedelta(days=offset), category)
         ends[item.id] = item.warranty_end
     # Successive sweeps, as the daily schedule would run them, and a few jumps (a missed week).
-    for as_of in (base - timedelta(days=10), base, base + timedelta(days=1), base + timedelta(days=30),
-                  base + timedelta(days=37), base + timedelta(days=90), base + timedelta(days=200),
-                  base + timedelta(days=400)):
+    for as_of in (
+        base - timedelta(days=10),
+        base,
+        base + timedelta(days=1),
+        base + timedelta(days=30),
+        base + timedelta(days=37),
+        base + timedelta(days=90),
+        base + timedelta(days=200),
+        base + timedelta(days=400),
+    ):
         expected = _hand_count(ends, as_of)
         found = {(f.subject_id, f.stage) for f in RULES["warranty_expiring"].find(as_of, now())}
         assert found == expected, as_of
@@ -166,9 +220,15 @@ def _add_works(n_compounds: int, items_each: int, end: date) -> None:
     contractor = FirmFactory(kind=FirmKind.contractor)
     for _ in range(n_compounds):
         contract = ContractFactory(compound=CompoundFactory())
-        project = RenovationProject(compound_id=contract.compound_id, name="改造", year=2021, deposit_fen=100,
-                                    contractor_id=contractor.id, acceptance_date=date(2021, 6, 30),
-                                    deposit_release_date=end)
+        project = RenovationProject(
+            compound_id=contract.compound_id,
+            name="改造",
+            year=2021,
+            deposit_fen=100,
+            contractor_id=contractor.id,
+            acceptance_date=date(2021, 6, 30),
+            deposit_release_date=end,
+        )
         db.session.add(project)
         db.session.flush()
         for i in range(items_each):
@@ -192,20 +252,31 @@ def test_the_number_of_statements_does_not_grow_with_the_items():
 
 # --- deposit_release_due ---------------------------------------------------------------------
 
+
 def test_a_deposit_is_due_30_days_before_its_release_date_overdue_on_it_and_resolves_when_decided(city, project):
     release_on = date(2026, 6, 30)
     assert sweep("deposit_release_due", days_before(release_on, 31)).opened == 0
     sweep("deposit_release_due", days_before(release_on, 30))
     [due] = alerts("deposit_release_due")
-    assert (due.subject_type, due.subject_id, due.stage, due.severity, due.due_on) == \
-        ("renovation_project", project["id"], "due", "warning", release_on)
+    assert (due.subject_type, due.subject_id, due.stage, due.severity, due.due_on) == (
+        "renovation_project",
+        project["id"],
+        "due",
+        "warning",
+        release_on,
+    )
     assert "1200000.00" in due.title
-    assert {(r.audience, r.org_id) for r in due.recipients} == \
-        {("street", city.street.id), ("regulator", 0), ("contractor", city.contractor.id)}
+    assert {(r.audience, r.org_id) for r in due.recipients} == {
+        ("street", city.street.id),
+        ("regulator", 0),
+        ("contractor", city.contractor.id),
+    }
 
     sweep("deposit_release_due", release_on)
-    assert [(a.stage, a.state, a.resolution) for a in alerts("deposit_release_due")] == \
-        [("due", "resolved", "superseded"), ("overdue", "open", None)]
+    assert [(a.stage, a.state, a.resolution) for a in alerts("deposit_release_due")] == [
+        ("due", "resolved", "superseded"),
+        ("overdue", "open", None),
+    ]
 
     officer = city.users["street_officer"]
     works = db.session.get(RenovationProject, project["id"])
@@ -227,9 +298,17 @@ def test_the_deposit_alert_reaches_the_street_office_regulator_and_contractor_on
 
 def test_a_project_without_a_deposit_or_a_release_date_is_not_raised(city):
     for deposit_fen, release_on in ((0, date(2026, 6, 30)), (500_000, None)):
-        db.session.add(RenovationProject(compound_id=city.compound.id, name="无保证金", year=2021,
-                                         contractor_id=city.contractor.id, acceptance_date=date(2021, 6, 30),
-                                         deposit_fen=deposit_fen, deposit_release_date=release_on))
+        db.session.add(
+            RenovationProject(
+                compound_id=city.compound.id,
+                name="无保证金",
+                year=2021,
+                contractor_id=city.contractor.id,
+                acceptance_date=date(2021, 6, 30),
+                deposit_fen=deposit_fen,
+                deposit_release_date=release_on,
+            )
+        )
     db.session.flush()
     assert sweep("deposit_release_due", date(2026, 7, 1)).opened == 0
 

@@ -1,5 +1,6 @@
 """Who sees which works: the compound's roles, and the contractor that built the project; a
 contractor reaches the compound but not its households, contracts or fees."""
+
 from __future__ import annotations
 
 import pytest
@@ -20,8 +21,12 @@ def item(api, city, project):
 @pytest.mark.parametrize("role", ROLES)
 def test_every_role_of_the_compound_and_its_contractor_see_the_project(api, city, project, item, role):
     user = api.as_(city.users[role])
-    for url in (f"/api/v1/projects/{project['id']}", f"/api/v1/projects/{project['id']}/items",
-                f"/api/v1/warranty-items/{item['id']}", f"/api/v1/projects/{project['id']}/deposit"):
+    for url in (
+        f"/api/v1/projects/{project['id']}",
+        f"/api/v1/projects/{project['id']}/items",
+        f"/api/v1/warranty-items/{item['id']}",
+        f"/api/v1/projects/{project['id']}/deposit",
+    ):
         assert user.get(url).status_code == 200, (role, url)
     assert [i["id"] for i in user.get("/api/v1/warranty-items").json] == [item["id"]]
 
@@ -33,11 +38,18 @@ def test_another_contractor_and_another_street_get_404_and_empty_lists(api, city
     stranger = UserFactory(role=Role.street_officer, streets=[StreetFactory()])
     for user in (rival, stranger):
         client = api.as_(user)
-        for url in (f"/api/v1/projects/{project['id']}", f"/api/v1/warranty-items/{item['id']}",
-                    f"/api/v1/projects/{project['id']}/deposit"):
+        for url in (
+            f"/api/v1/projects/{project['id']}",
+            f"/api/v1/warranty-items/{item['id']}",
+            f"/api/v1/projects/{project['id']}/deposit",
+        ):
             assert client.get(url).status_code == 404, url
-        assert client.post(f"/api/v1/projects/{project['id']}/items",
-                           json={"category": "greenery", "description": "x"}).status_code == 404
+        assert (
+            client.post(
+                f"/api/v1/projects/{project['id']}/items", json={"category": "greenery", "description": "x"}
+            ).status_code
+            == 404
+        )
         assert client.post(f"/api/v1/projects/{project['id']}/deposit/release", json={"reason": "x"}).status_code == 404
         assert client.get("/api/v1/warranty-items").json == []
         assert client.get("/api/v1/projects").json == []
@@ -54,18 +66,32 @@ def test_a_contractor_reaches_the_compound_but_not_its_households_contracts_or_f
 
 
 def test_only_the_office_registers_works(api, city, project):
-    body = {"compound_id": city.compound.id, "name": "x", "year": 2022, "contractor_id": city.contractor.id,
-            "acceptance_date": "2022-01-01"}
+    body = {
+        "compound_id": city.compound.id,
+        "name": "x",
+        "year": 2022,
+        "contractor_id": city.contractor.id,
+        "acceptance_date": "2022-01-01",
+    }
     for role in ("firm_staff", "committee_member", "contractor_staff"):
         assert api.as_(city.users[role]).post("/api/v1/projects", json=body).status_code == 403, role
-    assert add_item(api, city.users["contractor_staff"], project["id"], category="greenery",
-                    description="x").status_code == 403
+    assert (
+        add_item(api, city.users["contractor_staff"], project["id"], category="greenery", description="x").status_code
+        == 403
+    )
     other = {**body, "compound_id": city.other.id}
     assert api.as_(city.users["street_officer"]).post("/api/v1/projects", json=other).status_code == 404
 
 
 def test_a_contractor_must_be_a_contractor_firm(api, city):
-    response = api.as_(city.users["street_officer"]).post("/api/v1/projects?lang=en", json={
-        "compound_id": city.compound.id, "name": "x", "year": 2022, "contractor_id": city.firm.id,
-        "acceptance_date": "2022-01-01"})
+    response = api.as_(city.users["street_officer"]).post(
+        "/api/v1/projects?lang=en",
+        json={
+            "compound_id": city.compound.id,
+            "name": "x",
+            "year": 2022,
+            "contractor_id": city.firm.id,
+            "acceptance_date": "2022-01-01",
+        },
+    )
     assert response.status_code == 422 and "contractor_id" in response.json["errors"]

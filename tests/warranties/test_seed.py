@@ -1,5 +1,6 @@
 """The seeded works: the same every time, items every rule of the domain accepts, deposits and
 funding that add up, and a 三角花园-style project whose guarantees have partly lapsed."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -40,13 +41,28 @@ def demo_city():
 
 def _snapshot() -> dict:
     projects = db.session.execute(
-        select(Compound.code, RenovationProject.name, RenovationProject.contract_amount_fen,
-               RenovationProject.deposit_fen, RenovationProject.deposit_release_date, RenovationProject.deposit_state)
-        .join(Compound, Compound.id == RenovationProject.compound_id).order_by(Compound.code)).all()
+        select(
+            Compound.code,
+            RenovationProject.name,
+            RenovationProject.contract_amount_fen,
+            RenovationProject.deposit_fen,
+            RenovationProject.deposit_release_date,
+            RenovationProject.deposit_state,
+        )
+        .join(Compound, Compound.id == RenovationProject.compound_id)
+        .order_by(Compound.code)
+    ).all()
     items = db.session.execute(
-        select(Compound.code, WarrantyItem.description, WarrantyItem.quantity, WarrantyItem.location,
-               WarrantyItem.warranty_end)
-        .join(Compound, Compound.id == WarrantyItem.compound_id).order_by(Compound.code, WarrantyItem.id)).all()
+        select(
+            Compound.code,
+            WarrantyItem.description,
+            WarrantyItem.quantity,
+            WarrantyItem.location,
+            WarrantyItem.warranty_end,
+        )
+        .join(Compound, Compound.id == WarrantyItem.compound_id)
+        .order_by(Compound.code, WarrantyItem.id)
+    ).all()
     return {"projects": projects, "items": items}
 
 
@@ -63,44 +79,72 @@ def test_the_works_are_the_same_every_time():
 
 def test_every_item_meets_its_category_minimum_and_ends_years_after_its_start(demo_city):
     rows = db.session.execute(
-        select(WarrantyItem.warranty_years.label("years"), WarrantyItem.warranty_start.label("start"),
-               WarrantyItem.warranty_end.label("end"), WarrantyItem.compound_id, WarrantyItem.quantity,
-               WarrantyCategory.min_years, WarrantyCategory.code,
-               RenovationProject.compound_id.label("project_compound"), RenovationProject.acceptance_date)
+        select(
+            WarrantyItem.warranty_years.label("years"),
+            WarrantyItem.warranty_start.label("start"),
+            WarrantyItem.warranty_end.label("end"),
+            WarrantyItem.compound_id,
+            WarrantyItem.quantity,
+            WarrantyCategory.min_years,
+            WarrantyCategory.code,
+            RenovationProject.compound_id.label("project_compound"),
+            RenovationProject.acceptance_date,
+        )
         .join(WarrantyCategory, WarrantyCategory.id == WarrantyItem.category_id)
-        .join(RenovationProject, RenovationProject.id == WarrantyItem.project_id)).all()
+        .join(RenovationProject, RenovationProject.id == WarrantyItem.project_id)
+    ).all()
     assert len(rows) == demo_city.rows["warranty_item"]
     assert all(row.years >= row.min_years for row in rows)
     assert all(row.end == add_years(row.start, row.years) for row in rows)
     assert all(row.compound_id == row.project_compound and row.start == row.acceptance_date for row in rows)
     assert all(row.quantity > 0 for row in rows)
-    assert {row.code for row in rows} == {"road_paving", "wall_fence", "accessibility", "roof_waterproofing",
-                                          "plumbing_electrical", "greenery"}
+    assert {row.code for row in rows} == {
+        "road_paving",
+        "wall_fence",
+        "accessibility",
+        "roof_waterproofing",
+        "plumbing_electrical",
+        "greenery",
+    }
 
 
 def test_one_project_per_compound_and_about_fifty_items_each(demo_city):
     assert demo_city.rows["renovation_project"] == db.session.scalar(select(func.count()).select_from(Compound)) == 60
     per_compound = demo_city.rows["warranty_item"] / 60
     assert 40 <= per_compound <= 60
-    roofs = db.session.scalar(select(func.count()).select_from(WarrantyItem).join(WarrantyCategory).where(
-        WarrantyCategory.code == "roof_waterproofing"))
+    roofs = db.session.scalar(
+        select(func.count())
+        .select_from(WarrantyItem)
+        .join(WarrantyCategory)
+        .where(WarrantyCategory.code == "roof_waterproofing")
+    )
     assert roofs == db.session.scalar(select(func.count()).select_from(Building))  # one roof per building
 
 
 def test_deposits_funding_and_decisions_add_up(demo_city):
     projects = list(db.session.scalars(select(RenovationProject)))
-    funded = dict(db.session.execute(select(ProjectFunding.project_id, func.sum(ProjectFunding.amount_fen))
-                                     .group_by(ProjectFunding.project_id)).all())
-    decided = {(p, kind): int(total) for p, kind, total in db.session.execute(
-        select(DepositDecision.project_id, DepositDecision.kind, func.sum(DepositDecision.amount_fen))
-        .group_by(DepositDecision.project_id, DepositDecision.kind))}
+    funded = dict(
+        db.session.execute(
+            select(ProjectFunding.project_id, func.sum(ProjectFunding.amount_fen)).group_by(ProjectFunding.project_id)
+        ).all()
+    )
+    decided = {
+        (p, kind): int(total)
+        for p, kind, total in db.session.execute(
+            select(DepositDecision.project_id, DepositDecision.kind, func.sum(DepositDecision.amount_fen)).group_by(
+                DepositDecision.project_id, DepositDecision.kind
+            )
+        )
+    }
     for project in projects:
         assert 0.019 <= project.deposit_fen / project.contract_amount_fen <= 0.03  # the cap (deposit_rules)
         assert funded[project.id] == project.contract_amount_fen
         assert decided.get((project.id, "release"), 0) == project.deposit_returned_fen
         assert decided.get((project.id, "forfeit"), 0) == project.deposit_forfeited_fen
-        assert project.deposit_release_date in (add_years(project.acceptance_date, 2),
-                                                add_years(project.acceptance_date, 3))
+        assert project.deposit_release_date in (
+            add_years(project.acceptance_date, 2),
+            add_years(project.acceptance_date, 3),
+        )
         if project.deposit_release_date >= AS_OF:
             assert project.deposit_state == DepositState.held
     states = {p.deposit_state for p in projects}
@@ -113,10 +157,13 @@ def test_the_quanjiao_style_project_has_lapsed_and_soon_ending_guarantees(demo_c
     project = db.session.scalar(select(RenovationProject).where(RenovationProject.compound_id == model))
     assert "白改黑" in project.name and project.deposit_state == DepositState.held
     assert db.session.get(Compound, model).street_id == demo_city.streets[0].id
-    ends = dict(db.session.execute(select(WarrantyItem.description, WarrantyItem.warranty_end)
-                                   .where(WarrantyItem.project_id == project.id)).all())
+    ends = dict(
+        db.session.execute(
+            select(WarrantyItem.description, WarrantyItem.warranty_end).where(WarrantyItem.project_id == project.id)
+        ).all()
+    )
     assert ends["绿化改造"] <= AS_OF and ends["新建雨水管道（dn300–dn600）"] <= AS_OF  # lapsed
-    assert AS_OF < ends["小区道路白改黑（沥青罩面）"] <= add_years(AS_OF, 1)         # still to come
+    assert AS_OF < ends["小区道路白改黑（沥青罩面）"] <= add_years(AS_OF, 1)  # still to come
     inspected = db.session.scalars(select(Inspection.summary).where(Inspection.project_id == project.id)).all()
     assert "质保期满前联合检查：绿化" in inspected
 

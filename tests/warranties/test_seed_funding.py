@@ -1,6 +1,7 @@
 """The seeded renovation money (issue 26): every project's deposit within the cap and agreed as a
 retention, special bonds in the funding, payments that never pass a source's funds nor the seeding
 day, and a demo city whose report reads like seed 003's (some late, part paid)."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -21,11 +22,20 @@ def test_seeded_deposits_keep_the_rules_and_payments_stay_within_funds(demo_city
     for project in projects:
         deposit_rules.check_deposit(project)  # raises on a deposit the API would refuse
         assert project.deposit_terms == DepositTerms.retention and project.planned_completion is not None
-    funded = {(p, s): int(a) for p, s, a in db.session.execute(
-        select(ProjectFunding.project_id, ProjectFunding.source, ProjectFunding.amount_fen))}
-    paid = db.session.execute(select(Disbursement.project_id, Disbursement.source, func.sum(Disbursement.amount_fen),
-                                     func.max(Disbursement.paid_on))
-                              .group_by(Disbursement.project_id, Disbursement.source)).all()
+    funded = {
+        (p, s): int(a)
+        for p, s, a in db.session.execute(
+            select(ProjectFunding.project_id, ProjectFunding.source, ProjectFunding.amount_fen)
+        )
+    }
+    paid = db.session.execute(
+        select(
+            Disbursement.project_id,
+            Disbursement.source,
+            func.sum(Disbursement.amount_fen),
+            func.max(Disbursement.paid_on),
+        ).group_by(Disbursement.project_id, Disbursement.source)
+    ).all()
     assert paid
     for project_id, source, amount, last in paid:
         assert amount <= funded[(project_id, source)] and last <= AS_OF

@@ -10,6 +10,7 @@ are building 3. A new building written in one of those forms is stored as "3号�
 fee counter searches); a bare number stays as written, and other names (A座, 商业楼) are kept,
 only NFKC'd and with their spaces collapsed.
 """
+
 from __future__ import annotations
 
 import re
@@ -25,8 +26,10 @@ _ENTRANCE = re.compile(rf"({_NUMBER})(?:单元|门洞|门)")
 _ROOM = re.compile(r"([0-9]+(?:-[0-9]+)?)(?:室|号|户)?")
 _UNIT_FORM = re.compile(rf"(?:({_NUMBER})(?:单元|门洞|门)-?)?([0-9A-Za-z]+(?:-[0-9A-Za-z]+)*)(?:室|号|户)?")
 # The whole address: anything before it (the road, the compound's name) is left aside.
-_ADDRESS = re.compile(rf"(?:.*?)({_NUMBER}(?:号楼|号|栋|幢|#|楼|座))-?(?:({_NUMBER})(?:单元|门洞|门)-?)?"
-                      r"([0-9]+)(?:室|号|户)?")
+_ADDRESS = re.compile(
+    rf"(?:.*?)({_NUMBER}(?:号楼|号|栋|幢|#|楼|座))-?(?:({_NUMBER})(?:单元|门洞|门)-?)?"
+    r"([0-9]+)(?:室|号|户)?"
+)
 _DASHED = re.compile(r"([0-9]+)-([0-9]+)-([0-9]+)|([0-9]+)-([0-9]+)")
 
 

@@ -1,5 +1,6 @@
 """One cell of an uploaded sheet read as a person sees it: text, a number or a time, whichever way
 it was written (text from a CSV; the number, date or text an XLSX cell holds)."""
+
 from __future__ import annotations
 
 import re

@@ -8,6 +8,7 @@ cell alone names nothing. Columns the import does not know (序号, 身份证号
 listed in the result; they are named as problems only when a needed column is missing, since one
 of them may be that column misspelt.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,19 +31,20 @@ _GROUP_WORDS = re.compile(r"(信息|情况|资料|基本)+$")
 class Column:
     field: str
     aliases: tuple[str, ...] = ()  # as header_key spells them; the field's own name always counts
-    unit: str | None = None        # "money", "term", "area", "quantity" (units.KINDS), or a plain column
+    unit: str | None = None  # "money", "term", "area", "quantity" (units.KINDS), or a plain column
     required: bool = False
-    instead: str | None = None     # a field that may stand in for this required one (an address for a building)
+    instead: str | None = None  # a field that may stand in for this required one (an address for a building)
 
 
 @dataclass(frozen=True)
 class Layout:
     """The columns of one import. `shared` headers name a field that depends on the others:
     "单元" is the unit unless a 房号 column is there too, and then it is the entrance."""
+
     columns: tuple[Column, ...]
     shared: dict[str, tuple[str, ...]] = field(default_factory=dict)
     repeats_allowed: bool = False  # True: of two columns naming one field the more usual name wins
-    ragged_check: bool = True      # a row's cells past the header's last column are a problem
+    ragged_check: bool = True  # a row's cells past the header's last column are a problem
     shown: dict[str, str] = field(default_factory=dict)  # field → name in "missing column …"
 
     def alias_table(self) -> dict[str, tuple[str, int]]:
@@ -56,11 +58,11 @@ class Layout:
 @dataclass
 class Header:
     number: int
-    columns: dict[str, int]          # field → column index
-    written: dict[str, str]          # field → the header as the file writes it
-    units: dict[str, Unit | None]    # field → the unit its header gives
-    ignored: list[str]               # headers of columns nobody reads
-    width: int                       # cells up to the last non-blank header cell
+    columns: dict[str, int]  # field → column index
+    written: dict[str, str]  # field → the header as the file writes it
+    units: dict[str, Unit | None]  # field → the unit its header gives
+    ignored: list[str]  # headers of columns nobody reads
+    width: int  # cells up to the last non-blank header cell
     problems: list[str]
 
 
@@ -73,7 +75,7 @@ def header_key(text) -> str:
 def find_header(lines: Iterator[Line], layout: Layout) -> tuple[Header, Iterator[Line]]:
     """The header and the lines after it. Raises UnreadableFile when the file has no text at all."""
     buffered: list[Line] = []  # every line read, blank ones too: those below the header are rows
-    seen: list[int] = []       # positions in `buffered` of the lines with text
+    seen: list[int] = []  # positions in `buffered` of the lines with text
     for line in lines:
         buffered.append(line)
         if not is_blank(line.cells):
@@ -95,7 +97,7 @@ def find_header(lines: Iterator[Line], layout: Layout) -> tuple[Header, Iterator
     if best is None:
         return _said(_no_header(buffered[seen[0]], layout, table)), iter(())
     position, header = best
-    return _said(header), chain(buffered[position + 1:], lines)
+    return _said(header), chain(buffered[position + 1 :], lines)
 
 
 def _said(header: Header) -> Header:
@@ -141,7 +143,7 @@ def _read(line: Line, above: Line | None, layout: Layout, table: dict) -> Header
             continue
         width = index + 1
         if key in keys:
-            problems.append(lambda shown=shown: _("column \"%(column)s\" appears twice", column=shown))
+            problems.append(lambda shown=shown: _('column "%(column)s" appears twice', column=shown))
             continue
         keys.add(key)
         if key in layout.shared:
@@ -150,7 +152,7 @@ def _read(line: Line, above: Line | None, layout: Layout, table: dict) -> Header
         target, rank = table[key]
         if target in columns:
             if not layout.repeats_allowed:
-                problems.append(lambda shown=shown: _("column \"%(column)s\" appears twice", column=shown))
+                problems.append(lambda shown=shown: _('column "%(column)s" appears twice', column=shown))
                 continue
             if rank >= ranks[target]:
                 continue
@@ -161,10 +163,13 @@ def _read(line: Line, above: Line | None, layout: Layout, table: dict) -> Header
         if target is not None:
             columns[target], written[target] = index, shown
             units[target] = _unit(kinds[target], unit, shown, problems)
-    missing = [column for column in layout.columns if column.required and column.field not in columns
-               and not (column.instead and column.instead in columns)]
+    missing = [
+        column
+        for column in layout.columns
+        if column.required and column.field not in columns and not (column.instead and column.instead in columns)
+    ]
     if missing:
-        problems = [lambda text=text: _("unknown column \"%(column)s\"", column=text) for text in unknown] + problems
+        problems = [lambda text=text: _('unknown column "%(column)s"', column=text) for text in unknown] + problems
         names = [layout.shown.get(column.field, column.field) for column in missing]
         problems += [lambda name=name: _("missing column %(column)s", column=name) for name in names]
     return Header(line.number, columns, written, units, unknown, width, problems)
@@ -184,6 +189,12 @@ def _unit(kind: str | None, unit: str | None, shown: str, problems: list[str]) -
 def _no_header(first: Line, layout: Layout, table: dict) -> Header:
     header = _read(first, None, layout, table)
     names = "、".join(layout.shown.get(c.field, c.field) for c in layout.columns if c.required)
-    header.problems.insert(0, lambda: _("No header row was found in the first %(rows)d rows: the header names the "
-                                        "columns, such as %(names)s.", rows=HEADER_SEARCH, names=names))
+    header.problems.insert(
+        0,
+        lambda: _(
+            "No header row was found in the first %(rows)d rows: the header names the columns, such as %(names)s.",
+            rows=HEADER_SEARCH,
+            names=names,
+        ),
+    )
     return header

@@ -1,5 +1,6 @@
 """The preview of an import: its first rows as the import understood them (columns mapped, units,
 normalised values), read by the same loop and checks as the import itself and writing nothing."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -24,8 +25,14 @@ def shown(value) -> str:
     return str(value)
 
 
-def preview_file(upload: IO[bytes], layout: Layout, check: Callable, options: Options | None = None,
-                 limit: int = 20, show: Callable[[dict], dict] | None = None) -> dict:
+def preview_file(
+    upload: IO[bytes],
+    layout: Layout,
+    check: Callable,
+    options: Options | None = None,
+    limit: int = 20,
+    show: Callable[[dict], dict] | None = None,
+) -> dict:
     """{"columns", "ignored_columns", "rows", "skipped", "problems"}: `show(values)` picks and
     writes the fields of a checked row (by default every value, as text)."""
     rows: list[dict] = []
@@ -42,6 +49,11 @@ def preview_file(upload: IO[bytes], layout: Layout, check: Callable, options: Op
             unit = header.units.get(name)
             columns.append({"header": header.written[name], "field": name, "unit": unit.name if unit else None})
     outcome.errors.summarise()
-    return {"columns": columns, "ignored_columns": outcome.skipped.ignored_columns, "rows": rows,
-            "skipped": outcome.skipped.as_dict()["skipped"], "hidden_rows": outcome.skipped.hidden_rows,
-            "problems": [{"row": key, "problems": problems} for key, problems in outcome.errors.items()]}
+    return {
+        "columns": columns,
+        "ignored_columns": outcome.skipped.ignored_columns,
+        "rows": rows,
+        "skipped": outcome.skipped.as_dict()["skipped"],
+        "hidden_rows": outcome.skipped.hidden_rows,
+        "problems": [{"row": key, "problems": problems} for key, problems in outcome.errors.items()],
+    }

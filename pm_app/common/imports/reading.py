@@ -6,6 +6,7 @@ scripts send unreliable names. CSV is UTF-8 (with or without BOM) or GB18030, th
 that Excel's plain "CSV" writes on Chinese Windows (王䶮 needs GB18030 proper); its delimiter is a
 comma, a tab or a semicolon, whichever the first lines use most. XLSX is `workbook`'s.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -17,8 +18,8 @@ from typing import IO
 
 from flask_babel import gettext as _
 
-ZIP_MAGIC = b"PK\x03\x04"           # XLSX is a zip archive
-OLE_MAGIC = b"\xd0\xcf\x11\xe0"     # the old binary .xls, and a password-protected .xlsx
+ZIP_MAGIC = b"PK\x03\x04"  # XLSX is a zip archive
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls, and a password-protected .xlsx
 SNIFF_BYTES = 4096
 DECODE_CHUNK = 1 << 20
 ENCODINGS = ("utf-8-sig", "gb18030")  # tried in this order: a GBK file is almost never valid UTF-8
@@ -63,11 +64,13 @@ def open_sheet(upload: IO[bytes]) -> Sheet:
         raise UnreadableFile(_("The file is empty."))
     if head.startswith(OLE_MAGIC):
         from pm_app.common.imports.workbook import refuse_ole
+
         refuse_ole(upload)
     if b"\0" in head and not head.startswith(ZIP_MAGIC):  # text never holds NUL; images, PDFs and UTF-16 do
         raise UnreadableFile(_("The file is neither CSV UTF-8 nor an XLSX workbook."))
     if head.startswith(ZIP_MAGIC):
         from pm_app.common.imports.workbook import xlsx_sheet
+
         sheet = xlsx_sheet(upload)
     else:
         encoding, total = _encoding(upload)
@@ -79,8 +82,13 @@ def _bounded(lines: Iterator[Line]) -> Iterator[Line]:
     try:
         for line in lines:
             if any(isinstance(value, str) and len(value) > MAX_CELL for value in line.cells):
-                raise UnreadableFile(_("Row %(row)d has a cell longer than %(max)d characters; nothing was read.",
-                                       row=line.number, max=MAX_CELL))
+                raise UnreadableFile(
+                    _(
+                        "Row %(row)d has a cell longer than %(max)d characters; nothing was read.",
+                        row=line.number,
+                        max=MAX_CELL,
+                    )
+                )
             yield line
     finally:
         lines.close()
@@ -103,7 +111,7 @@ def _encoding(upload: IO[bytes]) -> tuple[str, int]:
             continue
         finally:
             upload.seek(0)
-    raise UnreadableFile(_("The file is not UTF-8 or GBK text: in Excel choose \"CSV UTF-8\" or save as .xlsx."))
+    raise UnreadableFile(_('The file is not UTF-8 or GBK text: in Excel choose "CSV UTF-8" or save as .xlsx.'))
 
 
 def _delimiter(sample: str) -> str:
@@ -120,12 +128,14 @@ def _csv_lines(upload: IO[bytes], encoding: str) -> Iterator[Line]:
         for number, cells in enumerate(csv.reader(text, delimiter=_delimiter(sample)), start=1):
             yield Line(number, cells)
     except UnicodeDecodeError as exc:  # decoded once already; only a file changed meanwhile gets here
-        raise UnreadableFile(_("The file is not UTF-8 or GBK text: in Excel choose \"CSV UTF-8\" "
-                               "or save as .xlsx.")) from exc
+        raise UnreadableFile(
+            _('The file is not UTF-8 or GBK text: in Excel choose "CSV UTF-8" or save as .xlsx.')
+        ) from exc
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
-            raise UnreadableFile(_("A cell is longer than %(max)d characters; nothing was read.",
-                                   max=csv.field_size_limit())) from exc
+            raise UnreadableFile(
+                _("A cell is longer than %(max)d characters; nothing was read.", max=csv.field_size_limit())
+            ) from exc
         raise UnreadableFile(_("The file is neither CSV UTF-8 nor an XLSX workbook.")) from exc
     finally:
         text.detach()  # the upload belongs to the request; closing it is not ours to do

@@ -6,6 +6,7 @@ is called about every PROGRESS_EVERY rows and must not commit either (the caller
 holds the rows written so far). `preview` reads the first rows as the import understands them and
 writes nothing.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -19,7 +20,7 @@ PROGRESS_EVERY = 1000
 
 @dataclass(frozen=True)
 class Options:
-    include_hidden: bool = False   # rows hidden in a workbook (households moved out) are skipped unless asked
+    include_hidden: bool = False  # rows hidden in a workbook (households moved out) are skipped unless asked
     # The 12345 import only: {order number: compound id | "skip"} for orders the addresses did not place.
     assignments: dict | None = field(default=None, hash=False, compare=False)
 
@@ -29,10 +30,10 @@ ProgressFn = Callable[[int, int], None]  # (rows_done, rows_total); must not com
 
 @dataclass(frozen=True)
 class ImportKind:
-    name: str        # "households" | "bills" | "warranty_items" | "hotline"
-    title: object    # lazy_gettext title
-    target: str      # what the upload is for: "compound", "project", or "street" (None: all the caller's)
-    run: Callable    # run(user, target_obj, stream, options, progress) -> dict
+    name: str  # "households" | "bills" | "warranty_items" | "hotline"
+    title: object  # lazy_gettext title
+    target: str  # what the upload is for: "compound", "project", or "street" (None: all the caller's)
+    run: Callable  # run(user, target_obj, stream, options, progress) -> dict
     preview: Callable  # preview(user, target_obj, stream, options, limit=20) -> dict
 
 
@@ -49,16 +50,39 @@ def _lazy(path: str) -> Callable:
     return call
 
 
-KINDS: dict[str, ImportKind] = {kind.name: kind for kind in (
-    ImportKind("households", _l("Households"), "compound",
-               _lazy("pm_app.org.imports:run"), _lazy("pm_app.org.imports:preview")),
-    ImportKind("bills", _l("Bills and payments"), "compound",
-               _lazy("pm_app.fees.imports:run"), _lazy("pm_app.fees.imports:preview")),
-    ImportKind("warranty_items", _l("Warranty items"), "project",
-               _lazy("pm_app.warranties.imports:run"), _lazy("pm_app.warranties.imports:preview")),
-    ImportKind("hotline", _l("12345 hotline orders"), "street",
-               _lazy("pm_app.tickets.hotline:run"), _lazy("pm_app.tickets.hotline:preview")),
-)}
+KINDS: dict[str, ImportKind] = {
+    kind.name: kind
+    for kind in (
+        ImportKind(
+            "households",
+            _l("Households"),
+            "compound",
+            _lazy("pm_app.org.imports:run"),
+            _lazy("pm_app.org.imports:preview"),
+        ),
+        ImportKind(
+            "bills",
+            _l("Bills and payments"),
+            "compound",
+            _lazy("pm_app.fees.imports:run"),
+            _lazy("pm_app.fees.imports:preview"),
+        ),
+        ImportKind(
+            "warranty_items",
+            _l("Warranty items"),
+            "project",
+            _lazy("pm_app.warranties.imports:run"),
+            _lazy("pm_app.warranties.imports:preview"),
+        ),
+        ImportKind(
+            "hotline",
+            _l("12345 hotline orders"),
+            "street",
+            _lazy("pm_app.tickets.hotline:run"),
+            _lazy("pm_app.tickets.hotline:preview"),
+        ),
+    )
+}
 
 
 def kind(name: str) -> ImportKind:

@@ -4,6 +4,7 @@ in, what was left aside and why (empty, totals and hidden rows; columns nobody r
 Problems are kept by `common.inputs.RowProblems`: the first MAX_PROBLEMS rows and the count of
 the rest, so a file of bad rows gets a reply of a few KB whatever its size.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ __all__ = ["RowProblems", "Skipped", "refusal", "in_row_order"]
 class Skipped:
     """Rows read past on purpose. Hidden rows are listed (the first MAX_PROBLEMS) so an office can
     check that they are the households that moved out."""
+
     empty: int = 0
     totals: int = 0
     hidden: int = 0
@@ -32,8 +34,11 @@ class Skipped:
             self.hidden_rows.append(number)
 
     def as_dict(self) -> dict:
-        return {"skipped": {"empty": self.empty, "totals": self.totals, "hidden": self.hidden},
-                "hidden_rows": list(self.hidden_rows), "ignored_columns": list(self.ignored_columns)}
+        return {
+            "skipped": {"empty": self.empty, "totals": self.totals, "hidden": self.hidden},
+            "hidden_rows": list(self.hidden_rows),
+            "ignored_columns": list(self.ignored_columns),
+        }
 
 
 def refusal(errors: dict) -> str:
@@ -43,15 +48,17 @@ def refusal(errors: dict) -> str:
     rows = getattr(errors, "rows", None) or sum(1 for key in errors if key.isdigit())
     if not rows:
         return _("The file could not be read; nothing was imported.")
-    return ngettext("%(num)d row has problems; nothing was imported.",
-                    "%(num)d rows have problems; nothing was imported.", rows)
+    return ngettext(
+        "%(num)d row has problems; nothing was imported.", "%(num)d rows have problems; nothing was imported.", rows
+    )
 
 
 def in_row_order(errors: dict) -> dict:
     """Rules across rows are checked a chunk at a time, after the rows' own checks have reported:
     put the keys back in the order of the file ("file" and "more" first)."""
-    ordered = dict(sorted(errors.items(), key=lambda item: (item[0].isdigit(),
-                                                             int(item[0]) if item[0].isdigit() else 0)))
+    ordered = dict(
+        sorted(errors.items(), key=lambda item: (item[0].isdigit(), int(item[0]) if item[0].isdigit() else 0))
+    )
     if isinstance(errors, RowProblems):
         kept = RowProblems()
         dict.update(kept, ordered)

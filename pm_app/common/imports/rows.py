@@ -6,6 +6,7 @@ sees ("1" for a header on row 1, "file" for a file that cannot be read at all).
 Reading goes on past the first bad row so every bad row is named; the domain stops writing at the
 first one (its savepoint undoes what went in before), so nothing is half-written.
 """
+
 from __future__ import annotations
 
 import re
@@ -42,9 +43,16 @@ def is_totals(cells) -> bool:
     return False
 
 
-def read_file(upload: IO[bytes], layout: Layout, check: Callable, add: Callable, options: Options | None = None,
-              progress: Callable | None = None, limit: int | None = None,
-              errors: RowProblems | None = None) -> Outcome:
+def read_file(
+    upload: IO[bytes],
+    layout: Layout,
+    check: Callable,
+    add: Callable,
+    options: Options | None = None,
+    progress: Callable | None = None,
+    limit: int | None = None,
+    errors: RowProblems | None = None,
+) -> Outcome:
     """`check(number, raw, header)` → (values, problems), raw being field → cell; `add(number,
     values)` takes each row without problems (and may look at `errors`, given here so that a
     writer can hold it, to stop writing at the first bad row). An UnreadableFile raised by either (a file too long
@@ -87,9 +95,8 @@ def _row(line, header: Header, layout: Layout, check, add, errors: RowProblems) 
     cells = line.cells
     raw = {name: cells[index] if index < len(cells) else None for name, index in header.columns.items()}
     values, problems = check(line.number, raw, header)
-    if layout.ragged_check and any(cell_text(cell) != "" for cell in cells[header.width:]):
-        problems.append(_("has %(cells)d cells but the header has %(columns)d",
-                          cells=len(cells), columns=header.width))
+    if layout.ragged_check and any(cell_text(cell) != "" for cell in cells[header.width :]):
+        problems.append(_("has %(cells)d cells but the header has %(columns)d", cells=len(cells), columns=header.width))
     if problems:
         errors[str(line.number)] = problems
     else:

@@ -5,6 +5,7 @@ its numbers (`factor` in the column's base unit), and a unit the kind does not k
 naming the column, so 24 months can never be read as 24 years. For columns that measure nothing
 (a date, a name) a bracket is a note ("办理时限(天)") and is left aside.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,21 +21,64 @@ _WIDE = str.maketrans({"【": "[", "】": "]", "〔": "[", "〕": "]"})
 
 @dataclass(frozen=True)
 class Unit:
-    name: str        # as the header writes it, NFKC ("万元", "月")
+    name: str  # as the header writes it, NFKC ("万元", "月")
     factor: Decimal  # how many of the kind's base unit one of these is
 
 
 # kind → unit as written (lower case, NFKC) → factor in the base unit
 KINDS = {
-    "money": {"元": 1, "rmb": 1, "yuan": 1, "万元": 10_000, "万": 10_000},                       # base: yuan
-    "term": {"年": 12, "years": 12, "year": 12, "月": 1, "个月": 1, "months": 1, "month": 1,     # base: months
-             "采暖期": 12},                                    # one heating season a year
-    "area": {"㎡": 1, "m2": 1, "m²": 1, "平方米": 1, "平米": 1, "万㎡": 10_000, "万m2": 10_000,  # base: m²
-             "万m²": 10_000, "万平方米": 10_000},
+    "money": {"元": 1, "rmb": 1, "yuan": 1, "万元": 10_000, "万": 10_000},  # base: yuan
+    "term": {
+        "年": 12,
+        "years": 12,
+        "year": 12,
+        "月": 1,
+        "个月": 1,
+        "months": 1,
+        "month": 1,  # base: months
+        "采暖期": 12,
+    },  # one heating season a year
+    "area": {
+        "㎡": 1,
+        "m2": 1,
+        "m²": 1,
+        "平方米": 1,
+        "平米": 1,
+        "万㎡": 10_000,
+        "万m2": 10_000,  # base: m²
+        "万m²": 10_000,
+        "万平方米": 10_000,
+    },
 }
 # Measures a quantity of works may be counted in besides area: read as they are, kept as its unit.
-COUNTS = {"m", "米", "延米", "km", "公里", "m3", "m³", "立方米", "个", "处", "套", "台", "项", "座", "栋", "户",
-          "吨", "t", "樘", "株", "棵", "块", "根", "盏", "组", "部"}
+COUNTS = {
+    "m",
+    "米",
+    "延米",
+    "km",
+    "公里",
+    "m3",
+    "m³",
+    "立方米",
+    "个",
+    "处",
+    "套",
+    "台",
+    "项",
+    "座",
+    "栋",
+    "户",
+    "吨",
+    "t",
+    "樘",
+    "株",
+    "棵",
+    "块",
+    "根",
+    "盏",
+    "组",
+    "部",
+}
 KIND_NAMES = {"money": _l("元 or 万元"), "term": _l("年, 月 or 采暖期"), "area": _l("㎡ or 万㎡")}
 
 
@@ -47,8 +91,12 @@ class UnitError(ValueError):
 
     def message(self) -> str:
         known = KIND_NAMES.get(self.kind if self.kind != "quantity" else "area")
-        return _("column \"%(column)s\": the unit \"%(unit)s\" is not one this column takes (%(known)s)",
-                 column=self.column, unit=self.written, known=known)
+        return _(
+            'column "%(column)s": the unit "%(unit)s" is not one this column takes (%(known)s)',
+            column=self.column,
+            unit=self.written,
+            known=known,
+        )
 
 
 def split_unit(header: str) -> tuple[str, str | None]:
@@ -57,7 +105,7 @@ def split_unit(header: str) -> tuple[str, str | None]:
     match = _BRACKET.search(header)
     if match is None:
         return header, None
-    return header[:match.start()], match.group(1)
+    return header[: match.start()], match.group(1)
 
 
 def read_unit(kind: str | None, written: str | None, column: str) -> Unit | None:

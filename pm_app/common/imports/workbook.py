@@ -7,6 +7,7 @@ openpyxl's read-only mode streams but keeps neither merges nor row attributes, s
 is driven here directly: merges come from a first quick scan of the sheet's XML (they are written
 after the rows), and a row's `hidden` from the attributes the parser records as it goes.
 """
+
 from __future__ import annotations
 
 import re
@@ -40,9 +41,13 @@ def refuse_ole(upload: IO[bytes]) -> None:
     try:
         while chunk := upload.read(_SCAN):
             if _ENCRYPTED in tail + chunk:
-                raise UnreadableFile(_("The workbook is protected with a password: open it in Excel, remove the "
-                                       "password (File → Info → Protect Workbook), save it and upload it again."))
-            tail = chunk[-len(_ENCRYPTED):]
+                raise UnreadableFile(
+                    _(
+                        "The workbook is protected with a password: open it in Excel, remove the "
+                        "password (File → Info → Protect Workbook), save it and upload it again."
+                    )
+                )
+            tail = chunk[-len(_ENCRYPTED) :]
     finally:
         upload.seek(0)
     raise UnreadableFile(_("This is an old .xls workbook: save it as .xlsx or as CSV UTF-8."))
@@ -68,9 +73,14 @@ def xlsx_sheet(upload: IO[bytes]) -> Sheet:
 def _lines(workbook, sheet, merges: list[tuple[int, int, int, int]]) -> Iterator[Line]:
     try:
         with sheet._get_source() as source:
-            parser = WorkSheetParser(source, sheet._shared_strings, data_only=True, epoch=workbook.epoch,
-                                     date_formats=workbook._date_formats,
-                                     timedelta_formats=workbook._timedelta_formats)
+            parser = WorkSheetParser(
+                source,
+                sheet._shared_strings,
+                data_only=True,
+                epoch=workbook.epoch,
+                date_formats=workbook._date_formats,
+                timedelta_formats=workbook._timedelta_formats,
+            )
             filler = _Filler(merges)
             for number, cells in parser.parse():
                 values = [None] * (cells[-1]["column"] if cells else 0)
@@ -139,5 +149,10 @@ def _refuse_bombs(upload: IO[bytes]) -> None:
     unpacked = sum(part.file_size for part in parts)
     inflated = any(part.file_size > max(RATIO_FLOOR, MAX_RATIO * part.compress_size) for part in parts)
     if inflated or unpacked > current_app.config["IMPORT_MAX_UNZIPPED_MB"] * 1024 * 1024:
-        raise UnreadableFile(_("The workbook is too large once unpacked (%(size)d MB); nothing was read. "
-                               "Split it, or save it as CSV UTF-8.", size=unpacked // (1024 * 1024)))
+        raise UnreadableFile(
+            _(
+                "The workbook is too large once unpacked (%(size)d MB); nothing was read. "
+                "Split it, or save it as CSV UTF-8.",
+                size=unpacked // (1024 * 1024),
+            )
+        )

@@ -9,6 +9,7 @@ their firm's. The summary says per compound what was created and what was alread
 why a compound was skipped (no contract in force then, the period billed by another party's
 contract, the firm's contract ended, a zero rate, no households).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -45,11 +46,11 @@ REASONS = {  # why a compound was skipped (the `reason` codes of the summary)
 
 @dataclass
 class Selection:
-    scope: str          # "firm" | "street"
+    scope: str  # "firm" | "street"
     scope_id: int
     name: str
     period: str
-    compounds: list     # (id, code, name), by code
+    compounds: list  # (id, code, name), by code
 
     @property
     def key(self) -> str:
@@ -65,8 +66,10 @@ def select_compounds(user, period: str, firm_id: int | None = None, street_id: i
     """The compounds a bulk run would bill; 404 for a firm or street the caller cannot see."""
     ensure(user.role in ROLES, _l("generate bills for many compounds"))
     if period > latest_period():
-        raise DomainError(_("Bills can be generated up to next month (%(latest)s).", latest=latest_period()),
-                          {"period": [_("must not be later than %(latest)s", latest=latest_period())]})
+        raise DomainError(
+            _("Bills can be generated up to next month (%(latest)s).", latest=latest_period()),
+            {"period": [_("must not be later than %(latest)s", latest=latest_period())]},
+        )
     query = select(Compound.id, Compound.code, Compound.name).where(scope_clause(Compound, user))
     if firm_id is not None:
         firm = get_visible(Firm, firm_id, user)
@@ -87,26 +90,41 @@ def select_compounds(user, period: str, firm_id: int | None = None, street_id: i
 
 def managed_by(firm_id: int, period: str):
     """The firm has a contract for the compound overlapping the period, or one still in force."""
-    return Compound.id.in_(select(ServiceContract.compound_id).where(
-        ServiceContract.firm_id == firm_id,
-        or_((ServiceContract.start_date <= last_day(period)) & (ServiceContract.end_date >= first_day(period)),
-            ServiceContract.end_date >= today())))
+    return Compound.id.in_(
+        select(ServiceContract.compound_id).where(
+            ServiceContract.firm_id == firm_id,
+            or_(
+                (ServiceContract.start_date <= last_day(period)) & (ServiceContract.end_date >= first_day(period)),
+                ServiceContract.end_date >= today(),
+            ),
+        )
+    )
 
 
 def start(user, selection: Selection) -> Job:
     """Queue the run (flushed; the caller commits, then `jobs.launch(job.id)`). A run for the
     same scope and period while one is queued or running: 409 naming it."""
+
     def busy(running: Job) -> str:
-        return _("Bills for %(period)s are already being generated here: job %(id)d (%(done)d of %(total)d "
-                 "compounds done).", period=selection.period, id=running.id, done=running.progress_done,
-                 total=running.progress_total)
+        return _(
+            "Bills for %(period)s are already being generated here: job %(id)d (%(done)d of %(total)d compounds done).",
+            period=selection.period,
+            id=running.id,
+            done=running.progress_done,
+            total=running.progress_total,
+        )
 
     org = organisation_of(user)
     if user.role == Role.street_officer and selection.scope == "street":
         org = ("street", selection.scope_id)  # the office of that street, whichever of its streets come first
-    params = {"period": selection.period, "scope": selection.scope, "scope_id": selection.scope_id,
-              "scope_name": selection.name, "compound_ids": [c[0] for c in selection.compounds],
-              "locale": str(get_locale() or "zh")}
+    params = {
+        "period": selection.period,
+        "scope": selection.scope,
+        "scope_id": selection.scope_id,
+        "scope_name": selection.name,
+        "compound_ids": [c[0] for c in selection.compounds],
+        "locale": str(get_locale() or "zh"),
+    }
     return jobs.start(user, KIND, params, len(selection.compounds), org, selection.key, busy)
 
 
@@ -127,10 +145,21 @@ def bill_compounds(job: Job, progress: jobs.Progress) -> dict:
 
 
 def bill_one(user, compound: Compound, period: str) -> dict:
-    row = {"compound_id": compound.id, "code": compound.code, "name": compound.name, "status": "skipped",
-           "reason": None, "party": None, "created": 0, "existing": 0, "skipped": 0, "notes": []}
-    contract = db.session.scalar(select(ServiceContract).where(
-        ServiceContract.compound_id == compound.id, generate.contract_for_period(period)))
+    row = {
+        "compound_id": compound.id,
+        "code": compound.code,
+        "name": compound.name,
+        "status": "skipped",
+        "reason": None,
+        "party": None,
+        "created": 0,
+        "existing": 0,
+        "skipped": 0,
+        "notes": [],
+    }
+    contract = db.session.scalar(
+        select(ServiceContract).where(ServiceContract.compound_id == compound.id, generate.contract_for_period(period))
+    )
     try:
         with db.session.begin_nested():
             result = generate.generate_for_compound(user, compound, period)
@@ -140,8 +169,12 @@ def bill_one(user, compound: Compound, period: str) -> dict:
     except DomainError as error:  # nothing to bill (no households)
         row["reason"], row["notes"] = "no_households", [error.message]
         return row
-    row.update(created=result.created, existing=result.existing, skipped=result.skipped,
-               notes=sorted({problem["reason"] for problem in result.problems}))
+    row.update(
+        created=result.created,
+        existing=result.existing,
+        skipped=result.skipped,
+        notes=sorted({problem["reason"] for problem in result.problems}),
+    )
     if contract is None:
         row["reason"] = "no_contract"
     elif contract.fee_rate_fen == 0:
@@ -164,9 +197,18 @@ def _refusal(user, contract: ServiceContract | None) -> tuple[str, str | None]:
 
 def summary(period: str, params: dict, rows: list[dict]) -> dict:
     billed = [r for r in rows if r["status"] == "billed"]
-    return {"period": period, "scope": params["scope"], "scope_id": params["scope_id"],
-            "scope_name": params.get("scope_name"),
-            "totals": {"compounds": len(rows), "billed": len(billed), "skipped": len(rows) - len(billed),
-                       "created": sum(r["created"] for r in rows), "existing": sum(r["existing"] for r in rows),
-                       "households_skipped": sum(r["skipped"] for r in rows)},
-            "compounds": list(rows)}
+    return {
+        "period": period,
+        "scope": params["scope"],
+        "scope_id": params["scope_id"],
+        "scope_name": params.get("scope_name"),
+        "totals": {
+            "compounds": len(rows),
+            "billed": len(billed),
+            "skipped": len(rows) - len(billed),
+            "created": sum(r["created"] for r in rows),
+            "existing": sum(r["existing"] for r in rows),
+            "households_skipped": sum(r["skipped"] for r in rows),
+        },
+        "compounds": list(rows),
+    }

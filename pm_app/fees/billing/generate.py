@@ -15,6 +15,7 @@ org.parties); its bills carry no firm. A month
 bills only the households registered by its end (`Household.registered_on`); the ones registered
 later are reported as not billed, with the reason.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -61,9 +62,14 @@ def contract_for_period(period: str):
     earlier = aliased(ServiceContract)
     start, end = first_day(period), last_day(period)
     overlapping = and_(ServiceContract.start_date <= end, ServiceContract.end_date >= start)
-    return overlapping & ~exists(select(earlier.id).where(
-        earlier.compound_id == ServiceContract.compound_id, earlier.start_date <= end, earlier.end_date >= start,
-        earlier.start_date < ServiceContract.start_date))
+    return overlapping & ~exists(
+        select(earlier.id).where(
+            earlier.compound_id == ServiceContract.compound_id,
+            earlier.start_date <= end,
+            earlier.end_date >= start,
+            earlier.start_date < ServiceContract.start_date,
+        )
+    )
 
 
 def can_bill(user, compound: Compound, contract: ServiceContract | None) -> bool:
@@ -82,25 +88,35 @@ def registered_by(period: str):
 
 
 def generate_for_compound(user, compound: Compound, period: str) -> GenerateResult:
-    contract = db.session.scalar(select(ServiceContract).where(
-        ServiceContract.compound_id == compound.id, contract_for_period(period)))
+    contract = db.session.scalar(
+        select(ServiceContract).where(ServiceContract.compound_id == compound.id, contract_for_period(period))
+    )
     ensure(can_bill(user, compound, contract), _l("generate bills for this compound"))
     result = GenerateResult(period=period, compound_id=compound.id, contract_id=contract and contract.id)
     if contract is None or contract.fee_rate_fen == 0:
-        reason = (_("no service contract in force in %(period)s", period=period) if contract is None
-                  else _("the service contract's fee rate is zero"))
+        reason = (
+            _("no service contract in force in %(period)s", period=period)
+            if contract is None
+            else _("the service contract's fee rate is zero")
+        )
         _report(result, compound.id, reason)
         if result.skipped == 0:
-            raise DomainError(_("This compound has no households to bill."),
-                              {"compound_id": [_("has no households registered")]})
+            raise DomainError(
+                _("This compound has no households to bill."), {"compound_id": [_("has no households registered")]}
+            )
         return result
     # Seeds and the CLI generate too, with no request to pick a language from: they get English.
-    late = (_("registered after %(period)s", period=period) if has_request_context()
-            else f"registered after {period}")
+    late = _("registered after %(period)s", period=period) if has_request_context() else f"registered after {period}"
     _report(result, compound.id, late, ~registered_by(period))
     result.created = _insert(period, Household.compound_id == compound.id)
-    billed = db.session.scalar(select(func.count()).select_from(Bill).where(
-        Bill.compound_id == compound.id, Bill.period == period, Bill.fee_type == FEE_TYPE)) or 0
+    billed = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Bill)
+            .where(Bill.compound_id == compound.id, Bill.period == period, Bill.fee_type == FEE_TYPE)
+        )
+        or 0
+    )
     result.existing = billed - result.created
     return result
 
@@ -112,8 +128,11 @@ def generate_for_city(period: str) -> GenerateResult:
     result.created = _insert(period, None)
     billed = db.session.scalar(select(func.count()).select_from(Bill).where(Bill.period == period)) or 0
     result.existing = billed - result.created
-    unbilled = select(Household.id).where(~exists(select(Bill.id).where(
-        Bill.household_id == Household.id, Bill.period == period, Bill.fee_type == FEE_TYPE)))
+    unbilled = select(Household.id).where(
+        ~exists(
+            select(Bill.id).where(Bill.household_id == Household.id, Bill.period == period, Bill.fee_type == FEE_TYPE)
+        )
+    )
     result.skipped = db.session.scalar(select(func.count()).select_from(unbilled.subquery())) or 0
     return result
 
@@ -122,20 +141,46 @@ def _insert(period: str, households_where) -> int:
     settings = current_app.config
     due = due_date(period, settings["FEE_DUE_DAY_OF_MONTH"], settings["FEE_DUE_MONTHS_AFTER"])
     rows = (
-        select(Household.id, Household.compound_id, ServiceContract.firm_id, ServiceContract.id,
-               literal(period), literal(FEE_TYPE),
-               (ServiceContract.fee_rate_fen * Household.floor_area_dm2 + 50) // 100,
-               literal(due), literal(0), literal(0), literal(BillStatus.unpaid.value), literal("generated"),
-               literal(now(), type_=Bill.__table__.c.created_at.type))
+        select(
+            Household.id,
+            Household.compound_id,
+            ServiceContract.firm_id,
+            ServiceContract.id,
+            literal(period),
+            literal(FEE_TYPE),
+            (ServiceContract.fee_rate_fen * Household.floor_area_dm2 + 50) // 100,
+            literal(due),
+            literal(0),
+            literal(0),
+            literal(BillStatus.unpaid.value),
+            literal("generated"),
+            literal(now(), type_=Bill.__table__.c.created_at.type),
+        )
         .join(ServiceContract, ServiceContract.compound_id == Household.compound_id)
         .where(contract_for_period(period), ServiceContract.fee_rate_fen > 0, registered_by(period))
     )
     if households_where is not None:
         rows = rows.where(households_where)
-    columns = ["household_id", "compound_id", "firm_id", "contract_id", "period", "fee_type", "amount_due_fen",
-               "due_date", "paid_fen", "waived_fen", "status", "source", "created_at"]
-    statement = _dialect_insert()(Bill).from_select(columns, rows).on_conflict_do_nothing(
-        index_elements=["household_id", "period", "fee_type"])
+    columns = [
+        "household_id",
+        "compound_id",
+        "firm_id",
+        "contract_id",
+        "period",
+        "fee_type",
+        "amount_due_fen",
+        "due_date",
+        "paid_fen",
+        "waived_fen",
+        "status",
+        "source",
+        "created_at",
+    ]
+    statement = (
+        _dialect_insert()(Bill)
+        .from_select(columns, rows)
+        .on_conflict_do_nothing(index_elements=["household_id", "period", "fee_type"])
+    )
     # psycopg's rowcount is gone once SQLAlchemy closes the cursor, unless asked to keep it.
     return db.session.execute(statement.execution_options(preserve_rowcount=True)).rowcount
 
@@ -151,11 +196,14 @@ def _dialect_insert():
 def _report(result: GenerateResult, compound_id: int, reason: str, only=None) -> None:
     """The compound's households (those matching `only`) counted as not billed, the first
     REPORT_LIMIT named with the reason."""
-    query = (select(Household.id, Building.name, Household.unit).join(Building, Building.id == Household.building_id)
-             .where(Household.compound_id == compound_id).order_by(Building.name, Household.unit))
+    query = (
+        select(Household.id, Building.name, Household.unit)
+        .join(Building, Building.id == Household.building_id)
+        .where(Household.compound_id == compound_id)
+        .order_by(Building.name, Household.unit)
+    )
     if only is not None:
         query = query.where(only)
     result.skipped += db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     for household_id, building, unit in db.session.execute(query.limit(REPORT_LIMIT - len(result.problems))):
-        result.problems.append({"household_id": household_id, "building": building, "unit": unit,
-                                "reason": reason})
+        result.problems.append({"household_id": household_id, "building": building, "unit": unit, "reason": reason})

@@ -6,6 +6,7 @@ confirmed POST starts the job. The confirmation carries the number of compounds 
 that changed before the click (a contract signed meanwhile), the page shows the new list again
 instead of billing something the reader did not see.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
@@ -45,8 +46,11 @@ def choose():
     if current_user.role not in bulk.ROLES:
         abort(403)
     posted = request.method == "POST"
-    form = BulkGenerateForm(formdata=request.form if posted else (request.args or None), meta={} if posted else {"csrf": False},
-                            period=period_of(today()))
+    form = BulkGenerateForm(
+        formdata=request.form if posted else (request.args or None),
+        meta={} if posted else {"csrf": False},
+        period=period_of(today()),
+    )
     form.scope.choices = scope_choices(current_user)
     if not (request.args or posted) or not form.validate():
         return _page(form, status=422 if (request.args or posted) else 200)
@@ -91,5 +95,12 @@ def _selection(form: BulkGenerateForm) -> bulk.Selection:
 
 
 def _page(form, selection=None, running=None, changed=False, unconfirmed=False, status=200):
-    return render_template("fees/bulk_generate.html", form=form, selection=selection, running=running,
-                           changed=changed, unconfirmed=unconfirmed, latest=bulk.latest_period()), status
+    return render_template(
+        "fees/bulk_generate.html",
+        form=form,
+        selection=selection,
+        running=running,
+        changed=changed,
+        unconfirmed=unconfirmed,
+        latest=bulk.latest_period(),
+    ), status

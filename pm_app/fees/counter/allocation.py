@@ -7,6 +7,7 @@ Their idempotency keys are the client's key as part 0 for the first row and part
 after it (`fees.keys.stored`: hashed, so a key of the full 128 characters fits on every row), and
 a retry finds them all by the unique index.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -45,9 +46,17 @@ def allocate(amount: int, outstanding: list[int]) -> list[int]:
     return parts
 
 
-def pay_household(user, household_id: int, *, amount_fen: int, method: PaymentMethod, paid_at: datetime | None,
-                  key: str | None, bill_ids: Sequence[int] | None = None,
-                  expected_fen: int | None = None) -> tuple[list[Payment], bool]:
+def pay_household(
+    user,
+    household_id: int,
+    *,
+    amount_fen: int,
+    method: PaymentMethod,
+    paid_at: datetime | None,
+    key: str | None,
+    bill_ids: Sequence[int] | None = None,
+    expected_fen: int | None = None,
+) -> tuple[list[Payment], bool]:
     """Record one sum against the household's unsettled bills, oldest first; (rows, replayed).
 
     `bill_ids`: only these bills (the months ticked at the counter), each of which must still be
@@ -55,11 +64,16 @@ def pay_household(user, household_id: int, *, amount_fen: int, method: PaymentMe
     meanwhile), nothing is recorded and the caller hears 409, not a payment it did not mean."""
     key = payments.check_key(key)
     household = get_visible(Household, household_id, user)
-    query = select(Bill).where(Bill.household_id == household.id, Bill.status.in_((BillStatus.unpaid, BillStatus.partial)))
+    query = select(Bill).where(
+        Bill.household_id == household.id, Bill.status.in_((BillStatus.unpaid, BillStatus.partial))
+    )
     if bill_ids is not None:
         query = query.where(Bill.id.in_(bill_ids))
-    bills = list(db.session.scalars(
-        query.order_by(Bill.period, Bill.id).with_for_update().execution_options(populate_existing=True)))
+    bills = list(
+        db.session.scalars(
+            query.order_by(Bill.period, Bill.id).with_for_update().execution_options(populate_existing=True)
+        )
+    )
     digest = payments.request_digest(-household.id, amount_fen, method.value, paid_at)  # negative: not a bill id
     if bill_ids is not None:  # the months chosen are part of the body (left out, the digest is as before)
         digest = hashlib.sha256(f"{digest}:{sorted(set(bill_ids))}".encode()).hexdigest()
@@ -71,9 +85,14 @@ def pay_household(user, household_id: int, *, amount_fen: int, method: PaymentMe
         ensure(payments.can_collect(user, bill), _l("record payments for this household"))
     owed = [bill.outstanding_fen for bill in bills[:MAX_BILLS]]
     if amount_fen <= 0 or amount_fen > sum(owed):
-        raise DomainError(_("%(amount)s yuan is more than the %(owed)s yuan this household owes.",
-                            amount=fen_to_yuan(amount_fen), owed=fen_to_yuan(sum(owed))),
-                          {"amount": [_("at most %(outstanding)s", outstanding=fen_to_yuan(sum(owed)))]})
+        raise DomainError(
+            _(
+                "%(amount)s yuan is more than the %(owed)s yuan this household owes.",
+                amount=fen_to_yuan(amount_fen),
+                owed=fen_to_yuan(sum(owed)),
+            ),
+            {"amount": [_("at most %(outstanding)s", outstanding=fen_to_yuan(sum(owed)))]},
+        )
     payments.check_time(paid_at or now())
     rows = []
     try:
@@ -81,9 +100,15 @@ def pay_household(user, household_id: int, *, amount_fen: int, method: PaymentMe
             for n, (bill, part) in enumerate(zip(bills, allocate(amount_fen, owed))):
                 if part == 0:
                     break
-                row = Payment(bill_id=bill.id, amount_fen=part, method=method, paid_at=paid_at or now(),
-                              recorded_by_id=user.id, idempotency_key=keys.stored(user, key, part=n),
-                              request_digest=digest)
+                row = Payment(
+                    bill_id=bill.id,
+                    amount_fen=part,
+                    method=method,
+                    paid_at=paid_at or now(),
+                    recorded_by_id=user.id,
+                    idempotency_key=keys.stored(user, key, part=n),
+                    request_digest=digest,
+                )
                 db.session.add(row)
                 payments.apply(bill, paid=part)
                 rows.append(row)
@@ -102,25 +127,38 @@ def _check_selection(bills: list[Bill], bill_ids: Sequence[int] | None, expected
     not_owed = sorted(set(bill_ids or ()) - {bill.id for bill in bills})
     owed = sum(bill.outstanding_fen for bill in bills)
     if expected_fen is not None and (not_owed or owed != expected_fen):
-        raise Conflict(_("Someone recorded a payment for these months since this page was drawn: they now owe "
-                         "%(owed)s yuan. Nothing was recorded; check the months and pay again.", owed=fen_to_yuan(owed)),
-                       {"expected_total": [_("now %(owed)s", owed=fen_to_yuan(owed))]})
+        raise Conflict(
+            _(
+                "Someone recorded a payment for these months since this page was drawn: they now owe "
+                "%(owed)s yuan. Nothing was recorded; check the months and pay again.",
+                owed=fen_to_yuan(owed),
+            ),
+            {"expected_total": [_("now %(owed)s", owed=fen_to_yuan(owed))]},
+        )
     if not_owed:
-        raise DomainError(_("Some of the months chosen are not owed by this household (paid, waived, or not its "
-                            "bills); nothing was recorded."),
-                          {"bill_ids": [_("not owed: %(ids)s", ids=", ".join(map(str, not_owed)))]})
+        raise DomainError(
+            _(
+                "Some of the months chosen are not owed by this household (paid, waived, or not its "
+                "bills); nothing was recorded."
+            ),
+            {"bill_ids": [_("not owed: %(ids)s", ids=", ".join(map(str, not_owed)))]},
+        )
 
 
 def _replay(earlier: list[Payment], digest: str) -> list[Payment]:
     if earlier[0].request_digest != digest:
-        raise Conflict(_("This Idempotency-Key was already used for a different payment; use a new key for a "
-                         "new payment."), {"Idempotency-Key": [_("already used with another body")]})
+        raise Conflict(
+            _("This Idempotency-Key was already used for a different payment; use a new key for a new payment."),
+            {"Idempotency-Key": [_("already used with another body")]},
+        )
     return earlier
 
 
 def _batch(user, key: str) -> list[Payment]:
     parts = [keys.stored(user, key, part=n) for n in range(MAX_BILLS)]
-    found = {p.idempotency_key: p for p in db.session.scalars(select(Payment).where(Payment.idempotency_key.in_(parts)))}
+    found = {
+        p.idempotency_key: p for p in db.session.scalars(select(Payment).where(Payment.idempotency_key.in_(parts)))
+    }
     if parts[0] not in found:
         return []
     return [found[k] for k in parts if k in found]

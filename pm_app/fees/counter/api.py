@@ -1,5 +1,6 @@
 """REST API of the fee counter: find a household, read a receipt, the day's cash-up. (A household's
 payment itself is POST /api/v1/households/{id}/payments, in fees.api.)"""
+
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -14,8 +15,12 @@ from pm_app.fees.counter import cashup, household_search, receipts
 from pm_app.fees.counter import schemas as s
 from pm_app.fees.models import Receipt
 
-blp = Blueprint("counter_api", __name__, url_prefix="/api/v1",
-                description="The fee counter (收费台): household search, receipts (收据) and the day's cash-up (日结).")
+blp = Blueprint(
+    "counter_api",
+    __name__,
+    url_prefix="/api/v1",
+    description="The fee counter (收费台): household search, receipts (收据) and the day's cash-up (日结).",
+)
 
 
 @blp.route("/households")

@@ -6,12 +6,13 @@ zeros at the end of a group are not read; ten is 壹拾 (a receipt never starts 
 amount in whole yuan ends in 整; an amount with fen but no jiao reads 零 before the fen
 (壹佰元零伍分), and one ending in jiao needs no 整 after it.
 """
+
 from __future__ import annotations
 
 DIGITS = "零壹贰叁肆伍陆柒捌玖"
 INNER = ("仟", "佰", "拾", "")
 GROUPS = ("亿", "万", "")
-MAX_FEN = 10 ** 14 - 1  # 9,999 亿 and change: more than any amount the app accepts (12 digits of yuan)
+MAX_FEN = 10**14 - 1  # 9,999 亿 and change: more than any amount the app accepts (12 digits of yuan)
 
 
 def capitals(fen: int) -> str:
@@ -33,7 +34,7 @@ def capitals(fen: int) -> str:
 
 
 def _yuan(yuan: int) -> str:
-    groups = [(yuan // 10 ** 8) % 10 ** 4, (yuan // 10 ** 4) % 10 ** 4, yuan % 10 ** 4]
+    groups = [(yuan // 10**8) % 10**4, (yuan // 10**4) % 10**4, yuan % 10**4]
     words, zero_before = "", False
     for value, unit in zip(groups, GROUPS):
         if value == 0:

@@ -6,6 +6,7 @@ the same compound's committee (issue 24); the city and a street
 office any cashier, their receipts filtered to the caller's scope as every list is. Anyone else
 asking for another cashier gets 404, as for an object out of scope.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
@@ -30,9 +31,14 @@ def cashier_for(user, cashier_id: int | None) -> User:
     cashier = db.session.get(User, cashier_id)
     # A colleague: the same collecting organisation (a firm's staff, one compound's 自管会 members).
     allowed = cashier is not None and (
-        user.sees_whole_city or user.role == Role.street_officer
-        or (user.role in (Role.firm_staff, Role.committee_member) and cashier.role == user.role
-            and keys.organisation(cashier) == keys.organisation(user)))
+        user.sees_whole_city
+        or user.role == Role.street_officer
+        or (
+            user.role in (Role.firm_staff, Role.committee_member)
+            and cashier.role == user.role
+            and keys.organisation(cashier) == keys.organisation(user)
+        )
+    )
     if not allowed:
         raise NotFound(f"User {cashier_id} not found")
     return cashier
@@ -59,35 +65,59 @@ def cash_up(user, day: date, cashier_id: int | None = None) -> dict:
         by_method[r["method"].value] += r["total"]
     for r in refunds:
         by_method[r["method"].value] -= r["total"]
-    return {"date": day, "cashier_id": cashier.id, "cashier": cashier.display_name or cashier.username,
-            "receipts": receipts, "voided": [r for r in receipts if r["voided"]], "refunds": refunds,
-            "count": len(standing),
-            "total": sum(r["total"] for r in standing) - sum(r["total"] for r in refunds),
-            "totals_by_method": by_method}
+    return {
+        "date": day,
+        "cashier_id": cashier.id,
+        "cashier": cashier.display_name or cashier.username,
+        "receipts": receipts,
+        "voided": [r for r in receipts if r["voided"]],
+        "refunds": refunds,
+        "count": len(standing),
+        "total": sum(r["total"] for r in standing) - sum(r["total"] for r in refunds),
+        "totals_by_method": by_method,
+    }
 
 
 def _rows(user, cashier: User, *conditions):
     return db.session.execute(
         select(Receipt, Compound.name, Building.name, Household.unit)
-        .join(Household, Household.id == Receipt.household_id).join(Building, Building.id == Household.building_id)
+        .join(Household, Household.id == Receipt.household_id)
+        .join(Building, Building.id == Household.building_id)
         .join(Compound, Compound.id == Receipt.compound_id)
         .where(Receipt.cashier_id == cashier.id, scope_clause(Receipt, user), *conditions)
-        .options(selectinload(Receipt.lines)).order_by(Receipt.issued_at, Receipt.id))
+        .options(selectinload(Receipt.lines))
+        .order_by(Receipt.issued_at, Receipt.id)
+    )
 
 
 def _row(r: Receipt, compound: str, building: str, unit: str, void_by: datetime) -> dict:
     """`voided` is as the day saw it; a void after the day is only noted (`voided_at`)."""
-    return {"id": r.id, "number": r.number, "issued_at": r.issued_at, "compound": compound, "building": building,
-            "unit": unit, "periods": r.periods, "total": r.amount_fen, "method": r.method,
-            "voided": r.voided_at is not None and r.voided_at < void_by, "voided_at": r.voided_at,
-            "payer_name": r.payer_name}
+    return {
+        "id": r.id,
+        "number": r.number,
+        "issued_at": r.issued_at,
+        "compound": compound,
+        "building": building,
+        "unit": unit,
+        "periods": r.periods,
+        "total": r.amount_fen,
+        "method": r.method,
+        "voided": r.voided_at is not None and r.voided_at < void_by,
+        "voided_at": r.voided_at,
+        "payer_name": r.payer_name,
+    }
 
 
 def cashiers_of_day(user, day: date) -> list[User]:
     """Who issued receipts that day that the caller sees (for the page's choice), and the caller."""
     start, end = day_bounds(day)
-    ids = set(db.session.scalars(select(Receipt.cashier_id).distinct().where(
-        Receipt.issued_at >= start, Receipt.issued_at < end, scope_clause(Receipt, user))))
+    ids = set(
+        db.session.scalars(
+            select(Receipt.cashier_id)
+            .distinct()
+            .where(Receipt.issued_at >= start, Receipt.issued_at < end, scope_clause(Receipt, user))
+        )
+    )
     ids.add(user.id)
     users = []
     for cashier in db.session.scalars(select(User).where(User.id.in_(ids)).order_by(User.username)):

@@ -5,6 +5,7 @@ multi-bill service (`allocation.pay_household`: bill locks, one idempotency key,
 first) and then the receipt, in the same transaction. A replay (the same key and body again)
 returns the first payment's receipt; it never issues a second one.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -31,11 +32,28 @@ class Collected:
         return sum(payment.amount_fen for payment in self.payments)
 
 
-def collect(user, household_id: int, *, amount_fen: int, method: PaymentMethod, key: str | None,
-            paid_at: datetime | None = None, bill_ids: Sequence[int] | None = None,
-            expected_fen: int | None = None, payer_name: str | None = None) -> Collected:
-    rows, replayed = allocation.pay_household(user, household_id, amount_fen=amount_fen, method=method,
-                                              paid_at=paid_at, key=key, bill_ids=bill_ids, expected_fen=expected_fen)
+def collect(
+    user,
+    household_id: int,
+    *,
+    amount_fen: int,
+    method: PaymentMethod,
+    key: str | None,
+    paid_at: datetime | None = None,
+    bill_ids: Sequence[int] | None = None,
+    expected_fen: int | None = None,
+    payer_name: str | None = None,
+) -> Collected:
+    rows, replayed = allocation.pay_household(
+        user,
+        household_id,
+        amount_fen=amount_fen,
+        method=method,
+        paid_at=paid_at,
+        key=key,
+        bill_ids=bill_ids,
+        expected_fen=expected_fen,
+    )
     receipt = receipts.of_payment(rows[0].id) if replayed else None
     if receipt is not None:
         _check_same_payer(receipt, payer_name)
@@ -49,6 +67,10 @@ def _check_same_payer(receipt: Receipt, payer_name: str | None) -> None:
     receipt is another payment, not a retry (a retry that leaves the name out is still one)."""
     sent = normal((payer_name or "").strip())
     if sent and sent != normal(receipt.payer_name or ""):
-        raise Conflict(_("This Idempotency-Key was already used for a payment by %(name)s; use a new key for a "
-                         "new payment.", name=receipt.payer_name or _("an unnamed payer")),
-                       {"Idempotency-Key": [_("already used with another body")]})
+        raise Conflict(
+            _(
+                "This Idempotency-Key was already used for a payment by %(name)s; use a new key for a new payment.",
+                name=receipt.payer_name or _("an unnamed payer"),
+            ),
+            {"Idempotency-Key": [_("already used with another body")]},
+        )

@@ -1,6 +1,7 @@
 """The counter's pay form: the months ticked, the sum, how it was paid, who paid. What each month
 owed when the page was drawn travels with the form (`owed`), so a page drawn before someone
 else's payment is told so instead of paying a sum the cashier did not mean."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -31,6 +32,13 @@ def read_snapshot(text: str) -> dict[int, int]:
     shown = {}
     for part in (text or "").split(";"):
         bill_id, _, fen = part.partition(":")
-        if bill_id.isascii() and fen.isascii() and bill_id.isdigit() and fen.isdigit() and len(bill_id) < 12 and len(fen) < 16:
+        if (
+            bill_id.isascii()
+            and fen.isascii()
+            and bill_id.isdigit()
+            and fen.isdigit()
+            and len(bill_id) < 12
+            and len(fen) < 16
+        ):
             shown[int(bill_id)] = int(fen)
     return shown

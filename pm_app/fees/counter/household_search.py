@@ -15,6 +15,7 @@ lookup, never a scan of the households:
 
 Full-width digits and signs are NFKC-normalised first; Chinese numerals are read as digits.
 """
+
 from __future__ import annotations
 
 import re
@@ -34,12 +35,13 @@ from pm_app.org.services import sees_personal_data
 PHONE_TAIL = func.substr(Household.owner_phone, func.length(Household.owner_phone) - literal_column("3"))
 ENTRANCES = range(1, 10)
 BUILDING_FORMS = ("{}号楼", "{}栋", "{}幢", "{}座", "{}号", "{}#", "{}#楼", "{}")
-CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
-             "九": 9}
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十]+")
 _BUILDING = r"(?P<b>[0-9]{1,4})\s*(?:号楼|号|栋|幢|座|#楼|#)"
-_FULL = re.compile(r"(?P<b>[0-9]{1,4})\s*(?:号楼|号|栋|幢|座|#楼|#)?\s*[-/_.]?\s*(?P<e>[0-9]{1,2})\s*(?:单元|[-/_.])\s*"
-                   r"(?P<r>[0-9]{1,5})\s*(?:室|号)?")
+_FULL = re.compile(
+    r"(?P<b>[0-9]{1,4})\s*(?:号楼|号|栋|幢|座|#楼|#)?\s*[-/_.]?\s*(?P<e>[0-9]{1,2})\s*(?:单元|[-/_.])\s*"
+    r"(?P<r>[0-9]{1,5})\s*(?:室|号)?"
+)
 _ROOM = re.compile(_BUILDING + r"\s*[-/]?\s*(?P<r>[0-9]{1,5})\s*(?:室|号)?")
 _PAIR = re.compile(r"(?P<b>[0-9]{1,4})\s*[-/]\s*(?P<r>[0-9]{1,5})")
 _WHOLE_BUILDING = re.compile(_BUILDING)
@@ -81,9 +83,12 @@ def _cn_number(text: str) -> str:
 def query(user, q: str, compound_id: int | None = None) -> Select:
     """The matching households the caller may see, with their compound and building names."""
     found = read(q)
-    statement = (select(Household, Compound.name.label("compound"), Building.name.label("building"))
-                 .join(Building, Building.id == Household.building_id).join(Compound, Compound.id == Household.compound_id)
-                 .where(scope_clause(Household, user)))
+    statement = (
+        select(Household, Compound.name.label("compound"), Building.name.label("building"))
+        .join(Building, Building.id == Household.building_id)
+        .join(Compound, Compound.id == Household.compound_id)
+        .where(scope_clause(Household, user))
+    )
     if compound_id is not None:
         statement = statement.where(Household.compound_id == compound_id)
     if isinstance(found, Place):
@@ -113,12 +118,14 @@ def owing(user, household_ids: list[int]) -> dict[int, tuple[int, int]]:
         return {}
     rows = db.session.execute(
         select(Bill.household_id, func.sum(Bill.amount_due_fen - Bill.paid_fen - Bill.waived_fen), func.count())
-        .where(Bill.household_id.in_(household_ids), Bill.status.in_((BillStatus.unpaid, BillStatus.partial)),
-               scope_clause(Bill, user))
-        .group_by(Bill.household_id))
+        .where(
+            Bill.household_id.in_(household_ids),
+            Bill.status.in_((BillStatus.unpaid, BillStatus.partial)),
+            scope_clause(Bill, user),
+        )
+        .group_by(Bill.household_id)
+    )
     return {household_id: (int(owed), count) for household_id, owed, count in rows}
-
-
 
 
 def found_rows(user, rows) -> list[dict]:
@@ -131,8 +138,18 @@ def found_rows(user, rows) -> list[dict]:
         if household.compound_id not in personal:
             personal[household.compound_id] = sees_personal_data(user, household.compound_id)
         arrears, months = owed.get(household.id, (0, 0))
-        found.append({"id": household.id, "compound_id": household.compound_id, "compound": compound,
-                      "building": building, "unit": household.unit, "arrears": arrears, "unpaid_periods": months,
-                      "owner_name": household.owner_name if personal[household.compound_id]
-                      else mask_name(household.owner_name)})
+        found.append(
+            {
+                "id": household.id,
+                "compound_id": household.compound_id,
+                "compound": compound,
+                "building": building,
+                "unit": household.unit,
+                "arrears": arrears,
+                "unpaid_periods": months,
+                "owner_name": household.owner_name
+                if personal[household.compound_id]
+                else mask_name(household.owner_name),
+            }
+        )
     return found

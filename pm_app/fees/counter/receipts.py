@@ -10,6 +10,7 @@ organisation's payments take their numbers one at a time; a firm's tills do not 
 A reversal of any payment on a receipt voids the receipt; its number stays used and the voided
 receipt stays on record (and in the day's cash-up, as void).
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -39,12 +40,17 @@ def next_number(organisation: str, year: int) -> str:
     """The organisation's next receipt number of `year`, its sequence row locked until commit."""
     from pm_app.fees.billing.generate import _dialect_insert
 
-    db.session.execute(_dialect_insert()(ReceiptSequence)
-                       .values(organisation=organisation, year=year, last_number=0)
-                       .on_conflict_do_nothing(index_elements=["organisation", "year"]))
+    db.session.execute(
+        _dialect_insert()(ReceiptSequence)
+        .values(organisation=organisation, year=year, last_number=0)
+        .on_conflict_do_nothing(index_elements=["organisation", "year"])
+    )
     sequence = db.session.scalars(
-        select(ReceiptSequence).where(ReceiptSequence.organisation == organisation, ReceiptSequence.year == year)
-        .with_for_update().execution_options(populate_existing=True)).one()
+        select(ReceiptSequence)
+        .where(ReceiptSequence.organisation == organisation, ReceiptSequence.year == year)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
     sequence.last_number += 1
     db.session.flush()
     return f"{year}-{sequence.last_number:06d}"
@@ -55,12 +61,21 @@ def issue(user, rows: Sequence[Payment], method: PaymentMethod, payer_name: str 
     bills = [db.session.get(Bill, row.bill_id) for row in rows]
     organisation, firm_id = organisation_of(bills)
     issued_at = now()
-    receipt = Receipt(organisation=organisation, number=next_number(organisation, issued_at.astimezone(CITY_TZ).year),
-                      household_id=bills[0].household_id, compound_id=bills[0].compound_id, firm_id=firm_id,
-                      amount_fen=sum(row.amount_fen for row in rows), method=method,
-                      payer_name=(payer_name or "").strip() or None, cashier_id=user.id, issued_at=issued_at)
-    receipt.lines = [ReceiptLine(payment_id=row.id, period=bill.period, amount_fen=row.amount_fen)
-                     for row, bill in zip(rows, bills)]
+    receipt = Receipt(
+        organisation=organisation,
+        number=next_number(organisation, issued_at.astimezone(CITY_TZ).year),
+        household_id=bills[0].household_id,
+        compound_id=bills[0].compound_id,
+        firm_id=firm_id,
+        amount_fen=sum(row.amount_fen for row in rows),
+        method=method,
+        payer_name=(payer_name or "").strip() or None,
+        cashier_id=user.id,
+        issued_at=issued_at,
+    )
+    receipt.lines = [
+        ReceiptLine(payment_id=row.id, period=bill.period, amount_fen=row.amount_fen) for row, bill in zip(rows, bills)
+    ]
     db.session.add(receipt)
     db.session.flush()
     return receipt
@@ -87,10 +102,24 @@ def printed(receipt: Receipt) -> dict:
 
     household = receipt.household
     cashier = db.session.get(User, receipt.cashier_id) if receipt.cashier_id else None
-    return {"id": receipt.id, "number": receipt.number, "amount_fen": receipt.amount_fen,
-            "total_in_words": capitals(receipt.amount_fen), "periods": receipt.periods, "lines": receipt.lines,
-            "method": receipt.method, "voided": receipt.voided, "household_id": receipt.household_id,
-            "compound_id": receipt.compound_id, "compound": db.session.get(Compound, receipt.compound_id).name,
-            "building": household.building.name, "unit": household.unit, "payer_name": receipt.payer_name,
-            "cashier_id": receipt.cashier_id, "cashier": (cashier.display_name or cashier.username) if cashier else None,
-            "issued_at": receipt.issued_at, "voided_at": receipt.voided_at, "void_reason": receipt.void_reason}
+    return {
+        "id": receipt.id,
+        "number": receipt.number,
+        "amount_fen": receipt.amount_fen,
+        "total_in_words": capitals(receipt.amount_fen),
+        "periods": receipt.periods,
+        "lines": receipt.lines,
+        "method": receipt.method,
+        "voided": receipt.voided,
+        "household_id": receipt.household_id,
+        "compound_id": receipt.compound_id,
+        "compound": db.session.get(Compound, receipt.compound_id).name,
+        "building": household.building.name,
+        "unit": household.unit,
+        "payer_name": receipt.payer_name,
+        "cashier_id": receipt.cashier_id,
+        "cashier": (cashier.display_name or cashier.username) if cashier else None,
+        "issued_at": receipt.issued_at,
+        "voided_at": receipt.voided_at,
+        "void_reason": receipt.void_reason,
+    }

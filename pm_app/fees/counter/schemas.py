@@ -1,4 +1,5 @@
 """Schemas of the fee counter's API: the household search, receipts and the day's cash-up."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
@@ -8,9 +9,14 @@ from pm_app.fees.models import PaymentMethod
 
 
 class HouseholdSearchQuery(Schema):
-    q = Line(required=True, validate=validate.Length(min=1, max=64),
-             metadata={"description": "building and unit (3-2-301, 3号楼2单元301, 3栋301), an owner's name, or "
-                                      "the last four digits of the owner's phone"})
+    q = Line(
+        required=True,
+        validate=validate.Length(min=1, max=64),
+        metadata={
+            "description": "building and unit (3-2-301, 3号楼2单元301, 3栋301), an owner's name, or "
+            "the last four digits of the owner's phone"
+        },
+    )
     compound_id = fields.Int(load_default=None)
 
 
@@ -80,12 +86,18 @@ class CashUpOut(Schema):
     cashier_id = fields.Int()
     cashier = fields.Str(allow_none=True)
     receipts = fields.List(fields.Nested(CashUpRowOut), metadata={"description": "every receipt issued that day"})
-    voided = fields.List(fields.Nested(CashUpRowOut),
-                         metadata={"description": "those of them voided the same day (a later void leaves a past "
-                                                  "day's cash-up as it was)"})
-    refunds = fields.List(fields.Nested(CashUpRowOut),
-                          metadata={"description": "the cashier's receipts of earlier days voided this day: money "
-                                                   "paid back out of the till"})
+    voided = fields.List(
+        fields.Nested(CashUpRowOut),
+        metadata={
+            "description": "those of them voided the same day (a later void leaves a past day's cash-up as it was)"
+        },
+    )
+    refunds = fields.List(
+        fields.Nested(CashUpRowOut),
+        metadata={
+            "description": "the cashier's receipts of earlier days voided this day: money paid back out of the till"
+        },
+    )
     count = fields.Int(metadata={"description": "receipts that stand (not void)"})
     total = Money(metadata={"description": "what the receipts that stand add up to, less the refunds"})
     totals_by_method = fields.Dict(keys=fields.Str(), values=Money())

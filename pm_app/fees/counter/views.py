@@ -1,6 +1,7 @@
 """The fee counter's pages (收费台): find a household, its account (户账) with the pay form, the
 printable receipt (收据) and the cashier's day (日结). The rules are in fees.counter, receipts,
 household_search and cashup; these views parse, render and commit."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -61,9 +62,15 @@ def pay(household_id: int):
             if not chosen:
                 raise DomainError(_("Tick the months to pay."), {"bill_ids": [_("choose at least one month")]})
             collected = desk.collect(
-                current_user, household.id, amount_fen=form.amount.fen, method=PaymentMethod(form.method.data),
-                key=form.key.data, bill_ids=chosen, payer_name=form.payer_name.data,
-                expected_fen=sum(shown.get(bill_id, -1) for bill_id in chosen) if shown else None)
+                current_user,
+                household.id,
+                amount_fen=form.amount.fen,
+                method=PaymentMethod(form.method.data),
+                key=form.key.data,
+                bill_ids=chosen,
+                payer_name=form.payer_name.data,
+                expected_fen=sum(shown.get(bill_id, -1) for bill_id in chosen) if shown else None,
+            )
         except DomainError as error:
             if error.status == 403:
                 abort(403)
@@ -75,8 +82,14 @@ def pay(household_id: int):
         if collected.replayed:
             flash(_("This payment was already recorded; sending the form again did not record it twice."), "success")
         else:
-            flash(_("Payment of %(amount)s yuan recorded; receipt %(number)s.", amount=yuan_display(collected.amount),
-                    number=collected.receipt.number), "success")
+            flash(
+                _(
+                    "Payment of %(amount)s yuan recorded; receipt %(number)s.",
+                    amount=yuan_display(collected.amount),
+                    number=collected.receipt.number,
+                ),
+                "success",
+            )
         return redirect(url_for(".receipt", receipt_id=collected.receipt.id, print=1))
     return _account(household, form, chosen, status=422)
 
@@ -85,16 +98,21 @@ def pay(household_id: int):
 @login_required
 def receipt(receipt_id: int):
     found = page_args.visible_or_404(Receipt, receipt_id)
-    return render_template("fees/receipt.html", receipt=receipts.printed(found),
-                           auto_print=request.args.get("print") == "1")
+    return render_template(
+        "fees/receipt.html", receipt=receipts.printed(found), auto_print=request.args.get("print") == "1"
+    )
 
 
 @bp.route("/cash-up")
 @login_required
 def cash_up():
     day, cashier_id = _day_and_cashier()
-    return render_template("fees/cashup.html", day=cashup_of(day, cashier_id),
-                           cashiers=cashup.cashiers_of_day(current_user, day), methods=list(PaymentMethod))
+    return render_template(
+        "fees/cashup.html",
+        day=cashup_of(day, cashier_id),
+        cashiers=cashup.cashiers_of_day(current_user, day),
+        methods=list(PaymentMethod),
+    )
 
 
 @bp.route("/cash-up.<any(csv, xlsx):fmt>")
@@ -102,8 +120,15 @@ def cash_up():
 def export_cash_up(fmt: str):
     day, cashier_id = _day_and_cashier()
     found = cashup_of(day, cashier_id)
-    return exports.download(fmt, exports.CASH_UP, found["receipts"], f"cash-up-{found['cashier_id']}-{day:%Y%m%d}",
-                            _("Cash-up"), scope_of(current_user), day)
+    return exports.download(
+        fmt,
+        exports.CASH_UP,
+        found["receipts"],
+        f"cash-up-{found['cashier_id']}-{day:%Y%m%d}",
+        _("Cash-up"),
+        scope_of(current_user),
+        day,
+    )
 
 
 def cashup_of(day, cashier_id):
@@ -130,30 +155,57 @@ def _compound_id() -> int | None:
 
 
 def _chosen() -> list[int]:
-    return sorted({int(value) for value in request.form.getlist("bill_ids") if value.isascii() and value.isdigit() and len(value) < 12})
+    return sorted(
+        {
+            int(value)
+            for value in request.form.getlist("bill_ids")
+            if value.isascii() and value.isdigit() and len(value) < 12
+        }
+    )
 
 
-def _account(household: Household, form: CounterPayForm | None = None, chosen: list[int] | None = None,
-             status: int = 200):
-    bills = list(db.session.scalars(select(Bill).where(Bill.household_id == household.id, scope_clause(Bill, current_user))))
+def _account(
+    household: Household, form: CounterPayForm | None = None, chosen: list[int] | None = None, status: int = 200
+):
+    bills = list(
+        db.session.scalars(select(Bill).where(Bill.household_id == household.id, scope_clause(Bill, current_user)))
+    )
     # Oldest unpaid first, then the settled months, newest first.
     unsettled = sorted((b for b in bills if b.status in UNSETTLED), key=lambda b: (b.period, b.id))
     settled = sorted((b for b in bills if b.status not in UNSETTLED), key=lambda b: b.period, reverse=True)
     bill_ids = [b.id for b in bills]
     rows = list(db.session.scalars(select(Payment).where(Payment.bill_id.in_(bill_ids)).order_by(Payment.id)))
-    on_receipt = dict(db.session.execute(select(ReceiptLine.payment_id, Receipt).join(Receipt)
-                                         .where(ReceiptLine.payment_id.in_([p.id for p in rows]))).all())
+    on_receipt = dict(
+        db.session.execute(
+            select(ReceiptLine.payment_id, Receipt)
+            .join(Receipt)
+            .where(ReceiptLine.payment_id.in_([p.id for p in rows]))
+        ).all()
+    )
     waivers = list(db.session.scalars(select(Waiver).where(Waiver.bill_id.in_(bill_ids)).order_by(Waiver.id)))
     may_collect = bool(unsettled) and all(payments.can_collect(current_user, b) for b in unsettled)
     if form is None:
-        form = CounterPayForm(formdata=None, key=new_key(), amount=fen_to_yuan(sum(b.outstanding_fen for b in unsettled)))
+        form = CounterPayForm(
+            formdata=None, key=new_key(), amount=fen_to_yuan(sum(b.outstanding_fen for b in unsettled))
+        )
     if form.owed.data in (None, "") or status == 409:
         form.owed.data = snapshot(unsettled)  # a stale page is drawn afresh: what is owed now
     compound = db.session.get(Compound, household.compound_id)
     owner = household.owner_name if sees_personal_data(current_user, compound.id) else mask_name(household.owner_name)
     return render_template(
-        "fees/account.html", household=household, compound=compound, owner=owner or "", unsettled=unsettled,
-        settled=settled, payments=rows, on_receipt=on_receipt, periods={b.id: b.period for b in bills},
-        reversed_ids={p.reversal_of_id for p in rows if p.reversal_of_id}, waivers=waivers,
-        form=form, chosen=set(chosen if chosen is not None else [b.id for b in unsettled]),
-        owed_total=sum(b.outstanding_fen for b in unsettled), may_collect=may_collect), status
+        "fees/account.html",
+        household=household,
+        compound=compound,
+        owner=owner or "",
+        unsettled=unsettled,
+        settled=settled,
+        payments=rows,
+        on_receipt=on_receipt,
+        periods={b.id: b.period for b in bills},
+        reversed_ids={p.reversal_of_id for p in rows if p.reversal_of_id},
+        waivers=waivers,
+        form=form,
+        chosen=set(chosen if chosen is not None else [b.id for b in unsettled]),
+        owed_total=sum(b.outstanding_fen for b in unsettled),
+        may_collect=may_collect,
+    ), status

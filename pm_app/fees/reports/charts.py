@@ -4,6 +4,7 @@ Pure functions: no query, no request; the page embeds the dict as JSON and `stat
 draws it with the locally served plotly.min.js. Every figure sits beside a table with the same
 numbers, so the chart is a convenience, never the only way to read them.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -42,16 +43,42 @@ def rate_trend(rows: Sequence, title: str, threshold: Decimal | None = None) -> 
     }
     if threshold is not None:
         level = percent_number(threshold)
-        figure["layout"]["shapes"] = [{
-            "type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": level, "y1": level,
-            "line": {"color": RED, "width": 1, "dash": "dash"}}]
-        figure["layout"]["annotations"] = [{
-            "xref": "paper", "x": 1, "xanchor": "right", "yref": "y", "y": level, "yanchor": "bottom",
-            "text": _("Threshold %(rate)s", rate=percent(threshold)), "showarrow": False, "font": {"color": RED}}]
+        figure["layout"]["shapes"] = [
+            {
+                "type": "line",
+                "xref": "paper",
+                "x0": 0,
+                "x1": 1,
+                "yref": "y",
+                "y0": level,
+                "y1": level,
+                "line": {"color": RED, "width": 1, "dash": "dash"},
+            }
+        ]
+        figure["layout"]["annotations"] = [
+            {
+                "xref": "paper",
+                "x": 1,
+                "xanchor": "right",
+                "yref": "y",
+                "y": level,
+                "yanchor": "bottom",
+                "text": _("Threshold %(rate)s", rate=percent(threshold)),
+                "showarrow": False,
+                "font": {"color": RED},
+            }
+        ]
     return figure
 
 
 def _line(name: str, periods: list[str], values: list[float | None], color: str, dash: str) -> dict:
-    return {"type": "scatter", "mode": "lines+markers", "name": name, "x": periods, "y": values,
-            "connectgaps": False, "line": {"color": color, "dash": dash},
-            "hovertemplate": "%{y:.1f} %<extra>" + name + "</extra>"}
+    return {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "name": name,
+        "x": periods,
+        "y": values,
+        "connectgaps": False,
+        "line": {"color": color, "dash": dash},
+        "hovertemplate": "%{y:.1f} %<extra>" + name + "</extra>",
+    }

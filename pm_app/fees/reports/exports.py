@@ -1,6 +1,7 @@
 """The fee pages' tables as CSV or XLSX: the same scoped rows and the same numbers the pages
 show (typed cells of common.cells: money, rates, dates and counts; owners masked for
 roles that may not read them). Every cell goes through common.export, which defuses formulas."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
@@ -69,21 +70,25 @@ def _get(row, name: str):
     return row[name] if isinstance(row, dict) else getattr(row, name)
 
 
-def download(fmt: str, columns, rows: Iterable, name: str, title: str, scope: str = "",
-             as_of: date | None = None) -> Response:
+def download(
+    fmt: str, columns, rows: Iterable, name: str, title: str, scope: str = "", as_of: date | None = None
+) -> Response:
     """A streamed attachment named `<name>-<today>.<fmt>`; `title`, `scope` and `as_of` make the
     XLSX title row (the CSV has none)."""
     mimetype, write = TYPES[fmt]
-    body = write(_rows(columns, rows), [str(title) for title, _value in columns], title=title, scope=scope,
-                 as_of=as_of)
+    body = write(_rows(columns, rows), [str(title) for title, _value in columns], title=title, scope=scope, as_of=as_of)
     filename = f"{name}-{today():%Y%m%d}.{fmt}"
-    return Response(stream_with_context(body), mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        stream_with_context(body),
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 def _rows(columns, rows: Iterable) -> Iterator[list]:
     for row in rows:
         yield [value(row) for _title, value in columns]
+
 
 CASH_UP = (
     (_l("Receipt no."), lambda r: r["number"]),

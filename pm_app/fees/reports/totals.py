@@ -6,6 +6,7 @@ transaction (migration d6b3f9a2c007), so nothing here runs on a normal day. `dif
 for checking that it did (`pm-app bill-totals`); `rebuild` recomputes them after someone turned
 the triggers off (a bulk load with `session_replication_role = replica`, a restore of one table).
 """
+
 from __future__ import annotations
 
 from sqlalchemy import delete, func, insert, select, text
@@ -30,10 +31,15 @@ def differences() -> list[tuple[tuple, tuple | None, tuple | None]]:
     None for a side that has no row; empty when the totals are right. A city's totals are ~30,000
     rows on each side, compared here rather than in a FULL JOIN that SQLite may lack."""
     expected = {tuple(row[:4]): tuple(int(v) for v in row[4:]) for row in db.session.execute(from_bills())}
-    found = {tuple(row[:4]): tuple(int(v) for v in row[4:]) for row in db.session.execute(
-        select(*(getattr(BillTotal, name) for name in KEY + FIGURES)))}
-    return [(key, expected.get(key), found.get(key)) for key in sorted(expected.keys() | found.keys(), key=str)
-            if expected.get(key) != found.get(key)]
+    found = {
+        tuple(row[:4]): tuple(int(v) for v in row[4:])
+        for row in db.session.execute(select(*(getattr(BillTotal, name) for name in KEY + FIGURES)))
+    }
+    return [
+        (key, expected.get(key), found.get(key))
+        for key in sorted(expected.keys() | found.keys(), key=str)
+        if expected.get(key) != found.get(key)
+    ]
 
 
 def rebuild() -> int:

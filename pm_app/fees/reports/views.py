@@ -4,6 +4,7 @@ the scopes the caller's role may use (the city, a street, a firm), and both as s
 The scope travels as one argument, `scope=city`, `scope=street:<id>` or `scope=firm:<id>`, so the
 chooser is one select and every link and export carries the same selection.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,9 +29,9 @@ ARREARS_MIN_PERIODS = 3
 
 @dataclass
 class Selection:
-    scope: str            # city | street | firm
+    scope: str  # city | street | firm
     scope_id: int | None
-    key: str              # the `scope` argument: "city", "street:3"
+    key: str  # the `scope` argument: "city", "street:3"
     name: str
     period_from: str
     period_to: str
@@ -44,45 +45,72 @@ def index():
         # A committee has one compound: its overview is that compound's fee page.
         return redirect(url_for("fees.compound", compound_id=current_user.compound_id))
     chosen, choices = _selection()
-    trend = rates.collection_rates(current_user, chosen.scope, chosen.scope_id, chosen.period_from,
-                                   chosen.period_to, chosen.as_of)
+    trend = rates.collection_rates(
+        current_user, chosen.scope, chosen.scope_id, chosen.period_from, chosen.period_to, chosen.as_of
+    )
     ranked = _ranked(chosen)
     number = page_number(request.args)
-    page = Page(items=ranked[(number - 1) * PER_PAGE:number * PER_PAGE], number=number, per_page=PER_PAGE,
-                total=len(ranked))
+    page = Page(
+        items=ranked[(number - 1) * PER_PAGE : number * PER_PAGE], number=number, per_page=PER_PAGE, total=len(ranked)
+    )
     limit = overview.threshold()
     return render_template(
-        "fees/overview.html", chosen=chosen, choices=choices, trend=trend, total=rates.total(trend),
+        "fees/overview.html",
+        chosen=chosen,
+        choices=choices,
+        trend=trend,
+        total=rates.total(trend),
         figure=charts.rate_trend(trend, _("Collection rates: %(scope)s", scope=chosen.name), threshold=limit),
-        page=page, below=sum(row["below_threshold"] for row in ranked), threshold=limit,
-        min_periods=ARREARS_MIN_PERIODS, export_args=_export_args(chosen))
+        page=page,
+        below=sum(row["below_threshold"] for row in ranked),
+        threshold=limit,
+        min_periods=ARREARS_MIN_PERIODS,
+        export_args=_export_args(chosen),
+    )
 
 
 @bp.route("/fees/rates.<any(csv, xlsx):fmt>")
 @login_required
 def export_rates(fmt: str):
     chosen, _choices = _selection()
-    rows = rates.collection_rates(current_user, chosen.scope, chosen.scope_id, chosen.period_from,
-                                  chosen.period_to, chosen.as_of)
-    return exports.download(fmt, exports.PERIOD_RATES, rows, f"collection-rates-{_file_part(chosen)}",
-                            _("Collection rates"), chosen.name, chosen.as_of)
+    rows = rates.collection_rates(
+        current_user, chosen.scope, chosen.scope_id, chosen.period_from, chosen.period_to, chosen.as_of
+    )
+    return exports.download(
+        fmt,
+        exports.PERIOD_RATES,
+        rows,
+        f"collection-rates-{_file_part(chosen)}",
+        _("Collection rates"),
+        chosen.name,
+        chosen.as_of,
+    )
 
 
 @bp.route("/fees/compounds.<any(csv, xlsx):fmt>")
 @login_required
 def export_compounds(fmt: str):
     chosen, _choices = _selection()
-    return exports.download(fmt, exports.COMPOUNDS, _ranked(chosen), f"compound-rates-{_file_part(chosen)}",
-                            _("Collection rates by compound"), chosen.name, chosen.as_of)
+    return exports.download(
+        fmt,
+        exports.COMPOUNDS,
+        _ranked(chosen),
+        f"compound-rates-{_file_part(chosen)}",
+        _("Collection rates by compound"),
+        chosen.name,
+        chosen.as_of,
+    )
 
 
 def _ranked(chosen: Selection) -> list[dict]:
     """The ranked compounds with their arrears counts: two grouped queries, whatever their number."""
     user = current_user
-    ranked = overview.ranked_compounds(user, chosen.scope, chosen.scope_id, chosen.period_from, chosen.period_to,
-                                       chosen.as_of)
-    counts = arrears.arrears_counts(user, rates.scope_filter(user, chosen.scope, chosen.scope_id),
-                                    chosen.as_of or today(), ARREARS_MIN_PERIODS)
+    ranked = overview.ranked_compounds(
+        user, chosen.scope, chosen.scope_id, chosen.period_from, chosen.period_to, chosen.as_of
+    )
+    counts = arrears.arrears_counts(
+        user, rates.scope_filter(user, chosen.scope, chosen.scope_id), chosen.as_of or today(), ARREARS_MIN_PERIODS
+    )
     for row in ranked:
         row["arrears_households"], row["arrears_fen"] = counts.get(row["compound_id"], (0, 0))
     return ranked
@@ -110,8 +138,15 @@ def _selection() -> tuple[Selection, dict]:
         period_from, period_to = period_to, period_from
     if len(period_range(period_from, period_to)) > MAX_PERIODS:
         abort(400)
-    chosen = Selection(scope, int(scope_id) if scope_id else None, key, options[key], period_from, period_to,
-                       day_arg(request.args, "as_of"))
+    chosen = Selection(
+        scope,
+        int(scope_id) if scope_id else None,
+        key,
+        options[key],
+        period_from,
+        period_to,
+        day_arg(request.args, "as_of"),
+    )
     return chosen, {"options": options}
 
 
