@@ -25,10 +25,19 @@ from tests.replica_probe import reads_user, served_by, writes
 
 
 @pytest.fixture(autouse=True)
-def _apps_own_session(monkeypatch):
+def _apps_own_session(_transaction):
     """Flask-SQLAlchemy's own session, which picks its engine per app: the harness's (a plain one
     bound to the rolled-back connection of the suite's database) would never see these files."""
-    monkeypatch.setattr(db, "session", db._make_scoped_session({}))
+    # Set and put back here, inside the harness's `_transaction`: a monkeypatch is undone after
+    # `_transaction` has restored the app's session, and left the next test the harness's one, on
+    # a closed connection (every later test that really commits failed on PostgreSQL).
+    harness = db.session
+    db.session = db._make_scoped_session({})
+    try:
+        yield
+    finally:
+        db.session.remove()
+        db.session = harness
 
 
 def _snapshot(source, target) -> None:

@@ -179,6 +179,10 @@ def _rows_in_every_list(ids: dict, day) -> None:
             )
         )
     db.session.flush()
+    # …and the claim names its ticket, as a claim a resident's report opened does: the pages then
+    # look its tracking code up (claim_codes) in both cities, not only in the one whose seed has such claims.
+    claim.ticket_id = db.session.scalar(select(Ticket.id).where(Ticket.claim_id == claim.id))
+    db.session.flush()
     # The seed draws on the fund in about one compound in five, by the day: the committee's own
     # compound may have no vote in one city and votes in the other (the list then loads their
     # ledger entries in one statement more, whatever their number).
