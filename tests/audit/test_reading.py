@@ -97,5 +97,5 @@ def test_the_kind_column_and_filter_read_as_labels(world, client):
     login(client, world.city.users["admin"])
     body = client.get("/audit?kind=user&lang=zh").get_data(as_text=True)
     assert "<td>账号</td>" in body and "<td><code>user</code></td>" not in body
-    assert '<option value="service_contract">服务安排（合同）</option>' in body
+    assert '<option value="service_contract">服务合同</option>' in body
     assert '<option value="user" selected>账号</option>' in body
