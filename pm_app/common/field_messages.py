@@ -12,6 +12,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
 
+from pm_app.common.inputs import ascii_digits
+
 FIXED = {
     "Missing data for required field.": _l("Missing data for required field."),
     "Field may not be null.": _l("This field may not be empty."),
@@ -171,7 +173,7 @@ def field_label(name) -> str:
     ("findings.0.warranty_item_id" → "发现的问题 · 第 1 条 · 质保项目"), an unknown one as it is."""
     parts = []
     for part in str(name).split("."):
-        if part.isdigit():
+        if ascii_digits(part):
             parts.append(_("no. %(n)d", n=int(part) + 1))
         else:
             parts.append(str(FIELD_LABELS.get(part, part)))

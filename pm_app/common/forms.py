@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.validators import ValidationError
 
-from pm_app.common.inputs import FIRST_DAY, LAST_DAY
+from pm_app.common.inputs import FIRST_DAY, LAST_DAY, ascii_digits
 from pm_app.errors import DomainError
 
 # Fields the services name differently from the forms (tried after the name itself).
@@ -31,7 +31,7 @@ def _field(form, name: str):
     select (a FieldList of FormFields), a plain name the field itself or its SERVICE_FIELDS alias."""
     found = form
     for part in name.split("."):
-        if part.isdigit():
+        if ascii_digits(part):
             entries = getattr(found, "entries", None)
             found = entries[int(part)] if entries is not None and int(part) < len(entries) else None
         else:

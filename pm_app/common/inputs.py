@@ -42,6 +42,11 @@ class InputError(ValueError):
     """A value the discipline refuses; its message says what is wrong, in the caller's terms."""
 
 
+def ascii_digits(text: str) -> bool:
+    """Only 0-9: str.isdigit() also takes "²", "２" and "٢", which int() then reads or refuses."""
+    return text.isascii() and text.isdigit()
+
+
 def normal(value: str) -> str:
     """The one spelling of a text: NFKC (full-width forms, ideographic space → ASCII)."""
     return unicodedata.normalize("NFKC", value)
@@ -152,7 +157,7 @@ class RowProblems(dict):
         self.rows = 0
 
     def __setitem__(self, key: str, value) -> None:
-        if not (key.isascii() and key.isdigit()) or key in self:
+        if not ascii_digits(key) or key in self:
             super().__setitem__(key, value)
             return
         self.rows += 1

@@ -65,8 +65,6 @@ def _preview(kind, target, upload: ImportUpload) -> tuple[dict | None, dict | No
     options = Options(include_hidden=bool(upload.options.get("include_hidden")))
     try:
         return kind.preview(current_user, target, uploads.stream_of(upload), options, limit=PREVIEW_ROWS), None
-    except NotImplementedError:
-        return None, None
     except DomainError as refusal:
         if refusal.status != 422:
             raise

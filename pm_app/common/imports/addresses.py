@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pm_app.common.inputs import normal
+from pm_app.common.inputs import ascii_digits, normal
 
 _DIGITS = "零一二三四五六七八九"
 _CHINESE = f"[{_DIGITS}十百两〇]+"
@@ -41,7 +41,7 @@ def tidy(text: str) -> str:
 def chinese_number(text: str) -> int | None:
     """三 → 3, 十二 → 12, 二十三 → 23, 一〇一 → 101; ASCII digits as they are."""
     if text.isascii():
-        return int(text) if text.isdigit() else None
+        return int(text) if ascii_digits(text) else None
     text = text.replace("两", "二").replace("〇", "零")
     if "十" not in text and "百" not in text:
         return int("".join(str(_DIGITS.index(c)) for c in text)) if all(c in _DIGITS for c in text) else None
@@ -72,7 +72,7 @@ def building_key(name: str) -> str:
     match = _BUILDING.fullmatch(text)
     if match:
         return "#" + str(int(_number(match.group(1))))
-    if text.isdigit():
+    if ascii_digits(text):
         return "#" + str(int(text))
     return text
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from pm_app.common.inputs import MAX_PROBLEMS, RowProblems
+from pm_app.common.inputs import MAX_PROBLEMS, RowProblems, ascii_digits
 
 __all__ = ["RowProblems", "Skipped", "refusal", "in_row_order"]
 
@@ -45,7 +45,7 @@ def refusal(errors: dict) -> str:
     """The one sentence above a refused file's rows."""
     if isinstance(errors, RowProblems):
         errors.summarise()
-    rows = getattr(errors, "rows", None) or sum(1 for key in errors if key.isdigit())
+    rows = getattr(errors, "rows", None) or sum(1 for key in errors if ascii_digits(key))
     if not rows:
         return _("The file could not be read; nothing was imported.")
     return ngettext(
@@ -57,7 +57,7 @@ def in_row_order(errors: dict) -> dict:
     """Rules across rows are checked a chunk at a time, after the rows' own checks have reported:
     put the keys back in the order of the file ("file" and "more" first)."""
     ordered = dict(
-        sorted(errors.items(), key=lambda item: (item[0].isdigit(), int(item[0]) if item[0].isdigit() else 0))
+        sorted(errors.items(), key=lambda item: (ascii_digits(item[0]), int(item[0]) if ascii_digits(item[0]) else 0))
     )
     if isinstance(errors, RowProblems):
         kept = RowProblems()
