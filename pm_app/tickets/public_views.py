@@ -26,7 +26,7 @@ from pm_app.common.forms import report as show_refusal
 from pm_app.errors import DomainError
 from pm_app.extensions import db, limiter
 from pm_app.org.models import Building, Compound
-from pm_app.tickets import attachments, public_progress, services
+from pm_app.tickets import attachments, codes, public_progress, services
 from pm_app.tickets.labels import ticket_label
 from pm_app.tickets.models import TicketSource
 from pm_app.tickets.models import TicketStatus as S
@@ -78,7 +78,7 @@ def report(code: str):
         try:
             with db.session.begin_nested():  # a refused photo takes its ticket with it
                 ticket = services.report(None, compound, form.data_for_service(), TicketSource.public_link)
-                key = services.issue_confirm_key(ticket)
+                key = codes.issue_confirm_key(ticket)
                 if form.photo.data:
                     stored.append(attachments.attach(None, ticket, form.photo.data.stream, form.photo.data.filename))
             db.session.commit()

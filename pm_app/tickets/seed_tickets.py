@@ -22,9 +22,9 @@ from pm_app.common.clock import CITY_TZ
 from pm_app.extensions import db
 from pm_app.org.models import ServiceContract
 from pm_app.org.seed_run import SeedRun, insert_returning_ids, insert_rows
+from pm_app.tickets.codes import TRACKING_ALPHABET
 from pm_app.tickets.models import BY_REPORTER, Priority, ResponsibleParty, Ticket, TicketEvent, TicketSource
 from pm_app.tickets.models import TicketStatus as S
-from pm_app.tickets.services import TRACKING_ALPHABET
 from pm_app.tickets.sla import DEFAULT_HOURS, HOTLINE_RESPOND_HOURS
 from pm_app.warranties.models import ClaimState, RenovationProject, WarrantyCategory, WarrantyClaim, WarrantyItem
 

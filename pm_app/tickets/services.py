@@ -3,9 +3,6 @@ Functions flush; the request or job commits once."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -21,6 +18,7 @@ from pm_app.extensions import db
 from pm_app.org.models import Building, Compound
 from pm_app.org.services import Forbidden, can_manage_compound, current_contract, ensure
 from pm_app.tickets import notices, sla
+from pm_app.tickets.codes import holds_confirm_key, new_tracking_code
 from pm_app.tickets.labels import ticket_label
 from pm_app.tickets.models import BY_REPORTER, Priority, ResponsibleParty, Ticket, TicketEvent, TicketSource
 from pm_app.tickets.models import TicketStatus as S
@@ -28,36 +26,7 @@ from pm_app.tickets.workflow import FINISHED, NOTE_REQUIRED, OPEN, REOPEN_WINDOW
 from pm_app.warranties import services as warranties
 from pm_app.warranties.models import WarrantyItem
 
-TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
 PUBLIC_SOURCES = (TicketSource.public_link,)
-
-
-def new_tracking_code() -> str:
-    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(10))
-
-
-CONFIRM_KEY_CHARS = 12  # 60 random bits; tries are rate limited per address (PUBLIC_REPORT_LIMIT)
-
-
-def issue_confirm_key(ticket: Ticket) -> str:
-    """The reporter's confirmation key: returned once (for the receipt page and the private link),
-    only its hash is stored, so no page, API or export can show it to staff."""
-    key = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(CONFIRM_KEY_CHARS))
-    ticket.confirm_key_hash = _key_hash(ticket.tracking_code, key)
-    db.session.flush()
-    return key
-
-
-def holds_confirm_key(ticket: Ticket, key: str | None) -> bool:
-    if not ticket.confirm_key_hash or not key:
-        return False
-    return hmac.compare_digest(ticket.confirm_key_hash, _key_hash(ticket.tracking_code, key))
-
-
-def _key_hash(tracking_code: str, key: str) -> str:
-    # Read out or typed from a receipt: case, blanks and dashes do not matter.
-    typed = "".join(ch for ch in key.upper() if ch.isalnum())
-    return hashlib.sha256(f"{tracking_code}:{typed}".encode()).hexdigest()
 
 
 def can_report(user, compound: Compound) -> bool:
