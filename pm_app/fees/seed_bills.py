@@ -28,6 +28,7 @@ from pm_app.common.clock import CITY_TZ
 from pm_app.extensions import db
 from pm_app.fees import seed_pattern as pattern
 from pm_app.fees.billing import FEE_TYPE, contract_for_period
+from pm_app.fees.billing.generate import BILL_COLUMNS
 from pm_app.fees.models import Bill, Payment
 from pm_app.fees.periods import due_date, first_day, period_of, period_range, shift
 from pm_app.org import seed_contracts
@@ -37,20 +38,6 @@ from pm_app.org.seed_run import SeedRun
 MONTHS = 36
 DECLINING_PER_COMPOUNDS = 40  # one declining compound per this many (at least one)
 DECLINING_MIN_HOUSEHOLDS = 100  # big enough that the drop is the trend, not chance
-BILL_COLUMNS = [
-    "household_id",
-    "compound_id",
-    "firm_id",
-    "contract_id",
-    "period",
-    "fee_type",
-    "amount_due_fen",
-    "due_date",
-    "paid_fen",
-    "waived_fen",
-    "status",
-    "source",
-]
 PAYMENT_COLUMNS = ["bill_id", "amount_fen", "method", "paid_at", "idempotency_key", "request_digest"]
 
 

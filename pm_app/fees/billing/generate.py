@@ -50,6 +50,23 @@ class GenerateResult:
     contract_id: int | None = None
 
 
+# A bill's columns as the bulk INSERT … SELECT writes them (here and in the seed, fees/seed_bills.py).
+BILL_COLUMNS = [
+    "household_id",
+    "compound_id",
+    "firm_id",
+    "contract_id",
+    "period",
+    "fee_type",
+    "amount_due_fen",
+    "due_date",
+    "paid_fen",
+    "waived_fen",
+    "status",
+    "source",
+]
+
+
 def bill_amount(rate_fen: int, area_dm2: int) -> int:
     """What one household owes for one month, in fen (see the module docstring)."""
     return (rate_fen * area_dm2 + 50) // 100
@@ -161,21 +178,7 @@ def _insert(period: str, households_where) -> int:
     )
     if households_where is not None:
         rows = rows.where(households_where)
-    columns = [
-        "household_id",
-        "compound_id",
-        "firm_id",
-        "contract_id",
-        "period",
-        "fee_type",
-        "amount_due_fen",
-        "due_date",
-        "paid_fen",
-        "waived_fen",
-        "status",
-        "source",
-        "created_at",
-    ]
+    columns = [*BILL_COLUMNS, "created_at"]
     statement = (
         _dialect_insert()(Bill)
         .from_select(columns, rows)
