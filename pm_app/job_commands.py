@@ -34,6 +34,13 @@ def sweep_command(as_of, rules):
         result = run_rule(name, day, trigger="cli")
         db.session.commit()
         click.echo(f"{name:24} as of {day}: opened {result.opened}, resolved {result.resolved}")
+    if not rules:  # the whole morning run: its last step scores the compounds for the province's home
+        from pm_app.common.clock import now
+        from pm_app.dashboards import snapshot
+
+        scored = snapshot.take(day, now())
+        db.session.commit()
+        click.echo(f"{'compound health':24} as of {day}: {scored} compounds scored")
     kick_if_dirty()  # the deliveries of what the sweeps opened, as after a request
 
 

@@ -35,6 +35,7 @@ def import_models() -> None:
     import pm_app.committees.models  # noqa: F401
     import pm_app.committees.rules  # noqa: F401
     import pm_app.committees.scope  # noqa: F401
+    import pm_app.dashboards.models  # noqa: F401
     import pm_app.fees.billing.bulk  # noqa: F401  (job runners register themselves)
     import pm_app.fees.models  # noqa: F401
     import pm_app.fees.rules  # noqa: F401

@@ -46,6 +46,9 @@ SCHEDULE: tuple[Entry, ...] = (
     # 1st's run posts the month just closed and a missed day is made up the next; it posts only
     # what the books lack, so a repeated run adds nothing.
     Entry("post_fee_income", "jobs.books.post_fee_income", "20 7 * * *"),
+    # Every compound's health, for the province's home (pm_app/dashboards/snapshot.py): after the
+    # morning sweeps, whose alerts are one of its parts, before the offices open.
+    Entry("snapshot_health", "jobs.dashboards.snapshot_health", "25 7 * * *"),
     # A sweep killed with its worker, or never enqueued while Redis was down, runs again
     # (pm_app/alerts/catchup.py); off the quarter hours so it does not race the sweeps it checks.
     Entry("catch_up_sweeps", "jobs.alerts.catch_up_sweeps", "3-59/10 * * * *"),

@@ -145,32 +145,39 @@ def streets(user, at: datetime, health: dict) -> list[dict]:
     overdue tickets. The households and rates are added up from the compounds' `health` (the
     home has just computed it for the same compounds: counting the city's households and
     grouping its month of bills a second time was a third of the regulator's home), so two
-    statements for the whole city."""
-    seen = scope_clause(Compound, user)
+    statements for the whole city. (A province's home adds them up in the database instead:
+    dashboards.province.)"""
     rows: dict[int, dict] = {}
     for cid, sid, name in db.session.execute(
         select(Compound.id, Street.id, Street.name)
         .join(Street, Street.id == Compound.street_id)
-        .where(seen)
+        .where(scope_clause(Compound, user))
         .order_by(Street.name, Street.id)
     ):
-        row = rows.setdefault(
-            sid,
-            {
-                "street_id": sid,
-                "name": name,
-                "compounds": 0,
-                "households": 0,
-                "open": 0,
-                "overdue": 0,
-                "rate": rates.Rate(),
-            },
-        )
+        row = rows.setdefault(sid, street_row(sid, name))
         row["compounds"] += 1
         if cid in health:
             row["households"] += health[cid].households
             if health[cid].rate is not None:
                 row["rate"].add(health[cid].rate)
+    add_ticket_counts(rows, user, at)
+    return list(rows.values())
+
+
+def street_row(street_id: int, name: str) -> dict:
+    return {
+        "street_id": street_id,
+        "name": name,
+        "compounds": 0,
+        "households": 0,
+        "open": 0,
+        "overdue": 0,
+        "rate": rates.Rate(),
+    }
+
+
+def add_ticket_counts(rows: dict[int, dict], user, at: datetime) -> None:
+    """Each street row's open and overdue tickets, from one grouped statement."""
     for sid, n_open, n_overdue in db.session.execute(
         select(
             Compound.street_id,
@@ -178,11 +185,11 @@ def streets(user, at: datetime, health: dict) -> list[dict]:
             func.count(case((sla.overdue_clause(at), 1))),
         )
         .join(Ticket, Ticket.compound_id == Compound.id)
-        .where(seen, scope_clause(Ticket, user))
+        .where(scope_clause(Compound, user), scope_clause(Ticket, user))
         .group_by(Compound.street_id)
     ):
-        rows[sid]["open"], rows[sid]["overdue"] = int(n_open), int(n_overdue)
-    return list(rows.values())
+        if sid in rows:
+            rows[sid]["open"], rows[sid]["overdue"] = int(n_open), int(n_overdue)
 
 
 def cities(street_rows: list[dict]) -> list[dict]:

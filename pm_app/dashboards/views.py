@@ -16,7 +16,7 @@ from pm_app.auth.scope import visible
 from pm_app.committees import coverage, statements
 from pm_app.committees.status import STATUSES
 from pm_app.common.clock import now, today
-from pm_app.dashboards import charts, figures, health, worklist
+from pm_app.dashboards import charts, figures, health, province, snapshot, worklist
 from pm_app.extensions import db
 from pm_app.fees.services import rate_trend
 from pm_app.org import arrangements
@@ -59,6 +59,10 @@ def _health_rows(scores: dict) -> list[dict]:
 
 
 def _common(as_of, at, scores: dict, trend=None) -> dict:
+    return _figures(as_of, at, trend) | {"health_rows": _health_rows(scores), "compound_count": len(scores)}
+
+
+def _figures(as_of, at, trend=None) -> dict:
     trend = trend if trend is not None else figures.collection_trend(current_user, as_of)
     alerts, alert_rows = figures.open_alerts(current_user, RECENT)
     tile, categories = figures.tickets_and_categories(current_user, at)
@@ -71,8 +75,6 @@ def _common(as_of, at, scores: dict, trend=None) -> dict:
         "trend_figure": rate_trend(trend, _("Collection rate, last 12 months")),
         "category_figure": ticket_charts.by_category(categories, _("Tickets by category and status")),
         "alerts": alerts,
-        "health_rows": _health_rows(scores),
-        "compound_count": len(scores),
         # the header's count is the tile's: a value passed here wins over the context processor's
         "unread_alerts": lambda: alerts,
         "open_alert_rows": alert_rows,
@@ -81,17 +83,39 @@ def _common(as_of, at, scores: dict, trend=None) -> dict:
 
 def _overview(city_wide: bool):
     as_of, at = today(), now()
+    if city_wide and province.serves_province(current_user):
+        return _province(as_of, at)
     trend, collected = figures.collection_trend_and_health_rates(current_user, as_of, city_wide)
     scores = health.scores(figures.compound_ids(current_user), as_of, at, collected)
     # the health has read each compound's committee status and kind: coverage counts them
     cover = coverage.tally(
         as_of, ((h.street_id, h.parts["committee"][0], h.committee_kind, 1) for h in scores.values())
     )
+    streets = figures.streets(current_user, at, scores) if city_wide else None
+    context = _common(as_of, at, scores, trend) | {"households": sum(h.households for h in scores.values())}
+    return _render_overview(as_of, city_wide, context, cover, figures.modes(scores), streets)
+
+
+def _province(as_of, at):
+    """A viewer who sees several cities: the same page, its figures added up in the database and
+    its worst compounds as the nightly run scored them (dashboards.province)."""
+    streets = province.street_rows(current_user, as_of, at)
+    cover = province.committee_coverage(current_user, as_of)
+    rows, scored_at = snapshot.worst(current_user, WORST)
+    context = _figures(as_of, at) | {
+        "health_rows": rows,
+        "health_scored_at": scored_at,
+        "province": True,
+        "compound_count": cover.total,
+        "households": sum(row["households"] for row in streets),
+    }
+    return _render_overview(as_of, True, context, cover, province.modes(current_user), streets)
+
+
+def _render_overview(as_of, city_wide: bool, context: dict, cover, modes: dict, streets: list[dict] | None):
     ends, ending = figures.warranty_ends(current_user, as_of)
-    modes = figures.modes(scores)
-    context = _common(as_of, at, scores, trend) | {
+    context |= {
         "city_wide": city_wide,
-        "households": sum(h.households for h in scores.values()),
         # seed 002's walk-out: compounds a firm left with nothing in its place (org.arrangements)
         "walkouts": arrangements.walkouts(as_of, figures.visible_compound_ids(current_user)),
         "walkout_days": arrangements.walkout_days(),
@@ -108,11 +132,10 @@ def _overview(city_wide: bool):
             modes, {m.value: t for m, t in MANAGEMENT_MODES.items()}, _("Management mode"), _("Compounds")
         ),
     }
-    if city_wide:
+    if streets is not None:  # city-wide
         period = public.publication(None)
         results = public.results_of(period, summary=True) if period else []
         history = public.blacklist_history()
-        streets = figures.streets(current_user, at, scores)
         context |= {
             "streets": streets,
             "cities": figures.cities(streets),
