@@ -160,3 +160,29 @@ def test_the_compound_fee_page_costs_the_same_for_many_bills(client, city):
         HouseholdFactory(building=city.household.building)
     billing.generate_for_city(periods[-1])
     assert statements(client, url) == few
+
+
+def test_a_page_counts_the_arrears_of_its_own_compounds_and_the_export_of_all(client, city, billed, monkeypatch):
+    """The page counts arrears for the rows it shows (the dearest read of the peak hour was every
+    unsettled bill of the city grouped by household); each row still carries its full count,
+    the same as the export's, on whichever page it falls."""
+    from pm_app.fees.reports import arrears, views
+
+    asked: list = []
+    counted = arrears.arrears_counts
+
+    def spy(*args, **kwargs):
+        asked.append(kwargs.get("compound_ids"))
+        return counted(*args, **kwargs)
+
+    monkeypatch.setattr(arrears, "arrears_counts", spy)
+    monkeypatch.setattr(views, "PER_PAGE", 1)
+    login(client, city.users["regulator"])
+    first = page(client, f"/fees?scope=city&{_range()}&lang=en")
+    assert asked == [[city.other.id]]  # city.other ranks first (0.0 %): page 1 is its row only
+    assert '<td class="num">1</td><td class="num">220.32</td>' in first and city.compound.code not in first
+    second = page(client, f"/fees?scope=city&{_range()}&page=2&lang=en")
+    assert asked[-1] == [city.compound.id] and city.compound.code in second
+    export = client.get(f"/fees/compounds.csv?scope=city&{_range()}&lang=en")
+    assert export.status_code == 200 and asked[-1] is None
+    assert "220.32" in export.get_data(as_text=True)

@@ -83,16 +83,20 @@ def compound_arrears(user, compound_id: int, min_periods: int, as_of: date) -> A
     return result
 
 
-def arrears_counts(user, where, as_of: date, min_periods: int) -> dict[int, tuple[int, int]]:
+def arrears_counts(
+    user, where, as_of: date, min_periods: int, compound_ids: list[int] | None = None
+) -> dict[int, tuple[int, int]]:
     """compound id → (households in arrears, fen they owe), for lists of compounds: one query.
-    `where`: a rates.Where (the bills of a scope)."""
+    `where`: a rates.Where (the bills of a scope); `compound_ids`: only these compounds (a page
+    of a list), read through the index of unsettled bills by compound."""
+    only = () if compound_ids is None else (Bill.compound_id.in_(compound_ids),)
     per_household = (
         select(
             Bill.compound_id,
             Bill.household_id,
             func.sum(Bill.amount_due_fen - Bill.paid_fen - Bill.waived_fen).label("owed"),
         )
-        .where(where(Bill), *overdue_clause(user, as_of))
+        .where(where(Bill), *overdue_clause(user, as_of), *only)
         .group_by(Bill.compound_id, Bill.household_id)
         .having(func.count() >= min_periods)
         .subquery()
