@@ -113,6 +113,12 @@ def sweep_all(as_of) -> tuple[float, dict]:
         began = time.perf_counter()
         outcome = sweep(rule, as_of.isoformat(), trigger="bench")
         per_rule[rule] = {"seconds": round(time.perf_counter() - began, 2), **outcome}
+    # the morning run's last step: every compound's health kept for the province's home
+    from jobs.dashboards import snapshot_health
+
+    began = time.perf_counter()
+    outcome = snapshot_health(as_of.isoformat())
+    per_rule["compound_health"] = {"seconds": round(time.perf_counter() - began, 2), "opened": 0, **outcome}
     return time.perf_counter() - started, per_rule
 
 
