@@ -94,3 +94,7 @@ def test_every_closed_month_of_every_compound_agrees_with_the_fees_received(app)
     assert all(check.agrees for check in checked)
     assert fee_books.post_fee_income(AS_OF).posted == []
     assert all(ledger.verify(cid).ok for cid in compounds)
+    # a compound's books read its own bills' payments; the morning posting, the month's: the same sums
+    for month in ("2026-10", "2026-11"):
+        by_compound = {k: n for cid in compounds for k, n in fee_books.received(month, [cid]).items()}
+        assert by_compound == fee_books.received(month) and by_compound
