@@ -62,10 +62,10 @@ def _common(as_of, at, scores: dict, trend=None) -> dict:
     return _figures(as_of, at, trend) | {"health_rows": _health_rows(scores), "compound_count": len(scores)}
 
 
-def _figures(as_of, at, trend=None) -> dict:
+def _figures(as_of, at, trend=None, tickets=None) -> dict:
     trend = trend if trend is not None else figures.collection_trend(current_user, as_of)
     alerts, alert_rows = figures.open_alerts(current_user, RECENT)
-    tile, categories = figures.tickets_and_categories(current_user, at)
+    tile, categories = tickets if tickets is not None else figures.tickets_and_categories(current_user, at)
     return {
         "as_of": as_of,
         "trend": trend,
@@ -99,10 +99,10 @@ def _overview(city_wide: bool):
 def _province(as_of, at):
     """A viewer who sees several cities: the same page, its figures added up in the database and
     its worst compounds as the nightly run scored them (dashboards.province)."""
-    streets = province.street_rows(current_user, as_of, at)
+    streets, tickets = province.street_rows(current_user, as_of, at)
     cover = province.committee_coverage(current_user, as_of)
     rows, scored_at = snapshot.worst(current_user, WORST)
-    context = _figures(as_of, at) | {
+    context = _figures(as_of, at, tickets=tickets) | {
         "health_rows": rows,
         "health_scored_at": scored_at,
         "province": True,

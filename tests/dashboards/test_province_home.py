@@ -51,8 +51,10 @@ def test_its_streets_modes_and_coverage_equal_those_added_up_from_the_live_healt
     split(world)
     regulator = world.city.users["regulator"]
     scores = health.scores(figures.compound_ids(regulator), TODAY, NOW)
+    add_ticket(world.city.other, category="lighting", hours_left=-3)  # the other city's, overdue
     live = figures.streets(regulator, NOW, scores)
-    summed = province.street_rows(regulator, TODAY, NOW)
+    summed, tickets = province.street_rows(regulator, TODAY, NOW)
+    assert tickets == figures.tickets_and_categories(regulator, NOW) and tickets[0].overdue == 2
     key = lambda row: (row["street_id"], row["compounds"], row["households"], row["open"], row["overdue"], row["rate"])  # noqa: E731
     assert sorted(map(key, summed)) == sorted(map(key, live))
     assert province.modes(regulator) == figures.modes(scores)
@@ -86,6 +88,21 @@ def test_no_compound_is_scored_live_and_the_nightly_scores_are_dated(client, wor
     assert "Scored by the nightly run at 2026-05-15 10:00" in page
     table = page[page.index('class="health-table"') : page.index("</table>", page.index('class="health-table"'))]
     assert table.index("GL-0001") < table.index("TJ-0001")  # 64 before 69, worst first
+
+
+def test_households_are_the_morning_counts_and_a_compound_registered_since_is_counted_now(world):
+    split(world)
+    regulator = world.city.users["regulator"]
+    snapshot.take(TODAY, NOW)
+    late = CompoundFactory(street=world.city.other_street)  # registered after the morning run
+    building = BuildingFactory(compound_id=late.id)
+    for unit in ("1", "2", "3"):
+        HouseholdFactory(building=building, unit=unit)
+    rows, _tickets = province.street_rows(regulator, TODAY, NOW)
+    by_street = {row["street_id"]: row for row in rows}
+    assert by_street[world.city.street.id]["households"] == 4
+    assert by_street[world.city.other_street.id]["households"] == 1 + 3
+    assert by_street[world.city.other_street.id]["compounds"] == 2
 
 
 def test_the_kept_scores_are_the_live_ones_and_each_viewer_sees_its_own(world):
