@@ -66,7 +66,7 @@ def street_rows(user, as_of: date, at: datetime) -> tuple[list[dict], tuple[figu
 def _tickets(user, at: datetime, rows: dict[int, dict]) -> tuple[figures.Tickets, list[tuple]]:
     """One pass over the tickets grouped by street, category and status: the streets' open and
     overdue counts, the tile, and the chart's (category, status, count) rows."""
-    tile, categories = figures.Tickets(), {}
+    tile, categories = figures.Tickets(), dict[tuple, int]()
     for sid, category, status, n, overdue in db.session.execute(
         select(
             Compound.street_id,
