@@ -49,7 +49,7 @@ TARGETS = {
     "province_home_p95_ms": 1000,
     "city_home_p95_ms": 800,
     "street_home_ratio": 1.3,
-    "rates_s": 0.3,
+    "rates_ms": 300,
     "sweeps_s": 60,
     "bills_s": 150,
     "seed_s": 3600,
@@ -166,8 +166,8 @@ def measure(url: str, runs: int) -> dict:
         for _ in range(max(3, runs // 4)):
             started = time.perf_counter()
             rows = rates.rates_by_period(rates.fee_bills(province), shift(last, -11), last)
-            rate_times.append(time.perf_counter() - started)
-        figures["rates"] = {**batch.stats(rate_times), "periods": len(rows)}
+            rate_times.append((time.perf_counter() - started) * 1000)
+        figures["rates"] = {**_summary(rate_times), "periods": len(rows)}
         batch.point_fees_bench_at(last)
         figures["sweeps"] = _without_detail(batch.bench_sweeps(1))
         figures["bills"] = batch.bench_bills(1)
@@ -228,7 +228,7 @@ def _timed(call, runs: int) -> list[float]:
 
 def _summary(times: list[float]) -> dict:
     stats = batch.stats(times)
-    return {"median_ms": round(stats["median"]), "p95_ms": round(stats["p95"]), "runs": len(times)}
+    return {"median_ms": round(stats["median"], 1), "p95_ms": round(stats["p95"], 1), "runs": len(times)}
 
 
 def _without_detail(sweeps: dict) -> dict:
@@ -278,8 +278,8 @@ def table() -> list[tuple]:
         ),
         (
             "province's collection rates, 12 periods ≤ 300 ms",
-            f"{round(top['rates']['median'] * 1000)} ms",
-            top["rates"]["median"] <= TARGETS["rates_s"],
+            f"{top['rates']['median_ms']} ms (p95 {top['rates']['p95_ms']})",
+            top["rates"]["median_ms"] <= TARGETS["rates_ms"],
         ),
         (
             "all sweeps ≤ 60 s",

@@ -3,10 +3,10 @@ deployment that serves one: issue 30).
 
 A city's home scores every compound live and adds its streets up from those scores. At a
 province's ~11,000 compounds that cost grew with the compounds (1.8 s at two cities), so here the
-same figures are added up in the database by street — households, last month's collection from
-bill_total, committee status and management mode by grouped statements — and the worst compounds
-come from the nightly scores (dashboards.snapshot), which the page dates. The figures themselves
-stay live: a payment made a minute ago is in the city's rate."""
+same figures are added up in the database by street — last month's collection from bill_total,
+tickets, committee status and management mode by grouped statements — and the worst compounds and
+the households come from the morning run (dashboards.snapshot), which the page dates. The other
+figures stay live: a payment made a minute ago is in the city's rate."""
 
 from __future__ import annotations
 
