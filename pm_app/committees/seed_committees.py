@@ -162,7 +162,7 @@ def _seed_books(run: SeedRun, rng: random.Random, compounds: list[PlannedCompoun
         heads.append({"compound_id": compound.id, "seq": chain[-1]["seq"], "hash": chain[-1]["hash"]})
     insert_rows(run, LedgerEntry, entries)
     insert_rows(run, LedgerHead, heads)
-    fee_books.post_fee_income(day)
+    fee_books.post_fee_income(day, [c.id for c in run.compounds])  # this city's: a province seeds ten
 
 
 def _books(run: SeedRun, rng: random.Random, compound: PlannedCompound, area_dm2: int) -> list[dict]:

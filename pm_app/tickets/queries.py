@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 
 from pm_app.auth.scope import scope_clause, visible
-from pm_app.common.clock import CITY_TZ
+from pm_app.common.clock import CITY_TZ, city_month_sql
 from pm_app.common.inputs import normal
 from pm_app.extensions import db
 from pm_app.org.models import Building, Compound, Firm, Street
@@ -117,7 +117,7 @@ def by_category_and_status(user, filters: Filters, at: datetime) -> list[tuple[s
 def on_time_by_month(user, filters: Filters, at: datetime) -> list[dict]:
     """Per month of resolution (city time): tickets resolved, and of them resolved by their
     resolve-by. Only tickets now resolved or closed count: a reopened one was not really resolved."""
-    month = _month(Ticket.resolved_at)
+    month = city_month_sql(Ticket.resolved_at)
     on_time = func.sum(case((Ticket.resolved_at <= Ticket.resolve_by, 1), else_=0))
     query = (
         select(month, func.count(), on_time)
@@ -168,10 +168,3 @@ def buildings_of(compound_id: int) -> list[Building]:
 
 def _city_midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=CITY_TZ)
-
-
-def _month(column):
-    """YYYY-MM of a UTC timestamp in city time (Asia/Shanghai keeps +8 h all year)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return func.to_char(func.timezone(CITY_TZ.key, column), "YYYY-MM")
-    return func.strftime("%Y-%m", column, "+8 hours")

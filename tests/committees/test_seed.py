@@ -98,3 +98,7 @@ def test_every_closed_month_of_every_compound_agrees_with_the_fees_received(app)
     for month in ("2026-10", "2026-11"):
         by_compound = {k: n for cid in compounds for k, n in fee_books.received(month, [cid]).items()}
         assert by_compound == fee_books.received(month) and by_compound
+    # and the seed's one pass over a city's bills, month by month, the same again
+    in_one_pass = fee_books.received_by_month(compounds, "2026-10", "2026-11")
+    month_by_month = {(c, m): n for m in ("2026-10", "2026-11") for c, n in fee_books.received(m).items()}
+    assert in_one_pass == month_by_month
