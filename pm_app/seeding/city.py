@@ -131,6 +131,7 @@ def _seed_province(run: SeedRun, after_city: Callable[[SeedRun], None] | None) -
             run.firms.setdefault(kind, []).extend(ids)
         if after_city is not None:
             after_city(run)
+    seed_bills.restore_payment_key(db.session.connection())  # each city left it off (seed_bills)
     if db.session.scalar(select(RankingPeriod.id).limit(1)) is None:  # a resumed seed ranked already
         _steps(run, [step for step in STEPS if step[0] in PROVINCE_WIDE])
 
