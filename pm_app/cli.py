@@ -92,7 +92,7 @@ def bill_totals_command(rebuild):
     show_default=True,
     help="street: 15 compounds; demo: 2 districts, 60 compounds; city: 1,130 compounds, "
     "~197,000 households; city2x, city4x: twice and four times the city on its streets (benchmarks); "
-    "province: ten cities of the city's size, committed city by city (~70 million bills)",
+    "province: ten cities of the city's size, committed city by city (~50 million bills, 35 GB)",
 )
 @click.option(
     "--cities",
