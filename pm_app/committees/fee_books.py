@@ -102,17 +102,14 @@ def received_by_month(compound_ids: list[int], first: str, last: str) -> dict[tu
     return {(compound_id, m): int(total) for compound_id, m, total in db.session.execute(query)}
 
 
-def booked(compound_id: int | None = None, compound_ids: list[int] | None = None) -> dict[tuple[int, str], int]:
-    """(compound id, month) → the net fee income in the books (in − out), for one compound, these,
-    or all."""
+def booked(compound_ids: list[int] | None = None) -> dict[tuple[int, str], int]:
+    """(compound id, month) → the net fee income in the books (in − out), for these compounds or all."""
     signed = func.sum(LedgerEntry.amount_fen)
     query = (
         select(LedgerEntry.compound_id, LedgerEntry.entry_date, LedgerEntry.direction, signed)
         .where(LedgerEntry.account == Account.fee_income)
         .group_by(LedgerEntry.compound_id, LedgerEntry.entry_date, LedgerEntry.direction)
     )
-    if compound_id is not None:
-        query = query.where(LedgerEntry.compound_id == compound_id)
     if compound_ids is not None:
         query = query.where(LedgerEntry.compound_id.in_(compound_ids))
     totals: dict[tuple[int, str], int] = defaultdict(int)
@@ -140,7 +137,7 @@ def post_fee_income(as_of: date | None = None, compound_ids: list[int] | None = 
         wanted = {(compound, month): total for month in months for compound, total in received(month).items()}
     else:
         wanted = received_by_month(compound_ids, first, last)
-    in_books = booked(compound_ids=compound_ids)
+    in_books = booked(compound_ids)
     differing = sorted(
         {
             compound
@@ -169,7 +166,7 @@ def _post_compound(compound_id: int, wanted: dict[str, int], last: str) -> list[
     """Under the compound's lock (a concurrent sweep waits, then sees this one's entries), post
     each closed month's difference between the fees received and the books."""
     lock_compound(compound_id)
-    in_books = {month: total for (_compound, month), total in booked(compound_id).items()}
+    in_books = {month: total for (_compound, month), total in booked([compound_id]).items()}
     versions = dict(
         db.session.execute(
             select(FeeIncomePosting.month, func.max(FeeIncomePosting.version))
@@ -232,6 +229,6 @@ class FeeCheck:
 def fee_check(compound_id: int, month: str) -> FeeCheck:
     return FeeCheck(
         received(month, [compound_id]).get(compound_id, 0),
-        booked(compound_id).get((compound_id, month), 0),
+        booked([compound_id]).get((compound_id, month), 0),
         closed(month),
     )

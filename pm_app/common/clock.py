@@ -5,6 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import func
+
+from pm_app.extensions import db
+
 CITY_TZ = ZoneInfo("Asia/Shanghai")
 
 
@@ -40,10 +44,6 @@ def city_seconds(moment: datetime | None) -> str:
 def city_month_sql(column):
     """SQL for the YYYY-MM of a stored (UTC) moment in city time: Asia/Shanghai keeps +8 h all
     year, which SQLite's modifier says and PostgreSQL's zone rules agree with."""
-    from sqlalchemy import func
-
-    from pm_app.extensions import db
-
     if db.session.get_bind().dialect.name == "postgresql":
         return func.to_char(func.timezone(CITY_TZ.key, column), "YYYY-MM")
     return func.strftime("%Y-%m", column, "+8 hours")

@@ -147,11 +147,12 @@ def streets(user, at: datetime, health: dict) -> list[dict]:
     grouping its month of bills a second time was a third of the regulator's home), so two
     statements for the whole city. (A province's home adds them up in the database instead:
     dashboards.province.)"""
+    seen = scope_clause(Compound, user)
     rows: dict[int, dict] = {}
     for cid, sid, name in db.session.execute(
         select(Compound.id, Street.id, Street.name)
         .join(Street, Street.id == Compound.street_id)
-        .where(scope_clause(Compound, user))
+        .where(seen)
         .order_by(Street.name, Street.id)
     ):
         row = rows.setdefault(sid, street_row(sid, name))
@@ -160,11 +161,22 @@ def streets(user, at: datetime, health: dict) -> list[dict]:
             row["households"] += health[cid].households
             if health[cid].rate is not None:
                 row["rate"].add(health[cid].rate)
-    add_ticket_counts(rows, user, at)
+    for sid, n_open, n_overdue in db.session.execute(
+        select(
+            Compound.street_id,
+            func.count(case((Ticket.status.in_(OPEN), 1))),
+            func.count(case((sla.overdue_clause(at), 1))),
+        )
+        .join(Ticket, Ticket.compound_id == Compound.id)
+        .where(seen, scope_clause(Ticket, user))
+        .group_by(Compound.street_id)
+    ):
+        rows[sid]["open"], rows[sid]["overdue"] = int(n_open), int(n_overdue)
     return list(rows.values())
 
 
 def street_row(street_id: int, name: str) -> dict:
+    """A street's row of the homes' table, before anything is counted."""
     return {
         "street_id": street_id,
         "name": name,
@@ -174,22 +186,6 @@ def street_row(street_id: int, name: str) -> dict:
         "overdue": 0,
         "rate": rates.Rate(),
     }
-
-
-def add_ticket_counts(rows: dict[int, dict], user, at: datetime) -> None:
-    """Each street row's open and overdue tickets, from one grouped statement."""
-    for sid, n_open, n_overdue in db.session.execute(
-        select(
-            Compound.street_id,
-            func.count(case((Ticket.status.in_(OPEN), 1))),
-            func.count(case((sla.overdue_clause(at), 1))),
-        )
-        .join(Ticket, Ticket.compound_id == Compound.id)
-        .where(scope_clause(Compound, user), scope_clause(Ticket, user))
-        .group_by(Compound.street_id)
-    ):
-        if sid in rows:
-            rows[sid]["open"], rows[sid]["overdue"] = int(n_open), int(n_overdue)
 
 
 def cities(street_rows: list[dict]) -> list[dict]:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import delete, func, insert, nulls_last, select
+from sqlalchemy import delete, insert, nulls_last, select
 
 from pm_app.auth.scope import scope_clause
 from pm_app.dashboards import health
@@ -71,5 +71,4 @@ def worst(user, n: int) -> tuple[list[Scored], datetime | None]:
         .limit(n)
     ).all()
     scored = [Scored(cid, code, name, health.Health(cid, score=score)) for cid, code, name, score, _at in rows]
-    computed = db.session.scalar(select(func.max(CompoundHealth.computed_at))) if rows else None
-    return scored, computed
+    return scored, max((at for *_row, at in rows), default=None)

@@ -53,7 +53,7 @@ def index():
     page = Page(
         items=ranked[(number - 1) * PER_PAGE : number * PER_PAGE], number=number, per_page=PER_PAGE, total=len(ranked)
     )
-    _add_arrears(chosen, page.items)
+    _add_arrears(chosen, page.items, only_these=True)
     limit = overview.threshold()
     return render_template(
         "fees/overview.html",
@@ -114,14 +114,14 @@ def _ranked(chosen: Selection, arrears_counted: bool = True) -> list[dict]:
     return ranked
 
 
-def _add_arrears(chosen: Selection, rows: list[dict]) -> None:
+def _add_arrears(chosen: Selection, rows: list[dict], only_these: bool = False) -> None:
     """Each row's households in arrears and what they owe. The page counts them for its own rows
     only: the order is by collection rate, never by arrears, and a city's or a firm's every
     unsettled bill grouped by household was the dearest read of the peak hour (350 ms of
     PostgreSQL at city scale against ~15 for a page of compounds: docs/performance.md)."""
     user = current_user
     where = rates.scope_filter(user, chosen.scope, chosen.scope_id)
-    ids = [row["compound_id"] for row in rows] if len(rows) <= PER_PAGE else None
+    ids = [row["compound_id"] for row in rows] if only_these else None
     counts = arrears.arrears_counts(user, where, chosen.as_of or today(), ARREARS_MIN_PERIODS, compound_ids=ids)
     for row in rows:
         row["arrears_households"], row["arrears_fen"] = counts.get(row["compound_id"], (0, 0))
