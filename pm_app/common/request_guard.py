@@ -57,15 +57,17 @@ def _form() -> MultiDict:
     return MultiDict()
 
 
-def _check(problems: dict, name: str, value, single_line: bool = False) -> None:
+def _check(problems: dict, name: str | None, value, single_line: bool = False) -> None:
     if isinstance(value, str):
         problem = text_problem(value, single_line=single_line)
         if problem:
             problems.setdefault(_printable(name), []).append(problem)
 
 
-def _printable(name: str) -> str:
-    return "".join(c if text_problem(c, single_line=True) is None else "?" for c in name)[:64] or "?"
+def _printable(name: str | None) -> str:
+    # A multipart part may come without a name (werkzeug gives None): it is named "?", as
+    # errors.error_response names an unreadable key.
+    return "".join(c if text_problem(c, single_line=True) is None else "?" for c in name or "")[:64] or "?"
 
 
 def _check_json(problems: dict) -> None:

@@ -314,3 +314,13 @@ def test_an_error_keyed_by_none_is_still_a_json_422(app):
         )
         text = json.dumps(body, sort_keys=True)
     assert status == 422 and json.loads(text)["errors"]["?"] == ["Unknown field."]
+
+
+def test_a_nameless_form_part_with_a_control_character_is_a_400_naming_it(client):
+    # Schemathesis found a multipart part with no name whose value held a control character: the
+    # input guard named the field by its printable form, which could not be made of None (a 500).
+    body = b'--b\r\nContent-Disposition: form-data\r\n\r\nab\x01c\r\n--b\r\nContent-Disposition: form-data; name="x"\r\n\r\nok\r\n--b--\r\n'
+    response = client.post("/api/v1/imports/households", data=body, content_type="multipart/form-data; boundary=b")
+    assert response.status_code == 400, response.get_data(as_text=True)
+    errors = response.get_json()["errors"]
+    assert list(errors) == ["?"] and len(errors["?"]) == 1
